@@ -1,0 +1,30 @@
+package io.cairn.protocol;
+
+/**
+ * Every reason Cairn refuses a request, with the HTTP status the public API answers it with.
+ * The names are part of the API: clients match on them, so they never change meaning.
+ */
+public enum ErrorCode {
+  MALFORMED_REQUEST(400),
+  INVALID_STREAM_ID(400),
+  INVALID_ADDRESS(400),
+  INVALID_PARTITIONS(400),
+  INVALID_DESCRIPTION(400),
+  INVALID_PERMISSION(400),
+  NOT_PERMITTED(403),
+  NOT_FOUND(404),
+  STREAM_NOT_FOUND(404),
+  STREAM_EXISTS(409),
+  STREAM_DELETED(410),
+  UNAVAILABLE(503);
+
+  private final int httpStatus;
+
+  ErrorCode(int httpStatus) {
+    this.httpStatus = httpStatus;
+  }
+
+  public int httpStatus() {
+    return httpStatus;
+  }
+}
