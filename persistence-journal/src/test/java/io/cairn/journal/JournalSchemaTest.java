@@ -1,0 +1,57 @@
+package io.cairn.journal;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Duration;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class JournalSchemaTest {
+  @TempDir Path directory;
+
+  @Test
+  void createsH2TablesAndCanRunAgain() throws SQLException {
+    JournalSettings settings = TestDatabases.h2(directory);
+    JournalSchema.ensure(settings);
+    JournalSchema.ensure(settings);
+    assertTablesUsable(settings, "\"event_journal\"", "\"snapshot\"");
+  }
+
+  @Test
+  void createsPostgresTablesAndCanRunAgain() throws SQLException {
+    JournalSettings settings = TestDatabases.postgres();
+    JournalSchema.ensure(settings);
+    assertTablesUsable(settings, "event_journal", "snapshot");
+  }
+
+  @Test
+  void anUnreachableDatabaseIsNamedInOneLine() {
+    JournalSettings nowhere = new JournalSettings(JournalSettings.Kind.POSTGRES,
+        "jdbc:postgresql://127.0.0.1:1/cairn", "cairn", "", 2, Duration.ofSeconds(2));
+    JournalUnavailableException error =
+        assertThrows(JournalUnavailableException.class, () -> JournalSchema.ensure(nowhere));
+    assertTrue(error.getMessage().startsWith(
+        "cannot reach the postgres journal at jdbc:postgresql://127.0.0.1:1/cairn: "),
+        error.getMessage());
+    assertEquals(-1, error.getMessage().indexOf('\n'), error.getMessage());
+  }
+
+  private static void assertTablesUsable(JournalSettings settings, String... tables)
+      throws SQLException {
+    try (Connection connection = JournalSchema.connect(settings);
+        Statement statement = connection.createStatement()) {
+      for (String table : tables) {
+        try (ResultSet rows = statement.executeQuery("SELECT COUNT(*) FROM " + table)) {
+          assertTrue(rows.next());
+        }
+      }
+    }
+  }
+}
