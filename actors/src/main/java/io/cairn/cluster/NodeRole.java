@@ -1,0 +1,18 @@
+package io.cairn.cluster;
+
+import java.util.Locale;
+
+/**
+ * The cluster roles a node can take. Entities are placed only on nodes with their role, so each
+ * kind of work scales on its own; a node without a role still reaches those entities by proxy.
+ */
+public enum NodeRole {
+  /** Serves the public HTTP and WebSocket API. */
+  API,
+  /** Hosts the Stream entities. */
+  STREAM;
+
+  public String label() {
+    return name().toLowerCase(Locale.ROOT);
+  }
+}

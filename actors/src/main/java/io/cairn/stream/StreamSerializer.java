@@ -1,0 +1,235 @@
+package io.cairn.stream;
+
+import io.cairn.protocol.EthereumAddress;
+import io.cairn.protocol.proto.stream.CreateStream;
+import io.cairn.protocol.proto.stream.DeleteStream;
+import io.cairn.protocol.proto.stream.GetStream;
+import io.cairn.protocol.proto.stream.GrantPermission;
+import io.cairn.protocol.proto.stream.PermissionGranted;
+import io.cairn.protocol.proto.stream.PermissionRevoked;
+import io.cairn.protocol.proto.stream.PermissionSet;
+import io.cairn.protocol.proto.stream.RevokePermission;
+import io.cairn.protocol.proto.stream.StreamCreated;
+import io.cairn.protocol.proto.stream.StreamDeleted;
+import io.cairn.protocol.proto.stream.StreamState;
+import io.cairn.protocol.proto.stream.StreamUpdated;
+import io.cairn.protocol.proto.stream.UpdateStream;
+import io.cairn.protocol.stream.Permission;
+import io.cairn.serialization.ProtobufSerializer;
+import java.time.Instant;
+import java.util.Collection;
+import java.util.EnumSet;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.apache.pekko.actor.ExtendedActorSystem;
+
+/**
+ * Writes the Stream entity's commands, events and state as the protobuf messages of {@code
+ * cairn/stream.proto}. The manifests are stored with every event: never reuse or rename one.
+ */
+public final class StreamSerializer extends ProtobufSerializer {
+
+  public StreamSerializer(ExtendedActorSystem system) {
+    super(system, 7710);
+    bind("SC", Stream.Created.class,
+        e -> StreamCreated.newBuilder()
+            .setStreamId(e.streamId())
+            .setOwner(e.owner().value())
+            .setDescription(e.description())
+            .setPartitions(e.partitions())
+            .setCreatedAtMs(e.at().toEpochMilli())
+            .build(),
+        bytes -> {
+          StreamCreated e = StreamCreated.parseFrom(bytes);
+          return new Stream.Created(e.getStreamId(), new EthereumAddress(e.getOwner()),
+              e.getDescription(), e.getPartitions(), Instant.ofEpochMilli(e.getCreatedAtMs()));
+        });
+    bind("SU", Stream.Updated.class,
+        e -> StreamUpdated.newBuilder()
+            .setDescription(e.description())
+            .setPartitions(e.partitions())
+            .setUpdatedBy(e.by().value())
+            .setUpdatedAtMs(e.at().toEpochMilli())
+            .build(),
+        bytes -> {
+          StreamUpdated e = StreamUpdated.parseFrom(bytes);
+          return new Stream.Updated(e.getDescription(), e.getPartitions(),
+              new EthereumAddress(e.getUpdatedBy()), Instant.ofEpochMilli(e.getUpdatedAtMs()));
+        });
+    bind("PG", Stream.Granted.class,
+        e -> PermissionGranted.newBuilder()
+            .setGrantee(toProto(e.grantee()))
+            .setPermission(toProto(e.permission()))
+            .setGrantedBy(e.by().value())
+            .build(),
+        bytes -> {
+          PermissionGranted e = PermissionGranted.parseFrom(bytes);
+          return new Stream.Granted(fromProto(e.getGrantee()), fromProto(e.getPermission()),
+              new EthereumAddress(e.getGrantedBy()));
+        });
+    bind("PR", Stream.Revoked.class,
+        e -> PermissionRevoked.newBuilder()
+            .setGrantee(toProto(e.grantee()))
+            .setPermission(toProto(e.permission()))
+            .setRevokedBy(e.by().value())
+            .build(),
+        bytes -> {
+          PermissionRevoked e = PermissionRevoked.parseFrom(bytes);
+          return new Stream.Revoked(fromProto(e.getGrantee()), fromProto(e.getPermission()),
+              new EthereumAddress(e.getRevokedBy()));
+        });
+    bind("SD", Stream.Deleted.class,
+        e -> StreamDeleted.newBuilder()
+            .setDeletedBy(e.by().value())
+            .setDeletedAtMs(e.at().toEpochMilli())
+            .build(),
+        bytes -> {
+          StreamDeleted e = StreamDeleted.parseFrom(bytes);
+          return new Stream.Deleted(new EthereumAddress(e.getDeletedBy()),
+              Instant.ofEpochMilli(e.getDeletedAtMs()));
+        });
+    bind("S", Stream.State.class, StreamSerializer::toProto,
+        bytes -> fromProto(StreamState.parseFrom(bytes)));
+
+    bind("C", Stream.Create.class,
+        c -> CreateStream.newBuilder()
+            .setOwner(c.requester().value())
+            .setDescription(c.description())
+            .setPartitions(c.partitions())
+            .setReplyTo(serialize(c.replyTo()))
+            .build(),
+        bytes -> {
+          CreateStream c = CreateStream.parseFrom(bytes);
+          return new Stream.Create(new EthereumAddress(c.getOwner()), c.getDescription(),
+              c.getPartitions(), resolve(c.getReplyTo()));
+        });
+    bind("U", Stream.Update.class,
+        c -> UpdateStream.newBuilder()
+            .setRequester(c.requester().value())
+            .setDescription(c.description())
+            .setPartitions(c.partitions())
+            .setReplyTo(serialize(c.replyTo()))
+            .build(),
+        bytes -> {
+          UpdateStream c = UpdateStream.parseFrom(bytes);
+          return new Stream.Update(new EthereumAddress(c.getRequester()), c.getDescription(),
+              c.getPartitions(), resolve(c.getReplyTo()));
+        });
+    bind("G", Stream.Grant.class,
+        c -> GrantPermission.newBuilder()
+            .setRequester(c.requester().value())
+            .setGrantee(toProto(c.grantee()))
+            .setPermission(toProto(c.permission()))
+            .setReplyTo(serialize(c.replyTo()))
+            .build(),
+        bytes -> {
+          GrantPermission c = GrantPermission.parseFrom(bytes);
+          return new Stream.Grant(new EthereumAddress(c.getRequester()), fromProto(c.getGrantee()),
+              fromProto(c.getPermission()), resolve(c.getReplyTo()));
+        });
+    bind("RV", Stream.Revoke.class,
+        c -> RevokePermission.newBuilder()
+            .setRequester(c.requester().value())
+            .setGrantee(toProto(c.grantee()))
+            .setPermission(toProto(c.permission()))
+            .setReplyTo(serialize(c.replyTo()))
+            .build(),
+        bytes -> {
+          RevokePermission c = RevokePermission.parseFrom(bytes);
+          return new Stream.Revoke(new EthereumAddress(c.getRequester()), fromProto(c.getGrantee()),
+              fromProto(c.getPermission()), resolve(c.getReplyTo()));
+        });
+    bind("D", Stream.Delete.class,
+        c -> DeleteStream.newBuilder()
+            .setRequester(c.requester().value())
+            .setReplyTo(serialize(c.replyTo()))
+            .build(),
+        bytes -> {
+          DeleteStream c = DeleteStream.parseFrom(bytes);
+          return new Stream.Delete(new EthereumAddress(c.getRequester()), resolve(c.getReplyTo()));
+        });
+    bind("Q", Stream.Get.class,
+        c -> GetStream.newBuilder().setReplyTo(serialize(c.replyTo())).build(),
+        bytes -> new Stream.Get(resolve(GetStream.parseFrom(bytes).getReplyTo())));
+  }
+
+  private static StreamState toProto(Stream.State state) {
+    StreamState.Builder builder = StreamState.newBuilder()
+        .setStreamId(state.streamId())
+        .setExists(state.status() != Stream.Status.NEW)
+        .setDeleted(state.status() == Stream.Status.DELETED)
+        .setDescription(state.description())
+        .setPartitions(state.partitions())
+        .setCreatedAtMs(state.createdAt().toEpochMilli())
+        .setUpdatedAtMs(state.updatedAt().toEpochMilli())
+        .addAllPublicPermissions(toProto(state.publicPermissions()));
+    if (state.owner() != null) {
+      builder.setOwner(state.owner().value());
+    }
+    // sorted, so that equal states serialize to equal bytes
+    state.permissions().entrySet().stream()
+        .sorted(Map.Entry.comparingByKey((a, b) -> a.value().compareTo(b.value())))
+        .forEach(entry -> builder.addPermissions(PermissionSet.newBuilder()
+            .setAddress(entry.getKey().value())
+            .addAllPermissions(toProto(entry.getValue()))));
+    return builder.build();
+  }
+
+  private static Stream.State fromProto(StreamState state) {
+    Stream.Status status = !state.getExists() ? Stream.Status.NEW
+        : state.getDeleted() ? Stream.Status.DELETED : Stream.Status.ACTIVE;
+    Map<EthereumAddress, Set<Permission>> permissions = new HashMap<>();
+    for (PermissionSet set : state.getPermissionsList()) {
+      permissions.put(new EthereumAddress(set.getAddress()), fromProto(set.getPermissionsList()));
+    }
+    return new Stream.State(
+        state.getStreamId(),
+        status,
+        state.getOwner().isEmpty() ? null : new EthereumAddress(state.getOwner()),
+        state.getDescription(),
+        state.getPartitions(),
+        Instant.ofEpochMilli(state.getCreatedAtMs()),
+        Instant.ofEpochMilli(state.getUpdatedAtMs()),
+        permissions,
+        fromProto(state.getPublicPermissionsList()));
+  }
+
+  private static io.cairn.protocol.proto.stream.Grantee toProto(Grantee grantee) {
+    return grantee.address()
+        .map(address -> io.cairn.protocol.proto.stream.Grantee.newBuilder().setAddress(address.value()))
+        .orElseGet(() -> io.cairn.protocol.proto.stream.Grantee.newBuilder().setEveryone(true))
+        .build();
+  }
+
+  private static Grantee fromProto(io.cairn.protocol.proto.stream.Grantee grantee) {
+    return switch (grantee.getKindCase()) {
+      case ADDRESS -> Grantee.of(new EthereumAddress(grantee.getAddress()));
+      case EVERYONE -> Grantee.EVERYONE;
+      case KIND_NOT_SET -> throw new IllegalArgumentException("grantee is missing");
+    };
+  }
+
+  private static io.cairn.protocol.proto.stream.Permission toProto(Permission permission) {
+    return io.cairn.protocol.proto.stream.Permission.valueOf(permission.name());
+  }
+
+  private static Permission fromProto(io.cairn.protocol.proto.stream.Permission permission) {
+    if (permission == io.cairn.protocol.proto.stream.Permission.PERMISSION_UNSPECIFIED
+        || permission == io.cairn.protocol.proto.stream.Permission.UNRECOGNIZED) {
+      throw new IllegalArgumentException("unknown permission " + permission);
+    }
+    return Permission.valueOf(permission.name());
+  }
+
+  private static List<io.cairn.protocol.proto.stream.Permission> toProto(Collection<Permission> permissions) {
+    return permissions.stream().sorted().map(StreamSerializer::toProto).toList();
+  }
+
+  private static Set<Permission> fromProto(List<io.cairn.protocol.proto.stream.Permission> permissions) {
+    EnumSet<Permission> set = EnumSet.noneOf(Permission.class);
+    permissions.forEach(permission -> set.add(fromProto(permission)));
+    return set;
+  }
+}

@@ -1,0 +1,18 @@
+package io.cairn.stream;
+
+import com.typesafe.config.Config;
+import java.time.Duration;
+
+/** The settings of the Stream entities, read from {@code cairn.stream}. */
+public record StreamSettings(
+    int maxPartitions, int maxDescriptionLength, int snapshotEvery, Duration askTimeout) {
+
+  public static StreamSettings fromConfig(Config config) {
+    Config stream = config.getConfig("cairn.stream");
+    return new StreamSettings(
+        stream.getInt("max-partitions"),
+        stream.getInt("max-description-length"),
+        stream.getInt("snapshot-every"),
+        stream.getDuration("ask-timeout"));
+  }
+}
