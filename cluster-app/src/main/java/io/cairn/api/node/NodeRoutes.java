@@ -1,0 +1,51 @@
+package io.cairn.api.node;
+
+import io.cairn.api.ApiJson;
+import io.cairn.cluster.NodeRole;
+import io.cairn.protocol.proto.api.Health;
+import io.cairn.protocol.proto.api.NodeInfo;
+import java.util.Locale;
+import java.util.Set;
+import org.apache.pekko.actor.typed.ActorSystem;
+import org.apache.pekko.cluster.Member;
+import org.apache.pekko.cluster.MemberStatus;
+import org.apache.pekko.cluster.typed.Cluster;
+import org.apache.pekko.http.javadsl.model.StatusCodes;
+import org.apache.pekko.http.javadsl.server.AllDirectives;
+import org.apache.pekko.http.javadsl.server.Route;
+
+/** {@code GET /api/v1/health} and {@code GET /api/v1/node}. */
+public final class NodeRoutes extends AllDirectives {
+  private final Cluster cluster;
+  private final NodeInfo.Builder template;
+
+  public NodeRoutes(ActorSystem<?> system, Set<NodeRole> roles, String journalKind, String version) {
+    this.cluster = Cluster.get(system);
+    this.template = NodeInfo.newBuilder()
+        .setAddress(cluster.selfMember().address().toString())
+        .addAllRoles(roles.stream().sorted().map(NodeRole::label).toList())
+        .setVersion(version)
+        .setJournal(journalKind);
+  }
+
+  public Route routes() {
+    return concat(
+        path("health", () -> get(this::health)),
+        path("node", () -> get(() -> complete(ApiJson.ok(
+            template.clone().setMemberStatus(memberStatus()).build())))));
+  }
+
+  /** 200 while this node is an Up member of its cluster, 503 with its status otherwise. */
+  private Route health() {
+    Member self = cluster.selfMember();
+    if (self.status() == MemberStatus.up()) {
+      return complete(ApiJson.ok(Health.newBuilder().setStatus("ok")));
+    }
+    return complete(ApiJson.response(
+        StatusCodes.SERVICE_UNAVAILABLE, Health.newBuilder().setStatus(memberStatus())));
+  }
+
+  private String memberStatus() {
+    return cluster.selfMember().status().toString().toLowerCase(Locale.ROOT);
+  }
+}

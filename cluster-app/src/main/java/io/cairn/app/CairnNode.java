@@ -1,0 +1,96 @@
+package io.cairn.app;
+
+import com.typesafe.config.Config;
+import io.cairn.api.ApiServer;
+import io.cairn.cluster.NodeRole;
+import io.cairn.journal.JournalSettings;
+import io.cairn.stream.Stream;
+import io.cairn.stream.StreamSettings;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import org.apache.pekko.actor.Address;
+import org.apache.pekko.actor.typed.ActorSystem;
+import org.apache.pekko.actor.typed.javadsl.Adapter;
+import org.apache.pekko.actor.typed.javadsl.Behaviors;
+import org.apache.pekko.cluster.typed.Cluster;
+import org.apache.pekko.cluster.typed.JoinSeedNodes;
+import org.apache.pekko.management.javadsl.PekkoManagement;
+
+/** Starts one node: management, cluster membership, entities, then the public API. */
+public final class CairnNode {
+  public static final String SYSTEM_NAME = "cairn";
+  private static final Duration BIND_TIMEOUT = Duration.ofSeconds(30);
+
+  private CairnNode() {}
+
+  /** Starts a node on a complete configuration; a failed start leaves nothing running. */
+  public static ActorSystem<Void> start(Config config) {
+    NodeSettings node = NodeSettings.fromConfig(config);
+    JournalSettings journal = JournalSettings.fromConfig(config);
+    ActorSystem<Void> system;
+    try {
+      system = ActorSystem.create(Behaviors.empty(), SYSTEM_NAME, journal.pekkoConfig().withFallback(config));
+    } catch (RuntimeException e) {
+      throw new StartupException("cannot start the cluster node on " + node.host() + ":"
+          + node.clusterPort() + ": " + rootMessage(e), e);
+    }
+    try {
+      init(system, node, journal);
+      return system;
+    } catch (RuntimeException e) {
+      system.terminate();
+      system.getWhenTerminated().toCompletableFuture().join();
+      throw e;
+    }
+  }
+
+  static void init(ActorSystem<Void> system, NodeSettings node, JournalSettings journal) {
+    await(PekkoManagement.get(system).start(),
+        "cannot start management HTTP on " + node.host() + ":" + node.managementPort());
+    joinCluster(system, node);
+    Stream.init(system, StreamSettings.fromConfig(system.settings().config()));
+    if (node.has(NodeRole.API)) {
+      await(ApiServer.start(system, node, journal.kind().label(), Cairn.version()),
+          "cannot start the public API on " + node.host() + ":" + node.apiPort());
+    }
+    NodeStarted.ID.get(Adapter.toClassic(system)).markStarted();
+  }
+
+  private static void joinCluster(ActorSystem<Void> system, NodeSettings node) {
+    Cluster cluster = Cluster.get(system);
+    List<Address> seeds = node.seeds().isEmpty()
+        ? List.of(cluster.selfMember().address())
+        : node.seeds().stream()
+            .map(seed -> new Address("pekko", SYSTEM_NAME, seed.host(), seed.port()))
+            .toList();
+    cluster.manager().tell(new JoinSeedNodes(seeds));
+  }
+
+  private static <T> T await(CompletionStage<T> stage, String failure) {
+    try {
+      return stage.toCompletableFuture().get(BIND_TIMEOUT.toSeconds(), TimeUnit.SECONDS);
+    } catch (ExecutionException | CompletionException e) {
+      throw new StartupException(failure + ": " + rootMessage(e), e);
+    } catch (TimeoutException e) {
+      throw new StartupException(failure + ": no answer within " + BIND_TIMEOUT.toSeconds() + " s", e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new StartupException(failure + ": interrupted", e);
+    }
+  }
+
+  static String rootMessage(Throwable e) {
+    Throwable root = e;
+    while (root.getCause() != null && root.getCause() != root) {
+      root = root.getCause();
+    }
+    String message = root.getMessage() == null ? root.getClass().getSimpleName() : root.getMessage();
+    int newline = message.indexOf('\n');
+    return newline < 0 ? message : message.substring(0, newline);
+  }
+}
