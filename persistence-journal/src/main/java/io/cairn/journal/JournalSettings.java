@@ -4,6 +4,8 @@ import com.typesafe.config.Config;
 import com.typesafe.config.ConfigFactory;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -77,19 +79,27 @@ public record JournalSettings(
         "unsupported journal URL '" + url + "': expected jdbc:postgresql:... or jdbc:h2:...");
   }
 
-  /** The pekko-persistence-jdbc settings that point its shared database "cairn" at this journal. */
+  /**
+   * The settings that make Pekko Persistence write to this journal: the JDBC journal, snapshot
+   * store and read journal, all on one shared connection pool named "cairn". Layered over the
+   * rest of the configuration, so they win over every reference.conf.
+   */
   public Config pekkoConfig() {
     String db = "pekko-persistence-jdbc.shared-databases.cairn.";
-    return ConfigFactory.parseMap(
-        Map.of(
-            db + "profile", kind.slickProfile,
-            db + "db.url", url,
-            db + "db.user", user,
-            db + "db.password", password,
-            db + "db.driver", kind.driver,
-            db + "db.numThreads", maxConnections,
-            db + "db.maxConnections", maxConnections),
-        "cairn.journal");
+    Map<String, Object> settings = new HashMap<>();
+    settings.put("pekko.persistence.journal.plugin", "jdbc-journal");
+    settings.put("pekko.persistence.snapshot-store.plugin", "jdbc-snapshot-store");
+    for (String plugin : List.of("jdbc-journal", "jdbc-snapshot-store", "jdbc-read-journal", "jdbc-durable-state-store")) {
+      settings.put(plugin + ".use-shared-db", "cairn");
+    }
+    settings.put(db + "profile", kind.slickProfile);
+    settings.put(db + "db.url", url);
+    settings.put(db + "db.user", user);
+    settings.put(db + "db.password", password);
+    settings.put(db + "db.driver", kind.driver);
+    settings.put(db + "db.numThreads", maxConnections);
+    settings.put(db + "db.maxConnections", maxConnections);
+    return ConfigFactory.parseMap(settings, "cairn.journal");
   }
 
   /** The URL without options, safe to print: it never holds the password. */

@@ -40,10 +40,4 @@ class RejectionSerializerTest {
     assertEquals(ErrorCode.STREAM_EXISTS, rejection.code());
     assertEquals("stream 0xab/x exists", rejection.getMessage());
   }
-
-  @Test
-  void javaSerializationIsSwitchedOff() {
-    assertEquals(false,
-        testKit.system().settings().config().getBoolean("pekko.actor.allow-java-serialization"));
-  }
 }
