@@ -4,6 +4,7 @@ import com.typesafe.config.Config;
 import com.typesafe.config.ConfigException;
 import com.typesafe.config.ConfigFactory;
 import com.typesafe.config.ConfigValueFactory;
+import io.cairn.cluster.NodeRole;
 import io.cairn.journal.JournalSchema;
 import io.cairn.journal.JournalSettings;
 import io.cairn.journal.JournalUnavailableException;
@@ -76,6 +77,7 @@ final class NodeCommand implements Callable<Integer> {
       Config config = configuration();
       NodeSettings node = NodeSettings.fromConfig(config);
       JournalSettings journal = JournalSettings.fromConfig(config);
+      checkJournalShared(node, journal);
       checkPortsFree(node);
       JournalSchema.ensure(journal);
       system = CairnNode.start(config);
@@ -129,10 +131,21 @@ final class NodeCommand implements Callable<Integer> {
     return ConfigFactory.load(overrides.withFallback(file).withFallback(ConfigFactory.parseResources("application.conf")));
   }
 
+  /**
+   * Entities move between the nodes of a cluster and must find their events wherever they go, so
+   * a node that joins others cannot keep its journal in a file of its own.
+   */
+  private static void checkJournalShared(NodeSettings node, JournalSettings journal) {
+    if (!node.seeds().isEmpty() && journal.url().startsWith("jdbc:h2:file:")) {
+      throw new StartupException("a node joining a cluster (--seed) needs the cluster's shared journal,"
+          + " not the embedded H2 file; use --config config/postgres.conf or CAIRN_JDBC_URL");
+    }
+  }
+
   private static void checkPortsFree(NodeSettings node) {
     checkPortFree(node.host(), node.clusterPort(), "cluster");
     checkPortFree(node.host(), node.managementPort(), "management");
-    if (node.has(io.cairn.cluster.NodeRole.API)) {
+    if (node.has(NodeRole.API)) {
       checkPortFree(node.host(), node.apiPort(), "API");
     }
   }

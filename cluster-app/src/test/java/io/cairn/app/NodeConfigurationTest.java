@@ -77,6 +77,23 @@ class NodeConfigurationTest {
   }
 
   @Test
+  void theShippedPostgresConfigurationSelectsPostgres() {
+    Config config = parse("node", "--config", Path.of("..", "config", "postgres.conf").toString())
+        .configuration();
+    assertEquals(JournalSettings.Kind.POSTGRES, JournalSettings.fromConfig(config).kind());
+  }
+
+  @Test
+  void joiningAClusterWithAnEmbeddedJournalIsRefused() {
+    CommandLine commandLine = Cairn.commandLine();
+    StringWriter err = new StringWriter();
+    commandLine.setErr(new PrintWriter(err));
+    assertEquals(1, commandLine.execute("node", "--data", directory.toString(), "--seed", "127.0.0.1:1"));
+    assertTrue(err.toString().startsWith("cairn: a node joining a cluster (--seed) needs the cluster's shared journal"),
+        err.toString());
+  }
+
+  @Test
   void aMalformedSeedIsNamed() {
     var error = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
         () -> NodeSettings.fromConfig(parse("node", "--seed", "nohost").configuration()));

@@ -11,6 +11,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 /** A Cairn node started from the shaded jar in its own JVM, on free ports of 127.0.0.1. */
@@ -30,6 +31,11 @@ final class NodeProcess implements AutoCloseable {
   }
 
   static NodeProcess start(Path dataDir, String... extraArgs) throws IOException {
+    return start(dataDir, Map.of(), extraArgs);
+  }
+
+  static NodeProcess start(Path dataDir, Map<String, String> environment, String... extraArgs)
+      throws IOException {
     Path jar = Path.of(System.getProperty("cairn.jar", "target/cairn.jar"));
     if (!Files.isRegularFile(jar)) {
       throw new IllegalStateException(jar + " is missing: run the tests with 'mvn verify'");
@@ -48,7 +54,9 @@ final class NodeProcess implements AutoCloseable {
     // kept after the test, so a failure in CI can be read
     Path logs = Files.createDirectories(Path.of(System.getProperty("cairn.node-logs", "target/node-logs")));
     Path log = Files.createTempFile(logs, "node-", ".log");
-    Process process = new ProcessBuilder(command)
+    ProcessBuilder builder = new ProcessBuilder(command);
+    builder.environment().putAll(environment);
+    Process process = builder
         .redirectErrorStream(true)
         .redirectOutput(log.toFile())
         .start();

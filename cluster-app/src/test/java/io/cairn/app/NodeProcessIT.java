@@ -18,6 +18,9 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import io.cairn.journal.JournalSettings;
+import io.cairn.journal.TestDatabases;
 import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.cluster.MemberStatus;
@@ -127,6 +130,32 @@ class NodeProcessIT {
       } finally {
         member.shutdownTestKit();
       }
+    }
+  }
+
+  @Test
+  void nodesWithSeedsFormOneClusterOnTheSharedPostgresJournal() throws Exception {
+    JournalSettings journal = TestDatabases.postgres();
+    Map<String, String> environment = Map.of(
+        "CAIRN_JDBC_URL", journal.url(),
+        "CAIRN_JDBC_USER", journal.user(),
+        "CAIRN_JDBC_PASSWORD", journal.password());
+    String config = Path.of("..", "config", "postgres.conf").toString();
+    try (NodeProcess first = NodeProcess.start(work.resolve("a"), environment, "--config", config)) {
+      first.awaitReady(READY_WITHIN);
+      try (NodeProcess second = NodeProcess.start(work.resolve("b"), environment, "--config", config,
+          "--seed", "127.0.0.1:" + first.clusterPort, "--roles", "stream")) {
+        second.awaitReady(READY_WITHIN);
+        JsonArray members = JsonParser.parseString(first.get(first.management("/cluster/members")))
+            .getAsJsonObject().getAsJsonArray("members");
+        assertEquals(2, members.size(), members.toString());
+        for (var member : members) {
+          assertEquals("Up", member.getAsJsonObject().get("status").getAsString(), members.toString());
+        }
+        assertEquals("postgres", CairnClient.connect(first.api()).node().getJournal());
+        assertEquals(0, second.terminate());
+      }
+      assertEquals(0, first.terminate());
     }
   }
 
