@@ -2,6 +2,7 @@ package io.cairn.app;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.typesafe.config.Config;
@@ -95,7 +96,7 @@ class NodeConfigurationTest {
 
   @Test
   void aMalformedSeedIsNamed() {
-    var error = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+    var error = assertThrows(IllegalArgumentException.class,
         () -> NodeSettings.fromConfig(parse("node", "--seed", "nohost").configuration()));
     assertEquals("seed 'nohost' must be host:port", error.getMessage());
   }

@@ -21,6 +21,7 @@ import java.util.List;
 import java.util.Map;
 import io.cairn.journal.JournalSettings;
 import io.cairn.journal.TestDatabases;
+import org.apache.pekko.actor.AddressFromURIString;
 import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.cluster.MemberStatus;
@@ -171,7 +172,7 @@ class NodeProcessIT {
             """, NodeProcess.freePort()))
         .withFallback(ConfigFactory.load()));
     Cluster cluster = Cluster.get(member.system());
-    cluster.manager().tell(Join.create(org.apache.pekko.actor.AddressFromURIString.parse(node.clusterAddress())));
+    cluster.manager().tell(Join.create(AddressFromURIString.parse(node.clusterAddress())));
     member.createTestProbe().awaitAssert(Duration.ofSeconds(30), () -> {
       assertTrue(cluster.selfMember().status() == MemberStatus.up(), "member not up yet");
       return null;
