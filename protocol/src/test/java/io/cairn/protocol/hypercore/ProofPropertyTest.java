@@ -19,7 +19,7 @@ class ProofPropertyTest {
   void randomProofsOfRandomCoresVerify() {
     Random random = new Random(0x5eed_c0deL);
     for (int iteration = 0; iteration < ITERATIONS; iteration++) {
-      Core core = new Core(random, random.nextInt(8) == 0);
+      Core core = new Core(random, random.nextInt(8) == 0, 64 * 1024);
       int batches = 1 + random.nextInt(4);
       for (int b = 0; b < batches; b++) {
         core.append(1 + random.nextInt(b == 0 ? 40 : 12));
@@ -169,9 +169,11 @@ class ProofPropertyTest {
     final ProofVerifier verifier;
     final List<byte[]> blocks = new ArrayList<>();
     final List<TreeHead> heads = new ArrayList<>();
+    final int maxBlock;
 
-    Core(Random random, boolean compat) {
+    Core(Random random, boolean compat, int maxBlock) {
       this.random = random;
+      this.maxBlock = maxBlock;
       byte[] seed = new byte[32];
       random.nextBytes(seed);
       CoreKeyPair keyPair = CoreKeyPair.fromSeed(seed);
@@ -187,11 +189,11 @@ class ProofPropertyTest {
     void append(int count) {
       List<byte[]> batch = new ArrayList<>();
       for (int i = 0; i < count; i++) {
-        // Mostly small blocks, with some up to 64 KiB and some empty.
+        // Mostly small blocks, with some up to maxBlock and some empty.
         int size = switch (random.nextInt(8)) {
           case 0 -> 0;
-          case 1 -> random.nextInt(64 * 1024 + 1);
-          default -> random.nextInt(200);
+          case 1 -> random.nextInt(maxBlock + 1);
+          default -> random.nextInt(Math.min(200, maxBlock + 1));
         };
         byte[] block = new byte[size];
         random.nextBytes(block);
