@@ -61,6 +61,7 @@ public record MultiSignature(List<Entry> proofs, List<TreeNode> patch) {
     return out.nodes(patch).toByteArray();
   }
 
+  /** Decodes {@link #encode()}'s layout strictly (no trailing bytes). */
   public static MultiSignature decode(byte[] encoded) {
     CompactReader in = new CompactReader(encoded);
     int count = in.count(66);
