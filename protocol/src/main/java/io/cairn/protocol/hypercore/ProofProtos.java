@@ -1,0 +1,109 @@
+package io.cairn.protocol.hypercore;
+
+import com.google.protobuf.ByteString;
+import io.cairn.protocol.proto.core.BlockProof;
+import io.cairn.protocol.proto.core.SignedAppendBatch;
+import io.cairn.protocol.proto.core.UpgradeProof;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Maps the proof records to and from their protobuf messages ({@code cairn/core.proto}). Protobuf
+ * is only the envelope: a decoded proof is verified like any other, so nothing here is trusted.
+ */
+public final class ProofProtos {
+  private ProofProtos() {}
+
+  public static io.cairn.protocol.proto.core.TreeNode toProto(TreeNode node) {
+    return io.cairn.protocol.proto.core.TreeNode.newBuilder()
+        .setIndex(node.index())
+        .setSize(node.size())
+        .setHash(ByteString.copyFrom(node.hash()))
+        .build();
+  }
+
+  /** @throws IllegalArgumentException for a negative index or size, or a hash not of 32 bytes */
+  public static TreeNode fromProto(io.cairn.protocol.proto.core.TreeNode node) {
+    return new TreeNode(node.getIndex(), node.getSize(), node.getHash().toByteArray());
+  }
+
+  public static io.cairn.protocol.proto.core.Proof toProto(Proof proof) {
+    var out = io.cairn.protocol.proto.core.Proof.newBuilder().setFork(proof.fork());
+    Proof.Block block = proof.block();
+    if (block != null) {
+      out.setBlock(BlockProof.newBuilder()
+          .setIndex(block.index())
+          .setValue(ByteString.copyFrom(block.value()))
+          .addAllNodes(toProtos(block.nodes())));
+    }
+    Proof.Upgrade upgrade = proof.upgrade();
+    if (upgrade != null) {
+      var u = UpgradeProof.newBuilder()
+          .setStart(upgrade.start())
+          .setLength(upgrade.length())
+          .addAllNodes(toProtos(upgrade.nodes()))
+          .addAllAdditionalNodes(toProtos(upgrade.additionalNodes()));
+      if (upgrade.signature() != null) {
+        u.setSignature(ByteString.copyFrom(upgrade.signature()));
+      }
+      out.setUpgrade(u);
+    }
+    return out.build();
+  }
+
+  /** @throws IllegalArgumentException for values no proof record can hold */
+  public static Proof fromProto(io.cairn.protocol.proto.core.Proof proof) {
+    Proof.Block block = null;
+    if (proof.hasBlock()) {
+      BlockProof b = proof.getBlock();
+      block = new Proof.Block(b.getIndex(), b.getValue().toByteArray(),
+          fromProtos(b.getNodesList()));
+    }
+    Proof.Upgrade upgrade = null;
+    if (proof.hasUpgrade()) {
+      UpgradeProof u = proof.getUpgrade();
+      upgrade = new Proof.Upgrade(u.getStart(), u.getLength(), fromProtos(u.getNodesList()),
+          fromProtos(u.getAdditionalNodesList()),
+          u.getSignature().isEmpty() ? null : u.getSignature().toByteArray());
+    }
+    return new Proof(proof.getFork(), block, upgrade);
+  }
+
+  /** The batch of {@code blocks} that took the core to {@code head}. */
+  public static SignedAppendBatch toProto(TreeHead head, List<byte[]> blocks) {
+    var out = SignedAppendBatch.newBuilder()
+        .setFork(head.fork())
+        .setStart(head.length() - blocks.size())
+        .addAllRoots(toProtos(head.roots()));
+    for (byte[] block : blocks) {
+      out.addBlocks(ByteString.copyFrom(block));
+    }
+    if (head.signature() != null) {
+      out.setSignature(ByteString.copyFrom(head.signature()));
+    }
+    return out.build();
+  }
+
+  /** The head a batch claims; check it (e.g. with {@link ProofVerifier}) before trusting it. */
+  public static TreeHead headOf(SignedAppendBatch batch) {
+    return new TreeHead(batch.getFork(), batch.getStart() + batch.getBlocksCount(),
+        fromProtos(batch.getRootsList()),
+        batch.getSignature().isEmpty() ? null : batch.getSignature().toByteArray());
+  }
+
+  private static List<io.cairn.protocol.proto.core.TreeNode> toProtos(List<TreeNode> nodes) {
+    List<io.cairn.protocol.proto.core.TreeNode> out = new ArrayList<>(nodes.size());
+    for (TreeNode node : nodes) {
+      out.add(toProto(node));
+    }
+    return out;
+  }
+
+  private static List<TreeNode> fromProtos(List<io.cairn.protocol.proto.core.TreeNode> nodes) {
+    List<TreeNode> out = new ArrayList<>(nodes.size());
+    for (var node : nodes) {
+      out.add(fromProto(node));
+    }
+    return out;
+  }
+}

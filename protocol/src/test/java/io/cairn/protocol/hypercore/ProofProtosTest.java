@@ -1,0 +1,42 @@
+package io.cairn.protocol.hypercore;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+
+import com.google.gson.JsonElement;
+import io.cairn.protocol.proto.core.SignedAppendBatch;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class ProofProtosTest {
+  @Test
+  void vectorProofsSurviveProtobuf() throws Exception {
+    for (JsonElement e : HypercoreVectors.json().getAsJsonArray("proofs")) {
+      Proof proof = HypercoreVectors.proof(e.getAsJsonObject().getAsJsonObject("proof"));
+      byte[] bytes = ProofProtos.toProto(proof).toByteArray();
+      Proof back = ProofProtos.fromProto(io.cairn.protocol.proto.core.Proof.parseFrom(bytes));
+      assertEquals(proof, back);
+    }
+  }
+
+  @Test
+  void signedAppendBatchCarriesTheHead() throws Exception {
+    CoreWriter writer = CoreWriter.create(HypercoreVectors.keyPair(), new InMemoryTreeStore());
+    List<byte[]> blocks = HypercoreVectors.blocks();
+    writer.append(blocks.subList(0, 4));
+    TreeHead head = writer.append(blocks.subList(4, 12));
+    SignedAppendBatch batch = SignedAppendBatch.parseFrom(
+        ProofProtos.toProto(head, blocks.subList(4, 12)).toByteArray());
+    assertEquals(4, batch.getStart());
+    assertEquals(head, ProofProtos.headOf(batch));
+    assertEquals(HypercoreVectors.head(12), ProofProtos.headOf(batch));
+  }
+
+  @Test
+  void aHashOfTheWrongLengthIsRefused() {
+    var node = io.cairn.protocol.proto.core.TreeNode.newBuilder().setIndex(1).setSize(2).build();
+    assertThrows(IllegalArgumentException.class, () -> ProofProtos.fromProto(node));
+    assertFalse(ProofProtos.toProto(new Proof(0, null, null)).hasBlock());
+  }
+}
