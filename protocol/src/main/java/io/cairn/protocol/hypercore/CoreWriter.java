@@ -1,6 +1,5 @@
 package io.cairn.protocol.hypercore;
 
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 
@@ -11,11 +10,7 @@ import java.util.List;
  */
 public final class CoreWriter {
   private final CoreKeyPair keyPair;
-  private final CoreIdentity identity;
-  private final TreeStore store;
-  private final MerkleHasher hasher = new MerkleHasher();
-  private final ArrayList<TreeNode> roots = new ArrayList<>();
-  private TreeHead head;
+  private final CoreTree tree;
 
   private CoreWriter(CoreKeyPair keyPair, CoreIdentity identity, TreeStore store) {
     if (identity.isCompat()
@@ -24,9 +19,7 @@ public final class CoreWriter {
       throw new IllegalArgumentException("the key pair is not the core's signer");
     }
     this.keyPair = keyPair;
-    this.identity = identity;
-    this.store = store;
-    this.head = TreeHead.EMPTY;
+    this.tree = CoreTree.empty(identity, store);
   }
 
   /** A new, empty Hypercore 11 default core (single-signer manifest) for {@code keyPair}. */
@@ -40,16 +33,16 @@ public final class CoreWriter {
   }
 
   public CoreIdentity identity() {
-    return identity;
+    return tree.identity();
   }
 
   /** The tree as of the last append or truncation, with its signature. */
   public TreeHead head() {
-    return head;
+    return tree.head();
   }
 
   public TreeStore store() {
-    return store;
+    return tree.store();
   }
 
   /** Appends one block and signs the new length. */
@@ -63,24 +56,14 @@ public final class CoreWriter {
    */
   public TreeHead append(List<byte[]> blocks) {
     if (blocks.isEmpty()) {
-      return head;
+      return tree.head();
     }
-    long length = head.length();
-    if (length + blocks.size() > FlatTree.MAX_LENGTH) {
+    if (tree.head().length() + blocks.size() > FlatTree.MAX_LENGTH) {
       throw new IllegalStateException("core would exceed " + FlatTree.MAX_LENGTH + " blocks");
     }
-    for (byte[] block : blocks) {
-      TreeNode node = hasher.leaf(length++, block);
-      store.put(node);
-      // The new leaf merges with the last root for as long as that root is its left sibling.
-      while (!roots.isEmpty()
-          && roots.get(roots.size() - 1).index() == FlatTree.sibling(node.index())) {
-        node = hasher.parent(roots.remove(roots.size() - 1), node);
-        store.put(node);
-      }
-      roots.add(node);
-    }
-    return sign(head.fork(), length);
+    CoreTree.Growth growth = tree.grow(blocks);
+    tree.apply(growth.signed(sign(growth.head())));
+    return tree.head();
   }
 
   /**
@@ -88,25 +71,13 @@ public final class CoreWriter {
    * new roots are already-stored nodes of the old tree; no block is re-hashed.
    */
   public TreeHead truncate(long newLength) {
-    if (newLength < 0 || newLength > head.length()) {
-      throw new IllegalArgumentException(
-          "cannot truncate length " + head.length() + " to " + newLength);
-    }
-    long[] indexes = FlatTree.fullRoots(newLength);
-    List<TreeNode> kept = new ArrayList<>(indexes.length);
-    for (long index : indexes) {
-      kept.add(require(store, index));
-    }
-    store.truncate(newLength);
-    roots.clear();
-    roots.addAll(kept);
-    return sign(head.fork() + 1, newLength);
+    TreeHead unsigned = tree.truncated(newLength);
+    tree.cut(new TreeHead(unsigned.fork(), unsigned.length(), unsigned.roots(), sign(unsigned)));
+    return tree.head();
   }
 
-  private TreeHead sign(long fork, long length) {
-    byte[] signable = identity.signable(hasher.treeHash(roots), length, fork);
-    head = new TreeHead(fork, length, roots, identity.storedSignature(keyPair.sign(signable)));
-    return head;
+  private byte[] sign(TreeHead unsigned) {
+    return tree.identity().storedSignature(keyPair.sign(tree.signable(unsigned)));
   }
 
   static TreeNode require(TreeStore store, long index) {

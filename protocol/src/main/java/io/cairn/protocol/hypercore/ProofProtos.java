@@ -70,24 +70,26 @@ public final class ProofProtos {
   }
 
   /** The batch of {@code blocks} that took the core to {@code head}. */
-  public static SignedAppendBatch toProto(TreeHead head, List<byte[]> blocks) {
+  public static SignedAppendBatch toProto(SignedBatch batch) {
     var out = SignedAppendBatch.newBuilder()
-        .setFork(head.fork())
-        .setStart(head.length() - blocks.size())
-        .addAllRoots(toProtos(head.roots()));
-    for (byte[] block : blocks) {
+        .setFork(batch.fork())
+        .setStart(batch.start())
+        .addAllRoots(toProtos(batch.roots()));
+    for (byte[] block : batch.blocks()) {
       out.addBlocks(ByteString.copyFrom(block));
     }
-    if (head.signature() != null) {
-      out.setSignature(ByteString.copyFrom(head.signature()));
+    if (batch.signature() != null) {
+      out.setSignature(ByteString.copyFrom(batch.signature()));
     }
     return out.build();
   }
 
-  /** The head a batch claims; check it (e.g. with {@link ProofVerifier}) before trusting it. */
-  public static TreeHead headOf(SignedAppendBatch batch) {
-    return new TreeHead(batch.getFork(), batch.getStart() + batch.getBlocksCount(),
-        fromProtos(batch.getRootsList()),
+  public static SignedBatch fromProto(SignedAppendBatch batch) {
+    List<byte[]> blocks = new ArrayList<>(batch.getBlocksCount());
+    for (ByteString block : batch.getBlocksList()) {
+      blocks.add(block.toByteArray());
+    }
+    return new SignedBatch(batch.getFork(), batch.getStart(), blocks, fromProtos(batch.getRootsList()),
         batch.getSignature().isEmpty() ? null : batch.getSignature().toByteArray());
   }
 

@@ -1,5 +1,6 @@
 package io.cairn.protocol.hypercore;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -26,11 +27,16 @@ class ProofProtosTest {
     List<byte[]> blocks = HypercoreVectors.blocks();
     writer.append(blocks.subList(0, 4));
     TreeHead head = writer.append(blocks.subList(4, 12));
-    SignedAppendBatch batch = SignedAppendBatch.parseFrom(
-        ProofProtos.toProto(head, blocks.subList(4, 12)).toByteArray());
-    assertEquals(4, batch.getStart());
-    assertEquals(head, ProofProtos.headOf(batch));
-    assertEquals(HypercoreVectors.head(12), ProofProtos.headOf(batch));
+    SignedBatch sent = SignedBatch.of(head, blocks.subList(4, 12));
+    SignedAppendBatch wire = SignedAppendBatch.parseFrom(ProofProtos.toProto(sent).toByteArray());
+    assertEquals(4, wire.getStart());
+    SignedBatch received = ProofProtos.fromProto(wire);
+    assertEquals(head.signature().length, received.signature().length);
+    assertEquals(HypercoreVectors.head(12).roots(), received.roots());
+    assertEquals(8, received.blocks().size());
+    for (int i = 0; i < 8; i++) {
+      assertArrayEquals(blocks.get(4 + i), received.blocks().get(i));
+    }
   }
 
   @Test
