@@ -10,7 +10,9 @@ public enum NodeRole {
   /** Serves the public HTTP and WebSocket API. */
   API,
   /** Hosts the Stream entities. */
-  STREAM;
+  STREAM,
+  /** Hosts the Core entities: stored Hypercore logs. */
+  CORE;
 
   public String label() {
     return name().toLowerCase(Locale.ROOT);

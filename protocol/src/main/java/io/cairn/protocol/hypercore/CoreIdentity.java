@@ -28,11 +28,19 @@ public final class CoreIdentity {
   private CoreIdentity(Manifest manifest, byte[] key, List<byte[]> publicKeys) {
     this.manifest = manifest;
     this.key = key;
-    this.discoveryKey = Blake2b.keyedHash(key, Namespaces.HYPERCORE);
+    this.discoveryKey = discoveryKeyOf(key);
     this.signers = new Ed25519PublicKeyParameters[publicKeys.size()];
     for (int i = 0; i < signers.length; i++) {
       signers[i] = new Ed25519PublicKeyParameters(publicKeys.get(i), 0);
     }
+  }
+
+  /**
+   * The discovery key of a core key: BLAKE2b-256 keyed with the core key over the ASCII bytes
+   * "hypercore". Peers and Cairn's cluster name a core by it, so the key itself need not be shown.
+   */
+  public static byte[] discoveryKeyOf(byte[] key) {
+    return Blake2b.keyedHash(key, Namespaces.HYPERCORE);
   }
 
   /** A Hypercore 11 core described by {@code manifest}. */

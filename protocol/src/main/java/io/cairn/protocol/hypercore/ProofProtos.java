@@ -70,6 +70,50 @@ public final class ProofProtos {
   }
 
   /** The batch of {@code blocks} that took the core to {@code head}. */
+  public static io.cairn.protocol.proto.core.RangeProof toProto(RangeProof proof) {
+    var out = io.cairn.protocol.proto.core.RangeProof.newBuilder()
+        .setFork(proof.fork())
+        .setLength(proof.length())
+        .setStart(proof.start())
+        .addAllNodes(toProtos(proof.nodes()));
+    for (byte[] value : proof.values()) {
+      out.addValues(ByteString.copyFrom(value));
+    }
+    if (proof.signature() != null) {
+      out.setSignature(ByteString.copyFrom(proof.signature()));
+    }
+    return out.build();
+  }
+
+  public static RangeProof fromProto(io.cairn.protocol.proto.core.RangeProof proof) {
+    List<byte[]> values = new ArrayList<>(proof.getValuesCount());
+    for (ByteString value : proof.getValuesList()) {
+      values.add(value.toByteArray());
+    }
+    return new RangeProof(proof.getFork(), proof.getLength(), proof.getStart(), values,
+        fromProtos(proof.getNodesList()),
+        proof.getSignature().isEmpty() ? null : proof.getSignature().toByteArray());
+  }
+
+  public static io.cairn.protocol.proto.core.CoreDescriptor toProto(CoreDescriptor descriptor) {
+    var out = io.cairn.protocol.proto.core.CoreDescriptor.newBuilder();
+    if (descriptor instanceof CoreDescriptor.ByManifest manifest) {
+      out.setManifest(ByteString.copyFrom(manifest.encoded()));
+    } else {
+      out.setCompatPublicKey(ByteString.copyFrom(((CoreDescriptor.CompatKey) descriptor).publicKey()));
+    }
+    return out.build();
+  }
+
+  /** The descriptor a message names; one naming neither a manifest nor a key is malformed. */
+  public static CoreDescriptor fromProto(io.cairn.protocol.proto.core.CoreDescriptor descriptor) {
+    return switch (descriptor.getKindCase()) {
+      case MANIFEST -> new CoreDescriptor.ByManifest(descriptor.getManifest().toByteArray());
+      case COMPAT_PUBLIC_KEY -> new CoreDescriptor.CompatKey(descriptor.getCompatPublicKey().toByteArray());
+      case KIND_NOT_SET -> throw new MalformedEncodingException("the core names neither a manifest nor a compat key");
+    };
+  }
+
   public static SignedAppendBatch toProto(SignedBatch batch) {
     var out = SignedAppendBatch.newBuilder()
         .setFork(batch.fork())
