@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigFactory;
+import io.cairn.journal.JournalSchema;
 import io.cairn.journal.JournalSettings;
 import java.io.IOException;
 import java.net.ServerSocket;
@@ -21,6 +22,7 @@ public final class ClusterNodes implements AutoCloseable {
 
   /** Starts {@code count} nodes with every entity role and waits until all see each other Up. */
   public static ClusterNodes start(int count, JournalSettings journal) throws IOException {
+    JournalSchema.ensure(journal);
     ClusterNodes cluster = new ClusterNodes();
     for (int i = 0; i < count; i++) {
       cluster.nodes.add(ActorTestKit.create("cairn", config(journal)));
