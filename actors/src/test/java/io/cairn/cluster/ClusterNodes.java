@@ -11,7 +11,13 @@ import java.net.ServerSocket;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
+import org.apache.pekko.actor.testkit.typed.javadsl.TestProbe;
+import org.apache.pekko.cluster.sharding.ShardRegion.CurrentShardRegionState;
+import org.apache.pekko.cluster.sharding.typed.GetShardRegionState;
+import org.apache.pekko.cluster.sharding.typed.javadsl.ClusterSharding;
+import org.apache.pekko.cluster.sharding.typed.javadsl.EntityTypeKey;
 import org.apache.pekko.cluster.MemberStatus;
 import org.apache.pekko.cluster.typed.Cluster;
 import org.apache.pekko.cluster.typed.Join;
@@ -78,15 +84,41 @@ public final class ClusterNodes implements AutoCloseable {
     return nodes.get(i);
   }
 
+  /** The node whose shard region hosts {@code entityId} right now. */
+  public ActorTestKit hostOf(EntityTypeKey<?> type, String entityId) {
+    for (ActorTestKit node : nodes) {
+      TestProbe<CurrentShardRegionState> probe = node.createTestProbe();
+      ClusterSharding.get(node.system()).shardState().tell(new GetShardRegionState(type, probe.ref()));
+      CurrentShardRegionState state = probe.receiveMessage(Duration.ofSeconds(10));
+      if (state.getShards().stream().anyMatch(shard -> shard.getEntityIds().contains(entityId))) {
+        return node;
+      }
+    }
+    throw new AssertionError("no node hosts " + entityId);
+  }
+
+  /** Every node but {@code host}. */
+  public List<ActorTestKit> others(ActorTestKit host) {
+    return nodes.stream().filter(node -> node != host).toList();
+  }
+
   /** Stops one node the way an operator does: it leaves the cluster and its shards move. */
   public void stop(ActorTestKit node) {
     node.shutdownTestKit();
     nodes.remove(node);
   }
 
+  /** Stops every node at once: one after another, each would wait for the others to see it leave. */
   @Override
   public void close() {
-    nodes.forEach(ActorTestKit::shutdownTestKit);
+    nodes.forEach(node -> node.system().terminate());
+    for (ActorTestKit node : nodes) {
+      try {
+        node.system().getWhenTerminated().toCompletableFuture().get(30, TimeUnit.SECONDS);
+      } catch (Exception e) {
+        throw new AssertionError("node " + node.system().address() + " did not stop within 30 s", e);
+      }
+    }
     nodes.clear();
   }
 }

@@ -11,6 +11,7 @@ import io.cairn.protocol.Rejection;
 import io.cairn.protocol.hypercore.CoreDescriptor;
 import io.cairn.protocol.hypercore.CoreKeyPair;
 import io.cairn.protocol.hypercore.CoreWriter;
+import io.cairn.protocol.hypercore.HypercoreVectors;
 import io.cairn.protocol.hypercore.InMemoryTreeStore;
 import io.cairn.protocol.hypercore.Proof;
 import io.cairn.protocol.hypercore.ProofVerifier;
@@ -211,5 +212,26 @@ class CoreTest {
     core.restart();
     assertEquals(before, core.getState().head());
     assertEquals(Set.of(7L, 9L), core.getState().signedLengths());
+  }
+
+  @Test
+  void aCoreWrittenByTheJavaScriptHypercoreIsImported() {
+    CoreDescriptor javascript = new CoreDescriptor.ByManifest(
+        HypercoreVectors.hex(HypercoreVectors.json().getAsJsonObject("manifest").get("encoded")));
+    byte[] key = HypercoreVectors.hex(HypercoreVectors.json().get("key"));
+    core = EventSourcedBehaviorTestKit.create(testKit.system(), Core.create(Core.entityId(key), SETTINGS),
+        EventSourcedBehaviorTestKit.enabledSerializationSettings().withVerifyState(false));
+    assertTrue(this.<Core.Info>run(replyTo -> new Core.Register(javascript, replyTo)).isSuccess());
+
+    // the JS writer signed every length; importing all blocks needs only the signature of the last
+    List<byte[]> blocks = HypercoreVectors.blocks();
+    TreeHead signed = HypercoreVectors.head(12);
+    List<byte[]> forged = new ArrayList<>(blocks);
+    forged.set(11, new byte[] {1});
+    this.<Core.Info>assertRejected(ErrorCode.INVALID_BATCH, replyTo -> new Core.Append(
+        new SignedBatch(0, 0, forged, List.of(), signed.signature()), replyTo));
+    Core.Info info = append(new SignedBatch(0, 0, blocks, List.of(), signed.signature()));
+    assertEquals(signed, info.head());
+    assertArrayEquals(HypercoreVectors.hex(HypercoreVectors.json().get("discoveryKey")), info.discoveryKey());
   }
 }

@@ -11,11 +11,8 @@ import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.CompletionException;
 import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
-import org.apache.pekko.actor.testkit.typed.javadsl.TestProbe;
 import org.apache.pekko.actor.typed.ActorSystem;
-import org.apache.pekko.cluster.sharding.typed.GetShardRegionState;
 import org.apache.pekko.cluster.sharding.typed.javadsl.ClusterSharding;
-import org.apache.pekko.cluster.sharding.ShardRegion.CurrentShardRegionState;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -51,26 +48,11 @@ class StreamClusterTest {
             r -> new Stream.Grant(StreamTest.OWNER, Grantee.EVERYONE, Permission.SUBSCRIBE, r), timeout)
         .toCompletableFuture().join();
 
-    cluster.stop(hostOf(streamId));
+    cluster.stop(cluster.hostOf(Stream.ENTITY_KEY, streamId));
 
     Stream.State answered = askUntilAnswered(cluster.node(0).system(), streamId);
     assertEquals(written, answered);
     assertTrue(answered.may(StreamTest.ALICE, Permission.PUBLISH));
-  }
-
-  private ActorTestKit hostOf(String streamId) {
-    for (ActorTestKit node : cluster.nodes()) {
-      TestProbe<CurrentShardRegionState> probe = node.createTestProbe();
-      ClusterSharding.get(node.system()).shardState()
-          .tell(new GetShardRegionState(Stream.ENTITY_KEY, probe.ref()));
-      CurrentShardRegionState state = probe.receiveMessage(Duration.ofSeconds(10));
-      boolean hosts = state.getShards().stream()
-          .anyMatch(shard -> shard.getEntityIds().contains(streamId));
-      if (hosts) {
-        return node;
-      }
-    }
-    throw new AssertionError("no node hosts " + streamId);
   }
 
   /** While the shard moves, asks time out; the answer must come once it has moved. */

@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.fail;
 import com.google.gson.JsonArray;
 import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
+import io.cairn.protocol.hypercore.HypercoreVectors;
 import com.google.gson.JsonParser;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -26,8 +27,6 @@ import org.junit.jupiter.params.provider.ValueSource;
 import picocli.CommandLine;
 
 class VectorsCommandTest {
-  private static final Path REFERENCE_RELATIVE =
-      Path.of("shared", "vectors", "hypercore", "hypercore-vectors.json");
   private static final List<String> REQUIRED_FIELDS = List.of("seed", "publicKey", "key",
       "discoveryKey", "manifest", "blocks", "leaves", "parents", "nodes", "lengths");
 
@@ -249,24 +248,10 @@ class VectorsCommandTest {
   }
 
   private static JsonObject reference() {
-    try {
-      return JsonParser.parseString(Files.readString(referenceFile(), StandardCharsets.UTF_8))
-          .getAsJsonObject();
-    } catch (IOException e) {
-      return fail("cannot read " + referenceFile() + ": " + e);
-    }
+    return HypercoreVectors.json();
   }
 
-  /** Found by walking up from the working directory, as the protocol module's tests do. */
   private static Path referenceFile() {
-    Path start = Path.of("").toAbsolutePath();
-    for (Path dir = start; dir != null; dir = dir.getParent()) {
-      Path candidate = dir.resolve(REFERENCE_RELATIVE);
-      if (Files.isRegularFile(candidate)) {
-        return candidate;
-      }
-    }
-    return fail("no " + REFERENCE_RELATIVE + " found in " + start + " or any parent directory;"
-        + " the vectors must sit next to the project root (../shared/vectors/hypercore)");
+    return HypercoreVectors.file();
   }
 }

@@ -15,7 +15,8 @@ import java.util.HexFormat;
 import java.util.List;
 
 /** The reference vectors produced by JavaScript Hypercore 11.37.1, read from the shared folder. */
-final class HypercoreVectors {
+/** The vectors the JavaScript Hypercore produced ({@code ../shared/vectors/hypercore}), for tests of every module. */
+public final class HypercoreVectors {
   private static final Path RELATIVE = Path.of("shared", "vectors", "hypercore",
       "hypercore-vectors.json");
   private static JsonObject root;
@@ -23,7 +24,7 @@ final class HypercoreVectors {
   private HypercoreVectors() {}
 
   /** The parsed file, found by walking up from the working directory to the worktree's parent. */
-  static synchronized JsonObject json() {
+  public static synchronized JsonObject json() {
     if (root == null) {
       Path file = locate();
       try {
@@ -34,6 +35,11 @@ final class HypercoreVectors {
       }
     }
     return root;
+  }
+
+  /** The vector file itself. */
+  public static Path file() {
+    return locate();
   }
 
   private static Path locate() {
@@ -48,20 +54,20 @@ final class HypercoreVectors {
         + " the vectors must sit next to the project root (../shared/vectors/hypercore)");
   }
 
-  static byte[] hex(JsonElement element) {
+  public static byte[] hex(JsonElement element) {
     return HexFormat.of().parseHex(element.getAsString());
   }
 
-  static String hex(byte[] bytes) {
+  public static String hex(byte[] bytes) {
     return HexFormat.of().formatHex(bytes);
   }
 
-  static TreeNode node(JsonElement element) {
+  public static TreeNode node(JsonElement element) {
     JsonObject o = element.getAsJsonObject();
     return new TreeNode(o.get("index").getAsLong(), o.get("size").getAsLong(), hex(o.get("hash")));
   }
 
-  static List<TreeNode> nodes(JsonElement array) {
+  public static List<TreeNode> nodes(JsonElement array) {
     List<TreeNode> out = new ArrayList<>();
     for (JsonElement e : array.getAsJsonArray()) {
       out.add(node(e));
@@ -69,7 +75,7 @@ final class HypercoreVectors {
     return out;
   }
 
-  static List<byte[]> blocks() {
+  public static List<byte[]> blocks() {
     List<byte[]> out = new ArrayList<>();
     for (JsonElement e : json().getAsJsonArray("blocks")) {
       out.add(hex(e));
@@ -77,12 +83,12 @@ final class HypercoreVectors {
     return out;
   }
 
-  static CoreKeyPair keyPair() {
+  public static CoreKeyPair keyPair() {
     return CoreKeyPair.fromSeed(hex(json().get("seed")));
   }
 
   /** A JSON proof object as the Java record. */
-  static Proof proof(JsonObject p) {
+  public static Proof proof(JsonObject p) {
     Proof.Block block = null;
     if (!p.get("block").isJsonNull()) {
       JsonObject b = p.getAsJsonObject("block");
@@ -98,7 +104,7 @@ final class HypercoreVectors {
   }
 
   /** The head at {@code length} as recorded in {@code lengths[]}. */
-  static TreeHead head(int length) {
+  public static TreeHead head(int length) {
     JsonArray lengths = json().getAsJsonArray("lengths");
     JsonObject l = lengths.get(length - 1).getAsJsonObject();
     return new TreeHead(l.get("fork").getAsLong(), l.get("length").getAsLong(),
