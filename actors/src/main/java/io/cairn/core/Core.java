@@ -351,11 +351,27 @@ public final class Core
       return reject(command.replyTo(), ErrorCode.INVALID_RANGE,
           "trusted length " + command.trustedLength() + " is beyond the core's " + head.length() + " blocks");
     }
-    ProofRequest request = command.trustedLength() == head.length()
-        ? ProofRequest.block(command.index(), 0)
-        : ProofRequest.blockAndUpgrade(command.index(), command.trustedLength(), head.length() - command.trustedLength());
+    long trusted = command.trustedLength();
+    // a block inside the reader's trusted tree needs its uncles up to a root the reader holds
+    int uncles = command.index() < trusted ? unclesToRoot(command.index(), trusted) : 0;
+    ProofRequest request = trusted == head.length()
+        ? ProofRequest.block(command.index(), uncles)
+        : new ProofRequest(new ProofRequest.Block(command.index(), uncles),
+            new ProofRequest.Upgrade(trusted, head.length() - trusted));
     Proof proof = new ProofBuilder(state.tree.store()).build(head, request, new byte[0]);
     return Effect().reply(command.replyTo(), StatusReply.success(proof));
+  }
+
+  /** How many steps lead from block {@code index}'s leaf up to its root in a tree of {@code length} blocks. */
+  static int unclesToRoot(long index, long length) {
+    long[] roots = FlatTree.fullRoots(length);
+    long node = 2 * index;
+    int steps = 0;
+    while (Arrays.binarySearch(roots, node) < 0) {
+      node = FlatTree.parent(node);
+      steps++;
+    }
+    return steps;
   }
 
   private ReplyEffect<Event, State> onGetRangeProof(State state, GetRangeProof command) {

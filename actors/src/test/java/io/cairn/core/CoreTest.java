@@ -176,8 +176,19 @@ class CoreTest {
       VerificationResult result = verifier.verify(withValue, TreeHead.EMPTY);
       assertTrue(result.accepted(), () -> "block " + i + ": " + result);
     }
-    Proof trusted = this.<Proof>run(replyTo -> new Core.GetBlockProof(3, 11, replyTo)).getValue();
-    assertEquals(null, trusted.upgrade(), "a reader that trusts the length needs no upgrade");
+    TreeHead verified = writer.head();
+    for (long trustedLength : new long[] {5, 11}) {
+      TreeHead trustedHead = trustedLength == 11 ? verified : ((VerificationResult.Accepted) verifier.verify(
+          this.<Proof>run(replyTo -> new Core.GetUpgradeProof(0, 5, replyTo)).getValue(), TreeHead.EMPTY)).head();
+      for (int index = 0; index < 11; index++) {
+        int i = index;
+        Proof proof = this.<Proof>run(replyTo -> new Core.GetBlockProof(i, trustedLength, replyTo)).getValue();
+        assertEquals(trustedLength == 11, proof.upgrade() == null, "a reader that trusts the length needs no upgrade");
+        Proof withValue = new Proof(proof.fork(), new Proof.Block(i, written.get(i), proof.block().nodes()), proof.upgrade());
+        VerificationResult result = verifier.verify(withValue, trustedHead);
+        assertTrue(result.accepted(), () -> "block " + i + " trusting " + trustedLength + ": " + result);
+      }
+    }
     this.<Proof>assertRejected(ErrorCode.BLOCK_NOT_FOUND, replyTo -> new Core.GetBlockProof(11, 0, replyTo));
     this.<Proof>assertRejected(ErrorCode.INVALID_RANGE, replyTo -> new Core.GetBlockProof(1, 12, replyTo));
   }

@@ -5,18 +5,31 @@ import com.google.protobuf.Message;
 import com.google.protobuf.util.JsonFormat;
 import io.cairn.protocol.proto.api.ApiError;
 import io.cairn.protocol.proto.api.Health;
+import io.cairn.protocol.hypercore.CoreDescriptor;
+import io.cairn.protocol.hypercore.Proof;
+import io.cairn.protocol.hypercore.ProofProtos;
+import io.cairn.protocol.hypercore.RangeProof;
+import io.cairn.protocol.hypercore.SignedBatch;
 import io.cairn.protocol.proto.api.NodeInfo;
+import io.cairn.protocol.proto.core.CoreInfo;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.Base64;
+import java.util.HexFormat;
 
 /** A connection to one Cairn node's public API ({@code http://host:7171} by default). */
 public final class CairnClient {
   public static final URI DEFAULT_NODE = URI.create("http://127.0.0.1:7171");
+
+  /** Header in which the node sends the proof of a raw block (base64 protobuf {@code Proof}). */
+  public static final String PROOF_HEADER = "Cairn-Proof";
+  static final String PROTOBUF = "application/x-protobuf";
 
   private static final JsonFormat.Parser PARSER = JsonFormat.parser().ignoringUnknownFields();
   private final URI node;
@@ -33,13 +46,69 @@ public final class CairnClient {
     return new CairnClient(node, Duration.ofSeconds(10));
   }
 
+  public URI node() {
+    return node;
+  }
+
   public Health health() {
     return get("/api/v1/health", Health.newBuilder());
   }
 
-  public NodeInfo node() {
+  public NodeInfo nodeInfo() {
     return get("/api/v1/node", NodeInfo.newBuilder());
   }
+
+  // ---- cores ----
+
+  /** Registers a core with the node (again, harmlessly, if it already is) and answers its info. */
+  public CoreInfo registerCore(CoreDescriptor descriptor) {
+    return post("/api/v1/cores", ProofProtos.toProto(descriptor), CoreInfo.newBuilder());
+  }
+
+  public CoreInfo appendBatch(byte[] key, SignedBatch batch) {
+    return post(corePath(key) + "/batches", ProofProtos.toProto(batch), CoreInfo.newBuilder());
+  }
+
+  public CoreInfo coreInfo(byte[] key) {
+    return get(corePath(key), CoreInfo.newBuilder());
+  }
+
+  /**
+   * Block {@code index} with the proof that upgrades a reader from {@code trustedLength}. Fetched
+   * raw, the proof travelling in a header; nothing here is verified ({@link CoreReader} does that).
+   */
+  public Proof block(byte[] key, long index, long trustedLength) {
+    HttpResponse<byte[]> response = send(HttpRequest.newBuilder(node.resolve(
+            corePath(key) + "/blocks/" + index + "?format=raw&trustedLength=" + trustedLength))
+        .timeout(timeout).GET().build(), HttpResponse.BodyHandlers.ofByteArray());
+    if (response.statusCode() / 100 != 2) {
+      throw failure(response.statusCode(), new String(response.body(), StandardCharsets.UTF_8));
+    }
+    String header = response.headers().firstValue(PROOF_HEADER).orElseThrow(() ->
+        new IllegalStateException("the node sent block " + index + " without its " + PROOF_HEADER + " header"));
+    try {
+      Proof proof = ProofProtos.fromProto(io.cairn.protocol.proto.core.Proof.parseFrom(Base64.getDecoder().decode(header)));
+      return new Proof(proof.fork(), new Proof.Block(index, response.body(), proof.block().nodes()), proof.upgrade());
+    } catch (InvalidProtocolBufferException | IllegalArgumentException e) {
+      throw new IllegalStateException("the node sent a malformed proof for block " + index + ": " + e.getMessage(), e);
+    }
+  }
+
+  public RangeProof range(byte[] key, long start, long end) {
+    return ProofProtos.fromProto((io.cairn.protocol.proto.core.RangeProof) get(
+        corePath(key) + "/blocks?start=" + start + "&end=" + end, io.cairn.protocol.proto.core.RangeProof.newBuilder()));
+  }
+
+  public Proof upgrade(byte[] key, long from, long to) {
+    return ProofProtos.fromProto((io.cairn.protocol.proto.core.Proof) get(
+        corePath(key) + "/upgrade?from=" + from + "&to=" + to, io.cairn.protocol.proto.core.Proof.newBuilder()));
+  }
+
+  private static String corePath(byte[] key) {
+    return "/api/v1/cores/" + HexFormat.of().formatHex(key);
+  }
+
+  // ---- plumbing ----
 
   @SuppressWarnings("unchecked")
   private <T extends Message> T get(String path, Message.Builder builder) {
@@ -48,31 +117,49 @@ public final class CairnClient {
         .header("Accept", "application/json")
         .GET()
         .build();
-    HttpResponse<String> response;
+    return (T) answer(send(request, HttpResponse.BodyHandlers.ofString()), builder);
+  }
+
+  /** Requests go as binary protobuf; answers come back in the JSON mapping. */
+  @SuppressWarnings("unchecked")
+  private <T extends Message> T post(String path, Message body, Message.Builder builder) {
+    HttpRequest request = HttpRequest.newBuilder(node.resolve(path))
+        .timeout(timeout)
+        .header("Accept", "application/json")
+        .header("Content-Type", PROTOBUF)
+        .POST(HttpRequest.BodyPublishers.ofByteArray(body.toByteArray()))
+        .build();
+    return (T) answer(send(request, HttpResponse.BodyHandlers.ofString()), builder);
+  }
+
+  private static Message answer(HttpResponse<String> response, Message.Builder builder) {
+    if (response.statusCode() / 100 != 2) {
+      throw failure(response.statusCode(), response.body());
+    }
+    return parse(response.body(), builder).build();
+  }
+
+  private <T> HttpResponse<T> send(HttpRequest request, HttpResponse.BodyHandler<T> handler) {
     try {
-      response = http.send(request, HttpResponse.BodyHandlers.ofString());
+      return http.send(request, handler);
     } catch (IOException e) {
       throw new UncheckedIOException("cannot reach the Cairn node at " + node + ": " + e.getMessage(), e);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new IllegalStateException("interrupted while waiting for " + node, e);
     }
-    if (response.statusCode() / 100 != 2) {
-      throw failure(response);
-    }
-    return (T) parse(response.body(), builder).build();
   }
 
-  private static CairnApiException failure(HttpResponse<String> response) {
+  private static CairnApiException failure(int status, String body) {
     try {
-      ApiError error = (ApiError) parse(response.body(), ApiError.newBuilder()).build();
+      ApiError error = (ApiError) parse(body, ApiError.newBuilder()).build();
       if (!error.getError().isEmpty()) {
-        return new CairnApiException(response.statusCode(), error.getError(), error.getMessage());
+        return new CairnApiException(status, error.getError(), error.getMessage());
       }
     } catch (IllegalStateException notAnApiError) {
       // fall through: a proxy or another server answered
     }
-    return new CairnApiException(response.statusCode(), "HTTP_" + response.statusCode(), response.body());
+    return new CairnApiException(status, "HTTP_" + status, body);
   }
 
   private static Message.Builder parse(String json, Message.Builder builder) {

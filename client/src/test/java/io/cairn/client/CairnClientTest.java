@@ -49,7 +49,7 @@ class CairnClientTest {
 
   @Test
   void readsNodeInfoAndIgnoresFieldsFromNewerNodes() {
-    NodeInfo info = client.node();
+    NodeInfo info = client.nodeInfo();
     assertEquals("pekko://cairn@127.0.0.1:25520", info.getAddress());
     assertEquals(2, info.getRolesCount());
     assertEquals("h2", info.getJournal());
@@ -68,7 +68,7 @@ class CairnClientTest {
     foreign.start();
     try {
       CairnApiException error = assertThrows(CairnApiException.class,
-          () -> CairnClient.connect(URI.create("http://127.0.0.1:" + foreign.getAddress().getPort())).node());
+          () -> CairnClient.connect(URI.create("http://127.0.0.1:" + foreign.getAddress().getPort())).nodeInfo());
       assertEquals(404, error.status());
       assertEquals("HTTP_404", error.code());
     } finally {
@@ -83,7 +83,7 @@ class CairnClientTest {
       closed = socket.getLocalPort();
     }
     UncheckedIOException error = assertThrows(UncheckedIOException.class,
-        () -> CairnClient.connect(URI.create("http://127.0.0.1:" + closed)).node());
+        () -> CairnClient.connect(URI.create("http://127.0.0.1:" + closed)).nodeInfo());
     assertTrue(error.getMessage().contains("127.0.0.1:" + closed), error.getMessage());
   }
 }

@@ -1,17 +1,22 @@
 package io.cairn.api;
 
-import io.cairn.api.node.NodeRoutes;
 import io.cairn.app.NodeSettings;
 import io.cairn.protocol.ErrorCode;
 import io.cairn.protocol.Rejection;
 import java.time.Duration;
+import java.util.Arrays;
+import java.util.List;
 import java.util.concurrent.CompletionStage;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.http.javadsl.Http;
 import org.apache.pekko.http.javadsl.ServerBinding;
 import org.apache.pekko.http.javadsl.server.AllDirectives;
 import org.apache.pekko.http.javadsl.server.ExceptionHandler;
+import org.apache.pekko.http.javadsl.server.MalformedQueryParamRejection;
+import org.apache.pekko.http.javadsl.server.MalformedRequestContentRejection;
 import org.apache.pekko.http.javadsl.server.MethodRejection;
+import org.apache.pekko.http.javadsl.server.MissingQueryParamRejection;
+import org.apache.pekko.http.scaladsl.model.EntityStreamSizeException;
 import org.apache.pekko.http.javadsl.server.RejectionHandler;
 import org.apache.pekko.http.javadsl.server.Route;
 
@@ -20,17 +25,16 @@ public final class ApiServer extends AllDirectives {
   private static final Duration UNBIND_DEADLINE = Duration.ofSeconds(10);
 
   private final ActorSystem<?> system;
-  private final Route routes;
+  private final List<ApiRoutes> features;
 
-  private ApiServer(ActorSystem<?> system, Route routes) {
+  private ApiServer(ActorSystem<?> system, List<ApiRoutes> features) {
     this.system = system;
-    this.routes = routes;
+    this.features = features;
   }
 
-  public static CompletionStage<ServerBinding> start(
-      ActorSystem<?> system, NodeSettings node, String journalKind, String version) {
-    NodeRoutes nodeRoutes = new NodeRoutes(system, node.roles(), journalKind, version);
-    ApiServer server = new ApiServer(system, nodeRoutes.routes());
+  /** Binds the routes of every feature under {@code /api/v1} on the node's API port. */
+  public static CompletionStage<ServerBinding> start(ActorSystem<?> system, NodeSettings node, List<ApiRoutes> features) {
+    ApiServer server = new ApiServer(system, features);
     return Http.get(system)
         .newServerAt(node.host(), node.apiPort())
         .bind(server.route())
@@ -44,11 +48,24 @@ public final class ApiServer extends AllDirectives {
   private Route route() {
     return handleExceptions(exceptions(), () ->
         handleRejections(rejections(), () ->
-            pathPrefix("api", () -> pathPrefix("v1", () -> routes))));
+            pathPrefix("api", () -> pathPrefix("v1", this::featureRoutes))));
+  }
+
+  private Route featureRoutes() {
+    Route[] routes = features.stream().map(ApiRoutes::routes).toArray(Route[]::new);
+    return concat(routes[0], Arrays.copyOfRange(routes, 1, routes.length));
   }
 
   private RejectionHandler rejections() {
     return RejectionHandler.newBuilder()
+        .handle(MalformedRequestContentRejection.class, rejection -> complete(
+            rejection.getCause() instanceof EntityStreamSizeException tooLarge
+                ? ApiJson.error(ErrorCode.REQUEST_TOO_LARGE, "the request body exceeds " + tooLarge.limit() + " bytes")
+                : ApiJson.error(ErrorCode.MALFORMED_REQUEST, "the request body is malformed: " + rejection.message())))
+        .handle(MalformedQueryParamRejection.class, rejection -> complete(ApiJson.error(
+            ErrorCode.MALFORMED_REQUEST, "query parameter " + rejection.parameterName() + ": " + rejection.errorMsg())))
+        .handle(MissingQueryParamRejection.class, rejection -> complete(ApiJson.error(
+            ErrorCode.MALFORMED_REQUEST, "query parameter " + rejection.parameterName() + " is required")))
         .handleAll(MethodRejection.class, rejections -> complete(ApiJson.error(
             ErrorCode.METHOD_NOT_ALLOWED,
             "allowed: " + rejections.stream().map(r -> r.supported().name()).distinct().toList())))
@@ -61,6 +78,8 @@ public final class ApiServer extends AllDirectives {
   private ExceptionHandler exceptions() {
     return ExceptionHandler.newBuilder()
         .match(Rejection.class, rejection -> complete(ApiJson.error(rejection)))
+        .match(EntityStreamSizeException.class, tooLarge -> complete(ApiJson.error(
+            ErrorCode.REQUEST_TOO_LARGE, "the request body exceeds " + tooLarge.limit() + " bytes")))
         .matchAny(failure -> {
           system.log().error("Request failed", failure);
           return complete(ApiJson.error(ErrorCode.INTERNAL, "the node failed to answer; see its log"));

@@ -1,5 +1,9 @@
 package io.cairn.app;
 
+import io.cairn.app.core.CoreCommand;
+import io.cairn.client.CairnApiException;
+import io.cairn.client.ProofRejectedException;
+import java.io.UncheckedIOException;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -9,7 +13,7 @@ import picocli.CommandLine.Command;
     mixinStandardHelpOptions = true,
     versionProvider = Cairn.Version.class,
     description = "Persistent, verifiable, tradable data streams on an Apache Pekko cluster.",
-    subcommands = {NodeCommand.class, CommandLine.HelpCommand.class})
+    subcommands = {NodeCommand.class, CoreCommand.class, CommandLine.HelpCommand.class})
 public final class Cairn {
 
   public static void main(String[] args) {
@@ -25,10 +29,31 @@ public final class Cairn {
           + " (see '" + command.getCommandSpec().qualifiedName() + " --help')");
       return 2;
     });
+    commandLine.setExecutionExceptionHandler((error, command, parsed) -> {
+      command.getErr().println("cairn: " + describe(error));
+      command.getErr().flush();
+      return error instanceof CairnApiException ? EXIT_REJECTED : 1;
+    });
     return commandLine;
   }
 
-  static String version() {
+  /** Exit code of a command the node refused; its error code is printed on stderr. */
+  public static final int EXIT_REJECTED = 3;
+
+  private static String describe(Exception error) {
+    if (error instanceof CairnApiException refused) {
+      return "the node refused: " + refused.getMessage();
+    }
+    if (error instanceof ProofRejectedException rejected) {
+      return "verification failed: " + rejected.getMessage();
+    }
+    if (error instanceof UncheckedIOException || error.getClass().getPackageName().startsWith("io.cairn")) {
+      return error.getMessage();
+    }
+    return error.getClass().getSimpleName() + ": " + error.getMessage();
+  }
+
+  public static String version() {
     String version = Cairn.class.getPackage().getImplementationVersion();
     return version == null ? "development" : version;
   }

@@ -1,7 +1,13 @@
 package io.cairn.app;
 
 import com.typesafe.config.Config;
+import io.cairn.api.ApiRoutes;
 import io.cairn.api.ApiServer;
+import io.cairn.api.core.CoreRoutes;
+import io.cairn.api.node.NodeRoutes;
+import io.cairn.core.Core;
+import io.cairn.core.CoreSettings;
+import io.cairn.core.Cores;
 import io.cairn.cluster.NodeRole;
 import io.cairn.journal.JournalSettings;
 import io.cairn.stream.Stream;
@@ -53,9 +59,15 @@ public final class CairnNode {
     await(PekkoManagement.get(system).start(),
         "cannot start management HTTP on " + node.host() + ":" + node.managementPort());
     joinCluster(system, node);
-    Stream.init(system, StreamSettings.fromConfig(system.settings().config()));
+    Config config = system.settings().config();
+    Stream.init(system, StreamSettings.fromConfig(config));
+    CoreSettings coreSettings = CoreSettings.fromConfig(config);
+    Core.init(system, coreSettings);
     if (node.has(NodeRole.API)) {
-      await(ApiServer.start(system, node, journal.kind().label(), Cairn.version()),
+      List<ApiRoutes> features = List.of(
+          new NodeRoutes(system, node.roles(), journal.kind().label(), Cairn.version()),
+          new CoreRoutes(system, new Cores(system, coreSettings, JournalSettings.READ_JOURNAL)));
+      await(ApiServer.start(system, node, features),
           "cannot start the public API on " + node.host() + ":" + node.apiPort());
     }
     NodeStarted.ID.get(Adapter.toClassic(system)).markStarted();

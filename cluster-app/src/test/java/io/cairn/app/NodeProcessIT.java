@@ -59,7 +59,7 @@ class NodeProcessIT {
       assertEquals("Up", list.get(0).getAsJsonObject().get("status").getAsString());
       assertEquals(node.clusterAddress(), list.get(0).getAsJsonObject().get("node").getAsString());
 
-      NodeInfo info = CairnClient.connect(node.api()).node();
+      NodeInfo info = CairnClient.connect(node.api()).nodeInfo();
       assertEquals("h2", info.getJournal());
       assertEquals(List.of("api", "stream"), info.getRolesList());
       assertEquals("up", info.getMemberStatus());
@@ -153,7 +153,7 @@ class NodeProcessIT {
         for (var member : members) {
           assertEquals("Up", member.getAsJsonObject().get("status").getAsString(), members.toString());
         }
-        assertEquals("postgres", CairnClient.connect(first.api()).node().getJournal());
+        assertEquals("postgres", CairnClient.connect(first.api()).nodeInfo().getJournal());
         assertEquals(0, second.terminate());
       }
       assertEquals(0, first.terminate());

@@ -40,6 +40,9 @@ public record JournalSettings(
     }
   }
 
+  /** The Pekko Persistence Query plugin that reads this journal back. */
+  public static final String READ_JOURNAL = "jdbc-read-journal";
+
   /**
    * H2 keeps committed transactions in memory for up to half a second by default (WRITE_DELAY);
    * an acknowledged event must survive a SIGKILL, so every commit is written out at once.

@@ -1,6 +1,7 @@
 package io.cairn.api.node;
 
 import io.cairn.api.ApiJson;
+import io.cairn.api.ApiRoutes;
 import io.cairn.cluster.NodeRole;
 import io.cairn.protocol.proto.api.Health;
 import io.cairn.protocol.proto.api.NodeInfo;
@@ -11,15 +12,15 @@ import org.apache.pekko.cluster.Member;
 import org.apache.pekko.cluster.MemberStatus;
 import org.apache.pekko.cluster.typed.Cluster;
 import org.apache.pekko.http.javadsl.model.StatusCodes;
-import org.apache.pekko.http.javadsl.server.AllDirectives;
 import org.apache.pekko.http.javadsl.server.Route;
 
 /** {@code GET /api/v1/health} and {@code GET /api/v1/node}. */
-public final class NodeRoutes extends AllDirectives {
+public final class NodeRoutes extends ApiRoutes {
   private final Cluster cluster;
   private final NodeInfo.Builder template;
 
   public NodeRoutes(ActorSystem<?> system, Set<NodeRole> roles, String journalKind, String version) {
+    super(system);
     this.cluster = Cluster.get(system);
     this.template = NodeInfo.newBuilder()
         .setAddress(cluster.selfMember().address().toString())
@@ -28,6 +29,7 @@ public final class NodeRoutes extends AllDirectives {
         .setJournal(journalKind);
   }
 
+  @Override
   public Route routes() {
     return concat(
         path("health", () -> get(this::health)),

@@ -8,6 +8,7 @@ import com.google.gson.JsonNull;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParseException;
 import com.google.gson.JsonParser;
+import io.cairn.app.Cairn;
 import io.cairn.protocol.hypercore.CoreIdentity;
 import io.cairn.protocol.hypercore.CoreKeyPair;
 import io.cairn.protocol.hypercore.CoreWriter;
@@ -28,7 +29,6 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
-import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -105,7 +105,7 @@ public final class VectorsCommand implements Callable<Integer> {
     JsonObject vectors = new JsonObject();
     vectors.addProperty("format", FORMAT);
     JsonObject generator = new JsonObject();
-    generator.addProperty("cairn", version());
+    generator.addProperty("cairn", Cairn.version());
     vectors.add("generator", generator);
     vectors.addProperty("seed", HEX.formatHex(keyPair.seed()));
     vectors.addProperty("publicKey", HEX.formatHex(keyPair.publicKey()));
@@ -258,11 +258,6 @@ public final class VectorsCommand implements Callable<Integer> {
 
   private static boolean isHex(String text) {
     return text.chars().allMatch(HexFormat::isHexDigit);
-  }
-
-  private static String version() {
-    return Optional.ofNullable(VectorsCommand.class.getPackage().getImplementationVersion())
-        .orElse("development");
   }
 
   /** Input the user can fix: reported as one line, exit code 1. */

@@ -13,13 +13,18 @@ public final class CoreWriter {
   private final CoreTree tree;
 
   private CoreWriter(CoreKeyPair keyPair, CoreIdentity identity, TreeStore store) {
+    this(keyPair, CoreTree.empty(identity, store));
+  }
+
+  private CoreWriter(CoreKeyPair keyPair, CoreTree tree) {
+    CoreIdentity identity = tree.identity();
     if (identity.isCompat()
         ? !Arrays.equals(identity.key(), keyPair.publicKey())
         : !Arrays.equals(identity.manifest().signers().get(0).publicKey(), keyPair.publicKey())) {
       throw new IllegalArgumentException("the key pair is not the core's signer");
     }
     this.keyPair = keyPair;
-    this.tree = CoreTree.empty(identity, store);
+    this.tree = tree;
   }
 
   /** A new, empty Hypercore 11 default core (single-signer manifest) for {@code keyPair}. */
@@ -30,6 +35,15 @@ public final class CoreWriter {
   /** A new, empty compat-mode (Hypercore 10) core whose key is the public key. */
   public static CoreWriter createCompat(CoreKeyPair keyPair, TreeStore store) {
     return new CoreWriter(keyPair, CoreIdentity.compat(keyPair.publicKey()), store);
+  }
+
+  /**
+   * Continues a core whose signed head is {@code head}, for example as a node that stores the core
+   * reports it. Appending needs only the head's roots; truncating needs the nodes it cuts back to,
+   * so it works only for nodes that are in {@code store}.
+   */
+  public static CoreWriter resume(CoreKeyPair keyPair, CoreIdentity identity, TreeStore store, TreeHead head) {
+    return new CoreWriter(keyPair, CoreTree.restore(identity, store, head));
   }
 
   public CoreIdentity identity() {

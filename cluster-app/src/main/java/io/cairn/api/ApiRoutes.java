@@ -1,0 +1,80 @@
+package io.cairn.api;
+
+import com.google.protobuf.InvalidProtocolBufferException;
+import com.google.protobuf.Message;
+import com.google.protobuf.util.JsonFormat;
+import io.cairn.protocol.ErrorCode;
+import io.cairn.protocol.Rejection;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.TimeoutException;
+import java.util.function.Function;
+import org.apache.pekko.actor.typed.ActorSystem;
+import org.apache.pekko.http.javadsl.model.HttpResponse;
+import org.apache.pekko.http.javadsl.model.MediaTypes;
+import org.apache.pekko.http.javadsl.server.AllDirectives;
+import org.apache.pekko.http.javadsl.server.Route;
+import org.apache.pekko.http.javadsl.unmarshalling.Unmarshaller;
+import org.apache.pekko.pattern.AskTimeoutException;
+
+/** What every feature's routes share: request bodies in protobuf or its JSON mapping, and answers to asks. */
+public abstract class ApiRoutes extends AllDirectives {
+  public static final String PROTOBUF = "application/x-protobuf";
+  private static final JsonFormat.Parser JSON = JsonFormat.parser();
+
+  protected final ActorSystem<?> system;
+
+  protected ApiRoutes(ActorSystem<?> system) {
+    this.system = system;
+  }
+
+  public abstract Route routes();
+
+  /**
+   * The request body as {@code builder}'s message: binary protobuf when the content type is
+   * {@value #PROTOBUF}, otherwise the protobuf JSON mapping. Unknown JSON fields are refused, so a
+   * misspelt field is an error rather than silently ignored.
+   */
+  @SuppressWarnings("unchecked")
+  protected <M extends Message> Route body(Message.Builder builder, Function<M, Route> inner) {
+    return extractRequestEntity(entity -> {
+      boolean binary = entity.getContentType().mediaType().toString().equals(PROTOBUF);
+      if (!binary && !entity.getContentType().mediaType().equals(MediaTypes.APPLICATION_JSON)) {
+        return complete(ApiJson.error(ErrorCode.UNSUPPORTED_MEDIA_TYPE,
+            "send application/json or " + PROTOBUF + ", not " + entity.getContentType().mediaType()));
+      }
+      return entity(Unmarshaller.entityToByteString(), bytes -> {
+        try {
+          if (binary) {
+            builder.mergeFrom(bytes.toArray());
+          } else {
+            JSON.merge(bytes.utf8String(), builder);
+          }
+        } catch (InvalidProtocolBufferException e) {
+          return complete(ApiJson.error(ErrorCode.MALFORMED_REQUEST,
+              "the body is not a valid " + builder.getDescriptorForType().getName() + ": " + e.getMessage()));
+        }
+        return inner.apply((M) builder.build());
+      });
+    });
+  }
+
+  /** Completes with {@code ok} of the answer, or with the error it failed with. */
+  protected <T> Route reply(CompletionStage<T> answer, Function<T, HttpResponse> ok) {
+    return onComplete(answer, result -> result.isSuccess()
+        ? complete(ok.apply(result.get()))
+        : complete(failure(result.failed().get())));
+  }
+
+  private HttpResponse failure(Throwable failure) {
+    Throwable cause = failure instanceof CompletionException && failure.getCause() != null ? failure.getCause() : failure;
+    if (cause instanceof Rejection rejection) {
+      return ApiJson.error(rejection);
+    }
+    if (cause instanceof AskTimeoutException || cause instanceof TimeoutException) {
+      return ApiJson.error(ErrorCode.UNAVAILABLE, "the cluster did not answer in time; try again");
+    }
+    system.log().error("Request failed", cause);
+    return ApiJson.error(ErrorCode.INTERNAL, "the node failed to answer; see its log");
+  }
+}

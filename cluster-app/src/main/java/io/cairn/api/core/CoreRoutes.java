@@ -1,0 +1,128 @@
+package io.cairn.api.core;
+
+import io.cairn.api.ApiJson;
+import io.cairn.api.ApiRoutes;
+import io.cairn.core.CoreSerializer;
+import io.cairn.core.Cores;
+import io.cairn.protocol.ErrorCode;
+import io.cairn.protocol.hypercore.CoreDescriptor;
+import io.cairn.protocol.hypercore.CoreIdentity;
+import io.cairn.protocol.hypercore.Proof;
+import io.cairn.protocol.hypercore.ProofProtos;
+import io.cairn.protocol.proto.core.SignedAppendBatch;
+import java.util.Base64;
+import java.util.HexFormat;
+import java.util.Optional;
+import java.util.function.Function;
+import org.apache.pekko.actor.typed.ActorSystem;
+import org.apache.pekko.http.javadsl.model.ContentTypes;
+import org.apache.pekko.http.javadsl.model.HttpEntities;
+import org.apache.pekko.http.javadsl.model.HttpResponse;
+import org.apache.pekko.http.javadsl.model.StatusCodes;
+import org.apache.pekko.http.javadsl.model.headers.Location;
+import org.apache.pekko.http.javadsl.model.headers.RawHeader;
+import org.apache.pekko.http.javadsl.server.PathMatchers;
+import org.apache.pekko.http.javadsl.server.Route;
+import org.apache.pekko.http.javadsl.unmarshalling.StringUnmarshallers;
+
+/**
+ * {@code /api/v1/cores}: register a core, append signed batches, read info, blocks with proofs,
+ * ranges and upgrades. Cores are named in paths by their key in hex.
+ */
+public final class CoreRoutes extends ApiRoutes {
+  /** Header carrying the proof (protobuf {@code Proof}, base64, block value left empty) of a raw block. */
+  public static final String PROOF_HEADER = "Cairn-Proof";
+
+  private final Cores cores;
+
+  public CoreRoutes(ActorSystem<?> system, Cores cores) {
+    super(system);
+    this.cores = cores;
+  }
+
+  @Override
+  public Route routes() {
+    return pathPrefix("cores", () -> concat(
+        pathEnd(() -> post(this::register)),
+        pathPrefix(PathMatchers.segment(), hex -> withKey(hex, key -> concat(
+            pathEnd(() -> get(() -> reply(cores.info(key), info -> ApiJson.ok(CoreSerializer.toProto(info))))),
+            path("batches", () -> post(() -> append(key))),
+            path(PathMatchers.segment("blocks").slash(PathMatchers.longSegment()), index -> get(() -> block(key, index))),
+            path("blocks", () -> get(() -> range(key))),
+            path("upgrade", () -> get(() -> upgrade(key))))))));
+  }
+
+  private Route register() {
+    return this.<io.cairn.protocol.proto.core.CoreDescriptor>body(io.cairn.protocol.proto.core.CoreDescriptor.newBuilder(), message -> {
+      CoreDescriptor descriptor;
+      CoreIdentity identity;
+      try {
+        descriptor = ProofProtos.fromProto(message);
+        identity = descriptor.identity();
+      } catch (IllegalArgumentException malformed) {
+        return complete(ApiJson.error(ErrorCode.INVALID_MANIFEST, "cannot read the core: " + malformed.getMessage()));
+      }
+      return reply(cores.register(identity.key(), descriptor), info -> ApiJson
+          .response(StatusCodes.CREATED, CoreSerializer.toProto(info))
+          .addHeader(Location.create("/api/v1/cores/" + HexFormat.of().formatHex(info.key()))));
+    });
+  }
+
+  private Route append(byte[] key) {
+    // the JSON mapping writes blocks in base64, a third longer than the batch itself
+    long limit = cores.settings().maxBatchBytes() * 4 / 3 + 1024 * 1024;
+    return withSizeLimit(limit, () -> this.<SignedAppendBatch>body(SignedAppendBatch.newBuilder(),
+        batch -> reply(cores.append(key, ProofProtos.fromProto(batch)), info -> ApiJson.ok(CoreSerializer.toProto(info)))));
+  }
+
+  /**
+   * Block with proof, upgraded from {@code trustedLength} (default 0). {@code format=json}
+   * (default) answers the protobuf JSON mapping of {@code Proof}; {@code format=raw} answers the
+   * block's bytes with the proof in the {@value #PROOF_HEADER} header.
+   */
+  private Route block(byte[] key, long index) {
+    return parameterOptional(StringUnmarshallers.LONG, "trustedLength", trusted ->
+        parameterOptional("format", format -> {
+          boolean raw = format.map("raw"::equals).orElse(false);
+          if (format.isPresent() && !raw && !format.get().equals("json")) {
+            return complete(ApiJson.error(ErrorCode.MALFORMED_REQUEST, "format is json or raw, not " + format.get()));
+          }
+          return reply(cores.block(key, index, trusted.orElse(0L)), raw ? CoreRoutes::rawBlock
+              : proof -> ApiJson.ok(ProofProtos.toProto(proof)));
+        }));
+  }
+
+  private static HttpResponse rawBlock(Proof proof) {
+    Proof withoutValue = new Proof(proof.fork(),
+        new Proof.Block(proof.block().index(), new byte[0], proof.block().nodes()), proof.upgrade());
+    return HttpResponse.create()
+        .withEntity(HttpEntities.create(ContentTypes.APPLICATION_OCTET_STREAM, proof.block().value()))
+        .addHeader(RawHeader.create(PROOF_HEADER,
+            Base64.getEncoder().encodeToString(ProofProtos.toProto(withoutValue).toByteArray())));
+  }
+
+  private Route range(byte[] key) {
+    return parameter(StringUnmarshallers.LONG, "start", start ->
+        parameter(StringUnmarshallers.LONG, "end", end ->
+            reply(cores.range(key, start, end), proof -> ApiJson.ok(ProofProtos.toProto(proof)))));
+  }
+
+  private Route upgrade(byte[] key) {
+    return parameter(StringUnmarshallers.LONG, "from", from ->
+        parameter(StringUnmarshallers.LONG, "to", to ->
+            reply(cores.upgrade(key, from, to), proof -> ApiJson.ok(ProofProtos.toProto(proof)))));
+  }
+
+  private Route withKey(String hex, Function<byte[], Route> inner) {
+    Optional<byte[]> key = parseKey(hex);
+    return key.map(inner).orElseGet(() -> complete(ApiJson.error(ErrorCode.INVALID_CORE_KEY,
+        "'" + hex + "' is not a core key (64 hex digits)")));
+  }
+
+  private static Optional<byte[]> parseKey(String hex) {
+    if (!hex.matches("[0-9a-fA-F]{64}")) {
+      return Optional.empty();
+    }
+    return Optional.of(HexFormat.of().parseHex(hex));
+  }
+}

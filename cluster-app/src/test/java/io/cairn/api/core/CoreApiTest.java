@@ -1,0 +1,217 @@
+package io.cairn.api.core;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.google.gson.JsonObject;
+import com.google.gson.JsonParser;
+import com.sun.net.httpserver.HttpServer;
+import io.cairn.app.TestNode;
+import io.cairn.client.CairnApiException;
+import io.cairn.client.CairnClient;
+import io.cairn.client.CoreReader;
+import io.cairn.client.CoreWriter;
+import io.cairn.client.ProofRejectedException;
+import io.cairn.protocol.hypercore.CoreKeyPair;
+import io.cairn.protocol.hypercore.ProofProtos;
+import io.cairn.protocol.hypercore.RejectReason;
+import io.cairn.protocol.hypercore.SignedBatch;
+import io.cairn.protocol.hypercore.TreeHead;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Random;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** /api/v1/cores on a real node, through the SDK and through plain HTTP. */
+class CoreApiTest {
+  @TempDir static Path data;
+  private static TestNode node;
+  private static CairnClient client;
+  private final HttpClient http = HttpClient.newHttpClient();
+
+  @BeforeAll
+  static void startNode() throws Exception {
+    node = TestNode.start(data);
+    client = CairnClient.connect(node.api());
+  }
+
+  @AfterAll
+  static void stopNode() throws Exception {
+    node.close();
+  }
+
+  private static List<byte[]> randomBlocks(Random random, int... sizes) {
+    List<byte[]> blocks = new ArrayList<>();
+    for (int size : sizes) {
+      byte[] block = new byte[size];
+      random.nextBytes(block);
+      blocks.add(block);
+    }
+    return blocks;
+  }
+
+  @Test
+  void whatTheWriterAppendsTheReaderVerifies() {
+    Random random = new Random(11);
+    CoreKeyPair keyPair = CoreKeyPair.generate();
+    CoreWriter writer = CoreWriter.open(client, keyPair);
+    List<byte[]> blocks = randomBlocks(random, 10, 0, 3 * 1024 * 1024, 3 * 1024 * 1024, 3 * 1024 * 1024, 5000);
+    TreeHead head = writer.append(blocks);
+    assertEquals(6, head.length());
+
+    CoreReader reader = CoreReader.open(client, writer.key());
+    for (int i = 0; i < blocks.size(); i++) {
+      assertArrayEquals(blocks.get(i), reader.get(i), "block " + i);
+    }
+    assertEquals(head, reader.trustedHead());
+    List<byte[]> range = reader.range(0, 2);
+    assertArrayEquals(blocks.get(0), range.get(0));
+
+    // a second writer process picks up where the first one stopped
+    CoreWriter again = CoreWriter.open(client, keyPair);
+    assertEquals(7, again.append("one more".getBytes(StandardCharsets.UTF_8)).length());
+    assertEquals(7, reader.latest().length());
+    assertArrayEquals("one more".getBytes(StandardCharsets.UTF_8), reader.get(6));
+  }
+
+  @Test
+  void aBlockAlteredOnTheWayIsNeverReturned() throws Exception {
+    CoreWriter writer = CoreWriter.open(client, CoreKeyPair.generate());
+    writer.append(List.of("genuine-0".getBytes(), "genuine-1".getBytes(), "genuine-2".getBytes()));
+    HttpServer tampering = tamperingProxy();
+    try {
+      CairnClient throughProxy = CairnClient.connect(URI.create("http://127.0.0.1:" + tampering.getAddress().getPort()));
+      CoreReader reader = CoreReader.open(throughProxy, writer.key());
+      ProofRejectedException rejected = assertThrows(ProofRejectedException.class, () -> reader.get(1));
+      assertTrue(rejected.reason() == RejectReason.SIGNATURE_INVALID || rejected.reason() == RejectReason.HASH_MISMATCH,
+          rejected.getMessage());
+    } finally {
+      tampering.stop(0);
+    }
+  }
+
+  /** Forwards to the node, changing the last byte of every raw block it passes on. */
+  private static HttpServer tamperingProxy() throws IOException {
+    HttpServer proxy = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+    HttpClient forward = HttpClient.newHttpClient();
+    proxy.createContext("/", exchange -> {
+      try {
+        HttpResponse<byte[]> answer = forward.send(
+            HttpRequest.newBuilder(node.api().resolve(exchange.getRequestURI().toString())).GET().build(),
+            HttpResponse.BodyHandlers.ofByteArray());
+        byte[] body = answer.body();
+        if (exchange.getRequestURI().getQuery() != null && exchange.getRequestURI().getQuery().contains("format=raw")) {
+          body[body.length - 1] ^= 0x01;
+        }
+        answer.headers().map().forEach((name, values) -> {
+          if (!name.equalsIgnoreCase("content-length") && !name.startsWith(":")) {
+            values.forEach(value -> exchange.getResponseHeaders().add(name, value));
+          }
+        });
+        exchange.sendResponseHeaders(answer.statusCode(), body.length);
+        exchange.getResponseBody().write(body);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      } finally {
+        exchange.close();
+      }
+    });
+    proxy.start();
+    return proxy;
+  }
+
+  // ---- bad input, each through the real endpoint ----
+
+  private HttpResponse<String> send(String method, String path, String contentType, byte[] body) throws Exception {
+    HttpRequest.Builder request = HttpRequest.newBuilder(node.api().resolve(path));
+    if (body != null) {
+      request.header("Content-Type", contentType).method(method, HttpRequest.BodyPublishers.ofByteArray(body));
+    } else {
+      request.method(method, HttpRequest.BodyPublishers.noBody());
+    }
+    return http.send(request.build(), HttpResponse.BodyHandlers.ofString());
+  }
+
+  private void assertError(int status, String code, HttpResponse<String> response) {
+    assertEquals(status, response.statusCode(), response.body());
+    assertEquals("application/json", response.headers().firstValue("Content-Type").orElse(""), response.body());
+    JsonObject error = JsonParser.parseString(response.body()).getAsJsonObject();
+    assertEquals(code, error.get("error").getAsString(), response.body());
+    assertTrue(error.get("message").getAsString().length() > 10, response.body());
+  }
+
+  private static byte[] json(String text) {
+    return text.getBytes(StandardCharsets.UTF_8);
+  }
+
+  @Test
+  void registrationErrors() throws Exception {
+    assertError(400, "MALFORMED_REQUEST", send("POST", "/api/v1/cores", "application/json", json("{\"manifest\": ")));
+    assertError(400, "MALFORMED_REQUEST", send("POST", "/api/v1/cores", "application/json", json("{\"manifests\": \"AAAA\"}")));
+    assertError(400, "INVALID_MANIFEST", send("POST", "/api/v1/cores", "application/json", json("{\"manifest\": \"AAAA\"}")));
+    assertError(400, "INVALID_MANIFEST", send("POST", "/api/v1/cores", "application/json", json("{}")));
+    assertError(415, "UNSUPPORTED_MEDIA_TYPE", send("POST", "/api/v1/cores", "text/plain", json("hello")));
+  }
+
+  @Test
+  void lookupErrors() throws Exception {
+    String unknown = HexFormat.of().formatHex(new byte[32]);
+    assertError(400, "INVALID_CORE_KEY", send("GET", "/api/v1/cores/not-a-key", null, null));
+    assertError(404, "CORE_NOT_FOUND", send("GET", "/api/v1/cores/" + unknown, null, null));
+    CoreWriter writer = CoreWriter.open(client, CoreKeyPair.generate());
+    writer.append(List.of("a".getBytes(), "b".getBytes()));
+    String core = "/api/v1/cores/" + HexFormat.of().formatHex(writer.key());
+    assertError(404, "BLOCK_NOT_FOUND", send("GET", core + "/blocks/2", null, null));
+    assertError(400, "MALFORMED_REQUEST", send("GET", core + "/blocks/0?format=xml", null, null));
+    assertError(400, "MALFORMED_REQUEST", send("GET", core + "/blocks?start=zero&end=1", null, null));
+    assertError(400, "MALFORMED_REQUEST", send("GET", core + "/blocks?start=0", null, null));
+    assertError(400, "INVALID_RANGE", send("GET", core + "/blocks?start=1&end=5", null, null));
+    assertError(400, "INVALID_RANGE", send("GET", core + "/upgrade?from=0&to=1", null, null));
+    assertError(405, "METHOD_NOT_ALLOWED", send("DELETE", core, null, null));
+
+    HttpResponse<String> proof = send("GET", core + "/blocks/1", null, null);
+    assertEquals(200, proof.statusCode());
+    JsonObject block = JsonParser.parseString(proof.body()).getAsJsonObject().getAsJsonObject("block");
+    assertEquals("Yg==", block.get("value").getAsString(), "block 1 is \"b\" in base64");
+  }
+
+  @Test
+  void appendErrorsStoreNothing() throws Exception {
+    CoreKeyPair keyPair = CoreKeyPair.generate();
+    CoreWriter writer = CoreWriter.open(client, keyPair);
+    writer.append("first".getBytes());
+    String batches = "/api/v1/cores/" + HexFormat.of().formatHex(writer.key()) + "/batches";
+
+    io.cairn.protocol.hypercore.CoreWriter local = io.cairn.protocol.hypercore.CoreWriter.resume(
+        keyPair, writer.identity(), new io.cairn.protocol.hypercore.InMemoryTreeStore(), writer.head());
+    List<byte[]> blocks = List.of("second".getBytes());
+    SignedBatch good = SignedBatch.of(local.append(blocks), blocks);
+    SignedBatch forged = new SignedBatch(good.fork(), good.start(), List.of("forged".getBytes()), List.of(), good.signature());
+    assertError(422, "INVALID_BATCH", send("POST", batches, "application/x-protobuf", ProofProtos.toProto(forged).toByteArray()));
+    assertError(400, "MALFORMED_REQUEST", send("POST", batches, "application/x-protobuf", new byte[] {(byte) 0xff, 0x01}));
+    assertError(413, "REQUEST_TOO_LARGE", send("POST", batches, "application/x-protobuf", new byte[13 * 1024 * 1024]));
+
+    CairnApiException tooLarge = assertThrows(CairnApiException.class,
+        () -> writer.append(new byte[4 * 1024 * 1024 + 1]));
+    assertEquals("BLOCK_TOO_LARGE", tooLarge.code());
+    assertEquals(413, tooLarge.status());
+    assertEquals(1, client.coreInfo(writer.key()).getLength(), "nothing refused was stored");
+
+    // the writer continues from the node's length after a refusal
+    assertEquals(2, writer.append("second".getBytes()).length());
+  }
+}

@@ -1,0 +1,66 @@
+package io.cairn.app;
+
+import com.typesafe.config.Config;
+import com.typesafe.config.ConfigFactory;
+import io.cairn.journal.JournalSchema;
+import io.cairn.journal.JournalSettings;
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+import org.apache.pekko.actor.typed.ActorSystem;
+import org.apache.pekko.cluster.MemberStatus;
+import org.apache.pekko.cluster.typed.Cluster;
+
+/** A whole node in this JVM, started as {@code cairn node} starts one, on free ports of 127.0.0.1. */
+public final class TestNode implements AutoCloseable {
+  private final ActorSystem<Void> system;
+  private final int apiPort;
+
+  private TestNode(ActorSystem<Void> system, int apiPort) {
+    this.system = system;
+    this.apiPort = apiPort;
+  }
+
+  public static TestNode start(Path dataDir) throws Exception {
+    int apiPort = freePort();
+    Config config = ConfigFactory.load(ConfigFactory.parseMap(Map.of(
+            "cairn.node.cluster-port", freePort(),
+            "cairn.node.management-port", freePort(),
+            "cairn.node.api-port", apiPort,
+            "cairn.data-dir", dataDir.toString()))
+        .withFallback(ConfigFactory.parseResources("application.conf")));
+    JournalSchema.ensure(JournalSettings.fromConfig(config));
+    ActorSystem<Void> system = CairnNode.start(config);
+    long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+    while (Cluster.get(system).selfMember().status() != MemberStatus.up()) {
+      if (System.nanoTime() > deadline) {
+        throw new AssertionError("test node did not come up");
+      }
+      Thread.sleep(50);
+    }
+    return new TestNode(system, apiPort);
+  }
+
+  static int freePort() throws IOException {
+    try (ServerSocket socket = new ServerSocket(0)) {
+      return socket.getLocalPort();
+    }
+  }
+
+  public URI api() {
+    return URI.create("http://127.0.0.1:" + apiPort);
+  }
+
+  public ActorSystem<Void> system() {
+    return system;
+  }
+
+  @Override
+  public void close() throws Exception {
+    system.terminate();
+    system.getWhenTerminated().toCompletableFuture().get();
+  }
+}
