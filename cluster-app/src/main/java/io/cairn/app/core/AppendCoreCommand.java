@@ -22,7 +22,7 @@ final class AppendCoreCommand implements Callable<Integer> {
   @Mixin NodeOptions options;
 
   @Parameters(index = "0", paramLabel = "KEY", converter = CoreKeyConverter.class, description = "The core's key (hex).")
-  byte[] key;
+  CoreKeyConverter.CoreKey key;
 
   @Parameters(index = "1..*", arity = "1..*", paramLabel = "FILE", description = "Files to append, one block each.")
   List<Path> files;
@@ -37,7 +37,7 @@ final class AppendCoreCommand implements Callable<Integer> {
         throw new CoreCommandException("cannot read " + file + ": " + e.getMessage());
       }
     }
-    CoreWriter writer = CoreWriter.open(options.client(), options.keyFile().load(key));
+    CoreWriter writer = CoreWriter.open(options.client(), options.keyFile().load(key.bytes()));
     TreeHead head = writer.append(blocks);
     JsonObject out = new JsonObject();
     out.addProperty("length", head.length());

@@ -21,15 +21,15 @@ final class CoreInfoCommand implements Callable<Integer> {
   @Mixin NodeOptions options;
 
   @Parameters(index = "0", paramLabel = "KEY", converter = CoreKeyConverter.class, description = "The core's key (hex).")
-  byte[] key;
+  CoreKeyConverter.CoreKey key;
 
   @Override
   public Integer call() {
-    CoreReader reader = CoreReader.open(options.client(), key);
+    CoreReader reader = CoreReader.open(options.client(), key.bytes());
     TreeHead head = reader.latest();
     HexFormat hex = HexFormat.of();
     JsonObject out = new JsonObject();
-    out.addProperty("key", hex.formatHex(key));
+    out.addProperty("key", hex.formatHex(key.bytes()));
     out.addProperty("discoveryKey", hex.formatHex(reader.discoveryKey()));
     out.addProperty("length", head.length());
     out.addProperty("byteLength", head.byteLength());

@@ -5,12 +5,15 @@ import picocli.CommandLine.ITypeConverter;
 import picocli.CommandLine.TypeConversionException;
 
 /** A core key on the command line: 64 hex digits. */
-final class CoreKeyConverter implements ITypeConverter<byte[]> {
+final class CoreKeyConverter implements ITypeConverter<CoreKeyConverter.CoreKey> {
+  /** Wraps the key's bytes, which picocli would otherwise take for an array of arguments. */
+  record CoreKey(byte[] bytes) {}
+
   @Override
-  public byte[] convert(String value) {
+  public CoreKey convert(String value) {
     if (!value.matches("[0-9a-fA-F]{64}")) {
       throw new TypeConversionException("'" + value + "' is not a core key (64 hex digits)");
     }
-    return HexFormat.of().parseHex(value);
+    return new CoreKey(HexFormat.of().parseHex(value));
   }
 }

@@ -19,7 +19,7 @@ final class GetCoreCommand implements Callable<Integer> {
   @Mixin NodeOptions options;
 
   @Parameters(index = "0", paramLabel = "KEY", converter = CoreKeyConverter.class, description = "The core's key (hex).")
-  byte[] key;
+  CoreKeyConverter.CoreKey key;
 
   @Parameters(index = "1", paramLabel = "INDEX", description = "The block's index, from 0.")
   long index;
@@ -29,7 +29,7 @@ final class GetCoreCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws IOException {
-    byte[] block = CoreReader.open(options.client(), key).get(index);
+    byte[] block = CoreReader.open(options.client(), key.bytes()).get(index);
     if (out != null) {
       Files.write(out, block);
     } else {
