@@ -7,51 +7,74 @@ import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
 import java.io.IOException;
+import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.Optional;
 
-/** The reference vectors produced by JavaScript Hypercore 11.37.1, read from the shared folder. */
 /** The vectors the JavaScript Hypercore produced ({@code ../shared/vectors/hypercore}), for tests of every module. */
 public final class HypercoreVectors {
-  private static final Path RELATIVE = Path.of("shared", "vectors", "hypercore",
+  /** Where the JavaScript reference put the vectors: beside the project, in shared/. */
+  static final Path SHARED = Path.of("shared", "vectors", "hypercore",
       "hypercore-vectors.json");
   private static JsonObject root;
 
   private HypercoreVectors() {}
 
-  /** The parsed file, found by walking up from the working directory to the worktree's parent. */
+  /**
+   * A verbatim copy of {@code shared/vectors/hypercore} ships with these tests, so a clone
+   * anywhere can run them; {@code VectorsCopyTest} checks the copy against the shared original.
+   */
+  static final String RESOURCE = "/vectors/hypercore/hypercore-vectors.json";
+
+  private static Path copy;
+
+  /** The parsed vector file. */
   public static synchronized JsonObject json() {
     if (root == null) {
-      Path file = locate();
-      try {
-        root = JsonParser.parseString(Files.readString(file, StandardCharsets.UTF_8))
-            .getAsJsonObject();
-      } catch (IOException e) {
-        fail("cannot read " + file + ": " + e);
-      }
+      root = JsonParser.parseString(new String(bytes(), StandardCharsets.UTF_8)).getAsJsonObject();
     }
     return root;
   }
 
-  /** The vector file itself. */
-  public static Path file() {
-    return locate();
+  static byte[] bytes() {
+    try (InputStream in = HypercoreVectors.class.getResourceAsStream(RESOURCE)) {
+      if (in == null) {
+        return fail("test resource " + RESOURCE + " is missing");
+      }
+      return in.readAllBytes();
+    } catch (IOException e) {
+      return fail("cannot read " + RESOURCE + ": " + e);
+    }
   }
 
-  private static Path locate() {
-    Path start = Path.of("").toAbsolutePath();
-    for (Path dir = start; dir != null; dir = dir.getParent()) {
-      Path candidate = dir.resolve(RELATIVE);
-      if (Files.isRegularFile(candidate)) {
-        return candidate;
+  /** The vector file as a file, for commands that read one. */
+  public static synchronized Path file() {
+    if (copy == null) {
+      try {
+        copy = Files.createTempFile("hypercore-vectors", ".json");
+        copy.toFile().deleteOnExit();
+        Files.write(copy, bytes());
+      } catch (IOException e) {
+        fail("cannot write the vectors to a temporary file: " + e);
       }
     }
-    return fail("no " + RELATIVE + " found in " + start + " or any parent directory;"
-        + " the vectors must sit next to the project root (../shared/vectors/hypercore)");
+    return copy;
+  }
+
+  /** The shared original, found by walking up from the working directory, if it is there. */
+  static Optional<Path> shared() {
+    for (Path dir = Path.of("").toAbsolutePath(); dir != null; dir = dir.getParent()) {
+      Path candidate = dir.resolve(SHARED);
+      if (Files.isRegularFile(candidate)) {
+        return Optional.of(candidate);
+      }
+    }
+    return Optional.empty();
   }
 
   public static byte[] hex(JsonElement element) {
