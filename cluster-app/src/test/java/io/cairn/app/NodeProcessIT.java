@@ -1,5 +1,6 @@
 package io.cairn.app;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -8,6 +9,9 @@ import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
 import com.typesafe.config.ConfigFactory;
 import io.cairn.client.CairnClient;
+import io.cairn.client.CoreReader;
+import io.cairn.client.CoreWriter;
+import io.cairn.protocol.hypercore.CoreKeyPair;
 import io.cairn.protocol.EthereumAddress;
 import io.cairn.protocol.proto.api.NodeInfo;
 import io.cairn.protocol.stream.Permission;
@@ -49,6 +53,7 @@ class NodeProcessIT {
   void startsReadyStopsOnSigtermAndKeepsItsStreams() throws Exception {
     Path data = work.resolve("data");
     Stream.State written;
+    CoreWriter coreWriter;
     try (NodeProcess node = NodeProcess.start(data)) {
       node.awaitReady(READY_WITHIN);
 
@@ -61,8 +66,11 @@ class NodeProcessIT {
 
       NodeInfo info = CairnClient.connect(node.api()).nodeInfo();
       assertEquals("h2", info.getJournal());
-      assertEquals(List.of("api", "stream"), info.getRolesList());
+      assertEquals(List.of("api", "stream", "core"), info.getRolesList());
       assertEquals("up", info.getMemberStatus());
+
+      coreWriter = CoreWriter.open(CairnClient.connect(node.api()), CoreKeyPair.generate());
+      coreWriter.append(List.of("kept".getBytes(), "across".getBytes(), "restarts".getBytes()));
 
       ActorTestKit member = joinAsMember(node);
       try {
@@ -89,6 +97,9 @@ class NodeProcessIT {
       } finally {
         member.shutdownTestKit();
       }
+      CoreReader reader = CoreReader.open(CairnClient.connect(node.api()), coreWriter.key());
+      assertArrayEquals("restarts".getBytes(), reader.get(2));
+      assertEquals(coreWriter.head(), reader.trustedHead());
       assertEquals(0, node.terminate());
     }
   }
