@@ -6,6 +6,10 @@ import com.google.protobuf.util.JsonFormat;
 import io.cairn.protocol.ErrorCode;
 import io.cairn.protocol.Rejection;
 import io.cairn.protocol.proto.api.ApiError;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.TimeoutException;
+import org.apache.pekko.actor.typed.ActorSystem;
+import org.apache.pekko.pattern.AskTimeoutException;
 import org.apache.pekko.http.javadsl.model.ContentTypes;
 import org.apache.pekko.http.javadsl.model.HttpEntities;
 import org.apache.pekko.http.javadsl.model.HttpResponse;
@@ -41,5 +45,18 @@ public final class ApiJson {
 
   public static HttpResponse error(Rejection rejection) {
     return error(rejection.code(), rejection.getMessage());
+  }
+
+  /** The error to answer for a failed ask: its rejection, unavailable on timeout, internal otherwise. */
+  public static Rejection rejectionOf(Throwable failure, ActorSystem<?> system) {
+    Throwable cause = failure instanceof CompletionException && failure.getCause() != null ? failure.getCause() : failure;
+    if (cause instanceof Rejection rejection) {
+      return rejection;
+    }
+    if (cause instanceof AskTimeoutException || cause instanceof TimeoutException) {
+      return new Rejection(ErrorCode.UNAVAILABLE, "the cluster did not answer in time; try again");
+    }
+    system.log().error("Request failed", cause);
+    return new Rejection(ErrorCode.INTERNAL, "the node failed to answer; see its log");
   }
 }

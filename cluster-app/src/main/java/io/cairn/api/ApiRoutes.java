@@ -4,10 +4,7 @@ import com.google.protobuf.InvalidProtocolBufferException;
 import com.google.protobuf.Message;
 import com.google.protobuf.util.JsonFormat;
 import io.cairn.protocol.ErrorCode;
-import io.cairn.protocol.Rejection;
-import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
-import java.util.concurrent.TimeoutException;
 import java.util.function.Function;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.http.javadsl.model.HttpResponse;
@@ -15,7 +12,6 @@ import org.apache.pekko.http.javadsl.model.MediaTypes;
 import org.apache.pekko.http.javadsl.server.AllDirectives;
 import org.apache.pekko.http.javadsl.server.Route;
 import org.apache.pekko.http.javadsl.unmarshalling.Unmarshaller;
-import org.apache.pekko.pattern.AskTimeoutException;
 
 /** What every feature's routes share: request bodies in protobuf or its JSON mapping, and answers to asks. */
 public abstract class ApiRoutes extends AllDirectives {
@@ -63,18 +59,6 @@ public abstract class ApiRoutes extends AllDirectives {
   protected <T> Route reply(CompletionStage<T> answer, Function<T, HttpResponse> ok) {
     return onComplete(answer, result -> result.isSuccess()
         ? complete(ok.apply(result.get()))
-        : complete(failure(result.failed().get())));
-  }
-
-  private HttpResponse failure(Throwable failure) {
-    Throwable cause = failure instanceof CompletionException && failure.getCause() != null ? failure.getCause() : failure;
-    if (cause instanceof Rejection rejection) {
-      return ApiJson.error(rejection);
-    }
-    if (cause instanceof AskTimeoutException || cause instanceof TimeoutException) {
-      return ApiJson.error(ErrorCode.UNAVAILABLE, "the cluster did not answer in time; try again");
-    }
-    system.log().error("Request failed", cause);
-    return ApiJson.error(ErrorCode.INTERNAL, "the node failed to answer; see its log");
+        : complete(ApiJson.error(ApiJson.rejectionOf(result.failed().get(), system))));
   }
 }

@@ -5,6 +5,8 @@ import io.cairn.api.ApiRoutes;
 import io.cairn.api.ApiServer;
 import io.cairn.api.core.CoreRoutes;
 import io.cairn.api.node.NodeRoutes;
+import io.cairn.api.ws.WebSocketRequests;
+import io.cairn.api.ws.WebSocketRoutes;
 import io.cairn.core.Core;
 import io.cairn.core.CoreSettings;
 import io.cairn.core.Cores;
@@ -64,9 +66,12 @@ public final class CairnNode {
     CoreSettings coreSettings = CoreSettings.fromConfig(config);
     Core.init(system, coreSettings);
     if (node.has(NodeRole.API)) {
+      Cores cores = new Cores(system, coreSettings, JournalSettings.READ_JOURNAL);
       List<ApiRoutes> features = List.of(
           new NodeRoutes(system, node.roles(), journal.kind().label(), Cairn.version()),
-          new CoreRoutes(system, new Cores(system, coreSettings, JournalSettings.READ_JOURNAL)));
+          new CoreRoutes(system, cores),
+          new WebSocketRoutes(system, new WebSocketRequests(cores),
+              config.getBytes("cairn.api.websocket.max-message-size")));
       await(ApiServer.start(system, node, features),
           "cannot start the public API on " + node.host() + ":" + node.apiPort());
     }

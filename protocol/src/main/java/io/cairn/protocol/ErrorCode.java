@@ -6,6 +6,7 @@ package io.cairn.protocol;
  */
 public enum ErrorCode {
   MALFORMED_REQUEST(400),
+  UNKNOWN_REQUEST(400),
   INVALID_STREAM_ID(400),
   INVALID_ADDRESS(400),
   INVALID_PARTITIONS(400),
