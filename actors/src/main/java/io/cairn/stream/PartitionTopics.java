@@ -1,0 +1,77 @@
+package io.cairn.stream;
+
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentMap;
+import org.apache.pekko.actor.typed.ActorRef;
+import org.apache.pekko.actor.typed.ActorSystem;
+import org.apache.pekko.actor.typed.Extension;
+import org.apache.pekko.actor.typed.ExtensionId;
+import org.apache.pekko.actor.typed.Props;
+import org.apache.pekko.actor.typed.pubsub.Topic;
+
+/**
+ * This node's end of the cluster-wide topics, one per stream partition: the partition entity
+ * publishes each stored event to its topic, and every node's subscribers to that partition
+ * receive it. A topic is started the first time this node publishes or subscribes to it.
+ */
+public final class PartitionTopics implements Extension {
+  /** A stored event delivered to subscribers; {@code sequenceNr} orders the partition's events. */
+  public record Delivery(String streamPartition, long sequenceNr, byte[] message) {
+    @Override
+    public boolean equals(Object other) {
+      return other instanceof Delivery that && sequenceNr == that.sequenceNr
+          && streamPartition.equals(that.streamPartition) && Arrays.equals(message, that.message);
+    }
+
+    @Override
+    public int hashCode() {
+      return streamPartition.hashCode() * 31 + Long.hashCode(sequenceNr);
+    }
+
+    @Override
+    public String toString() {
+      return "Delivery[" + streamPartition + " #" + sequenceNr + ", " + message.length + " bytes]";
+    }
+  }
+
+  public static final ExtensionId<PartitionTopics> ID = new ExtensionId<>() {
+    @Override
+    public PartitionTopics createExtension(ActorSystem<?> system) {
+      return new PartitionTopics(system);
+    }
+  };
+
+  public static PartitionTopics get(ActorSystem<?> system) {
+    return ID.apply(system);
+  }
+
+  private final ActorSystem<?> system;
+  private final ConcurrentMap<String, ActorRef<Topic.Command<Delivery>>> topics = new ConcurrentHashMap<>();
+
+  private PartitionTopics(ActorSystem<?> system) {
+    this.system = system;
+  }
+
+  /** The topic of {@code streamPartition} ({@code <stream id>#<partition>}). */
+  public ActorRef<Topic.Command<Delivery>> topic(String streamPartition) {
+    return topics.computeIfAbsent(streamPartition, name -> system.systemActorOf(
+        Topic.create(Delivery.class, "partition:" + name),
+        "partition-topic-" + URLEncoder.encode(name, StandardCharsets.UTF_8),
+        Props.empty()));
+  }
+
+  public void publish(Delivery delivery) {
+    topic(delivery.streamPartition()).tell(Topic.publish(delivery));
+  }
+
+  public void subscribe(String streamPartition, ActorRef<Delivery> subscriber) {
+    topic(streamPartition).tell(Topic.subscribe(subscriber));
+  }
+
+  public void unsubscribe(String streamPartition, ActorRef<Delivery> subscriber) {
+    topic(streamPartition).tell(Topic.unsubscribe(subscriber));
+  }
+}

@@ -1,0 +1,60 @@
+package io.cairn.stream;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import io.cairn.cluster.ClusterNodes;
+import io.cairn.journal.TestDatabases;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import org.apache.pekko.actor.testkit.typed.javadsl.TestProbe;
+import org.apache.pekko.actor.typed.pubsub.Topic;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Deliveries published on one node reach subscribers on the others, in order, across Artery. */
+class PartitionTopicsTest {
+  @TempDir Path journal;
+  private ClusterNodes cluster;
+
+  @AfterEach
+  void stop() {
+    if (cluster != null) {
+      cluster.close();
+    }
+  }
+
+  @Test
+  void everySubscriberOnEveryNodeReceivesEveryDeliveryInOrder() throws Exception {
+    cluster = ClusterNodes.start(3, TestDatabases.h2(journal));
+    String partition = StreamTest.STREAM_ID + "#0";
+    List<TestProbe<PartitionTopics.Delivery>> subscribers = new ArrayList<>();
+    for (int node = 1; node < 3; node++) {
+      TestProbe<PartitionTopics.Delivery> probe = cluster.node(node).createTestProbe();
+      PartitionTopics.get(cluster.node(node).system()).subscribe(partition, probe.ref());
+      subscribers.add(probe);
+    }
+    PartitionTopics publisher = PartitionTopics.get(cluster.node(0).system());
+    // subscriptions spread through the receptionist; publish once both remote nodes are known
+    TestProbe<Topic.TopicStats> stats = cluster.node(0).createTestProbe();
+    stats.awaitAssert(Duration.ofSeconds(20), () -> {
+      publisher.topic(partition).tell(Topic.getTopicStats(stats.ref()));
+      assertEquals(2, stats.receiveMessage().topicInstanceCount());
+      return null;
+    });
+
+    for (long seq = 1; seq <= 500; seq++) {
+      publisher.publish(new PartitionTopics.Delivery(partition, seq, ("event " + seq).getBytes(StandardCharsets.UTF_8)));
+    }
+    for (TestProbe<PartitionTopics.Delivery> subscriber : subscribers) {
+      for (long seq = 1; seq <= 500; seq++) {
+        PartitionTopics.Delivery delivery = subscriber.receiveMessage(Duration.ofSeconds(10));
+        assertEquals(seq, delivery.sequenceNr());
+        assertEquals("event " + seq, new String(delivery.message(), StandardCharsets.UTF_8));
+      }
+    }
+  }
+}
