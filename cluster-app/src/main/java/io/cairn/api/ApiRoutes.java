@@ -4,8 +4,10 @@ import com.google.protobuf.InvalidProtocolBufferException;
 import com.google.protobuf.Message;
 import com.google.protobuf.util.JsonFormat;
 import io.cairn.protocol.ErrorCode;
+import io.cairn.protocol.Rejection;
 import java.util.concurrent.CompletionStage;
 import java.util.function.Function;
+import java.util.function.Supplier;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.http.javadsl.model.HttpResponse;
 import org.apache.pekko.http.javadsl.model.MediaTypes;
@@ -53,6 +55,17 @@ public abstract class ApiRoutes extends AllDirectives {
         return inner.apply((M) builder.build());
       });
     });
+  }
+
+  /** Runs {@code inner} on what {@code parse} reads from the request; a refusal is the answer. */
+  protected <T> Route parsed(Supplier<T> parse, Function<T, Route> inner) {
+    T value;
+    try {
+      value = parse.get();
+    } catch (Rejection refused) {
+      return complete(ApiJson.error(refused));
+    }
+    return inner.apply(value);
   }
 
   /** Completes with {@code ok} of the answer, or with the error it failed with. */

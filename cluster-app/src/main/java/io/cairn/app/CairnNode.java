@@ -3,6 +3,9 @@ package io.cairn.app;
 import com.typesafe.config.Config;
 import io.cairn.api.ApiRoutes;
 import io.cairn.api.ApiServer;
+import io.cairn.api.auth.Authentication;
+import io.cairn.api.auth.SessionSettings;
+import io.cairn.api.stream.StreamRoutes;
 import io.cairn.api.core.CoreRoutes;
 import io.cairn.api.node.NodeRoutes;
 import io.cairn.api.ws.WebSocketRequests;
@@ -14,6 +17,7 @@ import io.cairn.cluster.NodeRole;
 import io.cairn.journal.JournalSettings;
 import io.cairn.stream.Stream;
 import io.cairn.stream.StreamSettings;
+import io.cairn.stream.Streams;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CompletionException;
@@ -62,13 +66,16 @@ public final class CairnNode {
         "cannot start management HTTP on " + node.host() + ":" + node.managementPort());
     joinCluster(system, node);
     Config config = system.settings().config();
-    Stream.init(system, StreamSettings.fromConfig(config));
+    StreamSettings streamSettings = StreamSettings.fromConfig(config);
+    Stream.init(system, streamSettings);
     CoreSettings coreSettings = CoreSettings.fromConfig(config);
     Core.init(system, coreSettings);
     if (node.has(NodeRole.API)) {
       Cores cores = new Cores(system, coreSettings, JournalSettings.READ_JOURNAL);
+      Authentication authentication = new Authentication(SessionSettings.fromConfig(config, system).tokens());
       List<ApiRoutes> features = List.of(
           new NodeRoutes(system, node.roles(), journal.kind().label(), Cairn.version()),
+          new StreamRoutes(system, new Streams(system, streamSettings, JournalSettings.READ_JOURNAL), authentication),
           new CoreRoutes(system, cores),
           new WebSocketRoutes(system, new WebSocketRequests(cores),
               config.getBytes("cairn.api.websocket.max-message-size")));

@@ -24,13 +24,17 @@ public final class TestNode implements AutoCloseable {
     this.apiPort = apiPort;
   }
 
+  /** The session secret test nodes sign tokens with, so tests can open sessions of their own. */
+  public static final String SESSION_SECRET = "5e55" + "00".repeat(30);
+
   public static TestNode start(Path dataDir) throws Exception {
     int apiPort = freePort();
     Config config = ConfigFactory.load(ConfigFactory.parseMap(Map.of(
             "cairn.node.cluster-port", freePort(),
             "cairn.node.management-port", freePort(),
             "cairn.node.api-port", apiPort,
-            "cairn.data-dir", dataDir.toString()))
+            "cairn.data-dir", dataDir.toString(),
+            "cairn.api.session.secret", SESSION_SECRET))
         .withFallback(ConfigFactory.parseResources("application.conf")));
     JournalSchema.ensure(JournalSettings.fromConfig(config));
     ActorSystem<Void> system = CairnNode.start(config);

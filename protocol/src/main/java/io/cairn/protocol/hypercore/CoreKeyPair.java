@@ -1,6 +1,6 @@
 package io.cairn.protocol.hypercore;
 
-import java.security.SecureRandom;
+import io.cairn.protocol.Randomness;
 import org.bouncycastle.crypto.params.Ed25519PrivateKeyParameters;
 import org.bouncycastle.crypto.signers.Ed25519Signer;
 
@@ -10,9 +10,6 @@ import org.bouncycastle.crypto.signers.Ed25519Signer;
  * signatures. Not thread-safe: the signer holds a message buffer.
  */
 public final class CoreKeyPair {
-  // The only source of fresh seeds in this package.
-  private static final SecureRandom RANDOM = new SecureRandom();
-
   private final byte[] seed;
   private final byte[] publicKey;
   private final Ed25519Signer signer = new Ed25519Signer();
@@ -32,9 +29,7 @@ public final class CoreKeyPair {
   }
 
   public static CoreKeyPair generate() {
-    byte[] seed = new byte[32];
-    RANDOM.nextBytes(seed);
-    return new CoreKeyPair(seed);
+    return new CoreKeyPair(Randomness.bytes(32));
   }
 
   public byte[] seed() {
