@@ -5,6 +5,8 @@ package io.cairn.protocol.event;
  * as the public API reports them.
  */
 public enum EventRejectReason {
+  /** The bytes (or JSON) are not a StreamMessage. */
+  MALFORMED,
   /** The message has no message id. */
   MESSAGE_ID_MISSING,
   /** The stream id is not {@code <owner address>/<path>}. */
