@@ -39,6 +39,9 @@ public final class EventVerifier {
    * {@code partition}: one addressed to any other is refused, whatever its signature.
    */
   public EventVerification verifyArrival(StreamMessage message, String streamId, int partition) {
+    if (!message.hasMessageId()) {
+      return verify(message);
+    }
     String declaredStream = message.getMessageId().getStreamId();
     int declaredPartition = message.getMessageId().getStreamPartition();
     if (!declaredStream.equals(streamId) || declaredPartition != partition) {
