@@ -1,6 +1,7 @@
 package io.cairn.app;
 
 import io.cairn.app.core.CoreCommand;
+import io.cairn.app.event.EventCommand;
 import io.cairn.client.CairnApiException;
 import io.cairn.client.ProofRejectedException;
 import java.io.UncheckedIOException;
@@ -13,7 +14,7 @@ import picocli.CommandLine.Command;
     mixinStandardHelpOptions = true,
     versionProvider = Cairn.Version.class,
     description = "Persistent, verifiable, tradable data streams on an Apache Pekko cluster.",
-    subcommands = {NodeCommand.class, CoreCommand.class, CommandLine.HelpCommand.class})
+    subcommands = {NodeCommand.class, CoreCommand.class, EventCommand.class, CommandLine.HelpCommand.class})
 public final class Cairn {
 
   public static void main(String[] args) {

@@ -1,0 +1,77 @@
+package io.cairn.protocol.event;
+
+import io.cairn.protocol.EthereumAddress;
+import java.math.BigInteger;
+import java.security.SecureRandom;
+import java.util.HexFormat;
+import org.bouncycastle.crypto.digests.SHA256Digest;
+import org.bouncycastle.crypto.params.ECPrivateKeyParameters;
+import org.bouncycastle.crypto.signers.ECDSASigner;
+import org.bouncycastle.crypto.signers.HMacDSAKCalculator;
+
+/**
+ * Signs with a secp256k1 private key held in memory. Signatures are deterministic (RFC 6979 with
+ * HMAC-SHA256, as libsecp256k1 and Streamr's SDK make them), so the same key and digest always
+ * give the same 65 bytes, and the test vectors in docs/protocol.md can be reproduced anywhere.
+ */
+public final class PrivateKeySigner implements EvmSigner {
+  private static final SecureRandom RANDOM = new SecureRandom();
+  private static final BouncyCastleRecovery RECOVERY = new BouncyCastleRecovery();
+
+  private final BigInteger privateKey;
+  private final EthereumAddress address;
+
+  private PrivateKeySigner(BigInteger privateKey) {
+    if (privateKey.signum() <= 0 || privateKey.compareTo(Secp256k1Curve.N) >= 0) {
+      throw new IllegalArgumentException("a secp256k1 private key must lie in 1..n-1");
+    }
+    this.privateKey = privateKey;
+    byte[] publicKey = Secp256k1Curve.DOMAIN.getG().multiply(privateKey).normalize().getEncoded(false);
+    this.address = Secp256k1Curve.address(publicKey);
+  }
+
+  /** A key from 32 bytes written as 64 hex digits, with or without a {@code 0x} prefix. */
+  public static PrivateKeySigner fromHex(String hex) {
+    String digits = hex.startsWith("0x") || hex.startsWith("0X") ? hex.substring(2) : hex;
+    if (digits.length() != 64 || !digits.chars().allMatch(HexFormat::isHexDigit)) {
+      throw new IllegalArgumentException(
+          "a private key is 32 bytes written as 64 hex digits (optionally after 0x)");
+    }
+    return new PrivateKeySigner(new BigInteger(1, HexFormat.of().parseHex(digits)));
+  }
+
+  /** A fresh random key. */
+  public static PrivateKeySigner generate() {
+    BigInteger key;
+    do {
+      key = new BigInteger(256, RANDOM);
+    } while (key.signum() == 0 || key.compareTo(Secp256k1Curve.N) >= 0);
+    return new PrivateKeySigner(key);
+  }
+
+  @Override
+  public EthereumAddress address() {
+    return address;
+  }
+
+  @Override
+  public EvmSignature sign(byte[] digest) {
+    if (digest.length != 32) {
+      throw new IllegalArgumentException("the digest to sign must be 32 bytes");
+    }
+    ECDSASigner signer = new ECDSASigner(new HMacDSAKCalculator(new SHA256Digest()));
+    signer.init(true, new ECPrivateKeyParameters(privateKey, Secp256k1Curve.DOMAIN));
+    BigInteger[] rs = signer.generateSignature(digest);
+    BigInteger r = rs[0];
+    BigInteger s = rs[1].compareTo(Secp256k1Curve.HALF_N) > 0 ? Secp256k1Curve.N.subtract(rs[1]) : rs[1];
+    // BouncyCastle does not report which of the candidate points R was, so try both.
+    for (int recoveryId = 0; recoveryId < 2; recoveryId++) {
+      EvmSignature signature = new EvmSignature(r, s, recoveryId);
+      if (address.equals(RECOVERY.recover(digest, signature))) {
+        return signature;
+      }
+    }
+    // Only when r >= p - n (probability about 2^-128): v would be 29 or 30, which Cairn refuses.
+    throw new IllegalStateException("the signature needs recovery id 2 or 3; sign again");
+  }
+}
