@@ -1,8 +1,8 @@
 package io.cairn.protocol.event;
 
 import io.cairn.protocol.EthereumAddress;
+import io.cairn.protocol.Randomness;
 import java.math.BigInteger;
-import java.security.SecureRandom;
 import java.util.HexFormat;
 import org.bouncycastle.crypto.digests.SHA256Digest;
 import org.bouncycastle.crypto.params.ECPrivateKeyParameters;
@@ -15,7 +15,6 @@ import org.bouncycastle.crypto.signers.HMacDSAKCalculator;
  * give the same 65 bytes, and the test vectors in docs/protocol.md can be reproduced anywhere.
  */
 public final class PrivateKeySigner implements EvmSigner {
-  private static final SecureRandom RANDOM = new SecureRandom();
   private static final BouncyCastleRecovery RECOVERY = new BouncyCastleRecovery();
 
   private final BigInteger privateKey;
@@ -44,7 +43,7 @@ public final class PrivateKeySigner implements EvmSigner {
   public static PrivateKeySigner generate() {
     BigInteger key;
     do {
-      key = new BigInteger(256, RANDOM);
+      key = new BigInteger(1, Randomness.bytes(32));
     } while (key.signum() == 0 || key.compareTo(Secp256k1Curve.N) >= 0);
     return new PrivateKeySigner(key);
   }
