@@ -3,7 +3,11 @@ package io.cairn.app;
 import com.typesafe.config.Config;
 import io.cairn.api.ApiRoutes;
 import io.cairn.api.ApiServer;
+import io.cairn.api.auth.AuthRoutes;
 import io.cairn.api.auth.Authentication;
+import io.cairn.api.auth.SessionChallenges;
+import io.cairn.api.auth.SessionTokens;
+import io.cairn.protocol.event.AddressRecoveries;
 import io.cairn.api.auth.SessionSettings;
 import io.cairn.api.stream.StreamRoutes;
 import io.cairn.api.core.CoreRoutes;
@@ -18,6 +22,7 @@ import io.cairn.journal.JournalSettings;
 import io.cairn.stream.Stream;
 import io.cairn.stream.StreamSettings;
 import io.cairn.stream.Streams;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CompletionException;
@@ -72,9 +77,11 @@ public final class CairnNode {
     Core.init(system, coreSettings);
     if (node.has(NodeRole.API)) {
       Cores cores = new Cores(system, coreSettings, JournalSettings.READ_JOURNAL);
-      Authentication authentication = new Authentication(SessionSettings.fromConfig(config, system).tokens());
+      SessionTokens tokens = SessionSettings.fromConfig(config, system).tokens();
+      Authentication authentication = new Authentication(tokens);
       List<ApiRoutes> features = List.of(
           new NodeRoutes(system, node.roles(), journal.kind().label(), Cairn.version()),
+          new AuthRoutes(system, new SessionChallenges(tokens, AddressRecoveries.preferred(), Clock.systemUTC()), tokens),
           new StreamRoutes(system, new Streams(system, streamSettings, JournalSettings.READ_JOURNAL), authentication),
           new CoreRoutes(system, cores),
           new WebSocketRoutes(system, new WebSocketRequests(cores),
