@@ -5,7 +5,8 @@ import java.time.Duration;
 
 /** The settings of the Stream entities, read from {@code cairn.stream}. */
 public record StreamSettings(
-    int maxPartitions, int maxDescriptionLength, int snapshotEvery, Duration askTimeout) {
+    int maxPartitions, int maxDescriptionLength, int snapshotEvery, Duration askTimeout,
+    int maxContentBytes, Duration permissionCacheTtl) {
 
   public static StreamSettings fromConfig(Config config) {
     Config stream = config.getConfig("cairn.stream");
@@ -13,6 +14,8 @@ public record StreamSettings(
         stream.getInt("max-partitions"),
         stream.getInt("max-description-length"),
         stream.getInt("snapshot-every"),
-        stream.getDuration("ask-timeout"));
+        stream.getDuration("ask-timeout"),
+        (int) stream.getBytes("max-content-size").longValue(),
+        stream.getDuration("permission-cache-ttl"));
   }
 }

@@ -1,0 +1,90 @@
+package io.cairn.stream;
+
+import io.cairn.protocol.ErrorCode;
+import io.cairn.protocol.EthereumAddress;
+import io.cairn.protocol.Rejection;
+import io.cairn.protocol.event.EventRejectReason;
+import io.cairn.protocol.event.EventVerification;
+import io.cairn.protocol.event.EventVerifier;
+import io.cairn.protocol.proto.event.MessageId;
+import io.cairn.protocol.proto.event.StreamMessage;
+import io.cairn.protocol.stream.Permission;
+import java.util.EnumSet;
+import java.util.HexFormat;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import org.apache.pekko.actor.typed.ActorSystem;
+import org.apache.pekko.cluster.sharding.typed.javadsl.ClusterSharding;
+
+/**
+ * Publishing on this node. Checks, in this order, each refused with its own code: the stream
+ * exists, the partition is in range, the content is within the size limit, the signature is valid,
+ * it recovers to the publisher id, the publisher holds {@code publish}. Then the partition entity
+ * checks the chain and stores the event. Signatures are checked here, on every node's cores, not
+ * in the partition's single actor.
+ */
+public final class Publisher {
+  private static final Set<EventRejectReason> SIGNATURE_REASONS = EnumSet.of(
+      EventRejectReason.UNSUPPORTED_SIGNATURE_TYPE, EventRejectReason.SIGNATURE_MALFORMED,
+      EventRejectReason.HIGH_S, EventRejectReason.BAD_V, EventRejectReason.SIGNATURE_INVALID);
+
+  private final ClusterSharding sharding;
+  private final StreamSettings settings;
+  private final StreamCache streams;
+  private final EventVerifier verifier;
+
+  public Publisher(ActorSystem<?> system, StreamSettings settings, StreamCache streams, EventVerifier verifier) {
+    this.sharding = ClusterSharding.get(system);
+    this.settings = settings;
+    this.streams = streams;
+    this.verifier = verifier;
+  }
+
+  public CompletionStage<StreamPartition.Ack> publish(StreamMessage message) {
+    if (!message.hasMessageId()) {
+      return failed(ErrorCode.INVALID_EVENT, "the event has no messageId");
+    }
+    MessageId id = message.getMessageId();
+    return streams.get(id.getStreamId()).thenCompose(stream -> {
+      if (id.getStreamPartition() < 0 || id.getStreamPartition() >= stream.partitions()) {
+        return failed(ErrorCode.PARTITION_OUT_OF_RANGE, "stream " + stream.streamId() + " has partitions 0 to "
+            + (stream.partitions() - 1) + ", not " + id.getStreamPartition());
+      }
+      int size = message.getContentMessage().getContent().size();
+      if (size > settings.maxContentBytes()) {
+        return failed(ErrorCode.CONTENT_TOO_LARGE,
+            "the content has " + size + " bytes; the limit is " + settings.maxContentBytes());
+      }
+      EventVerification verification = verifier.verifyArrival(message, stream.streamId(), id.getStreamPartition());
+      if (!verification.accepted()) {
+        return failed(codeOf(verification.reason()), verification.reason() + ": " + verification.message());
+      }
+      EthereumAddress publisher = new EthereumAddress("0x" + HexFormat.of().formatHex(id.getPublisherId().toByteArray()));
+      if (!stream.may(publisher, Permission.PUBLISH)) {
+        return failed(ErrorCode.NOT_PERMITTED, publisher + " lacks the publish permission on " + stream.streamId());
+      }
+      StreamPartition.Position position = new StreamPartition.Position(id.getTimestamp(), id.getSequenceNumber());
+      Optional<StreamPartition.Position> previous = message.hasPreviousMessageRef()
+          ? Optional.of(new StreamPartition.Position(
+              message.getPreviousMessageRef().getTimestamp(), message.getPreviousMessageRef().getSequenceNumber()))
+          : Optional.empty();
+      String chain = publisher + "|" + id.getMessageChainId();
+      return sharding.entityRefFor(StreamPartition.ENTITY_KEY, StreamPartition.entityId(stream.streamId(), id.getStreamPartition()))
+          .<StreamPartition.Ack>askWithStatus(replyTo -> new StreamPartition.Publish(
+              message.toByteArray(), chain, position, previous, replyTo), settings.askTimeout());
+    });
+  }
+
+  private static ErrorCode codeOf(EventRejectReason reason) {
+    if (reason == EventRejectReason.ADDRESS_MISMATCH) {
+      return ErrorCode.PUBLISHER_MISMATCH;
+    }
+    return SIGNATURE_REASONS.contains(reason) ? ErrorCode.INVALID_SIGNATURE : ErrorCode.INVALID_EVENT;
+  }
+
+  private static <T> CompletionStage<T> failed(ErrorCode code, String message) {
+    return CompletableFuture.failedFuture(new Rejection(code, message));
+  }
+}

@@ -1,0 +1,212 @@
+package io.cairn.stream;
+
+import io.cairn.cluster.NodeRole;
+import io.cairn.protocol.ErrorCode;
+import io.cairn.protocol.Rejection;
+import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.Arrays;
+import java.util.Deque;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Optional;
+import org.apache.pekko.actor.typed.ActorRef;
+import org.apache.pekko.actor.typed.ActorSystem;
+import org.apache.pekko.actor.typed.Behavior;
+import org.apache.pekko.actor.typed.SupervisorStrategy;
+import org.apache.pekko.actor.typed.javadsl.ActorContext;
+import org.apache.pekko.actor.typed.javadsl.Behaviors;
+import org.apache.pekko.cluster.sharding.typed.javadsl.ClusterSharding;
+import org.apache.pekko.cluster.sharding.typed.javadsl.Entity;
+import org.apache.pekko.cluster.sharding.typed.javadsl.EntityTypeKey;
+import org.apache.pekko.pattern.StatusReply;
+import org.apache.pekko.persistence.typed.PersistenceId;
+import org.apache.pekko.persistence.typed.javadsl.CommandHandlerWithReply;
+import org.apache.pekko.persistence.typed.javadsl.EventHandler;
+import org.apache.pekko.persistence.typed.javadsl.EventSourcedBehaviorWithEnforcedReplies;
+import org.apache.pekko.persistence.typed.javadsl.ReplyEffect;
+import org.apache.pekko.persistence.typed.javadsl.RetentionCriteria;
+
+/**
+ * The stored events of one stream partition, sharded by {@code <stream id>#<partition>}. By the
+ * time an event reaches it, the {@link Publisher} has checked the stream, the partition, the size,
+ * the signature and the publisher's permission; the partition keeps each publisher's message
+ * chain in order, stores the signed bytes as they came, and after each durable write hands the
+ * event to every subscriber of the partition through its {@link PartitionTopics topic}.
+ *
+ * <p>Chain rules: an event at a chain's head or among its recent positions was stored before and
+ * is acknowledged again without a second copy; one older than that is refused; one whose previous
+ * reference is not the head is stored and marked with the gap, so subscribers can ask for it.
+ */
+public final class StreamPartition extends EventSourcedBehaviorWithEnforcedReplies<
+    StreamPartition.Command, StreamPartition.Event, StreamPartition.State> {
+
+  public static final EntityTypeKey<Command> ENTITY_KEY = EntityTypeKey.create(Command.class, "StreamPartition");
+
+  /** Positions per chain kept to recognise an event sent again. */
+  static final int RECENT_POSITIONS = 256;
+
+  /** The entity id of a stream partition. */
+  public static String entityId(String streamId, int partition) {
+    return streamId + "#" + partition;
+  }
+
+  /** A place in a publisher's chain, ordered by timestamp then sequence number. */
+  public record Position(long timestamp, int sequenceNumber) implements Comparable<Position> {
+    @Override
+    public int compareTo(Position other) {
+      int byTime = Long.compare(timestamp, other.timestamp);
+      return byTime != 0 ? byTime : Integer.compare(sequenceNumber, other.sequenceNumber);
+    }
+  }
+
+  // ---- commands ----
+
+  public sealed interface Command {}
+
+  /**
+   * Stores a signed event already checked by the {@link Publisher}. {@code chain} is
+   * {@code <publisher>|<message chain id>}; {@code previous} is empty when the event names none.
+   */
+  public record Publish(byte[] message, String chain, Position position, Optional<Position> previous,
+      ActorRef<StatusReply<Ack>> replyTo) implements Command {}
+
+  public record GetHead(ActorRef<StatusReply<Head>> replyTo) implements Command {}
+
+  // ---- events ----
+
+  public sealed interface Event {}
+
+  /** A stored event; {@code gap} names the chain positions missing before it, if any. */
+  public record Stored(byte[] message, String chain, Position position, Optional<Gap> gap) implements Event {
+    @Override
+    public boolean equals(Object other) {
+      return other instanceof Stored that && Arrays.equals(message, that.message) && chain.equals(that.chain)
+          && position.equals(that.position) && gap.equals(that.gap);
+    }
+
+    @Override
+    public int hashCode() {
+      return chain.hashCode() * 31 + position.hashCode();
+    }
+
+    @Override
+    public String toString() {
+      return "Stored[" + chain + " " + position + ", " + message.length + " bytes" + gap.map(g -> ", gap " + g).orElse("") + "]";
+    }
+  }
+
+  /** Events after {@code from} (exclusive, empty at a chain's start) up to {@code to} (inclusive) were not received. */
+  public record Gap(Optional<Position> from, Position to) {}
+
+  // ---- replies ----
+
+  public record Ack(long sequenceNr, boolean duplicate, boolean gap) {}
+
+  public record Head(long lastSequenceNr) {}
+
+  // ---- state ----
+
+  /** Each chain's head and its latest positions, newest last. */
+  public record State(Map<String, Deque<Position>> chains) {
+    static State empty() {
+      return new State(Map.of());
+    }
+
+    Optional<Position> head(String chain) {
+      Deque<Position> recent = chains.get(chain);
+      return recent == null || recent.isEmpty() ? Optional.empty() : Optional.of(recent.peekLast());
+    }
+
+    boolean isRecent(String chain, Position position) {
+      Deque<Position> recent = chains.get(chain);
+      return recent != null && recent.contains(position);
+    }
+
+    /** A new state: a chain's deque is copied when it changes, so earlier states stay as they were. */
+    State stored(Stored event) {
+      Map<String, Deque<Position>> next = new HashMap<>(chains);
+      Deque<Position> recent = new ArrayDeque<>(chains.getOrDefault(event.chain(), new ArrayDeque<>()));
+      recent.addLast(event.position());
+      while (recent.size() > RECENT_POSITIONS) {
+        recent.removeFirst();
+      }
+      next.put(event.chain(), recent);
+      return new State(next);
+    }
+  }
+
+  // ---- wiring ----
+
+  public static void init(ActorSystem<?> system, StreamSettings settings) {
+    ClusterSharding.get(system).init(Entity.of(ENTITY_KEY,
+            context -> create(context.getEntityId(), settings))
+        .withRole(NodeRole.STREAM.label()));
+  }
+
+  public static Behavior<Command> create(String entityId, StreamSettings settings) {
+    return Behaviors.setup(context -> new StreamPartition(context, entityId, settings));
+  }
+
+  private final ActorContext<Command> context;
+  private final String streamPartition;
+  private final StreamSettings settings;
+  private final PartitionTopics topics;
+
+  private StreamPartition(ActorContext<Command> context, String streamPartition, StreamSettings settings) {
+    super(PersistenceId.of(ENTITY_KEY.name(), streamPartition),
+        SupervisorStrategy.restartWithBackoff(Duration.ofMillis(200), Duration.ofSeconds(5), 0.1));
+    this.context = context;
+    this.streamPartition = streamPartition;
+    this.settings = settings;
+    this.topics = PartitionTopics.get(context.getSystem());
+  }
+
+  @Override
+  public State emptyState() {
+    return State.empty();
+  }
+
+  @Override
+  public RetentionCriteria retentionCriteria() {
+    return RetentionCriteria.snapshotEvery(settings.snapshotEvery(), 2);
+  }
+
+  @Override
+  public CommandHandlerWithReply<Command, Event, State> commandHandler() {
+    return newCommandHandlerWithReplyBuilder()
+        .forAnyState()
+        .onCommand(Publish.class, this::onPublish)
+        .onCommand(GetHead.class, (state, command) -> Effect().reply(command.replyTo(),
+            StatusReply.success(new Head(lastSequenceNumber(context)))))
+        .build();
+  }
+
+  private ReplyEffect<Event, State> onPublish(State state, Publish command) {
+    Optional<Position> head = state.head(command.chain());
+    if (state.isRecent(command.chain(), command.position())) {
+      return Effect().reply(command.replyTo(), StatusReply.success(new Ack(lastSequenceNumber(context), true, false)));
+    }
+    if (head.isPresent() && command.position().compareTo(head.get()) < 0) {
+      return Effect().reply(command.replyTo(), StatusReply.error(new Rejection(ErrorCode.OUT_OF_ORDER,
+          "event " + command.position() + " of chain " + command.chain() + " is older than the chain's head "
+              + head.get() + " and was not stored before; publish in order")));
+    }
+    Optional<Gap> gap = command.previous().filter(previous -> !Optional.of(previous).equals(head))
+        .map(previous -> new Gap(head, previous));
+    Stored stored = new Stored(command.message(), command.chain(), command.position(), gap);
+    return Effect().persist(stored)
+        .thenRun(after -> topics.publish(
+            new PartitionTopics.Delivery(streamPartition, lastSequenceNumber(context), stored.message())))
+        .thenReply(command.replyTo(), after ->
+            StatusReply.success(new Ack(lastSequenceNumber(context), false, gap.isPresent())));
+  }
+
+  @Override
+  public EventHandler<State, Event> eventHandler() {
+    return newEventHandlerBuilder()
+        .forAnyState()
+        .onEvent(Stored.class, State::stored)
+        .build();
+  }
+}
