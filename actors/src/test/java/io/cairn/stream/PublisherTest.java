@@ -97,7 +97,7 @@ class PublisherTest {
 
     StreamMessage good = event(OWNER, STREAM, 0, now, "{\"t\": 21.5}");
     byte[] signature = good.getSignature().toByteArray();
-    signature[10] ^= 1;
+    signature[64] = 30; // v must be 27 or 28
     assertRefused(ErrorCode.INVALID_SIGNATURE, good.toBuilder().setSignature(ByteString.copyFrom(signature)).build());
     assertRefused(ErrorCode.PUBLISHER_MISMATCH, good.toBuilder()
         .setContentMessage(good.getContentMessage().toBuilder().setContent(ByteString.copyFromUtf8("{\"t\": 99}"))).build());

@@ -9,6 +9,7 @@ import io.cairn.api.auth.SessionChallenges;
 import io.cairn.api.auth.SessionTokens;
 import io.cairn.protocol.event.AddressRecoveries;
 import io.cairn.api.auth.SessionSettings;
+import io.cairn.api.stream.StreamDataRoutes;
 import io.cairn.api.stream.StreamRoutes;
 import io.cairn.api.core.CoreRoutes;
 import io.cairn.api.node.NodeRoutes;
@@ -21,7 +22,12 @@ import io.cairn.cluster.NodeRole;
 import io.cairn.journal.JournalSettings;
 import io.cairn.stream.Stream;
 import io.cairn.stream.StreamSettings;
+import io.cairn.stream.Publisher;
+import io.cairn.stream.Resends;
+import io.cairn.stream.StreamCache;
+import io.cairn.stream.StreamPartition;
 import io.cairn.stream.Streams;
+import io.cairn.protocol.event.EventVerifier;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
@@ -73,16 +79,23 @@ public final class CairnNode {
     Config config = system.settings().config();
     StreamSettings streamSettings = StreamSettings.fromConfig(config);
     Stream.init(system, streamSettings);
+    StreamPartition.init(system, streamSettings);
     CoreSettings coreSettings = CoreSettings.fromConfig(config);
     Core.init(system, coreSettings);
     if (node.has(NodeRole.API)) {
       Cores cores = new Cores(system, coreSettings, JournalSettings.READ_JOURNAL);
       SessionTokens tokens = SessionSettings.fromConfig(config, system).tokens();
       Authentication authentication = new Authentication(tokens);
+      Streams streams = new Streams(system, streamSettings, JournalSettings.READ_JOURNAL);
+      Publisher publisher = new Publisher(system, streamSettings,
+          new StreamCache(streams, streamSettings.permissionCacheTtl()), EventVerifier.standard());
       List<ApiRoutes> features = List.of(
           new NodeRoutes(system, node.roles(), journal.kind().label(), Cairn.version()),
           new AuthRoutes(system, new SessionChallenges(tokens, AddressRecoveries.preferred(), Clock.systemUTC()), tokens),
-          new StreamRoutes(system, new Streams(system, streamSettings, JournalSettings.READ_JOURNAL), authentication),
+          new StreamRoutes(system, streams, authentication),
+          new StreamDataRoutes(system, publisher,
+              new Resends(system, JournalSettings.READ_JOURNAL, streamSettings.askTimeout()), streams, authentication,
+              streamSettings.maxContentBytes()),
           new CoreRoutes(system, cores),
           new WebSocketRoutes(system, new WebSocketRequests(cores),
               config.getBytes("cairn.api.websocket.max-message-size")));

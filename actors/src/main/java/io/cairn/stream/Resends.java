@@ -1,0 +1,78 @@
+package io.cairn.stream;
+
+import java.time.Duration;
+import java.util.Optional;
+import java.util.function.Predicate;
+import org.apache.pekko.NotUsed;
+import org.apache.pekko.actor.typed.ActorSystem;
+import org.apache.pekko.cluster.sharding.typed.javadsl.ClusterSharding;
+import org.apache.pekko.persistence.query.PersistenceQuery;
+import org.apache.pekko.persistence.query.javadsl.CurrentEventsByPersistenceIdQuery;
+import org.apache.pekko.stream.javadsl.Sink;
+import org.apache.pekko.stream.javadsl.Source;
+
+/**
+ * Stored events read back from the journal, as the Streamr storage node's resend queries ask for
+ * them: the last N, from a position, or within a range, optionally of one publisher or one chain.
+ * Results are streams: they are read in pages as the consumer takes them.
+ */
+public final class Resends {
+  /** Which events a resend wants, besides their position. */
+  public record Filter(Optional<String> publisherId, Optional<String> messageChainId) implements Predicate<StreamPartition.Stored> {
+    public static final Filter ALL = new Filter(Optional.empty(), Optional.empty());
+
+    @Override
+    public boolean test(StreamPartition.Stored stored) {
+      int bar = stored.chain().indexOf('|');
+      return publisherId.map(p -> p.equalsIgnoreCase(stored.chain().substring(0, bar))).orElse(true)
+          && messageChainId.map(c -> c.equals(stored.chain().substring(bar + 1))).orElse(true);
+    }
+
+    boolean isAll() {
+      return publisherId.isEmpty() && messageChainId.isEmpty();
+    }
+  }
+
+  private final ActorSystem<?> system;
+  private final ClusterSharding sharding;
+  private final CurrentEventsByPersistenceIdQuery journal;
+  private final Duration askTimeout;
+
+  public Resends(ActorSystem<?> system, String readJournalPluginId, Duration askTimeout) {
+    this.system = system;
+    this.sharding = ClusterSharding.get(system);
+    this.journal = PersistenceQuery.get(system)
+        .getReadJournalFor(CurrentEventsByPersistenceIdQuery.class, readJournalPluginId);
+    this.askTimeout = askTimeout;
+  }
+
+  /** The last {@code count} events of the partition that pass the filter, oldest first. */
+  public Source<StreamPartition.Stored, NotUsed> last(String streamPartition, int count, Filter filter) {
+    return Source.completionStage(sharding.entityRefFor(StreamPartition.ENTITY_KEY, streamPartition)
+            .<StreamPartition.Head>askWithStatus(StreamPartition.GetHead::new, askTimeout))
+        .flatMapConcat(head -> filter.isAll()
+            ? stored(streamPartition, Math.max(1, head.lastSequenceNr() - count + 1), head.lastSequenceNr())
+            // one publisher's last events can lie anywhere in the partition
+            : Source.completionStage(stored(streamPartition, 1, head.lastSequenceNr()).filter(filter::test)
+                .runWith(Sink.takeLast(count), system)).mapConcat(events -> events));
+  }
+
+  /** Events at or after {@code from} in their chains' order. */
+  public Source<StreamPartition.Stored, NotUsed> from(String streamPartition, StreamPartition.Position from, Filter filter) {
+    return stored(streamPartition, 1, Long.MAX_VALUE)
+        .filter(stored -> stored.position().compareTo(from) >= 0)
+        .filter(filter::test);
+  }
+
+  /** Events from {@code from} to {@code to}, both included. */
+  public Source<StreamPartition.Stored, NotUsed> range(String streamPartition, StreamPartition.Position from,
+      StreamPartition.Position to, Filter filter) {
+    return from(streamPartition, from, filter).filter(stored -> stored.position().compareTo(to) <= 0);
+  }
+
+  private Source<StreamPartition.Stored, NotUsed> stored(String streamPartition, long fromSequenceNr, long toSequenceNr) {
+    return journal
+        .currentEventsByPersistenceId(StreamPartition.ENTITY_KEY.name() + "|" + streamPartition, fromSequenceNr, toSequenceNr)
+        .map(envelope -> (StreamPartition.Stored) envelope.event());
+  }
+}
