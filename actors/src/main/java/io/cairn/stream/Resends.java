@@ -33,6 +33,9 @@ public final class Resends {
     }
   }
 
+  /** A stored event and its sequence number in the partition's journal, which orders the partition. */
+  public record Resent(long sequenceNr, StreamPartition.Stored stored) {}
+
   private final ActorSystem<?> system;
   private final ClusterSharding sharding;
   private final CurrentEventsByPersistenceIdQuery journal;
@@ -47,32 +50,37 @@ public final class Resends {
   }
 
   /** The last {@code count} events of the partition that pass the filter, oldest first. */
-  public Source<StreamPartition.Stored, NotUsed> last(String streamPartition, int count, Filter filter) {
+  public Source<Resent, NotUsed> last(String streamPartition, int count, Filter filter) {
     return Source.completionStage(sharding.entityRefFor(StreamPartition.ENTITY_KEY, streamPartition)
             .<StreamPartition.Head>askWithStatus(StreamPartition.GetHead::new, askTimeout))
         .flatMapConcat(head -> filter.isAll()
             ? stored(streamPartition, Math.max(1, head.lastSequenceNr() - count + 1), head.lastSequenceNr())
             // one publisher's last events can lie anywhere in the partition
-            : Source.completionStage(stored(streamPartition, 1, head.lastSequenceNr()).filter(filter::test)
+            : Source.completionStage(stored(streamPartition, 1, head.lastSequenceNr()).filter(event -> filter.test(event.stored()))
                 .runWith(Sink.takeLast(count), system)).mapConcat(events -> events));
   }
 
   /** Events at or after {@code from} in their chains' order. */
-  public Source<StreamPartition.Stored, NotUsed> from(String streamPartition, StreamPartition.Position from, Filter filter) {
+  public Source<Resent, NotUsed> from(String streamPartition, StreamPartition.Position from, Filter filter) {
     return stored(streamPartition, 1, Long.MAX_VALUE)
-        .filter(stored -> stored.position().compareTo(from) >= 0)
-        .filter(filter::test);
+        .filter(event -> event.stored().position().compareTo(from) >= 0)
+        .filter(event -> filter.test(event.stored()));
   }
 
   /** Events from {@code from} to {@code to}, both included. */
-  public Source<StreamPartition.Stored, NotUsed> range(String streamPartition, StreamPartition.Position from,
+  public Source<Resent, NotUsed> range(String streamPartition, StreamPartition.Position from,
       StreamPartition.Position to, Filter filter) {
-    return from(streamPartition, from, filter).filter(stored -> stored.position().compareTo(to) <= 0);
+    return from(streamPartition, from, filter).filter(event -> event.stored().position().compareTo(to) <= 0);
   }
 
-  private Source<StreamPartition.Stored, NotUsed> stored(String streamPartition, long fromSequenceNr, long toSequenceNr) {
+  /** Every event stored after {@code sequenceNr}: what a subscriber missed. */
+  public Source<Resent, NotUsed> after(String streamPartition, long sequenceNr) {
+    return stored(streamPartition, sequenceNr + 1, Long.MAX_VALUE);
+  }
+
+  private Source<Resent, NotUsed> stored(String streamPartition, long fromSequenceNr, long toSequenceNr) {
     return journal
         .currentEventsByPersistenceId(StreamPartition.ENTITY_KEY.name() + "|" + streamPartition, fromSequenceNr, toSequenceNr)
-        .map(envelope -> (StreamPartition.Stored) envelope.event());
+        .map(envelope -> new Resent(envelope.sequenceNr(), (StreamPartition.Stored) envelope.event()));
   }
 }

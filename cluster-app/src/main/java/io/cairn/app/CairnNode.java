@@ -87,18 +87,17 @@ public final class CairnNode {
       SessionTokens tokens = SessionSettings.fromConfig(config, system).tokens();
       Authentication authentication = new Authentication(tokens);
       Streams streams = new Streams(system, streamSettings, JournalSettings.READ_JOURNAL);
+      Resends resends = new Resends(system, JournalSettings.READ_JOURNAL, streamSettings.askTimeout());
       Publisher publisher = new Publisher(system, streamSettings,
           new StreamCache(streams, streamSettings.permissionCacheTtl()), EventVerifier.standard());
       List<ApiRoutes> features = List.of(
           new NodeRoutes(system, node.roles(), journal.kind().label(), Cairn.version()),
           new AuthRoutes(system, new SessionChallenges(tokens, AddressRecoveries.preferred(), Clock.systemUTC()), tokens),
           new StreamRoutes(system, streams, authentication),
-          new StreamDataRoutes(system, publisher,
-              new Resends(system, JournalSettings.READ_JOURNAL, streamSettings.askTimeout()), streams, authentication,
-              streamSettings.maxContentBytes()),
+          new StreamDataRoutes(system, publisher, resends, streams, authentication, streamSettings.maxContentBytes()),
           new CoreRoutes(system, cores),
-          new WebSocketRoutes(system, new WebSocketRequests(cores),
-              config.getBytes("cairn.api.websocket.max-message-size")));
+          new WebSocketRoutes(system, new WebSocketRequests(cores), publisher, resends, streams, tokens,
+              config.getBytes("cairn.api.websocket.max-message-size"), config.getInt("cairn.api.websocket.live-buffer")));
       await(ApiServer.start(system, node, features),
           "cannot start the public API on " + node.host() + ":" + node.apiPort());
     }

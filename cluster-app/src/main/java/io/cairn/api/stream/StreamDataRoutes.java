@@ -122,18 +122,18 @@ public final class StreamDataRoutes extends ApiRoutes {
             inner)));
   }
 
-  private Route respond(Source<StreamPartition.Stored, NotUsed> events) {
+  private Route respond(Source<Resends.Resent, NotUsed> events) {
     return parameterOptional("format", format -> {
       String chosen = format.orElse("object");
       if (chosen.equals("raw")) {
         return complete(HttpResponse.create().withEntity(HttpEntities.create(ContentTypes.APPLICATION_OCTET_STREAM,
-            events.map(stored -> frame(stored.message())))));
+            events.map(event -> frame(event.stored().message())))));
       }
       if (!chosen.equals("object")) {
         return complete(ApiJson.error(ErrorCode.MALFORMED_REQUEST, "format is object or raw, not " + chosen));
       }
       Source<ByteString, NotUsed> array = events
-          .map(stored -> ByteString.fromString(JSON.print(StreamMessage.parseFrom(stored.message()))))
+          .map(event -> ByteString.fromString(JSON.print(StreamMessage.parseFrom(event.stored().message()))))
           .intersperse(ByteString.fromString("["), ByteString.fromString(","), ByteString.fromString("]"));
       return complete(HttpResponse.create().withEntity(HttpEntities.create(ContentTypes.APPLICATION_JSON, array)));
     });

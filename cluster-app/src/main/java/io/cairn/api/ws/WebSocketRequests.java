@@ -42,7 +42,7 @@ public final class WebSocketRequests {
         case GET_UPGRADE -> cores.upgrade(key(request.getGetUpgrade().getKey().toByteArray()),
                 request.getGetUpgrade().getFrom(), request.getGetUpgrade().getTo())
             .thenApply(proof -> response.setProof(ProofProtos.toProto(proof)).build());
-        case BODY_NOT_SET -> CompletableFuture.failedFuture(
+        default -> CompletableFuture.failedFuture(
             new Rejection(ErrorCode.UNKNOWN_REQUEST, "the request names no type this node serves"));
       };
     } catch (Rejection refused) {

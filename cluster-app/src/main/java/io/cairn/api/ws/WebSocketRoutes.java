@@ -11,7 +11,6 @@ import io.cairn.protocol.proto.ws.Request;
 import io.cairn.protocol.proto.ws.Response;
 import java.nio.charset.StandardCharsets;
 import java.util.Optional;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import org.apache.pekko.NotUsed;
 import org.apache.pekko.actor.typed.ActorSystem;
@@ -19,7 +18,14 @@ import org.apache.pekko.http.javadsl.model.ws.BinaryMessage;
 import org.apache.pekko.http.javadsl.model.ws.Message;
 import org.apache.pekko.http.javadsl.model.ws.TextMessage;
 import org.apache.pekko.http.javadsl.server.Route;
+import io.cairn.api.auth.SessionTokens;
+import io.cairn.stream.Publisher;
+import io.cairn.stream.Resends;
+import io.cairn.stream.Streams;
+import org.apache.pekko.japi.Pair;
 import org.apache.pekko.stream.javadsl.Flow;
+import org.apache.pekko.stream.javadsl.MergeHub;
+import org.apache.pekko.stream.javadsl.Source;
 import org.apache.pekko.stream.javadsl.Sink;
 import org.apache.pekko.util.ByteString;
 
@@ -31,16 +37,27 @@ import org.apache.pekko.util.ByteString;
 public final class WebSocketRoutes extends ApiRoutes {
   private static final JsonFormat.Parser JSON_IN = JsonFormat.parser().ignoringUnknownFields();
   private static final JsonFormat.Printer JSON_OUT = JsonFormat.printer().omittingInsignificantWhitespace();
-  /** Requests answered at once per connection; answers keep the order of their requests. */
-  private static final int IN_FLIGHT = 8;
+  /** Answers one producer may have on the way to the socket before it waits. */
+  private static final int PER_PRODUCER_BUFFER = 16;
 
   private final WebSocketRequests requests;
+  private final Publisher publisher;
+  private final Resends resends;
+  private final Streams streams;
+  private final SessionTokens tokens;
   private final long maxMessageBytes;
+  private final int liveBuffer;
 
-  public WebSocketRoutes(ActorSystem<?> system, WebSocketRequests requests, long maxMessageBytes) {
+  public WebSocketRoutes(ActorSystem<?> system, WebSocketRequests requests, Publisher publisher, Resends resends,
+      Streams streams, SessionTokens tokens, long maxMessageBytes, int liveBuffer) {
     super(system);
     this.requests = requests;
+    this.publisher = publisher;
+    this.resends = resends;
+    this.streams = streams;
+    this.tokens = tokens;
     this.maxMessageBytes = maxMessageBytes;
+    this.liveBuffer = liveBuffer;
   }
 
   @Override
@@ -48,30 +65,48 @@ public final class WebSocketRoutes extends ApiRoutes {
     return path("ws", () -> handleWebSocketMessages(flow()));
   }
 
-  /** One connection: each message read whole (up to the limit), answered in its own format. */
+  /**
+   * One connection: each message read whole (up to the limit) and handed to its {@link
+   * WebSocketConnection}; everything it answers goes out through one hub, in the format of the
+   * request it answers. An answer marked last closes the connection after it is sent.
+   */
   Flow<Message, Message, NotUsed> flow() {
-    return Flow.<Message>create()
+    Pair<Sink<WebSocketConnection.Outgoing, NotUsed>, Source<WebSocketConnection.Outgoing, NotUsed>> hub =
+        MergeHub.of(WebSocketConnection.Outgoing.class, PER_PRODUCER_BUFFER).preMaterialize(system);
+    WebSocketConnection connection = new WebSocketConnection(
+        system, requests, publisher, resends, streams, tokens, liveBuffer, hub.first());
+    Sink<Message, NotUsed> in = Flow.<Message>create()
         .mapAsync(1, this::read)
-        .mapAsync(IN_FLIGHT, frame -> frame.request() == null
-            ? CompletableFuture.completedFuture(frame.write(frame.error()))
-            : requests.answer(frame.request())
-                .exceptionally(failure -> error(frame.request().getRequestId(), ApiJson.rejectionOf(failure, system)))
-                .thenApply(frame::write));
+        .watchTermination((notUsed, done) -> {
+          done.whenComplete((ignored, failure) -> connection.close());
+          return notUsed;
+        })
+        .to(Sink.foreach(frame -> {
+          if (frame.request() == null) {
+            connection.send(frame.text(), frame.error());
+          } else {
+            connection.handle(frame.text(), frame.request());
+          }
+        }));
+    Source<Message, NotUsed> out = hub.second()
+        .takeWhile(outgoing -> !outgoing.last(), true)
+        .map(outgoing -> write(outgoing.text(), outgoing.response()));
+    return Flow.fromSinkAndSourceCoupled(in, out);
+  }
+
+  private static Message write(boolean text, Response response) {
+    if (text) {
+      try {
+        return TextMessage.create(JSON_OUT.print(response));
+      } catch (InvalidProtocolBufferException e) {
+        throw new IllegalStateException("cannot print a response", e);
+      }
+    }
+    return BinaryMessage.create(ByteString.fromArrayUnsafe(response.toByteArray()));
   }
 
   /** A received message: its request, or the error that reading it gave, and its format. */
-  private record Frame(boolean text, Request request, Response error) {
-    Message write(Response response) {
-      if (text) {
-        try {
-          return TextMessage.create(JSON_OUT.print(response));
-        } catch (InvalidProtocolBufferException e) {
-          throw new IllegalStateException("cannot print a response", e);
-        }
-      }
-      return BinaryMessage.create(ByteString.fromArrayUnsafe(response.toByteArray()));
-    }
-  }
+  private record Frame(boolean text, Request request, Response error) {}
 
   private CompletionStage<Frame> read(Message message) {
     boolean text = message.isText();

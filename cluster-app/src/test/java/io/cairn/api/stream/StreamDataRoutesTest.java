@@ -1,5 +1,6 @@
 package io.cairn.api.stream;
 
+import static io.cairn.app.SignedEvents.event;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -11,11 +12,7 @@ import com.google.protobuf.ByteString;
 import com.google.protobuf.util.JsonFormat;
 import io.cairn.api.auth.SessionTokens;
 import io.cairn.app.TestNode;
-import io.cairn.protocol.event.EventSigner;
 import io.cairn.protocol.event.PrivateKeySigner;
-import io.cairn.protocol.proto.event.ContentMessage;
-import io.cairn.protocol.proto.event.ContentType;
-import io.cairn.protocol.proto.event.MessageRef;
 import io.cairn.protocol.proto.event.StreamMessage;
 import java.net.URLEncoder;
 import java.net.http.HttpClient;
@@ -64,20 +61,6 @@ class StreamDataRoutesTest {
   @AfterAll
   static void stop() throws Exception {
     node.close();
-  }
-
-  static StreamMessage event(PrivateKeySigner signer, String stream, int partition, long timestamp, String json,
-      StreamMessage previous) {
-    StreamMessage.Builder builder = StreamMessage.newBuilder();
-    builder.getMessageIdBuilder().setStreamId(stream).setStreamPartition(partition)
-        .setTimestamp(timestamp).setMessageChainId("chain-a");
-    if (previous != null) {
-      builder.setPreviousMessageRef(MessageRef.newBuilder()
-          .setTimestamp(previous.getMessageId().getTimestamp())
-          .setSequenceNumber(previous.getMessageId().getSequenceNumber()));
-    }
-    return new EventSigner(signer).sign(builder.setContentMessage(ContentMessage.newBuilder()
-        .setContent(ByteString.copyFromUtf8(json)).setContentType(ContentType.JSON)).build());
   }
 
   private static String streamPath(String stream) {

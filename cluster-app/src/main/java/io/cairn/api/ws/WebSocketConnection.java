@@ -1,0 +1,243 @@
+package io.cairn.api.ws;
+
+import io.cairn.api.ApiJson;
+import io.cairn.api.auth.SessionTokens;
+import io.cairn.protocol.ErrorCode;
+import io.cairn.protocol.EthereumAddress;
+import io.cairn.protocol.Rejection;
+import io.cairn.protocol.proto.event.StreamMessage;
+import io.cairn.protocol.proto.stream.ChainPosition;
+import io.cairn.protocol.proto.stream.PublishAck;
+import io.cairn.protocol.proto.ws.Request;
+import io.cairn.protocol.proto.ws.ResendOptions;
+import io.cairn.protocol.proto.ws.Response;
+import io.cairn.protocol.proto.ws.StreamPart;
+import io.cairn.protocol.stream.Permission;
+import io.cairn.stream.PartitionTopics;
+import io.cairn.stream.Publisher;
+import io.cairn.stream.Resends;
+import io.cairn.stream.Stream;
+import io.cairn.stream.StreamPartition;
+import io.cairn.stream.Streams;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ConcurrentHashMap;
+import org.apache.pekko.NotUsed;
+import org.apache.pekko.actor.typed.ActorRef;
+import org.apache.pekko.actor.typed.ActorSystem;
+import org.apache.pekko.japi.Pair;
+import org.apache.pekko.stream.BufferOverflowException;
+import org.apache.pekko.stream.KillSwitches;
+import org.apache.pekko.stream.OverflowStrategy;
+import org.apache.pekko.stream.UniqueKillSwitch;
+import org.apache.pekko.stream.javadsl.Keep;
+import org.apache.pekko.stream.javadsl.Sink;
+import org.apache.pekko.stream.javadsl.Source;
+import org.apache.pekko.stream.typed.javadsl.ActorSource;
+
+/**
+ * One WebSocket connection's requests and subscriptions. Every answer and every subscription's
+ * events run into {@code out}, which feeds the socket with backpressure; a subscription's live
+ * events wait in a bounded buffer, and a subscriber too slow for it is told and disconnected
+ * without holding back the partition or anyone else.
+ */
+final class WebSocketConnection {
+  /** An answer and the format of the request it answers; {@code last} closes the connection after it. */
+  record Outgoing(boolean text, Response response, boolean last) {}
+
+  private final ActorSystem<?> system;
+  private final WebSocketRequests requests;
+  private final Publisher publisher;
+  private final Resends resends;
+  private final Streams streams;
+  private final SessionTokens tokens;
+  private final int liveBuffer;
+  private final Sink<Outgoing, NotUsed> out;
+  private final Map<String, UniqueKillSwitch> subscriptions = new ConcurrentHashMap<>();
+  private volatile Optional<EthereumAddress> address = Optional.empty();
+
+  WebSocketConnection(ActorSystem<?> system, WebSocketRequests requests, Publisher publisher, Resends resends,
+      Streams streams, SessionTokens tokens, int liveBuffer, Sink<Outgoing, NotUsed> out) {
+    this.system = system;
+    this.requests = requests;
+    this.publisher = publisher;
+    this.resends = resends;
+    this.streams = streams;
+    this.tokens = tokens;
+    this.liveBuffer = liveBuffer;
+    this.out = out;
+  }
+
+  void handle(boolean text, Request request) {
+    String id = request.getRequestId();
+    switch (request.getBodyCase()) {
+      case AUTHENTICATE -> {
+        try {
+          EthereumAddress who = tokens.verify(request.getAuthenticate());
+          address = Optional.of(who);
+          send(text, Response.newBuilder().setRequestId(id).setAuthenticated(who.value()).build());
+        } catch (Rejection refused) {
+          send(text, WebSocketRoutes.error(id, refused));
+        }
+      }
+      case PUBLISH -> answer(text, id, publisher.publish(request.getPublish()).thenApply(ack -> Response.newBuilder()
+          .setRequestId(id)
+          .setPublishAck(PublishAck.newBuilder().setSequenceNr(ack.sequenceNr()).setDuplicate(ack.duplicate()).setGap(ack.gap()))
+          .build()));
+      case SUBSCRIBE -> subscribe(text, id, request.getSubscribe().getStreamId(), request.getSubscribe().getPartition(),
+          request.getSubscribe().hasResend() ? Optional.of(request.getSubscribe().getResend()) : Optional.empty());
+      case UNSUBSCRIBE -> {
+        StreamPart part = request.getUnsubscribe();
+        UniqueKillSwitch subscription = subscriptions.remove(StreamPartition.entityId(part.getStreamId(), part.getPartition()));
+        if (subscription == null) {
+          send(text, WebSocketRoutes.error(id, new Rejection(ErrorCode.NOT_FOUND,
+              "no subscription to " + part.getStreamId() + "#" + part.getPartition() + " on this connection")));
+        } else {
+          subscription.shutdown();
+          send(text, Response.newBuilder().setRequestId(id).setUnsubscribed(part).build());
+        }
+      }
+      case RESEND -> resend(text, id, request.getResend().getStreamId(), request.getResend().getPartition(),
+          request.getResend().getOptions());
+      default -> answer(text, id, requests.answer(request));
+    }
+  }
+
+  void send(boolean text, Response response) {
+    Source.single(new Outgoing(text, response, false)).runWith(out, system);
+  }
+
+  void close() {
+    subscriptions.values().forEach(UniqueKillSwitch::shutdown);
+    subscriptions.clear();
+  }
+
+  private void answer(boolean text, String id, CompletionStage<Response> answer) {
+    Source.completionStage(answer.exceptionally(failure -> WebSocketRoutes.error(id, ApiJson.rejectionOf(failure, system))))
+        .map(response -> new Outgoing(text, response, false))
+        .runWith(out, system);
+  }
+
+  /** Subscribing needs the subscribe permission, or the stream's public one. */
+  private CompletionStage<Stream.State> readable(String streamId) {
+    return streams.get(streamId).thenApply(stream -> {
+      boolean allowed = stream.publicPermissions().contains(Permission.SUBSCRIBE)
+          || address.map(who -> stream.may(who, Permission.SUBSCRIBE)).orElse(false);
+      if (!allowed) {
+        throw new Rejection(address.isEmpty() ? ErrorCode.UNAUTHENTICATED : ErrorCode.NOT_PERMITTED,
+            address.map(who -> who + " lacks the subscribe permission on " + streamId)
+                .orElse("authenticate first: stream " + streamId + " is not public"));
+      }
+      return stream;
+    });
+  }
+
+  private void subscribe(boolean text, String id, String streamId, int partition, Optional<ResendOptions> resend) {
+    String part = StreamPartition.entityId(streamId, partition);
+    StreamPart named = StreamPart.newBuilder().setStreamId(streamId).setPartition(partition).build();
+    readable(streamId).whenComplete((stream, refused) -> {
+      if (refused != null) {
+        send(text, WebSocketRoutes.error(id, ApiJson.rejectionOf(refused, system)));
+        return;
+      }
+      // live events are caught from the topic before history is read, so none falls in between
+      Pair<ActorRef<PartitionTopics.Delivery>, Source<PartitionTopics.Delivery, NotUsed>> live =
+          ActorSource.<PartitionTopics.Delivery>actorRef(message -> false, message -> Optional.empty(),
+              liveBuffer, OverflowStrategy.fail()).preMaterialize(system);
+      PartitionTopics.get(system).subscribe(part, live.first());
+      Resends.Filter filter = resend.map(WebSocketConnection::filterOf).orElse(Resends.Filter.ALL);
+      Source<Numbered, NotUsed> history = resend.map(options -> history(part, options))
+          .orElseGet(Source::empty)
+          .map(event -> new Numbered(event.sequenceNr(), event.stored().message(), false));
+      Source<Outgoing, NotUsed> events = history
+          .concat(live.second().map(delivery -> new Numbered(delivery.sequenceNr(), delivery.message(), true)))
+          .statefulMapConcat(() -> seam(part, filter))
+          .flatMapConcat(source -> source)
+          .map(event -> new Outgoing(text, Response.newBuilder().setRequestId(id)
+              .setEvent(StreamMessage.parseFrom(event.message())).build(), false))
+          .recover(BufferOverflowException.class, () -> new Outgoing(text, WebSocketRoutes.error(id,
+              new Rejection(ErrorCode.SLOW_SUBSCRIBER, "this connection read " + part
+                  + " too slowly: more than " + liveBuffer + " events waited; reconnect and resend from the last one")), true));
+      Pair<UniqueKillSwitch, NotUsed> running = Source.single(new Outgoing(text,
+              Response.newBuilder().setRequestId(id).setSubscribed(named).build(), false))
+          .concat(events)
+          .viaMat(KillSwitches.single(), Keep.right())
+          .watchTermination((killSwitch, done) -> {
+            done.whenComplete((ignored, failure) -> PartitionTopics.get(system).unsubscribe(part, live.first()));
+            return killSwitch;
+          })
+          .toMat(out, Keep.both())
+          .run(system);
+      UniqueKillSwitch previous = subscriptions.put(part, running.first());
+      if (previous != null) {
+        previous.shutdown();
+      }
+    });
+  }
+
+  private void resend(boolean text, String id, String streamId, int partition, ResendOptions options) {
+    String part = StreamPartition.entityId(streamId, partition);
+    StreamPart named = StreamPart.newBuilder().setStreamId(streamId).setPartition(partition).build();
+    readable(streamId).whenComplete((stream, refused) -> {
+      if (refused != null) {
+        send(text, WebSocketRoutes.error(id, ApiJson.rejectionOf(refused, system)));
+        return;
+      }
+      history(part, options)
+          .map(event -> new Outgoing(text, Response.newBuilder().setRequestId(id)
+              .setEvent(StreamMessage.parseFrom(event.stored().message())).build(), false))
+          .concat(Source.single(new Outgoing(text, Response.newBuilder().setRequestId(id).setResendDone(named).build(), false)))
+          .runWith(out, system);
+    });
+  }
+
+  /** An event with its sequence number in the partition's journal; {@code live} if it came from the topic. */
+  private record Numbered(long sequenceNr, byte[] message, boolean live) {}
+
+  /**
+   * Joins history and live events: an event at or below the last one sent is dropped (history and
+   * live overlap at the seam), and a live event past a hole (the topic reached this node after
+   * some events were stored) first brings the missing events from the journal.
+   */
+  private org.apache.pekko.japi.function.Function<Numbered, Iterable<Source<Numbered, NotUsed>>> seam(
+      String part, Resends.Filter filter) {
+    long[] lastSent = {-1};
+    return event -> {
+      if (event.sequenceNr() <= lastSent[0]) {
+        return List.of();
+      }
+      Source<Numbered, NotUsed> next = Source.single(event);
+      if (event.live() && lastSent[0] >= 0 && event.sequenceNr() > lastSent[0] + 1) {
+        next = resends.after(part, lastSent[0])
+            .takeWhile(missed -> missed.sequenceNr() < event.sequenceNr())
+            .filter(missed -> filter.test(missed.stored()))
+            .map(missed -> new Numbered(missed.sequenceNr(), missed.stored().message(), false))
+            .concat(next);
+      }
+      lastSent[0] = event.sequenceNr();
+      return List.of(next);
+    };
+  }
+
+  private static Resends.Filter filterOf(ResendOptions options) {
+    return new Resends.Filter(
+        options.getPublisherId().isEmpty() ? Optional.empty() : Optional.of(options.getPublisherId().toLowerCase()),
+        options.getMsgChainId().isEmpty() ? Optional.empty() : Optional.of(options.getMsgChainId()));
+  }
+
+  private Source<Resends.Resent, NotUsed> history(String part, ResendOptions options) {
+    Resends.Filter filter = filterOf(options);
+    return switch (options.getKindCase()) {
+      case LAST -> resends.last(part, Math.max(0, options.getLast()), filter);
+      case FROM -> resends.from(part, position(options.getFrom()), filter);
+      case RANGE -> resends.range(part, position(options.getRange().getFrom()), position(options.getRange().getTo()), filter);
+      case KIND_NOT_SET -> Source.empty();
+    };
+  }
+
+  private static StreamPartition.Position position(ChainPosition position) {
+    return new StreamPartition.Position(position.getTimestamp(), position.getSequenceNumber());
+  }
+}

@@ -1,0 +1,175 @@
+package io.cairn.api.ws;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.google.protobuf.util.JsonFormat;
+import io.cairn.api.auth.SessionTokens;
+import io.cairn.app.SignedEvents;
+import io.cairn.app.TestNode;
+import io.cairn.protocol.event.PrivateKeySigner;
+import io.cairn.protocol.proto.event.StreamMessage;
+import io.cairn.protocol.proto.ws.Request;
+import io.cairn.protocol.proto.ws.ResendOptions;
+import io.cairn.protocol.proto.ws.Response;
+import io.cairn.protocol.proto.ws.Subscribe;
+import java.net.URI;
+import java.net.URLEncoder;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.net.http.WebSocket;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Publishing and subscribing over /api/v1/ws on a real node. */
+class WebSocketStreamsTest {
+  private static final SessionTokens SESSIONS = new SessionTokens(
+      HexFormat.of().parseHex(TestNode.SESSION_SECRET), Duration.ofHours(1), Clock.systemUTC());
+  private static final PrivateKeySigner OWNER = PrivateKeySigner.generate();
+  private static final String STREAM = OWNER.address() + "/live";
+
+  @TempDir static Path data;
+  private static TestNode node;
+
+  @BeforeAll
+  static void start() throws Exception {
+    node = TestNode.start(data);
+    HttpResponse<String> created = HttpClient.newHttpClient().send(HttpRequest.newBuilder(node.api().resolve("/api/v1/streams"))
+        .header("Authorization", "Bearer " + SESSIONS.issue(OWNER.address()))
+        .header("Content-Type", "application/json")
+        .POST(HttpRequest.BodyPublishers.ofString("{\"id\":\"" + STREAM + "\",\"partitions\":1}")).build(),
+        HttpResponse.BodyHandlers.ofString());
+    assertEquals(201, created.statusCode(), created.body());
+  }
+
+  @AfterAll
+  static void stop() throws Exception {
+    node.close();
+  }
+
+  /** A binary-frame client that queues every Response it receives. */
+  static final class Client implements AutoCloseable {
+    final BlockingQueue<Response> received = new LinkedBlockingQueue<>();
+    final WebSocket socket;
+
+    Client() {
+      URI uri = URI.create("ws://127.0.0.1:" + node.api().getPort() + "/api/v1/ws");
+      socket = HttpClient.newHttpClient().newWebSocketBuilder().buildAsync(uri, new WebSocket.Listener() {
+        private ByteBuffer pending = ByteBuffer.allocate(0);
+
+        @Override
+        public CompletionStage<?> onBinary(WebSocket webSocket, ByteBuffer data, boolean last) {
+          ByteBuffer joined = ByteBuffer.allocate(pending.remaining() + data.remaining());
+          joined.put(pending).put(data).flip();
+          pending = joined;
+          if (last) {
+            byte[] bytes = new byte[pending.remaining()];
+            pending.get(bytes);
+            try {
+              received.add(Response.parseFrom(bytes));
+            } catch (Exception e) {
+              throw new IllegalStateException(e);
+            }
+            pending = ByteBuffer.allocate(0);
+          }
+          webSocket.request(1);
+          return null;
+        }
+      }).join();
+    }
+
+    void send(Request request) {
+      socket.sendBinary(ByteBuffer.wrap(request.toByteArray()), true).join();
+    }
+
+    Response next() throws InterruptedException {
+      Response response = received.poll(20, TimeUnit.SECONDS);
+      assertTrue(response != null, "no answer within 20 s");
+      return response;
+    }
+
+    @Override
+    public void close() {
+      socket.sendClose(WebSocket.NORMAL_CLOSURE, "done").join();
+    }
+  }
+
+  private static void publishOverHttp(StreamMessage event) throws Exception {
+    HttpResponse<String> response = HttpClient.newHttpClient().send(HttpRequest.newBuilder(node.api().resolve(
+            "/api/v1/streams/" + URLEncoder.encode(STREAM, StandardCharsets.UTF_8) + "/messages"))
+        .header("Content-Type", "application/json")
+        .POST(HttpRequest.BodyPublishers.ofString(JsonFormat.printer().print(event))).build(),
+        HttpResponse.BodyHandlers.ofString());
+    assertEquals(200, response.statusCode(), response.body());
+  }
+
+  @Test
+  void historyThenLiveWithNothingMissedOrDoubled() throws Exception {
+    long start = System.currentTimeMillis() - 60_000;
+    List<StreamMessage> events = new ArrayList<>();
+    StreamMessage previous = null;
+    for (int i = 0; i < 10; i++) {
+      previous = SignedEvents.event(OWNER, STREAM, 0, start + i * 100L, "{\"n\":" + i + "}", previous);
+      events.add(previous);
+    }
+    for (StreamMessage event : events.subList(0, 5)) {
+      publishOverHttp(event);
+    }
+
+    try (Client subscriber = new Client(); Client publisher = new Client()) {
+      subscriber.send(Request.newBuilder().setRequestId("auth").setAuthenticate(SESSIONS.issue(OWNER.address())).build());
+      assertEquals(OWNER.address().value(), subscriber.next().getAuthenticated());
+      subscriber.send(Request.newBuilder().setRequestId("sub").setSubscribe(Subscribe.newBuilder()
+          .setStreamId(STREAM).setPartition(0).setResend(ResendOptions.newBuilder().setLast(3))).build());
+      assertEquals(STREAM, subscriber.next().getSubscribed().getStreamId());
+
+      for (int i = 5; i < 10; i++) {
+        publisher.send(Request.newBuilder().setRequestId("pub-" + i).setPublish(events.get(i)).build());
+        Response ack = publisher.next();
+        assertEquals("pub-" + i, ack.getRequestId());
+        assertEquals(i + 1, ack.getPublishAck().getSequenceNr(), ack.toString());
+      }
+      for (int i = 2; i < 10; i++) {
+        Response event = subscriber.next();
+        assertEquals("sub", event.getRequestId());
+        assertEquals(events.get(i), event.getEvent(), "event " + i);
+      }
+      assertEquals(null, subscriber.received.poll(500, TimeUnit.MILLISECONDS), "nothing twice");
+    }
+  }
+
+  @Test
+  void subscribingNeedsPermission() throws Exception {
+    try (Client client = new Client()) {
+      client.send(Request.newBuilder().setRequestId("s1").setSubscribe(Subscribe.newBuilder().setStreamId(STREAM)).build());
+      assertEquals("UNAUTHENTICATED", client.next().getError().getError());
+      client.send(Request.newBuilder().setRequestId("a").setAuthenticate("forged").build());
+      assertEquals("UNAUTHENTICATED", client.next().getError().getError());
+      client.send(Request.newBuilder().setRequestId("a2")
+          .setAuthenticate(SESSIONS.issue(PrivateKeySigner.generate().address())).build());
+      client.next();
+      client.send(Request.newBuilder().setRequestId("s2").setSubscribe(Subscribe.newBuilder().setStreamId(STREAM)).build());
+      Response refused = client.next();
+      assertEquals("s2", refused.getRequestId());
+      assertEquals("NOT_PERMITTED", refused.getError().getError());
+      client.send(Request.newBuilder().setRequestId("s3").setSubscribe(Subscribe.newBuilder()
+          .setStreamId(OWNER.address() + "/nothing")).build());
+      assertEquals("STREAM_NOT_FOUND", client.next().getError().getError());
+    }
+  }
+}
