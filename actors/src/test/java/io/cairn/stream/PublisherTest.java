@@ -65,9 +65,20 @@ class PublisherTest {
   }
 
   static StreamMessage event(PrivateKeySigner signer, String stream, int partition, long timestamp, String content) {
+    return event(signer, stream, partition, timestamp, content, null);
+  }
+
+  /** A JSON event of chain "chain"; {@code previous} (may be null) is the chain's last event. */
+  static StreamMessage event(PrivateKeySigner signer, String stream, int partition, long timestamp, String content,
+      StreamMessage previous) {
     StreamMessage.Builder builder = StreamMessage.newBuilder();
     builder.getMessageIdBuilder().setStreamId(stream).setStreamPartition(partition)
         .setTimestamp(timestamp).setMessageChainId("chain");
+    if (previous != null) {
+      builder.getPreviousMessageRefBuilder()
+          .setTimestamp(previous.getMessageId().getTimestamp())
+          .setSequenceNumber(previous.getMessageId().getSequenceNumber());
+    }
     return new EventSigner(signer).sign(builder.setContentMessage(ContentMessage.newBuilder()
         .setContent(ByteString.copyFromUtf8(content)).setContentType(ContentType.JSON)).build());
   }
