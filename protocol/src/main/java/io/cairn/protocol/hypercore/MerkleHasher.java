@@ -1,7 +1,6 @@
 package io.cairn.protocol.hypercore;
 
 import java.util.List;
-import org.bouncycastle.crypto.digests.Blake2bDigest;
 
 /**
  * The three Merkle hash rules of Hypercore. One instance reuses one BLAKE2b-256 state and one
@@ -12,20 +11,28 @@ public final class MerkleHasher {
   static final byte PARENT_TYPE = 1;
   static final byte ROOT_TYPE = 2;
 
-  private final Blake2bDigest digest = new Blake2bDigest(Blake2b.HASH_LENGTH * 8);
-  // Large enough for the 73-byte parent input; the leaf header and root entries use a prefix.
-  private final byte[] scratch = new byte[73];
+  private final Blake2b.Digest digest = new Blake2b.Digest();
+  // One BLAKE2b block: the 73-byte parent input is hashed in place from it, so bytes 73 to 127
+  // are never written and stay zero; the leaf header and root entries use a shorter prefix.
+  private final byte[] scratch = new byte[128];
 
   /**
    * Hash of a block: {@code BLAKE2b-256(0x00 || u64le(n) || data)} for a block of {@code n} bytes,
    * {@code 9 + n} bytes in. An empty block is valid.
    */
   public byte[] leafHash(byte[] data) {
+    byte[] out = new byte[Blake2b.HASH_LENGTH];
+    leafHash(data, out);
+    return out;
+  }
+
+  /** {@link #leafHash(byte[])} into {@code out}. */
+  void leafHash(byte[] data, byte[] out) {
     scratch[0] = LEAF_TYPE;
     putU64(scratch, 1, data.length);
     digest.update(scratch, 0, 9);
     digest.update(data, 0, data.length);
-    return finish();
+    digest.doFinal(out, 0);
   }
 
   /** The leaf node of block {@code blockIndex}: flat index {@code 2 * blockIndex}. */
@@ -42,12 +49,21 @@ public final class MerkleHasher {
     TreeNode left = x.index() < y.index() ? x : y;
     TreeNode right = left == x ? y : x;
     long size = left.size() + right.size();
+    byte[] hash = new byte[Blake2b.HASH_LENGTH];
+    parentHash(left.hash(), right.hash(), size, hash);
+    return new TreeNode(FlatTree.parent(left.index()), size, hash);
+  }
+
+  /**
+   * The parent hash rule on bare hashes, for callers that fold a path without building a node per
+   * level: writes into {@code out}, which may be one of the inputs.
+   */
+  void parentHash(byte[] leftHash, byte[] rightHash, long size, byte[] out) {
     scratch[0] = PARENT_TYPE;
     putU64(scratch, 1, size);
-    System.arraycopy(left.hash(), 0, scratch, 9, 32);
-    System.arraycopy(right.hash(), 0, scratch, 41, 32);
-    digest.update(scratch, 0, 73);
-    return new TreeNode(FlatTree.parent(left.index()), size, finish());
+    System.arraycopy(leftHash, 0, scratch, 9, 32);
+    System.arraycopy(rightHash, 0, scratch, 41, 32);
+    digest.hashBlock(scratch, 73, out, 0);
   }
 
   /**

@@ -1,6 +1,7 @@
 package io.cairn.protocol.hypercore;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 
 /**
@@ -12,13 +13,17 @@ import java.util.List;
  * against a trusted head only hash (no Ed25519), and a {@link RangeProof} at the trusted length is
  * compared with the trusted roots instead of its signature.
  *
- * <p>Not thread-safe (it reuses one hasher); use one verifier per thread.
+ * <p>Not thread-safe (it reuses one hasher and remembers the last signature it verified); use one
+ * verifier per thread.
  */
 public final class ProofVerifier {
   private static final int MAX_DEPTH = 62;
 
   private final CoreIdentity identity;
   private final MerkleHasher hasher = new MerkleHasher();
+  // The last signable whose signature verified, and that signature; null before the first.
+  private byte[] verifiedSignable;
+  private byte[] verifiedSignature;
 
   public ProofVerifier(CoreIdentity identity) {
     this.identity = identity;
@@ -202,31 +207,56 @@ public final class ProofVerifier {
     return new TreeHead(proof.fork(), length, roots, upgrade.signature());
   }
 
+  /**
+   * Checks the signature over the tree of {@code roots}. The last signable and signature that
+   * passed are kept: the same pair again (the same upgrade sent twice, or by several peers) is
+   * accepted without another Ed25519 verification, since it would give the same answer.
+   */
   private void checkSignature(List<TreeNode> roots, long length, long fork, byte[] signature) {
     byte[] signable = identity.signable(hasher.treeHash(roots), length, fork);
+    if (Arrays.equals(signable, verifiedSignable) && Arrays.equals(signature, verifiedSignature)) {
+      return;
+    }
     RejectReason reason = identity.verify(signable, signature);
     if (reason != null) {
       throw new Rejection(reason, "signature for length " + length + " at fork " + fork);
     }
+    verifiedSignable = signable;
+    verifiedSignature = signature.clone();
   }
 
-  /** Hashes the block and folds in its uncles, each the sibling of the node built so far. */
+  /**
+   * Hashes the block and folds in its uncles, each the sibling of the node built so far. The path
+   * is hashed in one buffer; only the top node is built.
+   */
   private TreeNode fold(Proof.Block block) {
     List<TreeNode> uncles = block.nodes();
     if (uncles.size() > MAX_DEPTH) {
       throw new Rejection(RejectReason.UNEXPECTED_NODE, uncles.size() + " uncles is too many");
     }
-    TreeNode node = hasher.leaf(block.index(), block.value());
+    long index = 2 * block.index();
+    long size = block.value().length;
+    byte[] hash = new byte[Blake2b.HASH_LENGTH];
+    hasher.leafHash(block.value(), hash);
     for (int i = 0; i < uncles.size(); i++) {
       TreeNode uncle = uncles.get(i);
-      long expected = FlatTree.sibling(node.index());
+      long expected = FlatTree.sibling(index);
       if (uncle.index() != expected) {
         throw new Rejection(RejectReason.UNEXPECTED_NODE,
             "block node " + uncle.index() + " where sibling " + expected + " belongs");
       }
-      node = hasher.parent(node, uncle);
+      size += uncle.size();
+      if (size < 0) { // as MerkleHasher.parent's TreeNode would refuse it
+        throw new IllegalArgumentException("negative index or size: " + index + ", " + size);
+      }
+      if (expected < index) {
+        hasher.parentHash(uncle.hash(), hash, size, hash);
+      } else {
+        hasher.parentHash(hash, uncle.hash(), size, hash);
+      }
+      index = FlatTree.parent(index);
     }
-    return node;
+    return new TreeNode(index, size, hash);
   }
 
   private static void checkTrusted(TreeNode node, TreeHead trusted, TreeStore trustedNodes) {
