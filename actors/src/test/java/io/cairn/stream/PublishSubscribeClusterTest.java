@@ -131,16 +131,9 @@ class PublishSubscribeClusterTest {
         } catch (Exception failure) {
           Throwable cause = failure.getCause() == null ? failure : failure.getCause();
           if (cause instanceof Rejection rejection && rejection.code() == ErrorCode.OUT_OF_ORDER) {
-            // a later event was stored first: this one was never acknowledged and never will be
             refused.add(events.get(next + i).getMessageId().getTimestamp());
-            if (refused.size() <= 3) {
-              System.out.printf("refused #%d (window from %d): %s%n", next + i, next, rejection.getMessage());
-            }
           } else {
             failedPublishes++;
-            if (failedPublishes <= 3) {
-              System.out.printf("failed #%d (window from %d): %s%n", next + i, next, cause);
-            }
             if (firstFailed < 0) {
               firstFailed = i;
             }
@@ -159,7 +152,9 @@ class PublishSubscribeClusterTest {
         .runWith(Sink.seq(), publishingNode.system())
         .toCompletableFuture().get(60, TimeUnit.SECONDS);
     assertEquals(new ArrayList<>(acknowledged), stored, "every acknowledged event exactly once, in chain order");
-    assertTrue(acknowledged.size() + refused.size() >= EVENTS, "every event was acknowledged or refused");
+    // events pipelined from one node reach the partition in order, so none is refused
+    assertEquals(Set.of(), refused);
+    assertEquals(EVENTS, acknowledged.size());
 
     // live deliveries to the surviving subscribers: in chain order, never twice, only stored events
     Set<Long> storedSet = new HashSet<>(stored);
