@@ -1,8 +1,6 @@
 package io.cairn.protocol.hypercore;
 
 import java.util.List;
-import org.bouncycastle.crypto.params.Ed25519PublicKeyParameters;
-import org.bouncycastle.math.ec.rfc8032.Ed25519;
 
 /**
  * What a core is and who may sign it: the core key, the discovery key, what bytes are signed and
@@ -23,15 +21,16 @@ public final class CoreIdentity {
   private final Manifest manifest;
   private final byte[] key;
   private final byte[] discoveryKey;
-  private final Ed25519PublicKeyParameters[] signers;
+  private final byte[][] signers;
+  private final Ed25519Verification ed25519 = Ed25519Verifications.preferred();
 
   private CoreIdentity(Manifest manifest, byte[] key, List<byte[]> publicKeys) {
     this.manifest = manifest;
     this.key = key;
     this.discoveryKey = discoveryKeyOf(key);
-    this.signers = new Ed25519PublicKeyParameters[publicKeys.size()];
+    this.signers = new byte[publicKeys.size()][];
     for (int i = 0; i < signers.length; i++) {
-      signers[i] = new Ed25519PublicKeyParameters(publicKeys.get(i), 0);
+      signers[i] = publicKeys.get(i).clone();
     }
   }
 
@@ -123,7 +122,7 @@ public final class CoreIdentity {
       if (storedSignature.length != RAW_SIGNATURE_LENGTH) {
         return RejectReason.SIGNATURE_MALFORMED;
       }
-      return ed25519(signers[0], signable, storedSignature)
+      return ed25519.verify(signers[0], signable, storedSignature)
           ? null
           : RejectReason.SIGNATURE_INVALID;
     }
@@ -153,15 +152,10 @@ public final class CoreIdentity {
         return RejectReason.SIGNER_INVALID;
       }
       used[entry.signer()] = true;
-      if (!ed25519(signers[entry.signer()], signable, entry.signature())) {
+      if (!ed25519.verify(signers[entry.signer()], signable, entry.signature())) {
         return RejectReason.SIGNATURE_INVALID;
       }
     }
     return null;
-  }
-
-  private static boolean ed25519(
-      Ed25519PublicKeyParameters key, byte[] message, byte[] signature) {
-    return key.verify(Ed25519.Algorithm.Ed25519, null, message, 0, message.length, signature, 0);
   }
 }
