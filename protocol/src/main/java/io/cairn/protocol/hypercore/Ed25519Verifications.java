@@ -58,10 +58,10 @@ public final class Ed25519Verifications {
       Ed25519Verification candidate = loadNative.get();
       chosen = agrees(candidate) ? candidate : BouncyCastle.INSTANCE;
     } catch (RuntimeException | LinkageError unavailable) {
-      LOG.log(System.Logger.Level.INFO, "libsodium is not available here (" + unavailable + ")");
+      LOG.log(System.Logger.Level.DEBUG, "libsodium is not available here (" + unavailable + ")");
       chosen = BouncyCastle.INSTANCE;
     }
-    LOG.log(System.Logger.Level.INFO, "Ed25519 signatures are verified with " + chosen.name());
+    LOG.log(System.Logger.Level.DEBUG, "Ed25519 signatures are verified with " + chosen.name());
     return chosen;
   }
 
