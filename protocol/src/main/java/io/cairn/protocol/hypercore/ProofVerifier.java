@@ -62,6 +62,9 @@ public final class ProofVerifier {
       return new VerificationResult.Accepted(check(proof, trusted, trustedNodes));
     } catch (Rejection r) {
       return new VerificationResult.Rejected(r.reason, r.getMessage());
+    } catch (IllegalArgumentException malformed) {
+      // a hostile node value (a size that overflows, a hash of the wrong length) is bad input too
+      return new VerificationResult.Rejected(RejectReason.MALFORMED, malformed.getMessage());
     }
   }
 
@@ -98,6 +101,9 @@ public final class ProofVerifier {
           new TreeHead(proof.fork(), proof.length(), roots, proof.signature()));
     } catch (Rejection r) {
       return new VerificationResult.Rejected(r.reason, r.getMessage());
+    } catch (IllegalArgumentException malformed) {
+      // a hostile node value (a size that overflows, a hash of the wrong length) is bad input too
+      return new VerificationResult.Rejected(RejectReason.MALFORMED, malformed.getMessage());
     }
   }
 
@@ -246,8 +252,8 @@ public final class ProofVerifier {
             "block node " + uncle.index() + " where sibling " + expected + " belongs");
       }
       size += uncle.size();
-      if (size < 0) { // as MerkleHasher.parent's TreeNode would refuse it
-        throw new IllegalArgumentException("negative index or size: " + index + ", " + size);
+      if (size < 0) {
+        throw new Rejection(RejectReason.MALFORMED, "node sizes add up past 2^63 bytes");
       }
       if (expected < index) {
         hasher.parentHash(uncle.hash(), hash, size, hash);

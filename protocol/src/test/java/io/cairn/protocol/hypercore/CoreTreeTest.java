@@ -98,4 +98,17 @@ class CoreTreeTest {
     accept(good);
     assertEquals(6, node.head().length());
   }
+
+  @Test
+  void aProofWhoseSizesOverflowIsRefusedNotThrown() {
+    accept(write(0, 4));
+    ProofBuilder builder = new ProofBuilder(nodeStore);
+    Proof proof = builder.build(node.head(), ProofRequest.block(1, 2), blocks.get(1));
+    List<TreeNode> uncles = new ArrayList<>(proof.block().nodes());
+    TreeNode first = uncles.get(0);
+    uncles.set(0, new TreeNode(first.index(), Long.MAX_VALUE, first.hash()));
+    Proof hostile = new Proof(proof.fork(), new Proof.Block(1, blocks.get(1), uncles), null);
+    VerificationResult result = new ProofVerifier(writer.identity()).verify(hostile, node.head());
+    assertEquals(RejectReason.MALFORMED, assertInstanceOf(VerificationResult.Rejected.class, result).reason());
+  }
 }
