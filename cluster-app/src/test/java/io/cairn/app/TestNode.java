@@ -28,13 +28,18 @@ public final class TestNode implements AutoCloseable {
   public static final String SESSION_SECRET = "5e55" + "00".repeat(30);
 
   public static TestNode start(Path dataDir) throws Exception {
+    return start(dataDir, Map.of());
+  }
+
+  /** A node whose configuration {@code overrides} change, e.g. a limit a test wants to reach. */
+  public static TestNode start(Path dataDir, Map<String, Object> overrides) throws Exception {
     int apiPort = freePort();
-    Config config = ConfigFactory.load(ConfigFactory.parseMap(Map.of(
+    Config config = ConfigFactory.load(ConfigFactory.parseMap(overrides).withFallback(ConfigFactory.parseMap(Map.of(
             "cairn.node.cluster-port", freePort(),
             "cairn.node.management-port", freePort(),
             "cairn.node.api-port", apiPort,
             "cairn.data-dir", dataDir.toString(),
-            "cairn.api.session.secret", SESSION_SECRET))
+            "cairn.api.session.secret", SESSION_SECRET)))
         .withFallback(ConfigFactory.parseResources("application.conf")));
     JournalSchema.ensure(JournalSettings.fromConfig(config));
     ActorSystem<Void> system = CairnNode.start(config);
