@@ -10,18 +10,35 @@ import io.cairn.protocol.hypercore.Proof;
 import io.cairn.protocol.hypercore.ProofProtos;
 import io.cairn.protocol.hypercore.RangeProof;
 import io.cairn.protocol.hypercore.SignedBatch;
+import io.cairn.protocol.EthereumAddress;
+import io.cairn.protocol.event.EvmSigner;
+import io.cairn.protocol.event.PersonalMessage;
+import io.cairn.protocol.proto.api.Challenge;
+import io.cairn.protocol.proto.api.ChallengeRequest;
 import io.cairn.protocol.proto.api.NodeInfo;
+import io.cairn.protocol.proto.api.Session;
+import io.cairn.protocol.proto.api.SessionRequest;
+import io.cairn.protocol.proto.event.StreamMessage;
+import io.cairn.protocol.proto.stream.CreateStreamRequest;
+import io.cairn.protocol.proto.stream.PermissionRequest;
+import io.cairn.protocol.proto.stream.PublishAck;
+import io.cairn.protocol.proto.stream.StreamDescription;
 import io.cairn.protocol.proto.core.CoreInfo;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URI;
+import java.net.URLEncoder;
+import java.nio.ByteBuffer;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Base64;
 import java.util.HexFormat;
+import java.util.List;
+import java.util.Optional;
 
 /** A connection to one Cairn node's public API ({@code http://host:7171} by default). */
 public final class CairnClient {
@@ -35,11 +52,17 @@ public final class CairnClient {
   private final URI node;
   private final HttpClient http;
   private final Duration timeout;
+  private final Optional<String> session;
 
   public CairnClient(URI node, Duration timeout) {
+    this(node, timeout, HttpClient.newBuilder().connectTimeout(timeout).build(), Optional.empty());
+  }
+
+  private CairnClient(URI node, Duration timeout, HttpClient http, Optional<String> session) {
     this.node = node;
     this.timeout = timeout;
-    this.http = HttpClient.newBuilder().connectTimeout(timeout).build();
+    this.http = http;
+    this.session = session;
   }
 
   public static CairnClient connect(URI node) {
@@ -56,6 +79,77 @@ public final class CairnClient {
 
   public NodeInfo nodeInfo() {
     return get("/api/v1/node", NodeInfo.newBuilder());
+  }
+
+  // ---- sessions and streams ----
+
+  /**
+   * A client acting as {@code signer}'s address: it asks the node for a challenge, signs it here
+   * with {@code personal_sign} (the key never leaves this process), and keeps the session token.
+   */
+  public CairnClient authenticate(EvmSigner signer) {
+    Challenge challenge = post("/api/v1/auth/challenge",
+        ChallengeRequest.newBuilder().setAddress(signer.address().value()).build(), Challenge.newBuilder());
+    byte[] digest = PersonalMessage.digest(challenge.getChallenge().getBytes(StandardCharsets.UTF_8));
+    Session opened = post("/api/v1/auth/session", SessionRequest.newBuilder()
+        .setChallenge(challenge.getChallenge())
+        .setSignature("0x" + HexFormat.of().formatHex(signer.sign(digest).encode()))
+        .build(), Session.newBuilder());
+    return new CairnClient(node, timeout, http, Optional.of(opened.getToken()));
+  }
+
+  public StreamDescription createStream(String streamId, String description, int partitions) {
+    return post("/api/v1/streams", CreateStreamRequest.newBuilder()
+        .setId(streamId).setDescription(description).setPartitions(partitions).build(), StreamDescription.newBuilder());
+  }
+
+  public StreamDescription stream(String streamId) {
+    return get(streamPath(streamId), StreamDescription.newBuilder());
+  }
+
+  /** Grants {@code permission} (publish, subscribe, edit, delete, grant) to an address, or to everyone if null. */
+  public StreamDescription grant(String streamId, EthereumAddress grantee, String permission) {
+    PermissionRequest.Builder request = PermissionRequest.newBuilder().setPermission(permission);
+    if (grantee == null) {
+      request.setPublic(true);
+    } else {
+      request.setAddress(grantee.value());
+    }
+    return post(streamPath(streamId) + "/permissions", request.build(), StreamDescription.newBuilder());
+  }
+
+  /** Publishes an event signed elsewhere (see {@link EventPublisher}); answered once it is stored. */
+  public PublishAck publish(StreamMessage event) {
+    return post(streamPath(event.getMessageId().getStreamId()) + "/messages", event, PublishAck.newBuilder());
+  }
+
+  /** Stored events of a partition, as published: {@code query} is "last?count=10", "from?fromTimestamp=...", ... */
+  public List<StreamMessage> storedEvents(String streamId, int partition, String query) {
+    String separator = query.contains("?") ? "&" : "?";
+    HttpRequest.Builder request = HttpRequest.newBuilder(node.resolve(
+            streamPath(streamId) + "/data/partitions/" + partition + "/" + query + separator + "format=raw"))
+        .timeout(timeout).GET();
+    session.ifPresent(token -> request.header("Authorization", "Bearer " + token));
+    HttpResponse<byte[]> response = send(request.build(), HttpResponse.BodyHandlers.ofByteArray());
+    if (response.statusCode() / 100 != 2) {
+      throw failure(response.statusCode(), new String(response.body(), StandardCharsets.UTF_8));
+    }
+    List<StreamMessage> events = new ArrayList<>();
+    ByteBuffer frames = ByteBuffer.wrap(response.body());
+    try {
+      while (frames.remaining() >= 4) {
+        byte[] frame = new byte[frames.getInt()];
+        frames.get(frame);
+        events.add(StreamMessage.parseFrom(frame));
+      }
+    } catch (InvalidProtocolBufferException | java.nio.BufferUnderflowException e) {
+      throw new IllegalStateException("the node sent malformed raw frames: " + e.getMessage(), e);
+    }
+    return events;
+  }
+
+  private static String streamPath(String streamId) {
+    return "/api/v1/streams/" + URLEncoder.encode(streamId, StandardCharsets.UTF_8);
   }
 
   // ---- cores ----
@@ -112,24 +206,24 @@ public final class CairnClient {
 
   @SuppressWarnings("unchecked")
   private <T extends Message> T get(String path, Message.Builder builder) {
-    HttpRequest request = HttpRequest.newBuilder(node.resolve(path))
+    HttpRequest.Builder request = HttpRequest.newBuilder(node.resolve(path))
         .timeout(timeout)
         .header("Accept", "application/json")
-        .GET()
-        .build();
-    return (T) answer(send(request, HttpResponse.BodyHandlers.ofString()), builder);
+        .GET();
+    session.ifPresent(token -> request.header("Authorization", "Bearer " + token));
+    return (T) answer(send(request.build(), HttpResponse.BodyHandlers.ofString()), builder);
   }
 
   /** Requests go as binary protobuf; answers come back in the JSON mapping. */
   @SuppressWarnings("unchecked")
   private <T extends Message> T post(String path, Message body, Message.Builder builder) {
-    HttpRequest request = HttpRequest.newBuilder(node.resolve(path))
+    HttpRequest.Builder request = HttpRequest.newBuilder(node.resolve(path))
         .timeout(timeout)
         .header("Accept", "application/json")
         .header("Content-Type", PROTOBUF)
-        .POST(HttpRequest.BodyPublishers.ofByteArray(body.toByteArray()))
-        .build();
-    return (T) answer(send(request, HttpResponse.BodyHandlers.ofString()), builder);
+        .POST(HttpRequest.BodyPublishers.ofByteArray(body.toByteArray()));
+    session.ifPresent(token -> request.header("Authorization", "Bearer " + token));
+    return (T) answer(send(request.build(), HttpResponse.BodyHandlers.ofString()), builder);
   }
 
   private static Message answer(HttpResponse<String> response, Message.Builder builder) {
