@@ -1,6 +1,10 @@
 package io.cairn.app;
 
 import io.cairn.app.core.CoreCommand;
+import io.cairn.app.stream.KeyCommand;
+import io.cairn.app.stream.PublishCommand;
+import io.cairn.app.stream.ResendCommand;
+import io.cairn.app.stream.StreamCommand;
 import io.cairn.app.event.EventCommand;
 import io.cairn.client.CairnApiException;
 import io.cairn.client.ProofRejectedException;
@@ -14,7 +18,16 @@ import picocli.CommandLine.Command;
     mixinStandardHelpOptions = true,
     versionProvider = Cairn.Version.class,
     description = "Persistent, verifiable, tradable data streams on an Apache Pekko cluster.",
-    subcommands = {NodeCommand.class, CoreCommand.class, EventCommand.class, CommandLine.HelpCommand.class})
+    subcommands = {
+      NodeCommand.class,
+      KeyCommand.class,
+      StreamCommand.class,
+      PublishCommand.class,
+      ResendCommand.class,
+      CoreCommand.class,
+      EventCommand.class,
+      CommandLine.HelpCommand.class
+    })
 public final class Cairn {
 
   public static void main(String[] args) {
@@ -33,7 +46,11 @@ public final class Cairn {
     commandLine.setExecutionExceptionHandler((error, command, parsed) -> {
       command.getErr().println("cairn: " + describe(error));
       command.getErr().flush();
-      return error instanceof CairnApiException ? EXIT_REJECTED : 1;
+      if (error instanceof CairnApiException) {
+        return EXIT_REJECTED;
+      }
+      // a malformed key, address or option value given on the command line is a usage mistake
+      return error instanceof IllegalArgumentException ? 2 : 1;
     });
     return commandLine;
   }
@@ -48,7 +65,8 @@ public final class Cairn {
     if (error instanceof ProofRejectedException rejected) {
       return "verification failed: " + rejected.getMessage();
     }
-    if (error instanceof UncheckedIOException || error.getClass().getPackageName().startsWith("io.cairn")) {
+    if (error instanceof UncheckedIOException || error instanceof IllegalArgumentException
+        || error.getClass().getPackageName().startsWith("io.cairn")) {
       return error.getMessage();
     }
     return error.getClass().getSimpleName() + ": " + error.getMessage();

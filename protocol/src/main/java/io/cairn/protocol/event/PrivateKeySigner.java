@@ -39,6 +39,11 @@ public final class PrivateKeySigner implements EvmSigner {
     return new PrivateKeySigner(new BigInteger(1, HexFormat.of().parseHex(digits)));
   }
 
+  /** The key as 0x and 64 hex digits, the form wallets import; keep it secret. */
+  public String toHex() {
+    return "0x" + HexFormat.of().formatHex(Secp256k1Curve.toBytes32(privateKey));
+  }
+
   /** A fresh random key. */
   public static PrivateKeySigner generate() {
     BigInteger key;

@@ -1,0 +1,43 @@
+package io.cairn.app.stream;
+
+import com.google.protobuf.util.JsonFormat;
+import io.cairn.client.EventPublisher;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
+@Command(name = "publish", mixinStandardHelpOptions = true,
+    description = "Publishes one event per line of standard input (a JSON document), signed here with --key;"
+        + " prints one acknowledgement line per event.")
+public final class PublishCommand implements Callable<Integer> {
+  @Spec CommandSpec spec;
+  @Mixin ClientOptions options;
+
+  @Parameters(paramLabel = "ID", description = "The stream.")
+  String id;
+
+  @Option(names = "--partition", defaultValue = "0", paramLabel = "P")
+  int partition;
+
+  @Override
+  public Integer call() throws IOException {
+    EventPublisher publisher = new EventPublisher(options.client(), options.signer());
+    BufferedReader in = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
+    for (String line = in.readLine(); line != null; line = in.readLine()) {
+      if (!line.isBlank()) {
+        spec.commandLine().getOut().println(JsonFormat.printer().omittingInsignificantWhitespace()
+            .print(publisher.publishJson(id, partition, line.strip())));
+        spec.commandLine().getOut().flush();
+      }
+    }
+    return 0;
+  }
+}

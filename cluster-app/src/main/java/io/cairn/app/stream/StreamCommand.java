@@ -1,0 +1,52 @@
+package io.cairn.app.stream;
+
+import com.google.protobuf.InvalidProtocolBufferException;
+import com.google.protobuf.MessageOrBuilder;
+import com.google.protobuf.util.JsonFormat;
+import io.cairn.protocol.EthereumAddress;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
+@Command(name = "stream", mixinStandardHelpOptions = true, description = "Create, read and share streams.")
+public final class StreamCommand {
+  @Spec CommandSpec spec;
+  @Mixin ClientOptions options;
+
+  @Command(name = "create", mixinStandardHelpOptions = true,
+      description = "Creates stream ID (<your address>/<path>); --public lets everyone subscribe.")
+  int create(@Parameters(paramLabel = "ID") String id,
+      @Option(names = "--partitions", defaultValue = "1", paramLabel = "N") int partitions,
+      @Option(names = "--description", defaultValue = "", paramLabel = "TEXT") String description,
+      @Option(names = "--public", description = "Everyone may subscribe.") boolean everyone)
+      throws InvalidProtocolBufferException {
+    var client = options.authenticated();
+    var stream = client.createStream(id, description, partitions);
+    if (everyone) {
+      stream = client.grant(id, null, "subscribe");
+    }
+    return print(stream);
+  }
+
+  @Command(name = "get", mixinStandardHelpOptions = true, description = "Prints a stream's description and permissions.")
+  int get(@Parameters(paramLabel = "ID") String id) throws InvalidProtocolBufferException {
+    return print(options.client().stream(id));
+  }
+
+  @Command(name = "grant", mixinStandardHelpOptions = true,
+      description = "Grants PERMISSION (publish, subscribe, edit, delete, grant) to ADDRESS, or to everyone with 'public'.")
+  int grant(@Parameters(index = "0", paramLabel = "ID") String id,
+      @Parameters(index = "1", paramLabel = "ADDRESS") String address,
+      @Parameters(index = "2", paramLabel = "PERMISSION") String permission) throws InvalidProtocolBufferException {
+    EthereumAddress grantee = address.equals("public") ? null : EthereumAddress.parse(address);
+    return print(options.authenticated().grant(id, grantee, permission));
+  }
+
+  private int print(MessageOrBuilder message) throws InvalidProtocolBufferException {
+    spec.commandLine().getOut().println(JsonFormat.printer().omittingInsignificantWhitespace().print(message));
+    return 0;
+  }
+}
