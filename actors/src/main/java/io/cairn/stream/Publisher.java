@@ -9,7 +9,11 @@ import io.cairn.protocol.event.EventVerifier;
 import io.cairn.protocol.proto.event.MessageId;
 import io.cairn.protocol.proto.event.StreamMessage;
 import io.cairn.protocol.stream.Permission;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Deque;
 import java.util.EnumSet;
+import java.util.List;
 import java.util.HexFormat;
 import java.util.Optional;
 import java.util.Set;
@@ -17,10 +21,8 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
-import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.cluster.sharding.typed.javadsl.ClusterSharding;
-import org.apache.pekko.pattern.StatusReply;
 
 /**
  * Publishing on this node. Checks, in this order, each refused with its own code: the stream
@@ -40,15 +42,74 @@ public final class Publisher {
   private final StreamCache streams;
   private final EventVerifier verifier;
 
-  /** An event that passed checks 1 to 6, ready for its partition. */
-  private record Checked(byte[] message, String chain, StreamPartition.Position position,
-      Optional<StreamPartition.Position> previous) {
-    StreamPartition.Publish to(ActorRef<StatusReply<StreamPartition.Ack>> replyTo) {
-      return new StreamPartition.Publish(message, chain, position, previous, replyTo);
+  /** Events in one batch at most; a busy partition otherwise takes everything waiting. */
+  private static final int MAX_BATCH = 1000;
+
+  /** An event handed in: its checks, and its acknowledgement once the partition has stored it. */
+  private record Pending(CompletableFuture<StreamPartition.Incoming> checked, CompletableFuture<StreamPartition.Ack> ack) {}
+
+  private final ConcurrentMap<String, PartitionQueue> queues = new ConcurrentHashMap<>();
+
+  /**
+   * The events for one partition in the order they arrived. While a batch is with the partition
+   * the next ones wait; when it answers, every checked event at the head of the queue goes as the
+   * next batch, in one journal write. Busy partitions get big batches, quiet ones single events.
+   */
+  private final class PartitionQueue {
+    private final String part;
+    private final Deque<Pending> waiting = new ArrayDeque<>();
+    private boolean inFlight;
+
+    PartitionQueue(String part) {
+      this.part = part;
+    }
+
+    synchronized void add(Pending pending) {
+      waiting.addLast(pending);
+    }
+
+    void dispatch() {
+      List<Pending> batch = new ArrayList<>();
+      synchronized (this) {
+        if (inFlight) {
+          return;
+        }
+        while (!waiting.isEmpty() && waiting.peekFirst().checked().isDone() && batch.size() < MAX_BATCH) {
+          Pending next = waiting.pollFirst();
+          Throwable refused = next.checked().handle((event, failure) -> failure).join();
+          if (refused != null) {
+            next.ack().completeExceptionally(refused);
+          } else {
+            batch.add(next);
+          }
+        }
+        if (batch.isEmpty()) {
+          return;
+        }
+        inFlight = true;
+      }
+      List<StreamPartition.Incoming> events = batch.stream().map(pending -> pending.checked().join()).toList();
+      sharding.entityRefFor(StreamPartition.ENTITY_KEY, part)
+          .<StreamPartition.Outcomes>askWithStatus(replyTo -> new StreamPartition.PublishBatch(events, replyTo),
+              settings.askTimeout())
+          .whenComplete((outcomes, failure) -> {
+            for (int i = 0; i < batch.size(); i++) {
+              CompletableFuture<StreamPartition.Ack> ack = batch.get(i).ack();
+              if (failure != null) {
+                ack.completeExceptionally(failure);
+              } else {
+                StreamPartition.Outcome outcome = outcomes.outcomes().get(i);
+                outcome.ack().ifPresentOrElse(ack::complete,
+                    () -> ack.completeExceptionally(outcome.refused().orElseThrow()));
+              }
+            }
+            synchronized (this) {
+              inFlight = false;
+            }
+            dispatch();
+          });
     }
   }
-  /** Per stream partition, the send of the latest event handed in: the next send waits for it. */
-  private final ConcurrentMap<String, CompletableFuture<Void>> lastSends = new ConcurrentHashMap<>();
 
   public Publisher(ActorSystem<?> system, StreamSettings settings, StreamCache streams, EventVerifier verifier) {
     this.sharding = ClusterSharding.get(system);
@@ -63,34 +124,15 @@ public final class Publisher {
     }
     MessageId id = message.getMessageId();
     String part = StreamPartition.entityId(id.getStreamId(), id.getStreamPartition());
-    CompletableFuture<Checked> checked = check(message).toCompletableFuture();
-    CompletableFuture<StreamPartition.Ack> acknowledged = new CompletableFuture<>();
-    CompletableFuture<Void> sent = new CompletableFuture<>();
-    CompletableFuture<Void> before = lastSends.put(part, sent);
-    (before == null ? CompletableFuture.<Void>completedFuture(null) : before)
-        .thenCompose(previousSent -> checked)
-        .whenComplete((publish, refused) -> {
-          if (refused != null) {
-            acknowledged.completeExceptionally(refused);
-          } else {
-            sharding.entityRefFor(StreamPartition.ENTITY_KEY, part)
-                .<StreamPartition.Ack>askWithStatus(publish::to, settings.askTimeout())
-                .whenComplete((ack, failure) -> {
-                  if (failure != null) {
-                    acknowledged.completeExceptionally(failure);
-                  } else {
-                    acknowledged.complete(ack);
-                  }
-                });
-          }
-          sent.complete(null);
-          lastSends.remove(part, sent);
-        });
-    return acknowledged;
+    Pending pending = new Pending(check(message).toCompletableFuture(), new CompletableFuture<>());
+    PartitionQueue queue = queues.computeIfAbsent(part, PartitionQueue::new);
+    queue.add(pending);
+    pending.checked().whenComplete((event, refused) -> queue.dispatch());
+    return pending.ack();
   }
 
   /** Checks 1 to 6, in order; the first that fails is the answer. */
-  private CompletionStage<Checked> check(StreamMessage message) {
+  private CompletionStage<StreamPartition.Incoming> check(StreamMessage message) {
     MessageId id = message.getMessageId();
     return streams.get(id.getStreamId()).thenCompose(stream -> {
       if (id.getStreamPartition() < 0 || id.getStreamPartition() >= stream.partitions()) {
@@ -116,7 +158,7 @@ public final class Publisher {
               message.getPreviousMessageRef().getTimestamp(), message.getPreviousMessageRef().getSequenceNumber()))
           : Optional.empty();
       String chain = publisher + "|" + id.getMessageChainId();
-      return CompletableFuture.completedFuture(new Checked(message.toByteArray(), chain, position, previous));
+      return CompletableFuture.completedFuture(new StreamPartition.Incoming(message.toByteArray(), chain, position, previous));
     });
   }
 

@@ -5,9 +5,11 @@ import io.cairn.protocol.ErrorCode;
 import io.cairn.protocol.Rejection;
 import java.time.Duration;
 import java.util.ArrayDeque;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Deque;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import org.apache.pekko.actor.typed.ActorRef;
@@ -65,11 +67,16 @@ public final class StreamPartition extends EventSourcedBehaviorWithEnforcedRepli
   public sealed interface Command {}
 
   /**
-   * Stores a signed event already checked by the {@link Publisher}. {@code chain} is
+   * A signed event already checked by the {@link Publisher}. {@code chain} is
    * {@code <publisher>|<message chain id>}; {@code previous} is empty when the event names none.
    */
-  public record Publish(byte[] message, String chain, Position position, Optional<Position> previous,
-      ActorRef<StatusReply<Ack>> replyTo) implements Command {}
+  public record Incoming(byte[] message, String chain, Position position, Optional<Position> previous) {}
+
+  /**
+   * Stores events in the order given, in one journal write: a journal that commits one event per
+   * write could not keep up with a busy partition. Each event gets its own outcome.
+   */
+  public record PublishBatch(List<Incoming> events, ActorRef<StatusReply<Outcomes>> replyTo) implements Command {}
 
   public record GetHead(ActorRef<StatusReply<Head>> replyTo) implements Command {}
 
@@ -102,6 +109,24 @@ public final class StreamPartition extends EventSourcedBehaviorWithEnforcedRepli
   // ---- replies ----
 
   public record Ack(long sequenceNr, boolean duplicate, boolean gap) {}
+
+  /** What became of one event of a batch: acknowledged, or refused with the reason. */
+  public record Outcome(Optional<Ack> ack, Optional<Rejection> refused) {
+    static Outcome acknowledged(Ack ack) {
+      return new Outcome(Optional.of(ack), Optional.empty());
+    }
+
+    static Outcome refused(Rejection rejection) {
+      return new Outcome(Optional.empty(), Optional.of(rejection));
+    }
+  }
+
+  /** The outcomes of a batch, in the order of its events. */
+  public record Outcomes(List<Outcome> outcomes) {
+    public Outcomes {
+      outcomes = List.copyOf(outcomes);
+    }
+  }
 
   public record Head(long lastSequenceNr) {}
 
@@ -176,30 +201,48 @@ public final class StreamPartition extends EventSourcedBehaviorWithEnforcedRepli
   public CommandHandlerWithReply<Command, Event, State> commandHandler() {
     return newCommandHandlerWithReplyBuilder()
         .forAnyState()
-        .onCommand(Publish.class, this::onPublish)
+        .onCommand(PublishBatch.class, this::onPublishBatch)
         .onCommand(GetHead.class, (state, command) -> Effect().reply(command.replyTo(),
             StatusReply.success(new Head(lastSequenceNumber(context)))))
         .build();
   }
 
-  private ReplyEffect<Event, State> onPublish(State state, Publish command) {
-    Optional<Position> head = state.head(command.chain());
-    if (state.isRecent(command.chain(), command.position())) {
-      return Effect().reply(command.replyTo(), StatusReply.success(new Ack(lastSequenceNumber(context), true, false)));
+  private ReplyEffect<Event, State> onPublishBatch(State state, PublishBatch command) {
+    long before = lastSequenceNumber(context);
+    State running = state;
+    List<Event> toStore = new ArrayList<>();
+    List<Outcome> outcomes = new ArrayList<>(command.events().size());
+    for (Incoming event : command.events()) {
+      Optional<Position> head = running.head(event.chain());
+      if (running.isRecent(event.chain(), event.position())) {
+        outcomes.add(Outcome.acknowledged(new Ack(before + toStore.size(), true, false)));
+        continue;
+      }
+      if (head.isPresent() && event.position().compareTo(head.get()) < 0) {
+        outcomes.add(Outcome.refused(new Rejection(ErrorCode.OUT_OF_ORDER,
+            "event " + event.position() + " of chain " + event.chain() + " is older than the chain's head "
+                + head.get() + " and was not stored before; publish in order")));
+        continue;
+      }
+      Optional<Gap> gap = event.previous().filter(previous -> !Optional.of(previous).equals(head))
+          .map(previous -> new Gap(head, previous));
+      Stored stored = new Stored(event.message(), event.chain(), event.position(), gap);
+      toStore.add(stored);
+      running = running.stored(stored);
+      outcomes.add(Outcome.acknowledged(new Ack(before + toStore.size(), false, gap.isPresent())));
     }
-    if (head.isPresent() && command.position().compareTo(head.get()) < 0) {
-      return Effect().reply(command.replyTo(), StatusReply.error(new Rejection(ErrorCode.OUT_OF_ORDER,
-          "event " + command.position() + " of chain " + command.chain() + " is older than the chain's head "
-              + head.get() + " and was not stored before; publish in order")));
+    Outcomes answer = new Outcomes(outcomes);
+    if (toStore.isEmpty()) {
+      return Effect().reply(command.replyTo(), StatusReply.success(answer));
     }
-    Optional<Gap> gap = command.previous().filter(previous -> !Optional.of(previous).equals(head))
-        .map(previous -> new Gap(head, previous));
-    Stored stored = new Stored(command.message(), command.chain(), command.position(), gap);
-    return Effect().persist(stored)
-        .thenRun(after -> topics.publish(
-            new PartitionTopics.Delivery(streamPartition, lastSequenceNumber(context), stored.message())))
-        .thenReply(command.replyTo(), after ->
-            StatusReply.success(new Ack(lastSequenceNumber(context), false, gap.isPresent())));
+    return Effect().persist(toStore)
+        .thenRun(after -> {
+          for (int i = 0; i < toStore.size(); i++) {
+            topics.publish(new PartitionTopics.Delivery(
+                streamPartition, before + i + 1, ((Stored) toStore.get(i)).message()));
+          }
+        })
+        .thenReply(command.replyTo(), after -> StatusReply.success(answer));
   }
 
   @Override

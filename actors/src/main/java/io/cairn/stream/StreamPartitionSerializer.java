@@ -8,9 +8,16 @@ import io.cairn.protocol.proto.stream.GetPartitionHead;
 import io.cairn.protocol.proto.stream.PartitionHead;
 import io.cairn.protocol.proto.stream.PartitionSnapshot;
 import io.cairn.protocol.proto.stream.PublishAck;
-import io.cairn.protocol.proto.stream.PublishEvent;
+import io.cairn.protocol.proto.stream.IncomingEvent;
+import io.cairn.protocol.proto.stream.PublishEventBatch;
+import io.cairn.protocol.proto.stream.PublishOutcome;
+import io.cairn.protocol.proto.stream.PublishOutcomes;
+import io.cairn.protocol.ErrorCode;
+import io.cairn.protocol.Rejection;
 import io.cairn.serialization.ProtobufSerializer;
 import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Deque;
 import java.util.HashMap;
 import java.util.Map;
@@ -60,26 +67,49 @@ public final class StreamPartitionSerializer extends ProtobufSerializer {
           }
           return new StreamPartition.State(chains);
         });
-    bind("P", StreamPartition.Publish.class,
+    bind("PB", StreamPartition.PublishBatch.class,
         c -> {
-          var out = PublishEvent.newBuilder()
-              .setMessage(ByteString.copyFrom(c.message()))
-              .setChain(c.chain())
-              .setPosition(toProto(c.position()))
-              .setReplyTo(serialize(c.replyTo()));
-          c.previous().ifPresent(previous -> out.setPrevious(toProto(previous)));
+          var out = PublishEventBatch.newBuilder().setReplyTo(serialize(c.replyTo()));
+          for (StreamPartition.Incoming event : c.events()) {
+            var incoming = IncomingEvent.newBuilder()
+                .setMessage(ByteString.copyFrom(event.message()))
+                .setChain(event.chain())
+                .setPosition(toProto(event.position()));
+            event.previous().ifPresent(previous -> incoming.setPrevious(toProto(previous)));
+            out.addEvents(incoming);
+          }
           return out.build();
         },
         bytes -> {
-          PublishEvent c = PublishEvent.parseFrom(bytes);
-          return new StreamPartition.Publish(c.getMessage().toByteArray(), c.getChain(), fromProto(c.getPosition()),
-              c.hasPrevious() ? Optional.of(fromProto(c.getPrevious())) : Optional.empty(), resolve(c.getReplyTo()));
+          PublishEventBatch c = PublishEventBatch.parseFrom(bytes);
+          List<StreamPartition.Incoming> events = new ArrayList<>(c.getEventsCount());
+          for (IncomingEvent event : c.getEventsList()) {
+            events.add(new StreamPartition.Incoming(event.getMessage().toByteArray(), event.getChain(),
+                fromProto(event.getPosition()),
+                event.hasPrevious() ? Optional.of(fromProto(event.getPrevious())) : Optional.empty()));
+          }
+          return new StreamPartition.PublishBatch(events, resolve(c.getReplyTo()));
         });
-    bind("PA", StreamPartition.Ack.class,
-        ack -> PublishAck.newBuilder().setSequenceNr(ack.sequenceNr()).setDuplicate(ack.duplicate()).setGap(ack.gap()).build(),
+    bind("PO", StreamPartition.Outcomes.class,
+        outcomes -> {
+          var out = PublishOutcomes.newBuilder();
+          for (StreamPartition.Outcome outcome : outcomes.outcomes()) {
+            var one = PublishOutcome.newBuilder();
+            outcome.ack().ifPresent(ack -> one.setAck(toProto(ack)));
+            outcome.refused().ifPresent(refused -> one.setRefusedCode(refused.code().name()).setRefusedMessage(refused.getMessage()));
+            out.addOutcomes(one);
+          }
+          return out.build();
+        },
         bytes -> {
-          PublishAck ack = PublishAck.parseFrom(bytes);
-          return new StreamPartition.Ack(ack.getSequenceNr(), ack.getDuplicate(), ack.getGap());
+          List<StreamPartition.Outcome> outcomes = new ArrayList<>();
+          for (PublishOutcome outcome : PublishOutcomes.parseFrom(bytes).getOutcomesList()) {
+            outcomes.add(outcome.hasAck()
+                ? new StreamPartition.Outcome(Optional.of(fromProto(outcome.getAck())), Optional.empty())
+                : new StreamPartition.Outcome(Optional.empty(), Optional.of(
+                    new Rejection(ErrorCode.valueOf(outcome.getRefusedCode()), outcome.getRefusedMessage()))));
+          }
+          return new StreamPartition.Outcomes(outcomes);
         });
     bind("GH", StreamPartition.GetHead.class,
         c -> GetPartitionHead.newBuilder().setReplyTo(serialize(c.replyTo())).build(),
@@ -87,6 +117,14 @@ public final class StreamPartitionSerializer extends ProtobufSerializer {
     bind("H", StreamPartition.Head.class,
         head -> PartitionHead.newBuilder().setLastSequenceNr(head.lastSequenceNr()).build(),
         bytes -> new StreamPartition.Head(PartitionHead.parseFrom(bytes).getLastSequenceNr()));
+  }
+
+  private static PublishAck toProto(StreamPartition.Ack ack) {
+    return PublishAck.newBuilder().setSequenceNr(ack.sequenceNr()).setDuplicate(ack.duplicate()).setGap(ack.gap()).build();
+  }
+
+  private static StreamPartition.Ack fromProto(PublishAck ack) {
+    return new StreamPartition.Ack(ack.getSequenceNr(), ack.getDuplicate(), ack.getGap());
   }
 
   private static ChainPosition toProto(StreamPartition.Position position) {

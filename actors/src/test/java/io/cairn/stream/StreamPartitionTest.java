@@ -8,6 +8,7 @@ import com.typesafe.config.ConfigFactory;
 import io.cairn.protocol.ErrorCode;
 import io.cairn.protocol.Rejection;
 import java.nio.charset.StandardCharsets;
+import java.util.List;
 import java.util.Optional;
 import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
 import org.apache.pekko.pattern.StatusReply;
@@ -39,20 +40,29 @@ class StreamPartitionTest {
     return new StreamPartition.Position(timestamp, sequence);
   }
 
-  private EventSourcedBehaviorTestKit.CommandResultWithReply<StreamPartition.Command, StreamPartition.Event,
-      StreamPartition.State, StatusReply<StreamPartition.Ack>> publish(
-      StreamPartition.Position position, Optional<StreamPartition.Position> previous) {
+  private record Result(StreamPartition.Outcome outcome, List<StreamPartition.Event> events) {
+    StreamPartition.Ack ack() {
+      return outcome.ack().orElseThrow(() -> new AssertionError("refused: " + outcome.refused().orElseThrow()));
+    }
+  }
+
+  private Result publish(StreamPartition.Position position, Optional<StreamPartition.Position> previous) {
+    return publish(CHAIN, position, previous);
+  }
+
+  private Result publish(String chain, StreamPartition.Position position, Optional<StreamPartition.Position> previous) {
     byte[] message = ("event " + position).getBytes(StandardCharsets.UTF_8);
-    return partition.runCommand(replyTo -> new StreamPartition.Publish(message, CHAIN, position, previous, replyTo));
+    var result = partition.<StatusReply<StreamPartition.Outcomes>>runCommand(replyTo -> new StreamPartition.PublishBatch(
+        List.of(new StreamPartition.Incoming(message, chain, position, previous)), replyTo));
+    return new Result(result.reply().getValue().outcomes().get(0), result.events());
   }
 
   @Test
   void eventsOfAChainAreStoredInOrder() {
-    var first = publish(at(1000, 0), Optional.empty());
-    assertEquals(1, first.reply().getValue().sequenceNr());
-    var second = publish(at(1001, 0), Optional.of(at(1000, 0)));
-    assertEquals(2, second.reply().getValue().sequenceNr());
-    assertEquals(Optional.empty(), second.eventOfType(StreamPartition.Stored.class).gap());
+    assertEquals(1, publish(at(1000, 0), Optional.empty()).ack().sequenceNr());
+    Result second = publish(at(1001, 0), Optional.of(at(1000, 0)));
+    assertEquals(2, second.ack().sequenceNr());
+    assertEquals(Optional.empty(), ((StreamPartition.Stored) second.events().get(0)).gap());
   }
 
   @Test
@@ -61,9 +71,9 @@ class StreamPartitionTest {
     publish(at(1000, 1), Optional.of(at(1000, 0)));
     publish(at(1001, 0), Optional.of(at(1000, 1)));
     for (StreamPartition.Position again : new StreamPartition.Position[] {at(1001, 0), at(1000, 0)}) {
-      var result = publish(again, Optional.empty());
-      assertTrue(result.reply().getValue().duplicate());
-      assertTrue(result.hasNoEvents());
+      Result result = publish(again, Optional.empty());
+      assertTrue(result.ack().duplicate());
+      assertTrue(result.events().isEmpty());
     }
   }
 
@@ -71,29 +81,45 @@ class StreamPartitionTest {
   void anEventOlderThanTheHeadIsRefused() {
     publish(at(1000, 0), Optional.empty());
     publish(at(1002, 0), Optional.of(at(1000, 0)));
-    var older = publish(at(1001, 0), Optional.of(at(1000, 0)));
-    assertEquals(ErrorCode.OUT_OF_ORDER, assertInstanceOf(Rejection.class, older.reply().getError()).code());
-    assertTrue(older.hasNoEvents());
+    Result older = publish(at(1001, 0), Optional.of(at(1000, 0)));
+    assertEquals(ErrorCode.OUT_OF_ORDER, older.outcome().refused().orElseThrow().code());
+    assertTrue(older.events().isEmpty());
   }
 
   @Test
   void aGapIsStoredWithTheMissingRange() {
     publish(at(1000, 0), Optional.empty());
-    var afterGap = publish(at(1005, 0), Optional.of(at(1004, 0)));
-    assertTrue(afterGap.reply().getValue().gap());
+    Result afterGap = publish(at(1005, 0), Optional.of(at(1004, 0)));
+    assertTrue(afterGap.ack().gap());
     assertEquals(Optional.of(new StreamPartition.Gap(Optional.of(at(1000, 0)), at(1004, 0))),
-        afterGap.eventOfType(StreamPartition.Stored.class).gap());
+        ((StreamPartition.Stored) afterGap.events().get(0)).gap());
   }
 
   @Test
   void chainsAreIndependentAndSurviveRecovery() {
     publish(at(1000, 0), Optional.empty());
-    var other = partition.<StatusReply<StreamPartition.Ack>>runCommand(replyTo -> new StreamPartition.Publish(
-        new byte[] {1}, StreamTest.OWNER + "|c", at(10, 0), Optional.empty(), replyTo));
-    assertEquals(2, other.reply().getValue().sequenceNr());
+    assertEquals(2, publish(StreamTest.OWNER + "|c", at(10, 0), Optional.empty()).ack().sequenceNr());
     partition.restart();
-    assertTrue(publish(at(1000, 0), Optional.empty()).reply().getValue().duplicate());
+    assertTrue(publish(at(1000, 0), Optional.empty()).ack().duplicate());
     var head = partition.<StatusReply<StreamPartition.Head>>runCommand(StreamPartition.GetHead::new);
     assertEquals(2, head.reply().getValue().lastSequenceNr());
+  }
+
+  @Test
+  void aBatchIsStoredInOneWriteWithAnOutcomePerEvent() {
+    publish(at(1000, 0), Optional.empty());
+    List<StreamPartition.Incoming> batch = List.of(
+        new StreamPartition.Incoming(new byte[] {1}, CHAIN, at(1001, 0), Optional.of(at(1000, 0))),
+        new StreamPartition.Incoming(new byte[] {2}, CHAIN, at(1000, 0), Optional.empty()),
+        new StreamPartition.Incoming(new byte[] {3}, CHAIN, at(999, 0), Optional.empty()),
+        new StreamPartition.Incoming(new byte[] {4}, CHAIN, at(1002, 0), Optional.of(at(1001, 0))));
+    var result = partition.<StatusReply<StreamPartition.Outcomes>>runCommand(
+        replyTo -> new StreamPartition.PublishBatch(batch, replyTo));
+    List<StreamPartition.Outcome> outcomes = result.reply().getValue().outcomes();
+    assertEquals(2, outcomes.get(0).ack().orElseThrow().sequenceNr());
+    assertTrue(outcomes.get(1).ack().orElseThrow().duplicate());
+    assertEquals(ErrorCode.OUT_OF_ORDER, outcomes.get(2).refused().orElseThrow().code());
+    assertEquals(3, outcomes.get(3).ack().orElseThrow().sequenceNr());
+    assertEquals(2, result.events().size(), "the two new events, persisted together");
   }
 }

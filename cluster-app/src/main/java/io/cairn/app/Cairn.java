@@ -31,7 +31,20 @@ import picocli.CommandLine.Command;
 public final class Cairn {
 
   public static void main(String[] args) {
+    useACommonPool();
     System.exit(commandLine().execute(args));
+  }
+
+  /**
+   * Pekko's asks answer with CompletableFutures that run their callbacks on the JDK's common pool.
+   * On a machine with fewer than three cores that pool has one thread, and the JDK then starts a
+   * new thread for every callback instead, which costs more than the work. Set before first use.
+   */
+  static void useACommonPool() {
+    String property = "java.util.concurrent.ForkJoinPool.common.parallelism";
+    if (System.getProperty(property) == null) {
+      System.setProperty(property, Integer.toString(Math.max(4, Runtime.getRuntime().availableProcessors())));
+    }
   }
 
   static CommandLine commandLine() {

@@ -28,7 +28,9 @@ import org.apache.pekko.NotUsed;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.japi.Pair;
+import org.apache.pekko.stream.BoundedSourceQueue;
 import org.apache.pekko.stream.BufferOverflowException;
+import org.apache.pekko.stream.QueueOfferResult;
 import org.apache.pekko.stream.KillSwitches;
 import org.apache.pekko.stream.OverflowStrategy;
 import org.apache.pekko.stream.UniqueKillSwitch;
@@ -55,11 +57,13 @@ final class WebSocketConnection {
   private final SessionTokens tokens;
   private final int liveBuffer;
   private final Sink<Outgoing, NotUsed> out;
+  private final BoundedSourceQueue<Outgoing> answers;
   private final Map<String, UniqueKillSwitch> subscriptions = new ConcurrentHashMap<>();
   private volatile Optional<EthereumAddress> address = Optional.empty();
 
   WebSocketConnection(ActorSystem<?> system, WebSocketRequests requests, Publisher publisher, Resends resends,
-      Streams streams, SessionTokens tokens, int liveBuffer, Sink<Outgoing, NotUsed> out) {
+      Streams streams, SessionTokens tokens, int liveBuffer, Sink<Outgoing, NotUsed> out,
+      BoundedSourceQueue<Outgoing> answers) {
     this.system = system;
     this.requests = requests;
     this.publisher = publisher;
@@ -68,6 +72,7 @@ final class WebSocketConnection {
     this.tokens = tokens;
     this.liveBuffer = liveBuffer;
     this.out = out;
+    this.answers = answers;
   }
 
   void handle(boolean text, Request request) {
@@ -105,8 +110,12 @@ final class WebSocketConnection {
     }
   }
 
+  /** One answer; a client that lets the answer queue fill up without reading is disconnected. */
   void send(boolean text, Response response) {
-    Source.single(new Outgoing(text, response, false)).runWith(out, system);
+    QueueOfferResult result = answers.offer(new Outgoing(text, response, false));
+    if (result != QueueOfferResult.enqueued() && result != QueueOfferResult.closed()) {
+      answers.fail(new IllegalStateException("the client did not read its answers"));
+    }
   }
 
   void close() {
@@ -115,9 +124,8 @@ final class WebSocketConnection {
   }
 
   private void answer(boolean text, String id, CompletionStage<Response> answer) {
-    Source.completionStage(answer.exceptionally(failure -> WebSocketRoutes.error(id, ApiJson.rejectionOf(failure, system))))
-        .map(response -> new Outgoing(text, response, false))
-        .runWith(out, system);
+    answer.whenComplete((response, failure) -> send(text,
+        failure == null ? response : WebSocketRoutes.error(id, ApiJson.rejectionOf(failure, system))));
   }
 
   /** Subscribing needs the subscribe permission, or the stream's public one. */

@@ -22,7 +22,9 @@ import io.cairn.api.auth.SessionTokens;
 import io.cairn.stream.Publisher;
 import io.cairn.stream.Resends;
 import io.cairn.stream.Streams;
+import java.util.concurrent.CompletableFuture;
 import org.apache.pekko.japi.Pair;
+import org.apache.pekko.stream.BoundedSourceQueue;
 import org.apache.pekko.stream.javadsl.Flow;
 import org.apache.pekko.stream.javadsl.MergeHub;
 import org.apache.pekko.stream.javadsl.Source;
@@ -37,6 +39,9 @@ import org.apache.pekko.util.ByteString;
 public final class WebSocketRoutes extends ApiRoutes {
   private static final JsonFormat.Parser JSON_IN = JsonFormat.parser().ignoringUnknownFields();
   private static final JsonFormat.Printer JSON_OUT = JsonFormat.printer().omittingInsignificantWhitespace();
+  /** Answers waiting for a client that does not read them; beyond this it is disconnected. */
+  private static final int ANSWER_QUEUE = 4096;
+
   /** Answers one producer may have on the way to the socket before it waits. */
   private static final int PER_PRODUCER_BUFFER = 16;
 
@@ -73,8 +78,10 @@ public final class WebSocketRoutes extends ApiRoutes {
   Flow<Message, Message, NotUsed> flow() {
     Pair<Sink<WebSocketConnection.Outgoing, NotUsed>, Source<WebSocketConnection.Outgoing, NotUsed>> hub =
         MergeHub.of(WebSocketConnection.Outgoing.class, PER_PRODUCER_BUFFER).preMaterialize(system);
+    Pair<BoundedSourceQueue<WebSocketConnection.Outgoing>, Source<WebSocketConnection.Outgoing, NotUsed>> answers =
+        Source.<WebSocketConnection.Outgoing>queue(ANSWER_QUEUE).preMaterialize(system);
     WebSocketConnection connection = new WebSocketConnection(
-        system, requests, publisher, resends, streams, tokens, liveBuffer, hub.first());
+        system, requests, publisher, resends, streams, tokens, liveBuffer, hub.first(), answers.first());
     Sink<Message, NotUsed> in = Flow.<Message>create()
         .mapAsync(1, this::read)
         .watchTermination((notUsed, done) -> {
@@ -89,6 +96,7 @@ public final class WebSocketRoutes extends ApiRoutes {
           }
         }));
     Source<Message, NotUsed> out = hub.second()
+        .merge(answers.second())
         .takeWhile(outgoing -> !outgoing.last(), true)
         .map(outgoing -> write(outgoing.text(), outgoing.response()));
     return Flow.fromSinkAndSourceCoupled(in, out);
@@ -110,6 +118,16 @@ public final class WebSocketRoutes extends ApiRoutes {
 
   private CompletionStage<Frame> read(Message message) {
     boolean text = message.isText();
+    // whole messages, the usual case, are read without running a stream for each
+    if (text && message.asTextMessage().isStrict()) {
+      String strict = message.asTextMessage().getStrictText();
+      return CompletableFuture.completedFuture(strict.length() > maxMessageBytes
+          ? tooLarge(text) : parse(true, ByteString.fromString(strict)));
+    }
+    if (!text && message.asBinaryMessage().isStrict()) {
+      ByteString strict = message.asBinaryMessage().getStrictData();
+      return CompletableFuture.completedFuture(strict.size() > maxMessageBytes ? tooLarge(text) : parse(false, strict));
+    }
     var data = text
         ? message.asTextMessage().getStreamedText().map(ByteString::fromString)
         : message.asBinaryMessage().getStreamedData();
@@ -118,9 +136,12 @@ public final class WebSocketRoutes extends ApiRoutes {
         .runWith(Sink.fold(Optional.of(ByteString.emptyByteString()), (kept, chunk) -> kept
             .filter(bytes -> bytes.size() + chunk.size() <= maxMessageBytes)
             .map(bytes -> bytes.concat(chunk))), system)
-        .thenApply(kept -> kept.map(bytes -> parse(text, bytes)).orElseGet(() -> new Frame(text, null,
-            error("", new Rejection(ErrorCode.REQUEST_TOO_LARGE,
-                "a message may hold at most " + maxMessageBytes + " bytes")))));
+        .thenApply(kept -> kept.map(bytes -> parse(text, bytes)).orElseGet(() -> tooLarge(text)));
+  }
+
+  private Frame tooLarge(boolean text) {
+    return new Frame(text, null, error("", new Rejection(ErrorCode.REQUEST_TOO_LARGE,
+        "a message may hold at most " + maxMessageBytes + " bytes")));
   }
 
   private static Frame parse(boolean text, ByteString bytes) {

@@ -1,0 +1,197 @@
+package io.cairn.bench.load;
+
+import com.google.protobuf.ByteString;
+import io.cairn.client.CairnClient;
+import io.cairn.protocol.event.EventSigner;
+import io.cairn.protocol.event.PrivateKeySigner;
+import io.cairn.protocol.proto.event.ContentMessage;
+import io.cairn.protocol.proto.event.ContentType;
+import io.cairn.protocol.proto.event.MessageRef;
+import io.cairn.protocol.proto.event.StreamMessage;
+import io.cairn.protocol.proto.ws.Request;
+import io.cairn.protocol.proto.ws.Response;
+import io.cairn.protocol.proto.ws.Subscribe;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.WebSocket;
+import java.nio.ByteBuffer;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * Drives real Cairn nodes over WebSocket: creates a public stream, subscribes on each subscriber
+ * node, then publishes pre-signed 100-byte events through the publisher node with a window of
+ * events in flight, and prints events/s accepted, events/s delivered and the publish-to-deliver
+ * latency. Signing happens before the clock starts: the figures are the nodes', not this client's.
+ *
+ * <pre>
+ * java -cp bench/target/benchmarks.jar io.cairn.bench.load.LoadGenerator \
+ *     --publish http://127.0.0.1:7171 --subscribe http://127.0.0.1:7172 [--subscribe ...] \
+ *     [--events 50000] [--window 256] [--rate 0 (events/s; 0: as fast as acknowledged)]
+ * </pre>
+ */
+public final class LoadGenerator {
+  private final URI publishNode;
+  private final List<URI> subscribeNodes;
+  private final int events;
+  private final int window;
+  private final int rate;
+
+  private LoadGenerator(URI publishNode, List<URI> subscribeNodes, int events, int window, int rate) {
+    this.publishNode = publishNode;
+    this.subscribeNodes = subscribeNodes;
+    this.events = events;
+    this.window = window;
+    this.rate = rate;
+  }
+
+  public static void main(String[] args) throws Exception {
+    URI publish = URI.create("http://127.0.0.1:7171");
+    List<URI> subscribe = new ArrayList<>();
+    int events = 50_000;
+    int window = 256;
+    int rate = 0;
+    for (int i = 0; i < args.length; i += 2) {
+      switch (args[i]) {
+        case "--publish" -> publish = URI.create(args[i + 1]);
+        case "--subscribe" -> subscribe.add(URI.create(args[i + 1]));
+        case "--events" -> events = Integer.parseInt(args[i + 1]);
+        case "--window" -> window = Integer.parseInt(args[i + 1]);
+        case "--rate" -> rate = Integer.parseInt(args[i + 1]);
+        default -> throw new IllegalArgumentException("unknown option " + args[i]);
+      }
+    }
+    if (subscribe.isEmpty()) {
+      subscribe.add(publish);
+    }
+    new LoadGenerator(publish, subscribe, events, window, rate).run();
+  }
+
+  /** A WebSocket that hands every binary Response to {@code onResponse}. */
+  private static WebSocket connect(URI node, java.util.function.Consumer<Response> onResponse) {
+    URI ws = URI.create("ws://" + node.getHost() + ":" + node.getPort() + "/api/v1/ws");
+    return HttpClient.newHttpClient().newWebSocketBuilder().buildAsync(ws, new WebSocket.Listener() {
+      private ByteBuffer pending = ByteBuffer.allocate(0);
+
+      @Override
+      public CompletionStage<?> onBinary(WebSocket socket, ByteBuffer data, boolean last) {
+        ByteBuffer joined = ByteBuffer.allocate(pending.remaining() + data.remaining());
+        joined.put(pending).put(data).flip();
+        pending = joined;
+        if (last) {
+          byte[] bytes = new byte[pending.remaining()];
+          pending.get(bytes);
+          try {
+            onResponse.accept(Response.parseFrom(bytes));
+          } catch (Exception e) {
+            throw new IllegalStateException(e);
+          }
+          pending = ByteBuffer.allocate(0);
+        }
+        socket.request(1);
+        return null;
+      }
+    }).join();
+  }
+
+  private void run() throws Exception {
+    PrivateKeySigner owner = PrivateKeySigner.generate();
+    String stream = owner.address() + "/load-" + System.currentTimeMillis();
+    CairnClient client = CairnClient.connect(publishNode).authenticate(owner);
+    client.createStream(stream, "load generator", 1);
+    client.grant(stream, null, "subscribe");
+
+    System.out.printf("signing %,d events of 100 bytes...%n", events);
+    EventSigner signer = new EventSigner(owner);
+    List<byte[]> frames = new ArrayList<>(events);
+    long base = System.currentTimeMillis() - events;
+    MessageRef previous = null;
+    for (int i = 0; i < events; i++) {
+      StreamMessage.Builder event = StreamMessage.newBuilder();
+      event.getMessageIdBuilder().setStreamId(stream).setTimestamp(base + i).setMessageChainId("load");
+      if (previous != null) {
+        event.setPreviousMessageRef(previous);
+      }
+      String content = String.format("{\"n\":%9d,\"pad\":\"%s\"}", i, "x".repeat(100 - 25));
+      event.setContentMessage(ContentMessage.newBuilder().setContent(ByteString.copyFromUtf8(content)).setContentType(ContentType.JSON));
+      frames.add(Request.newBuilder().setRequestId(Integer.toString(i)).setPublish(signer.sign(event.build())).build().toByteArray());
+      previous = MessageRef.newBuilder().setTimestamp(base + i).build();
+    }
+
+    long[] sentAt = new long[events];
+    long[][] latencies = new long[subscribeNodes.size()][events];
+    CountDownLatch delivered = new CountDownLatch(events * subscribeNodes.size());
+    CountDownLatch subscribed = new CountDownLatch(subscribeNodes.size());
+    List<WebSocket> subscribers = new ArrayList<>();
+    for (int s = 0; s < subscribeNodes.size(); s++) {
+      int subscriber = s;
+      AtomicInteger received = new AtomicInteger();
+      WebSocket socket = connect(subscribeNodes.get(s), response -> {
+        if (response.hasSubscribed()) {
+          subscribed.countDown();
+        } else if (response.hasEvent()) {
+          int n = (int) (response.getEvent().getMessageId().getTimestamp() - base);
+          latencies[subscriber][received.getAndIncrement()] = System.nanoTime() - sentAt[n];
+          delivered.countDown();
+        } else if (response.hasError()) {
+          System.out.println("subscriber " + subscriber + ": " + response.getError());
+        }
+      });
+      socket.sendBinary(ByteBuffer.wrap(Request.newBuilder().setRequestId("sub")
+          .setSubscribe(Subscribe.newBuilder().setStreamId(stream)).build().toByteArray()), true).join();
+      subscribers.add(socket);
+    }
+    subscribed.await(30, TimeUnit.SECONDS);
+    Thread.sleep(2000); // the subscriptions spread through the cluster
+
+    Semaphore inFlight = new Semaphore(window);
+    CountDownLatch acknowledged = new CountDownLatch(events);
+    AtomicInteger refused = new AtomicInteger();
+    WebSocket publisher = connect(publishNode, response -> {
+      if (response.hasError()) {
+        refused.incrementAndGet();
+        System.out.println("refused " + response.getRequestId() + ": " + response.getError());
+      }
+      inFlight.release();
+      acknowledged.countDown();
+    });
+    System.out.printf("publishing to %s, subscribers on %s%n", publishNode, subscribeNodes);
+    long start = System.nanoTime();
+    for (int i = 0; i < events; i++) {
+      if (rate > 0) {
+        long due = start + (long) i * 1_000_000_000L / rate;
+        while (System.nanoTime() < due) {
+          Thread.onSpinWait();
+        }
+      }
+      inFlight.acquire();
+      sentAt[i] = System.nanoTime();
+      publisher.sendBinary(ByteBuffer.wrap(frames.get(i)), true).join();
+    }
+    acknowledged.await(10, TimeUnit.MINUTES);
+    long acceptedNanos = System.nanoTime() - start;
+    delivered.await(2, TimeUnit.MINUTES);
+    long deliveredNanos = System.nanoTime() - start;
+
+    System.out.printf("accepted  %,d events in %.2f s: %,.0f events/s (%d refused)%n",
+        events, acceptedNanos / 1e9, events / (acceptedNanos / 1e9), refused.get());
+    System.out.printf("delivered %,d events to %d subscribers in %.2f s: %,.0f events/s per subscriber (%d missing)%n",
+        events * subscribeNodes.size() - delivered.getCount(), subscribeNodes.size(), deliveredNanos / 1e9,
+        events / (deliveredNanos / 1e9), delivered.getCount());
+    for (int s = 0; s < subscribeNodes.size(); s++) {
+      long[] sorted = Arrays.copyOf(latencies[s], events);
+      Arrays.sort(sorted);
+      System.out.printf("publish->deliver latency at %s: p50 %.2f ms, p99 %.2f ms, p99.9 %.2f ms%n", subscribeNodes.get(s),
+          sorted[(int) (events * 0.50)] / 1e6, sorted[(int) (events * 0.99)] / 1e6, sorted[(int) (events * 0.999)] / 1e6);
+    }
+    publisher.sendClose(WebSocket.NORMAL_CLOSURE, "done");
+    subscribers.forEach(socket -> socket.sendClose(WebSocket.NORMAL_CLOSURE, "done"));
+    System.exit(0);
+  }
+}
