@@ -2,6 +2,7 @@ package io.cairn.bench.load;
 
 import com.google.protobuf.ByteString;
 import io.cairn.client.CairnClient;
+import io.cairn.client.ResponseListener;
 import io.cairn.protocol.event.EventSigner;
 import io.cairn.protocol.event.PrivateKeySigner;
 import io.cairn.protocol.proto.event.ContentMessage;
@@ -18,7 +19,6 @@ import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import java.util.concurrent.CompletionStage;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
@@ -76,28 +76,7 @@ public final class LoadGenerator {
   /** A WebSocket that hands every binary Response to {@code onResponse}. */
   private static WebSocket connect(URI node, java.util.function.Consumer<Response> onResponse) {
     URI ws = URI.create("ws://" + node.getHost() + ":" + node.getPort() + "/api/v1/ws");
-    return HttpClient.newHttpClient().newWebSocketBuilder().buildAsync(ws, new WebSocket.Listener() {
-      private ByteBuffer pending = ByteBuffer.allocate(0);
-
-      @Override
-      public CompletionStage<?> onBinary(WebSocket socket, ByteBuffer data, boolean last) {
-        ByteBuffer joined = ByteBuffer.allocate(pending.remaining() + data.remaining());
-        joined.put(pending).put(data).flip();
-        pending = joined;
-        if (last) {
-          byte[] bytes = new byte[pending.remaining()];
-          pending.get(bytes);
-          try {
-            onResponse.accept(Response.parseFrom(bytes));
-          } catch (Exception e) {
-            throw new IllegalStateException(e);
-          }
-          pending = ByteBuffer.allocate(0);
-        }
-        socket.request(1);
-        return null;
-      }
-    }).join();
+    return HttpClient.newHttpClient().newWebSocketBuilder().buildAsync(ws, new ResponseListener(onResponse)).join();
   }
 
   private void run() throws Exception {

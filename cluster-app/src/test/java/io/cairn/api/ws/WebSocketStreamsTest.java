@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.google.protobuf.util.JsonFormat;
 import io.cairn.api.auth.SessionTokens;
 import io.cairn.app.SignedEvents;
+import io.cairn.client.ResponseListener;
 import io.cairn.app.TestNode;
 import io.cairn.protocol.event.PrivateKeySigner;
 import io.cairn.protocol.proto.event.StreamMessage;
@@ -28,7 +29,6 @@ import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.concurrent.BlockingQueue;
-import java.util.concurrent.CompletionStage;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
@@ -69,28 +69,7 @@ class WebSocketStreamsTest {
 
     Client() {
       URI uri = URI.create("ws://127.0.0.1:" + node.api().getPort() + "/api/v1/ws");
-      socket = HttpClient.newHttpClient().newWebSocketBuilder().buildAsync(uri, new WebSocket.Listener() {
-        private ByteBuffer pending = ByteBuffer.allocate(0);
-
-        @Override
-        public CompletionStage<?> onBinary(WebSocket webSocket, ByteBuffer data, boolean last) {
-          ByteBuffer joined = ByteBuffer.allocate(pending.remaining() + data.remaining());
-          joined.put(pending).put(data).flip();
-          pending = joined;
-          if (last) {
-            byte[] bytes = new byte[pending.remaining()];
-            pending.get(bytes);
-            try {
-              received.add(Response.parseFrom(bytes));
-            } catch (Exception e) {
-              throw new IllegalStateException(e);
-            }
-            pending = ByteBuffer.allocate(0);
-          }
-          webSocket.request(1);
-          return null;
-        }
-      }).join();
+      socket = HttpClient.newHttpClient().newWebSocketBuilder().buildAsync(uri, new ResponseListener(received::add)).join();
     }
 
     void send(Request request) {
