@@ -14,7 +14,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -103,7 +102,7 @@ class PublishSubscribeClusterTest {
       events.add(previous);
     }
 
-    Set<Long> acknowledged = new LinkedHashSet<>();
+    Set<Long> acknowledged = new HashSet<>();
     Set<Long> refused = new HashSet<>();
     boolean hostStopped = false;
     long failedPublishes = 0;
@@ -151,10 +150,20 @@ class PublishSubscribeClusterTest {
         .map(event -> StreamMessage.parseFrom(event.stored().message()).getMessageId().getTimestamp())
         .runWith(Sink.seq(), publishingNode.system())
         .toCompletableFuture().get(60, TimeUnit.SECONDS);
-    assertEquals(new ArrayList<>(acknowledged), stored, "every acknowledged event exactly once, in chain order");
-    // events pipelined from one node reach the partition in order, so none is refused
-    assertEquals(Set.of(), refused);
-    assertEquals(EVENTS, acknowledged.size());
+    // the resend holds every acknowledged event exactly once, in chain order
+    assertEquals(stored.size(), new HashSet<>(stored).size(), "no event stored twice");
+    for (int i = 1; i < stored.size(); i++) {
+      assertTrue(stored.get(i) > stored.get(i - 1), "stored in chain order at " + i);
+    }
+    Set<Long> missing = new HashSet<>(acknowledged);
+    missing.removeAll(stored);
+    assertEquals(Set.of(), missing, "acknowledged but not stored");
+    Set<Long> unacknowledged = new HashSet<>(stored);
+    unacknowledged.removeAll(acknowledged);
+    assertEquals(Set.of(), unacknowledged, "stored but never acknowledged");
+    // a batch lost with the node is retried; if later events were stored first, a retried one is
+    // refused as out of order: the publisher learns it, nothing is lost silently
+    assertEquals(EVENTS, acknowledged.size() + refused.size(), "every event acknowledged or refused");
 
     // live deliveries to the surviving subscribers: in chain order, never twice, only stored events
     Set<Long> storedSet = new HashSet<>(stored);
