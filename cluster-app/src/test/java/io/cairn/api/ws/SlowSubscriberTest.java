@@ -46,7 +46,8 @@ class SlowSubscriberTest {
 
   @BeforeAll
   static void start() throws Exception {
-    node = TestNode.start(data, Map.of("cairn.api.websocket.live-buffer", 20));
+    // above a batch burst (a partition publishes up to 1,000 events at once), below what a stalled reader piles up
+    node = TestNode.start(data, Map.of("cairn.api.websocket.live-buffer", 1500));
     HttpResponse<String> created = HttpClient.newHttpClient().send(HttpRequest.newBuilder(node.api().resolve("/api/v1/streams"))
         .header("Authorization", "Bearer " + SESSIONS.issue(OWNER.address()))
         .header("Content-Type", "application/json")
