@@ -135,9 +135,10 @@ public final class Publisher {
   private CompletionStage<StreamPartition.Incoming> check(StreamMessage message) {
     MessageId id = message.getMessageId();
     return streams.get(id.getStreamId()).thenCompose(stream -> {
-      if (id.getStreamPartition() < 0 || id.getStreamPartition() >= stream.partitions()) {
-        return failed(ErrorCode.PARTITION_OUT_OF_RANGE, "stream " + stream.streamId() + " has partitions 0 to "
-            + (stream.partitions() - 1) + ", not " + id.getStreamPartition());
+      try {
+        stream.requirePartition(id.getStreamPartition());
+      } catch (Rejection outOfRange) {
+        return CompletableFuture.failedFuture(outOfRange);
       }
       int size = message.getContentMessage().getContent().size();
       if (size > settings.maxContentBytes()) {

@@ -130,6 +130,14 @@ public final class Stream
           streamId, Status.NEW, null, "", 0, Instant.EPOCH, Instant.EPOCH, Map.of(), Set.of());
     }
 
+    /** Refuses a partition the stream does not have. */
+    public void requirePartition(int partition) {
+      if (partition < 0 || partition >= partitions) {
+        throw new Rejection(ErrorCode.PARTITION_OUT_OF_RANGE,
+            "stream " + streamId + " has partitions 0 to " + (partitions - 1) + ", not " + partition);
+      }
+    }
+
     public boolean may(EthereumAddress address, Permission permission) {
       return permissions.getOrDefault(address, Set.of()).contains(permission)
           || publicPermissions.contains(permission);

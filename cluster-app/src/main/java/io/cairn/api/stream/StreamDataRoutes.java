@@ -5,6 +5,7 @@ import io.cairn.api.ApiJson;
 import io.cairn.api.ApiRoutes;
 import io.cairn.api.auth.Authentication;
 import io.cairn.protocol.ErrorCode;
+import io.cairn.protocol.Rejection;
 import io.cairn.protocol.EthereumAddress;
 import io.cairn.protocol.proto.event.StreamMessage;
 import io.cairn.protocol.proto.stream.PublishAck;
@@ -58,7 +59,7 @@ public final class StreamDataRoutes extends ApiRoutes {
     return pathPrefix("streams", () -> pathPrefix(PathMatchers.segment(), id -> concat(
         path("messages", () -> post(() -> publish(id))),
         pathPrefix(PathMatchers.segment("data").slash("partitions").slash(PathMatchers.integerSegment()),
-            partition -> get(() -> readable(id, () -> concat(
+            partition -> get(() -> readable(id, partition, () -> concat(
                 path("last", () -> last(id, partition)),
                 path("from", () -> from(id, partition)),
                 path("range", () -> range(id, partition)))))))));
@@ -79,12 +80,17 @@ public final class StreamDataRoutes extends ApiRoutes {
   }
 
   /** Stored events are for those allowed to subscribe: everyone on a public stream, else by session. */
-  private Route readable(String id, Supplier<Route> inner) {
+  private Route readable(String id, int partition, Supplier<Route> inner) {
     return onComplete(streams.get(id), result -> {
       if (result.isFailure()) {
         return complete(ApiJson.error(ApiJson.rejectionOf(result.failed().get(), system)));
       }
       Stream.State stream = result.get();
+      try {
+        stream.requirePartition(partition);
+      } catch (Rejection outOfRange) {
+        return complete(ApiJson.error(outOfRange));
+      }
       if (stream.publicPermissions().contains(Permission.SUBSCRIBE)) {
         return inner.get();
       }

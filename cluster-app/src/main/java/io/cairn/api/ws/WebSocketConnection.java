@@ -129,8 +129,10 @@ final class WebSocketConnection {
   }
 
   /** Subscribing needs the subscribe permission, or the stream's public one. */
-  private CompletionStage<Stream.State> readable(String streamId) {
+  /** The stream, if it has {@code partition} and this connection may subscribe to it. */
+  private CompletionStage<Stream.State> readable(String streamId, int partition) {
     return streams.get(streamId).thenApply(stream -> {
+      stream.requirePartition(partition);
       boolean allowed = stream.publicPermissions().contains(Permission.SUBSCRIBE)
           || address.map(who -> stream.may(who, Permission.SUBSCRIBE)).orElse(false);
       if (!allowed) {
@@ -145,7 +147,7 @@ final class WebSocketConnection {
   private void subscribe(boolean text, String id, String streamId, int partition, Optional<ResendOptions> resend) {
     String part = StreamPartition.entityId(streamId, partition);
     StreamPart named = StreamPart.newBuilder().setStreamId(streamId).setPartition(partition).build();
-    readable(streamId).whenComplete((stream, refused) -> {
+    readable(streamId, partition).whenComplete((stream, refused) -> {
       if (refused != null) {
         send(text, WebSocketRoutes.error(id, ApiJson.rejectionOf(refused, system)));
         return;
@@ -188,7 +190,7 @@ final class WebSocketConnection {
   private void resend(boolean text, String id, String streamId, int partition, ResendOptions options) {
     String part = StreamPartition.entityId(streamId, partition);
     StreamPart named = StreamPart.newBuilder().setStreamId(streamId).setPartition(partition).build();
-    readable(streamId).whenComplete((stream, refused) -> {
+    readable(streamId, partition).whenComplete((stream, refused) -> {
       if (refused != null) {
         send(text, WebSocketRoutes.error(id, ApiJson.rejectionOf(refused, system)));
         return;

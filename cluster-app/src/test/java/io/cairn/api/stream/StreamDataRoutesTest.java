@@ -153,6 +153,8 @@ class StreamDataRoutesTest {
     assertError(400, "MALFORMED_REQUEST", send("POST", messages, null, "{\"messageId\": "));
     assertError(400, "MALFORMED_REQUEST", send("POST", messages, null, "{\"messageId\": {\"streamPartition\": \"one\"}}"));
 
+    assertError(400, "PARTITION_OUT_OF_RANGE", send("GET", streamPath(STREAM) + "/data/partitions/2/last",
+        SESSIONS.issue(OWNER.address()), null));
     String base = streamPath(STREAM) + "/data/partitions/1/last";
     assertError(401, "UNAUTHENTICATED", send("GET", base, null, null));
     assertError(403, "NOT_PERMITTED", send("GET", base, SESSIONS.issue(PrivateKeySigner.generate().address()), null));

@@ -146,6 +146,11 @@ class WebSocketStreamsTest {
       Response refused = client.next();
       assertEquals("s2", refused.getRequestId());
       assertEquals("NOT_PERMITTED", refused.getError().getError());
+      client.send(Request.newBuilder().setRequestId("s4").setAuthenticate(SESSIONS.issue(OWNER.address())).build());
+      client.next();
+      client.send(Request.newBuilder().setRequestId("s5").setSubscribe(Subscribe.newBuilder()
+          .setStreamId(STREAM).setPartition(1)).build());
+      assertEquals("PARTITION_OUT_OF_RANGE", client.next().getError().getError());
       client.send(Request.newBuilder().setRequestId("s3").setSubscribe(Subscribe.newBuilder()
           .setStreamId(OWNER.address() + "/nothing")).build());
       assertEquals("STREAM_NOT_FOUND", client.next().getError().getError());
