@@ -1,12 +1,10 @@
 package io.cairn.stream;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.typesafe.config.ConfigFactory;
 import io.cairn.protocol.ErrorCode;
-import io.cairn.protocol.Rejection;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Optional;
