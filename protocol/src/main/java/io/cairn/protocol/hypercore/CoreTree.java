@@ -157,7 +157,7 @@ public final class CoreTree {
     long[] indexes = FlatTree.fullRoots(newLength);
     List<TreeNode> kept = new ArrayList<>(indexes.length);
     for (long index : indexes) {
-      kept.add(CoreWriter.require(store, index));
+      kept.add(store.require(index));
     }
     return new TreeHead(head.fork() + 1, newLength, kept, null);
   }

@@ -93,12 +93,4 @@ public final class CoreWriter {
   private byte[] sign(TreeHead unsigned) {
     return tree.identity().storedSignature(keyPair.sign(tree.signable(unsigned)));
   }
-
-  static TreeNode require(TreeStore store, long index) {
-    TreeNode node = store.get(index);
-    if (node == null) {
-      throw new IllegalStateException("tree store lacks node " + index);
-    }
-    return node;
-  }
 }

@@ -50,7 +50,7 @@ public final class ProofBuilder {
       } else {
         rebuilt = covering(upgradeIndexes, leaf);
         for (long node = leaf; node != rebuilt; node = FlatTree.parent(node)) {
-          nodes.add(CoreWriter.require(store, FlatTree.sibling(node)));
+          nodes.add(store.require(FlatTree.sibling(node)));
         }
       }
       block = new Proof.Block(wanted.index(), blockValue, nodes);
@@ -61,12 +61,12 @@ public final class ProofBuilder {
       List<TreeNode> nodes = new ArrayList<>(upgradeIndexes.length);
       for (long index : upgradeIndexes) {
         if (index != rebuilt) {
-          nodes.add(CoreWriter.require(store, index));
+          nodes.add(store.require(index));
         }
       }
       List<TreeNode> additional = new ArrayList<>();
       for (long index : FlatTree.upgradeNodes(to, head.length())) {
-        additional.add(CoreWriter.require(store, index));
+        additional.add(store.require(index));
       }
       upgradePart =
           new Proof.Upgrade(from, upgrade.length(), nodes, additional, head.signature());
@@ -96,7 +96,7 @@ public final class ProofBuilder {
     long left = FlatTree.leftSpan(index);
     long right = FlatTree.rightSpan(index);
     if (right < firstLeaf || left > lastLeaf) {
-      out.add(CoreWriter.require(store, index));
+      out.add(store.require(index));
     } else if (left < firstLeaf || right > lastLeaf) {
       collectOutside(FlatTree.leftChild(index), firstLeaf, lastLeaf, out);
       collectOutside(FlatTree.rightChild(index), firstLeaf, lastLeaf, out);
@@ -110,7 +110,7 @@ public final class ProofBuilder {
       if (FlatTree.rightSpan(parent) >= 2 * length) {
         throw new IllegalArgumentException(count + " nodes reach past the roots of " + length);
       }
-      out.add(CoreWriter.require(store, FlatTree.sibling(node)));
+      out.add(store.require(FlatTree.sibling(node)));
       node = parent;
     }
   }

@@ -9,6 +9,15 @@ public interface TreeStore {
   /** The node at {@code index}, or {@code null} if it is not stored. */
   TreeNode get(long index);
 
+  /** The node at {@code index}, which a tree of the length the caller holds must have. */
+  default TreeNode require(long index) {
+    TreeNode node = get(index);
+    if (node == null) {
+      throw new IllegalStateException("tree store lacks node " + index);
+    }
+    return node;
+  }
+
   /** Stores {@code node}, replacing any node with the same index. */
   void put(TreeNode node);
 
