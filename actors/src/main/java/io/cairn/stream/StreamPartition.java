@@ -7,11 +7,13 @@ import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.Deque;
+import java.util.Collections;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.actor.typed.Behavior;
@@ -23,6 +25,7 @@ import org.apache.pekko.cluster.sharding.typed.javadsl.Entity;
 import org.apache.pekko.cluster.sharding.typed.javadsl.EntityTypeKey;
 import org.apache.pekko.pattern.StatusReply;
 import org.apache.pekko.persistence.typed.PersistenceId;
+import org.apache.pekko.persistence.typed.SnapshotAdapter;
 import org.apache.pekko.persistence.typed.javadsl.CommandHandlerWithReply;
 import org.apache.pekko.persistence.typed.javadsl.EventHandler;
 import org.apache.pekko.persistence.typed.javadsl.EventSourcedBehaviorWithEnforcedReplies;
@@ -132,32 +135,134 @@ public final class StreamPartition extends EventSourcedBehaviorWithEnforcedRepli
 
   // ---- state ----
 
-  /** Each chain's head and its latest positions, newest last. */
-  public record State(Map<String, Deque<Position>> chains) {
+  /**
+   * A chain's latest positions, oldest first, with a set over them for the duplicate check. It is
+   * changed in place: copying the window for every stored event cost more than the journal write.
+   */
+  static final class ChainWindow {
+    private final ArrayDeque<Position> order = new ArrayDeque<>();
+    private final Set<Position> members = new HashSet<>();
+
+    ChainWindow() {}
+
+    ChainWindow(Iterable<Position> oldestFirst) {
+      oldestFirst.forEach(this::add);
+    }
+
+    void add(Position position) {
+      if (members.add(position)) {
+        order.addLast(position);
+      }
+      while (order.size() > RECENT_POSITIONS) {
+        members.remove(order.removeFirst());
+      }
+    }
+
+    Position head() {
+      return order.peekLast();
+    }
+
+    boolean contains(Position position) {
+      return members.contains(position);
+    }
+
+    List<Position> positions() {
+      return List.copyOf(order);
+    }
+
+    @Override
+    public boolean equals(Object other) {
+      return other instanceof ChainWindow that && positions().equals(that.positions());
+    }
+
+    @Override
+    public int hashCode() {
+      return positions().hashCode();
+    }
+  }
+
+  /**
+   * Each chain's window. The event handler changes it in place; the command handler only reads it,
+   * and a snapshot is taken of a copy (see {@link #snapshotAdapter}) because the snapshot store
+   * serializes it later, on another thread.
+   */
+  public static final class State {
+    private final Map<String, ChainWindow> chains;
+
+    State(Map<String, ChainWindow> chains) {
+      this.chains = chains;
+    }
+
     static State empty() {
-      return new State(Map.of());
+      return new State(new HashMap<>());
+    }
+
+    Map<String, ChainWindow> chains() {
+      return Collections.unmodifiableMap(chains);
     }
 
     Optional<Position> head(String chain) {
-      Deque<Position> recent = chains.get(chain);
-      return recent == null || recent.isEmpty() ? Optional.empty() : Optional.of(recent.peekLast());
+      ChainWindow window = chains.get(chain);
+      return window == null ? Optional.empty() : Optional.ofNullable(window.head());
     }
 
     boolean isRecent(String chain, Position position) {
-      Deque<Position> recent = chains.get(chain);
-      return recent != null && recent.contains(position);
+      ChainWindow window = chains.get(chain);
+      return window != null && window.contains(position);
     }
 
-    /** A new state: a chain's deque is copied when it changes, so earlier states stay as they were. */
     State stored(Stored event) {
-      Map<String, Deque<Position>> next = new HashMap<>(chains);
-      Deque<Position> recent = new ArrayDeque<>(chains.getOrDefault(event.chain(), new ArrayDeque<>()));
-      recent.addLast(event.position());
-      while (recent.size() > RECENT_POSITIONS) {
-        recent.removeFirst();
-      }
-      next.put(event.chain(), recent);
-      return new State(next);
+      chains.computeIfAbsent(event.chain(), chain -> new ChainWindow()).add(event.position());
+      return this;
+    }
+
+    State copy() {
+      Map<String, ChainWindow> copied = new HashMap<>();
+      chains.forEach((chain, window) -> copied.put(chain, new ChainWindow(window.positions())));
+      return new State(copied);
+    }
+
+    @Override
+    public boolean equals(Object other) {
+      return other instanceof State that && chains.equals(that.chains);
+    }
+
+    @Override
+    public int hashCode() {
+      return chains.hashCode();
+    }
+
+    @Override
+    public String toString() {
+      return "State[" + chains.size() + " chains]";
+    }
+  }
+
+  /**
+   * A batch's view of the state: the stored state plus the events the batch stores before the one
+   * being checked, without changing the state before the batch is persisted.
+   */
+  private static final class BatchView {
+    private final State state;
+    private final Map<String, Position> heads = new HashMap<>();
+    private final Map<String, Set<Position>> added = new HashMap<>();
+
+    BatchView(State state) {
+      this.state = state;
+    }
+
+    Optional<Position> head(String chain) {
+      Position head = heads.get(chain);
+      return head != null ? Optional.of(head) : state.head(chain);
+    }
+
+    boolean isRecent(String chain, Position position) {
+      return added.getOrDefault(chain, Set.of()).contains(position) || state.isRecent(chain, position);
+    }
+
+    void add(String chain, Position position) {
+      heads.put(chain, position);
+      added.computeIfAbsent(chain, any -> new HashSet<>()).add(position);
     }
   }
 
@@ -209,7 +314,7 @@ public final class StreamPartition extends EventSourcedBehaviorWithEnforcedRepli
 
   private ReplyEffect<Event, State> onPublishBatch(State state, PublishBatch command) {
     long before = lastSequenceNumber(context);
-    State running = state;
+    BatchView running = new BatchView(state);
     List<Event> toStore = new ArrayList<>();
     List<Outcome> outcomes = new ArrayList<>(command.events().size());
     for (Incoming event : command.events()) {
@@ -228,7 +333,7 @@ public final class StreamPartition extends EventSourcedBehaviorWithEnforcedRepli
           .map(previous -> new Gap(head, previous));
       Stored stored = new Stored(event.message(), event.chain(), event.position(), gap);
       toStore.add(stored);
-      running = running.stored(stored);
+      running.add(event.chain(), event.position());
       outcomes.add(Outcome.acknowledged(new Ack(before + toStore.size(), false, gap.isPresent())));
     }
     Outcomes answer = new Outcomes(outcomes);
@@ -243,6 +348,21 @@ public final class StreamPartition extends EventSourcedBehaviorWithEnforcedRepli
           }
         })
         .thenReply(command.replyTo(), after -> StatusReply.success(answer));
+  }
+
+  @Override
+  public SnapshotAdapter<State> snapshotAdapter() {
+    return new SnapshotAdapter<>() {
+      @Override
+      public Object toJournal(State state) {
+        return state.copy();
+      }
+
+      @Override
+      public State fromJournal(Object from) {
+        return (State) from;
+      }
+    };
   }
 
   @Override

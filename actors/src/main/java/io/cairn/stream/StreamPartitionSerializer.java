@@ -15,10 +15,8 @@ import io.cairn.protocol.proto.stream.PublishOutcomes;
 import io.cairn.protocol.ErrorCode;
 import io.cairn.protocol.Rejection;
 import io.cairn.serialization.ProtobufSerializer;
-import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Deque;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Optional;
@@ -52,18 +50,17 @@ public final class StreamPartitionSerializer extends ProtobufSerializer {
         state -> {
           var out = PartitionSnapshot.newBuilder();
           state.chains().entrySet().stream().sorted(Map.Entry.comparingByKey()).forEach(chain -> {
-            var head = ChainHead.newBuilder().setChain(chain.getKey()).setHead(toProto(chain.getValue().peekLast()));
-            chain.getValue().forEach(position -> head.addRecent(toProto(position)));
+            var head = ChainHead.newBuilder().setChain(chain.getKey()).setHead(toProto(chain.getValue().head()));
+            chain.getValue().positions().forEach(position -> head.addRecent(toProto(position)));
             out.addChains(head);
           });
           return out.build();
         },
         bytes -> {
-          Map<String, Deque<StreamPartition.Position>> chains = new HashMap<>();
+          Map<String, StreamPartition.ChainWindow> chains = new HashMap<>();
           for (ChainHead chain : PartitionSnapshot.parseFrom(bytes).getChainsList()) {
-            Deque<StreamPartition.Position> recent = new ArrayDeque<>();
-            chain.getRecentList().forEach(position -> recent.addLast(fromProto(position)));
-            chains.put(chain.getChain(), recent);
+            chains.put(chain.getChain(), new StreamPartition.ChainWindow(
+                chain.getRecentList().stream().map(StreamPartitionSerializer::fromProto).toList()));
           }
           return new StreamPartition.State(chains);
         });

@@ -120,4 +120,22 @@ class StreamPartitionTest {
     assertEquals(3, outcomes.get(3).ack().orElseThrow().sequenceNr());
     assertEquals(2, result.events().size(), "the two new events, persisted together");
   }
+
+  @Test
+  void theWindowOfRecentPositionsSlidesAndIsRestoredFromASnapshot() {
+    int stored = StreamPartition.RECENT_POSITIONS + 44;
+    List<StreamPartition.Incoming> batch = new java.util.ArrayList<>();
+    for (int i = 0; i < stored; i++) {
+      batch.add(new StreamPartition.Incoming(new byte[] {(byte) i}, CHAIN, at(2000 + i, 0),
+          i == 0 ? Optional.empty() : Optional.of(at(2000 + i - 1, 0))));
+    }
+    partition.<StatusReply<StreamPartition.Outcomes>>runCommand(replyTo -> new StreamPartition.PublishBatch(batch, replyTo));
+    // more events than snapshot-every (100): recovery starts from a snapshot of the window
+    partition.restart();
+    int oldestRecent = stored - StreamPartition.RECENT_POSITIONS;
+    assertTrue(publish(at(2000 + oldestRecent, 0), Optional.empty()).ack().duplicate());
+    assertEquals(ErrorCode.OUT_OF_ORDER,
+        publish(at(2000 + oldestRecent - 1, 0), Optional.empty()).outcome().refused().orElseThrow().code());
+    assertEquals(stored + 1, publish(at(2000 + stored, 0), Optional.of(at(2000 + stored - 1, 0))).ack().sequenceNr());
+  }
 }

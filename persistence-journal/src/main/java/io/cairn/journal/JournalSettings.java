@@ -45,9 +45,11 @@ public record JournalSettings(
 
   /**
    * H2 keeps committed transactions in memory for up to half a second by default (WRITE_DELAY);
-   * an acknowledged event must survive a SIGKILL, so every commit is written out at once.
+   * an acknowledged event must survive a SIGKILL, so every commit is written out at once. H2 keeps
+   * a BLOB of up to 256 bytes in its row and any larger one in a separate LOB store, two more map
+   * writes per event; a signed event is a few hundred bytes, so events up to 16 KiB stay in the row.
    */
-  static final String H2_OPTIONS = ";WRITE_DELAY=0;DB_CLOSE_ON_EXIT=FALSE";
+  static final String H2_OPTIONS = ";WRITE_DELAY=0;DB_CLOSE_ON_EXIT=FALSE;MAX_LENGTH_INPLACE_LOB=16384";
 
   public static JournalSettings fromConfig(Config config) {
     Config journal = config.getConfig("cairn.journal");

@@ -9,6 +9,8 @@ import io.cairn.protocol.proto.event.ContentMessage;
 import io.cairn.protocol.proto.event.ContentType;
 import io.cairn.protocol.proto.event.MessageRef;
 import io.cairn.protocol.proto.event.StreamMessage;
+import io.cairn.protocol.proto.ws.PublishBatch;
+import io.cairn.protocol.proto.ws.PublishResult;
 import io.cairn.protocol.proto.ws.Request;
 import io.cairn.protocol.proto.ws.Response;
 import io.cairn.protocol.proto.ws.Subscribe;
@@ -30,10 +32,16 @@ import java.util.concurrent.atomic.AtomicInteger;
  * events in flight, and prints events/s accepted, events/s delivered and the publish-to-deliver
  * latency. Signing happens before the clock starts: the figures are the nodes', not this client's.
  *
+ * <p>{@code --batch N} sends N events per WebSocket frame ({@code publish_batch}), as a Kafka
+ * producer batches records; each event is still checked, stored and acknowledged on its own.
+ * {@code --warmup N} first runs the same load with N events on another stream, unmeasured, so the
+ * figures are of compiled code, not of the JIT compiler at work.
+ *
  * <pre>
  * java -cp bench/target/benchmarks.jar io.cairn.bench.load.LoadGenerator \
  *     --publish http://127.0.0.1:7171 --subscribe http://127.0.0.1:7172 [--subscribe ...] \
- *     [--events 50000] [--window 256] [--rate 0 (events/s; 0: as fast as acknowledged)]
+ *     [--events 50000] [--window 256] [--batch 1] [--warmup 0] \
+ *     [--rate 0 (events/s; 0: as fast as acknowledged)]
  * </pre>
  */
 public final class LoadGenerator {
@@ -42,13 +50,15 @@ public final class LoadGenerator {
   private final int events;
   private final int window;
   private final int rate;
+  private final int batch;
 
-  private LoadGenerator(URI publishNode, List<URI> subscribeNodes, int events, int window, int rate) {
+  private LoadGenerator(URI publishNode, List<URI> subscribeNodes, int events, int window, int rate, int batch) {
     this.publishNode = publishNode;
     this.subscribeNodes = subscribeNodes;
     this.events = events;
     this.window = window;
     this.rate = rate;
+    this.batch = batch;
   }
 
   public static void main(String[] args) throws Exception {
@@ -57,6 +67,8 @@ public final class LoadGenerator {
     int events = 50_000;
     int window = 256;
     int rate = 0;
+    int batch = 1;
+    int warmup = 0;
     for (int i = 0; i < args.length; i += 2) {
       switch (args[i]) {
         case "--publish" -> publish = URI.create(args[i + 1]);
@@ -64,13 +76,20 @@ public final class LoadGenerator {
         case "--events" -> events = Integer.parseInt(args[i + 1]);
         case "--window" -> window = Integer.parseInt(args[i + 1]);
         case "--rate" -> rate = Integer.parseInt(args[i + 1]);
+        case "--batch" -> batch = Integer.parseInt(args[i + 1]);
+        case "--warmup" -> warmup = Integer.parseInt(args[i + 1]);
         default -> throw new IllegalArgumentException("unknown option " + args[i]);
       }
     }
     if (subscribe.isEmpty()) {
       subscribe.add(publish);
     }
-    new LoadGenerator(publish, subscribe, events, window, rate).run();
+    if (warmup > 0) {
+      System.out.printf("warming up with %,d events...%n", warmup);
+      new LoadGenerator(publish, subscribe, warmup, window, rate, batch).run(false);
+    }
+    new LoadGenerator(publish, subscribe, events, window, rate, batch).run(true);
+    System.exit(0);
   }
 
   /** A WebSocket that hands every binary Response to {@code onResponse}. */
@@ -79,7 +98,7 @@ public final class LoadGenerator {
     return HttpClient.newHttpClient().newWebSocketBuilder().buildAsync(ws, new ResponseListener(onResponse)).join();
   }
 
-  private void run() throws Exception {
+  private void run(boolean report) throws Exception {
     PrivateKeySigner owner = PrivateKeySigner.generate();
     String stream = owner.address() + "/load-" + System.currentTimeMillis();
     CairnClient client = CairnClient.connect(publishNode).authenticate(owner);
@@ -88,7 +107,7 @@ public final class LoadGenerator {
 
     System.out.printf("signing %,d events of 100 bytes...%n", events);
     EventSigner signer = new EventSigner(owner);
-    List<byte[]> frames = new ArrayList<>(events);
+    List<StreamMessage> signed = new ArrayList<>(events);
     long base = System.currentTimeMillis() - events;
     MessageRef previous = null;
     for (int i = 0; i < events; i++) {
@@ -99,8 +118,18 @@ public final class LoadGenerator {
       }
       String content = String.format("{\"n\":%9d,\"pad\":\"%s\"}", i, "x".repeat(100 - 25));
       event.setContentMessage(ContentMessage.newBuilder().setContent(ByteString.copyFromUtf8(content)).setContentType(ContentType.JSON));
-      frames.add(Request.newBuilder().setRequestId(Integer.toString(i)).setPublish(signer.sign(event.build())).build().toByteArray());
+      signed.add(signer.sign(event.build()));
       previous = MessageRef.newBuilder().setTimestamp(base + i).build();
+    }
+    List<byte[]> frames = new ArrayList<>();
+    for (int first = 0; first < events; first += batch) {
+      Request.Builder request = Request.newBuilder().setRequestId(Integer.toString(first));
+      if (batch == 1) {
+        request.setPublish(signed.get(first));
+      } else {
+        request.setPublishBatch(PublishBatch.newBuilder().addAllEvents(signed.subList(first, Math.min(events, first + batch))));
+      }
+      frames.add(request.build().toByteArray());
     }
 
     long[] sentAt = new long[events];
@@ -137,27 +166,46 @@ public final class LoadGenerator {
         refused.incrementAndGet();
         System.out.println("refused " + response.getRequestId() + ": " + response.getError());
       }
-      inFlight.release();
-      acknowledged.countDown();
+      if (response.hasPublishResults()) {
+        for (PublishResult result : response.getPublishResults().getResultsList()) {
+          if (result.hasError()) {
+            refused.incrementAndGet();
+            System.out.println("refused in " + response.getRequestId() + ": " + result.getError());
+          }
+          inFlight.release();
+          acknowledged.countDown();
+        }
+      } else {
+        inFlight.release();
+        acknowledged.countDown();
+      }
     });
     System.out.printf("publishing to %s, subscribers on %s%n", publishNode, subscribeNodes);
     long start = System.nanoTime();
-    for (int i = 0; i < events; i++) {
+    for (int frame = 0; frame < frames.size(); frame++) {
+      int first = frame * batch;
+      int count = Math.min(batch, events - first);
       if (rate > 0) {
-        long due = start + (long) i * 1_000_000_000L / rate;
+        long due = start + (long) first * 1_000_000_000L / rate;
         while (System.nanoTime() < due) {
           Thread.onSpinWait();
         }
       }
-      inFlight.acquire();
-      sentAt[i] = System.nanoTime();
-      publisher.sendBinary(ByteBuffer.wrap(frames.get(i)), true).join();
+      inFlight.acquire(count);
+      long now = System.nanoTime();
+      Arrays.fill(sentAt, first, first + count, now);
+      publisher.sendBinary(ByteBuffer.wrap(frames.get(frame)), true).join();
     }
     acknowledged.await(10, TimeUnit.MINUTES);
     long acceptedNanos = System.nanoTime() - start;
     delivered.await(2, TimeUnit.MINUTES);
     long deliveredNanos = System.nanoTime() - start;
 
+    publisher.sendClose(WebSocket.NORMAL_CLOSURE, "done");
+    subscribers.forEach(socket -> socket.sendClose(WebSocket.NORMAL_CLOSURE, "done"));
+    if (!report) {
+      return;
+    }
     System.out.printf("accepted  %,d events in %.2f s: %,.0f events/s (%d refused)%n",
         events, acceptedNanos / 1e9, events / (acceptedNanos / 1e9), refused.get());
     System.out.printf("delivered %,d events to %d subscribers in %.2f s: %,.0f events/s per subscriber (%d missing)%n",
@@ -169,8 +217,5 @@ public final class LoadGenerator {
       System.out.printf("publish->deliver latency at %s: p50 %.2f ms, p99 %.2f ms, p99.9 %.2f ms%n", subscribeNodes.get(s),
           sorted[(int) (events * 0.50)] / 1e6, sorted[(int) (events * 0.99)] / 1e6, sorted[(int) (events * 0.999)] / 1e6);
     }
-    publisher.sendClose(WebSocket.NORMAL_CLOSURE, "done");
-    subscribers.forEach(socket -> socket.sendClose(WebSocket.NORMAL_CLOSURE, "done"));
-    System.exit(0);
   }
 }

@@ -8,6 +8,8 @@ import io.cairn.protocol.Rejection;
 import io.cairn.protocol.proto.event.StreamMessage;
 import io.cairn.protocol.proto.stream.ChainPosition;
 import io.cairn.protocol.proto.stream.PublishAck;
+import io.cairn.protocol.proto.ws.PublishResult;
+import io.cairn.protocol.proto.ws.PublishResults;
 import io.cairn.protocol.proto.ws.Request;
 import io.cairn.protocol.proto.ws.ResendOptions;
 import io.cairn.protocol.proto.ws.Response;
@@ -22,6 +24,7 @@ import io.cairn.stream.Streams;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
 import org.apache.pekko.NotUsed;
@@ -87,10 +90,9 @@ final class WebSocketConnection {
           send(text, WebSocketRoutes.error(id, refused));
         }
       }
-      case PUBLISH -> answer(text, id, publisher.publish(request.getPublish()).thenApply(ack -> Response.newBuilder()
-          .setRequestId(id)
-          .setPublishAck(PublishAck.newBuilder().setSequenceNr(ack.sequenceNr()).setDuplicate(ack.duplicate()).setGap(ack.gap()))
-          .build()));
+      case PUBLISH -> answer(text, id, publisher.publish(request.getPublish())
+          .thenApply(ack -> Response.newBuilder().setRequestId(id).setPublishAck(toProto(ack)).build()));
+      case PUBLISH_BATCH -> publishBatch(text, id, request.getPublishBatch().getEventsList());
       case SUBSCRIBE -> subscribe(text, id, request.getSubscribe().getStreamId(), request.getSubscribe().getPartition(),
           request.getSubscribe().hasResend() ? Optional.of(request.getSubscribe().getResend()) : Optional.empty());
       case UNSUBSCRIBE -> {
@@ -128,7 +130,25 @@ final class WebSocketConnection {
         failure == null ? response : WebSocketRoutes.error(id, ApiJson.rejectionOf(failure, system))));
   }
 
-  /** Subscribing needs the subscribe permission, or the stream's public one. */
+  /** Each event published as if alone, all answered in one frame once the last has its outcome. */
+  private void publishBatch(boolean text, String id, List<StreamMessage> events) {
+    List<CompletableFuture<PublishResult>> results = events.stream()
+        .map(event -> publisher.publish(event).handle((ack, refused) -> refused == null
+            ? PublishResult.newBuilder().setAck(toProto(ack)).build()
+            : PublishResult.newBuilder().setError(WebSocketRoutes.apiError(ApiJson.rejectionOf(refused, system))).build())
+            .toCompletableFuture())
+        .toList();
+    CompletableFuture.allOf(results.toArray(CompletableFuture[]::new)).thenRun(() -> {
+      PublishResults.Builder answer = PublishResults.newBuilder();
+      results.forEach(result -> answer.addResults(result.join()));
+      send(text, Response.newBuilder().setRequestId(id).setPublishResults(answer).build());
+    });
+  }
+
+  private static PublishAck toProto(StreamPartition.Ack ack) {
+    return PublishAck.newBuilder().setSequenceNr(ack.sequenceNr()).setDuplicate(ack.duplicate()).setGap(ack.gap()).build();
+  }
+
   /** The stream, if it has {@code partition} and this connection may subscribe to it. */
   private CompletionStage<Stream.State> readable(String streamId, int partition) {
     return streams.get(streamId).thenApply(stream -> {

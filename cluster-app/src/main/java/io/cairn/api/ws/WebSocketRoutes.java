@@ -166,7 +166,11 @@ public final class WebSocketRoutes extends ApiRoutes {
   static Response error(String requestId, Rejection rejection) {
     return Response.newBuilder()
         .setRequestId(requestId)
-        .setError(ApiError.newBuilder().setError(rejection.code().name()).setMessage(rejection.getMessage()))
+        .setError(apiError(rejection))
         .build();
+  }
+
+  static ApiError apiError(Rejection rejection) {
+    return ApiError.newBuilder().setError(rejection.code().name()).setMessage(rejection.getMessage()).build();
   }
 }

@@ -10,6 +10,8 @@ import io.cairn.client.ResponseListener;
 import io.cairn.app.TestNode;
 import io.cairn.protocol.event.PrivateKeySigner;
 import io.cairn.protocol.proto.event.StreamMessage;
+import io.cairn.protocol.proto.ws.PublishBatch;
+import io.cairn.protocol.proto.ws.PublishResult;
 import io.cairn.protocol.proto.ws.Request;
 import io.cairn.protocol.proto.ws.ResendOptions;
 import io.cairn.protocol.proto.ws.Response;
@@ -155,5 +157,39 @@ class WebSocketStreamsTest {
           .setStreamId(OWNER.address() + "/nothing")).build());
       assertEquals("STREAM_NOT_FOUND", client.next().getError().getError());
     }
+  }
+
+  @Test
+  void aBatchFrameAnswersEachEventOnItsOwnInOrder() throws Exception {
+    String batchStream = OWNER.address() + "/batched";
+    HttpResponse<String> created = HttpClient.newHttpClient().send(HttpRequest.newBuilder(node.api().resolve("/api/v1/streams"))
+        .header("Authorization", "Bearer " + SESSIONS.issue(OWNER.address()))
+        .header("Content-Type", "application/json")
+        .POST(HttpRequest.BodyPublishers.ofString("{\"id\":\"" + batchStream + "\",\"partitions\":1}")).build(),
+        HttpResponse.BodyHandlers.ofString());
+    assertEquals(201, created.statusCode(), created.body());
+    long start = System.currentTimeMillis() - 60_000;
+    StreamMessage first = SignedEvents.event(OWNER, batchStream, 0, start, "{\"n\":1}", null);
+    StreamMessage second = SignedEvents.event(OWNER, batchStream, 0, start + 1, "{\"n\":2}", first);
+    StreamMessage forged = second.toBuilder().setContentMessage(second.getContentMessage().toBuilder()
+        .setContent(com.google.protobuf.ByteString.copyFromUtf8("{\"n\":3}"))).build();
+
+    try (Client publisher = new Client()) {
+      publisher.send(Request.newBuilder().setRequestId("batch").setPublishBatch(PublishBatch.newBuilder()
+          .addEvents(first).addEvents(forged).addEvents(second).addEvents(first)).build());
+      Response answer = publisher.next();
+      assertEquals("batch", answer.getRequestId());
+      List<PublishResult> results = answer.getPublishResults().getResultsList();
+      assertEquals(4, results.size(), answer.toString());
+      assertEquals(1, results.get(0).getAck().getSequenceNr());
+      assertEquals("PUBLISHER_MISMATCH", results.get(1).getError().getError(), "altered content recovers another address");
+      assertEquals(2, results.get(2).getAck().getSequenceNr());
+      assertTrue(results.get(3).getAck().getDuplicate(), "the first event, sent again, is not stored twice");
+    }
+    HttpResponse<String> stored = HttpClient.newHttpClient().send(HttpRequest.newBuilder(node.api().resolve(
+            "/api/v1/streams/" + URLEncoder.encode(batchStream, StandardCharsets.UTF_8) + "/data/partitions/0/last?count=10"))
+        .header("Authorization", "Bearer " + SESSIONS.issue(OWNER.address())).build(), HttpResponse.BodyHandlers.ofString());
+    assertEquals(200, stored.statusCode(), stored.body());
+    assertEquals(2, com.google.gson.JsonParser.parseString(stored.body()).getAsJsonArray().size(), stored.body());
   }
 }

@@ -1,7 +1,5 @@
 package io.cairn.protocol.event;
 
-import com.google.gson.JsonElement;
-import com.google.gson.TypeAdapter;
 import com.google.gson.stream.JsonReader;
 import com.google.gson.stream.JsonToken;
 import io.cairn.protocol.Rejection;
@@ -39,7 +37,6 @@ public final class EventFieldRules {
   public static final int MAX_MESSAGE_CHAIN_ID_LENGTH = 128;
   public static final Duration DEFAULT_MAX_CLOCK_SKEW = Duration.ofMinutes(10);
   private static final int ADDRESS_LENGTH = 20;
-  private static final TypeAdapter<JsonElement> JSON = new com.google.gson.Gson().getAdapter(JsonElement.class);
 
   private final Clock clock;
   private final Duration maxClockSkew;
@@ -153,7 +150,7 @@ public final class EventFieldRules {
     }
     try (JsonReader reader = new JsonReader(new StringReader(text))) {
       reader.setLenient(false);
-      JSON.read(reader);
+      reader.skipValue();
       if (reader.peek() != JsonToken.END_DOCUMENT) {
         throw reject(EventRejectReason.INVALID_CONTENT, "JSON content has text after its value");
       }

@@ -2,8 +2,11 @@ package io.cairn.protocol.event;
 
 import io.cairn.protocol.EthereumAddress;
 import java.math.BigInteger;
+import java.nio.ByteBuffer;
 import java.util.Arrays;
 import java.util.HexFormat;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import org.bouncycastle.asn1.x9.X9ECParameters;
 import org.bouncycastle.crypto.digests.KeccakDigest;
 import org.bouncycastle.crypto.ec.CustomNamedCurves;
@@ -33,13 +36,30 @@ final class Secp256k1Curve {
     return hash;
   }
 
+  /**
+   * Keys recovered lately and their addresses. A node sees few publishers, each signing many
+   * events, and hashing the key was a tenth of checking an event; emptied when full, to stay bounded.
+   */
+  private static final Map<ByteBuffer, EthereumAddress> RECENT_ADDRESSES = new ConcurrentHashMap<>();
+  private static final int RECENT_ADDRESSES_LIMIT = 4096;
+
   /** The address of a key: the last 20 bytes of Keccak-256 over its 64 coordinate bytes. */
   static EthereumAddress address(byte[] uncompressedPublicKey) {
     if (uncompressedPublicKey.length != UNCOMPRESSED_KEY_LENGTH || uncompressedPublicKey[0] != 4) {
       throw new IllegalArgumentException("not an uncompressed secp256k1 public key");
     }
+    ByteBuffer key = ByteBuffer.wrap(uncompressedPublicKey.clone());
+    EthereumAddress known = RECENT_ADDRESSES.get(key);
+    if (known != null) {
+      return known;
+    }
     byte[] hash = keccak256(Arrays.copyOfRange(uncompressedPublicKey, 1, UNCOMPRESSED_KEY_LENGTH));
-    return new EthereumAddress("0x" + HexFormat.of().formatHex(hash, 12, 32));
+    EthereumAddress address = new EthereumAddress("0x" + HexFormat.of().formatHex(hash, 12, 32));
+    if (RECENT_ADDRESSES.size() >= RECENT_ADDRESSES_LIMIT) {
+      RECENT_ADDRESSES.clear();
+    }
+    RECENT_ADDRESSES.put(key, address);
+    return address;
   }
 
   /** {@code value} as exactly 32 big-endian bytes; callers pass values below 2^256. */
