@@ -52,13 +52,15 @@ import org.junit.jupiter.api.io.TempDir;
  * on two other nodes read it live. Halfway through, the node hosting the partition, which no
  * socket is connected to, crashes and is downed; the publisher sends again every event that was
  * not acknowledged. Afterwards every acknowledged event is stored exactly once, in chain order,
- * and each subscriber received exactly the stored events, in that order.
+ * and each subscriber received exactly the stored events, in that order. The only events allowed
+ * missing are those the node refused as out of order: lost with the host, then sent again after
+ * later events of the chain had been stored.
  */
 @Timeout(value = 5, unit = TimeUnit.MINUTES)
 class StreamClusterWebSocketTest {
   private static final int EVENTS = 10_000;
   private static final int WINDOW = 128;
-  /** Long enough for the partition's host to be found unanswering and its partition to move. */
+  /** Long enough for asks to the crashed host to time out and for its partition to move. */
   private static final Duration ANSWER_WITHIN = Duration.ofSeconds(60);
   private static final SessionTokens SESSIONS = new SessionTokens(
       HexFormat.of().parseHex(TestNode.SESSION_SECRET), Duration.ofHours(1), Clock.systemUTC());
