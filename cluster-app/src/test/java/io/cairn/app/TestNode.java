@@ -17,11 +17,11 @@ import org.apache.pekko.cluster.typed.Cluster;
 /** A whole node in this JVM, started as {@code cairn node} starts one, on free ports of 127.0.0.1. */
 public final class TestNode implements AutoCloseable {
   private final ActorSystem<Void> system;
-  private final int apiPort;
+  private final NodeSettings settings;
 
-  private TestNode(ActorSystem<Void> system, int apiPort) {
+  private TestNode(ActorSystem<Void> system, NodeSettings settings) {
     this.system = system;
-    this.apiPort = apiPort;
+    this.settings = settings;
   }
 
   /** The session secret test nodes sign tokens with, so tests can open sessions of their own. */
@@ -33,11 +33,10 @@ public final class TestNode implements AutoCloseable {
 
   /** A node whose configuration {@code overrides} change, e.g. a limit a test wants to reach. */
   public static TestNode start(Path dataDir, Map<String, Object> overrides) throws Exception {
-    int apiPort = freePort();
     Config config = ConfigFactory.load(ConfigFactory.parseMap(overrides).withFallback(ConfigFactory.parseMap(Map.of(
             "cairn.node.cluster-port", freePort(),
             "cairn.node.management-port", freePort(),
-            "cairn.node.api-port", apiPort,
+            "cairn.node.api-port", freePort(),
             "cairn.data-dir", dataDir.toString(),
             "cairn.api.session.secret", SESSION_SECRET)))
         .withFallback(ConfigFactory.parseResources("application.conf")));
@@ -46,11 +45,12 @@ public final class TestNode implements AutoCloseable {
     long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
     while (Cluster.get(system).selfMember().status() != MemberStatus.up()) {
       if (System.nanoTime() > deadline) {
+        system.terminate();
         throw new AssertionError("test node did not come up");
       }
       Thread.sleep(50);
     }
-    return new TestNode(system, apiPort);
+    return new TestNode(system, NodeSettings.fromConfig(config));
   }
 
   static int freePort() throws IOException {
@@ -59,8 +59,13 @@ public final class TestNode implements AutoCloseable {
     }
   }
 
+  /** Where other nodes join this one, as {@code cairn node --seed} takes it. */
+  public String seed() {
+    return settings.host() + ":" + settings.clusterPort();
+  }
+
   public URI api() {
-    return URI.create("http://127.0.0.1:" + apiPort);
+    return URI.create("http://" + settings.host() + ":" + settings.apiPort());
   }
 
   public ActorSystem<Void> system() {
