@@ -14,7 +14,9 @@ import java.util.ArrayList;
 import java.util.Deque;
 import java.util.EnumSet;
 import java.util.List;
+import java.util.HashMap;
 import java.util.HexFormat;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
@@ -42,22 +44,41 @@ public final class Publisher {
   private final StreamCache streams;
   private final EventVerifier verifier;
 
-  /** Events in one batch at most; a busy partition otherwise takes everything waiting. */
-  private static final int MAX_BATCH = 1000;
+  /**
+   * Events in one batch at most. No more than a chain's window of recent positions: if a batch is
+   * stored but its answer lost, every event of it sent again is still recognised as stored.
+   */
+  private static final int MAX_BATCH = StreamPartition.RECENT_POSITIONS;
+
+  /**
+   * How long, in ask timeouts, a chain's later events are refused after a failed write: long
+   * enough for a publisher to send the failed events again, short enough that one which gave them
+   * up can go on (its next event is then stored with a gap).
+   */
+  private static final int FENCE_ASK_TIMEOUTS = 3;
 
   /** An event handed in: its checks, and its acknowledgement once the partition has stored it. */
   private record Pending(CompletableFuture<StreamPartition.Incoming> checked, CompletableFuture<StreamPartition.Ack> ack) {}
 
   private final ConcurrentMap<String, PartitionQueue> queues = new ConcurrentHashMap<>();
 
+  /** A chain whose write failed at {@code from}: its later events wait until that one is sent again. */
+  private record Fence(StreamPartition.Position from, long untilNanos) {}
+
   /**
    * The events for one partition in the order they arrived. While a batch is with the partition
    * the next ones wait; when it answers, every checked event at the head of the queue goes as the
    * next batch, in one journal write. Busy partitions get big batches, quiet ones single events.
+   *
+   * <p>When a batch gets no answer (its node died, or the journal failed) its events may or may not
+   * be stored. The events of the same chains behind it are then refused as {@code UNAVAILABLE}
+   * until the first failed event is sent again: stored before it, they would open a gap that
+   * makes the retried events older than the chain's head, refused for good.
    */
   private final class PartitionQueue {
     private final String part;
     private final Deque<Pending> waiting = new ArrayDeque<>();
+    private final Map<String, Fence> fences = new HashMap<>();
     private boolean inFlight;
 
     PartitionQueue(String part) {
@@ -77,6 +98,9 @@ public final class Publisher {
         while (!waiting.isEmpty() && waiting.peekFirst().checked().isDone() && batch.size() < MAX_BATCH) {
           Pending next = waiting.pollFirst();
           Throwable refused = next.checked().handle((event, failure) -> failure).join();
+          if (refused == null) {
+            refused = behindFailedWrite(next.checked().join()).orElse(null);
+          }
           if (refused != null) {
             next.ack().completeExceptionally(refused);
           } else {
@@ -93,6 +117,9 @@ public final class Publisher {
           .<StreamPartition.Outcomes>askWithStatus(replyTo -> new StreamPartition.PublishBatch(events, replyTo),
               settings.askTimeout())
           .whenComplete((outcomes, failure) -> {
+            if (failure != null) {
+              fence(events);
+            }
             for (int i = 0; i < batch.size(); i++) {
               CompletableFuture<StreamPartition.Ack> ack = batch.get(i).ack();
               if (failure != null) {
@@ -108,6 +135,28 @@ public final class Publisher {
             }
             dispatch();
           });
+    }
+
+    private synchronized void fence(List<StreamPartition.Incoming> failed) {
+      long until = System.nanoTime() + settings.askTimeout().multipliedBy(FENCE_ASK_TIMEOUTS).toNanos();
+      for (StreamPartition.Incoming event : failed) {
+        fences.merge(event.chain(), new Fence(event.position(), until),
+            (fence, other) -> fence.from().compareTo(other.from()) <= 0 ? fence : other);
+      }
+    }
+
+    /** Refuses an event whose chain has an earlier failed write not yet sent again; a retry lifts the fence. */
+    private Optional<Rejection> behindFailedWrite(StreamPartition.Incoming event) {
+      Fence fence = fences.get(event.chain());
+      if (fence == null) {
+        return Optional.empty();
+      }
+      if (event.position().compareTo(fence.from()) <= 0 || System.nanoTime() - fence.untilNanos() > 0) {
+        fences.remove(event.chain());
+        return Optional.empty();
+      }
+      return Optional.of(new Rejection(ErrorCode.UNAVAILABLE, "the write of event " + fence.from() + " of chain "
+          + event.chain() + " failed; send the chain again from that event"));
     }
   }
 
