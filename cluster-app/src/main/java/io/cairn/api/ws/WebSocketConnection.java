@@ -2,6 +2,7 @@ package io.cairn.api.ws;
 
 import io.cairn.api.ApiJson;
 import io.cairn.api.auth.SessionTokens;
+import io.cairn.api.stream.PartitionKeyCheck;
 import io.cairn.protocol.ErrorCode;
 import io.cairn.protocol.EthereumAddress;
 import io.cairn.protocol.Rejection;
@@ -22,6 +23,7 @@ import io.cairn.stream.Streams;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
 import org.apache.pekko.NotUsed;
@@ -52,6 +54,7 @@ final class WebSocketConnection {
   private final ActorSystem<?> system;
   private final WebSocketRequests requests;
   private final Publisher publisher;
+  private final PartitionKeyCheck partitionKeys;
   private final Resends resends;
   private final Streams streams;
   private final SessionTokens tokens;
@@ -60,13 +63,16 @@ final class WebSocketConnection {
   private final BoundedSourceQueue<Outgoing> answers;
   private final Map<String, UniqueKillSwitch> subscriptions = new ConcurrentHashMap<>();
   private volatile Optional<EthereumAddress> address = Optional.empty();
+  /** Completes once the latest publish was handed to the publisher; only {@link #handle} touches it. */
+  private CompletionStage<Void> lastHandedOver = CompletableFuture.completedStage(null);
 
-  WebSocketConnection(ActorSystem<?> system, WebSocketRequests requests, Publisher publisher, Resends resends,
-      Streams streams, SessionTokens tokens, int liveBuffer, Sink<Outgoing, NotUsed> out,
-      BoundedSourceQueue<Outgoing> answers) {
+  WebSocketConnection(ActorSystem<?> system, WebSocketRequests requests, Publisher publisher,
+      PartitionKeyCheck partitionKeys, Resends resends, Streams streams, SessionTokens tokens, int liveBuffer,
+      Sink<Outgoing, NotUsed> out, BoundedSourceQueue<Outgoing> answers) {
     this.system = system;
     this.requests = requests;
     this.publisher = publisher;
+    this.partitionKeys = partitionKeys;
     this.resends = resends;
     this.streams = streams;
     this.tokens = tokens;
@@ -87,7 +93,7 @@ final class WebSocketConnection {
           send(text, WebSocketRoutes.error(id, refused));
         }
       }
-      case PUBLISH -> answer(text, id, publisher.publish(request.getPublish()).thenApply(ack -> Response.newBuilder()
+      case PUBLISH -> answer(text, id, publish(request).thenApply(ack -> Response.newBuilder()
           .setRequestId(id)
           .setPublishAck(PublishAck.newBuilder().setSequenceNr(ack.sequenceNr()).setDuplicate(ack.duplicate()).setGap(ack.gap()))
           .build()));
@@ -128,8 +134,21 @@ final class WebSocketConnection {
         failure == null ? response : WebSocketRoutes.error(id, ApiJson.rejectionOf(failure, system))));
   }
 
-  /** Subscribing needs the subscribe permission, or the stream's public one. */
-  /** The stream, if it has {@code partition} and this connection may subscribe to it. */
+  /**
+   * Publishes reach the publisher in the order they arrived, each after its partition key check:
+   * the publisher keeps that order, so a chain published in a pipeline stays in order even when
+   * one check waits for the stream's state and the next has no key to check.
+   */
+  private CompletionStage<StreamPartition.Ack> publish(Request request) {
+    Optional<String> partitionKey = request.hasPartitionKey() ? Optional.of(request.getPartitionKey()) : Optional.empty();
+    CompletionStage<CompletionStage<StreamPartition.Ack>> handedOver = lastHandedOver
+        .thenCompose(previous -> partitionKeys.check(request.getPublish(), partitionKey))
+        .thenApply(checked -> publisher.publish(request.getPublish()));
+    lastHandedOver = handedOver.handle((ack, refused) -> null);
+    return handedOver.thenCompose(ack -> ack);
+  }
+
+  /** The stream, if it has {@code partition} and this connection may subscribe to it (or everyone may). */
   private CompletionStage<Stream.State> readable(String streamId, int partition) {
     return streams.get(streamId).thenApply(stream -> {
       stream.requirePartition(partition);
