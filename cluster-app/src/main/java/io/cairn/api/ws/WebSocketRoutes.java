@@ -10,6 +10,7 @@ import io.cairn.protocol.proto.api.ApiError;
 import io.cairn.protocol.proto.ws.Request;
 import io.cairn.protocol.proto.ws.Response;
 import java.nio.charset.StandardCharsets;
+import java.util.Locale;
 import java.util.Optional;
 import java.util.concurrent.CompletionStage;
 import org.apache.pekko.NotUsed;
@@ -166,7 +167,7 @@ public final class WebSocketRoutes extends ApiRoutes {
     }
     if (request.hasPartitionKey() && request.getBodyCase() != Request.BodyCase.PUBLISH) {
       return new Frame(text, null, error(request.getRequestId(), new Rejection(ErrorCode.MALFORMED_REQUEST,
-          "a partition key goes with publish only, not with " + request.getBodyCase().name().toLowerCase())));
+          "a partition key goes with publish only, not with " + request.getBodyCase().name().toLowerCase(Locale.ROOT))));
     }
     return new Frame(text, request.build(), null);
   }
