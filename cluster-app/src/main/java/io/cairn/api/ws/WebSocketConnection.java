@@ -171,7 +171,9 @@ final class WebSocketConnection {
         send(text, WebSocketRoutes.error(id, ApiJson.rejectionOf(refused, system)));
         return;
       }
-      // live events are caught from the topic before history is read, so none falls in between
+      // live events are caught from the topic before history is read, so none falls in between. The
+      // topic watches the source's actor and drops it when this stream ends: unsubscribing as well
+      // would, for the topic's last subscriber, deregister the topic twice, which stops the receptionist
       Pair<ActorRef<PartitionTopics.Delivery>, Source<PartitionTopics.Delivery, NotUsed>> live =
           ActorSource.<PartitionTopics.Delivery>actorRef(message -> false, message -> Optional.empty(),
               liveBuffer, OverflowStrategy.fail()).preMaterialize(system);
@@ -189,20 +191,18 @@ final class WebSocketConnection {
           .recover(BufferOverflowException.class, () -> new Outgoing(text, WebSocketRoutes.error(id,
               new Rejection(ErrorCode.SLOW_SUBSCRIBER, "this connection read " + part
                   + " too slowly: more than " + liveBuffer + " events waited; reconnect and resend from the last one")), true));
-      Pair<UniqueKillSwitch, NotUsed> running = Source.single(new Outgoing(text,
-              Response.newBuilder().setRequestId(id).setSubscribed(named).build(), false))
+      // the subscription is answered once it is registered, so an unsubscribe right after finds it
+      CompletableFuture<Outgoing> registered = new CompletableFuture<>();
+      Pair<UniqueKillSwitch, NotUsed> running = Source.completionStage(registered)
           .concat(events)
           .viaMat(KillSwitches.single(), Keep.right())
-          .watchTermination((killSwitch, done) -> {
-            done.whenComplete((ignored, failure) -> PartitionTopics.get(system).unsubscribe(part, live.first()));
-            return killSwitch;
-          })
           .toMat(out, Keep.both())
           .run(system);
       UniqueKillSwitch previous = subscriptions.put(part, running.first());
       if (previous != null) {
         previous.shutdown();
       }
+      registered.complete(new Outgoing(text, Response.newBuilder().setRequestId(id).setSubscribed(named).build(), false));
     });
   }
 

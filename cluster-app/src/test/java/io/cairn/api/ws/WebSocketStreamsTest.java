@@ -14,6 +14,7 @@ import io.cairn.protocol.proto.ws.Request;
 import io.cairn.protocol.proto.ws.Resend;
 import io.cairn.protocol.proto.ws.ResendOptions;
 import io.cairn.protocol.proto.ws.Response;
+import io.cairn.protocol.proto.ws.StreamPart;
 import io.cairn.protocol.proto.ws.Subscribe;
 import java.net.URI;
 import java.net.URLEncoder;
@@ -34,6 +35,9 @@ import java.util.Map;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
+import org.apache.pekko.actor.typed.javadsl.AskPattern;
+import org.apache.pekko.actor.typed.receptionist.Receptionist;
+import org.apache.pekko.actor.typed.receptionist.ServiceKey;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -178,6 +182,28 @@ class WebSocketStreamsTest {
           .setStreamId(keyed).setPartition(2)).build());
       assertEquals("MALFORMED_REQUEST", client.next().getError().getError());
     }
+  }
+
+  @Test
+  void endingSubscriptionsLeavesTheReceptionistWorking() throws Exception {
+    // a partition's topic leaves the receptionist when its last subscriber goes: once, however it goes
+    for (int i = 0; i < 20; i++) {
+      try (Client client = new Client()) {
+        client.send(Request.newBuilder().setRequestId("auth").setAuthenticate(SESSIONS.issue(OWNER.address())).build());
+        client.next();
+        client.send(Request.newBuilder().setRequestId("sub").setSubscribe(Subscribe.newBuilder().setStreamId(STREAM)).build());
+        assertTrue(client.next().hasSubscribed());
+        if (i % 2 == 0) {
+          client.send(Request.newBuilder().setRequestId("unsub").setUnsubscribe(StreamPart.newBuilder().setStreamId(STREAM)).build());
+          assertTrue(client.next().hasUnsubscribed());
+        }
+      }
+    }
+    Receptionist.Listing listing = AskPattern.<Receptionist.Command, Receptionist.Listing>ask(
+            node.system().receptionist(), replyTo -> Receptionist.find(ServiceKey.create(String.class, "none"), replyTo),
+            Duration.ofSeconds(10), node.system().scheduler())
+        .toCompletableFuture().get();
+    assertTrue(listing.getServiceInstances(ServiceKey.create(String.class, "none")).isEmpty());
   }
 
   @Test
