@@ -32,6 +32,7 @@ import java.util.concurrent.Flow;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -54,6 +55,20 @@ class StreamSdkTest {
   @AfterAll
   static void stop() throws Exception {
     node.close();
+  }
+
+  private final List<Recorder> recorders = new ArrayList<>();
+
+  /** A recorder whose subscription ends with the test. */
+  private Recorder recorder(long initialDemand) {
+    Recorder recorder = new Recorder(initialDemand);
+    recorders.add(recorder);
+    return recorder;
+  }
+
+  @AfterEach
+  void endSubscriptions() {
+    recorders.forEach(recorder -> recorder.subscribed.thenAccept(Flow.Subscription::cancel));
   }
 
   @Test
@@ -196,7 +211,7 @@ class StreamSdkTest {
   @Test
   void subscribeThenPublishReceivesEventsInOrder() throws Exception {
     PrivateStream stream = PrivateStream.create("live");
-    Recorder recorder = new Recorder(Long.MAX_VALUE);
+    Recorder recorder = recorder(Long.MAX_VALUE);
     stream.owner().subscribe(stream.id(), 0).subscribe(recorder);
     recorder.awaitSubscribed();
 
@@ -212,7 +227,7 @@ class StreamSdkTest {
   void historyThenLiveWithNothingMissedOrDoubled() throws Exception {
     PrivateStream stream = PrivateStream.create("history");
     stream.publish(0, 5);
-    Recorder recorder = new Recorder(Long.MAX_VALUE);
+    Recorder recorder = recorder(Long.MAX_VALUE);
     stream.owner().subscribe(stream.id(), 0, ResendOptions.newBuilder().setLast(3).build()).subscribe(recorder);
     recorder.awaitSubscribed();
     stream.publish(5, 10);
@@ -226,8 +241,8 @@ class StreamSdkTest {
   @Test
   void demandIsHonoured() throws Exception {
     PrivateStream stream = PrivateStream.create("demand");
-    Recorder oneAtATime = new Recorder(1);
-    Recorder everything = new Recorder(Long.MAX_VALUE);
+    Recorder oneAtATime = recorder(1);
+    Recorder everything = recorder(Long.MAX_VALUE);
     stream.owner().subscribe(stream.id(), 0).subscribe(oneAtATime);
     stream.owner().subscribe(stream.id(), 0).subscribe(everything);
     Flow.Subscription subscription = oneAtATime.awaitSubscribed();
@@ -253,8 +268,8 @@ class StreamSdkTest {
   @Test
   void cancelStopsDelivery() throws Exception {
     PrivateStream stream = PrivateStream.create("cancel");
-    Recorder cancelled = new Recorder(Long.MAX_VALUE);
-    Recorder witness = new Recorder(Long.MAX_VALUE);
+    Recorder cancelled = recorder(Long.MAX_VALUE);
+    Recorder witness = recorder(Long.MAX_VALUE);
     stream.owner().subscribe(stream.id(), 0).subscribe(cancelled);
     stream.owner().subscribe(stream.id(), 0).subscribe(witness);
     Flow.Subscription subscription = cancelled.awaitSubscribed();
@@ -274,7 +289,7 @@ class StreamSdkTest {
   @Test
   void subscribingWithoutPermissionGivesTheNodesCode() throws Exception {
     PrivateStream stream = PrivateStream.create("closed");
-    Recorder stranger = new Recorder(Long.MAX_VALUE);
+    Recorder stranger = recorder(Long.MAX_VALUE);
     CairnClient.connect(node.api()).authenticate(PrivateKeySigner.generate())
         .subscribe(stream.id(), 0).subscribe(stranger);
     CairnApiException refused = assertInstanceOf(CairnApiException.class,
@@ -283,7 +298,7 @@ class StreamSdkTest {
     assertEquals(403, refused.status());
     assertTrue(stranger.subscribed.isDone(), "onSubscribe came before onError");
 
-    Recorder anonymous = new Recorder(1);
+    Recorder anonymous = recorder(1);
     CairnClient.connect(node.api()).subscribe(stream.id(), 0).subscribe(anonymous);
     assertEquals("UNAUTHENTICATED",
         ((CairnApiException) anonymous.failed.get(PATIENCE_SECONDS, TimeUnit.SECONDS)).code());
