@@ -67,11 +67,12 @@ public final class PartitionTopics implements Extension {
     topic(delivery.streamPartition()).tell(Topic.publish(delivery));
   }
 
+  /**
+   * Until {@code subscriber} stops: the topic watches it. There is no unsubscribe on purpose: one
+   * that races the subscriber's stop makes the topic deregister twice from the receptionist, and
+   * the receptionist stops on the second.
+   */
   public void subscribe(String streamPartition, ActorRef<Delivery> subscriber) {
     topic(streamPartition).tell(Topic.subscribe(subscriber));
-  }
-
-  public void unsubscribe(String streamPartition, ActorRef<Delivery> subscriber) {
-    topic(streamPartition).tell(Topic.unsubscribe(subscriber));
   }
 }

@@ -1,6 +1,6 @@
 package io.cairn.client;
 
-/** The node refused a request: its HTTP status, error code and message. */
+/** The node refused a request, over HTTP or on the WebSocket: its status, error code and message. */
 public final class CairnApiException extends RuntimeException {
   private final int status;
   private final String code;
@@ -11,6 +11,10 @@ public final class CairnApiException extends RuntimeException {
     this.code = code;
   }
 
+  /**
+   * The HTTP status of the answer; for an error frame on the WebSocket, the status the same code
+   * has over HTTP (0 for a code this client does not know).
+   */
   public int status() {
     return status;
   }

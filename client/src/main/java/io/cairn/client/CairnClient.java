@@ -24,6 +24,10 @@ import io.cairn.protocol.proto.stream.PermissionRequest;
 import io.cairn.protocol.proto.stream.PublishAck;
 import io.cairn.protocol.proto.stream.StreamDescription;
 import io.cairn.protocol.proto.core.CoreInfo;
+import io.cairn.protocol.proto.ws.Request;
+import io.cairn.protocol.proto.ws.Resend;
+import io.cairn.protocol.proto.ws.ResendOptions;
+import io.cairn.protocol.proto.ws.Subscribe;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URI;
@@ -39,6 +43,12 @@ import java.util.Base64;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.Flow;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
 
 /** A connection to one Cairn node's public API ({@code http://host:7171} by default). */
 public final class CairnClient {
@@ -123,6 +133,18 @@ public final class CairnClient {
     return post(streamPath(event.getMessageId().getStreamId()) + "/messages", event, PublishAck.newBuilder());
   }
 
+  /**
+   * Publishes an event whose partition {@code partitionKey} picked ({@link
+   * io.cairn.protocol.stream.PartitionKeys}); the node refuses it, {@code PARTITION_KEY_MISMATCH},
+   * when the key maps to another partition of the stream.
+   */
+  public PublishAck publish(StreamMessage event, String partitionKey) {
+    // URLEncoder writes a space as '+', which a query may also read as a plus sign
+    String key = URLEncoder.encode(partitionKey, StandardCharsets.UTF_8).replace("+", "%20");
+    return post(streamPath(event.getMessageId().getStreamId()) + "/messages?partitionKey=" + key, event,
+        PublishAck.newBuilder());
+  }
+
   /** Stored events of a partition, as published: {@code query} is "last?count=10", "from?fromTimestamp=...", ... */
   public List<StreamMessage> storedEvents(String streamId, int partition, String query) {
     String separator = query.contains("?") ? "&" : "?";
@@ -146,6 +168,137 @@ public final class CairnClient {
       throw new IllegalStateException("the node sent malformed raw frames: " + e.getMessage(), e);
     }
     return events;
+  }
+
+  // ---- subscriptions, over the WebSocket API ----
+
+  /** Live events of a stream partition from now on; see {@link #subscribe(String, int, ResendOptions)}. */
+  public Flow.Publisher<StreamMessage> subscribe(String streamId, int partition) {
+    return subscribe(streamId, partition, ResendOptions.getDefaultInstance());
+  }
+
+  /**
+   * Events of a stream partition: the stored ones {@code history} names (the last N, from a
+   * position, or a range; none when it is empty), then live ones, none missed and none twice.
+   * Each subscriber gets a WebSocket of its own, authenticated with this client's session if it
+   * has one, and receives what it requests, the socket being read only a little ahead of that.
+   * {@code onSubscribe} comes once the node has the subscription in place, so every event
+   * published after it arrives. A refusal, or being dropped as too slow a reader, reaches {@code
+   * onError} as a {@link CairnApiException} with the node's code; cancelling ends the subscription.
+   */
+  public Flow.Publisher<StreamMessage> subscribe(String streamId, int partition, ResendOptions history) {
+    Request request = subscribeRequest(streamId, partition, history);
+    return subscriber -> SocketSubscription.open(http, webSocketEndpoint(), timeout, session, request, false, subscriber);
+  }
+
+  /**
+   * {@link #subscribe(String, int, ResendOptions)} with callbacks: returns once the node has
+   * answered, with the subscription to cancel. Events go to {@code onEvent} one at a time as fast
+   * as it takes them; a refusal or a later failure goes to {@code onError}, which ends it.
+   */
+  public Flow.Subscription subscribe(String streamId, int partition, ResendOptions history,
+      Consumer<StreamMessage> onEvent, Consumer<RuntimeException> onError) {
+    CountDownLatch answered = new CountDownLatch(1);
+    SocketSubscription live = SocketSubscription.open(http, webSocketEndpoint(), timeout, session,
+        subscribeRequest(streamId, partition, history), false, new Flow.Subscriber<StreamMessage>() {
+          @Override
+          public void onSubscribe(Flow.Subscription subscription) {
+            subscription.request(Long.MAX_VALUE);
+            answered.countDown();
+          }
+
+          @Override
+          public void onNext(StreamMessage event) {
+            onEvent.accept(event);
+          }
+
+          @Override
+          public void onError(Throwable failure) {
+            onError.accept(failure instanceof RuntimeException runtime ? runtime : new IllegalStateException(failure));
+          }
+
+          @Override
+          public void onComplete() {
+            // a live subscription ends only by cancel or error
+          }
+        });
+    try {
+      if (!answered.await(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
+        live.cancel();
+        throw new UncheckedIOException("the Cairn node at " + node + " did not answer the subscription to "
+            + streamId + "#" + partition + " within " + timeout, new IOException("no answer"));
+      }
+      return live;
+    } catch (InterruptedException e) {
+      live.cancel();
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted while subscribing at " + node, e);
+    }
+  }
+
+  /**
+   * The stored events {@code options} names (the last N, from a position, or a range), read over a
+   * WebSocket up to the node's {@code resendDone}; the node may take this client's timeout for
+   * each next answer.
+   */
+  public List<StreamMessage> resend(String streamId, int partition, ResendOptions options) {
+    Object done = new Object();
+    BlockingQueue<Object> arrivals = new LinkedBlockingQueue<>();
+    Request request = Request.newBuilder().setResend(Resend.newBuilder()
+        .setStreamId(streamId).setPartition(partition).setOptions(options)).build();
+    SocketSubscription resend = SocketSubscription.open(http, webSocketEndpoint(), timeout, session, request, true,
+        new Flow.Subscriber<StreamMessage>() {
+          @Override
+          public void onSubscribe(Flow.Subscription subscription) {
+            subscription.request(Long.MAX_VALUE);
+          }
+
+          @Override
+          public void onNext(StreamMessage event) {
+            arrivals.add(event);
+          }
+
+          @Override
+          public void onError(Throwable failure) {
+            arrivals.add(failure);
+          }
+
+          @Override
+          public void onComplete() {
+            arrivals.add(done);
+          }
+        });
+    List<StreamMessage> events = new ArrayList<>();
+    try {
+      while (true) {
+        Object next = arrivals.poll(timeout.toMillis(), TimeUnit.MILLISECONDS);
+        if (next == done) {
+          return events;
+        }
+        if (next == null) {
+          throw new UncheckedIOException("the Cairn node at " + node + " sent nothing for " + timeout
+              + " while resending " + streamId + "#" + partition, new IOException("resend stalled"));
+        }
+        if (next instanceof RuntimeException failure) {
+          throw failure;
+        }
+        events.add((StreamMessage) next);
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted while resending from " + node, e);
+    } finally {
+      resend.cancel();
+    }
+  }
+
+  private static Request subscribeRequest(String streamId, int partition, ResendOptions history) {
+    return Request.newBuilder().setSubscribe(Subscribe.newBuilder()
+        .setStreamId(streamId).setPartition(partition).setResend(history)).build();
+  }
+
+  private URI webSocketEndpoint() {
+    return URI.create((node.getScheme().equals("https") ? "wss" : "ws") + "://" + node.getRawAuthority() + "/api/v1/ws");
   }
 
   private static String streamPath(String streamId) {

@@ -1,6 +1,7 @@
 package io.cairn.client;
 
 import com.google.protobuf.ByteString;
+import io.cairn.protocol.ErrorCode;
 import io.cairn.protocol.event.EventSigner;
 import io.cairn.protocol.event.EvmSigner;
 import io.cairn.protocol.proto.event.ContentMessage;
@@ -8,8 +9,10 @@ import io.cairn.protocol.proto.event.ContentType;
 import io.cairn.protocol.proto.event.MessageRef;
 import io.cairn.protocol.proto.event.StreamMessage;
 import io.cairn.protocol.proto.stream.PublishAck;
+import io.cairn.protocol.stream.PartitionKeys;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.Optional;
 import java.util.UUID;
 
 /**
@@ -22,6 +25,7 @@ public final class EventPublisher {
   private final EventSigner signer;
   private final String messageChainId = UUID.randomUUID().toString();
   private final Map<String, MessageRef> heads = new HashMap<>();
+  private final Map<String, Integer> partitionCounts = new HashMap<>();
 
   public EventPublisher(CairnClient client, EvmSigner signer) {
     this.client = client;
@@ -30,14 +34,47 @@ public final class EventPublisher {
 
   /** Signs a JSON event for {@code streamId}'s partition and publishes it; answered once it is stored. */
   public synchronized PublishAck publishJson(String streamId, int partition, String json) {
-    return publish(streamId, partition, ByteString.copyFromUtf8(json), ContentType.JSON);
+    return publish(streamId, partition, Optional.empty(), ByteString.copyFromUtf8(json), ContentType.JSON);
   }
 
   public synchronized PublishAck publishBinary(String streamId, int partition, byte[] content) {
-    return publish(streamId, partition, ByteString.copyFrom(content), ContentType.BINARY);
+    return publish(streamId, partition, Optional.empty(), ByteString.copyFrom(content), ContentType.BINARY);
   }
 
-  private PublishAck publish(String streamId, int partition, ByteString content, ContentType type) {
+  /**
+   * Signs a JSON event for the partition {@code partitionKey} maps to, as a Streamr client maps it
+   * ({@link PartitionKeys}), so that one key's events stay in one partition, in order; the node
+   * checks the partition against the key. The stream's partition count is read once and kept.
+   */
+  public synchronized PublishAck publishJson(String streamId, String partitionKey, String json) {
+    return publishByKey(streamId, partitionKey, ByteString.copyFromUtf8(json), ContentType.JSON);
+  }
+
+  public synchronized PublishAck publishBinary(String streamId, String partitionKey, byte[] content) {
+    return publishByKey(streamId, partitionKey, ByteString.copyFrom(content), ContentType.BINARY);
+  }
+
+  private PublishAck publishByKey(String streamId, String partitionKey, ByteString content, ContentType type) {
+    int partitions = partitionCounts.computeIfAbsent(streamId, id -> client.stream(id).getPartitions());
+    try {
+      return publish(streamId, PartitionKeys.partitionOf(partitionKey, partitions), Optional.of(partitionKey), content,
+          type);
+    } catch (CairnApiException refused) {
+      if (!refused.code().equals(ErrorCode.PARTITION_KEY_MISMATCH.name())) {
+        throw refused;
+      }
+      // partitions only grow: when the stream gained some since they were counted, keys map anew
+      int grown = client.stream(streamId).getPartitions();
+      if (grown == partitions) {
+        throw refused;
+      }
+      partitionCounts.put(streamId, grown);
+      return publish(streamId, PartitionKeys.partitionOf(partitionKey, grown), Optional.of(partitionKey), content, type);
+    }
+  }
+
+  private PublishAck publish(String streamId, int partition, Optional<String> partitionKey, ByteString content,
+      ContentType type) {
     String part = streamId + "#" + partition;
     MessageRef previous = heads.get(part);
     long timestamp = System.currentTimeMillis();
@@ -50,7 +87,8 @@ public final class EventPublisher {
       event.setPreviousMessageRef(previous);
     }
     event.setContentMessage(ContentMessage.newBuilder().setContent(content).setContentType(type));
-    PublishAck ack = client.publish(signer.sign(event.build()));
+    StreamMessage signed = signer.sign(event.build());
+    PublishAck ack = partitionKey.isPresent() ? client.publish(signed, partitionKey.get()) : client.publish(signed);
     heads.put(part, MessageRef.newBuilder().setTimestamp(timestamp).setSequenceNumber(sequence).build());
     return ack;
   }

@@ -12,7 +12,7 @@ import java.util.function.Consumer;
  */
 public final class ResponseListener implements WebSocket.Listener {
   private final Consumer<Response> onResponse;
-  private ByteBuffer pending = ByteBuffer.allocate(0);
+  private final ResponseFrames frames = new ResponseFrames();
 
   public ResponseListener(Consumer<Response> onResponse) {
     this.onResponse = onResponse;
@@ -20,19 +20,7 @@ public final class ResponseListener implements WebSocket.Listener {
 
   @Override
   public CompletionStage<?> onBinary(WebSocket socket, ByteBuffer data, boolean last) {
-    ByteBuffer joined = ByteBuffer.allocate(pending.remaining() + data.remaining());
-    joined.put(pending).put(data).flip();
-    pending = joined;
-    if (last) {
-      byte[] bytes = new byte[pending.remaining()];
-      pending.get(bytes);
-      pending = ByteBuffer.allocate(0);
-      try {
-        onResponse.accept(Response.parseFrom(bytes));
-      } catch (com.google.protobuf.InvalidProtocolBufferException e) {
-        throw new IllegalStateException("the node sent a frame that is not a Response", e);
-      }
-    }
+    frames.add(data, last).ifPresent(onResponse);
     socket.request(1);
     return null;
   }

@@ -5,6 +5,7 @@ import io.cairn.app.stream.KeyCommand;
 import io.cairn.app.stream.PublishCommand;
 import io.cairn.app.stream.ResendCommand;
 import io.cairn.app.stream.StreamCommand;
+import io.cairn.app.stream.SubscribeCommand;
 import io.cairn.app.event.EventCommand;
 import io.cairn.client.CairnApiException;
 import io.cairn.client.ProofRejectedException;
@@ -24,6 +25,7 @@ import picocli.CommandLine.Command;
       StreamCommand.class,
       PublishCommand.class,
       ResendCommand.class,
+      SubscribeCommand.class,
       CoreCommand.class,
       EventCommand.class,
       CommandLine.HelpCommand.class

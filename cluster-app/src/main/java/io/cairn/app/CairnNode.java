@@ -9,6 +9,7 @@ import io.cairn.api.auth.SessionChallenges;
 import io.cairn.api.auth.SessionTokens;
 import io.cairn.protocol.event.AddressRecoveries;
 import io.cairn.api.auth.SessionSettings;
+import io.cairn.api.stream.PartitionKeyCheck;
 import io.cairn.api.stream.StreamDataRoutes;
 import io.cairn.api.stream.StreamRoutes;
 import io.cairn.api.core.CoreRoutes;
@@ -88,15 +89,17 @@ public final class CairnNode {
       Authentication authentication = new Authentication(tokens);
       Streams streams = new Streams(system, streamSettings, JournalSettings.READ_JOURNAL);
       Resends resends = new Resends(system, JournalSettings.READ_JOURNAL, streamSettings.askTimeout());
-      Publisher publisher = new Publisher(system, streamSettings,
-          new StreamCache(streams, streamSettings.permissionCacheTtl()), EventVerifier.standard());
+      StreamCache streamCache = new StreamCache(streams, streamSettings.permissionCacheTtl());
+      Publisher publisher = new Publisher(system, streamSettings, streamCache, EventVerifier.standard());
+      PartitionKeyCheck partitionKeys = new PartitionKeyCheck(streamCache);
       List<ApiRoutes> features = List.of(
           new NodeRoutes(system, node.roles(), journal.kind().label(), Cairn.version()),
           new AuthRoutes(system, new SessionChallenges(tokens, AddressRecoveries.preferred(), Clock.systemUTC()), tokens),
           new StreamRoutes(system, streams, authentication),
-          new StreamDataRoutes(system, publisher, resends, streams, authentication, streamSettings.maxContentBytes()),
+          new StreamDataRoutes(system, publisher, partitionKeys, resends, streams, authentication,
+              streamSettings.maxContentBytes()),
           new CoreRoutes(system, cores),
-          new WebSocketRoutes(system, new WebSocketRequests(cores), publisher, resends, streams, tokens,
+          new WebSocketRoutes(system, new WebSocketRequests(cores), publisher, partitionKeys, resends, streams, tokens,
               config.getBytes("cairn.api.websocket.max-message-size"), config.getInt("cairn.api.websocket.live-buffer")));
       await(ApiServer.start(system, node, features),
           "cannot start the public API on " + node.host() + ":" + node.apiPort());

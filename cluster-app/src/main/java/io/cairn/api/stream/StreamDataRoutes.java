@@ -30,7 +30,8 @@ import org.apache.pekko.stream.javadsl.Source;
 import org.apache.pekko.util.ByteString;
 
 /**
- * Publishing ({@code POST /streams/{id}/messages}) and the stored-event queries at the paths and
+ * Publishing ({@code POST /streams/{id}/messages}, with an optional {@code partitionKey} the
+ * event's partition must match) and the stored-event queries at the paths and
  * parameters of a Streamr storage node ({@code /streams/{id}/data/partitions/{p}/last|from|range}).
  * Answers stream from the journal with backpressure: {@code format=object} as a JSON array of
  * StreamMessages, {@code format=raw} as frames of a 4-byte big-endian length and the protobuf bytes.
@@ -39,16 +40,18 @@ public final class StreamDataRoutes extends ApiRoutes {
   private static final JsonFormat.Printer JSON = JsonFormat.printer().omittingInsignificantWhitespace();
 
   private final Publisher publisher;
+  private final PartitionKeyCheck partitionKeys;
   private final Resends resends;
   private final Streams streams;
   private final Authentication authentication;
   private final long maxContentBytes;
 
-  public StreamDataRoutes(ActorSystem<?> system, Publisher publisher, Resends resends, Streams streams,
-      Authentication authentication, long maxContentBytes) {
+  public StreamDataRoutes(ActorSystem<?> system, Publisher publisher, PartitionKeyCheck partitionKeys, Resends resends,
+      Streams streams, Authentication authentication, long maxContentBytes) {
     super(system);
     this.maxContentBytes = maxContentBytes;
     this.publisher = publisher;
+    this.partitionKeys = partitionKeys;
     this.resends = resends;
     this.streams = streams;
     this.authentication = authentication;
@@ -69,14 +72,16 @@ public final class StreamDataRoutes extends ApiRoutes {
     // room for the largest content in base64 and its envelope, so that an oversized content is
     // answered CONTENT_TOO_LARGE by the publisher rather than cut off while parsing
     long limit = maxContentBytes * 4 / 3 + 64 * 1024;
-    return withSizeLimit(limit, () -> this.<StreamMessage>body(StreamMessage.newBuilder(), message -> {
-      if (!message.getMessageId().getStreamId().equals(id)) {
-        return complete(ApiJson.error(ErrorCode.INVALID_EVENT, "the event names stream '"
-            + message.getMessageId().getStreamId() + "' but was sent to " + id));
-      }
-      return reply(publisher.publish(message), ack -> ApiJson.ok(PublishAck.newBuilder()
-          .setSequenceNr(ack.sequenceNr()).setDuplicate(ack.duplicate()).setGap(ack.gap())));
-    }));
+    return withSizeLimit(limit, () -> parameterOptional("partitionKey", partitionKey ->
+        this.<StreamMessage>body(StreamMessage.newBuilder(), message -> {
+          if (!message.getMessageId().getStreamId().equals(id)) {
+            return complete(ApiJson.error(ErrorCode.INVALID_EVENT, "the event names stream '"
+                + message.getMessageId().getStreamId() + "' but was sent to " + id));
+          }
+          return reply(partitionKeys.check(message, partitionKey).thenCompose(checked -> publisher.publish(message)),
+              ack -> ApiJson.ok(PublishAck.newBuilder()
+                  .setSequenceNr(ack.sequenceNr()).setDuplicate(ack.duplicate()).setGap(ack.gap())));
+        })));
   }
 
   /** Stored events are for those allowed to subscribe: everyone on a public stream, else by session. */

@@ -2,6 +2,7 @@ package io.cairn.api.ws;
 
 import io.cairn.api.ApiJson;
 import io.cairn.api.auth.SessionTokens;
+import io.cairn.api.stream.PartitionKeyCheck;
 import io.cairn.protocol.ErrorCode;
 import io.cairn.protocol.EthereumAddress;
 import io.cairn.protocol.Rejection;
@@ -55,6 +56,7 @@ final class WebSocketConnection {
   private final ActorSystem<?> system;
   private final WebSocketRequests requests;
   private final Publisher publisher;
+  private final PartitionKeyCheck partitionKeys;
   private final Resends resends;
   private final Streams streams;
   private final SessionTokens tokens;
@@ -63,13 +65,16 @@ final class WebSocketConnection {
   private final BoundedSourceQueue<Outgoing> answers;
   private final Map<String, UniqueKillSwitch> subscriptions = new ConcurrentHashMap<>();
   private volatile Optional<EthereumAddress> address = Optional.empty();
+  /** Completes once the latest publish was handed to the publisher; only {@link #handle} touches it. */
+  private CompletionStage<Void> lastHandedOver = CompletableFuture.completedStage(null);
 
-  WebSocketConnection(ActorSystem<?> system, WebSocketRequests requests, Publisher publisher, Resends resends,
-      Streams streams, SessionTokens tokens, int liveBuffer, Sink<Outgoing, NotUsed> out,
-      BoundedSourceQueue<Outgoing> answers) {
+  WebSocketConnection(ActorSystem<?> system, WebSocketRequests requests, Publisher publisher,
+      PartitionKeyCheck partitionKeys, Resends resends, Streams streams, SessionTokens tokens, int liveBuffer,
+      Sink<Outgoing, NotUsed> out, BoundedSourceQueue<Outgoing> answers) {
     this.system = system;
     this.requests = requests;
     this.publisher = publisher;
+    this.partitionKeys = partitionKeys;
     this.resends = resends;
     this.streams = streams;
     this.tokens = tokens;
@@ -90,7 +95,8 @@ final class WebSocketConnection {
           send(text, WebSocketRoutes.error(id, refused));
         }
       }
-      case PUBLISH -> answer(text, id, publisher.publish(request.getPublish())
+      case PUBLISH -> answer(text, id, publish(request.getPublish(),
+              request.hasPartitionKey() ? Optional.of(request.getPartitionKey()) : Optional.empty())
           .thenApply(ack -> Response.newBuilder().setRequestId(id).setPublishAck(toProto(ack)).build()));
       case PUBLISH_BATCH -> publishBatch(text, id, request.getPublishBatch().getEventsList());
       case SUBSCRIBE -> subscribe(text, id, request.getSubscribe().getStreamId(), request.getSubscribe().getPartition(),
@@ -133,7 +139,7 @@ final class WebSocketConnection {
   /** Each event published as if alone, all answered in one frame once the last has its outcome. */
   private void publishBatch(boolean text, String id, List<StreamMessage> events) {
     List<CompletableFuture<PublishResult>> results = events.stream()
-        .map(event -> publisher.publish(event).handle((ack, refused) -> refused == null
+        .map(event -> publish(event, Optional.empty()).handle((ack, refused) -> refused == null
             ? PublishResult.newBuilder().setAck(toProto(ack)).build()
             : PublishResult.newBuilder().setError(WebSocketRoutes.apiError(ApiJson.rejectionOf(refused, system))).build())
             .toCompletableFuture())
@@ -149,7 +155,23 @@ final class WebSocketConnection {
     return PublishAck.newBuilder().setSequenceNr(ack.sequenceNr()).setDuplicate(ack.duplicate()).setGap(ack.gap()).build();
   }
 
-  /** The stream, if it has {@code partition} and this connection may subscribe to it. */
+  /**
+   * Publishes reach the publisher in the order they arrived, each after its partition key check:
+   * the publisher keeps that order, so a chain published in a pipeline stays in order even when
+   * one check waits for the stream's state and the next has no key to check.
+   */
+  private CompletionStage<StreamPartition.Ack> publish(StreamMessage event, Optional<String> partitionKey) {
+    if (partitionKey.isEmpty() && lastHandedOver.toCompletableFuture().isDone()) {
+      return publisher.publish(event);
+    }
+    CompletionStage<CompletionStage<StreamPartition.Ack>> handedOver = lastHandedOver
+        .thenCompose(previous -> partitionKeys.check(event, partitionKey))
+        .thenApply(checked -> publisher.publish(event));
+    lastHandedOver = handedOver.handle((ack, refused) -> null);
+    return handedOver.thenCompose(ack -> ack);
+  }
+
+  /** The stream, if it has {@code partition} and this connection may subscribe to it (or everyone may). */
   private CompletionStage<Stream.State> readable(String streamId, int partition) {
     return streams.get(streamId).thenApply(stream -> {
       stream.requirePartition(partition);
@@ -172,7 +194,9 @@ final class WebSocketConnection {
         send(text, WebSocketRoutes.error(id, ApiJson.rejectionOf(refused, system)));
         return;
       }
-      // live events are caught from the topic before history is read, so none falls in between
+      // live events are caught from the topic before history is read, so none falls in between. The
+      // topic watches the source's actor and drops it when this stream ends: unsubscribing as well
+      // would, for the topic's last subscriber, deregister the topic twice, which stops the receptionist
       Pair<ActorRef<PartitionTopics.Delivery>, Source<PartitionTopics.Delivery, NotUsed>> live =
           ActorSource.<PartitionTopics.Delivery>actorRef(message -> false, message -> Optional.empty(),
               liveBuffer, OverflowStrategy.fail()).preMaterialize(system);
@@ -190,20 +214,18 @@ final class WebSocketConnection {
           .recover(BufferOverflowException.class, () -> new Outgoing(text, WebSocketRoutes.error(id,
               new Rejection(ErrorCode.SLOW_SUBSCRIBER, "this connection read " + part
                   + " too slowly: more than " + liveBuffer + " events waited; reconnect and resend from the last one")), true));
-      Pair<UniqueKillSwitch, NotUsed> running = Source.single(new Outgoing(text,
-              Response.newBuilder().setRequestId(id).setSubscribed(named).build(), false))
+      // the subscription is answered once it is registered, so an unsubscribe right after finds it
+      CompletableFuture<Outgoing> registered = new CompletableFuture<>();
+      Pair<UniqueKillSwitch, NotUsed> running = Source.completionStage(registered)
           .concat(events)
           .viaMat(KillSwitches.single(), Keep.right())
-          .watchTermination((killSwitch, done) -> {
-            done.whenComplete((ignored, failure) -> PartitionTopics.get(system).unsubscribe(part, live.first()));
-            return killSwitch;
-          })
           .toMat(out, Keep.both())
           .run(system);
       UniqueKillSwitch previous = subscriptions.put(part, running.first());
       if (previous != null) {
         previous.shutdown();
       }
+      registered.complete(new Outgoing(text, Response.newBuilder().setRequestId(id).setSubscribed(named).build(), false));
     });
   }
 

@@ -10,6 +10,7 @@ import io.cairn.protocol.proto.api.ApiError;
 import io.cairn.protocol.proto.ws.Request;
 import io.cairn.protocol.proto.ws.Response;
 import java.nio.charset.StandardCharsets;
+import java.util.Locale;
 import java.util.Optional;
 import java.util.concurrent.CompletionStage;
 import org.apache.pekko.NotUsed;
@@ -19,6 +20,7 @@ import org.apache.pekko.http.javadsl.model.ws.Message;
 import org.apache.pekko.http.javadsl.model.ws.TextMessage;
 import org.apache.pekko.http.javadsl.server.Route;
 import io.cairn.api.auth.SessionTokens;
+import io.cairn.api.stream.PartitionKeyCheck;
 import io.cairn.stream.Publisher;
 import io.cairn.stream.Resends;
 import io.cairn.stream.Streams;
@@ -47,17 +49,20 @@ public final class WebSocketRoutes extends ApiRoutes {
 
   private final WebSocketRequests requests;
   private final Publisher publisher;
+  private final PartitionKeyCheck partitionKeys;
   private final Resends resends;
   private final Streams streams;
   private final SessionTokens tokens;
   private final long maxMessageBytes;
   private final int liveBuffer;
 
-  public WebSocketRoutes(ActorSystem<?> system, WebSocketRequests requests, Publisher publisher, Resends resends,
-      Streams streams, SessionTokens tokens, long maxMessageBytes, int liveBuffer) {
+  public WebSocketRoutes(ActorSystem<?> system, WebSocketRequests requests, Publisher publisher,
+      PartitionKeyCheck partitionKeys, Resends resends, Streams streams, SessionTokens tokens, long maxMessageBytes,
+      int liveBuffer) {
     super(system);
     this.requests = requests;
     this.publisher = publisher;
+    this.partitionKeys = partitionKeys;
     this.resends = resends;
     this.streams = streams;
     this.tokens = tokens;
@@ -80,8 +85,8 @@ public final class WebSocketRoutes extends ApiRoutes {
         MergeHub.of(WebSocketConnection.Outgoing.class, PER_PRODUCER_BUFFER).preMaterialize(system);
     Pair<BoundedSourceQueue<WebSocketConnection.Outgoing>, Source<WebSocketConnection.Outgoing, NotUsed>> answers =
         Source.<WebSocketConnection.Outgoing>queue(ANSWER_QUEUE).preMaterialize(system);
-    WebSocketConnection connection = new WebSocketConnection(
-        system, requests, publisher, resends, streams, tokens, liveBuffer, hub.first(), answers.first());
+    WebSocketConnection connection = new WebSocketConnection(system, requests, publisher, partitionKeys, resends,
+        streams, tokens, liveBuffer, hub.first(), answers.first());
     Sink<Message, NotUsed> in = Flow.<Message>create()
         .mapAsync(1, this::read)
         .watchTermination((notUsed, done) -> {
@@ -159,6 +164,10 @@ public final class WebSocketRoutes extends ApiRoutes {
     if (request.getBodyCase() == Request.BodyCase.BODY_NOT_SET) {
       return new Frame(text, null, error(request.getRequestId(), new Rejection(ErrorCode.UNKNOWN_REQUEST,
           "the request names no type this node serves")));
+    }
+    if (request.hasPartitionKey() && request.getBodyCase() != Request.BodyCase.PUBLISH) {
+      return new Frame(text, null, error(request.getRequestId(), new Rejection(ErrorCode.MALFORMED_REQUEST,
+          "a partition key goes with publish only, not with " + request.getBodyCase().name().toLowerCase(Locale.ROOT))));
     }
     return new Frame(text, request.build(), null);
   }

@@ -2,11 +2,13 @@ package io.cairn.app.stream;
 
 import com.google.protobuf.util.JsonFormat;
 import io.cairn.client.EventPublisher;
+import io.cairn.protocol.proto.stream.PublishAck;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
 import java.util.concurrent.Callable;
+import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -24,8 +26,17 @@ public final class PublishCommand implements Callable<Integer> {
   @Parameters(paramLabel = "ID", description = "The stream.")
   String id;
 
-  @Option(names = "--partition", defaultValue = "0", paramLabel = "P")
-  int partition;
+  @ArgGroup(exclusive = true)
+  Partitioning partitioning;
+
+  static final class Partitioning {
+    @Option(names = "--partition", paramLabel = "P", description = "The partition (default: 0).")
+    Integer partition;
+
+    @Option(names = "--partition-key", paramLabel = "KEY",
+        description = "Picks the partition as Streamr clients do, so one key's events stay in one partition.")
+    String key;
+  }
 
   @Override
   public Integer call() throws IOException {
@@ -33,8 +44,10 @@ public final class PublishCommand implements Callable<Integer> {
     BufferedReader in = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
     for (String line = in.readLine(); line != null; line = in.readLine()) {
       if (!line.isBlank()) {
-        spec.commandLine().getOut().println(JsonFormat.printer().omittingInsignificantWhitespace()
-            .print(publisher.publishJson(id, partition, line.strip())));
+        PublishAck ack = partitioning != null && partitioning.key != null
+            ? publisher.publishJson(id, partitioning.key, line.strip())
+            : publisher.publishJson(id, partitioning == null ? 0 : partitioning.partition, line.strip());
+        spec.commandLine().getOut().println(JsonFormat.printer().omittingInsignificantWhitespace().print(ack));
         spec.commandLine().getOut().flush();
       }
     }

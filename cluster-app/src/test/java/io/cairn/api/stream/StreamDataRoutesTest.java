@@ -164,4 +164,27 @@ class StreamDataRoutesTest {
     HttpResponse<String> partitionOne = send("GET", base + "?count=10", SESSIONS.issue(OWNER.address()), null);
     assertEquals("[]", partitionOne.body(), "nothing refused was stored");
   }
+
+  @Test
+  void aPartitionKeyMustNameTheEventsPartition() throws Exception {
+    String keyed = OWNER.address() + "/keyed";
+    String owner = SESSIONS.issue(OWNER.address());
+    assertEquals(201, send("POST", "/streams", owner, "{\"id\":\"" + keyed + "\",\"partitions\":3}").statusCode());
+    String messages = streamPath(keyed) + "/messages?partitionKey=";
+    long now = System.currentTimeMillis();
+
+    // of 3 partitions, "bar" maps to 2 and "room 7" to 1 (see PartitionKeysTest)
+    assertError(422, "PARTITION_KEY_MISMATCH", send("POST", messages + "bar", null,
+        JsonFormat.printer().print(event(OWNER, keyed, 1, now, "{}", null))));
+    assertEquals("[]", send("GET", streamPath(keyed) + "/data/partitions/1/last?count=10", owner, null).body(),
+        "nothing refused was stored");
+    assertEquals(200, send("POST", messages + "bar", null,
+        JsonFormat.printer().print(event(OWNER, keyed, 2, now, "{}", null))).statusCode());
+    assertEquals(200, send("POST", messages + "room%207", null,
+        JsonFormat.printer().print(event(OWNER, keyed, 1, now, "{}", null))).statusCode());
+
+    String elsewhere = OWNER.address() + "/elsewhere";
+    assertError(404, "STREAM_NOT_FOUND", send("POST", streamPath(elsewhere) + "/messages?partitionKey=bar", null,
+        JsonFormat.printer().print(event(OWNER, elsewhere, 0, now, "{}", null))));
+  }
 }

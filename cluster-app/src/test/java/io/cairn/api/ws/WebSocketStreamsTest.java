@@ -13,8 +13,10 @@ import io.cairn.protocol.proto.event.StreamMessage;
 import io.cairn.protocol.proto.ws.PublishBatch;
 import io.cairn.protocol.proto.ws.PublishResult;
 import io.cairn.protocol.proto.ws.Request;
+import io.cairn.protocol.proto.ws.Resend;
 import io.cairn.protocol.proto.ws.ResendOptions;
 import io.cairn.protocol.proto.ws.Response;
+import io.cairn.protocol.proto.ws.StreamPart;
 import io.cairn.protocol.proto.ws.Subscribe;
 import java.net.URI;
 import java.net.URLEncoder;
@@ -28,11 +30,16 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
+import org.apache.pekko.actor.typed.javadsl.AskPattern;
+import org.apache.pekko.actor.typed.receptionist.Receptionist;
+import org.apache.pekko.actor.typed.receptionist.ServiceKey;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -132,6 +139,73 @@ class WebSocketStreamsTest {
       }
       assertEquals(null, subscriber.received.poll(500, TimeUnit.MILLISECONDS), "nothing twice");
     }
+  }
+
+  @Test
+  void aPartitionKeyMustNameTheEventsPartition() throws Exception {
+    String keyed = OWNER.address() + "/keyed";
+    HttpResponse<String> created = HttpClient.newHttpClient().send(HttpRequest.newBuilder(node.api().resolve("/api/v1/streams"))
+        .header("Authorization", "Bearer " + SESSIONS.issue(OWNER.address()))
+        .header("Content-Type", "application/json")
+        .POST(HttpRequest.BodyPublishers.ofString("{\"id\":\"" + keyed + "\",\"partitions\":3}")).build(),
+        HttpResponse.BodyHandlers.ofString());
+    assertEquals(201, created.statusCode(), created.body());
+    long start = System.currentTimeMillis();
+    // of 3 partitions, "bar" maps to 2 (see PartitionKeysTest)
+    StreamMessage first = SignedEvents.event(OWNER, keyed, 2, start, "{\"n\":1}", null);
+    StreamMessage second = SignedEvents.event(OWNER, keyed, 2, start + 1, "{\"n\":2}", first);
+
+    try (Client client = new Client()) {
+      // pipelined: the keyed event's check waits for the stream's state (not yet cached), the next has no key; they stay in order
+      client.send(Request.newBuilder().setRequestId("first").setPartitionKey("bar").setPublish(first).build());
+      client.send(Request.newBuilder().setRequestId("second").setPublish(second).build());
+      Map<String, Response> acks = new HashMap<>();
+      for (int i = 0; i < 2; i++) {
+        Response ack = client.next();
+        acks.put(ack.getRequestId(), ack);
+      }
+      assertEquals(1, acks.get("first").getPublishAck().getSequenceNr(), acks.toString());
+      assertEquals(2, acks.get("second").getPublishAck().getSequenceNr(), acks.toString());
+      assertEquals(false, acks.get("second").getPublishAck().getGap());
+
+      client.send(Request.newBuilder().setRequestId("wrong").setPartitionKey("bar")
+          .setPublish(SignedEvents.event(OWNER, keyed, 1, start, "{}", null)).build());
+      Response refused = client.next();
+      assertEquals("wrong", refused.getRequestId());
+      assertEquals("PARTITION_KEY_MISMATCH", refused.getError().getError(), refused.toString());
+
+      client.send(Request.newBuilder().setRequestId("auth").setAuthenticate(SESSIONS.issue(OWNER.address())).build());
+      client.next();
+      client.send(Request.newBuilder().setRequestId("history").setResend(Resend.newBuilder()
+          .setStreamId(keyed).setPartition(1).setOptions(ResendOptions.newBuilder().setLast(10))).build());
+      assertTrue(client.next().hasResendDone(), "nothing refused was stored in partition 1");
+
+      client.send(Request.newBuilder().setRequestId("sub").setPartitionKey("bar").setSubscribe(Subscribe.newBuilder()
+          .setStreamId(keyed).setPartition(2)).build());
+      assertEquals("MALFORMED_REQUEST", client.next().getError().getError());
+    }
+  }
+
+  @Test
+  void endingSubscriptionsLeavesTheReceptionistWorking() throws Exception {
+    // a partition's topic leaves the receptionist when its last subscriber goes: once, however it goes
+    for (int i = 0; i < 20; i++) {
+      try (Client client = new Client()) {
+        client.send(Request.newBuilder().setRequestId("auth").setAuthenticate(SESSIONS.issue(OWNER.address())).build());
+        client.next();
+        client.send(Request.newBuilder().setRequestId("sub").setSubscribe(Subscribe.newBuilder().setStreamId(STREAM)).build());
+        assertTrue(client.next().hasSubscribed());
+        if (i % 2 == 0) {
+          client.send(Request.newBuilder().setRequestId("unsub").setUnsubscribe(StreamPart.newBuilder().setStreamId(STREAM)).build());
+          assertTrue(client.next().hasUnsubscribed());
+        }
+      }
+    }
+    Receptionist.Listing listing = AskPattern.<Receptionist.Command, Receptionist.Listing>ask(
+            node.system().receptionist(), replyTo -> Receptionist.find(ServiceKey.create(String.class, "none"), replyTo),
+            Duration.ofSeconds(10), node.system().scheduler())
+        .toCompletableFuture().get();
+    assertTrue(listing.getServiceInstances(ServiceKey.create(String.class, "none")).isEmpty());
   }
 
   @Test
