@@ -10,15 +10,17 @@ public final class DeliverySerializer extends ProtobufSerializer {
   public DeliverySerializer(ExtendedActorSystem system) {
     super(system, 7711);
     bind("D", PartitionTopics.Delivery.class,
-        delivery -> PartitionDelivery.newBuilder()
-            .setStreamPartition(delivery.streamPartition())
-            .setSequenceNr(delivery.sequenceNr())
-            .setMessage(ByteString.copyFrom(delivery.message()))
-            .build(),
+        delivery -> {
+          var out = PartitionDelivery.newBuilder()
+              .setStreamPartition(delivery.streamPartition())
+              .setFirstSequenceNr(delivery.firstSequenceNr());
+          delivery.messages().forEach(message -> out.addMessages(ByteString.copyFrom(message)));
+          return out.build();
+        },
         bytes -> {
           PartitionDelivery delivery = PartitionDelivery.parseFrom(bytes);
-          return new PartitionTopics.Delivery(delivery.getStreamPartition(), delivery.getSequenceNr(),
-              delivery.getMessage().toByteArray());
+          return new PartitionTopics.Delivery(delivery.getStreamPartition(), delivery.getFirstSequenceNr(),
+              delivery.getMessagesList().stream().map(ByteString::toByteArray).toList());
         });
   }
 }

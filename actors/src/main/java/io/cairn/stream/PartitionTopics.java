@@ -3,6 +3,7 @@ package io.cairn.stream;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
+import java.util.List;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
 import org.apache.pekko.actor.typed.ActorRef;
@@ -18,22 +19,48 @@ import org.apache.pekko.actor.typed.pubsub.Topic;
  * receive it. A topic is started the first time this node publishes or subscribes to it.
  */
 public final class PartitionTopics implements Extension {
-  /** A stored event delivered to subscribers; {@code sequenceNr} orders the partition's events. */
-  public record Delivery(String streamPartition, long sequenceNr, byte[] message) {
+  /**
+   * The events one journal write stored, in order, delivered to subscribers as one message: a
+   * busy partition's subscribers, near and on other nodes, get one message per write, not per
+   * event. The first has {@code firstSequenceNr}, each next one the number after; the numbers
+   * order the partition's events.
+   */
+  public record Delivery(String streamPartition, long firstSequenceNr, List<byte[]> messages) {
+    public Delivery {
+      messages = List.copyOf(messages);
+    }
+
+    /** One stored event. */
+    public static Delivery of(String streamPartition, long sequenceNr, byte[] message) {
+      return new Delivery(streamPartition, sequenceNr, List.of(message));
+    }
+
+    public long lastSequenceNr() {
+      return firstSequenceNr + messages.size() - 1;
+    }
+
     @Override
     public boolean equals(Object other) {
-      return other instanceof Delivery that && sequenceNr == that.sequenceNr
-          && streamPartition.equals(that.streamPartition) && Arrays.equals(message, that.message);
+      if (!(other instanceof Delivery that) || firstSequenceNr != that.firstSequenceNr
+          || !streamPartition.equals(that.streamPartition) || messages.size() != that.messages.size()) {
+        return false;
+      }
+      for (int i = 0; i < messages.size(); i++) {
+        if (!Arrays.equals(messages.get(i), that.messages.get(i))) {
+          return false;
+        }
+      }
+      return true;
     }
 
     @Override
     public int hashCode() {
-      return streamPartition.hashCode() * 31 + Long.hashCode(sequenceNr);
+      return streamPartition.hashCode() * 31 + Long.hashCode(firstSequenceNr);
     }
 
     @Override
     public String toString() {
-      return "Delivery[" + streamPartition + " #" + sequenceNr + ", " + message.length + " bytes]";
+      return "Delivery[" + streamPartition + " #" + firstSequenceNr + ", " + messages.size() + " events]";
     }
   }
 

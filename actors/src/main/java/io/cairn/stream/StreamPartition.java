@@ -4,7 +4,6 @@ import io.cairn.cluster.NodeRole;
 import io.cairn.protocol.ErrorCode;
 import io.cairn.protocol.Rejection;
 import java.time.Duration;
-import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
@@ -48,8 +47,11 @@ public final class StreamPartition extends EventSourcedBehaviorWithEnforcedRepli
 
   public static final EntityTypeKey<Command> ENTITY_KEY = EntityTypeKey.create(Command.class, "StreamPartition");
 
-  /** Positions per chain kept to recognise an event sent again. */
-  static final int RECENT_POSITIONS = 256;
+  /**
+   * Positions per chain kept to recognise an event sent again: at least a whole batch, so that
+   * every event of a batch stored without its answer arriving is recognised when sent again.
+   */
+  static final int RECENT_POSITIONS = 1024;
 
   /** The entity id of a stream partition. */
   public static String entityId(String streamId, int partition) {
@@ -136,12 +138,16 @@ public final class StreamPartition extends EventSourcedBehaviorWithEnforcedRepli
   // ---- state ----
 
   /**
-   * A chain's latest positions, oldest first, with a set over them for the duplicate check. It is
-   * changed in place: copying the window for every stored event cost more than the journal write.
+   * A chain's latest positions, oldest first, to recognise an event sent again. Stored positions
+   * only ever grow along a chain, so the window is a sorted ring searched by bisection; it is kept
+   * as primitives, two arrays per chain, and changed in place: copying it for every stored event
+   * cost more than the journal write.
    */
   static final class ChainWindow {
-    private final ArrayDeque<Position> order = new ArrayDeque<>();
-    private final Set<Position> members = new HashSet<>();
+    private final long[] timestamps = new long[RECENT_POSITIONS];
+    private final int[] sequenceNumbers = new int[RECENT_POSITIONS];
+    private int oldest;
+    private int size;
 
     ChainWindow() {}
 
@@ -149,25 +155,52 @@ public final class StreamPartition extends EventSourcedBehaviorWithEnforcedRepli
       oldestFirst.forEach(this::add);
     }
 
+    /** Appends a position past the head; the oldest falls out of a full window. */
     void add(Position position) {
-      if (members.add(position)) {
-        order.addLast(position);
-      }
-      while (order.size() > RECENT_POSITIONS) {
-        members.remove(order.removeFirst());
+      int slot = (oldest + size) % RECENT_POSITIONS;
+      timestamps[slot] = position.timestamp();
+      sequenceNumbers[slot] = position.sequenceNumber();
+      if (size < RECENT_POSITIONS) {
+        size++;
+      } else {
+        oldest = (oldest + 1) % RECENT_POSITIONS;
       }
     }
 
     Position head() {
-      return order.peekLast();
+      return size == 0 ? null : at(size - 1);
     }
 
     boolean contains(Position position) {
-      return members.contains(position);
+      int low = 0;
+      int high = size - 1;
+      while (low <= high) {
+        int middle = (low + high) >>> 1;
+        int order = at(middle).compareTo(position);
+        if (order == 0) {
+          return true;
+        }
+        if (order < 0) {
+          low = middle + 1;
+        } else {
+          high = middle - 1;
+        }
+      }
+      return false;
+    }
+
+    /** The {@code i}-th position, oldest first. */
+    private Position at(int i) {
+      int slot = (oldest + i) % RECENT_POSITIONS;
+      return new Position(timestamps[slot], sequenceNumbers[slot]);
     }
 
     List<Position> positions() {
-      return List.copyOf(order);
+      List<Position> positions = new ArrayList<>(size);
+      for (int i = 0; i < size; i++) {
+        positions.add(at(i));
+      }
+      return positions;
     }
 
     @Override
@@ -299,7 +332,7 @@ public final class StreamPartition extends EventSourcedBehaviorWithEnforcedRepli
 
   @Override
   public RetentionCriteria retentionCriteria() {
-    return RetentionCriteria.snapshotEvery(settings.snapshotEvery(), 2);
+    return RetentionCriteria.snapshotEvery(settings.partitionSnapshotEvery(), 2);
   }
 
   @Override
@@ -341,12 +374,8 @@ public final class StreamPartition extends EventSourcedBehaviorWithEnforcedRepli
       return Effect().reply(command.replyTo(), StatusReply.success(answer));
     }
     return Effect().persist(toStore)
-        .thenRun(after -> {
-          for (int i = 0; i < toStore.size(); i++) {
-            topics.publish(new PartitionTopics.Delivery(
-                streamPartition, before + i + 1, ((Stored) toStore.get(i)).message()));
-          }
-        })
+        .thenRun(after -> topics.publish(new PartitionTopics.Delivery(streamPartition, before + 1,
+            toStore.stream().map(stored -> ((Stored) stored).message()).toList())))
         .thenReply(command.replyTo(), after -> StatusReply.success(answer));
   }
 

@@ -6,7 +6,7 @@ import java.time.Duration;
 /** The settings of the Stream entities, read from {@code cairn.stream}. */
 public record StreamSettings(
     int maxPartitions, int maxDescriptionLength, int snapshotEvery, Duration askTimeout,
-    int maxContentBytes, Duration permissionCacheTtl) {
+    int maxContentBytes, Duration permissionCacheTtl, int partitionSnapshotEvery) {
 
   public static StreamSettings fromConfig(Config config) {
     Config stream = config.getConfig("cairn.stream");
@@ -16,6 +16,7 @@ public record StreamSettings(
         stream.getInt("snapshot-every"),
         stream.getDuration("ask-timeout"),
         (int) stream.getBytes("max-content-size").longValue(),
-        stream.getDuration("permission-cache-ttl"));
+        stream.getDuration("permission-cache-ttl"),
+        stream.getInt("partition-snapshot-every"));
   }
 }

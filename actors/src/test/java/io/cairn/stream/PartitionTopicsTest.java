@@ -46,14 +46,16 @@ class PartitionTopicsTest {
       return null;
     });
 
-    for (long seq = 1; seq <= 500; seq++) {
-      publisher.publish(new PartitionTopics.Delivery(partition, seq, ("event " + seq).getBytes(StandardCharsets.UTF_8)));
+    for (long seq = 1; seq <= 500; seq += 2) {
+      publisher.publish(new PartitionTopics.Delivery(partition, seq, List.of(
+          ("event " + seq).getBytes(StandardCharsets.UTF_8), ("event " + (seq + 1)).getBytes(StandardCharsets.UTF_8))));
     }
     for (TestProbe<PartitionTopics.Delivery> subscriber : subscribers) {
-      for (long seq = 1; seq <= 500; seq++) {
+      for (long seq = 1; seq <= 500; seq += 2) {
         PartitionTopics.Delivery delivery = subscriber.receiveMessage(Duration.ofSeconds(10));
-        assertEquals(seq, delivery.sequenceNr());
-        assertEquals("event " + seq, new String(delivery.message(), StandardCharsets.UTF_8));
+        assertEquals(seq, delivery.firstSequenceNr());
+        assertEquals(List.of("event " + seq, "event " + (seq + 1)),
+            delivery.messages().stream().map(message -> new String(message, StandardCharsets.UTF_8)).toList());
       }
     }
   }

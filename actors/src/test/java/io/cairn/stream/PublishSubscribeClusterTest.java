@@ -42,7 +42,7 @@ class PublishSubscribeClusterTest {
   private static final int EVENTS = 10_000;
   private static final int WINDOW = 64;
   private static final StreamSettings SETTINGS =
-      new StreamSettings(100, 4096, 1000, Duration.ofSeconds(5), 1024 * 1024, Duration.ofSeconds(1));
+      new StreamSettings(100, 4096, 1000, Duration.ofSeconds(5), 1024 * 1024, Duration.ofSeconds(1), 1000);
   private ClusterNodes cluster;
 
   @AfterEach
@@ -54,7 +54,9 @@ class PublishSubscribeClusterTest {
 
   private static Behavior<PartitionTopics.Delivery> collector(ConcurrentLinkedQueue<Long> into) {
     return Behaviors.receiveMessage(delivery -> {
-      into.add(StreamMessage.parseFrom(delivery.message()).getMessageId().getTimestamp());
+      for (byte[] message : delivery.messages()) {
+        into.add(StreamMessage.parseFrom(message).getMessageId().getTimestamp());
+      }
       return Behaviors.same();
     });
   }

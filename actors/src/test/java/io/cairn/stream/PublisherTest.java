@@ -36,7 +36,7 @@ import org.junit.jupiter.api.io.TempDir;
 /** Every refusal of a publish, in the order the checks run, on a real node; refused events are not stored. */
 class PublisherTest {
   private static final StreamSettings SETTINGS =
-      new StreamSettings(100, 4096, 100, Duration.ofSeconds(10), 1024, Duration.ofMillis(1));
+      new StreamSettings(100, 4096, 100, Duration.ofSeconds(10), 1024, Duration.ofMillis(1), 10000);
   private static final PrivateKeySigner OWNER = PrivateKeySigner.generate();
   private static final PrivateKeySigner STRANGER = PrivateKeySigner.generate();
   private static final String STREAM = OWNER.address() + "/publishing";
@@ -134,6 +134,7 @@ class PublisherTest {
     // the grant reaches publishing once the node's cached stream state has expired
     subscriber.awaitAssert(Duration.ofSeconds(5), () -> await(publisher.publish(event)));
     PartitionTopics.Delivery delivery = subscriber.receiveMessage(Duration.ofSeconds(5));
-    assertArrayEquals(event.toByteArray(), delivery.message());
+    assertEquals(1, delivery.messages().size());
+    assertArrayEquals(event.toByteArray(), delivery.messages().get(0));
   }
 }

@@ -18,7 +18,7 @@ import org.junit.jupiter.api.Test;
 
 /** Three cluster nodes on 127.0.0.1 sharing one PostgreSQL journal. */
 class StreamClusterTest {
-  private static final StreamSettings SETTINGS = new StreamSettings(100, 4096, 100, Duration.ofSeconds(5), 1024 * 1024, Duration.ofSeconds(1));
+  private static final StreamSettings SETTINGS = new StreamSettings(100, 4096, 100, Duration.ofSeconds(5), 1024 * 1024, Duration.ofSeconds(1), 100);
   private ClusterNodes cluster;
 
   @AfterEach

@@ -27,7 +27,7 @@ class StreamTest {
   static final EthereumAddress ALICE = new EthereumAddress("0x1111111111111111111111111111111111111111");
   static final EthereumAddress BOB = new EthereumAddress("0x2222222222222222222222222222222222222222");
   static final String STREAM_ID = OWNER + "/sensors/temperature";
-  static final StreamSettings SETTINGS = new StreamSettings(100, 64, 100, Duration.ofSeconds(5), 1024, Duration.ofSeconds(1));
+  static final StreamSettings SETTINGS = new StreamSettings(100, 64, 100, Duration.ofSeconds(5), 1024, Duration.ofSeconds(1), 100);
 
   private static final ActorTestKit testKit = ActorTestKit.create(
       EventSourcedBehaviorTestKit.config().withFallback(ConfigFactory.load()));

@@ -22,6 +22,7 @@ import io.cairn.stream.Resends;
 import io.cairn.stream.Stream;
 import io.cairn.stream.StreamPartition;
 import io.cairn.stream.Streams;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -205,8 +206,13 @@ final class WebSocketConnection {
       Source<Numbered, NotUsed> history = resend.map(options -> history(part, options))
           .orElseGet(Source::empty)
           .map(event -> new Numbered(event.sequenceNr(), event.stored().message(), false));
+      // the bound counts events: a delivery holds all the events of one journal write, and the
+      // deliveries themselves are taken from the actor as fast as this stream runs
+      Source<Numbered, NotUsed> liveEvents = live.second()
+          .mapConcat(WebSocketConnection::numbered)
+          .buffer(liveBuffer, OverflowStrategy.fail());
       Source<Outgoing, NotUsed> events = history
-          .concat(live.second().map(delivery -> new Numbered(delivery.sequenceNr(), delivery.message(), true)))
+          .concat(liveEvents)
           .statefulMapConcat(() -> seam(part, filter))
           .flatMapConcat(source -> source)
           .map(event -> new Outgoing(text, Response.newBuilder().setRequestId(id)
@@ -247,6 +253,14 @@ final class WebSocketConnection {
 
   /** An event with its sequence number in the partition's journal; {@code live} if it came from the topic. */
   private record Numbered(long sequenceNr, byte[] message, boolean live) {}
+
+  private static List<Numbered> numbered(PartitionTopics.Delivery delivery) {
+    List<Numbered> events = new ArrayList<>(delivery.messages().size());
+    for (int i = 0; i < delivery.messages().size(); i++) {
+      events.add(new Numbered(delivery.firstSequenceNr() + i, delivery.messages().get(i), true));
+    }
+    return events;
+  }
 
   /**
    * Joins history and live events: an event at or below the last one sent is dropped (history and
