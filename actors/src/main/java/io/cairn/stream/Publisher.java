@@ -51,6 +51,13 @@ public final class Publisher {
   private static final int MAX_BATCH = StreamPartition.RECENT_POSITIONS;
 
   /**
+   * Bytes of events in one batch at most, unless it is a single larger event: a batch, and its
+   * delivery to subscribers on other nodes, must fit one cluster frame (2 MiB, see
+   * cairn/large-messages.conf), and so must one event of the largest content.
+   */
+  private static final int MAX_BATCH_BYTES = 1024 * 1024;
+
+  /**
    * How long, in ask timeouts, a chain's later events are refused after a failed write: long
    * enough for a publisher to send the failed events again, short enough that one which gave them
    * up can go on (its next event is then stored with a gap).
@@ -95,17 +102,25 @@ public final class Publisher {
         if (inFlight) {
           return;
         }
+        int batchBytes = 0;
         while (!waiting.isEmpty() && waiting.peekFirst().checked().isDone() && batch.size() < MAX_BATCH) {
-          Pending next = waiting.pollFirst();
+          Pending next = waiting.peekFirst();
           Throwable refused = next.checked().handle((event, failure) -> failure).join();
           if (refused == null) {
             refused = behindFailedWrite(next.checked().join()).orElse(null);
           }
           if (refused != null) {
+            waiting.pollFirst();
             next.ack().completeExceptionally(refused);
-          } else {
-            batch.add(next);
+            continue;
           }
+          int size = next.checked().join().message().length;
+          if (!batch.isEmpty() && batchBytes + size > MAX_BATCH_BYTES) {
+            break;
+          }
+          waiting.pollFirst();
+          batch.add(next);
+          batchBytes += size;
         }
         if (batch.isEmpty()) {
           return;

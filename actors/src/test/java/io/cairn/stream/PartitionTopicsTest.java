@@ -59,4 +59,28 @@ class PartitionTopicsTest {
       }
     }
   }
+
+  @Test
+  void aDeliveryOfTheLargestBatchCrossesNodes() throws Exception {
+    cluster = ClusterNodes.start(2, TestDatabases.h2(journal));
+    String partition = StreamTest.STREAM_ID + "#1";
+    TestProbe<PartitionTopics.Delivery> subscriber = cluster.node(1).createTestProbe();
+    PartitionTopics.get(cluster.node(1).system()).subscribe(partition, subscriber.ref());
+    PartitionTopics publisher = PartitionTopics.get(cluster.node(0).system());
+    TestProbe<Topic.TopicStats> stats = cluster.node(0).createTestProbe();
+    stats.awaitAssert(Duration.ofSeconds(20), () -> {
+      publisher.topic(partition).tell(Topic.getTopicStats(stats.ref()));
+      assertEquals(1, stats.receiveMessage().topicInstanceCount());
+      return null;
+    });
+    // a batch holds at most 1 MiB of events, or one event of up to 1 MiB of content and its fields
+    List<byte[]> fullBatch = new ArrayList<>();
+    for (int i = 0; i < 1024; i++) {
+      fullBatch.add(new byte[1024]);
+    }
+    publisher.publish(new PartitionTopics.Delivery(partition, 1, fullBatch));
+    publisher.publish(new PartitionTopics.Delivery(partition, 1025, List.of(new byte[1024 * 1024 + 4096])));
+    assertEquals(1024, subscriber.receiveMessage(Duration.ofSeconds(20)).messages().size());
+    assertEquals(1024 * 1024 + 4096, subscriber.receiveMessage(Duration.ofSeconds(20)).messages().get(0).length);
+  }
 }

@@ -34,13 +34,13 @@ import java.util.concurrent.atomic.AtomicInteger;
  *
  * <p>{@code --batch N} sends N events per WebSocket frame ({@code publish_batch}), as a Kafka
  * producer batches records; each event is still checked, stored and acknowledged on its own.
- * {@code --warmup N} first runs the same load with N events on another stream, unmeasured, so the
+ * {@code --no-subscribers} measures accepting and storing alone. {@code --warmup N} first runs the same load with N events on another stream, unmeasured, so the
  * figures are of compiled code, not of the JIT compiler at work.
  *
  * <pre>
  * java -cp bench/target/benchmarks.jar io.cairn.bench.load.LoadGenerator \
  *     --publish http://127.0.0.1:7171 --subscribe http://127.0.0.1:7172 [--subscribe ...] \
- *     [--events 50000] [--window 256] [--batch 1] [--warmup 0] \
+ *     [--events 50000] [--window 256] [--batch 1] [--warmup 0] [--no-subscribers] \
  *     [--rate 0 (events/s; 0: as fast as acknowledged)]
  * </pre>
  */
@@ -69,6 +69,7 @@ public final class LoadGenerator {
     int rate = 0;
     int batch = 1;
     int warmup = 0;
+    boolean subscribers = true;
     for (int i = 0; i < args.length; i += 2) {
       switch (args[i]) {
         case "--publish" -> publish = URI.create(args[i + 1]);
@@ -78,10 +79,14 @@ public final class LoadGenerator {
         case "--rate" -> rate = Integer.parseInt(args[i + 1]);
         case "--batch" -> batch = Integer.parseInt(args[i + 1]);
         case "--warmup" -> warmup = Integer.parseInt(args[i + 1]);
+        case "--no-subscribers" -> {
+          subscribers = false;
+          i--;
+        }
         default -> throw new IllegalArgumentException("unknown option " + args[i]);
       }
     }
-    if (subscribe.isEmpty()) {
+    if (subscribe.isEmpty() && subscribers) {
       subscribe.add(publish);
     }
     if (warmup > 0) {
@@ -208,6 +213,9 @@ public final class LoadGenerator {
     }
     System.out.printf("accepted  %,d events in %.2f s: %,.0f events/s (%d refused)%n",
         events, acceptedNanos / 1e9, events / (acceptedNanos / 1e9), refused.get());
+    if (subscribeNodes.isEmpty()) {
+      return;
+    }
     System.out.printf("delivered %,d events to %d subscribers in %.2f s: %,.0f events/s per subscriber (%d missing)%n",
         events * subscribeNodes.size() - delivered.getCount(), subscribeNodes.size(), deliveredNanos / 1e9,
         events / (deliveredNanos / 1e9), delivered.getCount());
