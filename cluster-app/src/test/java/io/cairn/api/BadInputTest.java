@@ -8,10 +8,10 @@ import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
 import com.google.protobuf.ByteString;
-import com.google.protobuf.InvalidProtocolBufferException;
 import com.google.protobuf.util.JsonFormat;
 import io.cairn.api.auth.SessionTokens;
 import io.cairn.app.TestNode;
+import io.cairn.client.ResponseListener;
 import io.cairn.protocol.event.PrivateKeySigner;
 import io.cairn.protocol.proto.event.StreamMessage;
 import io.cairn.protocol.proto.ws.Request;
@@ -36,7 +36,6 @@ import java.util.Arrays;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.concurrent.BlockingQueue;
-import java.util.concurrent.CompletionStage;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
@@ -335,46 +334,7 @@ class BadInputTest {
 
     Socket() {
       URI uri = URI.create("ws://" + node.api().getAuthority() + "/api/v1/ws");
-      webSocket = HttpClient.newHttpClient().newWebSocketBuilder().buildAsync(uri, new WebSocket.Listener() {
-        private final StringBuilder text = new StringBuilder();
-        private ByteBuffer binary = ByteBuffer.allocate(0);
-
-        @Override
-        public CompletionStage<?> onText(WebSocket webSocket, CharSequence data, boolean last) {
-          text.append(data);
-          if (last) {
-            Response.Builder response = Response.newBuilder();
-            try {
-              JsonFormat.parser().merge(text.toString(), response);
-            } catch (InvalidProtocolBufferException e) {
-              throw new IllegalStateException("the node sent a text frame that is not a Response", e);
-            }
-            answers.add(response.build());
-            text.setLength(0);
-          }
-          webSocket.request(1);
-          return null;
-        }
-
-        @Override
-        public CompletionStage<?> onBinary(WebSocket webSocket, ByteBuffer data, boolean last) {
-          ByteBuffer joined = ByteBuffer.allocate(binary.remaining() + data.remaining());
-          joined.put(binary).put(data).flip();
-          binary = joined;
-          if (last) {
-            byte[] bytes = new byte[binary.remaining()];
-            binary.get(bytes);
-            binary = ByteBuffer.allocate(0);
-            try {
-              answers.add(Response.parseFrom(bytes));
-            } catch (InvalidProtocolBufferException e) {
-              throw new IllegalStateException("the node sent a binary frame that is not a Response", e);
-            }
-          }
-          webSocket.request(1);
-          return null;
-        }
-      }).join();
+      webSocket = HttpClient.newHttpClient().newWebSocketBuilder().buildAsync(uri, new ResponseListener(answers::add)).join();
     }
 
     Response send(Request request) throws InterruptedException {

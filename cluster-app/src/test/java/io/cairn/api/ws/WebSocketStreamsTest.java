@@ -58,10 +58,14 @@ class WebSocketStreamsTest {
   @BeforeAll
   static void start() throws Exception {
     node = TestNode.start(data);
+    createStream(STREAM, 1);
+  }
+
+  private static void createStream(String id, int partitions) throws Exception {
     HttpResponse<String> created = HttpClient.newHttpClient().send(HttpRequest.newBuilder(node.api().resolve("/api/v1/streams"))
         .header("Authorization", "Bearer " + SESSIONS.issue(OWNER.address()))
         .header("Content-Type", "application/json")
-        .POST(HttpRequest.BodyPublishers.ofString("{\"id\":\"" + STREAM + "\",\"partitions\":1}")).build(),
+        .POST(HttpRequest.BodyPublishers.ofString("{\"id\":\"" + id + "\",\"partitions\":" + partitions + "}")).build(),
         HttpResponse.BodyHandlers.ofString());
     assertEquals(201, created.statusCode(), created.body());
   }
@@ -144,12 +148,7 @@ class WebSocketStreamsTest {
   @Test
   void aPartitionKeyMustNameTheEventsPartition() throws Exception {
     String keyed = OWNER.address() + "/keyed";
-    HttpResponse<String> created = HttpClient.newHttpClient().send(HttpRequest.newBuilder(node.api().resolve("/api/v1/streams"))
-        .header("Authorization", "Bearer " + SESSIONS.issue(OWNER.address()))
-        .header("Content-Type", "application/json")
-        .POST(HttpRequest.BodyPublishers.ofString("{\"id\":\"" + keyed + "\",\"partitions\":3}")).build(),
-        HttpResponse.BodyHandlers.ofString());
-    assertEquals(201, created.statusCode(), created.body());
+    createStream(keyed, 3);
     long start = System.currentTimeMillis();
     // of 3 partitions, "bar" maps to 2 (see PartitionKeysTest)
     StreamMessage first = SignedEvents.event(OWNER, keyed, 2, start, "{\"n\":1}", null);
@@ -236,12 +235,7 @@ class WebSocketStreamsTest {
   @Test
   void aBatchFrameAnswersEachEventOnItsOwnInOrder() throws Exception {
     String batchStream = OWNER.address() + "/batched";
-    HttpResponse<String> created = HttpClient.newHttpClient().send(HttpRequest.newBuilder(node.api().resolve("/api/v1/streams"))
-        .header("Authorization", "Bearer " + SESSIONS.issue(OWNER.address()))
-        .header("Content-Type", "application/json")
-        .POST(HttpRequest.BodyPublishers.ofString("{\"id\":\"" + batchStream + "\",\"partitions\":1}")).build(),
-        HttpResponse.BodyHandlers.ofString());
-    assertEquals(201, created.statusCode(), created.body());
+    createStream(batchStream, 1);
     long start = System.currentTimeMillis() - 60_000;
     StreamMessage first = SignedEvents.event(OWNER, batchStream, 0, start, "{\"n\":1}", null);
     StreamMessage second = SignedEvents.event(OWNER, batchStream, 0, start + 1, "{\"n\":2}", first);
