@@ -139,6 +139,10 @@ final class WebSocketConnection {
 
   /** Each event published as if alone, all answered in one frame once the last has its outcome. */
   private void publishBatch(boolean text, String id, List<StreamMessage> events) {
+    if (events.isEmpty()) {
+      send(text, WebSocketRoutes.error(id, new Rejection(ErrorCode.MALFORMED_REQUEST, "publishBatch holds no events")));
+      return;
+    }
     List<CompletableFuture<PublishResult>> results = events.stream()
         .map(event -> publish(event, Optional.empty()).handle((ack, refused) -> refused == null
             ? PublishResult.newBuilder().setAck(toProto(ack)).build()

@@ -253,6 +253,10 @@ class WebSocketStreamsTest {
       assertEquals("PUBLISHER_MISMATCH", results.get(1).getError().getError(), "altered content recovers another address");
       assertEquals(2, results.get(2).getAck().getSequenceNr());
       assertTrue(results.get(3).getAck().getDuplicate(), "the first event, sent again, is not stored twice");
+      publisher.send(Request.newBuilder().setRequestId("empty").setPublishBatch(PublishBatch.getDefaultInstance()).build());
+      Response empty = publisher.next();
+      assertEquals("empty", empty.getRequestId());
+      assertEquals("MALFORMED_REQUEST", empty.getError().getError());
     }
     HttpResponse<String> stored = HttpClient.newHttpClient().send(HttpRequest.newBuilder(node.api().resolve(
             "/api/v1/streams/" + URLEncoder.encode(batchStream, StandardCharsets.UTF_8) + "/data/partitions/0/last?count=10"))
