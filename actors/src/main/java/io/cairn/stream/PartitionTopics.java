@@ -35,6 +35,11 @@ public final class PartitionTopics implements Extension {
       return new Delivery(streamPartition, sequenceNr, List.of(message));
     }
 
+    /** The announcement that {@code lastSequenceNr} is the partition's last stored event. */
+    public static Delivery head(String streamPartition, long lastSequenceNr) {
+      return new Delivery(streamPartition, lastSequenceNr + 1, List.of());
+    }
+
     public long lastSequenceNr() {
       return firstSequenceNr + messages.size() - 1;
     }

@@ -19,6 +19,7 @@ import org.apache.pekko.actor.typed.Behavior;
 import org.apache.pekko.actor.typed.SupervisorStrategy;
 import org.apache.pekko.actor.typed.javadsl.ActorContext;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
+import org.apache.pekko.actor.typed.javadsl.TimerScheduler;
 import org.apache.pekko.cluster.sharding.typed.javadsl.ClusterSharding;
 import org.apache.pekko.cluster.sharding.typed.javadsl.Entity;
 import org.apache.pekko.cluster.sharding.typed.javadsl.EntityTypeKey;
@@ -53,6 +54,13 @@ public final class StreamPartition extends EventSourcedBehaviorWithEnforcedRepli
    */
   static final int RECENT_POSITIONS = 1024;
 
+  /**
+   * Quiet time after a write before the partition announces its last sequence number: messages
+   * between nodes are delivered at most once, and without the announcement a subscriber that
+   * missed the last delivery would not learn of it until the next event.
+   */
+  static final Duration ANNOUNCE_HEAD_AFTER = Duration.ofSeconds(1);
+
   /** The entity id of a stream partition. */
   public static String entityId(String streamId, int partition) {
     return streamId + "#" + partition;
@@ -84,6 +92,9 @@ public final class StreamPartition extends EventSourcedBehaviorWithEnforcedRepli
   public record PublishBatch(List<Incoming> events, ActorRef<StatusReply<Outcomes>> replyTo) implements Command {}
 
   public record GetHead(ActorRef<StatusReply<Head>> replyTo) implements Command {}
+
+  /** This partition's own timer: tell subscribers the last sequence number (see {@link PartitionTopics.Delivery}). */
+  private enum AnnounceHead implements Command { INSTANCE }
 
   // ---- events ----
 
@@ -308,18 +319,21 @@ public final class StreamPartition extends EventSourcedBehaviorWithEnforcedRepli
   }
 
   public static Behavior<Command> create(String entityId, StreamSettings settings) {
-    return Behaviors.setup(context -> new StreamPartition(context, entityId, settings));
+    return Behaviors.setup(context -> Behaviors.withTimers(timers -> new StreamPartition(context, timers, entityId, settings)));
   }
 
   private final ActorContext<Command> context;
+  private final TimerScheduler<Command> timers;
   private final String streamPartition;
   private final StreamSettings settings;
   private final PartitionTopics topics;
 
-  private StreamPartition(ActorContext<Command> context, String streamPartition, StreamSettings settings) {
+  private StreamPartition(ActorContext<Command> context, TimerScheduler<Command> timers, String streamPartition,
+      StreamSettings settings) {
     super(PersistenceId.of(ENTITY_KEY.name(), streamPartition),
         SupervisorStrategy.restartWithBackoff(Duration.ofMillis(200), Duration.ofSeconds(5), 0.1));
     this.context = context;
+    this.timers = timers;
     this.streamPartition = streamPartition;
     this.settings = settings;
     this.topics = PartitionTopics.get(context.getSystem());
@@ -342,6 +356,10 @@ public final class StreamPartition extends EventSourcedBehaviorWithEnforcedRepli
         .onCommand(PublishBatch.class, this::onPublishBatch)
         .onCommand(GetHead.class, (state, command) -> Effect().reply(command.replyTo(),
             StatusReply.success(new Head(lastSequenceNumber(context)))))
+        .onCommand(AnnounceHead.class, (state, command) -> {
+          topics.publish(PartitionTopics.Delivery.head(streamPartition, lastSequenceNumber(context)));
+          return Effect().noReply();
+        })
         .build();
   }
 
@@ -374,8 +392,11 @@ public final class StreamPartition extends EventSourcedBehaviorWithEnforcedRepli
       return Effect().reply(command.replyTo(), StatusReply.success(answer));
     }
     return Effect().persist(toStore)
-        .thenRun(after -> topics.publish(new PartitionTopics.Delivery(streamPartition, before + 1,
-            toStore.stream().map(stored -> ((Stored) stored).message()).toList())))
+        .thenRun(after -> {
+          topics.publish(new PartitionTopics.Delivery(streamPartition, before + 1,
+              toStore.stream().map(stored -> ((Stored) stored).message()).toList()));
+          timers.startSingleTimer(AnnounceHead.INSTANCE, AnnounceHead.INSTANCE, ANNOUNCE_HEAD_AFTER);
+        })
         .thenReply(command.replyTo(), after -> StatusReply.success(answer));
   }
 

@@ -136,5 +136,9 @@ class PublisherTest {
     PartitionTopics.Delivery delivery = subscriber.receiveMessage(Duration.ofSeconds(5));
     assertEquals(1, delivery.messages().size());
     assertArrayEquals(event.toByteArray(), delivery.messages().get(0));
+    // then, the partition being quiet, the announcement of its last event for whoever missed a delivery
+    assertEquals(PartitionTopics.Delivery.head(StreamPartition.entityId(STREAM, 1), delivery.lastSequenceNr()),
+        subscriber.receiveMessage(StreamPartition.ANNOUNCE_HEAD_AFTER.plusSeconds(5)));
+    subscriber.expectNoMessage(StreamPartition.ANNOUNCE_HEAD_AFTER.plusMillis(500));
   }
 }

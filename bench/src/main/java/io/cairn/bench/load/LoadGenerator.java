@@ -35,14 +35,15 @@ import java.util.concurrent.locks.LockSupport;
  *
  * <p>{@code --batch N} sends N events per WebSocket frame ({@code publish_batch}), as a Kafka
  * producer batches records; each event is still checked, stored and acknowledged on its own.
- * {@code --no-subscribers} measures accepting and storing alone. {@code --warmup N} first runs the same load with N events on another stream, unmeasured, so the
- * figures are of compiled code, not of the JIT compiler at work.
+ * {@code --no-subscribers} measures accepting and storing alone. {@code --warmup N} first runs the same load with N events on the same partition (another
+ * chain), unmeasured, so the figures are of compiled code on the nodes that serve it, not of the
+ * JIT compiler at work.
  *
  * <pre>
  * java -cp bench/target/benchmarks.jar io.cairn.bench.load.LoadGenerator \
  *     --publish http://127.0.0.1:7171 --subscribe http://127.0.0.1:7172 [--subscribe ...] \
  *     [--events 50000] [--window 256] [--batch 1] [--warmup 0] [--no-subscribers] \
- *     [--rate 0 (events/s; 0: as fast as acknowledged)]
+ *     [--rate 0 (events/s; 0: as fast as acknowledged)] [--timeline]
  * </pre>
  */
 public final class LoadGenerator {
@@ -52,8 +53,10 @@ public final class LoadGenerator {
   private final int window;
   private final int rate;
   private final int batch;
+  private final boolean timeline;
 
-  private LoadGenerator(URI publishNode, List<URI> subscribeNodes, int events, int window, int rate, int batch) {
+  private LoadGenerator(URI publishNode, List<URI> subscribeNodes, int events, int window, int rate, int batch, boolean timeline) {
+    this.timeline = timeline;
     this.publishNode = publishNode;
     this.subscribeNodes = subscribeNodes;
     this.events = events;
@@ -71,6 +74,7 @@ public final class LoadGenerator {
     int batch = 1;
     int warmup = 0;
     boolean subscribers = true;
+    boolean timeline = false;
     for (int i = 0; i < args.length; i += 2) {
       switch (args[i]) {
         case "--publish" -> publish = URI.create(args[i + 1]);
@@ -80,6 +84,10 @@ public final class LoadGenerator {
         case "--rate" -> rate = Integer.parseInt(args[i + 1]);
         case "--batch" -> batch = Integer.parseInt(args[i + 1]);
         case "--warmup" -> warmup = Integer.parseInt(args[i + 1]);
+        case "--timeline" -> {
+          timeline = true;
+          i--;
+        }
         case "--no-subscribers" -> {
           subscribers = false;
           i--;
@@ -90,12 +98,37 @@ public final class LoadGenerator {
     if (subscribe.isEmpty() && subscribers) {
       subscribe.add(publish);
     }
+    PrivateKeySigner owner = PrivateKeySigner.generate();
+    String stream = owner.address() + "/load-" + System.currentTimeMillis();
+    CairnClient client = CairnClient.connect(publish).authenticate(owner);
+    client.createStream(stream, "load generator", 1);
+    client.grant(stream, null, "subscribe");
     if (warmup > 0) {
       System.out.printf("warming up with %,d events...%n", warmup);
-      new LoadGenerator(publish, subscribe, warmup, window, rate, batch).run(false);
+      new LoadGenerator(publish, subscribe, warmup, window, rate, batch, false).run(owner, stream, "warmup", false);
     }
-    new LoadGenerator(publish, subscribe, events, window, rate, batch).run(true);
+    new LoadGenerator(publish, subscribe, events, window, rate, batch, timeline).run(owner, stream, "load", true);
     System.exit(0);
+  }
+
+  /**
+   * Prints, for each 100 ms of publishing, the largest publish-to-deliver latency at the first
+   * subscriber and how many events took more than 50 ms: shows whether a tail is a recurring stall.
+   */
+  private static void printTimeline(long[] sentAt, long start, long[] latencies) {
+    int slots = (int) ((sentAt[sentAt.length - 1] - start) / 100_000_000L) + 1;
+    long[] worst = new long[slots];
+    int[] slow = new int[slots];
+    for (int n = 0; n < sentAt.length; n++) {
+      int slot = (int) ((sentAt[n] - start) / 100_000_000L);
+      worst[slot] = Math.max(worst[slot], latencies[n]);
+      if (latencies[n] > 50_000_000L) {
+        slow[slot]++;
+      }
+    }
+    for (int slot = 0; slot < slots; slot++) {
+      System.out.printf("t=%5.1f s  max %6.1f ms  over 50 ms: %d%n", slot / 10.0, worst[slot] / 1e6, slow[slot]);
+    }
   }
 
   /** A WebSocket that hands every binary Response to {@code onResponse}. */
@@ -104,12 +137,8 @@ public final class LoadGenerator {
     return HttpClient.newHttpClient().newWebSocketBuilder().buildAsync(ws, new ResponseListener(onResponse)).join();
   }
 
-  private void run(boolean report) throws Exception {
-    PrivateKeySigner owner = PrivateKeySigner.generate();
-    String stream = owner.address() + "/load-" + System.currentTimeMillis();
-    CairnClient client = CairnClient.connect(publishNode).authenticate(owner);
-    client.createStream(stream, "load generator", 1);
-    client.grant(stream, null, "subscribe");
+  /** Publishes this run's events as the chain {@code chain} of {@code stream}; subscribers count only that chain. */
+  private void run(PrivateKeySigner owner, String stream, String chain, boolean report) throws Exception {
 
     System.out.printf("signing %,d events of 100 bytes...%n", events);
     EventSigner signer = new EventSigner(owner);
@@ -118,7 +147,7 @@ public final class LoadGenerator {
     MessageRef previous = null;
     for (int i = 0; i < events; i++) {
       StreamMessage.Builder event = StreamMessage.newBuilder();
-      event.getMessageIdBuilder().setStreamId(stream).setTimestamp(base + i).setMessageChainId("load");
+      event.getMessageIdBuilder().setStreamId(stream).setTimestamp(base + i).setMessageChainId(chain);
       if (previous != null) {
         event.setPreviousMessageRef(previous);
       }
@@ -145,13 +174,12 @@ public final class LoadGenerator {
     List<WebSocket> subscribers = new ArrayList<>();
     for (int s = 0; s < subscribeNodes.size(); s++) {
       int subscriber = s;
-      AtomicInteger received = new AtomicInteger();
       WebSocket socket = connect(subscribeNodes.get(s), response -> {
         if (response.hasSubscribed()) {
           subscribed.countDown();
-        } else if (response.hasEvent()) {
+        } else if (response.hasEvent() && response.getEvent().getMessageId().getMessageChainId().equals(chain)) {
           int n = (int) (response.getEvent().getMessageId().getTimestamp() - base);
-          latencies[subscriber][received.getAndIncrement()] = System.nanoTime() - sentAt[n];
+          latencies[subscriber][n] = System.nanoTime() - sentAt[n];
           delivered.countDown();
         } else if (response.hasError()) {
           System.out.println("subscriber " + subscriber + ": " + response.getError());
@@ -222,6 +250,9 @@ public final class LoadGenerator {
     System.out.printf("delivered %,d events to %d subscribers in %.2f s: %,.0f events/s per subscriber (%d missing)%n",
         events * subscribeNodes.size() - delivered.getCount(), subscribeNodes.size(), deliveredNanos / 1e9,
         events / (deliveredNanos / 1e9), delivered.getCount());
+    if (timeline) {
+      printTimeline(sentAt, start, latencies[0]);
+    }
     for (int s = 0; s < subscribeNodes.size(); s++) {
       long[] sorted = Arrays.copyOf(latencies[s], events);
       Arrays.sort(sorted);

@@ -217,7 +217,7 @@ final class WebSocketConnection {
           .buffer(liveBuffer, OverflowStrategy.fail());
       Source<Outgoing, NotUsed> events = history
           .concat(liveEvents)
-          .statefulMapConcat(() -> seam(part, filter))
+          .statefulMapConcat(() -> seam(resends, part, filter))
           .flatMapConcat(source -> source)
           .map(event -> new Outgoing(text, Response.newBuilder().setRequestId(id)
               .setEvent(StreamMessage.parseFrom(event.message())).build(), false))
@@ -255,10 +255,20 @@ final class WebSocketConnection {
     });
   }
 
-  /** An event with its sequence number in the partition's journal; {@code live} if it came from the topic. */
-  private record Numbered(long sequenceNr, byte[] message, boolean live) {}
+  /**
+   * An event with its sequence number in the partition's journal; {@code live} if it came from the
+   * topic. Without a message it is the partition's announcement that {@code sequenceNr} is its last.
+   */
+  record Numbered(long sequenceNr, byte[] message, boolean live) {
+    boolean announcesHead() {
+      return message == null;
+    }
+  }
 
-  private static List<Numbered> numbered(PartitionTopics.Delivery delivery) {
+  static List<Numbered> numbered(PartitionTopics.Delivery delivery) {
+    if (delivery.messages().isEmpty()) {
+      return List.of(new Numbered(delivery.lastSequenceNr(), null, true));
+    }
     List<Numbered> events = new ArrayList<>(delivery.messages().size());
     for (int i = 0; i < delivery.messages().size(); i++) {
       events.add(new Numbered(delivery.firstSequenceNr() + i, delivery.messages().get(i), true));
@@ -268,20 +278,22 @@ final class WebSocketConnection {
 
   /**
    * Joins history and live events: an event at or below the last one sent is dropped (history and
-   * live overlap at the seam), and a live event past a hole (the topic reached this node after
-   * some events were stored) first brings the missing events from the journal.
+   * live overlap at the seam), and a live event or head announcement past a hole (the topic reached
+   * this node after some events were stored, or a delivery was lost between nodes) first brings
+   * the missing events from the journal.
    */
-  private org.apache.pekko.japi.function.Function<Numbered, Iterable<Source<Numbered, NotUsed>>> seam(
-      String part, Resends.Filter filter) {
+  static org.apache.pekko.japi.function.Function<Numbered, Iterable<Source<Numbered, NotUsed>>> seam(
+      Resends resends, String part, Resends.Filter filter) {
     long[] lastSent = {-1};
     return event -> {
       if (event.sequenceNr() <= lastSent[0]) {
         return List.of();
       }
-      Source<Numbered, NotUsed> next = Source.single(event);
-      if (event.live() && lastSent[0] >= 0 && event.sequenceNr() > lastSent[0] + 1) {
+      Source<Numbered, NotUsed> next = event.announcesHead() ? Source.empty() : Source.single(event);
+      long missingTo = event.announcesHead() ? event.sequenceNr() : event.sequenceNr() - 1;
+      if (event.live() && lastSent[0] >= 0 && missingTo > lastSent[0]) {
         next = resends.after(part, lastSent[0])
-            .takeWhile(missed -> missed.sequenceNr() < event.sequenceNr())
+            .takeWhile(missed -> missed.sequenceNr() <= missingTo)
             .filter(missed -> filter.test(missed.stored()))
             .map(missed -> new Numbered(missed.sequenceNr(), missed.stored().message(), false))
             .concat(next);
