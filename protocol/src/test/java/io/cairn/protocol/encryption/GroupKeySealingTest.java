@@ -96,18 +96,19 @@ class GroupKeySealingTest {
 
   @Test
   void aKeySealedByOpensslOpens() {
-    io.cairn.protocol.proto.event.GroupKey sealed = io.cairn.protocol.proto.event.GroupKey.newBuilder()
-        .setId("key-2").setData(ByteString.copyFrom(Fixtures.hex(Fixtures.text("sealed-by-openssl.hex").strip())))
-        .build();
-    assertEquals(Fixtures.KEY_2, GroupKeySealing.unseal(sealed, privateKey));
+    assertEquals(Fixtures.KEY_2, GroupKeySealing.unseal(sealedKey2("sealed-by-openssl.hex"), privateKey));
   }
 
   @Test
   void aKeySealedByNodeAsStreamrSealsItOpens() {
-    io.cairn.protocol.proto.event.GroupKey sealed = io.cairn.protocol.proto.event.GroupKey.newBuilder()
-        .setId("key-2").setData(ByteString.copyFrom(Fixtures.hex(Fixtures.text("sealed-by-node.hex").strip())))
+    assertEquals(Fixtures.KEY_2, GroupKeySealing.unseal(sealedKey2("sealed-by-node.hex"), privateKey));
+  }
+
+  /** "key-2" as another implementation sealed it, from the hex in {@code file}. */
+  private static io.cairn.protocol.proto.event.GroupKey sealedKey2(String file) {
+    return io.cairn.protocol.proto.event.GroupKey.newBuilder()
+        .setId("key-2").setData(ByteString.copyFrom(Fixtures.hex(Fixtures.text(file).strip())))
         .build();
-    assertEquals(Fixtures.KEY_2, GroupKeySealing.unseal(sealed, privateKey));
   }
 
   @Test
