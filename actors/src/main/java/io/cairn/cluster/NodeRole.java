@@ -12,7 +12,9 @@ public enum NodeRole {
   /** Hosts the Stream entities. */
   STREAM,
   /** Hosts the Core entities: stored Hypercore logs. */
-  CORE;
+  CORE,
+  /** Hosts the Persistor and key custodian entities of encrypted persistence. */
+  PERSISTOR;
 
   public String label() {
     return name().toLowerCase(Locale.ROOT);

@@ -62,7 +62,7 @@ final class NodeCommand implements Callable<Integer> {
   List<String> seeds;
 
   @Option(names = "--roles", paramLabel = "ROLE[,ROLE...]", split = ",",
-      description = "What this node does: api, stream, core (default: all).")
+      description = "What this node does: api, stream, core, persistor (default: all).")
   List<String> roles;
 
   @Option(names = "--config", paramLabel = "FILE",

@@ -66,7 +66,7 @@ class NodeProcessIT {
 
       NodeInfo info = CairnClient.connect(node.api()).nodeInfo();
       assertEquals("h2", info.getJournal());
-      assertEquals(List.of("api", "stream", "core"), info.getRolesList());
+      assertEquals(List.of("api", "stream", "core", "persistor"), info.getRolesList());
       assertEquals("up", info.getMemberStatus());
 
       coreWriter = CoreWriter.open(CairnClient.connect(node.api()), CoreKeyPair.generate());
