@@ -2,6 +2,8 @@ package io.cairn.client;
 
 import com.google.protobuf.ByteString;
 import io.cairn.protocol.ErrorCode;
+import io.cairn.protocol.encryption.GroupKey;
+import io.cairn.protocol.encryption.StreamEncryption;
 import io.cairn.protocol.event.EventSigner;
 import io.cairn.protocol.event.EvmSigner;
 import io.cairn.protocol.proto.event.ContentMessage;
@@ -42,6 +44,16 @@ public final class EventPublisher {
   }
 
   /**
+   * Publishes a JSON event whose content is encrypted with the stream's group key, as a Streamr
+   * publisher does ({@link StreamEncryption}): only holders of that key can read it, and the
+   * signature covers the ciphertext.
+   */
+  public synchronized PublishAck publishEncryptedJson(String streamId, int partition, String json, GroupKey key) {
+    return publish(streamId, partition, Optional.empty(), ByteString.copyFromUtf8(json), ContentType.JSON,
+        Optional.of(key));
+  }
+
+  /**
    * Signs a JSON event for the partition {@code partitionKey} maps to, as a Streamr client maps it
    * ({@link PartitionKeys}), so that one key's events stay in one partition, in order; the node
    * checks the partition against the key. The stream's partition count is read once and kept.
@@ -75,6 +87,11 @@ public final class EventPublisher {
 
   private PublishAck publish(String streamId, int partition, Optional<String> partitionKey, ByteString content,
       ContentType type) {
+    return publish(streamId, partition, partitionKey, content, type, Optional.empty());
+  }
+
+  private PublishAck publish(String streamId, int partition, Optional<String> partitionKey, ByteString content,
+      ContentType type, Optional<GroupKey> encryption) {
     String part = streamId + "#" + partition;
     MessageRef previous = heads.get(part);
     long timestamp = System.currentTimeMillis();
@@ -87,7 +104,9 @@ public final class EventPublisher {
       event.setPreviousMessageRef(previous);
     }
     event.setContentMessage(ContentMessage.newBuilder().setContent(content).setContentType(type));
-    StreamMessage signed = signer.sign(event.build());
+    StreamMessage unsigned = encryption.map(key -> StreamEncryption.encryptContent(event.build(), key))
+        .orElseGet(event::build);
+    StreamMessage signed = signer.sign(unsigned);
     PublishAck ack = partitionKey.isPresent() ? client.publish(signed, partitionKey.get()) : client.publish(signed);
     heads.put(part, MessageRef.newBuilder().setTimestamp(timestamp).setSequenceNumber(sequence).build());
     return ack;
