@@ -8,24 +8,27 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 
 /** The key custodians' settings, read from {@code cairn.keys}. */
-public record KeySettings(Duration askTimeout, int snapshotEvery, SecretFile masterKeyFile) {
+public record KeySettings(Duration askTimeout, int snapshotEvery) {
   public static final String MASTER_KEY_SETTING = "cairn.keys.master-key-file";
 
-  public static KeySettings fromConfig(Config config, JournalSettings.Kind journal) {
+  public static KeySettings fromConfig(Config config) {
     Config keys = config.getConfig("cairn.keys");
-    return new KeySettings(
-        keys.getDuration("ask-timeout"),
-        keys.getInt("snapshot-every"),
-        SecretFile.fromConfig(config, MASTER_KEY_SETTING, "master.key", journal));
+    return new KeySettings(keys.getDuration("ask-timeout"), keys.getInt("snapshot-every"));
   }
 
-  /** The master key from its file, created first on an embedded node. */
-  public MasterKey masterKey() {
-    byte[] file = masterKeyFile.readOrCreate(() -> MasterKey.generate().toHex().getBytes(StandardCharsets.US_ASCII));
+  /**
+   * The master key from {@value #MASTER_KEY_SETTING}, by the rules of {@link SecretFile}: made on
+   * first start of an embedded node, required on PostgreSQL.
+   *
+   * @throws IllegalStateException when it is not set where it must be, or cannot be read
+   */
+  public static MasterKey masterKey(Config config, JournalSettings.Kind journal) {
+    SecretFile file = SecretFile.fromConfig(config, MASTER_KEY_SETTING, "master.key", journal);
+    byte[] bytes = file.readOrCreate(() -> MasterKey.generate().toHex().getBytes(StandardCharsets.US_ASCII));
     try {
-      return MasterKey.parse(file);
+      return MasterKey.parse(bytes);
     } catch (IllegalArgumentException e) {
-      throw new IllegalStateException(MASTER_KEY_SETTING + " " + masterKeyFile.path() + ": " + e.getMessage());
+      throw new IllegalStateException(MASTER_KEY_SETTING + " " + file.path() + ": " + e.getMessage());
     }
   }
 }
