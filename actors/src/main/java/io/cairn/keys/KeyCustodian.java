@@ -1,6 +1,5 @@
 package io.cairn.keys;
 
-import com.google.protobuf.ByteString;
 import io.cairn.cluster.NodeRole;
 import io.cairn.cluster.ServiceIdentity;
 import io.cairn.protocol.ErrorCode;
@@ -269,7 +268,10 @@ public final class KeyCustodian
         .onCommand(AppointChecked.class, (state, command) -> Effect().reply(command.replyTo(), info(state)))
         .onCommand(Rotate.class, (state, command) -> ownerOnly(command.requester(), command.replyTo(),
             () -> rotate(Optional.of(command.requester()), command.replyTo())))
-        .onCommand(RotateAfterRevoke.class, (state, command) -> rotate(Optional.empty(), command.replyTo()))
+        .onCommand(RotateAfterRevoke.class, (state, command) -> {
+          context.getLog().info("Rotating the group key of {}: {} lost the subscribe permission", id, command.revoked());
+          return rotate(Optional.empty(), command.replyTo());
+        })
         .onCommand(GetInfo.class, (state, command) -> Effect().reply(command.replyTo(), info(state)))
         .onCommand(RequestKeys.class, this::onRequestKeys)
         .onCommand(PermissionChecked.class, this::onPermissionChecked)
