@@ -227,7 +227,8 @@ public final class Publisher {
     });
   }
 
-  private static ErrorCode codeOf(EventRejectReason reason) {
+  /** The API's code for an event verification refused: the same for events and for key requests. */
+  public static ErrorCode codeOf(EventRejectReason reason) {
     if (reason == EventRejectReason.ADDRESS_MISMATCH) {
       return ErrorCode.PUBLISHER_MISMATCH;
     }

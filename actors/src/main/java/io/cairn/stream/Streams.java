@@ -1,11 +1,15 @@
 package io.cairn.stream;
 
+import io.cairn.keys.KeyCustodian;
+import io.cairn.protocol.ErrorCode;
 import io.cairn.protocol.EthereumAddress;
+import io.cairn.protocol.Rejection;
 import io.cairn.protocol.stream.Permission;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.cluster.sharding.typed.javadsl.ClusterSharding;
@@ -55,9 +59,34 @@ public final class Streams {
         settings.askTimeout());
   }
 
+  /**
+   * Revokes a permission. When it is {@code subscribe}, the answer comes only once the stream's key
+   * custodian, if it has one, rotated the group key, so that a revocation acknowledged is one the
+   * revoked address cannot read new content past. If the rotation fails the revocation stands but
+   * the caller gets KEY_ROTATION_FAILED; revoking again rotates again.
+   */
   public CompletionStage<Stream.State> revoke(String id, EthereumAddress requester, Grantee grantee, Permission permission) {
-    return stream(id).askWithStatus(replyTo -> new Stream.Revoke(requester, grantee, permission, replyTo),
-        settings.askTimeout());
+    CompletionStage<Stream.State> revoked = stream(id).askWithStatus(
+        replyTo -> new Stream.Revoke(requester, grantee, permission, replyTo), settings.askTimeout());
+    if (permission != Permission.SUBSCRIBE) {
+      return revoked;
+    }
+    return revoked.thenCompose(state -> sharding.entityRefFor(KeyCustodian.ENTITY_KEY, id)
+        .<KeyCustodian.Info>askWithStatus(replyTo -> new KeyCustodian.RotateAfterRevoke(grantee, replyTo),
+            settings.askTimeout())
+        .handle((rotated, failure) -> {
+          if (failure != null) {
+            throw new Rejection(ErrorCode.KEY_ROTATION_FAILED, "the subscribe permission of " + grantee + " on " + id
+                + " was revoked, but the stream's group key did not rotate (" + reasonOf(failure)
+                + "); revoke it again to rotate the key");
+          }
+          return state;
+        }));
+  }
+
+  private static String reasonOf(Throwable failure) {
+    Throwable cause = failure instanceof CompletionException && failure.getCause() != null ? failure.getCause() : failure;
+    return cause instanceof Rejection rejection ? rejection.toString() : "the key custodian did not answer in time";
   }
 
   /**

@@ -19,6 +19,7 @@ import io.cairn.protocol.proto.api.NodeInfo;
 import io.cairn.protocol.proto.api.Session;
 import io.cairn.protocol.proto.api.SessionRequest;
 import io.cairn.protocol.proto.event.StreamMessage;
+import io.cairn.protocol.proto.keys.CustodianDescription;
 import io.cairn.protocol.proto.stream.CreateStreamRequest;
 import io.cairn.protocol.proto.stream.PermissionRequest;
 import io.cairn.protocol.proto.stream.PublishAck;
@@ -126,6 +127,45 @@ public final class CairnClient {
       request.setAddress(grantee.value());
     }
     return post(streamPath(streamId) + "/permissions", request.build(), StreamDescription.newBuilder());
+  }
+
+  /**
+   * Revokes {@code permission} from an address, or from everyone if null. Revoking
+   * {@code subscribe} from a stream with a key custodian is answered once its group key rotated;
+   * a failed rotation is {@code KEY_ROTATION_FAILED}, and revoking again rotates again.
+   */
+  public StreamDescription revoke(String streamId, EthereumAddress grantee, String permission) {
+    String who = grantee == null ? "public" : grantee.value();
+    return send("DELETE", streamPath(streamId) + "/permissions/" + who + "/" + permission, null,
+        StreamDescription.newBuilder());
+  }
+
+  // ---- key custodian ----
+
+  /** Appoints the stream's key custodian (the owner only; again, harmlessly): its first group key is made. */
+  public CustodianDescription appointCustodian(String streamId) {
+    return send("PUT", streamPath(streamId) + "/custodian", null, CustodianDescription.newBuilder());
+  }
+
+  /**
+   * The stream's current group key id and the address that signs the custodian's key responses;
+   * {@code CUSTODIAN_NOT_FOUND} when it has none. A publisher polls it to notice a rotation.
+   */
+  public CustodianDescription custodian(String streamId) {
+    return get(streamPath(streamId) + "/custodian", CustodianDescription.newBuilder());
+  }
+
+  /** Makes a new current group key (the owner only); old ones stay with the custodian. */
+  public CustodianDescription rotateGroupKey(String streamId) {
+    return send("POST", streamPath(streamId) + "/custodian/rotate", null, CustodianDescription.newBuilder());
+  }
+
+  /**
+   * Sends a signed group key request (see {@link GroupKeyExchange}) to the stream's custodian and
+   * returns its signed response, unchecked. No session is needed.
+   */
+  public StreamMessage requestKeys(String streamId, StreamMessage request) {
+    return post(streamPath(streamId) + "/keys", request, StreamMessage.newBuilder());
   }
 
   /** Publishes an event signed elsewhere (see {@link EventPublisher}); answered once it is stored. */
@@ -367,14 +407,21 @@ public final class CairnClient {
     return (T) answer(send(request.build(), HttpResponse.BodyHandlers.ofString()), builder);
   }
 
-  /** Requests go as binary protobuf; answers come back in the JSON mapping. */
-  @SuppressWarnings("unchecked")
   private <T extends Message> T post(String path, Message body, Message.Builder builder) {
+    return send("POST", path, body, builder);
+  }
+
+  /** Requests go as binary protobuf, or without a body when it is null; answers come back in the JSON mapping. */
+  @SuppressWarnings("unchecked")
+  private <T extends Message> T send(String method, String path, Message body, Message.Builder builder) {
     HttpRequest.Builder request = HttpRequest.newBuilder(node.resolve(path))
         .timeout(timeout)
-        .header("Accept", "application/json")
-        .header("Content-Type", PROTOBUF)
-        .POST(HttpRequest.BodyPublishers.ofByteArray(body.toByteArray()));
+        .header("Accept", "application/json");
+    if (body == null) {
+      request.method(method, HttpRequest.BodyPublishers.noBody());
+    } else {
+      request.header("Content-Type", PROTOBUF).method(method, HttpRequest.BodyPublishers.ofByteArray(body.toByteArray()));
+    }
     session.ifPresent(token -> request.header("Authorization", "Bearer " + token));
     return (T) answer(send(request.build(), HttpResponse.BodyHandlers.ofString()), builder);
   }

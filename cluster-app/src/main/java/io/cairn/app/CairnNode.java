@@ -13,6 +13,7 @@ import io.cairn.api.stream.PartitionKeyCheck;
 import io.cairn.api.stream.StreamDataRoutes;
 import io.cairn.api.stream.StreamRoutes;
 import io.cairn.api.core.CoreRoutes;
+import io.cairn.api.keys.CustodianRoutes;
 import io.cairn.api.node.NodeRoutes;
 import io.cairn.api.ws.WebSocketRequests;
 import io.cairn.api.ws.WebSocketRoutes;
@@ -20,6 +21,10 @@ import io.cairn.core.Core;
 import io.cairn.core.CoreSettings;
 import io.cairn.core.Cores;
 import io.cairn.cluster.NodeRole;
+import io.cairn.cluster.ServiceIdentity;
+import io.cairn.keys.KeyCustodian;
+import io.cairn.keys.KeyCustodians;
+import io.cairn.keys.KeySettings;
 import io.cairn.journal.JournalSettings;
 import io.cairn.stream.Stream;
 import io.cairn.stream.StreamSettings;
@@ -32,11 +37,13 @@ import io.cairn.protocol.event.EventVerifier;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.function.Supplier;
 import org.apache.pekko.actor.Address;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.actor.typed.javadsl.Adapter;
@@ -83,6 +90,15 @@ public final class CairnNode {
     StreamPartition.init(system, streamSettings);
     CoreSettings coreSettings = CoreSettings.fromConfig(config);
     Core.init(system, coreSettings);
+    KeySettings keySettings = KeySettings.fromConfig(config);
+    Optional<ServiceIdentity> service = Optional.empty();
+    if (node.has(NodeRole.PERSISTOR)) {
+      ServiceIdentity identity = secret(() -> ServiceIdentity.fromConfig(config, journal.kind()));
+      KeyCustodian.init(system, keySettings, identity, secret(() -> KeySettings.masterKey(config, journal.kind())));
+      service = Optional.of(identity);
+    } else {
+      KeyCustodian.initProxy(system);
+    }
     if (node.has(NodeRole.API)) {
       Cores cores = new Cores(system, coreSettings, JournalSettings.READ_JOURNAL);
       SessionTokens tokens = SessionSettings.fromConfig(config, system).tokens();
@@ -93,9 +109,11 @@ public final class CairnNode {
       Publisher publisher = new Publisher(system, streamSettings, streamCache, EventVerifier.standard());
       PartitionKeyCheck partitionKeys = new PartitionKeyCheck(streamCache);
       List<ApiRoutes> features = List.of(
-          new NodeRoutes(system, node.roles(), journal.kind().label(), Cairn.version()),
+          new NodeRoutes(system, node.roles(), journal.kind().label(), Cairn.version(),
+              service.map(ServiceIdentity::address)),
           new AuthRoutes(system, new SessionChallenges(tokens, AddressRecoveries.preferred(), Clock.systemUTC()), tokens),
           new StreamRoutes(system, streams, authentication),
+          new CustodianRoutes(system, new KeyCustodians(system, keySettings.askTimeout()), authentication),
           new StreamDataRoutes(system, publisher, partitionKeys, resends, streams, authentication,
               streamSettings.maxContentBytes()),
           new CoreRoutes(system, cores),
@@ -105,6 +123,15 @@ public final class CairnNode {
           "cannot start the public API on " + node.host() + ":" + node.apiPort());
     }
     NodeStarted.ID.get(Adapter.toClassic(system)).markStarted();
+  }
+
+  /** A cluster secret read from its file; a missing or unreadable one stops the start with the reason. */
+  private static <T> T secret(Supplier<T> read) {
+    try {
+      return read.get();
+    } catch (IllegalStateException e) {
+      throw new StartupException(e.getMessage(), e);
+    }
   }
 
   private static void joinCluster(ActorSystem<Void> system, NodeSettings node) {

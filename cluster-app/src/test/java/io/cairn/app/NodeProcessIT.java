@@ -13,11 +13,14 @@ import io.cairn.client.CoreReader;
 import io.cairn.client.CoreWriter;
 import io.cairn.protocol.hypercore.CoreKeyPair;
 import io.cairn.protocol.EthereumAddress;
+import io.cairn.protocol.encryption.MasterKey;
+import io.cairn.protocol.event.PrivateKeySigner;
 import io.cairn.protocol.proto.api.NodeInfo;
 import io.cairn.protocol.stream.Permission;
 import io.cairn.stream.Grantee;
 import io.cairn.stream.Stream;
 import io.cairn.stream.StreamSettings;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -148,10 +151,14 @@ class NodeProcessIT {
   @Test
   void nodesWithSeedsFormOneClusterOnTheSharedPostgresJournal() throws Exception {
     JournalSettings journal = TestDatabases.postgres();
+    Path masterKey = Files.writeString(work.resolve("master.key"), MasterKey.generate().toHex());
+    Path serviceKey = Files.writeString(work.resolve("service.key"), PrivateKeySigner.generate().toHex());
     Map<String, String> environment = Map.of(
         "CAIRN_JDBC_URL", journal.url(),
         "CAIRN_JDBC_USER", journal.user(),
-        "CAIRN_JDBC_PASSWORD", journal.password());
+        "CAIRN_JDBC_PASSWORD", journal.password(),
+        "CAIRN_MASTER_KEY_FILE", masterKey.toString(),
+        "CAIRN_SERVICE_KEY_FILE", serviceKey.toString());
     String config = Path.of("..", "config", "postgres.conf").toString();
     try (NodeProcess first = NodeProcess.start(work.resolve("a"), environment, "--config", config)) {
       first.awaitReady(READY_WITHIN);
@@ -164,7 +171,9 @@ class NodeProcessIT {
         for (var member : members) {
           assertEquals("Up", member.getAsJsonObject().get("status").getAsString(), members.toString());
         }
-        assertEquals("postgres", CairnClient.connect(first.api()).nodeInfo().getJournal());
+        NodeInfo info = CairnClient.connect(first.api()).nodeInfo();
+        assertEquals("postgres", info.getJournal());
+        assertEquals(PrivateKeySigner.fromHex(Files.readString(serviceKey)).address().value(), info.getServiceAddress());
         assertEquals(0, second.terminate());
       }
       assertEquals(0, first.terminate());

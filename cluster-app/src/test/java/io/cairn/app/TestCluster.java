@@ -1,6 +1,10 @@
 package io.cairn.app;
 
 import io.cairn.journal.JournalSettings;
+import io.cairn.protocol.encryption.MasterKey;
+import io.cairn.protocol.event.PrivateKeySigner;
+import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -44,7 +48,10 @@ public final class TestCluster implements AutoCloseable {
             "cairn.journal.max-connections", 4,
             "pekko.cluster.jmx.multi-mbeans-in-same-jvm", "on",
             // a stopped node dies as a crashed process does: it neither leaves nor hands off its shards
-            "pekko.coordinated-shutdown.run-by-actor-system-terminate", "off"));
+            "pekko.coordinated-shutdown.run-by-actor-system-terminate", "off",
+            // every node of a cluster holds the same secrets, as if mounted from one place
+            "cairn.keys.master-key-file", secret(dataDir, "master.key", MasterKey.generate().toHex()),
+            "cairn.service.key-file", secret(dataDir, "service.key", PrivateKeySigner.generate().toHex())));
         if (!cluster.nodes.isEmpty()) {
           config.put("cairn.node.seeds", List.of(cluster.nodes.get(0).seed()));
         }
@@ -56,6 +63,16 @@ public final class TestCluster implements AutoCloseable {
       cluster.close();
       throw e;
     }
+  }
+
+  /** The cluster's secret file {@code name}, written with {@code value} for the first node. */
+  private static String secret(Path dataDir, String name, String value) throws IOException {
+    Path file = dataDir.resolve(name);
+    if (Files.notExists(file)) {
+      Files.createDirectories(dataDir);
+      Files.writeString(file, value);
+    }
+    return file.toString();
   }
 
   private void awaitMembersUp(int count) throws InterruptedException {

@@ -5,7 +5,9 @@ import io.cairn.api.ApiRoutes;
 import io.cairn.cluster.NodeRole;
 import io.cairn.protocol.proto.api.Health;
 import io.cairn.protocol.proto.api.NodeInfo;
+import io.cairn.protocol.EthereumAddress;
 import java.util.Locale;
+import java.util.Optional;
 import java.util.Set;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.cluster.Member;
@@ -19,7 +21,9 @@ public final class NodeRoutes extends ApiRoutes {
   private final Cluster cluster;
   private final NodeInfo.Builder template;
 
-  public NodeRoutes(ActorSystem<?> system, Set<NodeRole> roles, String journalKind, String version) {
+  /** {@code serviceAddress}: the cluster's service identity, on a node that holds it. */
+  public NodeRoutes(ActorSystem<?> system, Set<NodeRole> roles, String journalKind, String version,
+      Optional<EthereumAddress> serviceAddress) {
     super(system);
     this.cluster = Cluster.get(system);
     this.template = NodeInfo.newBuilder()
@@ -27,6 +31,7 @@ public final class NodeRoutes extends ApiRoutes {
         .addAllRoles(roles.stream().sorted().map(NodeRole::label).toList())
         .setVersion(version)
         .setJournal(journalKind);
+    serviceAddress.ifPresent(address -> template.setServiceAddress(address.value()));
   }
 
   @Override

@@ -45,6 +45,21 @@ public final class StreamCommand {
     return print(options.authenticated().grant(id, grantee, permission));
   }
 
+  @Command(name = "custodian", mixinStandardHelpOptions = true,
+      description = "Appoints the cluster as key custodian of stream ID (its owner only; again, harmlessly):"
+          + " it makes the first group key and hands keys to subscribers. Prints the current key id and"
+          + " the address that signs the key responses.")
+  int custodian(@Parameters(paramLabel = "ID") String id) throws InvalidProtocolBufferException {
+    return print(options.authenticated().appointCustodian(id));
+  }
+
+  @Command(name = "rotate-key", mixinStandardHelpOptions = true,
+      description = "Makes a new current group key for stream ID (its owner only); old keys stay readable to"
+          + " subscribers. Revoking subscribe rotates the key by itself.")
+  int rotateKey(@Parameters(paramLabel = "ID") String id) throws InvalidProtocolBufferException {
+    return print(options.authenticated().rotateGroupKey(id));
+  }
+
   private int print(MessageOrBuilder message) throws InvalidProtocolBufferException {
     spec.commandLine().getOut().println(JsonFormat.printer().omittingInsignificantWhitespace().print(message));
     return 0;

@@ -1,6 +1,7 @@
 package io.cairn.app.stream;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.google.gson.JsonObject;
@@ -83,6 +84,27 @@ class StreamCommandsTest {
     CairnCommandLine.Result badKey = cairn("stream", "create", stream, "--key", "nope");
     assertEquals(2, badKey.exitCode());
     assertTrue(badKey.err().startsWith("cairn: a private key is 32 bytes"), badKey.err());
+  }
+
+  @Test
+  void theOwnerAppointsTheCustodianAndRotatesTheKey() {
+    PrivateKeySigner owner = PrivateKeySigner.generate();
+    String stream = owner.address() + "/custody";
+    cairn("stream", "create", stream, "--key", owner.toHex());
+    CairnCommandLine.Result appointed = cairn("stream", "custodian", stream, "--key", owner.toHex());
+    assertEquals(0, appointed.exitCode(), appointed.err());
+    JsonObject custodian = JsonParser.parseString(appointed.out()).getAsJsonObject();
+    assertEquals(CairnClient.connect(node.api()).nodeInfo().getServiceAddress(),
+        custodian.get("serviceAddress").getAsString());
+
+    CairnCommandLine.Result rotated = cairn("stream", "rotate-key", stream, "--key", owner.toHex());
+    assertEquals(0, rotated.exitCode(), rotated.err());
+    String current = JsonParser.parseString(rotated.out()).getAsJsonObject().get("currentGroupKeyId").getAsString();
+    assertNotEquals(custodian.get("currentGroupKeyId").getAsString(), current, rotated.out());
+
+    CairnCommandLine.Result stranger = cairn("stream", "rotate-key", stream, "--key", PrivateKeySigner.generate().toHex());
+    assertEquals(3, stranger.exitCode());
+    assertTrue(stranger.err().startsWith("cairn: the node refused: NOT_PERMITTED: "), stranger.err());
   }
 
   /** The {@code n} of each printed event's JSON content {"n": N}. */

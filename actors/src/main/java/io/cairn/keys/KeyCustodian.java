@@ -1,0 +1,428 @@
+package io.cairn.keys;
+
+import io.cairn.cluster.NodeRole;
+import io.cairn.cluster.ServiceIdentity;
+import io.cairn.protocol.ErrorCode;
+import io.cairn.protocol.EthereumAddress;
+import io.cairn.protocol.Randomness;
+import io.cairn.protocol.Rejection;
+import io.cairn.protocol.encryption.GroupKey;
+import io.cairn.protocol.encryption.GroupKeySealing;
+import io.cairn.protocol.encryption.MasterKey;
+import io.cairn.protocol.event.EventVerifier;
+import io.cairn.protocol.proto.event.MessageId;
+import io.cairn.protocol.proto.event.StreamMessage;
+import io.cairn.protocol.stream.Permission;
+import io.cairn.protocol.stream.StreamId;
+import io.cairn.stream.Grantee;
+import io.cairn.stream.Stream;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CompletionStage;
+import java.util.function.Supplier;
+import org.apache.pekko.actor.typed.ActorRef;
+import org.apache.pekko.actor.typed.ActorSystem;
+import org.apache.pekko.actor.typed.Behavior;
+import org.apache.pekko.actor.typed.SupervisorStrategy;
+import org.apache.pekko.actor.typed.javadsl.ActorContext;
+import org.apache.pekko.actor.typed.javadsl.Behaviors;
+import org.apache.pekko.cluster.sharding.typed.javadsl.ClusterSharding;
+import org.apache.pekko.cluster.sharding.typed.javadsl.Entity;
+import org.apache.pekko.cluster.sharding.typed.javadsl.EntityTypeKey;
+import org.apache.pekko.pattern.StatusReply;
+import org.apache.pekko.persistence.typed.PersistenceId;
+import org.apache.pekko.persistence.typed.javadsl.CommandHandlerWithReply;
+import org.apache.pekko.persistence.typed.javadsl.CommandHandlerWithReplyBuilder;
+import org.apache.pekko.persistence.typed.javadsl.EventHandler;
+import org.apache.pekko.persistence.typed.javadsl.EventSourcedBehaviorWithEnforcedReplies;
+import org.apache.pekko.persistence.typed.javadsl.ReplyEffect;
+import org.apache.pekko.persistence.typed.javadsl.RetentionCriteria;
+
+/**
+ * A stream's key custodian: appointed by the stream's owner, it holds the stream's group keys so
+ * that subscribers get them when the publishers are gone. It hands them out only sealed to the
+ * requester's RSA key in a Streamr {@code GroupKeyResponse} signed by the cluster's service
+ * identity, and only to an address that holds {@code subscribe} when it asks. Sharded by stream id
+ * on the nodes with the persistor role.
+ *
+ * <p>Keys are never in clear in the journal: each is sealed under the cluster's master key with
+ * the stream id and key id as associated data. The last key is the current one; a rotation adds a
+ * key and keeps the old ones, so content encrypted before stays readable to whoever may read it.
+ *
+ * <p>A request naming no key ids asks for the current key: a Cairn extension (Streamr subscribers
+ * always name the id they met in a message), for a subscriber who wants to read from now on.
+ */
+public final class KeyCustodian
+    extends EventSourcedBehaviorWithEnforcedReplies<KeyCustodian.Command, KeyCustodian.Event, KeyCustodian.State> {
+
+  public static final EntityTypeKey<Command> ENTITY_KEY = EntityTypeKey.create(Command.class, "KeyCustodian");
+
+  // ---- commands ----
+
+  public sealed interface Command {
+    ActorRef<?> replyTo();
+  }
+
+  /** Appoints the custodian and makes the first key; only the stream's owner, again harmlessly. */
+  public record Appoint(EthereumAddress requester, ActorRef<StatusReply<Info>> replyTo) implements Command {}
+
+  /** A new current key, on the owner's demand. */
+  public record Rotate(EthereumAddress requester, ActorRef<StatusReply<Info>> replyTo) implements Command {}
+
+  /**
+   * A new current key because {@code revoked} lost {@code subscribe}; sent by the cluster itself
+   * after the stream stored the revocation. Without a custodian there is nothing to rotate.
+   */
+  public record RotateAfterRevoke(Grantee revoked, ActorRef<StatusReply<Info>> replyTo) implements Command {}
+
+  public record GetInfo(ActorRef<StatusReply<Info>> replyTo) implements Command {}
+
+  /** A subscriber's signed group key request; answered with the signed response. */
+  public record RequestKeys(StreamMessage request, ActorRef<StatusReply<KeyResponse>> replyTo) implements Command {}
+
+  /** The keys in clear, for the cluster's own parts; no ids asks for the current key. */
+  public record FindKeys(List<String> groupKeyIds, ActorRef<StatusReply<Keys>> replyTo) implements Command {
+    public FindKeys {
+      groupKeyIds = List.copyOf(groupKeyIds);
+    }
+  }
+
+  /** The stream's state, read for an appointment; only this entity sends it to itself. */
+  private record AppointChecked(
+      EthereumAddress requester, Optional<Stream.State> stream, Optional<Throwable> failure,
+      ActorRef<StatusReply<Info>> replyTo) implements Command {}
+
+  /**
+   * The stream's state, read after the keys of a request were picked: picking them first means a
+   * key made by a rotation after a revocation never goes to an address the revocation covered.
+   */
+  private record PermissionChecked(
+      StreamMessage request, EthereumAddress requester, List<GroupKey> keys, Optional<Stream.State> stream,
+      Optional<Throwable> failure, ActorRef<StatusReply<KeyResponse>> replyTo) implements Command {}
+
+  // ---- events ----
+
+  public sealed interface Event {}
+
+  public record Appointed(EthereumAddress by, StoredKey firstKey) implements Event {}
+
+  /** {@code by} is the owner who asked for it; empty when a revocation caused it. */
+  public record Rotated(StoredKey key, Optional<EthereumAddress> by) implements Event {}
+
+  // ---- replies ----
+
+  public sealed interface Reply {}
+
+  public record Info(String streamId, boolean appointed, String currentGroupKeyId, EthereumAddress serviceAddress,
+      int groupKeys) implements Reply {}
+
+  public record KeyResponse(StreamMessage message) implements Reply {}
+
+  public record Keys(List<GroupKey> keys) implements Reply {
+    public Keys {
+      keys = List.copyOf(keys);
+    }
+  }
+
+  // ---- state ----
+
+  /** One group key: its id, its 32 bytes sealed under the master key, when it was made. */
+  public record StoredKey(String id, byte[] sealed, Instant createdAt) {
+    @Override
+    public boolean equals(Object other) {
+      return other instanceof StoredKey that && id.equals(that.id) && Arrays.equals(sealed, that.sealed)
+          && createdAt.equals(that.createdAt);
+    }
+
+    @Override
+    public int hashCode() {
+      return id.hashCode();
+    }
+
+    @Override
+    public String toString() {
+      return "StoredKey[" + id + ", " + createdAt + "]";
+    }
+  }
+
+  /** Immutable; {@code keys} oldest first, the last being the current one. */
+  public record State(String streamId, boolean appointed, List<StoredKey> keys) {
+    public State {
+      keys = List.copyOf(keys);
+    }
+
+    static State empty(String streamId) {
+      return new State(streamId, false, List.of());
+    }
+
+    public Optional<StoredKey> current() {
+      return keys.isEmpty() ? Optional.empty() : Optional.of(keys.get(keys.size() - 1));
+    }
+
+    public Optional<StoredKey> find(String id) {
+      return keys.stream().filter(key -> key.id().equals(id)).findFirst();
+    }
+
+    State withAppointment(Appointed event) {
+      return new State(streamId, true, List.of(event.firstKey()));
+    }
+
+    State withRotation(Rotated event) {
+      List<StoredKey> more = new ArrayList<>(keys);
+      more.add(event.key());
+      return new State(streamId, appointed, more);
+    }
+  }
+
+  // ---- wiring ----
+
+  /** On a node with the persistor role: hosts custodians. */
+  public static void init(ActorSystem<?> system, KeySettings settings, ServiceIdentity identity, MasterKey masterKey) {
+    EventVerifier verifier = EventVerifier.standard();
+    ClusterSharding.get(system).init(
+        Entity.of(ENTITY_KEY, context -> create(context.getEntityId(), settings, identity, masterKey, verifier))
+            .withRole(NodeRole.PERSISTOR.label()));
+  }
+
+  /** On a node without the persistor role: reaches the custodians on the others. */
+  public static void initProxy(ActorSystem<?> system) {
+    ClusterSharding.get(system).init(
+        Entity.of(ENTITY_KEY, context -> {
+          throw new IllegalStateException("key custodians run on nodes with the persistor role only");
+        }).withRole(NodeRole.PERSISTOR.label()));
+  }
+
+  /** The behaviour of one stream's custodian; an id that is no stream id answers every command with why. */
+  public static Behavior<Command> create(
+      String streamId, KeySettings settings, ServiceIdentity identity, MasterKey masterKey, EventVerifier verifier) {
+    StreamId id;
+    try {
+      id = StreamId.parse(streamId);
+    } catch (Rejection invalid) {
+      return Behaviors.receiveMessage(command -> {
+        replyTo(command).tell(StatusReply.error(invalid));
+        return Behaviors.same();
+      });
+    }
+    return Behaviors.setup(context -> new KeyCustodian(context, id, settings, identity, masterKey, verifier));
+  }
+
+  /** Every command's reply goes to its {@code replyTo}, a StatusReply of the type the command names. */
+  @SuppressWarnings("unchecked")
+  private static ActorRef<StatusReply<Object>> replyTo(Command command) {
+    return (ActorRef<StatusReply<Object>>) command.replyTo();
+  }
+
+  private final ActorContext<Command> context;
+  private final StreamId id;
+  private final KeySettings settings;
+  private final ServiceIdentity identity;
+  private final MasterKey masterKey;
+  private final GroupKeyRequests requests;
+
+  private KeyCustodian(ActorContext<Command> context, StreamId id, KeySettings settings, ServiceIdentity identity,
+      MasterKey masterKey, EventVerifier verifier) {
+    super(
+        PersistenceId.of(ENTITY_KEY.name(), id.toString()),
+        SupervisorStrategy.restartWithBackoff(Duration.ofMillis(200), Duration.ofSeconds(5), 0.1));
+    this.context = context;
+    this.id = id;
+    this.settings = settings;
+    this.identity = identity;
+    this.masterKey = masterKey;
+    this.requests = new GroupKeyRequests(verifier, identity.address());
+  }
+
+  @Override
+  public State emptyState() {
+    return State.empty(id.toString());
+  }
+
+  @Override
+  public RetentionCriteria retentionCriteria() {
+    return RetentionCriteria.snapshotEvery(settings.snapshotEvery(), 2);
+  }
+
+  @Override
+  public CommandHandlerWithReply<Command, Event, State> commandHandler() {
+    CommandHandlerWithReplyBuilder<Command, Event, State> builder = newCommandHandlerWithReplyBuilder();
+    builder
+        .forState(state -> !state.appointed())
+        .onCommand(Appoint.class, this::onAppoint)
+        .onCommand(AppointChecked.class, this::onAppointChecked)
+        .onCommand(RotateAfterRevoke.class, (state, command) -> Effect().reply(command.replyTo(), info(state)))
+        .onCommand(PermissionChecked.class, this::onPermissionChecked)
+        .onAnyCommand(command -> Effect().reply(replyTo(command), StatusReply.error(new Rejection(
+            ErrorCode.CUSTODIAN_NOT_FOUND, "stream " + id + " has no key custodian; its owner can appoint one"))));
+    builder
+        .forState(State::appointed)
+        .onCommand(Appoint.class, (state, command) -> ownerOnly(command.requester(), command.replyTo(),
+            () -> Effect().reply(command.replyTo(), info(state))))
+        .onCommand(AppointChecked.class, (state, command) -> Effect().reply(command.replyTo(), info(state)))
+        .onCommand(Rotate.class, (state, command) -> ownerOnly(command.requester(), command.replyTo(),
+            () -> rotate(Optional.of(command.requester()), command.replyTo())))
+        .onCommand(RotateAfterRevoke.class, (state, command) -> {
+          context.getLog().info("Rotating the group key of {}: {} lost the subscribe permission", id, command.revoked());
+          return rotate(Optional.empty(), command.replyTo());
+        })
+        .onCommand(GetInfo.class, (state, command) -> Effect().reply(command.replyTo(), info(state)))
+        .onCommand(RequestKeys.class, this::onRequestKeys)
+        .onCommand(PermissionChecked.class, this::onPermissionChecked)
+        .onCommand(FindKeys.class, this::onFindKeys);
+    return builder.build();
+  }
+
+  private ReplyEffect<Event, State> onAppoint(State state, Appoint command) {
+    return ownerOnly(command.requester(), command.replyTo(), () -> {
+      // the stream must exist and not be deleted; its answer comes back as AppointChecked
+      context.pipeToSelf(streamState(), (stream, failure) -> new AppointChecked(
+          command.requester(), Optional.ofNullable(stream), Optional.ofNullable(failure), command.replyTo()));
+      return Effect().noReply();
+    });
+  }
+
+  private ReplyEffect<Event, State> onAppointChecked(State state, AppointChecked command) {
+    if (command.failure().isPresent()) {
+      return Effect().reply(command.replyTo(), StatusReply.error(rejection(command.failure().get())));
+    }
+    return Effect()
+        .persist(new Appointed(command.requester(), newKey()))
+        .thenReply(command.replyTo(), this::info);
+  }
+
+  private ReplyEffect<Event, State> rotate(Optional<EthereumAddress> by, ActorRef<StatusReply<Info>> replyTo) {
+    return Effect().persist(new Rotated(newKey(), by)).thenReply(replyTo, this::info);
+  }
+
+  private ReplyEffect<Event, State> onRequestKeys(State state, RequestKeys command) {
+    EthereumAddress requester;
+    List<GroupKey> keys;
+    try {
+      requester = requests.check(command.request(), id.toString());
+      keys = keys(state, command.request().getGroupKeyRequest().getGroupKeyIdsList());
+    } catch (Rejection refused) {
+      return Effect().reply(command.replyTo(), StatusReply.error(refused));
+    }
+    context.pipeToSelf(streamState(), (stream, failure) -> new PermissionChecked(command.request(), requester, keys,
+        Optional.ofNullable(stream), Optional.ofNullable(failure), command.replyTo()));
+    return Effect().noReply();
+  }
+
+  private ReplyEffect<Event, State> onPermissionChecked(State state, PermissionChecked command) {
+    if (command.failure().isPresent()) {
+      return Effect().reply(command.replyTo(), StatusReply.error(rejection(command.failure().get())));
+    }
+    Stream.State stream = command.stream().orElseThrow();
+    if (!stream.may(command.requester(), Permission.SUBSCRIBE)) {
+      return Effect().reply(command.replyTo(), StatusReply.error(new Rejection(ErrorCode.NOT_PERMITTED,
+          command.requester() + " lacks the subscribe permission on " + id)));
+    }
+    MessageId requestId = command.request().getMessageId();
+    try {
+      stream.requirePartition(requestId.getStreamPartition());
+    } catch (Rejection outOfRange) {
+      return Effect().reply(command.replyTo(), StatusReply.error(outOfRange));
+    }
+    // the ids the keys were picked for: with none asked for, the current key's
+    StreamMessage.Builder asked = command.request().toBuilder();
+    asked.getGroupKeyRequestBuilder().clearGroupKeyIds().addAllGroupKeyIds(command.keys().stream().map(GroupKey::id).toList());
+    StreamMessage response = identity.sign(StreamMessage.newBuilder()
+        .setMessageId(MessageId.newBuilder()
+            .setStreamId(requestId.getStreamId())
+            .setStreamPartition(requestId.getStreamPartition())
+            .setTimestamp(System.currentTimeMillis())
+            .setSequenceNumber(0)
+            .setMessageChainId(HexFormat.of().formatHex(Randomness.bytes(10))))
+        .setGroupKeyResponse(GroupKeySealing.respond(asked.build(), command.keys()))
+        .build());
+    return Effect().reply(command.replyTo(), StatusReply.success(new KeyResponse(response)));
+  }
+
+  private ReplyEffect<Event, State> onFindKeys(State state, FindKeys command) {
+    try {
+      return Effect().reply(command.replyTo(), StatusReply.success(new Keys(keys(state, command.groupKeyIds()))));
+    } catch (Rejection unknown) {
+      return Effect().reply(command.replyTo(), StatusReply.error(unknown));
+    }
+  }
+
+  /** The keys with these ids in clear, or the current one for none; an unknown id refuses them all. */
+  private List<GroupKey> keys(State state, List<String> ids) {
+    if (ids.isEmpty()) {
+      return List.of(open(state.current().orElseThrow()));
+    }
+    List<GroupKey> found = new ArrayList<>();
+    for (String keyId : ids.stream().distinct().toList()) {
+      StoredKey stored = state.find(keyId).orElseThrow(() -> new Rejection(ErrorCode.UNKNOWN_GROUP_KEY,
+          "stream " + id + " has no group key \"" + keyId + "\""));
+      found.add(open(stored));
+    }
+    return found;
+  }
+
+  private StoredKey newKey() {
+    GroupKey key = GroupKey.generate();
+    return new StoredKey(key.id(), masterKey.seal(key.data(), associatedData(id.toString(), key.id())), now());
+  }
+
+  private GroupKey open(StoredKey stored) {
+    return new GroupKey(stored.id(), masterKey.open(stored.sealed(), associatedData(id.toString(), stored.id())));
+  }
+
+  /** What a sealed key is bound to: moved to another stream or id in the journal, it does not open. */
+  static byte[] associatedData(String streamId, String keyId) {
+    return ("cairn group key\0" + streamId + "\0" + keyId).getBytes(StandardCharsets.UTF_8);
+  }
+
+  private CompletionStage<Stream.State> streamState() {
+    return ClusterSharding.get(context.getSystem()).entityRefFor(Stream.ENTITY_KEY, id.toString())
+        .askWithStatus(Stream.Get::new, settings.askTimeout());
+  }
+
+  /** The owner is the address the stream id starts with: no other can ever own the stream. */
+  private ReplyEffect<Event, State> ownerOnly(EthereumAddress requester, ActorRef<StatusReply<Info>> replyTo,
+      Supplier<ReplyEffect<Event, State>> effect) {
+    if (!requester.equals(id.owner())) {
+      return Effect().reply(replyTo, StatusReply.error(new Rejection(ErrorCode.NOT_PERMITTED,
+          requester + " is not the owner of " + id + "; only its owner manages its key custodian")));
+    }
+    return effect.get();
+  }
+
+  /**
+   * The stream's refusal as it is; anything else as UNAVAILABLE: the answer may cross nodes, where
+   * only a Rejection has a serializer.
+   */
+  private Rejection rejection(Throwable failure) {
+    if (failure instanceof Rejection rejection) {
+      return rejection;
+    }
+    return new Rejection(ErrorCode.UNAVAILABLE, "stream " + id + " did not answer the key custodian in time; try again");
+  }
+
+  private StatusReply<Info> info(State state) {
+    return StatusReply.success(new Info(state.streamId(), state.appointed(),
+        state.current().map(StoredKey::id).orElse(""), identity.address(), state.keys().size()));
+  }
+
+  /** Events keep milliseconds, as the journal does, so a recovered state equals the live one. */
+  private static Instant now() {
+    return Instant.now().truncatedTo(ChronoUnit.MILLIS);
+  }
+
+  @Override
+  public EventHandler<State, Event> eventHandler() {
+    return newEventHandlerBuilder()
+        .forAnyState()
+        .onEvent(Appointed.class, State::withAppointment)
+        .onEvent(Rotated.class, State::withRotation)
+        .build();
+  }
+}

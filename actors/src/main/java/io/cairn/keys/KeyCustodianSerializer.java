@@ -1,0 +1,152 @@
+package io.cairn.keys;
+
+import com.google.protobuf.ByteString;
+import io.cairn.protocol.EthereumAddress;
+import io.cairn.protocol.encryption.GroupKey;
+import io.cairn.protocol.proto.keys.AppointCustodian;
+import io.cairn.protocol.proto.keys.CustodianAppointed;
+import io.cairn.protocol.proto.keys.CustodianInfo;
+import io.cairn.protocol.proto.keys.CustodianState;
+import io.cairn.protocol.proto.keys.FindGroupKeys;
+import io.cairn.protocol.proto.keys.GetCustodian;
+import io.cairn.protocol.proto.keys.GroupKeyAnswer;
+import io.cairn.protocol.proto.keys.GroupKeyRotated;
+import io.cairn.protocol.proto.keys.GroupKeys;
+import io.cairn.protocol.proto.keys.PlainGroupKey;
+import io.cairn.protocol.proto.keys.RequestGroupKeys;
+import io.cairn.protocol.proto.keys.RotateAfterRevoke;
+import io.cairn.protocol.proto.keys.RotateGroupKey;
+import io.cairn.protocol.proto.keys.StoredGroupKey;
+import io.cairn.stream.Grantee;
+import io.cairn.serialization.ProtobufSerializer;
+import java.time.Instant;
+import java.util.Optional;
+import org.apache.pekko.actor.ExtendedActorSystem;
+
+/**
+ * Writes the KeyCustodian entity's commands, events, state and replies as the protobuf messages of
+ * {@code cairn/keys.proto}. The manifests are stored with every event: never reuse or rename one.
+ */
+public final class KeyCustodianSerializer extends ProtobufSerializer {
+
+  public KeyCustodianSerializer(ExtendedActorSystem system) {
+    super(system, 7740);
+    bind("KA", KeyCustodian.Appointed.class,
+        e -> CustodianAppointed.newBuilder()
+            .setAppointedBy(e.by().value())
+            .setFirstKey(toProto(e.firstKey()))
+            .build(),
+        bytes -> {
+          CustodianAppointed e = CustodianAppointed.parseFrom(bytes);
+          return new KeyCustodian.Appointed(new EthereumAddress(e.getAppointedBy()), fromProto(e.getFirstKey()));
+        });
+    bind("KR", KeyCustodian.Rotated.class,
+        e -> GroupKeyRotated.newBuilder()
+            .setKey(toProto(e.key()))
+            .setRotatedBy(e.by().map(EthereumAddress::value).orElse(""))
+            .build(),
+        bytes -> {
+          GroupKeyRotated e = GroupKeyRotated.parseFrom(bytes);
+          return new KeyCustodian.Rotated(fromProto(e.getKey()),
+              e.getRotatedBy().isEmpty() ? Optional.empty() : Optional.of(new EthereumAddress(e.getRotatedBy())));
+        });
+    bind("K", KeyCustodian.State.class,
+        state -> CustodianState.newBuilder()
+            .setStreamId(state.streamId())
+            .setAppointed(state.appointed())
+            .addAllKeys(state.keys().stream().map(KeyCustodianSerializer::toProto).toList())
+            .build(),
+        bytes -> {
+          CustodianState state = CustodianState.parseFrom(bytes);
+          return new KeyCustodian.State(state.getStreamId(), state.getAppointed(),
+              state.getKeysList().stream().map(KeyCustodianSerializer::fromProto).toList());
+        });
+
+    bind("A", KeyCustodian.Appoint.class,
+        c -> AppointCustodian.newBuilder().setRequester(c.requester().value()).setReplyTo(serialize(c.replyTo())).build(),
+        bytes -> {
+          AppointCustodian c = AppointCustodian.parseFrom(bytes);
+          return new KeyCustodian.Appoint(new EthereumAddress(c.getRequester()), resolve(c.getReplyTo()));
+        });
+    bind("R", KeyCustodian.Rotate.class,
+        c -> RotateGroupKey.newBuilder().setRequester(c.requester().value()).setReplyTo(serialize(c.replyTo())).build(),
+        bytes -> {
+          RotateGroupKey c = RotateGroupKey.parseFrom(bytes);
+          return new KeyCustodian.Rotate(new EthereumAddress(c.getRequester()), resolve(c.getReplyTo()));
+        });
+    bind("RR", KeyCustodian.RotateAfterRevoke.class,
+        c -> RotateAfterRevoke.newBuilder().setRevoked(toProto(c.revoked())).setReplyTo(serialize(c.replyTo())).build(),
+        bytes -> {
+          RotateAfterRevoke c = RotateAfterRevoke.parseFrom(bytes);
+          return new KeyCustodian.RotateAfterRevoke(fromProto(c.getRevoked()), resolve(c.getReplyTo()));
+        });
+    bind("G", KeyCustodian.GetInfo.class,
+        c -> GetCustodian.newBuilder().setReplyTo(serialize(c.replyTo())).build(),
+        bytes -> new KeyCustodian.GetInfo(resolve(GetCustodian.parseFrom(bytes).getReplyTo())));
+    bind("Q", KeyCustodian.RequestKeys.class,
+        c -> RequestGroupKeys.newBuilder().setRequest(c.request()).setReplyTo(serialize(c.replyTo())).build(),
+        bytes -> {
+          RequestGroupKeys c = RequestGroupKeys.parseFrom(bytes);
+          return new KeyCustodian.RequestKeys(c.getRequest(), resolve(c.getReplyTo()));
+        });
+    bind("F", KeyCustodian.FindKeys.class,
+        c -> FindGroupKeys.newBuilder().addAllGroupKeyIds(c.groupKeyIds()).setReplyTo(serialize(c.replyTo())).build(),
+        bytes -> {
+          FindGroupKeys c = FindGroupKeys.parseFrom(bytes);
+          return new KeyCustodian.FindKeys(c.getGroupKeyIdsList(), resolve(c.getReplyTo()));
+        });
+
+    bind("I", KeyCustodian.Info.class,
+        r -> CustodianInfo.newBuilder()
+            .setStreamId(r.streamId())
+            .setAppointed(r.appointed())
+            .setCurrentGroupKeyId(r.currentGroupKeyId())
+            .setServiceAddress(r.serviceAddress().value())
+            .setGroupKeys(r.groupKeys())
+            .build(),
+        bytes -> {
+          CustodianInfo r = CustodianInfo.parseFrom(bytes);
+          return new KeyCustodian.Info(r.getStreamId(), r.getAppointed(), r.getCurrentGroupKeyId(),
+              new EthereumAddress(r.getServiceAddress()), r.getGroupKeys());
+        });
+    bind("KS", KeyCustodian.KeyResponse.class,
+        r -> GroupKeyAnswer.newBuilder().setResponse(r.message()).build(),
+        bytes -> new KeyCustodian.KeyResponse(GroupKeyAnswer.parseFrom(bytes).getResponse()));
+    bind("KP", KeyCustodian.Keys.class,
+        r -> GroupKeys.newBuilder()
+            .addAllKeys(r.keys().stream()
+                .map(key -> PlainGroupKey.newBuilder().setId(key.id()).setData(ByteString.copyFrom(key.data())).build())
+                .toList())
+            .build(),
+        bytes -> new KeyCustodian.Keys(GroupKeys.parseFrom(bytes).getKeysList().stream()
+            .map(key -> new GroupKey(key.getId(), key.getData().toByteArray()))
+            .toList()));
+  }
+
+  private static StoredGroupKey toProto(KeyCustodian.StoredKey key) {
+    return StoredGroupKey.newBuilder()
+        .setId(key.id())
+        .setSealed(ByteString.copyFrom(key.sealed()))
+        .setCreatedAtMs(key.createdAt().toEpochMilli())
+        .build();
+  }
+
+  private static KeyCustodian.StoredKey fromProto(StoredGroupKey key) {
+    return new KeyCustodian.StoredKey(key.getId(), key.getSealed().toByteArray(), Instant.ofEpochMilli(key.getCreatedAtMs()));
+  }
+
+  private static io.cairn.protocol.proto.stream.Grantee toProto(Grantee grantee) {
+    return grantee.address()
+        .map(address -> io.cairn.protocol.proto.stream.Grantee.newBuilder().setAddress(address.value()))
+        .orElseGet(() -> io.cairn.protocol.proto.stream.Grantee.newBuilder().setEveryone(true))
+        .build();
+  }
+
+  private static Grantee fromProto(io.cairn.protocol.proto.stream.Grantee grantee) {
+    return switch (grantee.getKindCase()) {
+      case ADDRESS -> Grantee.of(new EthereumAddress(grantee.getAddress()));
+      case EVERYONE -> Grantee.EVERYONE;
+      case KIND_NOT_SET -> throw new IllegalArgumentException("grantee is missing");
+    };
+  }
+}

@@ -1,0 +1,130 @@
+package io.cairn.keys;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.cairn.cluster.ClusterNodes;
+import io.cairn.cluster.ServiceIdentity;
+import io.cairn.journal.TestDatabases;
+import io.cairn.protocol.ErrorCode;
+import io.cairn.protocol.EthereumAddress;
+import io.cairn.protocol.Rejection;
+import io.cairn.protocol.encryption.GroupKey;
+import io.cairn.protocol.encryption.MasterKey;
+import io.cairn.protocol.event.PrivateKeySigner;
+import io.cairn.protocol.stream.Permission;
+import io.cairn.stream.Grantee;
+import io.cairn.stream.Stream;
+import io.cairn.stream.StreamSettings;
+import io.cairn.stream.Streams;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.CompletionStage;
+import org.apache.pekko.actor.typed.ActorSystem;
+import org.apache.pekko.persistence.jdbc.query.javadsl.JdbcReadJournal;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The KeyCustodian entity on the real H2 journal: appointed, rotated, stopped and recovered. */
+class KeyCustodianTest {
+  private static final StreamSettings STREAMS =
+      new StreamSettings(100, 4096, 100, Duration.ofSeconds(5), 1024 * 1024, Duration.ofSeconds(1), 100);
+  /** A snapshot after the third event, so recovery reads a snapshot and replays events after it. */
+  private static final KeySettings SETTINGS = new KeySettings(Duration.ofSeconds(10), 3);
+  private static final ServiceIdentity SERVICE = ServiceIdentity.of(PrivateKeySigner.generate());
+  private static final MasterKey MASTER = MasterKey.generate();
+
+  @TempDir Path journalDir;
+  private final EthereumAddress owner = PrivateKeySigner.generate().address();
+  private final EthereumAddress stranger = PrivateKeySigner.generate().address();
+  private final String streamId = owner + "/custody";
+  private ClusterNodes cluster;
+  private Streams streams;
+  private KeyCustodians custodians;
+  private StreamKeys keys;
+
+  private void startNode() throws Exception {
+    cluster = ClusterNodes.start(1, TestDatabases.h2(journalDir));
+    ActorSystem<?> system = cluster.node(0).system();
+    Stream.init(system, STREAMS);
+    KeyCustodian.init(system, SETTINGS, SERVICE, MASTER);
+    streams = new Streams(system, STREAMS, JdbcReadJournal.Identifier());
+    custodians = new KeyCustodians(system, SETTINGS.askTimeout());
+    keys = new CustodianStreamKeys(system, SETTINGS.askTimeout());
+  }
+
+  @AfterEach
+  void stopNode() {
+    if (cluster != null) {
+      cluster.close();
+      cluster = null;
+    }
+  }
+
+  @Test
+  void appointedByTheOwnerRotatedOnDemandAndOnRevokeAndRecoveredAsItWas() throws Exception {
+    startNode();
+    assertRefused(ErrorCode.STREAM_NOT_FOUND, custodians.appoint(streamId, owner));
+    await(streams.create(streamId, owner, "", 1));
+    assertRefused(ErrorCode.CUSTODIAN_NOT_FOUND, custodians.info(streamId));
+    assertRefused(ErrorCode.CUSTODIAN_NOT_FOUND, keys.current(streamId));
+    assertRefused(ErrorCode.NOT_PERMITTED, custodians.appoint(streamId, stranger));
+    // revoking without a custodian has nothing to rotate
+    await(streams.revoke(streamId, owner, Grantee.EVERYONE, Permission.SUBSCRIBE));
+
+    KeyCustodian.Info appointed = await(custodians.appoint(streamId, owner));
+    assertTrue(appointed.appointed());
+    assertEquals(SERVICE.address(), appointed.serviceAddress());
+    assertEquals(appointed, await(custodians.appoint(streamId, owner)), "appointing again changes nothing");
+    GroupKey first = await(keys.current(streamId));
+    assertEquals(appointed.currentGroupKeyId(), first.id());
+
+    assertRefused(ErrorCode.NOT_PERMITTED, custodians.rotate(streamId, stranger));
+    KeyCustodian.Info rotated = await(custodians.rotate(streamId, owner));
+    assertNotEquals(first.id(), rotated.currentGroupKeyId());
+
+    await(streams.grant(streamId, owner, Grantee.of(stranger), Permission.SUBSCRIBE));
+    await(streams.grant(streamId, owner, Grantee.of(stranger), Permission.PUBLISH));
+    await(streams.revoke(streamId, owner, Grantee.of(stranger), Permission.PUBLISH));
+    assertEquals(rotated, await(custodians.info(streamId)), "revoking publish leaves the key");
+    await(streams.revoke(streamId, owner, Grantee.of(stranger), Permission.SUBSCRIBE));
+    KeyCustodian.Info afterRevoke = await(custodians.info(streamId));
+    assertEquals(3, afterRevoke.groupKeys());
+    assertFalse(List.of(first.id(), rotated.currentGroupKeyId()).contains(afterRevoke.currentGroupKeyId()));
+
+    List<String> ids = List.of(first.id(), rotated.currentGroupKeyId(), afterRevoke.currentGroupKeyId());
+    List<GroupKey> all = await(keys.find(streamId, ids));
+    assertEquals(ids, all.stream().map(GroupKey::id).toList());
+    assertEquals(first, all.get(0));
+    assertEquals(List.of(), await(keys.find(streamId, List.of())));
+    assertRefused(ErrorCode.UNKNOWN_GROUP_KEY, keys.find(streamId, List.of(first.id(), "never-made")));
+
+    cluster.close();
+    startNode();
+    assertEquals(afterRevoke, await(custodians.info(streamId)));
+    assertEquals(all, await(keys.find(streamId, ids)));
+    assertEquals(all.get(2), await(keys.current(streamId)));
+  }
+
+  @Test
+  void anEntityIdThatIsNoStreamIdAnswersWhy() throws Exception {
+    startNode();
+    assertRefused(ErrorCode.INVALID_STREAM_ID, custodians.info("not-a-stream"));
+  }
+
+  private static <T> T await(CompletionStage<T> stage) {
+    return stage.toCompletableFuture().join();
+  }
+
+  private static void assertRefused(ErrorCode code, CompletionStage<?> answer) {
+    CompletionException failure = assertThrows(CompletionException.class, () -> await(answer));
+    assertEquals(code, assertInstanceOf(Rejection.class, failure.getCause()).code(), failure.getCause().toString());
+  }
+}
