@@ -7,6 +7,7 @@ import io.cairn.app.stream.ResendCommand;
 import io.cairn.app.stream.StreamCommand;
 import io.cairn.app.stream.SubscribeCommand;
 import io.cairn.app.event.EventCommand;
+import io.cairn.app.persist.PersistCommand;
 import io.cairn.client.CairnApiException;
 import io.cairn.client.ProofRejectedException;
 import java.io.UncheckedIOException;
@@ -24,6 +25,7 @@ import picocli.CommandLine.Command;
       KeyCommand.class,
       StreamCommand.class,
       PublishCommand.class,
+      PersistCommand.class,
       ResendCommand.class,
       SubscribeCommand.class,
       CoreCommand.class,
