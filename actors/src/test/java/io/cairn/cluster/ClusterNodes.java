@@ -48,7 +48,7 @@ public final class ClusterNodes implements AutoCloseable {
             pekko.actor.provider = cluster
             pekko.remote.artery.canonical.hostname = 127.0.0.1
             pekko.remote.artery.canonical.port = %d
-            pekko.cluster.roles = [stream, core]
+            pekko.cluster.roles = [stream, core, persistor]
             pekko.cluster.jmx.multi-mbeans-in-same-jvm = on
             pekko.cluster.downing-provider-class = "org.apache.pekko.cluster.sbr.SplitBrainResolverProvider"
             """, freePort()))
