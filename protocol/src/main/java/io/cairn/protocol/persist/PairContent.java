@@ -1,5 +1,9 @@
 package io.cairn.protocol.persist;
 
+import com.google.gson.Gson;
+import com.google.gson.GsonBuilder;
+import com.google.gson.JsonArray;
+import com.google.gson.JsonObject;
 import com.google.protobuf.InvalidProtocolBufferException;
 import com.google.protobuf.util.JsonFormat;
 import io.cairn.protocol.proto.persist.PairEntry;
@@ -11,11 +15,11 @@ import java.util.List;
 /**
  * The content of a pair event, as Resourced publishers write it and persistors rebroadcast it:
  * {@code {"data":[{"address":"...","key":"..."}, ...]}} in UTF-8, {@code key} the standard, padded
- * base64 of the 32 key bytes. Written through the protobuf JSON mapping of
- * {@link io.cairn.protocol.proto.persist.PairContent}, so the shape is exactly that one.
+ * base64 of the 32 key bytes. Read through the protobuf JSON mapping of
+ * {@link io.cairn.protocol.proto.persist.PairContent}, which checks the field types.
  */
 public final class PairContent {
-  private static final JsonFormat.Printer PRINTER = JsonFormat.printer().omittingInsignificantWhitespace();
+  private static final Gson GSON = new GsonBuilder().disableHtmlEscaping().create();
   // other fields a publisher adds are its own business: they are skipped, not refused
   private static final JsonFormat.Parser PARSER = JsonFormat.parser().ignoringUnknownFields();
 
@@ -32,17 +36,23 @@ public final class PairContent {
     }
   }
 
+  /**
+   * The content of {@code pairs}, without whitespace. Written with Gson without HTML escaping: the
+   * protobuf printer writes base64's {@code =} as {@code \u003d}, the same JSON but not the bytes
+   * Resourced's publishers write.
+   */
   public static byte[] encode(List<Pair> pairs) {
-    io.cairn.protocol.proto.persist.PairContent.Builder content = io.cairn.protocol.proto.persist.PairContent.newBuilder();
+    JsonArray data = new JsonArray(pairs.size());
     Base64.Encoder base64 = Base64.getEncoder();
     for (Pair pair : pairs) {
-      content.addData(PairEntry.newBuilder().setAddress(pair.address()).setKey(base64.encodeToString(pair.key())));
+      JsonObject entry = new JsonObject();
+      entry.addProperty("address", pair.address());
+      entry.addProperty("key", base64.encodeToString(pair.key()));
+      data.add(entry);
     }
-    try {
-      return PRINTER.print(content).getBytes(StandardCharsets.UTF_8);
-    } catch (InvalidProtocolBufferException e) {
-      throw new IllegalStateException("a PairContent always prints", e);
-    }
+    JsonObject content = new JsonObject();
+    content.add("data", data);
+    return GSON.toJson(content).getBytes(StandardCharsets.UTF_8);
   }
 
   /**
