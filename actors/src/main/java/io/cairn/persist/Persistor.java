@@ -315,6 +315,14 @@ public final class Persistor
   }
 
   /**
+   * Reaches the persistors of other nodes from a node that hosts none (it lacks the persistor role).
+   */
+  public static void initProxy(ActorSystem<?> system) {
+    ClusterSharding.get(system).init(Entity.of(ENTITY_KEY, context -> Behaviors.<Command>empty())
+        .withRole(NodeRole.PERSISTOR.label()));
+  }
+
+  /**
    * @param shard the shard this persistor runs in, asked to stop and forget it when nobody
    *     appointed it: a stream must not stay remembered because someone asked about its persistor
    */

@@ -13,6 +13,10 @@ import io.cairn.api.stream.PartitionKeyCheck;
 import io.cairn.api.stream.StreamDataRoutes;
 import io.cairn.api.stream.StreamRoutes;
 import io.cairn.api.core.CoreRoutes;
+import io.cairn.api.persist.PersistorRoutes;
+import io.cairn.persist.PairJournal;
+import io.cairn.persist.Persistor;
+import io.cairn.persist.PersistorSettings;
 import io.cairn.api.node.NodeRoutes;
 import io.cairn.api.ws.WebSocketRequests;
 import io.cairn.api.ws.WebSocketRoutes;
@@ -31,7 +35,9 @@ import io.cairn.stream.Streams;
 import io.cairn.protocol.event.EventVerifier;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ExecutionException;
@@ -52,8 +58,17 @@ public final class CairnNode {
 
   private CairnNode() {}
 
-  /** Starts a node on a complete configuration; a failed start leaves nothing running. */
+  /** Starts a node without a persistor identity: it hosts no persistors (see {@link #start(Config, Optional)}). */
   public static ActorSystem<Void> start(Config config) {
+    return start(config, Optional.empty());
+  }
+
+  /**
+   * Starts a node on a complete configuration; a failed start leaves nothing running. With a
+   * persistor identity a node of the persistor role hosts persistors; without one it hosts none
+   * and only reaches those of other nodes.
+   */
+  public static ActorSystem<Void> start(Config config, Optional<PersistorIdentity> persistors) {
     NodeSettings node = NodeSettings.fromConfig(config);
     JournalSettings journal = JournalSettings.fromConfig(config);
     ActorSystem<Void> system;
@@ -64,7 +79,7 @@ public final class CairnNode {
           + node.clusterPort() + ": " + rootMessage(e), e);
     }
     try {
-      init(system, node, journal);
+      init(system, node, journal, persistors);
       return system;
     } catch (RuntimeException e) {
       system.terminate();
@@ -73,7 +88,8 @@ public final class CairnNode {
     }
   }
 
-  static void init(ActorSystem<Void> system, NodeSettings node, JournalSettings journal) {
+  static void init(ActorSystem<Void> system, NodeSettings node, JournalSettings journal,
+      Optional<PersistorIdentity> persistors) {
     await(PekkoManagement.get(system).start(),
         "cannot start management HTTP on " + node.host() + ":" + node.managementPort());
     joinCluster(system, node);
@@ -83,6 +99,20 @@ public final class CairnNode {
     StreamPartition.init(system, streamSettings);
     CoreSettings coreSettings = CoreSettings.fromConfig(config);
     Core.init(system, coreSettings);
+    PersistorSettings persistorSettings = PersistorSettings.fromConfig(config);
+    if (persistors.isPresent()) {
+      Streams streams = new Streams(system, streamSettings, JournalSettings.READ_JOURNAL);
+      Publisher publisher = new Publisher(system, streamSettings,
+          new StreamCache(streams, streamSettings.permissionCacheTtl()), EventVerifier.standard());
+      Persistor.init(system, persistorSettings, new Persistor.Services(persistors.get().keys(), persistors.get().signer(),
+          publisher, new Resends(system, JournalSettings.READ_JOURNAL, streamSettings.askTimeout()), JournalSettings.READ_JOURNAL));
+    } else if (node.has(NodeRole.PERSISTOR)) {
+      system.log().warn("This node has the persistor role but no persistor identity (group keys and service key): "
+          + "it hosts no persistors");
+    } else {
+      Persistor.initProxy(system);
+    }
+    boolean persistorsReachable = persistors.isPresent() || !node.has(NodeRole.PERSISTOR);
     if (node.has(NodeRole.API)) {
       Cores cores = new Cores(system, coreSettings, JournalSettings.READ_JOURNAL);
       SessionTokens tokens = SessionSettings.fromConfig(config, system).tokens();
@@ -92,7 +122,7 @@ public final class CairnNode {
       StreamCache streamCache = new StreamCache(streams, streamSettings.permissionCacheTtl());
       Publisher publisher = new Publisher(system, streamSettings, streamCache, EventVerifier.standard());
       PartitionKeyCheck partitionKeys = new PartitionKeyCheck(streamCache);
-      List<ApiRoutes> features = List.of(
+      List<ApiRoutes> features = new ArrayList<>(List.of(
           new NodeRoutes(system, node.roles(), journal.kind().label(), Cairn.version()),
           new AuthRoutes(system, new SessionChallenges(tokens, AddressRecoveries.preferred(), Clock.systemUTC()), tokens),
           new StreamRoutes(system, streams, authentication),
@@ -100,7 +130,11 @@ public final class CairnNode {
               streamSettings.maxContentBytes()),
           new CoreRoutes(system, cores),
           new WebSocketRoutes(system, new WebSocketRequests(cores), publisher, partitionKeys, resends, streams, tokens,
-              config.getBytes("cairn.api.websocket.max-message-size"), config.getInt("cairn.api.websocket.live-buffer")));
+              config.getBytes("cairn.api.websocket.max-message-size"), config.getInt("cairn.api.websocket.live-buffer"))));
+      if (persistorsReachable) {
+        features.add(new PersistorRoutes(system, streams, authentication,
+            new PairJournal(system, JournalSettings.READ_JOURNAL), persistorSettings));
+      }
       await(ApiServer.start(system, node, features),
           "cannot start the public API on " + node.host() + ":" + node.apiPort());
     }
