@@ -10,6 +10,8 @@ import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
+import java.util.Optional;
+import io.cairn.protocol.event.PrivateKeySigner;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.cluster.MemberStatus;
 import org.apache.pekko.cluster.typed.Cluster;
@@ -18,10 +20,14 @@ import org.apache.pekko.cluster.typed.Cluster;
 public final class TestNode implements AutoCloseable {
   private final ActorSystem<Void> system;
   private final NodeSettings settings;
+  private final TestStreamKeys keys;
+  private final PrivateKeySigner service;
 
-  private TestNode(ActorSystem<Void> system, NodeSettings settings) {
+  private TestNode(ActorSystem<Void> system, NodeSettings settings, TestStreamKeys keys, PrivateKeySigner service) {
     this.system = system;
     this.settings = settings;
+    this.keys = keys;
+    this.service = service;
   }
 
   /** The session secret test nodes sign tokens with, so tests can open sessions of their own. */
@@ -41,7 +47,9 @@ public final class TestNode implements AutoCloseable {
             "cairn.api.session.secret", SESSION_SECRET)))
         .withFallback(ConfigFactory.parseResources("application.conf")));
     JournalSchema.ensure(JournalSettings.fromConfig(config));
-    ActorSystem<Void> system = CairnNode.start(config);
+    TestStreamKeys keys = new TestStreamKeys();
+    PrivateKeySigner service = PrivateKeySigner.generate();
+    ActorSystem<Void> system = CairnNode.start(config, Optional.of(new PersistorIdentity(keys, service)));
     long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
     while (Cluster.get(system).selfMember().status() != MemberStatus.up()) {
       if (System.nanoTime() > deadline) {
@@ -50,7 +58,7 @@ public final class TestNode implements AutoCloseable {
       }
       Thread.sleep(50);
     }
-    return new TestNode(system, NodeSettings.fromConfig(config));
+    return new TestNode(system, NodeSettings.fromConfig(config), keys, service);
   }
 
   static int freePort() throws IOException {
@@ -70,6 +78,16 @@ public final class TestNode implements AutoCloseable {
 
   public ActorSystem<Void> system() {
     return system;
+  }
+
+  /** The group keys this node's persistors read streams with. */
+  public TestStreamKeys keys() {
+    return keys;
+  }
+
+  /** The service key this node's persistors sign with. */
+  public PrivateKeySigner service() {
+    return service;
   }
 
   @Override
