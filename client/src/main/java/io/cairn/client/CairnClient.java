@@ -29,7 +29,11 @@ import io.cairn.protocol.proto.ws.Request;
 import io.cairn.protocol.proto.ws.Resend;
 import io.cairn.protocol.proto.ws.ResendOptions;
 import io.cairn.protocol.proto.ws.Subscribe;
+import io.cairn.protocol.proto.persist.PersistorMode;
+import io.cairn.protocol.proto.persist.PersistorSettings;
+import io.cairn.protocol.proto.persist.PersistorStatus;
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.net.URI;
 import java.net.URLEncoder;
@@ -343,6 +347,52 @@ public final class CairnClient {
 
   private static String streamPath(String streamId) {
     return "/api/v1/streams/" + URLEncoder.encode(streamId, StandardCharsets.UTF_8);
+  }
+
+  // ---- persistors ----
+
+  /** The stream's persistor: mode, interval, count, root and the latest signed checkpoint. */
+  public PersistorStatus persistor(String streamId) {
+    return get(streamPath(streamId) + "/persistor", PersistorStatus.newBuilder());
+  }
+
+  /**
+   * Appoints the stream's persistor or changes its mode and interval (null: the node's default);
+   * only the stream's owner may. The owner also grants the status's {@code serviceAddress}
+   * {@code publish}, or no checkpoint is accepted.
+   */
+  public PersistorStatus appointPersistor(String streamId, PersistorMode mode, Duration interval) {
+    PersistorSettings settings = PersistorSettings.newBuilder().setMode(mode)
+        .setIntervalMillis(interval == null ? 0 : interval.toMillis()).build();
+    HttpRequest.Builder request = HttpRequest.newBuilder(node.resolve(streamPath(streamId) + "/persistor"))
+        .timeout(timeout)
+        .header("Accept", "application/json")
+        .header("Content-Type", PROTOBUF)
+        .PUT(HttpRequest.BodyPublishers.ofByteArray(settings.toByteArray()));
+    session.ifPresent(token -> request.header("Authorization", "Bearer " + token));
+    return (PersistorStatus) answer(send(request.build(), HttpResponse.BodyHandlers.ofString()), PersistorStatus.newBuilder());
+  }
+
+  /**
+   * The persistor's pairs [from, to) (to null: up to its count) as the node streams them: the
+   * body, not yet read, of length-delimited {@code PairPage}s. Close it when done;
+   * {@link PairCatchUp} reads and checks it.
+   */
+  public InputStream pairPages(String streamId, long from, Long to) {
+    HttpRequest.Builder request = HttpRequest.newBuilder(node.resolve(
+            streamPath(streamId) + "/pairs?from=" + from + (to == null ? "" : "&to=" + to)))
+        .header("Accept", PROTOBUF)
+        .GET();
+    session.ifPresent(token -> request.header("Authorization", "Bearer " + token));
+    HttpResponse<InputStream> response = send(request.build(), HttpResponse.BodyHandlers.ofInputStream());
+    if (response.statusCode() / 100 != 2) {
+      try (InputStream body = response.body()) {
+        throw failure(response.statusCode(), new String(body.readAllBytes(), StandardCharsets.UTF_8));
+      } catch (IOException e) {
+        throw new UncheckedIOException("cannot read the node's answer: " + e.getMessage(), e);
+      }
+    }
+    return response.body();
   }
 
   // ---- cores ----

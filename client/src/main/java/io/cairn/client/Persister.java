@@ -4,9 +4,11 @@ import io.cairn.protocol.encryption.GroupKey;
 import io.cairn.protocol.hypercore.CoreKeyPair;
 import io.cairn.protocol.persist.DataAddress;
 import io.cairn.protocol.persist.ItemCipher;
+import io.cairn.protocol.persist.Pair;
+import io.cairn.protocol.persist.PairContent;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.Base64;
+import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.function.Supplier;
 
@@ -72,6 +74,7 @@ public final class Persister {
    */
   public synchronized List<DataAddress> persist(List<byte[]> items) {
     List<Pair> pairs = new ArrayList<>(items.size());
+    List<DataAddress> addresses = new ArrayList<>(items.size());
     List<byte[]> blocks = new ArrayList<>();
     long next = core.head().length();
     for (byte[] item : items) {
@@ -83,26 +86,16 @@ public final class Persister {
       for (int offset = 0; offset < sealed.length; offset += maxBlockBytes) {
         blocks.add(Arrays.copyOfRange(sealed, offset, Math.min(sealed.length, offset + maxBlockBytes)));
       }
-      pairs.add(new Pair(address, key));
+      pairs.add(new Pair(address.text(), key));
+      addresses.add(address);
       next += blockCount;
     }
     core.append(blocks);
     GroupKey groupKey = currentGroupKey.get();
     for (int from = 0; from < pairs.size(); from += pairsPerEvent) {
-      events.publishEncryptedJson(streamId, partition,
-          announcement(pairs.subList(from, Math.min(pairs.size(), from + pairsPerEvent))), groupKey);
+      byte[] announcement = PairContent.encode(pairs.subList(from, Math.min(pairs.size(), from + pairsPerEvent)));
+      events.publishEncryptedJson(streamId, partition, new String(announcement, StandardCharsets.UTF_8), groupKey);
     }
-    return pairs.stream().map(Pair::address).toList();
-  }
-
-  private record Pair(DataAddress address, byte[] key) {}
-
-  private static String announcement(List<Pair> pairs) {
-    StringBuilder json = new StringBuilder("{\"data\":[");
-    for (int i = 0; i < pairs.size(); i++) {
-      json.append(i == 0 ? "" : ",").append("{\"address\":\"").append(pairs.get(i).address().text())
-          .append("\",\"key\":\"").append(Base64.getEncoder().encodeToString(pairs.get(i).key())).append("\"}");
-    }
-    return json.append("]}").toString();
+    return addresses;
   }
 }

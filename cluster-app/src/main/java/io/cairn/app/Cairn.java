@@ -8,6 +8,7 @@ import io.cairn.app.stream.StreamCommand;
 import io.cairn.app.stream.SubscribeCommand;
 import io.cairn.app.event.EventCommand;
 import io.cairn.app.persist.PersistCommand;
+import io.cairn.app.persist.RecoverCommand;
 import io.cairn.client.CairnApiException;
 import io.cairn.client.ProofRejectedException;
 import java.io.UncheckedIOException;
@@ -26,6 +27,7 @@ import picocli.CommandLine.Command;
       StreamCommand.class,
       PublishCommand.class,
       PersistCommand.class,
+      RecoverCommand.class,
       ResendCommand.class,
       SubscribeCommand.class,
       CoreCommand.class,

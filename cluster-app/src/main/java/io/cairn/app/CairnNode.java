@@ -14,6 +14,11 @@ import io.cairn.api.stream.StreamDataRoutes;
 import io.cairn.api.stream.StreamRoutes;
 import io.cairn.api.core.CoreRoutes;
 import io.cairn.api.keys.CustodianRoutes;
+import io.cairn.api.persist.PersistorRoutes;
+import io.cairn.persist.PairJournal;
+import io.cairn.persist.Persistor;
+import io.cairn.persist.PersistorSettings;
+import io.cairn.keys.CustodianStreamKeys;
 import io.cairn.api.node.NodeRoutes;
 import io.cairn.api.ws.WebSocketRequests;
 import io.cairn.api.ws.WebSocketRoutes;
@@ -91,13 +96,21 @@ public final class CairnNode {
     CoreSettings coreSettings = CoreSettings.fromConfig(config);
     Core.init(system, coreSettings);
     KeySettings keySettings = KeySettings.fromConfig(config);
+    PersistorSettings persistorSettings = PersistorSettings.fromConfig(config);
     Optional<ServiceIdentity> service = Optional.empty();
     if (node.has(NodeRole.PERSISTOR)) {
       ServiceIdentity identity = secret(() -> ServiceIdentity.fromConfig(config, journal.kind()));
       KeyCustodian.init(system, keySettings, identity, secret(() -> KeySettings.masterKey(config, journal.kind())));
+      Streams streams = new Streams(system, streamSettings, JournalSettings.READ_JOURNAL);
+      Publisher publisher = new Publisher(system, streamSettings,
+          new StreamCache(streams, streamSettings.permissionCacheTtl()), EventVerifier.standard());
+      Persistor.init(system, persistorSettings, new Persistor.Services(
+          new CustodianStreamKeys(system, keySettings.askTimeout()), identity.signer(), publisher,
+          new Resends(system, JournalSettings.READ_JOURNAL, streamSettings.askTimeout()), JournalSettings.READ_JOURNAL));
       service = Optional.of(identity);
     } else {
       KeyCustodian.initProxy(system);
+      Persistor.initProxy(system);
     }
     if (node.has(NodeRole.API)) {
       Cores cores = new Cores(system, coreSettings, JournalSettings.READ_JOURNAL);
@@ -114,6 +127,8 @@ public final class CairnNode {
           new AuthRoutes(system, new SessionChallenges(tokens, AddressRecoveries.preferred(), Clock.systemUTC()), tokens),
           new StreamRoutes(system, streams, authentication),
           new CustodianRoutes(system, new KeyCustodians(system, keySettings.askTimeout()), authentication),
+          new PersistorRoutes(system, streams, authentication, new PairJournal(system, JournalSettings.READ_JOURNAL),
+              persistorSettings),
           new StreamDataRoutes(system, publisher, partitionKeys, resends, streams, authentication,
               streamSettings.maxContentBytes()),
           new CoreRoutes(system, cores),
