@@ -33,29 +33,21 @@ public final class TestCluster implements AutoCloseable {
 
   private final List<TestNode> nodes = new ArrayList<>();
 
-  private TestCluster() {}
+  private final JournalSettings journal;
+  private final Path dataDir;
+  private int started;
+
+  private TestCluster(JournalSettings journal, Path dataDir) {
+    this.journal = journal;
+    this.dataDir = dataDir;
+  }
 
   /** Starts {@code size} nodes with every role on {@code journal} and waits until each sees all of them Up. */
   public static TestCluster start(int size, JournalSettings journal, Path dataDir) throws Exception {
-    TestCluster cluster = new TestCluster();
+    TestCluster cluster = new TestCluster(journal, dataDir);
     try {
       for (int i = 0; i < size; i++) {
-        Map<String, Object> config = new HashMap<>(Map.of(
-            "cairn.journal.url", journal.url(),
-            "cairn.journal.user", journal.user(),
-            "cairn.journal.password", journal.password(),
-            // several nodes share the database with other tests' nodes
-            "cairn.journal.max-connections", 4,
-            "pekko.cluster.jmx.multi-mbeans-in-same-jvm", "on",
-            // a stopped node dies as a crashed process does: it neither leaves nor hands off its shards
-            "pekko.coordinated-shutdown.run-by-actor-system-terminate", "off",
-            // every node of a cluster holds the same secrets, as if mounted from one place
-            "cairn.keys.master-key-file", secret(dataDir, "master.key", MasterKey.generate().toHex()),
-            "cairn.service.key-file", secret(dataDir, "service.key", PrivateKeySigner.generate().toHex())));
-        if (!cluster.nodes.isEmpty()) {
-          config.put("cairn.node.seeds", List.of(cluster.nodes.get(0).seed()));
-        }
-        cluster.nodes.add(TestNode.start(dataDir.resolve("node-" + i), config));
+        cluster.nodes.add(TestNode.start(dataDir.resolve("node-" + cluster.started++), cluster.nodeConfig()));
       }
       cluster.awaitMembersUp(size);
       return cluster;
@@ -63,6 +55,36 @@ public final class TestCluster implements AutoCloseable {
       cluster.close();
       throw e;
     }
+  }
+
+  /**
+   * Starts one more node, as a crashed node's replacement comes back: it joins through the running
+   * nodes, on a data directory of its own, and the call returns once every node sees it Up.
+   */
+  public TestNode join() throws Exception {
+    TestNode node = TestNode.start(dataDir.resolve("node-" + started++), nodeConfig());
+    nodes.add(node);
+    awaitMembersUp(nodes.size());
+    return node;
+  }
+
+  private Map<String, Object> nodeConfig() throws IOException {
+    Map<String, Object> config = new HashMap<>(Map.of(
+        "cairn.journal.url", journal.url(),
+        "cairn.journal.user", journal.user(),
+        "cairn.journal.password", journal.password(),
+        // several nodes share the database with other tests' nodes
+        "cairn.journal.max-connections", 4,
+        "pekko.cluster.jmx.multi-mbeans-in-same-jvm", "on",
+        // a stopped node dies as a crashed process does: it neither leaves nor hands off its shards
+        "pekko.coordinated-shutdown.run-by-actor-system-terminate", "off",
+        // every node of a cluster holds the same secrets, as if mounted from one place
+        "cairn.keys.master-key-file", secret(dataDir, "master.key", MasterKey.generate().toHex()),
+        "cairn.service.key-file", secret(dataDir, "service.key", PrivateKeySigner.generate().toHex())));
+    if (!nodes.isEmpty()) {
+      config.put("cairn.node.seeds", nodes.stream().map(TestNode::seed).toList());
+    }
+    return config;
   }
 
   /** The cluster's secret file {@code name}, written with {@code value} for the first node. */
