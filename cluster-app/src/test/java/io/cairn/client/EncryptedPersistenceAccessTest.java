@@ -1,0 +1,168 @@
+package io.cairn.client;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+import io.cairn.app.TestNode;
+import io.cairn.protocol.EthereumAddress;
+import io.cairn.protocol.encryption.GroupKey;
+import io.cairn.protocol.encryption.GroupKeyLookup;
+import io.cairn.protocol.encryption.StreamEncryption;
+import io.cairn.protocol.encryption.UnknownGroupKeyException;
+import io.cairn.protocol.event.PrivateKeySigner;
+import io.cairn.protocol.hypercore.CoreKeyPair;
+import io.cairn.protocol.persist.DataAddress;
+import io.cairn.protocol.persist.Pair;
+import io.cairn.protocol.persist.PairContent;
+import io.cairn.protocol.proto.event.StreamMessage;
+import io.cairn.protocol.proto.persist.PersistorMode;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.Flow;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Who can read persisted items: a subscriber without permission gets neither keys nor pairs; a
+ * subscriber whose permission is revoked keeps what it could read before, but cannot open anything
+ * published after the rotation the revocation caused, even with its live subscription still open.
+ */
+class EncryptedPersistenceAccessTest {
+  @TempDir static Path data;
+  private static TestNode node;
+
+  @BeforeAll
+  static void start() throws Exception {
+    node = TestNode.start(data);
+  }
+
+  @AfterAll
+  static void stop() throws Exception {
+    node.close();
+  }
+
+  private final PrivateKeySigner ownerWallet = PrivateKeySigner.generate();
+  private final PrivateKeySigner keptWallet = PrivateKeySigner.generate();
+  private final PrivateKeySigner revokedWallet = PrivateKeySigner.generate();
+  private final PrivateKeySigner strangerWallet = PrivateKeySigner.generate();
+  private final String stream = ownerWallet.address() + "/access";
+
+  @Test
+  void onlyPermittedSubscribersReadAndARevokedOneLosesWhatComesAfter() throws Exception {
+    CairnClient owner = CairnClient.connect(node.api()).authenticate(ownerWallet);
+    owner.createStream(stream, "", 1);
+    EthereumAddress service = EthereumAddress.parse(owner.nodeInfo().getServiceAddress());
+    owner.grant(stream, service, "publish");
+    owner.grant(stream, keptWallet.address(), "subscribe");
+    owner.grant(stream, revokedWallet.address(), "subscribe");
+    owner.appointCustodian(stream);
+    owner.appointPersistor(stream, PersistorMode.CHECKPOINT, Duration.ofMillis(200));
+    GroupKeyExchange ownerKeys = new GroupKeyExchange(owner, ownerWallet, 2048);
+    Persister persister = Persister.open(owner, CoreKeyPair.generate(), new EventPublisher(owner, ownerWallet), stream,
+        () -> ownerKeys.current(stream));
+
+    CairnClient revoked = CairnClient.connect(node.api()).authenticate(revokedWallet);
+    GroupKeyExchange revokedKeys = new GroupKeyExchange(revoked, revokedWallet, 2048);
+    GroupKey before = revokedKeys.current(stream);
+    BlockingQueue<StreamMessage> seenByRevoked = new LinkedBlockingQueue<>();
+    subscribe(revoked, seenByRevoked);
+
+    List<DataAddress> early = persister.persist(List.of(bytes("early 1"), bytes("early 2")));
+    owner.revoke(stream, revokedWallet.address(), "subscribe");
+    persister.persist(List.of(bytes("late 1"), bytes("late 2")));
+
+    // what the revoked subscriber held still opens: the announcement of the early items and the items
+    StreamMessage earlyEvent = seenByRevoked.poll(20, TimeUnit.SECONDS);
+    assertNotNull(earlyEvent, "the early announcement reaches the live subscription");
+    List<Pair> earlyPairs = pairsOf(earlyEvent, GroupKeyLookup.of(before));
+    ItemReader reader = new ItemReader(revoked);
+    assertArrayEquals(bytes("early 1"), reader.read(early.get(0), earlyPairs.get(0).key()));
+    // what came after the rotation does not: its announcement names a key the subscriber never gets
+    StreamMessage lateEvent = seenByRevoked.poll(20, TimeUnit.SECONDS);
+    assertNotNull(lateEvent, "the revoked subscriber's open subscription still sees the ciphertext");
+    String lateKeyId = lateEvent.getContentMessage().getGroupKeyId();
+    assertNotEquals(before.id(), lateKeyId, "the revocation rotated the group key");
+    assertThrows(UnknownGroupKeyException.class, () -> pairsOf(lateEvent, GroupKeyLookup.of(before)));
+    assertRefused("NOT_PERMITTED", () -> revokedKeys.find(stream, lateKeyId));
+    assertRefused("NOT_PERMITTED", () -> new Recoverer(revoked, revokedKeys, service).recover(stream, item -> { }));
+
+    // a stranger gets nothing: no keys, no pairs, no stored announcements
+    CairnClient stranger = CairnClient.connect(node.api()).authenticate(strangerWallet);
+    GroupKeyExchange strangerKeys = new GroupKeyExchange(stranger, strangerWallet, 2048);
+    assertRefused("NOT_PERMITTED", () -> strangerKeys.current(stream));
+    assertRefused("NOT_PERMITTED", () -> new Recoverer(stranger, strangerKeys, service).recover(stream, item -> { }));
+    assertRefused("NOT_PERMITTED", () -> stranger.storedEvents(stream, 0, "last?count=10"));
+
+    // a subscriber still permitted recovers everything, under both keys
+    CairnClient kept = CairnClient.connect(node.api()).authenticate(keptWallet);
+    awaitCheckpoint(kept, 4);
+    List<byte[]> recovered = new ArrayList<>();
+    Recoverer.Report report = new Recoverer(kept, new GroupKeyExchange(kept, keptWallet, 2048), service)
+        .recover(stream, item -> recovered.add(item.data()));
+    assertEquals(List.of(), report.failures());
+    assertEquals(4, report.recovered());
+    assertArrayEquals(bytes("early 1"), recovered.get(0));
+    assertArrayEquals(bytes("late 2"), recovered.get(3));
+  }
+
+  private static List<Pair> pairsOf(StreamMessage event, GroupKeyLookup keys) {
+    byte[] json = StreamEncryption.decryptContent(event, keys).message().getContentMessage().getContent().toByteArray();
+    return PairContent.decode(json).pairs();
+  }
+
+  private void subscribe(CairnClient client, BlockingQueue<StreamMessage> seen) throws InterruptedException {
+    BlockingQueue<Flow.Subscription> subscribed = new LinkedBlockingQueue<>();
+    client.subscribe(stream, 0).subscribe(new Flow.Subscriber<>() {
+      @Override
+      public void onSubscribe(Flow.Subscription subscription) {
+        subscription.request(Long.MAX_VALUE);
+        subscribed.add(subscription);
+      }
+
+      @Override
+      public void onNext(StreamMessage event) {
+        // the persistor's own checkpoints are not announcements
+        if (event.getContentMessage().hasGroupKeyId()) {
+          seen.add(event);
+        }
+      }
+
+      @Override
+      public void onError(Throwable failure) {}
+
+      @Override
+      public void onComplete() {}
+    });
+    assertNotNull(subscribed.poll(20, TimeUnit.SECONDS), "the subscription is in place");
+  }
+
+  private void awaitCheckpoint(CairnClient client, long count) throws InterruptedException {
+    long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+    while (!(client.persistor(stream).hasCheckpoint() && client.persistor(stream).getCheckpoint().getCount() == count)) {
+      if (System.nanoTime() > deadline) {
+        throw new AssertionError("no checkpoint of " + count + " pairs: " + client.persistor(stream));
+      }
+      Thread.sleep(100);
+    }
+  }
+
+  private static void assertRefused(String code, Runnable request) {
+    CairnApiException refused = assertThrows(CairnApiException.class, request::run);
+    assertEquals(code, refused.code(), refused.getMessage());
+  }
+
+  private static byte[] bytes(String text) {
+    return text.getBytes(StandardCharsets.UTF_8);
+  }
+}
