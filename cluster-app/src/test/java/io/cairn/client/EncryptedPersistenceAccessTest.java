@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.cairn.app.TestNode;
 import io.cairn.protocol.EthereumAddress;
@@ -114,6 +115,40 @@ class EncryptedPersistenceAccessTest {
     assertEquals(4, report.recovered());
     assertArrayEquals(bytes("early 1"), recovered.get(0));
     assertArrayEquals(bytes("late 2"), recovered.get(3));
+  }
+
+  @Test
+  void aForgedPairAndATamperedBlockAreReportedAndTheRestRecovered() throws Exception {
+    CairnClient owner = CairnClient.connect(node.api()).authenticate(ownerWallet);
+    owner.createStream(stream, "", 1);
+    EthereumAddress service = EthereumAddress.parse(owner.nodeInfo().getServiceAddress());
+    owner.grant(stream, service, "publish");
+    owner.appointCustodian(stream);
+    owner.appointPersistor(stream, PersistorMode.CHECKPOINT, Duration.ofMillis(200));
+    GroupKeyExchange ownerKeys = new GroupKeyExchange(owner, ownerWallet, 2048);
+    EventPublisher events = new EventPublisher(owner, ownerWallet);
+    Persister persister = Persister.open(owner, CoreKeyPair.generate(), events, stream, () -> ownerKeys.current(stream));
+    List<DataAddress> items = persister.persist(List.of(bytes("intact"), bytes("to be altered"), bytes("third"),
+        bytes("fourth")));
+    // a publisher announces the blocks of the last two items as one item, with a key of its own
+    DataAddress forged = DataAddress.ofBlocks(items.get(2).coreKey(), items.get(2).first(), 2);
+    events.publishEncryptedJson(stream, 0, new String(PairContent.encode(List.of(new Pair(forged.text(), new byte[32]))),
+        StandardCharsets.UTF_8), ownerKeys.current(stream));
+    byte[] stored = CoreReader.open(owner, items.get(1).coreKey()).get(items.get(1).first());
+    JournalTampering.flipByteOfBlock(node, items.get(1).coreKey(), items.get(1).first(), stored);
+    awaitCheckpoint(owner, 5);
+
+    List<byte[]> recovered = new ArrayList<>();
+    Recoverer.Report report = new Recoverer(owner, ownerKeys, service).recover(stream, item -> recovered.add(item.data()));
+
+    assertEquals(3, report.recovered(), "the intact items are handed back");
+    assertArrayEquals(bytes("intact"), recovered.get(0));
+    assertArrayEquals(bytes("fourth"), recovered.get(2));
+    assertEquals(2, report.failures().size(), report.failures().toString());
+    assertEquals(items.get(1).text(), report.failures().get(0).address());
+    assertTrue(report.failures().get(0).reason().contains("do not verify"), report.failures().get(0).reason());
+    assertEquals(forged.text(), report.failures().get(1).address());
+    assertTrue(report.failures().get(1).reason().contains("does not open"), report.failures().get(1).reason());
   }
 
   private static List<Pair> pairsOf(StreamMessage event, GroupKeyLookup keys) {

@@ -9,8 +9,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
 import io.cairn.app.TestNode;
-import io.cairn.core.Core;
-import io.cairn.journal.JournalSettings;
 import io.cairn.protocol.encryption.GroupKey;
 import io.cairn.protocol.encryption.StreamEncryption;
 import io.cairn.protocol.event.PrivateKeySigner;
@@ -21,10 +19,6 @@ import io.cairn.protocol.proto.event.EncryptionType;
 import io.cairn.protocol.proto.event.StreamMessage;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.sql.Connection;
-import java.sql.DriverManager;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
@@ -124,7 +118,7 @@ class PersistSdkTest {
     byte[] key = keysOf(stream).get(1);
     byte[] stored = CoreReader.open(owner, address.coreKey()).get(address.first());
 
-    flipByteOfBlock(address.coreKey(), address.first(), stored);
+    JournalTampering.flipByteOfBlock(node, address.coreKey(), address.first(), stored);
 
     ItemReader reader = new ItemReader(CairnClient.connect(node.api()));
     ProofRejectedException rejected = assertThrows(ProofRejectedException.class, () -> reader.read(address, key));
@@ -141,46 +135,5 @@ class PersistSdkTest {
           keys.add(Base64.getDecoder().decode(pair.getAsJsonObject().get("key").getAsString())));
     }
     return keys;
-  }
-
-  /** Alters one byte of a stored block where the journal keeps it: each block is one event of its core. */
-  private static void flipByteOfBlock(byte[] coreKey, long block, byte[] value) throws Exception {
-    JournalSettings journal = JournalSettings.fromConfig(node.system().settings().config());
-    String persistenceId = Core.ENTITY_KEY.name() + "|" + Core.entityId(coreKey);
-    try (Connection connection = DriverManager.getConnection(journal.url(), journal.user(), journal.password())) {
-      byte[] payload;
-      try (PreparedStatement read = connection.prepareStatement("SELECT \"event_payload\" FROM \"event_journal\""
-          + " WHERE \"persistence_id\" = ? AND \"sequence_number\" = ?")) {
-        read.setString(1, persistenceId);
-        read.setLong(2, Core.sequenceNumberOf(block));
-        try (ResultSet row = read.executeQuery()) {
-          assertTrue(row.next(), "the block's event is in the journal");
-          payload = row.getBytes(1);
-        }
-      }
-      int at = indexOf(payload, value);
-      assertTrue(at >= 0, "the event holds the block's bytes");
-      payload[at + value.length / 2] ^= 0x40;
-      try (PreparedStatement write = connection.prepareStatement("UPDATE \"event_journal\" SET \"event_payload\" = ?"
-          + " WHERE \"persistence_id\" = ? AND \"sequence_number\" = ?")) {
-        write.setBytes(1, payload);
-        write.setString(2, persistenceId);
-        write.setLong(3, Core.sequenceNumberOf(block));
-        assertEquals(1, write.executeUpdate());
-      }
-    }
-  }
-
-  private static int indexOf(byte[] haystack, byte[] needle) {
-    outer:
-    for (int i = 0; i + needle.length <= haystack.length; i++) {
-      for (int j = 0; j < needle.length; j++) {
-        if (haystack[i + j] != needle[j]) {
-          continue outer;
-        }
-      }
-      return i;
-    }
-    return -1;
   }
 }
