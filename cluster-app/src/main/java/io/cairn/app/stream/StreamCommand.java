@@ -3,7 +3,13 @@ package io.cairn.app.stream;
 import com.google.protobuf.InvalidProtocolBufferException;
 import com.google.protobuf.MessageOrBuilder;
 import com.google.protobuf.util.JsonFormat;
+import com.typesafe.config.ConfigException;
+import com.typesafe.config.ConfigFactory;
 import io.cairn.protocol.EthereumAddress;
+import io.cairn.protocol.proto.persist.PersistorMode;
+import java.time.Duration;
+import java.util.Locale;
+import java.util.Map;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -58,6 +64,36 @@ public final class StreamCommand {
           + " subscribers. Revoking subscribe rotates the key by itself.")
   int rotateKey(@Parameters(paramLabel = "ID") String id) throws InvalidProtocolBufferException {
     return print(options.authenticated().rotateGroupKey(id));
+  }
+
+  @Command(name = "persistor", mixinStandardHelpOptions = true,
+      description = {"Appoints the cluster's persistor for stream ID, or changes its mode or interval (its owner only):"
+          + " it keeps every {address, key} pair announced on the stream, publishes a signed checkpoint (count and"
+          + " merkle root) and serves the pairs late subscribers lack.",
+          "The persistor signs with the cluster's service address: grant that address publish on the stream."})
+  int persistor(@Parameters(paramLabel = "ID") String id,
+      @Option(names = "--mode", defaultValue = "checkpoint", paramLabel = "MODE",
+          description = "checkpoint (default), or rebroadcast: every pair again each interval, as Resourced did.")
+      String mode,
+      @Option(names = "--interval", paramLabel = "DURATION",
+          description = "How often it checkpoints, e.g. 1s or 500ms (default: the node's, 1s).") String interval)
+      throws InvalidProtocolBufferException {
+    PersistorMode parsed = switch (mode.trim().toLowerCase(Locale.ROOT)) {
+      case "checkpoint" -> PersistorMode.CHECKPOINT;
+      case "rebroadcast" -> PersistorMode.REBROADCAST;
+      default -> throw new IllegalArgumentException("'" + mode + "' is not a persistor mode; expected checkpoint or"
+          + " rebroadcast");
+    };
+    return print(options.authenticated().appointPersistor(id, parsed, interval == null ? null : duration(interval)));
+  }
+
+  /** A duration as the node's configuration writes one (HOCON: 1s, 500ms, 2 minutes). */
+  private static Duration duration(String text) {
+    try {
+      return ConfigFactory.parseMap(Map.of("d", text)).getDuration("d");
+    } catch (ConfigException malformed) {
+      throw new IllegalArgumentException("'" + text + "' is not a duration; write e.g. 1s or 500ms");
+    }
   }
 
   private int print(MessageOrBuilder message) throws InvalidProtocolBufferException {
