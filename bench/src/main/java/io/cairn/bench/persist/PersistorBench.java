@@ -46,6 +46,7 @@ import org.apache.pekko.actor.typed.ActorSystem;
  * published over HTTP), appoints the persistor and waits until it holds them all, then measures:
  *
  * <ul>
+ *   <li>the size of one checkpoint event, what checkpoint mode publishes per interval in which pairs came;
  *   <li>bytes per second the persistor publishes in checkpoint mode, once its count is steady;
  *   <li>the same in rebroadcast mode;
  *   <li>the time a new subscriber takes to read every pair through {@code /pairs}, open them
@@ -111,8 +112,8 @@ public final class PersistorBench {
     try {
       URI node = URI.create("http://127.0.0.1:" + apiPort);
       waitUntilUp(node);
-      System.out.println("| pairs | checkpoint mode, B/s | rebroadcast mode, B/s | catch-up of every pair, s (median of " + runs + ") |");
-      System.out.println("|---|---|---|---|");
+      System.out.println("| pairs | checkpoint event, B | checkpoint mode, B/s | rebroadcast mode, B/s | catch-up of every pair, s (median of " + runs + ") |");
+      System.out.println("|---|---|---|---|---|");
       for (int size : sizes) {
         measure(node, keys, service, size, window, runs);
       }
@@ -173,7 +174,8 @@ public final class PersistorBench {
       }
     }
     seconds.sort(Double::compare);
-    System.out.printf("| %,d | %,.0f | %,.0f | %.2f |%n", size, checkpointRate, rebroadcastRate, seconds.get(seconds.size() / 2));
+    System.out.printf("| %,d | %d | %,.0f | %,.0f | %.2f |%n", size, checkpointed.getCheckpoint().getMessage().getSerializedSize(),
+        checkpointRate, rebroadcastRate, seconds.get(seconds.size() / 2));
   }
 
   /** Bytes of the persistor's events stored over the next {@code window} seconds, per second. */
