@@ -4,16 +4,19 @@ import com.google.protobuf.ByteString;
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigFactory;
 import io.cairn.app.CairnNode;
-import io.cairn.app.PersistorIdentity;
 import io.cairn.client.CairnClient;
+import io.cairn.client.GroupKeyExchange;
 import io.cairn.client.PairCatchUp;
 import io.cairn.journal.JournalSchema;
 import io.cairn.journal.JournalSettings;
-import io.cairn.keys.StreamKeys;
+import io.cairn.protocol.EthereumAddress;
+import io.cairn.protocol.Randomness;
 import io.cairn.protocol.encryption.GroupKey;
 import io.cairn.protocol.encryption.StreamEncryption;
 import io.cairn.protocol.event.EventSigner;
 import io.cairn.protocol.event.PrivateKeySigner;
+import io.cairn.protocol.persist.DataAddress;
+import io.cairn.protocol.persist.ItemCipher;
 import io.cairn.protocol.persist.Pair;
 import io.cairn.protocol.persist.PairAccumulator;
 import io.cairn.protocol.persist.PairContent;
@@ -29,20 +32,16 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionStage;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 import org.apache.pekko.actor.typed.ActorSystem;
 
 /**
  * What a persistor costs the network and what a late subscriber waits, on one node in this JVM
  * (embedded H2 journal, default settings: 1 s interval, rebroadcast pages of 500 pairs, 10 per
- * interval). For each size it seeds a stream with that many pairs (events of 1,000 pairs,
+ * interval; the node is its own key custodian). For each size it seeds a stream with that many pairs (events of 1,000 pairs,
  * published over HTTP), appoints the persistor and waits until it holds them all, then measures:
  *
  * <ul>
@@ -64,25 +63,6 @@ import org.apache.pekko.actor.typed.ActorSystem;
 public final class PersistorBench {
   private static final int PAIRS_PER_EVENT = 1000;
 
-  /** Group keys in memory: the bench's stand-in for the key custodian. */
-  private static final class Keys implements StreamKeys {
-    private final Map<String, GroupKey> keys = new ConcurrentHashMap<>();
-
-    GroupKey of(String streamId) {
-      return keys.computeIfAbsent(streamId, id -> GroupKey.generate());
-    }
-
-    @Override
-    public CompletionStage<GroupKey> current(String streamId) {
-      return CompletableFuture.completedFuture(of(streamId));
-    }
-
-    @Override
-    public CompletionStage<List<GroupKey>> find(String streamId, Collection<String> ids) {
-      return CompletableFuture.completedFuture(List.of(of(streamId)));
-    }
-  }
-
   public static void main(String[] args) throws Exception {
     List<Integer> sizes = List.of(1_000, 100_000, 1_000_000);
     int window = 10;
@@ -96,8 +76,6 @@ public final class PersistorBench {
       }
     }
     Path data = Files.createTempDirectory("cairn-persistor-bench");
-    Keys keys = new Keys();
-    PrivateKeySigner service = PrivateKeySigner.generate();
     int apiPort = freePort();
     Config config = ConfigFactory.load(ConfigFactory.parseMap(Map.of(
             "cairn.node.cluster-port", freePort(),
@@ -108,14 +86,14 @@ public final class PersistorBench {
             "pekko.loglevel", "WARNING"))
         .withFallback(ConfigFactory.parseResources("application.conf")));
     JournalSchema.ensure(JournalSettings.fromConfig(config));
-    ActorSystem<Void> system = CairnNode.start(config, Optional.of(new PersistorIdentity(keys, service)));
+    ActorSystem<Void> system = CairnNode.start(config);
     try {
       URI node = URI.create("http://127.0.0.1:" + apiPort);
       waitUntilUp(node);
       System.out.println("| pairs | checkpoint event, B | checkpoint mode, B/s | rebroadcast mode, B/s | catch-up of every pair, s (median of " + runs + ") |");
       System.out.println("|---|---|---|---|---|");
       for (int size : sizes) {
-        measure(node, keys, service, size, window, runs);
+        measure(node, size, window, runs);
       }
     } finally {
       system.terminate();
@@ -123,20 +101,22 @@ public final class PersistorBench {
     }
   }
 
-  private static void measure(URI node, Keys keys, PrivateKeySigner service, int size, int window, int runs)
-      throws Exception {
+  private static void measure(URI node, int size, int window, int runs) throws Exception {
     PrivateKeySigner owner = PrivateKeySigner.generate();
     String streamId = owner.address() + "/bench-" + size;
     CairnClient client = CairnClient.connect(node).authenticate(owner);
+    EthereumAddress service = EthereumAddress.parse(client.nodeInfo().getServiceAddress());
     client.createStream(streamId, "", 1);
-    client.grant(streamId, service.address(), "publish");
-    GroupKey key = keys.of(streamId);
+    client.grant(streamId, service, "publish");
+    client.appointCustodian(streamId);
+    GroupKey key = new GroupKeyExchange(client, owner).current(streamId);
+    byte[] core = Randomness.bytes(DataAddress.CORE_KEY_LENGTH);
     EventSigner signer = new EventSigner(owner);
     long timestamp = System.currentTimeMillis() - size;
     for (int first = 0; first < size; first += PAIRS_PER_EVENT) {
       List<Pair> pairs = new ArrayList<>(PAIRS_PER_EVENT);
       for (int i = first; i < Math.min(size, first + PAIRS_PER_EVENT); i++) {
-        pairs.add(new Pair("hypercore://" + owner.address() + "/item/" + i, GroupKey.generate().data()));
+        pairs.add(new Pair(DataAddress.ofBlocks(core, i, 1).text(), ItemCipher.generateKey()));
       }
       StreamMessage.Builder event = StreamMessage.newBuilder();
       event.getMessageIdBuilder().setStreamId(streamId).setTimestamp(timestamp++).setMessageChainId("seed");
@@ -163,7 +143,7 @@ public final class PersistorBench {
     PersistorStatus checkpointed = status;
     for (int run = 0; run < runs; run++) {
       CairnClient subscriber = CairnClient.connect(node).authenticate(owner);
-      PairCatchUp catchUp = new PairCatchUp(subscriber, streamId, service.address(),
+      PairCatchUp catchUp = new PairCatchUp(subscriber, streamId, service,
           id -> id.equals(key.id()) ? Optional.of(key) : Optional.empty());
       AtomicLong read = new AtomicLong();
       long start = System.nanoTime();
@@ -179,14 +159,14 @@ public final class PersistorBench {
   }
 
   /** Bytes of the persistor's events stored over the next {@code window} seconds, per second. */
-  private static double bytesPerSecond(CairnClient client, String streamId, PrivateKeySigner service, int window)
+  private static double bytesPerSecond(CairnClient client, String streamId, EthereumAddress service, int window)
       throws InterruptedException {
     long from = System.currentTimeMillis();
     Thread.sleep(window * 1000L);
     long to = from + window * 1000L;
     long bytes = 0;
     for (StreamMessage event : client.storedEvents(streamId, 0, "range?fromTimestamp=" + from + "&toTimestamp=" + (to - 1)
-        + "&publisherId=" + service.address().value() + "&msgChainId=persistor")) {
+        + "&publisherId=" + service.value() + "&msgChainId=persistor")) {
       bytes += event.getSerializedSize();
     }
     return bytes / (double) window;
