@@ -7,7 +7,14 @@ import io.cairn.protocol.persist.ItemDecryptionException;
 import io.cairn.protocol.persist.Pair;
 import io.cairn.protocol.persist.PairAccumulator;
 import io.cairn.protocol.proto.persist.PersistorStatus;
+import io.cairn.protocol.proto.event.EncryptionType;
+import io.cairn.protocol.proto.event.StreamMessage;
+import io.cairn.protocol.proto.persist.SignedCheckpoint;
 import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Flow;
 import java.util.List;
 import java.util.function.Consumer;
 
@@ -63,20 +70,116 @@ public final class Recoverer {
     List<Pair> pairs = new ArrayList<>();
     Checkpoint checkpoint = new PairCatchUp(client, streamId, service, keys.lookup(streamId))
         .catchUp(status.getCheckpoint(), new PairAccumulator(), pairs::add);
-    ItemReader reader = new ItemReader(client);
     List<Failure> failures = new ArrayList<>();
+    long recovered = deliver(pairs, 0, new ItemReader(client), onItem, failures::add);
+    return new Report(checkpoint, recovered, failures);
+  }
+
+  /** What {@link #follow} reports, in the persistor's order, from the thread that reads the stream. */
+  public interface Follower {
+    void recovered(RecoveredItem item);
+
+    void failed(Failure failure);
+
+    /** The following ended: a checkpoint or pairs that do not hold, or the subscription's end. */
+    void stopped(Throwable cause);
+  }
+
+  /**
+   * Recovers everything persisted so far, then goes on live: each checkpoint the persistor
+   * publishes on the stream (partition 0) brings the pairs recorded since the last one, checked
+   * against it and read as {@link #recover} reads them. Items arrive once each, in order. Cancel
+   * the answer to stop.
+   */
+  public Flow.Subscription follow(String streamId, Follower follower) {
+    PairCatchUp catchUp = new PairCatchUp(client, streamId, service, keys.lookup(streamId));
+    PairAccumulator held = new PairAccumulator();
+    ItemReader reader = new ItemReader(client);
+    CompletableFuture<Flow.Subscription> subscribed = new CompletableFuture<>();
+    client.subscribe(streamId, 0).subscribe(new Flow.Subscriber<>() {
+      private Flow.Subscription subscription;
+
+      @Override
+      public void onSubscribe(Flow.Subscription subscription) {
+        this.subscription = subscription;
+        subscribed.complete(subscription);
+        // subscribed first, so that no checkpoint published from here on is missed
+        PersistorStatus status;
+        try {
+          status = client.persistor(streamId);
+        } catch (RuntimeException refused) {
+          subscription.cancel();
+          follower.stopped(refused);
+          return;
+        }
+        if (status.hasCheckpoint()) {
+          advance(status.getCheckpoint());
+        }
+        subscription.request(1);
+      }
+
+      @Override
+      public void onNext(StreamMessage event) {
+        checkpointIn(event).ifPresent(this::advance);
+        subscription.request(1);
+      }
+
+      private void advance(SignedCheckpoint checkpoint) {
+        if (checkpoint.getCount() <= held.count()) {
+          return;
+        }
+        long first = held.count();
+        List<Pair> pairs = new ArrayList<>();
+        try {
+          catchUp.catchUp(checkpoint, held, pairs::add);
+        } catch (RuntimeException doesNotHold) {
+          subscription.cancel();
+          follower.stopped(doesNotHold);
+          return;
+        }
+        deliver(pairs, first, reader, follower::recovered, follower::failed);
+      }
+
+      @Override
+      public void onError(Throwable failure) {
+        follower.stopped(failure);
+      }
+
+      @Override
+      public void onComplete() {
+        follower.stopped(null);
+      }
+    });
+    return subscribed.join();
+  }
+
+  /** The checkpoint an event carries, when it is the persistor's: signed by the service address and unencrypted. */
+  private Optional<SignedCheckpoint> checkpointIn(StreamMessage event) {
+    boolean byService = ("0x" + HexFormat.of().formatHex(event.getMessageId().getPublisherId().toByteArray()))
+        .equals(service.value());
+    if (!byService || event.getContentMessage().getEncryptionType() != EncryptionType.NONE) {
+      return Optional.empty();
+    }
+    return Checkpoint.fromContent(event.getContentMessage().getContent().toByteArray())
+        .map(checkpoint -> SignedCheckpoint.newBuilder().setCount(checkpoint.count()).setRoot(checkpoint.rootHex())
+            .setMessage(event).build());
+  }
+
+  private static long deliver(List<Pair> pairs, long firstIndex, ItemReader reader, Consumer<RecoveredItem> onItem,
+      Consumer<Failure> onFailure) {
     long recovered = 0;
-    for (int index = 0; index < pairs.size(); index++) {
-      Pair pair = pairs.get(index);
+    for (int i = 0; i < pairs.size(); i++) {
+      Pair pair = pairs.get(i);
+      long index = firstIndex + i;
       try {
         DataAddress address = DataAddress.parse(pair.address());
         onItem.accept(new RecoveredItem(index, address, reader.read(address, pair.key())));
         recovered++;
       } catch (IllegalArgumentException | ProofRejectedException | ItemDecryptionException | CairnApiException e) {
-        failures.add(new Failure(index, pair.address(), failureOf(e)));
+        onFailure.accept(new Failure(index, pair.address(), failureOf(e)));
       }
     }
-    return new Report(checkpoint, recovered, failures);
+    return recovered;
   }
 
   private static String failureOf(RuntimeException e) {

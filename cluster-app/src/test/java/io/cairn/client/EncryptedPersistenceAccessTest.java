@@ -151,6 +151,59 @@ class EncryptedPersistenceAccessTest {
     assertTrue(report.failures().get(1).reason().contains("does not open"), report.failures().get(1).reason());
   }
 
+  @Test
+  void aFollowerGetsWhatWasPersistedBeforeAndThenEachItemAsItComes() throws Exception {
+    CairnClient owner = CairnClient.connect(node.api()).authenticate(ownerWallet);
+    owner.createStream(stream, "", 1);
+    EthereumAddress service = EthereumAddress.parse(owner.nodeInfo().getServiceAddress());
+    owner.grant(stream, service, "publish");
+    owner.grant(stream, keptWallet.address(), "subscribe");
+    owner.appointCustodian(stream);
+    owner.appointPersistor(stream, PersistorMode.CHECKPOINT, Duration.ofMillis(200));
+    GroupKeyExchange ownerKeys = new GroupKeyExchange(owner, ownerWallet, 2048);
+    Persister persister = Persister.open(owner, CoreKeyPair.generate(), new EventPublisher(owner, ownerWallet), stream,
+        () -> ownerKeys.current(stream));
+    persister.persist(List.of(bytes("before 1"), bytes("before 2")));
+    awaitCheckpoint(owner, 2);
+
+    CairnClient kept = CairnClient.connect(node.api()).authenticate(keptWallet);
+    BlockingQueue<Recoverer.RecoveredItem> items = new LinkedBlockingQueue<>();
+    BlockingQueue<Object> trouble = new LinkedBlockingQueue<>();
+    Flow.Subscription following = new Recoverer(kept, new GroupKeyExchange(kept, keptWallet, 2048), service)
+        .follow(stream, new Recoverer.Follower() {
+          @Override
+          public void recovered(Recoverer.RecoveredItem item) {
+            items.add(item);
+          }
+
+          @Override
+          public void failed(Recoverer.Failure failure) {
+            trouble.add(failure);
+          }
+
+          @Override
+          public void stopped(Throwable cause) {
+            trouble.add(cause == null ? "completed" : cause);
+          }
+        });
+    try {
+      persister.persist(List.of(bytes("live 1")));
+      persister.persist(List.of(bytes("live 2"), bytes("live 3")));
+
+      List<String> seen = new ArrayList<>();
+      for (int i = 0; i < 5; i++) {
+        Recoverer.RecoveredItem item = items.poll(20, TimeUnit.SECONDS);
+        assertNotNull(item, "item " + i + " arrives; trouble: " + trouble);
+        assertEquals(i, item.index());
+        seen.add(new String(item.data(), StandardCharsets.UTF_8));
+      }
+      assertEquals(List.of("before 1", "before 2", "live 1", "live 2", "live 3"), seen);
+      assertEquals(List.of(), new ArrayList<>(trouble));
+    } finally {
+      following.cancel();
+    }
+  }
+
   private static List<Pair> pairsOf(StreamMessage event, GroupKeyLookup keys) {
     byte[] json = StreamEncryption.decryptContent(event, keys).message().getContentMessage().getContent().toByteArray();
     return PairContent.decode(json).pairs();
