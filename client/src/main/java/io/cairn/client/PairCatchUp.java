@@ -3,6 +3,7 @@ package io.cairn.client;
 import io.cairn.protocol.EthereumAddress;
 import io.cairn.protocol.encryption.GroupKey;
 import io.cairn.protocol.encryption.GroupKeyLookup;
+import io.cairn.protocol.encryption.StreamEncryption;
 import io.cairn.protocol.event.EventVerification;
 import io.cairn.protocol.event.EventVerifier;
 import io.cairn.protocol.persist.Checkpoint;
@@ -97,8 +98,9 @@ public final class PairCatchUp {
         long first = page.getFirstIndex();
         GroupKey key = keys.find(keyId).orElseThrow(() -> new CheckpointRejectedException(
             "the pairs from " + first + " are sealed under group key " + keyId + ", which the subscriber lacks"));
+        StreamEncryption.Decryptor decryptor = StreamEncryption.decryptor(key);
         for (var sealed : page.getPairsList()) {
-          Pair pair = PairSealing.open(sealed.toByteArray(), key);
+          Pair pair = PairSealing.open(sealed.toByteArray(), decryptor, key);
           accumulator.append(pair);
           onPair.accept(pair);
         }

@@ -98,17 +98,44 @@ public final class StreamEncryption {
    * @throws TruncatedCiphertextException when {@code ciphertext} is shorter than the IV
    */
   public static byte[] decrypt(byte[] ciphertext, GroupKey key) {
-    if (ciphertext.length < IV_LENGTH) {
-      throw new TruncatedCiphertextException(ciphertext.length);
+    return decryptor(key).decrypt(ciphertext);
+  }
+
+
+  /**
+   * A {@link #decrypt(byte[], GroupKey)} for many ciphertexts under one key, such as a page of
+   * sealed pairs: it keeps one cipher and only sets each ciphertext's IV, which costs a fraction
+   * of setting a cipher up. Not for use by two threads at once.
+   */
+  public static final class Decryptor {
+    private final Cipher cipher;
+    private final SecretKeySpec key;
+
+    private Decryptor(GroupKey key) {
+      try {
+        this.cipher = Cipher.getInstance(TRANSFORMATION);
+      } catch (GeneralSecurityException e) {
+        throw new IllegalStateException("the JDK provides AES/CTR/NoPadding", e);
+      }
+      this.key = new SecretKeySpec(key.bytes(), "AES");
     }
-    try {
-      Cipher cipher = Cipher.getInstance(TRANSFORMATION);
-      cipher.init(Cipher.DECRYPT_MODE, new SecretKeySpec(key.bytes(), "AES"),
-          new IvParameterSpec(ciphertext, 0, IV_LENGTH));
-      return cipher.doFinal(ciphertext, IV_LENGTH, ciphertext.length - IV_LENGTH);
-    } catch (GeneralSecurityException e) {
-      throw new IllegalStateException("the JDK provides AES/CTR/NoPadding", e);
+
+    /** As {@link StreamEncryption#decrypt(byte[], GroupKey)}. */
+    public byte[] decrypt(byte[] ciphertext) {
+      if (ciphertext.length < IV_LENGTH) {
+        throw new TruncatedCiphertextException(ciphertext.length);
+      }
+      try {
+        cipher.init(Cipher.DECRYPT_MODE, key, new IvParameterSpec(ciphertext, 0, IV_LENGTH));
+        return cipher.doFinal(ciphertext, IV_LENGTH, ciphertext.length - IV_LENGTH);
+      } catch (GeneralSecurityException e) {
+        throw new IllegalStateException("the JDK provides AES/CTR/NoPadding", e);
+      }
     }
+  }
+
+  public static Decryptor decryptor(GroupKey key) {
+    return new Decryptor(key);
   }
 
   /**

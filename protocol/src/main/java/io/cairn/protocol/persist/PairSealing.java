@@ -28,8 +28,13 @@ public final class PairSealing {
    * @throws MalformedPairContentException when it does not open to a pair (a wrong key, or changed bytes)
    */
   public static Pair open(byte[] sealed, GroupKey key) {
+    return open(sealed, StreamEncryption.decryptor(key), key);
+  }
+
+  /** As {@link #open(byte[], GroupKey)}, with {@code key}'s decryptor: for the pairs of one page. */
+  public static Pair open(byte[] sealed, StreamEncryption.Decryptor decryptor, GroupKey key) {
     try {
-      PairRecord record = PairRecord.parseFrom(StreamEncryption.decrypt(sealed, key));
+      PairRecord record = PairRecord.parseFrom(decryptor.decrypt(sealed));
       return new Pair(record.getAddress(), record.getKey().toByteArray());
     } catch (InvalidProtocolBufferException | IllegalArgumentException e) {
       throw new MalformedPairContentException("a sealed pair did not open with " + key + ": " + e.getMessage());
