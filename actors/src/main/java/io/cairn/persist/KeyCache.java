@@ -34,7 +34,7 @@ final class KeyCache {
   CompletionStage<GroupKey> get(String id) {
     CompletableFuture<GroupKey> key = byId.computeIfAbsent(id, missing -> keys.find(streamId, List.of(missing))
         .thenApply(found -> found.stream().filter(k -> k.id().equals(missing)).findFirst()
-            .orElseThrow(() -> new IllegalStateException("the key custodian did not return group key " + missing)))
+            .orElseThrow(() -> new MissingGroupKeyException(missing)))
         .toCompletableFuture());
     key.whenComplete((found, failure) -> {
       if (failure != null) {

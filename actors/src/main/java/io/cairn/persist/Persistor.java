@@ -37,6 +37,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
 import org.apache.pekko.Done;
 import org.apache.pekko.actor.typed.ActorRef;
@@ -86,7 +88,7 @@ public final class Persistor
   /** The message chain id of the persistor's own events on its stream. */
   public static final String CHAIN_ID = "persistor";
 
-  /** Attempts at fetching a group key before the events under it are skipped as unreadable. */
+  /** Answers from the custodian that it lacks a group key before the events under it are skipped as unreadable. */
   private static final int KEY_ATTEMPTS = 3;
   private static final Duration KEY_RETRY = Duration.ofSeconds(2);
   private static final Duration FOLLOW_RETRY = Duration.ofSeconds(2);
@@ -129,7 +131,12 @@ public final class Persistor
 
   private record CatchUpEnded(int partition, Optional<Throwable> failure) implements Command {}
 
-  private record KeysArrived(Set<String> failed) implements Command {}
+  /**
+   * The answer to a key fetch: {@code missing}, the ids the custodian said it does not have (or
+   * has no custodian for), count towards giving up on them; {@code unanswered}, a fetch that got no
+   * answer (a custodian being moved, a timeout), only makes the persistor ask again later.
+   */
+  private record KeysArrived(Set<String> missing, boolean unanswered) implements Command {}
 
   private record RebroadcastReady(List<byte[]> contents, GroupKey key, long nextIndex) implements Command {}
 
@@ -618,40 +625,48 @@ public final class Persistor
 
   private void fetchKeys(Set<String> ids) {
     fetchingKeys = true;
-    List<CompletionStage<Optional<String>>> fetches = new ArrayList<>();
+    List<CompletableFuture<KeysArrived>> fetches = new ArrayList<>();
     for (String id : ids) {
-      fetches.add(keys.get(id).handle((key, failure) -> failure == null ? Optional.<String>empty() : Optional.of(id)));
+      fetches.add(keys.get(id).handle((key, failure) -> failure == null ? new KeysArrived(Set.of(), false)
+          : custodianLacks(failure) ? new KeysArrived(Set.of(id), false) : new KeysArrived(Set.of(), true))
+          .toCompletableFuture());
     }
-    CompletionStage<Set<String>> failed = fetches.stream()
-        .reduce(java.util.concurrent.CompletableFuture.completedFuture(Set.<String>of()),
-            (all, one) -> all.thenCombine(one, (set, id) -> {
-              Set<String> more = new HashSet<>(set);
-              id.ifPresent(more::add);
-              return more;
-            }),
-            (a, b) -> a.thenCombine(b, (x, y) -> {
-              Set<String> both = new HashSet<>(x);
-              both.addAll(y);
-              return both;
-            }));
-    context.pipeToSelf(failed, (set, failure) -> new KeysArrived(failure == null ? set : ids));
+    CompletionStage<KeysArrived> all = CompletableFuture.allOf(fetches.toArray(CompletableFuture[]::new))
+        .thenApply(done -> {
+          Set<String> missing = new HashSet<>();
+          boolean unanswered = false;
+          for (CompletableFuture<KeysArrived> fetch : fetches) {
+            missing.addAll(fetch.join().missing());
+            unanswered |= fetch.join().unanswered();
+          }
+          return new KeysArrived(missing, unanswered);
+        });
+    context.pipeToSelf(all, (arrived, failure) -> failure == null ? arrived : new KeysArrived(Set.of(), true));
+  }
+
+  /** Whether a failed fetch is the custodian's answer that the key does not exist, rather than no answer. */
+  private static boolean custodianLacks(Throwable failure) {
+    Throwable cause = failure instanceof CompletionException && failure.getCause() != null ? failure.getCause() : failure;
+    return cause instanceof MissingGroupKeyException
+        || cause instanceof Rejection rejection && (rejection.code() == ErrorCode.UNKNOWN_GROUP_KEY
+            || rejection.code() == ErrorCode.CUSTODIAN_NOT_FOUND);
   }
 
   private ReplyEffect<Event, State> onKeysArrived(State state, KeysArrived arrived) {
-    boolean retry = false;
-    for (String id : arrived.failed()) {
+    boolean retry = arrived.unanswered();
+    for (String id : arrived.missing()) {
       int attempts = keyAttempts.merge(id, 1, Integer::sum);
       if (attempts >= KEY_ATTEMPTS) {
-        context.getLog().warn("Persistor of {} gives up on group key {} after {} attempts; its events are skipped",
-            streamId, id, attempts);
+        context.getLog().warn("Persistor of {} gives up on group key {}: its custodian answered {} times that it has"
+            + " no such key; events under it are skipped", streamId, id, attempts);
         unreadableKeys.add(id);
       } else {
         retry = true;
       }
     }
     if (retry) {
-      // the stashed events wait: a key custodian that is briefly away must not cost pairs
-      timers.startSingleTimer("keys", new KeysArrived(Set.of()), KEY_RETRY);
+      // the stashed events wait: a key custodian that is away (moving with its node) must not cost pairs
+      timers.startSingleTimer("keys", new KeysArrived(Set.of(), false), KEY_RETRY);
       return Effect().noReply();
     }
     fetchingKeys = false;

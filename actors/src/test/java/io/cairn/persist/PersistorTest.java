@@ -96,6 +96,27 @@ class PersistorTest {
   }
 
   @Test
+  void aKeyCustodianThatDoesNotAnswerMakesThePersistorWaitNotSkip() throws Exception {
+    start(SETTINGS);
+    GroupKey key = nodes.createStream(streamId, owner, 1);
+    await(PersistorNodes.streams(node()).grant(streamId, owner.address(),
+        io.cairn.stream.Grantee.of(publisherKey.address()), io.cairn.protocol.stream.Permission.PUBLISH));
+    PersistorNodes.configure(node(), streamId, Persistor.Mode.CHECKPOINT, Optional.empty());
+    keys.away(true);
+    publish(new PairEvents(publisherKey, streamId, "pairs").pairs(0, key, List.of(pair("core-a/0"), pair("core-a/1"))));
+
+    // more unanswered fetches than the attempts a custodian's "no such key" gets
+    node().createTestProbe().awaitAssert(WAIT, Duration.ofMillis(200), () -> {
+      assertTrue(keys.unanswered() > 4, "unanswered so far: " + keys.unanswered());
+      return null;
+    });
+    assertEquals(0, PersistorNodes.status(node(), streamId).count());
+    keys.away(false);
+
+    awaitCount(2);
+  }
+
+  @Test
   void recordsEachAddressOnceAndComesBackAfterARestart() throws Exception {
     start(SETTINGS);
     GroupKey first = nodes.createStream(streamId, owner, 2);
