@@ -708,12 +708,13 @@ public final class Persistor
     List<byte[]> sealed = new ArrayList<>();
     ByteArrayOutputStream leaves = new ByteArrayOutputStream();
     List<Long> fingerprints = new ArrayList<>();
+    StreamEncryption.Encryptor encryptor = StreamEncryption.encryptor(key.get());
     for (Pair pair : decoded.pairs()) {
       long fingerprint = pair.addressFingerprint();
       if (state.fingerprints.contains(fingerprint) || !batch.add(fingerprint)) {
         continue;
       }
-      sealed.add(PairSealing.seal(pair, key.get()));
+      sealed.add(PairSealing.seal(pair, encryptor));
       leaves.writeBytes(pair.leaf());
       fingerprints.add(fingerprint);
     }
@@ -764,8 +765,11 @@ public final class Persistor
     long to = Math.min(state.count(), from + (long) settings.rebroadcastPageSize() * settings.rebroadcastMaxPages());
     CompletionStage<RebroadcastReady> ready = keys.current().thenCompose(current ->
         journal.pages(streamId, state.index.sequenceNrOf(from), from, to, settings.rebroadcastPageSize())
-            .mapAsync(1, page -> keys.get(page.getGroupKeyId()).thenApply(key -> page.getPairsList().stream()
-                .map(sealed -> PairSealing.open(sealed.toByteArray(), key)).toList()))
+            .mapAsync(1, page -> keys.get(page.getGroupKeyId()).thenApply(key -> {
+              StreamEncryption.Decryptor decryptor = StreamEncryption.decryptor(key);
+              return page.getPairsList().stream().map(sealed -> PairSealing.open(sealed.toByteArray(), decryptor, key))
+                  .toList();
+            }))
             .mapConcat(pairs -> pairs)
             .grouped(settings.rebroadcastPageSize())
             .map(PairContent::encode)

@@ -80,15 +80,7 @@ public final class StreamEncryption {
     if (iv.length != IV_LENGTH) {
       throw new IllegalArgumentException("the IV is " + IV_LENGTH + " bytes");
     }
-    byte[] out = Arrays.copyOf(iv, IV_LENGTH + plaintext.length);
-    try {
-      Cipher cipher = Cipher.getInstance(TRANSFORMATION);
-      cipher.init(Cipher.ENCRYPT_MODE, new SecretKeySpec(key.bytes(), "AES"), new IvParameterSpec(iv));
-      cipher.doFinal(plaintext, 0, plaintext.length, out, IV_LENGTH);
-    } catch (GeneralSecurityException e) {
-      throw new IllegalStateException("the JDK provides AES/CTR/NoPadding", e);
-    }
-    return out;
+    return encryptor(key).encrypt(plaintext, iv);
   }
 
   /**
@@ -136,6 +128,45 @@ public final class StreamEncryption {
 
   public static Decryptor decryptor(GroupKey key) {
     return new Decryptor(key);
+  }
+
+  /**
+   * An {@link #encrypt(byte[], GroupKey)} for many plaintexts under one key, such as the pairs of
+   * one event, keeping one cipher; each plaintext still gets a fresh random IV. Not for use by two
+   * threads at once.
+   */
+  public static final class Encryptor {
+    private final Cipher cipher;
+    private final SecretKeySpec key;
+
+    private Encryptor(GroupKey key) {
+      try {
+        this.cipher = Cipher.getInstance(TRANSFORMATION);
+      } catch (GeneralSecurityException e) {
+        throw new IllegalStateException("the JDK provides AES/CTR/NoPadding", e);
+      }
+      this.key = new SecretKeySpec(key.bytes(), "AES");
+    }
+
+    /** As {@link StreamEncryption#encrypt(byte[], GroupKey)}. */
+    public byte[] encrypt(byte[] plaintext) {
+      return encrypt(plaintext, Randomness.bytes(IV_LENGTH));
+    }
+
+    private byte[] encrypt(byte[] plaintext, byte[] iv) {
+      byte[] out = Arrays.copyOf(iv, IV_LENGTH + plaintext.length);
+      try {
+        cipher.init(Cipher.ENCRYPT_MODE, key, new IvParameterSpec(iv));
+        cipher.doFinal(plaintext, 0, plaintext.length, out, IV_LENGTH);
+      } catch (GeneralSecurityException e) {
+        throw new IllegalStateException("the JDK provides AES/CTR/NoPadding", e);
+      }
+      return out;
+    }
+  }
+
+  public static Encryptor encryptor(GroupKey key) {
+    return new Encryptor(key);
   }
 
   /**

@@ -18,8 +18,13 @@ public final class PairSealing {
   private PairSealing() {}
 
   public static byte[] seal(Pair pair, GroupKey key) {
-    return StreamEncryption.encrypt(PairRecord.newBuilder()
-        .setAddress(pair.address()).setKey(ByteString.copyFrom(pair.key())).build().toByteArray(), key);
+    return seal(pair, StreamEncryption.encryptor(key));
+  }
+
+  /** As {@link #seal(Pair, GroupKey)}, with the key's encryptor: for the pairs of one event. */
+  public static byte[] seal(Pair pair, StreamEncryption.Encryptor encryptor) {
+    return encryptor.encrypt(PairRecord.newBuilder()
+        .setAddress(pair.address()).setKey(ByteString.copyFrom(pair.key())).build().toByteArray());
   }
 
   /**
