@@ -2,6 +2,8 @@ package io.cairn.app;
 
 import java.io.PrintWriter;
 import java.io.StringWriter;
+import java.net.URI;
+import java.util.Arrays;
 import picocli.CommandLine;
 
 /** Runs the {@code cairn} command in this JVM and captures what it prints. */
@@ -18,5 +20,13 @@ public final class CairnCommandLine {
     commandLine.setErr(new PrintWriter(err));
     int exitCode = commandLine.execute(args);
     return new Result(exitCode, out.toString(), err.toString());
+  }
+
+  /** {@link #run} with {@code --node} naming {@code node}'s public API. */
+  public static Result against(URI node, String... args) {
+    String[] withNode = Arrays.copyOf(args, args.length + 2);
+    withNode[args.length] = "--node";
+    withNode[args.length + 1] = node.toString();
+    return run(withNode);
   }
 }

@@ -59,19 +59,37 @@ class EncryptedPersistenceAccessTest {
   private final PrivateKeySigner strangerWallet = PrivateKeySigner.generate();
   private final String stream = ownerWallet.address() + "/access";
 
-  @Test
-  void onlyPermittedSubscribersReadAndARevokedOneLosesWhatComesAfter() throws Exception {
+  private static final Duration PATIENCE = Duration.ofSeconds(30);
+
+  /** The owner's side of a stream set up for persistence, each part the tests use. */
+  private record Persisting(CairnClient owner, EthereumAddress service, GroupKeyExchange keys, EventPublisher events,
+      Persister persister) {}
+
+  /**
+   * Creates the stream with a custodian and a persistor checkpointing every 200 ms, its service
+   * address allowed to publish, and {@code subscribers} allowed to subscribe.
+   */
+  private Persisting persisting(PrivateKeySigner... subscribers) {
     CairnClient owner = CairnClient.connect(node.api()).authenticate(ownerWallet);
     owner.createStream(stream, "", 1);
     EthereumAddress service = EthereumAddress.parse(owner.nodeInfo().getServiceAddress());
     owner.grant(stream, service, "publish");
-    owner.grant(stream, keptWallet.address(), "subscribe");
-    owner.grant(stream, revokedWallet.address(), "subscribe");
+    for (PrivateKeySigner subscriber : subscribers) {
+      owner.grant(stream, subscriber.address(), "subscribe");
+    }
     owner.appointCustodian(stream);
     owner.appointPersistor(stream, PersistorMode.CHECKPOINT, Duration.ofMillis(200));
-    GroupKeyExchange ownerKeys = new GroupKeyExchange(owner, ownerWallet, 2048);
-    Persister persister = Persister.open(owner, CoreKeyPair.generate(), new EventPublisher(owner, ownerWallet), stream,
-        () -> ownerKeys.current(stream));
+    GroupKeyExchange keys = new GroupKeyExchange(owner, ownerWallet, 2048);
+    EventPublisher events = new EventPublisher(owner, ownerWallet);
+    return new Persisting(owner, service, keys, events,
+        Persister.open(owner, CoreKeyPair.generate(), events, stream, () -> keys.current(stream)));
+  }
+
+  @Test
+  void onlyPermittedSubscribersReadAndARevokedOneLosesWhatComesAfter() throws Exception {
+    Persisting persisting = persisting(keptWallet, revokedWallet);
+    Persister persister = persisting.persister();
+    EthereumAddress service = persisting.service();
 
     CairnClient revoked = CairnClient.connect(node.api()).authenticate(revokedWallet);
     GroupKeyExchange revokedKeys = new GroupKeyExchange(revoked, revokedWallet, 2048);
@@ -80,7 +98,7 @@ class EncryptedPersistenceAccessTest {
     subscribe(revoked, seenByRevoked);
 
     List<DataAddress> early = persister.persist(List.of(bytes("early 1"), bytes("early 2")));
-    owner.revoke(stream, revokedWallet.address(), "subscribe");
+    persisting.owner().revoke(stream, revokedWallet.address(), "subscribe");
     persister.persist(List.of(bytes("late 1"), bytes("late 2")));
 
     // what the revoked subscriber held still opens: the announcement of the early items and the items
@@ -107,7 +125,7 @@ class EncryptedPersistenceAccessTest {
 
     // a subscriber still permitted recovers everything, under both keys
     CairnClient kept = CairnClient.connect(node.api()).authenticate(keptWallet);
-    awaitCheckpoint(kept, 4);
+    PersistorCheckpoints.await(kept, stream, 4, PATIENCE);
     List<byte[]> recovered = new ArrayList<>();
     Recoverer.Report report = new Recoverer(kept, new GroupKeyExchange(kept, keptWallet, 2048), service)
         .recover(stream, item -> recovered.add(item.data()));
@@ -119,24 +137,20 @@ class EncryptedPersistenceAccessTest {
 
   @Test
   void aForgedPairAndATamperedBlockAreReportedAndTheRestRecovered() throws Exception {
-    CairnClient owner = CairnClient.connect(node.api()).authenticate(ownerWallet);
-    owner.createStream(stream, "", 1);
-    EthereumAddress service = EthereumAddress.parse(owner.nodeInfo().getServiceAddress());
-    owner.grant(stream, service, "publish");
-    owner.appointCustodian(stream);
-    owner.appointPersistor(stream, PersistorMode.CHECKPOINT, Duration.ofMillis(200));
-    GroupKeyExchange ownerKeys = new GroupKeyExchange(owner, ownerWallet, 2048);
-    EventPublisher events = new EventPublisher(owner, ownerWallet);
-    Persister persister = Persister.open(owner, CoreKeyPair.generate(), events, stream, () -> ownerKeys.current(stream));
+    Persisting persisting = persisting();
+    CairnClient owner = persisting.owner();
+    GroupKeyExchange ownerKeys = persisting.keys();
+    EthereumAddress service = persisting.service();
+    Persister persister = persisting.persister();
     List<DataAddress> items = persister.persist(List.of(bytes("intact"), bytes("to be altered"), bytes("third"),
         bytes("fourth")));
     // a publisher announces the blocks of the last two items as one item, with a key of its own
     DataAddress forged = DataAddress.ofBlocks(items.get(2).coreKey(), items.get(2).first(), 2);
-    events.publishEncryptedJson(stream, 0, new String(PairContent.encode(List.of(new Pair(forged.text(), new byte[32]))),
+    persisting.events().publishEncryptedJson(stream, 0, new String(PairContent.encode(List.of(new Pair(forged.text(), new byte[32]))),
         StandardCharsets.UTF_8), ownerKeys.current(stream));
     byte[] stored = CoreReader.open(owner, items.get(1).coreKey()).get(items.get(1).first());
     JournalTampering.flipByteOfBlock(node, items.get(1).coreKey(), items.get(1).first(), stored);
-    awaitCheckpoint(owner, 5);
+    PersistorCheckpoints.await(owner, stream, 5, PATIENCE);
 
     List<byte[]> recovered = new ArrayList<>();
     Recoverer.Report report = new Recoverer(owner, ownerKeys, service).recover(stream, item -> recovered.add(item.data()));
@@ -153,18 +167,11 @@ class EncryptedPersistenceAccessTest {
 
   @Test
   void aFollowerGetsWhatWasPersistedBeforeAndThenEachItemAsItComes() throws Exception {
-    CairnClient owner = CairnClient.connect(node.api()).authenticate(ownerWallet);
-    owner.createStream(stream, "", 1);
-    EthereumAddress service = EthereumAddress.parse(owner.nodeInfo().getServiceAddress());
-    owner.grant(stream, service, "publish");
-    owner.grant(stream, keptWallet.address(), "subscribe");
-    owner.appointCustodian(stream);
-    owner.appointPersistor(stream, PersistorMode.CHECKPOINT, Duration.ofMillis(200));
-    GroupKeyExchange ownerKeys = new GroupKeyExchange(owner, ownerWallet, 2048);
-    Persister persister = Persister.open(owner, CoreKeyPair.generate(), new EventPublisher(owner, ownerWallet), stream,
-        () -> ownerKeys.current(stream));
+    Persisting persisting = persisting(keptWallet);
+    Persister persister = persisting.persister();
+    EthereumAddress service = persisting.service();
     persister.persist(List.of(bytes("before 1"), bytes("before 2")));
-    awaitCheckpoint(owner, 2);
+    PersistorCheckpoints.await(persisting.owner(), stream, 2, PATIENCE);
 
     CairnClient kept = CairnClient.connect(node.api()).authenticate(keptWallet);
     BlockingQueue<Recoverer.RecoveredItem> items = new LinkedBlockingQueue<>();
@@ -233,16 +240,6 @@ class EncryptedPersistenceAccessTest {
       public void onComplete() {}
     });
     assertNotNull(subscribed.poll(20, TimeUnit.SECONDS), "the subscription is in place");
-  }
-
-  private void awaitCheckpoint(CairnClient client, long count) throws InterruptedException {
-    long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-    while (!(client.persistor(stream).hasCheckpoint() && client.persistor(stream).getCheckpoint().getCount() == count)) {
-      if (System.nanoTime() > deadline) {
-        throw new AssertionError("no checkpoint of " + count + " pairs: " + client.persistor(stream));
-      }
-      Thread.sleep(100);
-    }
   }
 
   private static void assertRefused(String code, Runnable request) {

@@ -2,7 +2,6 @@ package io.cairn.client;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.cairn.app.TestCluster;
 import io.cairn.app.TestNode;
@@ -12,8 +11,6 @@ import io.cairn.protocol.EthereumAddress;
 import io.cairn.protocol.event.PrivateKeySigner;
 import io.cairn.protocol.hypercore.CoreKeyPair;
 import io.cairn.protocol.proto.persist.PersistorMode;
-import io.cairn.protocol.proto.persist.PersistorStatus;
-import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.time.Duration;
@@ -46,7 +43,7 @@ class EncryptedPersistenceClusterTest {
       cluster.crash(host);
       TestNode back = cluster.join();
       CairnClient subscriber = CairnClient.connect(back.api()).authenticate(subscriberWallet);
-      awaitCheckpoint(subscriber, stream, ITEMS);
+      PersistorCheckpoints.await(subscriber, stream, ITEMS, Duration.ofSeconds(90));
 
       EthereumAddress service = EthereumAddress.parse(subscriber.nodeInfo().getServiceAddress());
       List<byte[]> recovered = new ArrayList<>();
@@ -101,23 +98,6 @@ class EncryptedPersistenceClusterTest {
     }
     int kind = random.nextInt(100);
     return kind < 90 ? random.nextInt(4096) : kind < 99 ? random.nextInt(64 * 1024) : random.nextInt(MAX_ITEM + 1);
-  }
-
-  private static void awaitCheckpoint(CairnClient client, String stream, long count) throws InterruptedException {
-    long deadline = System.nanoTime() + Duration.ofSeconds(90).toNanos();
-    PersistorStatus status = null;
-    while (System.nanoTime() < deadline) {
-      try {
-        status = client.persistor(stream);
-        if (status.hasCheckpoint() && status.getCheckpoint().getCount() == count) {
-          return;
-        }
-      } catch (CairnApiException | UncheckedIOException notYetBack) {
-        // the persistor's shard is still moving to a live node, which takes longer than one request
-      }
-      Thread.sleep(200);
-    }
-    assertTrue(false, "no checkpoint of " + count + " pairs within 90 s; last status: " + status);
   }
 
   private static byte[] sha256(byte[] data) {

@@ -11,6 +11,7 @@ import io.cairn.client.CheckpointRejectedException;
 import io.cairn.client.GroupKeyExchange;
 import io.cairn.protocol.EthereumAddress;
 import io.cairn.client.PairCatchUp;
+import io.cairn.client.PersistorCheckpoints;
 import io.cairn.protocol.encryption.GroupKey;
 import io.cairn.protocol.encryption.StreamEncryption;
 import io.cairn.protocol.event.EventSigner;
@@ -69,20 +70,6 @@ class PersistorApiTest {
     return new EventSigner(publisher).sign(StreamEncryption.encryptContent(plain, key));
   }
 
-  private static PersistorStatus awaitCheckpoint(CairnClient client, String streamId, long count) throws InterruptedException {
-    long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-    while (true) {
-      PersistorStatus status = client.persistor(streamId);
-      if (status.hasCheckpoint() && status.getCheckpoint().getCount() == count) {
-        return status;
-      }
-      if (System.nanoTime() > deadline) {
-        throw new AssertionError("no checkpoint of " + count + " pairs: " + status);
-      }
-      Thread.sleep(100);
-    }
-  }
-
   private static void assertRefused(int status, String code, Runnable request) {
     CairnApiException refused = assertThrows(CairnApiException.class, request::run);
     assertEquals(code, refused.code(), refused.getMessage());
@@ -121,7 +108,7 @@ class PersistorApiTest {
     for (int i = 0; i < 3; i++) {
       ownerClient.publish(pairEvent(owner, streamId, timestamp + i, key, published.subList(i * 10, i * 10 + 10)));
     }
-    PersistorStatus status = awaitCheckpoint(readerClient, streamId, 30);
+    PersistorStatus status = PersistorCheckpoints.await(readerClient, streamId, 30, Duration.ofSeconds(30));
     assertEquals(30, status.getCount());
 
     // from nothing

@@ -40,11 +40,7 @@ class StreamCommandsTest {
   }
 
   private static CairnCommandLine.Result cairn(String... args) {
-    String[] withNode = new String[args.length + 2];
-    System.arraycopy(args, 0, withNode, 0, args.length);
-    withNode[args.length] = "--node";
-    withNode[args.length + 1] = node.api().toString();
-    return CairnCommandLine.run(withNode);
+    return CairnCommandLine.against(node.api(), args);
   }
 
   @Test
