@@ -45,6 +45,12 @@ public final class PersistCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
+    // a file that cannot be read is refused before anything is stored, not after the batches before it
+    for (Path file : files) {
+      if (!Files.isRegularFile(file) || !Files.isReadable(file)) {
+        throw new IllegalArgumentException("cannot read " + file + ": not a readable file; nothing was persisted");
+      }
+    }
     PrivateKeySigner signer = options.signer();
     CairnClient client = options.authenticated();
     GroupKeyExchange keys = new GroupKeyExchange(client, signer);

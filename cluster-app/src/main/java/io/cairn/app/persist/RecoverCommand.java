@@ -40,8 +40,12 @@ public final class RecoverCommand implements Callable<Integer> {
   String service;
 
   @Override
-  public Integer call() throws IOException {
-    Files.createDirectories(out);
+  public Integer call() {
+    try {
+      Files.createDirectories(out);
+    } catch (IOException e) {
+      throw new IllegalArgumentException("cannot write items into " + out + ": " + e.getMessage(), e);
+    }
     CairnClient client = options.authenticated();
     EthereumAddress signer = service != null ? EthereumAddress.parse(service)
         : EthereumAddress.parse(client.nodeInfo().getServiceAddress());

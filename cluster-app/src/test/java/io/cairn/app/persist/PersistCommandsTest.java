@@ -35,11 +35,7 @@ class PersistCommandsTest {
   }
 
   private static CairnCommandLine.Result cairn(String... args) {
-    String[] withNode = new String[args.length + 2];
-    System.arraycopy(args, 0, withNode, 0, args.length);
-    withNode[args.length] = "--node";
-    withNode[args.length + 1] = node.api().toString();
-    return CairnCommandLine.run(withNode);
+    return CairnCommandLine.against(node.api(), args);
   }
 
   private static CairnCommandLine.Result succeed(String... args) {
@@ -71,6 +67,10 @@ class PersistCommandsTest {
     for (int i = 0; i < contents.length; i++) {
       Files.write(files.resolve("f" + i), contents[i]);
     }
+    CairnCommandLine.Result missing = cairn("persist", stream, files.resolve("f0").toString(),
+        files.resolve("absent").toString(), "--key", owner.toHex());
+    assertEquals(2, missing.exitCode(), missing.err());
+    assertTrue(missing.err().contains("nothing was persisted"), missing.err());
     CairnCommandLine.Result persisted = succeed("persist", stream, files.resolve("f0").toString(),
         files.resolve("f1").toString(), files.resolve("f2").toString(), "--key", owner.toHex());
     List<String> lines = persisted.out().strip().lines().toList();
@@ -86,6 +86,11 @@ class PersistCommandsTest {
     for (int i = 0; i < contents.length; i++) {
       assertArrayEquals(contents[i], Files.readAllBytes(out.resolve(String.format("item-%08d", i))), "file " + i);
     }
+
+    CairnCommandLine.Result notADirectory = cairn("recover", stream, "--out", files.resolve("f1").toString(),
+        "--key", reader.toHex());
+    assertEquals(2, notADirectory.exitCode(), notADirectory.err());
+    assertTrue(notADirectory.err().startsWith("cairn: cannot write items into "), notADirectory.err());
 
     CairnCommandLine.Result stranger = cairn("recover", stream, "--out", files.resolve("nothing").toString(),
         "--key", PrivateKeySigner.generate().toHex());
