@@ -75,10 +75,10 @@ public final class KeyCustodianSerializer extends ProtobufSerializer {
           return new KeyCustodian.Rotate(new EthereumAddress(c.getRequester()), resolve(c.getReplyTo()));
         });
     bind("RR", KeyCustodian.RotateAfterRevoke.class,
-        c -> RotateAfterRevoke.newBuilder().setRevoked(toProto(c.revoked())).setReplyTo(serialize(c.replyTo())).build(),
+        c -> RotateAfterRevoke.newBuilder().setRevoked(c.revoked().toProto()).setReplyTo(serialize(c.replyTo())).build(),
         bytes -> {
           RotateAfterRevoke c = RotateAfterRevoke.parseFrom(bytes);
-          return new KeyCustodian.RotateAfterRevoke(fromProto(c.getRevoked()), resolve(c.getReplyTo()));
+          return new KeyCustodian.RotateAfterRevoke(Grantee.fromProto(c.getRevoked()), resolve(c.getReplyTo()));
         });
     bind("G", KeyCustodian.GetInfo.class,
         c -> GetCustodian.newBuilder().setReplyTo(serialize(c.replyTo())).build(),
@@ -133,20 +133,5 @@ public final class KeyCustodianSerializer extends ProtobufSerializer {
 
   private static KeyCustodian.StoredKey fromProto(StoredGroupKey key) {
     return new KeyCustodian.StoredKey(key.getId(), key.getSealed().toByteArray(), Instant.ofEpochMilli(key.getCreatedAtMs()));
-  }
-
-  private static io.cairn.protocol.proto.stream.Grantee toProto(Grantee grantee) {
-    return grantee.address()
-        .map(address -> io.cairn.protocol.proto.stream.Grantee.newBuilder().setAddress(address.value()))
-        .orElseGet(() -> io.cairn.protocol.proto.stream.Grantee.newBuilder().setEveryone(true))
-        .build();
-  }
-
-  private static Grantee fromProto(io.cairn.protocol.proto.stream.Grantee grantee) {
-    return switch (grantee.getKindCase()) {
-      case ADDRESS -> Grantee.of(new EthereumAddress(grantee.getAddress()));
-      case EVERYONE -> Grantee.EVERYONE;
-      case KIND_NOT_SET -> throw new IllegalArgumentException("grantee is missing");
-    };
   }
 }

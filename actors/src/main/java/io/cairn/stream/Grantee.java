@@ -15,6 +15,22 @@ public record Grantee(Optional<EthereumAddress> address) {
     return address.isEmpty();
   }
 
+  /** As events and commands carry it. */
+  public io.cairn.protocol.proto.stream.Grantee toProto() {
+    return address
+        .map(who -> io.cairn.protocol.proto.stream.Grantee.newBuilder().setAddress(who.value()))
+        .orElseGet(() -> io.cairn.protocol.proto.stream.Grantee.newBuilder().setEveryone(true))
+        .build();
+  }
+
+  public static Grantee fromProto(io.cairn.protocol.proto.stream.Grantee grantee) {
+    return switch (grantee.getKindCase()) {
+      case ADDRESS -> of(new EthereumAddress(grantee.getAddress()));
+      case EVERYONE -> EVERYONE;
+      case KIND_NOT_SET -> throw new IllegalArgumentException("grantee is missing");
+    };
+  }
+
   @Override
   public String toString() {
     return address.map(EthereumAddress::value).orElse("everyone");

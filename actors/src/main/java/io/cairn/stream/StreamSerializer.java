@@ -60,24 +60,24 @@ public final class StreamSerializer extends ProtobufSerializer {
         });
     bind("PG", Stream.Granted.class,
         e -> PermissionGranted.newBuilder()
-            .setGrantee(toProto(e.grantee()))
+            .setGrantee(e.grantee().toProto())
             .setPermission(toProto(e.permission()))
             .setGrantedBy(e.by().value())
             .build(),
         bytes -> {
           PermissionGranted e = PermissionGranted.parseFrom(bytes);
-          return new Stream.Granted(fromProto(e.getGrantee()), fromProto(e.getPermission()),
+          return new Stream.Granted(Grantee.fromProto(e.getGrantee()), fromProto(e.getPermission()),
               new EthereumAddress(e.getGrantedBy()));
         });
     bind("PR", Stream.Revoked.class,
         e -> PermissionRevoked.newBuilder()
-            .setGrantee(toProto(e.grantee()))
+            .setGrantee(e.grantee().toProto())
             .setPermission(toProto(e.permission()))
             .setRevokedBy(e.by().value())
             .build(),
         bytes -> {
           PermissionRevoked e = PermissionRevoked.parseFrom(bytes);
-          return new Stream.Revoked(fromProto(e.getGrantee()), fromProto(e.getPermission()),
+          return new Stream.Revoked(Grantee.fromProto(e.getGrantee()), fromProto(e.getPermission()),
               new EthereumAddress(e.getRevokedBy()));
         });
     bind("SD", Stream.Deleted.class,
@@ -120,25 +120,25 @@ public final class StreamSerializer extends ProtobufSerializer {
     bind("G", Stream.Grant.class,
         c -> GrantPermission.newBuilder()
             .setRequester(c.requester().value())
-            .setGrantee(toProto(c.grantee()))
+            .setGrantee(c.grantee().toProto())
             .setPermission(toProto(c.permission()))
             .setReplyTo(serialize(c.replyTo()))
             .build(),
         bytes -> {
           GrantPermission c = GrantPermission.parseFrom(bytes);
-          return new Stream.Grant(new EthereumAddress(c.getRequester()), fromProto(c.getGrantee()),
+          return new Stream.Grant(new EthereumAddress(c.getRequester()), Grantee.fromProto(c.getGrantee()),
               fromProto(c.getPermission()), resolve(c.getReplyTo()));
         });
     bind("RV", Stream.Revoke.class,
         c -> RevokePermission.newBuilder()
             .setRequester(c.requester().value())
-            .setGrantee(toProto(c.grantee()))
+            .setGrantee(c.grantee().toProto())
             .setPermission(toProto(c.permission()))
             .setReplyTo(serialize(c.replyTo()))
             .build(),
         bytes -> {
           RevokePermission c = RevokePermission.parseFrom(bytes);
-          return new Stream.Revoke(new EthereumAddress(c.getRequester()), fromProto(c.getGrantee()),
+          return new Stream.Revoke(new EthereumAddress(c.getRequester()), Grantee.fromProto(c.getGrantee()),
               fromProto(c.getPermission()), resolve(c.getReplyTo()));
         });
     bind("D", Stream.Delete.class,
@@ -194,21 +194,6 @@ public final class StreamSerializer extends ProtobufSerializer {
         Instant.ofEpochMilli(state.getUpdatedAtMs()),
         permissions,
         fromProto(state.getPublicPermissionsList()));
-  }
-
-  private static io.cairn.protocol.proto.stream.Grantee toProto(Grantee grantee) {
-    return grantee.address()
-        .map(address -> io.cairn.protocol.proto.stream.Grantee.newBuilder().setAddress(address.value()))
-        .orElseGet(() -> io.cairn.protocol.proto.stream.Grantee.newBuilder().setEveryone(true))
-        .build();
-  }
-
-  private static Grantee fromProto(io.cairn.protocol.proto.stream.Grantee grantee) {
-    return switch (grantee.getKindCase()) {
-      case ADDRESS -> Grantee.of(new EthereumAddress(grantee.getAddress()));
-      case EVERYONE -> Grantee.EVERYONE;
-      case KIND_NOT_SET -> throw new IllegalArgumentException("grantee is missing");
-    };
   }
 
   private static io.cairn.protocol.proto.stream.Permission toProto(Permission permission) {
