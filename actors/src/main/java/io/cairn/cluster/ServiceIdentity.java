@@ -12,9 +12,9 @@ import java.nio.charset.StandardCharsets;
 /**
  * The cluster's own signing key (secp256k1, an Ethereum address): what the cluster says to
  * untrusted parties, such as a key custodian's group key responses and a persistor's checkpoints,
- * is signed with it. Every node of a cluster holds the same key, read from
- * {@code cairn.service.key-file} (a private key as 64 hex digits, optionally after {@code 0x}),
- * by the rules of {@link SecretFile}: generated on first start of an embedded node.
+ * is signed with it. Every node of a cluster holds the same key, read from {@code
+ * cairn.service.key-file} (a private key as 64 hex digits, optionally after {@code 0x}), by the
+ * rules of {@link SecretFile}: generated on first start of an embedded node.
  */
 public final class ServiceIdentity {
   public static final String SETTING = "cairn.service.key-file";
@@ -34,11 +34,15 @@ public final class ServiceIdentity {
   /** The identity in the node's key file, created there first on an embedded node. */
   public static ServiceIdentity fromConfig(Config config, JournalSettings.Kind journal) {
     SecretFile file = SecretFile.fromConfig(config, SETTING, "service.key", journal);
-    byte[] text = file.readOrCreate(() -> PrivateKeySigner.generate().toHex().getBytes(StandardCharsets.US_ASCII));
+    byte[] text =
+        file.readOrCreate(
+            () -> PrivateKeySigner.generate().toHex().getBytes(StandardCharsets.US_ASCII));
     try {
-      return new ServiceIdentity(PrivateKeySigner.fromHex(new String(text, StandardCharsets.US_ASCII).strip()));
+      return new ServiceIdentity(
+          PrivateKeySigner.fromHex(new String(text, StandardCharsets.US_ASCII).strip()));
     } catch (IllegalArgumentException e) {
-      throw new IllegalStateException(SETTING + " " + file.path() + " does not hold a private key: " + e.getMessage());
+      throw new IllegalStateException(
+          SETTING + " " + file.path() + " does not hold a private key: " + e.getMessage());
     }
   }
 

@@ -47,15 +47,16 @@ import org.apache.pekko.persistence.typed.javadsl.ReplyEffect;
  * persisting it, so the journal holds nothing unverified.
  *
  * <p>Event 1 registers the core; block {@code i} is event {@code i + 2} and carries the tree nodes
- * it completes. The entity keeps the whole tree (about 100 bytes per block) and answers proofs
- * from it; block bytes stay in the journal, and {@link Cores} fills them into the proofs.
- * There are no snapshots: one would hold the whole tree and be rewritten every time, so a core
- * recovers by replaying its events.
+ * it completes. The entity keeps the whole tree (about 100 bytes per block) and answers proofs from
+ * it; block bytes stay in the journal, and {@link Cores} fills them into the proofs. There are no
+ * snapshots: one would hold the whole tree and be rewritten every time, so a core recovers by
+ * replaying its events.
  */
 public final class Core
     extends EventSourcedBehaviorWithEnforcedReplies<Core.Command, Core.Event, Core.State> {
 
-  public static final EntityTypeKey<Command> ENTITY_KEY = EntityTypeKey.create(Command.class, "Core");
+  public static final EntityTypeKey<Command> ENTITY_KEY =
+      EntityTypeKey.create(Command.class, "Core");
 
   /** The journal sequence number of block {@code index}. */
   public static long sequenceNumberOf(long index) {
@@ -85,7 +86,9 @@ public final class Core
   public record GetBlockProof(long index, long trustedLength, ActorRef<StatusReply<Proof>> replyTo)
       implements Command {}
 
-  /** One proof for blocks {@code start} (inclusive) to {@code end} (exclusive), values left empty. */
+  /**
+   * One proof for blocks {@code start} (inclusive) to {@code end} (exclusive), values left empty.
+   */
   public record GetRangeProof(long start, long end, ActorRef<StatusReply<RangeProof>> replyTo)
       implements Command {}
 
@@ -100,7 +103,8 @@ public final class Core
   public record Registered(CoreDescriptor descriptor) implements Event {}
 
   /** {@code signature} is set on the last block of a batch only: the length it signs. */
-  public record BlockAppended(long index, byte[] value, List<TreeNode> nodes, long fork, byte[] signature)
+  public record BlockAppended(
+      long index, byte[] value, List<TreeNode> nodes, long fork, byte[] signature)
       implements Event {
     public BlockAppended {
       nodes = List.copyOf(nodes);
@@ -108,8 +112,11 @@ public final class Core
 
     @Override
     public boolean equals(Object other) {
-      return other instanceof BlockAppended that && index == that.index && fork == that.fork
-          && Arrays.equals(value, that.value) && nodes.equals(that.nodes)
+      return other instanceof BlockAppended that
+          && index == that.index
+          && fork == that.fork
+          && Arrays.equals(value, that.value)
+          && nodes.equals(that.nodes)
           && Arrays.equals(signature, that.signature);
     }
 
@@ -120,14 +127,21 @@ public final class Core
 
     @Override
     public String toString() {
-      return "BlockAppended[" + index + ", " + value.length + " bytes, signed=" + (signature != null) + "]";
+      return "BlockAppended["
+          + index
+          + ", "
+          + value.length
+          + " bytes, signed="
+          + (signature != null)
+          + "]";
     }
   }
 
   // ---- replies ----
 
   /** What the node knows of a core; {@code head} carries its latest signature. */
-  public record Info(CoreDescriptor descriptor, byte[] key, byte[] discoveryKey, TreeHead head, byte[] treeHash) {
+  public record Info(
+      CoreDescriptor descriptor, byte[] key, byte[] discoveryKey, TreeHead head, byte[] treeHash) {
     public long byteLength() {
       return head.byteLength();
     }
@@ -155,7 +169,10 @@ public final class Core
     }
 
     static State registered(CoreDescriptor descriptor) {
-      return new State(descriptor, CoreTree.empty(descriptor.identity(), new InMemoryTreeStore()), new TreeMap<>());
+      return new State(
+          descriptor,
+          CoreTree.empty(descriptor.identity(), new InMemoryTreeStore()),
+          new TreeMap<>());
     }
 
     public boolean isRegistered() {
@@ -177,7 +194,11 @@ public final class Core
 
     Info info() {
       CoreIdentity identity = tree.identity();
-      return new Info(descriptor, identity.key(), identity.discoveryKey(), tree.head(),
+      return new Info(
+          descriptor,
+          identity.key(),
+          identity.discoveryKey(),
+          tree.head(),
           new MerkleHasher().treeHash(tree.head().roots()));
     }
 
@@ -190,8 +211,10 @@ public final class Core
       }
       long length = event.index() + 1;
       signatures.put(length, event.signature());
-      return new State(descriptor,
-          CoreTree.restore(tree.identity(), tree.store(), headAt(event.fork(), length, event.signature())),
+      return new State(
+          descriptor,
+          CoreTree.restore(
+              tree.identity(), tree.store(), headAt(event.fork(), length, event.signature())),
           signatures);
     }
 
@@ -209,8 +232,9 @@ public final class Core
 
   public static void init(ActorSystem<?> system, CoreSettings settings) {
     ClusterSharding.get(system)
-        .init(Entity.of(ENTITY_KEY, context -> create(context.getEntityId(), settings))
-            .withRole(NodeRole.CORE.label()));
+        .init(
+            Entity.of(ENTITY_KEY, context -> create(context.getEntityId(), settings))
+                .withRole(NodeRole.CORE.label()));
   }
 
   /** The entity id of a core: the hex of its discovery key. */
@@ -220,12 +244,15 @@ public final class Core
 
   public static Behavior<Command> create(String entityId, CoreSettings settings) {
     if (!entityId.matches("[0-9a-f]{64}")) {
-      Rejection invalid = new Rejection(ErrorCode.INVALID_CORE_KEY,
-          "'" + entityId + "' is not a discovery key (64 lower-case hex digits)");
-      return Behaviors.receiveMessage(command -> {
-        replyTo(command).tell(StatusReply.error(invalid));
-        return Behaviors.same();
-      });
+      Rejection invalid =
+          new Rejection(
+              ErrorCode.INVALID_CORE_KEY,
+              "'" + entityId + "' is not a discovery key (64 lower-case hex digits)");
+      return Behaviors.receiveMessage(
+          command -> {
+            replyTo(command).tell(StatusReply.error(invalid));
+            return Behaviors.same();
+          });
     }
     return new Core(entityId, settings);
   }
@@ -240,7 +267,8 @@ public final class Core
   private final CoreSettings settings;
 
   private Core(String discoveryKey, CoreSettings settings) {
-    super(PersistenceId.of(ENTITY_KEY.name(), discoveryKey),
+    super(
+        PersistenceId.of(ENTITY_KEY.name(), discoveryKey),
         SupervisorStrategy.restartWithBackoff(Duration.ofMillis(200), Duration.ofSeconds(5), 0.1));
     this.discoveryKey = discoveryKey;
     this.settings = settings;
@@ -253,15 +281,28 @@ public final class Core
 
   @Override
   public CommandHandlerWithReply<Command, Event, State> commandHandler() {
-    CommandHandlerWithReplyBuilder<Command, Event, State> builder = newCommandHandlerWithReplyBuilder();
-    builder.forState(state -> !state.isRegistered())
+    CommandHandlerWithReplyBuilder<Command, Event, State> builder =
+        newCommandHandlerWithReplyBuilder();
+    builder
+        .forState(state -> !state.isRegistered())
         .onCommand(Register.class, this::onRegister)
-        .onAnyCommand(command -> Effect().reply(replyTo(command), StatusReply.error(
-            new Rejection(ErrorCode.CORE_NOT_FOUND, "core " + discoveryKey + " is not registered"))));
-    builder.forState(State::isRegistered)
+        .onAnyCommand(
+            command ->
+                Effect()
+                    .reply(
+                        replyTo(command),
+                        StatusReply.error(
+                            new Rejection(
+                                ErrorCode.CORE_NOT_FOUND,
+                                "core " + discoveryKey + " is not registered"))));
+    builder
+        .forState(State::isRegistered)
         .onCommand(Register.class, this::onRegisterAgain)
         .onCommand(Append.class, this::onAppend)
-        .onCommand(GetInfo.class, (state, command) -> Effect().reply(command.replyTo(), StatusReply.success(state.info())))
+        .onCommand(
+            GetInfo.class,
+            (state, command) ->
+                Effect().reply(command.replyTo(), StatusReply.success(state.info())))
         .onCommand(GetBlockProof.class, this::onGetBlockProof)
         .onCommand(GetRangeProof.class, this::onGetRangeProof)
         .onCommand(GetUpgradeProof.class, this::onGetUpgradeProof);
@@ -273,20 +314,31 @@ public final class Core
     try {
       identity = command.descriptor().identity();
     } catch (IllegalArgumentException malformed) {
-      return reject(command.replyTo(), ErrorCode.INVALID_MANIFEST, "cannot read the core's manifest: " + malformed.getMessage());
+      return reject(
+          command.replyTo(),
+          ErrorCode.INVALID_MANIFEST,
+          "cannot read the core's manifest: " + malformed.getMessage());
     }
     if (!HexFormat.of().formatHex(identity.discoveryKey()).equals(discoveryKey)) {
-      return reject(command.replyTo(), ErrorCode.INVALID_CORE_KEY,
+      return reject(
+          command.replyTo(),
+          ErrorCode.INVALID_CORE_KEY,
           "the manifest describes another core (discovery key "
-              + HexFormat.of().formatHex(identity.discoveryKey()) + ", not " + discoveryKey + ")");
+              + HexFormat.of().formatHex(identity.discoveryKey())
+              + ", not "
+              + discoveryKey
+              + ")");
     }
-    return Effect().persist(new Registered(command.descriptor()))
+    return Effect()
+        .persist(new Registered(command.descriptor()))
         .thenReply(command.replyTo(), registered -> StatusReply.success(registered.info()));
   }
 
   private ReplyEffect<Event, State> onRegisterAgain(State state, Register command) {
     if (!command.descriptor().equals(state.descriptor())) {
-      return reject(command.replyTo(), ErrorCode.INVALID_CORE_KEY,
+      return reject(
+          command.replyTo(),
+          ErrorCode.INVALID_CORE_KEY,
           "core " + discoveryKey + " is registered with another manifest");
     }
     return Effect().reply(command.replyTo(), StatusReply.success(state.info()));
@@ -296,29 +348,50 @@ public final class Core
     SignedBatch batch = command.batch();
     for (int i = 0; i < batch.blocks().size(); i++) {
       if (batch.blocks().get(i).length > settings.maxBlockSize()) {
-        return reject(command.replyTo(), ErrorCode.BLOCK_TOO_LARGE, "block " + (batch.start() + i) + " has "
-            + batch.blocks().get(i).length + " bytes; the limit is " + settings.maxBlockSize());
+        return reject(
+            command.replyTo(),
+            ErrorCode.BLOCK_TOO_LARGE,
+            "block "
+                + (batch.start() + i)
+                + " has "
+                + batch.blocks().get(i).length
+                + " bytes; the limit is "
+                + settings.maxBlockSize());
       }
     }
     if (batch.byteLength() > settings.maxBatchBytes()) {
-      return reject(command.replyTo(), ErrorCode.BATCH_TOO_LARGE, "the batch has " + batch.byteLength()
-          + " bytes; the limit is " + settings.maxBatchBytes() + ": send it in several batches");
+      return reject(
+          command.replyTo(),
+          ErrorCode.BATCH_TOO_LARGE,
+          "the batch has "
+              + batch.byteLength()
+              + " bytes; the limit is "
+              + settings.maxBatchBytes()
+              + ": send it in several batches");
     }
     if (isStored(state, batch)) {
       return Effect().reply(command.replyTo(), StatusReply.success(state.info()));
     }
     CoreTree.Check check = state.tree.check(batch);
     if (check instanceof CoreTree.Check.Refused refused) {
-      return reject(command.replyTo(), ErrorCode.INVALID_BATCH, refused.reason() + ": " + refused.message());
+      return reject(
+          command.replyTo(), ErrorCode.INVALID_BATCH, refused.reason() + ": " + refused.message());
     }
     CoreTree.Growth growth = ((CoreTree.Check.Accepted) check).growth();
     List<Event> events = new ArrayList<>(batch.blocks().size());
     for (int i = 0; i < batch.blocks().size(); i++) {
       boolean last = i == batch.blocks().size() - 1;
-      events.add(new BlockAppended(batch.start() + i, batch.blocks().get(i), growth.nodesPerBlock().get(i),
-          batch.fork(), last ? batch.signature() : null));
+      events.add(
+          new BlockAppended(
+              batch.start() + i,
+              batch.blocks().get(i),
+              growth.nodesPerBlock().get(i),
+              batch.fork(),
+              last ? batch.signature() : null));
     }
-    return Effect().persist(events).thenReply(command.replyTo(), appended -> StatusReply.success(appended.info()));
+    return Effect()
+        .persist(events)
+        .thenReply(command.replyTo(), appended -> StatusReply.success(appended.info()));
   }
 
   /**
@@ -328,13 +401,17 @@ public final class Core
   private static boolean isStored(State state, SignedBatch batch) {
     long end = batch.start() + batch.blocks().size();
     byte[] signature = state.signatures.get(end);
-    if (batch.blocks().isEmpty() || signature == null || !Arrays.equals(signature, batch.signature())) {
+    if (batch.blocks().isEmpty()
+        || signature == null
+        || !Arrays.equals(signature, batch.signature())) {
       return false;
     }
     MerkleHasher hasher = new MerkleHasher();
     for (int i = 0; i < batch.blocks().size(); i++) {
       TreeNode stored = state.tree.store().get(2 * (batch.start() + i));
-      if (stored == null || !Arrays.equals(stored.hash(), hasher.leaf(batch.start() + i, batch.blocks().get(i)).hash())) {
+      if (stored == null
+          || !Arrays.equals(
+              stored.hash(), hasher.leaf(batch.start() + i, batch.blocks().get(i)).hash())) {
         return false;
       }
     }
@@ -344,25 +421,42 @@ public final class Core
   private ReplyEffect<Event, State> onGetBlockProof(State state, GetBlockProof command) {
     TreeHead head = state.head();
     if (command.index() < 0 || command.index() >= head.length()) {
-      return reject(command.replyTo(), ErrorCode.BLOCK_NOT_FOUND,
-          "block " + command.index() + " does not exist: the core has " + head.length() + " blocks");
+      return reject(
+          command.replyTo(),
+          ErrorCode.BLOCK_NOT_FOUND,
+          "block "
+              + command.index()
+              + " does not exist: the core has "
+              + head.length()
+              + " blocks");
     }
     if (command.trustedLength() < 0 || command.trustedLength() > head.length()) {
-      return reject(command.replyTo(), ErrorCode.INVALID_RANGE,
-          "trusted length " + command.trustedLength() + " is beyond the core's " + head.length() + " blocks");
+      return reject(
+          command.replyTo(),
+          ErrorCode.INVALID_RANGE,
+          "trusted length "
+              + command.trustedLength()
+              + " is beyond the core's "
+              + head.length()
+              + " blocks");
     }
     long trusted = command.trustedLength();
     // a block inside the reader's trusted tree needs its uncles up to a root the reader holds
     int uncles = command.index() < trusted ? unclesToRoot(command.index(), trusted) : 0;
-    ProofRequest request = trusted == head.length()
-        ? ProofRequest.block(command.index(), uncles)
-        : new ProofRequest(new ProofRequest.Block(command.index(), uncles),
-            new ProofRequest.Upgrade(trusted, head.length() - trusted));
+    ProofRequest request =
+        trusted == head.length()
+            ? ProofRequest.block(command.index(), uncles)
+            : new ProofRequest(
+                new ProofRequest.Block(command.index(), uncles),
+                new ProofRequest.Upgrade(trusted, head.length() - trusted));
     Proof proof = new ProofBuilder(state.tree.store()).build(head, request, new byte[0]);
     return Effect().reply(command.replyTo(), StatusReply.success(proof));
   }
 
-  /** How many steps lead from block {@code index}'s leaf up to its root in a tree of {@code length} blocks. */
+  /**
+   * How many steps lead from block {@code index}'s leaf up to its root in a tree of {@code length}
+   * blocks.
+   */
   static int unclesToRoot(long index, long length) {
     long[] roots = FlatTree.fullRoots(length);
     long node = 2 * index;
@@ -377,31 +471,51 @@ public final class Core
   private ReplyEffect<Event, State> onGetRangeProof(State state, GetRangeProof command) {
     TreeHead head = state.head();
     if (command.start() < 0 || command.end() <= command.start() || command.end() > head.length()) {
-      return reject(command.replyTo(), ErrorCode.INVALID_RANGE, "blocks " + command.start() + " to "
-          + command.end() + " are not a range of the core's " + head.length() + " blocks");
+      return reject(
+          command.replyTo(),
+          ErrorCode.INVALID_RANGE,
+          "blocks "
+              + command.start()
+              + " to "
+              + command.end()
+              + " are not a range of the core's "
+              + head.length()
+              + " blocks");
     }
     if (command.end() - command.start() > settings.maxRangeBlocks()) {
-      return reject(command.replyTo(), ErrorCode.INVALID_RANGE,
+      return reject(
+          command.replyTo(),
+          ErrorCode.INVALID_RANGE,
           "a range holds at most " + settings.maxRangeBlocks() + " blocks");
     }
-    List<byte[]> placeholders = Collections.nCopies((int) (command.end() - command.start()), new byte[0]);
-    RangeProof proof = new ProofBuilder(state.tree.store()).buildRange(head, command.start(), placeholders);
+    List<byte[]> placeholders =
+        Collections.nCopies((int) (command.end() - command.start()), new byte[0]);
+    RangeProof proof =
+        new ProofBuilder(state.tree.store()).buildRange(head, command.start(), placeholders);
     return Effect().reply(command.replyTo(), StatusReply.success(proof));
   }
 
   private ReplyEffect<Event, State> onGetUpgradeProof(State state, GetUpgradeProof command) {
     byte[] signature = state.signatures.get(command.to());
     if (signature == null) {
-      return reject(command.replyTo(), ErrorCode.INVALID_RANGE, "length " + command.to()
-          + " was never signed; signed lengths end each appended batch, the latest is " + state.head().length());
+      return reject(
+          command.replyTo(),
+          ErrorCode.INVALID_RANGE,
+          "length "
+              + command.to()
+              + " was never signed; signed lengths end each appended batch, the latest is "
+              + state.head().length());
     }
     if (command.from() < 0 || command.from() >= command.to()) {
-      return reject(command.replyTo(), ErrorCode.INVALID_RANGE,
+      return reject(
+          command.replyTo(),
+          ErrorCode.INVALID_RANGE,
           "cannot upgrade from length " + command.from() + " to " + command.to());
     }
     TreeHead head = state.headAt(state.head().fork(), command.to(), signature);
-    Proof proof = new ProofBuilder(state.tree.store())
-        .build(head, ProofRequest.upgrade(command.from(), command.to() - command.from()), null);
+    Proof proof =
+        new ProofBuilder(state.tree.store())
+            .build(head, ProofRequest.upgrade(command.from(), command.to() - command.from()), null);
     return Effect().reply(command.replyTo(), StatusReply.success(proof));
   }
 

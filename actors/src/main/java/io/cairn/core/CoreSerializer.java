@@ -28,15 +28,25 @@ public final class CoreSerializer extends ProtobufSerializer {
 
   public CoreSerializer(ExtendedActorSystem system) {
     super(system, 7720);
-    bind("CR", Core.Registered.class,
-        e -> CoreRegistered.newBuilder().setRegistration(ProofProtos.toProto(e.descriptor())).build(),
-        bytes -> new Core.Registered(ProofProtos.fromProto(CoreRegistered.parseFrom(bytes).getRegistration())));
-    bind("BA", Core.BlockAppended.class,
+    bind(
+        "CR",
+        Core.Registered.class,
+        e ->
+            CoreRegistered.newBuilder()
+                .setRegistration(ProofProtos.toProto(e.descriptor()))
+                .build(),
+        bytes ->
+            new Core.Registered(
+                ProofProtos.fromProto(CoreRegistered.parseFrom(bytes).getRegistration())));
+    bind(
+        "BA",
+        Core.BlockAppended.class,
         e -> {
-          var out = BlockAppended.newBuilder()
-              .setIndex(e.index())
-              .setValue(ByteString.copyFrom(e.value()))
-              .setFork(e.fork());
+          var out =
+              BlockAppended.newBuilder()
+                  .setIndex(e.index())
+                  .setValue(ByteString.copyFrom(e.value()))
+                  .setFork(e.fork());
           e.nodes().forEach(node -> out.addNodes(ProofProtos.toProto(node)));
           if (e.signature() != null) {
             out.setSignature(ByteString.copyFrom(e.signature()));
@@ -45,46 +55,96 @@ public final class CoreSerializer extends ProtobufSerializer {
         },
         bytes -> {
           BlockAppended e = BlockAppended.parseFrom(bytes);
-          return new Core.BlockAppended(e.getIndex(), e.getValue().toByteArray(), nodes(e.getNodesList()),
-              e.getFork(), e.getSignature().isEmpty() ? null : e.getSignature().toByteArray());
+          return new Core.BlockAppended(
+              e.getIndex(),
+              e.getValue().toByteArray(),
+              nodes(e.getNodesList()),
+              e.getFork(),
+              e.getSignature().isEmpty() ? null : e.getSignature().toByteArray());
         });
 
-    bind("I", Core.Info.class, CoreSerializer::toProto, bytes -> fromProto(CoreInfo.parseFrom(bytes)));
-    bind("P", io.cairn.protocol.hypercore.Proof.class, ProofProtos::toProto,
+    bind(
+        "I",
+        Core.Info.class,
+        CoreSerializer::toProto,
+        bytes -> fromProto(CoreInfo.parseFrom(bytes)));
+    bind(
+        "P",
+        io.cairn.protocol.hypercore.Proof.class,
+        ProofProtos::toProto,
         bytes -> ProofProtos.fromProto(io.cairn.protocol.proto.core.Proof.parseFrom(bytes)));
-    bind("RP", io.cairn.protocol.hypercore.RangeProof.class, ProofProtos::toProto,
+    bind(
+        "RP",
+        io.cairn.protocol.hypercore.RangeProof.class,
+        ProofProtos::toProto,
         bytes -> ProofProtos.fromProto(io.cairn.protocol.proto.core.RangeProof.parseFrom(bytes)));
 
-    bind("C", Core.Register.class,
-        c -> RegisterCore.newBuilder().setRegistration(ProofProtos.toProto(c.descriptor())).setReplyTo(serialize(c.replyTo())).build(),
+    bind(
+        "C",
+        Core.Register.class,
+        c ->
+            RegisterCore.newBuilder()
+                .setRegistration(ProofProtos.toProto(c.descriptor()))
+                .setReplyTo(serialize(c.replyTo()))
+                .build(),
         bytes -> {
           RegisterCore c = RegisterCore.parseFrom(bytes);
-          return new Core.Register(ProofProtos.fromProto(c.getRegistration()), resolve(c.getReplyTo()));
+          return new Core.Register(
+              ProofProtos.fromProto(c.getRegistration()), resolve(c.getReplyTo()));
         });
-    bind("A", Core.Append.class,
-        c -> AppendBatch.newBuilder().setBatch(ProofProtos.toProto(c.batch())).setReplyTo(serialize(c.replyTo())).build(),
+    bind(
+        "A",
+        Core.Append.class,
+        c ->
+            AppendBatch.newBuilder()
+                .setBatch(ProofProtos.toProto(c.batch()))
+                .setReplyTo(serialize(c.replyTo()))
+                .build(),
         bytes -> {
           AppendBatch c = AppendBatch.parseFrom(bytes);
           return new Core.Append(ProofProtos.fromProto(c.getBatch()), resolve(c.getReplyTo()));
         });
-    bind("Q", Core.GetInfo.class,
+    bind(
+        "Q",
+        Core.GetInfo.class,
         c -> GetCoreInfo.newBuilder().setReplyTo(serialize(c.replyTo())).build(),
         bytes -> new Core.GetInfo(resolve(GetCoreInfo.parseFrom(bytes).getReplyTo())));
-    bind("QB", Core.GetBlockProof.class,
-        c -> GetBlockProof.newBuilder().setIndex(c.index()).setTrustedLength(c.trustedLength())
-            .setReplyTo(serialize(c.replyTo())).build(),
+    bind(
+        "QB",
+        Core.GetBlockProof.class,
+        c ->
+            GetBlockProof.newBuilder()
+                .setIndex(c.index())
+                .setTrustedLength(c.trustedLength())
+                .setReplyTo(serialize(c.replyTo()))
+                .build(),
         bytes -> {
           GetBlockProof c = GetBlockProof.parseFrom(bytes);
-          return new Core.GetBlockProof(c.getIndex(), c.getTrustedLength(), resolve(c.getReplyTo()));
+          return new Core.GetBlockProof(
+              c.getIndex(), c.getTrustedLength(), resolve(c.getReplyTo()));
         });
-    bind("QR", Core.GetRangeProof.class,
-        c -> GetRangeProof.newBuilder().setStart(c.start()).setEnd(c.end()).setReplyTo(serialize(c.replyTo())).build(),
+    bind(
+        "QR",
+        Core.GetRangeProof.class,
+        c ->
+            GetRangeProof.newBuilder()
+                .setStart(c.start())
+                .setEnd(c.end())
+                .setReplyTo(serialize(c.replyTo()))
+                .build(),
         bytes -> {
           GetRangeProof c = GetRangeProof.parseFrom(bytes);
           return new Core.GetRangeProof(c.getStart(), c.getEnd(), resolve(c.getReplyTo()));
         });
-    bind("QU", Core.GetUpgradeProof.class,
-        c -> GetUpgradeProof.newBuilder().setFrom(c.from()).setTo(c.to()).setReplyTo(serialize(c.replyTo())).build(),
+    bind(
+        "QU",
+        Core.GetUpgradeProof.class,
+        c ->
+            GetUpgradeProof.newBuilder()
+                .setFrom(c.from())
+                .setTo(c.to())
+                .setReplyTo(serialize(c.replyTo()))
+                .build(),
         bytes -> {
           GetUpgradeProof c = GetUpgradeProof.parseFrom(bytes);
           return new Core.GetUpgradeProof(c.getFrom(), c.getTo(), resolve(c.getReplyTo()));
@@ -92,14 +152,15 @@ public final class CoreSerializer extends ProtobufSerializer {
   }
 
   public static CoreInfo toProto(Core.Info info) {
-    var out = CoreInfo.newBuilder()
-        .setKey(ByteString.copyFrom(info.key()))
-        .setDiscoveryKey(ByteString.copyFrom(info.discoveryKey()))
-        .setRegistration(ProofProtos.toProto(info.descriptor()))
-        .setLength(info.head().length())
-        .setByteLength(info.byteLength())
-        .setFork(info.head().fork())
-        .setTreeHash(ByteString.copyFrom(info.treeHash()));
+    var out =
+        CoreInfo.newBuilder()
+            .setKey(ByteString.copyFrom(info.key()))
+            .setDiscoveryKey(ByteString.copyFrom(info.discoveryKey()))
+            .setRegistration(ProofProtos.toProto(info.descriptor()))
+            .setLength(info.head().length())
+            .setByteLength(info.byteLength())
+            .setFork(info.head().fork())
+            .setTreeHash(ByteString.copyFrom(info.treeHash()));
     info.head().roots().forEach(root -> out.addRoots(ProofProtos.toProto(root)));
     if (info.head().signature() != null) {
       out.setSignature(ByteString.copyFrom(info.head().signature()));
@@ -109,10 +170,18 @@ public final class CoreSerializer extends ProtobufSerializer {
 
   public static Core.Info fromProto(CoreInfo info) {
     List<TreeNode> roots = nodes(info.getRootsList());
-    TreeHead head = new TreeHead(info.getFork(), info.getLength(), roots,
-        info.getSignature().isEmpty() ? null : info.getSignature().toByteArray());
-    return new Core.Info(ProofProtos.fromProto(info.getRegistration()), info.getKey().toByteArray(),
-        info.getDiscoveryKey().toByteArray(), head, new MerkleHasher().treeHash(roots));
+    TreeHead head =
+        new TreeHead(
+            info.getFork(),
+            info.getLength(),
+            roots,
+            info.getSignature().isEmpty() ? null : info.getSignature().toByteArray());
+    return new Core.Info(
+        ProofProtos.fromProto(info.getRegistration()),
+        info.getKey().toByteArray(),
+        info.getDiscoveryKey().toByteArray(),
+        head,
+        new MerkleHasher().treeHash(roots));
   }
 
   private static List<TreeNode> nodes(List<io.cairn.protocol.proto.core.TreeNode> nodes) {

@@ -4,7 +4,8 @@ import com.typesafe.config.Config;
 import java.time.Duration;
 
 /** The settings of the Core entities, read from {@code cairn.core}. */
-public record CoreSettings(int maxBlockSize, long maxBatchBytes, int maxRangeBlocks, Duration askTimeout) {
+public record CoreSettings(
+    int maxBlockSize, long maxBatchBytes, int maxRangeBlocks, Duration askTimeout) {
   public static CoreSettings fromConfig(Config config) {
     Config core = config.getConfig("cairn.core");
     return new CoreSettings(

@@ -30,8 +30,9 @@ public final class Cores {
     this.system = system;
     this.sharding = ClusterSharding.get(system);
     this.settings = settings;
-    this.journal = PersistenceQuery.get(system)
-        .getReadJournalFor(CurrentEventsByPersistenceIdQuery.class, readJournalPluginId);
+    this.journal =
+        PersistenceQuery.get(system)
+            .getReadJournalFor(CurrentEventsByPersistenceIdQuery.class, readJournalPluginId);
   }
 
   public CoreSettings settings() {
@@ -39,11 +40,13 @@ public final class Cores {
   }
 
   public CompletionStage<Core.Info> register(byte[] key, CoreDescriptor descriptor) {
-    return core(key).askWithStatus(replyTo -> new Core.Register(descriptor, replyTo), settings.askTimeout());
+    return core(key)
+        .askWithStatus(replyTo -> new Core.Register(descriptor, replyTo), settings.askTimeout());
   }
 
   public CompletionStage<Core.Info> append(byte[] key, SignedBatch batch) {
-    return core(key).askWithStatus(replyTo -> new Core.Append(batch, replyTo), settings.askTimeout());
+    return core(key)
+        .askWithStatus(replyTo -> new Core.Append(batch, replyTo), settings.askTimeout());
   }
 
   public CompletionStage<Core.Info> info(byte[] key) {
@@ -53,40 +56,67 @@ public final class Cores {
   /** Block {@code index} with its proof, upgraded from {@code trustedLength}. */
   public CompletionStage<Proof> block(byte[] key, long index, long trustedLength) {
     return core(key)
-        .<Proof>askWithStatus(replyTo -> new Core.GetBlockProof(index, trustedLength, replyTo), settings.askTimeout())
-        .thenCompose(proof -> values(key, index, index + 1).thenApply(values -> new Proof(proof.fork(),
-            new Proof.Block(index, values.get(0), proof.block().nodes()), proof.upgrade())));
+        .<Proof>askWithStatus(
+            replyTo -> new Core.GetBlockProof(index, trustedLength, replyTo), settings.askTimeout())
+        .thenCompose(
+            proof ->
+                values(key, index, index + 1)
+                    .thenApply(
+                        values ->
+                            new Proof(
+                                proof.fork(),
+                                new Proof.Block(index, values.get(0), proof.block().nodes()),
+                                proof.upgrade())));
   }
 
   /** Blocks {@code start} (inclusive) to {@code end} (exclusive) with one proof. */
   public CompletionStage<RangeProof> range(byte[] key, long start, long end) {
     return core(key)
-        .<RangeProof>askWithStatus(replyTo -> new Core.GetRangeProof(start, end, replyTo), settings.askTimeout())
-        .thenCompose(proof -> values(key, start, end).thenApply(values -> new RangeProof(proof.fork(),
-            proof.length(), proof.start(), values, proof.nodes(), proof.signature())));
+        .<RangeProof>askWithStatus(
+            replyTo -> new Core.GetRangeProof(start, end, replyTo), settings.askTimeout())
+        .thenCompose(
+            proof ->
+                values(key, start, end)
+                    .thenApply(
+                        values ->
+                            new RangeProof(
+                                proof.fork(),
+                                proof.length(),
+                                proof.start(),
+                                values,
+                                proof.nodes(),
+                                proof.signature())));
   }
 
   public CompletionStage<Proof> upgrade(byte[] key, long from, long to) {
-    return core(key).askWithStatus(replyTo -> new Core.GetUpgradeProof(from, to, replyTo), settings.askTimeout());
+    return core(key)
+        .askWithStatus(
+            replyTo -> new Core.GetUpgradeProof(from, to, replyTo), settings.askTimeout());
   }
 
   private EntityRef<Core.Command> core(byte[] key) {
     return sharding.entityRefFor(Core.ENTITY_KEY, Core.entityId(key));
   }
 
-  /** The stored bytes of blocks {@code start} to {@code end}; asked only after the entity confirmed they exist. */
+  /**
+   * The stored bytes of blocks {@code start} to {@code end}; asked only after the entity confirmed
+   * they exist.
+   */
   private CompletionStage<List<byte[]>> values(byte[] key, long start, long end) {
     String persistenceId = Core.ENTITY_KEY.name() + "|" + Core.entityId(key);
     return journal
-        .currentEventsByPersistenceId(persistenceId, Core.sequenceNumberOf(start), Core.sequenceNumberOf(end - 1))
+        .currentEventsByPersistenceId(
+            persistenceId, Core.sequenceNumberOf(start), Core.sequenceNumberOf(end - 1))
         .map(envelope -> ((Core.BlockAppended) envelope.event()).value())
         .runWith(Sink.seq(), system)
-        .thenApply(values -> {
-          if (values.size() != end - start) {
-            throw new Rejection(ErrorCode.UNAVAILABLE,
-                "the journal returned " + values.size() + " of blocks " + start + " to " + end);
-          }
-          return new ArrayList<>(values);
-        });
+        .thenApply(
+            values -> {
+              if (values.size() != end - start) {
+                throw new Rejection(
+                    ErrorCode.UNAVAILABLE,
+                    "the journal returned " + values.size() + " of blocks " + start + " to " + end);
+              }
+              return new ArrayList<>(values);
+            });
   }
 }

@@ -9,7 +9,10 @@ import java.util.concurrent.CompletionStage;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.cluster.sharding.typed.javadsl.ClusterSharding;
 
-/** {@link StreamKeys} answered by the streams' {@link KeyCustodian}s, wherever they run in the cluster. */
+/**
+ * {@link StreamKeys} answered by the streams' {@link KeyCustodian}s, wherever they run in the
+ * cluster.
+ */
 public final class CustodianStreamKeys implements StreamKeys {
   private final ClusterSharding sharding;
   private final Duration askTimeout;
@@ -34,8 +37,10 @@ public final class CustodianStreamKeys implements StreamKeys {
   }
 
   private CompletionStage<List<GroupKey>> ask(String streamId, List<String> groupKeyIds) {
-    return sharding.entityRefFor(KeyCustodian.ENTITY_KEY, streamId)
-        .<KeyCustodian.Keys>askWithStatus(replyTo -> new KeyCustodian.FindKeys(groupKeyIds, replyTo), askTimeout)
+    return sharding
+        .entityRefFor(KeyCustodian.ENTITY_KEY, streamId)
+        .<KeyCustodian.Keys>askWithStatus(
+            replyTo -> new KeyCustodian.FindKeys(groupKeyIds, replyTo), askTimeout)
         .thenApply(KeyCustodian.Keys::keys);
   }
 }

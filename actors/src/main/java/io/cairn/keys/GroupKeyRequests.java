@@ -37,16 +37,21 @@ final class GroupKeyRequests {
    */
   EthereumAddress check(StreamMessage message, String streamId) {
     if (message.getBodyCase() != StreamMessage.BodyCase.GROUP_KEY_REQUEST) {
-      throw new Rejection(ErrorCode.INVALID_KEY_REQUEST, "the message is not a group key request but "
-          + message.getBodyCase());
+      throw new Rejection(
+          ErrorCode.INVALID_KEY_REQUEST,
+          "the message is not a group key request but " + message.getBodyCase());
     }
     String declared = message.getMessageId().getStreamId();
     if (!declared.equals(streamId)) {
-      throw new Rejection(ErrorCode.STREAM_MISMATCH, "the request is for stream '" + declared + "', not " + streamId);
+      throw new Rejection(
+          ErrorCode.STREAM_MISMATCH,
+          "the request is for stream '" + declared + "', not " + streamId);
     }
     EventVerification verification = verifier.verify(message);
     if (!verification.accepted()) {
-      throw new Rejection(Publisher.codeOf(verification.reason()), verification.reason() + ": " + verification.message());
+      throw new Rejection(
+          Publisher.codeOf(verification.reason()),
+          verification.reason() + ": " + verification.message());
     }
     GroupKeyRequest request = message.getGroupKeyRequest();
     if (request.getRequestId().isEmpty()) {
@@ -54,20 +59,28 @@ final class GroupKeyRequests {
     }
     String recipient = "0x" + HexFormat.of().formatHex(request.getRecipientId().toByteArray());
     if (!recipient.equals(responder.value())) {
-      throw new Rejection(ErrorCode.WRONG_RECIPIENT, "the request is addressed to " + recipient
-          + ", not to this cluster's service address " + responder);
+      throw new Rejection(
+          ErrorCode.WRONG_RECIPIENT,
+          "the request is addressed to "
+              + recipient
+              + ", not to this cluster's service address "
+              + responder);
     }
     if (request.getEncryptionType() != AsymmetricEncryptionType.RSA) {
-      throw new Rejection(ErrorCode.UNSUPPORTED_KEY_EXCHANGE, "the request asks for key exchange "
-          + (request.getEncryptionType() == AsymmetricEncryptionType.UNRECOGNIZED
-              ? "number " + request.getEncryptionTypeValue() : request.getEncryptionType().name())
-          + "; Cairn seals group keys with RSA only");
+      throw new Rejection(
+          ErrorCode.UNSUPPORTED_KEY_EXCHANGE,
+          "the request asks for key exchange "
+              + (request.getEncryptionType() == AsymmetricEncryptionType.UNRECOGNIZED
+                  ? "number " + request.getEncryptionTypeValue()
+                  : request.getEncryptionType().name())
+              + "; Cairn seals group keys with RSA only");
     }
     try {
       GroupKeySealing.decodePublicKey(request.getRsaPublicKey().toByteArray());
     } catch (InvalidPublicKeyException e) {
       throw new Rejection(ErrorCode.INVALID_PUBLIC_KEY, e.getMessage());
     }
-    return new EthereumAddress("0x" + HexFormat.of().formatHex(message.getMessageId().getPublisherId().toByteArray()));
+    return new EthereumAddress(
+        "0x" + HexFormat.of().formatHex(message.getMessageId().getPublisherId().toByteArray()));
   }
 }

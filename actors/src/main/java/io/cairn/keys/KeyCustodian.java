@@ -52,17 +52,19 @@ import org.apache.pekko.persistence.typed.javadsl.RetentionCriteria;
  * identity, and only to an address that holds {@code subscribe} when it asks. Sharded by stream id
  * on the nodes with the persistor role.
  *
- * <p>Keys are never in clear in the journal: each is sealed under the cluster's master key with
- * the stream id and key id as associated data. The last key is the current one; a rotation adds a
- * key and keeps the old ones, so content encrypted before stays readable to whoever may read it.
+ * <p>Keys are never in clear in the journal: each is sealed under the cluster's master key with the
+ * stream id and key id as associated data. The last key is the current one; a rotation adds a key
+ * and keeps the old ones, so content encrypted before stays readable to whoever may read it.
  *
  * <p>A request naming no key ids asks for the current key: a Cairn extension (Streamr subscribers
  * always name the id they met in a message), for a subscriber who wants to read from now on.
  */
 public final class KeyCustodian
-    extends EventSourcedBehaviorWithEnforcedReplies<KeyCustodian.Command, KeyCustodian.Event, KeyCustodian.State> {
+    extends EventSourcedBehaviorWithEnforcedReplies<
+        KeyCustodian.Command, KeyCustodian.Event, KeyCustodian.State> {
 
-  public static final EntityTypeKey<Command> ENTITY_KEY = EntityTypeKey.create(Command.class, "KeyCustodian");
+  public static final EntityTypeKey<Command> ENTITY_KEY =
+      EntityTypeKey.create(Command.class, "KeyCustodian");
 
   // ---- commands ----
 
@@ -71,24 +73,29 @@ public final class KeyCustodian
   }
 
   /** Appoints the custodian and makes the first key; only the stream's owner, again harmlessly. */
-  public record Appoint(EthereumAddress requester, ActorRef<StatusReply<Info>> replyTo) implements Command {}
+  public record Appoint(EthereumAddress requester, ActorRef<StatusReply<Info>> replyTo)
+      implements Command {}
 
   /** A new current key, on the owner's demand. */
-  public record Rotate(EthereumAddress requester, ActorRef<StatusReply<Info>> replyTo) implements Command {}
+  public record Rotate(EthereumAddress requester, ActorRef<StatusReply<Info>> replyTo)
+      implements Command {}
 
   /**
    * A new current key because {@code revoked} lost {@code subscribe}; sent by the cluster itself
    * after the stream stored the revocation. Without a custodian there is nothing to rotate.
    */
-  public record RotateAfterRevoke(Grantee revoked, ActorRef<StatusReply<Info>> replyTo) implements Command {}
+  public record RotateAfterRevoke(Grantee revoked, ActorRef<StatusReply<Info>> replyTo)
+      implements Command {}
 
   public record GetInfo(ActorRef<StatusReply<Info>> replyTo) implements Command {}
 
   /** A subscriber's signed group key request; answered with the signed response. */
-  public record RequestKeys(StreamMessage request, ActorRef<StatusReply<KeyResponse>> replyTo) implements Command {}
+  public record RequestKeys(StreamMessage request, ActorRef<StatusReply<KeyResponse>> replyTo)
+      implements Command {}
 
   /** The keys in clear, for the cluster's own parts; no ids asks for the current key. */
-  public record FindKeys(List<String> groupKeyIds, ActorRef<StatusReply<Keys>> replyTo) implements Command {
+  public record FindKeys(List<String> groupKeyIds, ActorRef<StatusReply<Keys>> replyTo)
+      implements Command {
     public FindKeys {
       groupKeyIds = List.copyOf(groupKeyIds);
     }
@@ -96,16 +103,24 @@ public final class KeyCustodian
 
   /** The stream's state, read for an appointment; only this entity sends it to itself. */
   private record AppointChecked(
-      EthereumAddress requester, Optional<Stream.State> stream, Optional<Throwable> failure,
-      ActorRef<StatusReply<Info>> replyTo) implements Command {}
+      EthereumAddress requester,
+      Optional<Stream.State> stream,
+      Optional<Throwable> failure,
+      ActorRef<StatusReply<Info>> replyTo)
+      implements Command {}
 
   /**
    * The stream's state, read after the keys of a request were picked: picking them first means a
    * key made by a rotation after a revocation never goes to an address the revocation covered.
    */
   private record PermissionChecked(
-      StreamMessage request, EthereumAddress requester, List<GroupKey> keys, Optional<Stream.State> stream,
-      Optional<Throwable> failure, ActorRef<StatusReply<KeyResponse>> replyTo) implements Command {}
+      StreamMessage request,
+      EthereumAddress requester,
+      List<GroupKey> keys,
+      Optional<Stream.State> stream,
+      Optional<Throwable> failure,
+      ActorRef<StatusReply<KeyResponse>> replyTo)
+      implements Command {}
 
   // ---- events ----
 
@@ -120,8 +135,13 @@ public final class KeyCustodian
 
   public sealed interface Reply {}
 
-  public record Info(String streamId, boolean appointed, String currentGroupKeyId, EthereumAddress serviceAddress,
-      int groupKeys) implements Reply {}
+  public record Info(
+      String streamId,
+      boolean appointed,
+      String currentGroupKeyId,
+      EthereumAddress serviceAddress,
+      int groupKeys)
+      implements Reply {}
 
   public record KeyResponse(StreamMessage message) implements Reply {}
 
@@ -137,7 +157,9 @@ public final class KeyCustodian
   public record StoredKey(String id, byte[] sealed, Instant createdAt) {
     @Override
     public boolean equals(Object other) {
-      return other instanceof StoredKey that && id.equals(that.id) && Arrays.equals(sealed, that.sealed)
+      return other instanceof StoredKey that
+          && id.equals(that.id)
+          && Arrays.equals(sealed, that.sealed)
           && createdAt.equals(that.createdAt);
     }
 
@@ -184,37 +206,58 @@ public final class KeyCustodian
   // ---- wiring ----
 
   /** On a node with the persistor role: hosts custodians. */
-  public static void init(ActorSystem<?> system, KeySettings settings, ServiceIdentity identity, MasterKey masterKey) {
+  public static void init(
+      ActorSystem<?> system, KeySettings settings, ServiceIdentity identity, MasterKey masterKey) {
     EventVerifier verifier = EventVerifier.standard();
-    ClusterSharding.get(system).init(
-        Entity.of(ENTITY_KEY, context -> create(context.getEntityId(), settings, identity, masterKey, verifier))
-            .withRole(NodeRole.PERSISTOR.label()));
+    ClusterSharding.get(system)
+        .init(
+            Entity.of(
+                    ENTITY_KEY,
+                    context ->
+                        create(context.getEntityId(), settings, identity, masterKey, verifier))
+                .withRole(NodeRole.PERSISTOR.label()));
   }
 
   /** On a node without the persistor role: reaches the custodians on the others. */
   public static void initProxy(ActorSystem<?> system) {
-    ClusterSharding.get(system).init(
-        Entity.of(ENTITY_KEY, context -> {
-          throw new IllegalStateException("key custodians run on nodes with the persistor role only");
-        }).withRole(NodeRole.PERSISTOR.label()));
+    ClusterSharding.get(system)
+        .init(
+            Entity.of(
+                    ENTITY_KEY,
+                    context -> {
+                      throw new IllegalStateException(
+                          "key custodians run on nodes with the persistor role only");
+                    })
+                .withRole(NodeRole.PERSISTOR.label()));
   }
 
-  /** The behaviour of one stream's custodian; an id that is no stream id answers every command with why. */
+  /**
+   * The behaviour of one stream's custodian; an id that is no stream id answers every command with
+   * why.
+   */
   public static Behavior<Command> create(
-      String streamId, KeySettings settings, ServiceIdentity identity, MasterKey masterKey, EventVerifier verifier) {
+      String streamId,
+      KeySettings settings,
+      ServiceIdentity identity,
+      MasterKey masterKey,
+      EventVerifier verifier) {
     StreamId id;
     try {
       id = StreamId.parse(streamId);
     } catch (Rejection invalid) {
-      return Behaviors.receiveMessage(command -> {
-        replyTo(command).tell(StatusReply.error(invalid));
-        return Behaviors.same();
-      });
+      return Behaviors.receiveMessage(
+          command -> {
+            replyTo(command).tell(StatusReply.error(invalid));
+            return Behaviors.same();
+          });
     }
-    return Behaviors.setup(context -> new KeyCustodian(context, id, settings, identity, masterKey, verifier));
+    return Behaviors.setup(
+        context -> new KeyCustodian(context, id, settings, identity, masterKey, verifier));
   }
 
-  /** Every command's reply goes to its {@code replyTo}, a StatusReply of the type the command names. */
+  /**
+   * Every command's reply goes to its {@code replyTo}, a StatusReply of the type the command names.
+   */
   @SuppressWarnings("unchecked")
   private static ActorRef<StatusReply<Object>> replyTo(Command command) {
     return (ActorRef<StatusReply<Object>>) command.replyTo();
@@ -227,8 +270,13 @@ public final class KeyCustodian
   private final MasterKey masterKey;
   private final GroupKeyRequests requests;
 
-  private KeyCustodian(ActorContext<Command> context, StreamId id, KeySettings settings, ServiceIdentity identity,
-      MasterKey masterKey, EventVerifier verifier) {
+  private KeyCustodian(
+      ActorContext<Command> context,
+      StreamId id,
+      KeySettings settings,
+      ServiceIdentity identity,
+      MasterKey masterKey,
+      EventVerifier verifier) {
     super(
         PersistenceId.of(ENTITY_KEY.name(), id.toString()),
         SupervisorStrategy.restartWithBackoff(Duration.ofMillis(200), Duration.ofSeconds(5), 0.1));
@@ -252,27 +300,59 @@ public final class KeyCustodian
 
   @Override
   public CommandHandlerWithReply<Command, Event, State> commandHandler() {
-    CommandHandlerWithReplyBuilder<Command, Event, State> builder = newCommandHandlerWithReplyBuilder();
+    CommandHandlerWithReplyBuilder<Command, Event, State> builder =
+        newCommandHandlerWithReplyBuilder();
     builder
         .forState(state -> !state.appointed())
         .onCommand(Appoint.class, this::onAppoint)
         .onCommand(AppointChecked.class, this::onAppointChecked)
-        .onCommand(RotateAfterRevoke.class, (state, command) -> Effect().reply(command.replyTo(), info(state)))
+        .onCommand(
+            RotateAfterRevoke.class,
+            (state, command) -> Effect().reply(command.replyTo(), info(state)))
         .onCommand(PermissionChecked.class, this::onPermissionChecked)
-        .onAnyCommand(command -> Effect().reply(replyTo(command), StatusReply.error(new Rejection(
-            ErrorCode.CUSTODIAN_NOT_FOUND, "stream " + id + " has no key custodian; its owner can appoint one"))));
+        .onAnyCommand(
+            command ->
+                Effect()
+                    .reply(
+                        replyTo(command),
+                        StatusReply.error(
+                            new Rejection(
+                                ErrorCode.CUSTODIAN_NOT_FOUND,
+                                "stream "
+                                    + id
+                                    + " has no key custodian; its owner can appoint one"))));
     builder
         .forState(State::appointed)
-        .onCommand(Appoint.class, (state, command) -> ownerOnly(command.requester(), command.replyTo(),
-            () -> Effect().reply(command.replyTo(), info(state))))
-        .onCommand(AppointChecked.class, (state, command) -> Effect().reply(command.replyTo(), info(state)))
-        .onCommand(Rotate.class, (state, command) -> ownerOnly(command.requester(), command.replyTo(),
-            () -> rotate(Optional.of(command.requester()), command.replyTo())))
-        .onCommand(RotateAfterRevoke.class, (state, command) -> {
-          context.getLog().info("Rotating the group key of {}: {} lost the subscribe permission", id, command.revoked());
-          return rotate(Optional.empty(), command.replyTo());
-        })
-        .onCommand(GetInfo.class, (state, command) -> Effect().reply(command.replyTo(), info(state)))
+        .onCommand(
+            Appoint.class,
+            (state, command) ->
+                ownerOnly(
+                    command.requester(),
+                    command.replyTo(),
+                    () -> Effect().reply(command.replyTo(), info(state))))
+        .onCommand(
+            AppointChecked.class,
+            (state, command) -> Effect().reply(command.replyTo(), info(state)))
+        .onCommand(
+            Rotate.class,
+            (state, command) ->
+                ownerOnly(
+                    command.requester(),
+                    command.replyTo(),
+                    () -> rotate(Optional.of(command.requester()), command.replyTo())))
+        .onCommand(
+            RotateAfterRevoke.class,
+            (state, command) -> {
+              context
+                  .getLog()
+                  .info(
+                      "Rotating the group key of {}: {} lost the subscribe permission",
+                      id,
+                      command.revoked());
+              return rotate(Optional.empty(), command.replyTo());
+            })
+        .onCommand(
+            GetInfo.class, (state, command) -> Effect().reply(command.replyTo(), info(state)))
         .onCommand(RequestKeys.class, this::onRequestKeys)
         .onCommand(PermissionChecked.class, this::onPermissionChecked)
         .onCommand(FindKeys.class, this::onFindKeys);
@@ -280,24 +360,35 @@ public final class KeyCustodian
   }
 
   private ReplyEffect<Event, State> onAppoint(State state, Appoint command) {
-    return ownerOnly(command.requester(), command.replyTo(), () -> {
-      // the stream must exist and not be deleted; its answer comes back as AppointChecked
-      context.pipeToSelf(streamState(), (stream, failure) -> new AppointChecked(
-          command.requester(), Optional.ofNullable(stream), Optional.ofNullable(failure), command.replyTo()));
-      return Effect().noReply();
-    });
+    return ownerOnly(
+        command.requester(),
+        command.replyTo(),
+        () -> {
+          // the stream must exist and not be deleted; its answer comes back as AppointChecked
+          context.pipeToSelf(
+              streamState(),
+              (stream, failure) ->
+                  new AppointChecked(
+                      command.requester(),
+                      Optional.ofNullable(stream),
+                      Optional.ofNullable(failure),
+                      command.replyTo()));
+          return Effect().noReply();
+        });
   }
 
   private ReplyEffect<Event, State> onAppointChecked(State state, AppointChecked command) {
     if (command.failure().isPresent()) {
-      return Effect().reply(command.replyTo(), StatusReply.error(rejection(command.failure().get())));
+      return Effect()
+          .reply(command.replyTo(), StatusReply.error(rejection(command.failure().get())));
     }
     return Effect()
         .persist(new Appointed(command.requester(), newKey()))
         .thenReply(command.replyTo(), this::info);
   }
 
-  private ReplyEffect<Event, State> rotate(Optional<EthereumAddress> by, ActorRef<StatusReply<Info>> replyTo) {
+  private ReplyEffect<Event, State> rotate(
+      Optional<EthereumAddress> by, ActorRef<StatusReply<Info>> replyTo) {
     return Effect().persist(new Rotated(newKey(), by)).thenReply(replyTo, this::info);
   }
 
@@ -310,19 +401,33 @@ public final class KeyCustodian
     } catch (Rejection refused) {
       return Effect().reply(command.replyTo(), StatusReply.error(refused));
     }
-    context.pipeToSelf(streamState(), (stream, failure) -> new PermissionChecked(command.request(), requester, keys,
-        Optional.ofNullable(stream), Optional.ofNullable(failure), command.replyTo()));
+    context.pipeToSelf(
+        streamState(),
+        (stream, failure) ->
+            new PermissionChecked(
+                command.request(),
+                requester,
+                keys,
+                Optional.ofNullable(stream),
+                Optional.ofNullable(failure),
+                command.replyTo()));
     return Effect().noReply();
   }
 
   private ReplyEffect<Event, State> onPermissionChecked(State state, PermissionChecked command) {
     if (command.failure().isPresent()) {
-      return Effect().reply(command.replyTo(), StatusReply.error(rejection(command.failure().get())));
+      return Effect()
+          .reply(command.replyTo(), StatusReply.error(rejection(command.failure().get())));
     }
     Stream.State stream = command.stream().orElseThrow();
     if (!stream.may(command.requester(), Permission.SUBSCRIBE)) {
-      return Effect().reply(command.replyTo(), StatusReply.error(new Rejection(ErrorCode.NOT_PERMITTED,
-          command.requester() + " lacks the subscribe permission on " + id)));
+      return Effect()
+          .reply(
+              command.replyTo(),
+              StatusReply.error(
+                  new Rejection(
+                      ErrorCode.NOT_PERMITTED,
+                      command.requester() + " lacks the subscribe permission on " + id)));
     }
     MessageId requestId = command.request().getMessageId();
     try {
@@ -332,36 +437,52 @@ public final class KeyCustodian
     }
     // the ids the keys were picked for: with none asked for, the current key's
     StreamMessage.Builder asked = command.request().toBuilder();
-    asked.getGroupKeyRequestBuilder().clearGroupKeyIds().addAllGroupKeyIds(command.keys().stream().map(GroupKey::id).toList());
-    StreamMessage response = identity.sign(StreamMessage.newBuilder()
-        .setMessageId(MessageId.newBuilder()
-            .setStreamId(requestId.getStreamId())
-            .setStreamPartition(requestId.getStreamPartition())
-            .setTimestamp(System.currentTimeMillis())
-            .setSequenceNumber(0)
-            .setMessageChainId(HexFormat.of().formatHex(Randomness.bytes(10))))
-        .setGroupKeyResponse(GroupKeySealing.respond(asked.build(), command.keys()))
-        .build());
+    asked
+        .getGroupKeyRequestBuilder()
+        .clearGroupKeyIds()
+        .addAllGroupKeyIds(command.keys().stream().map(GroupKey::id).toList());
+    StreamMessage response =
+        identity.sign(
+            StreamMessage.newBuilder()
+                .setMessageId(
+                    MessageId.newBuilder()
+                        .setStreamId(requestId.getStreamId())
+                        .setStreamPartition(requestId.getStreamPartition())
+                        .setTimestamp(System.currentTimeMillis())
+                        .setSequenceNumber(0)
+                        .setMessageChainId(HexFormat.of().formatHex(Randomness.bytes(10))))
+                .setGroupKeyResponse(GroupKeySealing.respond(asked.build(), command.keys()))
+                .build());
     return Effect().reply(command.replyTo(), StatusReply.success(new KeyResponse(response)));
   }
 
   private ReplyEffect<Event, State> onFindKeys(State state, FindKeys command) {
     try {
-      return Effect().reply(command.replyTo(), StatusReply.success(new Keys(keys(state, command.groupKeyIds()))));
+      return Effect()
+          .reply(
+              command.replyTo(), StatusReply.success(new Keys(keys(state, command.groupKeyIds()))));
     } catch (Rejection unknown) {
       return Effect().reply(command.replyTo(), StatusReply.error(unknown));
     }
   }
 
-  /** The keys with these ids in clear, or the current one for none; an unknown id refuses them all. */
+  /**
+   * The keys with these ids in clear, or the current one for none; an unknown id refuses them all.
+   */
   private List<GroupKey> keys(State state, List<String> ids) {
     if (ids.isEmpty()) {
       return List.of(open(state.current().orElseThrow()));
     }
     List<GroupKey> found = new ArrayList<>();
     for (String keyId : ids.stream().distinct().toList()) {
-      StoredKey stored = state.find(keyId).orElseThrow(() -> new Rejection(ErrorCode.UNKNOWN_GROUP_KEY,
-          "stream " + id + " has no group key \"" + keyId + "\""));
+      StoredKey stored =
+          state
+              .find(keyId)
+              .orElseThrow(
+                  () ->
+                      new Rejection(
+                          ErrorCode.UNKNOWN_GROUP_KEY,
+                          "stream " + id + " has no group key \"" + keyId + "\""));
       found.add(open(stored));
     }
     return found;
@@ -369,29 +490,44 @@ public final class KeyCustodian
 
   private StoredKey newKey() {
     GroupKey key = GroupKey.generate();
-    return new StoredKey(key.id(), masterKey.seal(key.data(), associatedData(id.toString(), key.id())), now());
+    return new StoredKey(
+        key.id(), masterKey.seal(key.data(), associatedData(id.toString(), key.id())), now());
   }
 
   private GroupKey open(StoredKey stored) {
-    return new GroupKey(stored.id(), masterKey.open(stored.sealed(), associatedData(id.toString(), stored.id())));
+    return new GroupKey(
+        stored.id(), masterKey.open(stored.sealed(), associatedData(id.toString(), stored.id())));
   }
 
-  /** What a sealed key is bound to: moved to another stream or id in the journal, it does not open. */
+  /**
+   * What a sealed key is bound to: moved to another stream or id in the journal, it does not open.
+   */
   static byte[] associatedData(String streamId, String keyId) {
     return ("cairn group key\0" + streamId + "\0" + keyId).getBytes(StandardCharsets.UTF_8);
   }
 
   private CompletionStage<Stream.State> streamState() {
-    return ClusterSharding.get(context.getSystem()).entityRefFor(Stream.ENTITY_KEY, id.toString())
+    return ClusterSharding.get(context.getSystem())
+        .entityRefFor(Stream.ENTITY_KEY, id.toString())
         .askWithStatus(Stream.Get::new, settings.askTimeout());
   }
 
   /** The owner is the address the stream id starts with: no other can ever own the stream. */
-  private ReplyEffect<Event, State> ownerOnly(EthereumAddress requester, ActorRef<StatusReply<Info>> replyTo,
+  private ReplyEffect<Event, State> ownerOnly(
+      EthereumAddress requester,
+      ActorRef<StatusReply<Info>> replyTo,
       Supplier<ReplyEffect<Event, State>> effect) {
     if (!requester.equals(id.owner())) {
-      return Effect().reply(replyTo, StatusReply.error(new Rejection(ErrorCode.NOT_PERMITTED,
-          requester + " is not the owner of " + id + "; only its owner manages its key custodian")));
+      return Effect()
+          .reply(
+              replyTo,
+              StatusReply.error(
+                  new Rejection(
+                      ErrorCode.NOT_PERMITTED,
+                      requester
+                          + " is not the owner of "
+                          + id
+                          + "; only its owner manages its key custodian")));
     }
     return effect.get();
   }
@@ -404,12 +540,19 @@ public final class KeyCustodian
     if (failure instanceof Rejection rejection) {
       return rejection;
     }
-    return new Rejection(ErrorCode.UNAVAILABLE, "stream " + id + " did not answer the key custodian in time; try again");
+    return new Rejection(
+        ErrorCode.UNAVAILABLE,
+        "stream " + id + " did not answer the key custodian in time; try again");
   }
 
   private StatusReply<Info> info(State state) {
-    return StatusReply.success(new Info(state.streamId(), state.appointed(),
-        state.current().map(StoredKey::id).orElse(""), identity.address(), state.keys().size()));
+    return StatusReply.success(
+        new Info(
+            state.streamId(),
+            state.appointed(),
+            state.current().map(StoredKey::id).orElse(""),
+            identity.address(),
+            state.keys().size()));
   }
 
   /** Events keep milliseconds, as the journal does, so a recovered state equals the live one. */

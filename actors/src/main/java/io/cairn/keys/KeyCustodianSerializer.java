@@ -17,8 +17,8 @@ import io.cairn.protocol.proto.keys.RequestGroupKeys;
 import io.cairn.protocol.proto.keys.RotateAfterRevoke;
 import io.cairn.protocol.proto.keys.RotateGroupKey;
 import io.cairn.protocol.proto.keys.StoredGroupKey;
-import io.cairn.stream.Grantee;
 import io.cairn.serialization.ProtobufSerializer;
+import io.cairn.stream.Grantee;
 import java.time.Instant;
 import java.util.Optional;
 import org.apache.pekko.actor.ExtendedActorSystem;
@@ -31,96 +31,166 @@ public final class KeyCustodianSerializer extends ProtobufSerializer {
 
   public KeyCustodianSerializer(ExtendedActorSystem system) {
     super(system, 7740);
-    bind("KA", KeyCustodian.Appointed.class,
-        e -> CustodianAppointed.newBuilder()
-            .setAppointedBy(e.by().value())
-            .setFirstKey(toProto(e.firstKey()))
-            .build(),
+    bind(
+        "KA",
+        KeyCustodian.Appointed.class,
+        e ->
+            CustodianAppointed.newBuilder()
+                .setAppointedBy(e.by().value())
+                .setFirstKey(toProto(e.firstKey()))
+                .build(),
         bytes -> {
           CustodianAppointed e = CustodianAppointed.parseFrom(bytes);
-          return new KeyCustodian.Appointed(new EthereumAddress(e.getAppointedBy()), fromProto(e.getFirstKey()));
+          return new KeyCustodian.Appointed(
+              new EthereumAddress(e.getAppointedBy()), fromProto(e.getFirstKey()));
         });
-    bind("KR", KeyCustodian.Rotated.class,
-        e -> GroupKeyRotated.newBuilder()
-            .setKey(toProto(e.key()))
-            .setRotatedBy(e.by().map(EthereumAddress::value).orElse(""))
-            .build(),
+    bind(
+        "KR",
+        KeyCustodian.Rotated.class,
+        e ->
+            GroupKeyRotated.newBuilder()
+                .setKey(toProto(e.key()))
+                .setRotatedBy(e.by().map(EthereumAddress::value).orElse(""))
+                .build(),
         bytes -> {
           GroupKeyRotated e = GroupKeyRotated.parseFrom(bytes);
-          return new KeyCustodian.Rotated(fromProto(e.getKey()),
-              e.getRotatedBy().isEmpty() ? Optional.empty() : Optional.of(new EthereumAddress(e.getRotatedBy())));
+          return new KeyCustodian.Rotated(
+              fromProto(e.getKey()),
+              e.getRotatedBy().isEmpty()
+                  ? Optional.empty()
+                  : Optional.of(new EthereumAddress(e.getRotatedBy())));
         });
-    bind("K", KeyCustodian.State.class,
-        state -> CustodianState.newBuilder()
-            .setStreamId(state.streamId())
-            .setAppointed(state.appointed())
-            .addAllKeys(state.keys().stream().map(KeyCustodianSerializer::toProto).toList())
-            .build(),
+    bind(
+        "K",
+        KeyCustodian.State.class,
+        state ->
+            CustodianState.newBuilder()
+                .setStreamId(state.streamId())
+                .setAppointed(state.appointed())
+                .addAllKeys(state.keys().stream().map(KeyCustodianSerializer::toProto).toList())
+                .build(),
         bytes -> {
           CustodianState state = CustodianState.parseFrom(bytes);
-          return new KeyCustodian.State(state.getStreamId(), state.getAppointed(),
+          return new KeyCustodian.State(
+              state.getStreamId(),
+              state.getAppointed(),
               state.getKeysList().stream().map(KeyCustodianSerializer::fromProto).toList());
         });
 
-    bind("A", KeyCustodian.Appoint.class,
-        c -> AppointCustodian.newBuilder().setRequester(c.requester().value()).setReplyTo(serialize(c.replyTo())).build(),
+    bind(
+        "A",
+        KeyCustodian.Appoint.class,
+        c ->
+            AppointCustodian.newBuilder()
+                .setRequester(c.requester().value())
+                .setReplyTo(serialize(c.replyTo()))
+                .build(),
         bytes -> {
           AppointCustodian c = AppointCustodian.parseFrom(bytes);
-          return new KeyCustodian.Appoint(new EthereumAddress(c.getRequester()), resolve(c.getReplyTo()));
+          return new KeyCustodian.Appoint(
+              new EthereumAddress(c.getRequester()), resolve(c.getReplyTo()));
         });
-    bind("R", KeyCustodian.Rotate.class,
-        c -> RotateGroupKey.newBuilder().setRequester(c.requester().value()).setReplyTo(serialize(c.replyTo())).build(),
+    bind(
+        "R",
+        KeyCustodian.Rotate.class,
+        c ->
+            RotateGroupKey.newBuilder()
+                .setRequester(c.requester().value())
+                .setReplyTo(serialize(c.replyTo()))
+                .build(),
         bytes -> {
           RotateGroupKey c = RotateGroupKey.parseFrom(bytes);
-          return new KeyCustodian.Rotate(new EthereumAddress(c.getRequester()), resolve(c.getReplyTo()));
+          return new KeyCustodian.Rotate(
+              new EthereumAddress(c.getRequester()), resolve(c.getReplyTo()));
         });
-    bind("RR", KeyCustodian.RotateAfterRevoke.class,
-        c -> RotateAfterRevoke.newBuilder().setRevoked(c.revoked().toProto()).setReplyTo(serialize(c.replyTo())).build(),
+    bind(
+        "RR",
+        KeyCustodian.RotateAfterRevoke.class,
+        c ->
+            RotateAfterRevoke.newBuilder()
+                .setRevoked(c.revoked().toProto())
+                .setReplyTo(serialize(c.replyTo()))
+                .build(),
         bytes -> {
           RotateAfterRevoke c = RotateAfterRevoke.parseFrom(bytes);
-          return new KeyCustodian.RotateAfterRevoke(Grantee.fromProto(c.getRevoked()), resolve(c.getReplyTo()));
+          return new KeyCustodian.RotateAfterRevoke(
+              Grantee.fromProto(c.getRevoked()), resolve(c.getReplyTo()));
         });
-    bind("G", KeyCustodian.GetInfo.class,
+    bind(
+        "G",
+        KeyCustodian.GetInfo.class,
         c -> GetCustodian.newBuilder().setReplyTo(serialize(c.replyTo())).build(),
         bytes -> new KeyCustodian.GetInfo(resolve(GetCustodian.parseFrom(bytes).getReplyTo())));
-    bind("Q", KeyCustodian.RequestKeys.class,
-        c -> RequestGroupKeys.newBuilder().setRequest(c.request()).setReplyTo(serialize(c.replyTo())).build(),
+    bind(
+        "Q",
+        KeyCustodian.RequestKeys.class,
+        c ->
+            RequestGroupKeys.newBuilder()
+                .setRequest(c.request())
+                .setReplyTo(serialize(c.replyTo()))
+                .build(),
         bytes -> {
           RequestGroupKeys c = RequestGroupKeys.parseFrom(bytes);
           return new KeyCustodian.RequestKeys(c.getRequest(), resolve(c.getReplyTo()));
         });
-    bind("F", KeyCustodian.FindKeys.class,
-        c -> FindGroupKeys.newBuilder().addAllGroupKeyIds(c.groupKeyIds()).setReplyTo(serialize(c.replyTo())).build(),
+    bind(
+        "F",
+        KeyCustodian.FindKeys.class,
+        c ->
+            FindGroupKeys.newBuilder()
+                .addAllGroupKeyIds(c.groupKeyIds())
+                .setReplyTo(serialize(c.replyTo()))
+                .build(),
         bytes -> {
           FindGroupKeys c = FindGroupKeys.parseFrom(bytes);
           return new KeyCustodian.FindKeys(c.getGroupKeyIdsList(), resolve(c.getReplyTo()));
         });
 
-    bind("I", KeyCustodian.Info.class,
-        r -> CustodianInfo.newBuilder()
-            .setStreamId(r.streamId())
-            .setAppointed(r.appointed())
-            .setCurrentGroupKeyId(r.currentGroupKeyId())
-            .setServiceAddress(r.serviceAddress().value())
-            .setGroupKeys(r.groupKeys())
-            .build(),
+    bind(
+        "I",
+        KeyCustodian.Info.class,
+        r ->
+            CustodianInfo.newBuilder()
+                .setStreamId(r.streamId())
+                .setAppointed(r.appointed())
+                .setCurrentGroupKeyId(r.currentGroupKeyId())
+                .setServiceAddress(r.serviceAddress().value())
+                .setGroupKeys(r.groupKeys())
+                .build(),
         bytes -> {
           CustodianInfo r = CustodianInfo.parseFrom(bytes);
-          return new KeyCustodian.Info(r.getStreamId(), r.getAppointed(), r.getCurrentGroupKeyId(),
-              new EthereumAddress(r.getServiceAddress()), r.getGroupKeys());
+          return new KeyCustodian.Info(
+              r.getStreamId(),
+              r.getAppointed(),
+              r.getCurrentGroupKeyId(),
+              new EthereumAddress(r.getServiceAddress()),
+              r.getGroupKeys());
         });
-    bind("KS", KeyCustodian.KeyResponse.class,
+    bind(
+        "KS",
+        KeyCustodian.KeyResponse.class,
         r -> GroupKeyAnswer.newBuilder().setResponse(r.message()).build(),
         bytes -> new KeyCustodian.KeyResponse(GroupKeyAnswer.parseFrom(bytes).getResponse()));
-    bind("KP", KeyCustodian.Keys.class,
-        r -> GroupKeys.newBuilder()
-            .addAllKeys(r.keys().stream()
-                .map(key -> PlainGroupKey.newBuilder().setId(key.id()).setData(ByteString.copyFrom(key.data())).build())
-                .toList())
-            .build(),
-        bytes -> new KeyCustodian.Keys(GroupKeys.parseFrom(bytes).getKeysList().stream()
-            .map(key -> new GroupKey(key.getId(), key.getData().toByteArray()))
-            .toList()));
+    bind(
+        "KP",
+        KeyCustodian.Keys.class,
+        r ->
+            GroupKeys.newBuilder()
+                .addAllKeys(
+                    r.keys().stream()
+                        .map(
+                            key ->
+                                PlainGroupKey.newBuilder()
+                                    .setId(key.id())
+                                    .setData(ByteString.copyFrom(key.data()))
+                                    .build())
+                        .toList())
+                .build(),
+        bytes ->
+            new KeyCustodian.Keys(
+                GroupKeys.parseFrom(bytes).getKeysList().stream()
+                    .map(key -> new GroupKey(key.getId(), key.getData().toByteArray()))
+                    .toList()));
   }
 
   private static StoredGroupKey toProto(KeyCustodian.StoredKey key) {
@@ -132,6 +202,7 @@ public final class KeyCustodianSerializer extends ProtobufSerializer {
   }
 
   private static KeyCustodian.StoredKey fromProto(StoredGroupKey key) {
-    return new KeyCustodian.StoredKey(key.getId(), key.getSealed().toByteArray(), Instant.ofEpochMilli(key.getCreatedAtMs()));
+    return new KeyCustodian.StoredKey(
+        key.getId(), key.getSealed().toByteArray(), Instant.ofEpochMilli(key.getCreatedAtMs()));
   }
 }

@@ -8,7 +8,10 @@ import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.cluster.sharding.typed.javadsl.ClusterSharding;
 import org.apache.pekko.cluster.sharding.typed.javadsl.EntityRef;
 
-/** The streams' key custodians as the API sees them: each call goes to the sharded {@link KeyCustodian}. */
+/**
+ * The streams' key custodians as the API sees them: each call goes to the sharded {@link
+ * KeyCustodian}.
+ */
 public final class KeyCustodians {
   private final ClusterSharding sharding;
   private final Duration askTimeout;
@@ -19,7 +22,8 @@ public final class KeyCustodians {
   }
 
   public CompletionStage<KeyCustodian.Info> appoint(String streamId, EthereumAddress requester) {
-    return custodian(streamId).askWithStatus(replyTo -> new KeyCustodian.Appoint(requester, replyTo), askTimeout);
+    return custodian(streamId)
+        .askWithStatus(replyTo -> new KeyCustodian.Appoint(requester, replyTo), askTimeout);
   }
 
   /** Fails with CUSTODIAN_NOT_FOUND when the stream has none. */
@@ -28,13 +32,15 @@ public final class KeyCustodians {
   }
 
   public CompletionStage<KeyCustodian.Info> rotate(String streamId, EthereumAddress requester) {
-    return custodian(streamId).askWithStatus(replyTo -> new KeyCustodian.Rotate(requester, replyTo), askTimeout);
+    return custodian(streamId)
+        .askWithStatus(replyTo -> new KeyCustodian.Rotate(requester, replyTo), askTimeout);
   }
 
   /** The signed group key response to a signed group key request on the stream. */
   public CompletionStage<StreamMessage> requestKeys(String streamId, StreamMessage request) {
     return custodian(streamId)
-        .<KeyCustodian.KeyResponse>askWithStatus(replyTo -> new KeyCustodian.RequestKeys(request, replyTo), askTimeout)
+        .<KeyCustodian.KeyResponse>askWithStatus(
+            replyTo -> new KeyCustodian.RequestKeys(request, replyTo), askTimeout)
         .thenApply(KeyCustodian.KeyResponse::message);
   }
 

@@ -24,11 +24,13 @@ public record KeySettings(Duration askTimeout, int snapshotEvery) {
    */
   public static MasterKey masterKey(Config config, JournalSettings.Kind journal) {
     SecretFile file = SecretFile.fromConfig(config, MASTER_KEY_SETTING, "master.key", journal);
-    byte[] bytes = file.readOrCreate(() -> MasterKey.generate().toHex().getBytes(StandardCharsets.US_ASCII));
+    byte[] bytes =
+        file.readOrCreate(() -> MasterKey.generate().toHex().getBytes(StandardCharsets.US_ASCII));
     try {
       return MasterKey.parse(bytes);
     } catch (IllegalArgumentException e) {
-      throw new IllegalStateException(MASTER_KEY_SETTING + " " + file.path() + ": " + e.getMessage());
+      throw new IllegalStateException(
+          MASTER_KEY_SETTING + " " + file.path() + ": " + e.getMessage());
     }
   }
 }

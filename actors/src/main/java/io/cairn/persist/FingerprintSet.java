@@ -11,6 +11,7 @@ final class FingerprintSet {
   private static final long EMPTY = 0L;
   private long[] slots = new long[1024];
   private int size;
+
   /** 0 marks an empty slot, so the fingerprint 0 is held apart. */
   private boolean hasZero;
 
@@ -73,14 +74,18 @@ final class FingerprintSet {
     slots = bigger;
   }
 
-  /** Fingerprints are hash bytes already; mixing the halves keeps clustering low for any table size. */
+  /**
+   * Fingerprints are hash bytes already; mixing the halves keeps clustering low for any table size.
+   */
   private static int spread(long fingerprint) {
     return (int) (fingerprint ^ (fingerprint >>> 32));
   }
 
   @Override
   public boolean equals(Object other) {
-    if (!(other instanceof FingerprintSet that) || that.size() != size() || that.hasZero != hasZero) {
+    if (!(other instanceof FingerprintSet that)
+        || that.size() != size()
+        || that.hasZero != hasZero) {
       return false;
     }
     return Arrays.stream(slots).filter(f -> f != EMPTY).allMatch(that::contains);

@@ -28,27 +28,40 @@ final class KeyCache {
   /** The key if it has arrived, without waiting. */
   Optional<GroupKey> known(String id) {
     CompletableFuture<GroupKey> key = byId.get(id);
-    return key != null && key.isDone() && !key.isCompletedExceptionally() ? Optional.of(key.join()) : Optional.empty();
+    return key != null && key.isDone() && !key.isCompletedExceptionally()
+        ? Optional.of(key.join())
+        : Optional.empty();
   }
 
   CompletionStage<GroupKey> get(String id) {
-    CompletableFuture<GroupKey> key = byId.computeIfAbsent(id, missing -> keys.find(streamId, List.of(missing))
-        .thenApply(found -> found.stream().filter(k -> k.id().equals(missing)).findFirst()
-            .orElseThrow(() -> new MissingGroupKeyException(missing)))
-        .toCompletableFuture());
-    key.whenComplete((found, failure) -> {
-      if (failure != null) {
-        byId.remove(id, key);
-      }
-    });
+    CompletableFuture<GroupKey> key =
+        byId.computeIfAbsent(
+            id,
+            missing ->
+                keys.find(streamId, List.of(missing))
+                    .thenApply(
+                        found ->
+                            found.stream()
+                                .filter(k -> k.id().equals(missing))
+                                .findFirst()
+                                .orElseThrow(() -> new MissingGroupKeyException(missing)))
+                    .toCompletableFuture());
+    key.whenComplete(
+        (found, failure) -> {
+          if (failure != null) {
+            byId.remove(id, key);
+          }
+        });
     return key;
   }
 
   /** The key new content is encrypted with now; not cached, since it rotates. */
   CompletionStage<GroupKey> current() {
-    return keys.current(streamId).thenApply(key -> {
-      byId.putIfAbsent(key.id(), CompletableFuture.completedFuture(key));
-      return key;
-    });
+    return keys.current(streamId)
+        .thenApply(
+            key -> {
+              byId.putIfAbsent(key.id(), CompletableFuture.completedFuture(key));
+              return key;
+            });
   }
 }

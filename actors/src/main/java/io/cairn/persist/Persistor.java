@@ -68,50 +68,69 @@ import org.apache.pekko.stream.javadsl.Sink;
  * {@code persistor} role and remembered by sharding, so an appointed persistor starts again by
  * itself after a restart or a move. It follows every partition of its stream: the stored events
  * after the last one it recorded, then the live deliveries; it decrypts each pair event with the
- * stream's group keys and records each address's first pair once, in order, under a
- * {@link PairAccumulator}. Each interval in which the count changed it publishes a signed
- * {@link Checkpoint} on partition 0 through the normal publish path; in rebroadcast mode it also
+ * stream's group keys and records each address's first pair once, in order, under a {@link
+ * PairAccumulator}. Each interval in which the count changed it publishes a signed {@link
+ * Checkpoint} on partition 0 through the normal publish path; in rebroadcast mode it also
  * republishes its pairs, a bounded number of pages per interval.
  *
- * <p>At rest the journal holds no data key in clear: each pair is sealed under the group key of
- * the event it came in ({@link PairSealing}), next to its merkle leaf and address fingerprint, so
+ * <p>At rest the journal holds no data key in clear: each pair is sealed under the group key of the
+ * event it came in ({@link PairSealing}), next to its merkle leaf and address fingerprint, so
  * recovery needs no key and catch-up pages are served without decrypting anything.
  *
  * <p>Its own events on the stream (publisher = the service address) are not pairs to record; an
  * event it cannot decrypt or read as pairs is skipped and logged.
  */
 public final class Persistor
-    extends EventSourcedBehaviorWithEnforcedReplies<Persistor.Command, Persistor.Event, Persistor.State> {
+    extends EventSourcedBehaviorWithEnforcedReplies<
+        Persistor.Command, Persistor.Event, Persistor.State> {
 
-  public static final EntityTypeKey<Command> ENTITY_KEY = EntityTypeKey.create(Command.class, "Persistor");
+  public static final EntityTypeKey<Command> ENTITY_KEY =
+      EntityTypeKey.create(Command.class, "Persistor");
 
   /** The message chain id of the persistor's own events on its stream. */
   public static final String CHAIN_ID = "persistor";
 
-  /** Answers from the custodian that it lacks a group key before the events under it are skipped as unreadable. */
+  /**
+   * Answers from the custodian that it lacks a group key before the events under it are skipped as
+   * unreadable.
+   */
   private static final int KEY_ATTEMPTS = 3;
+
   private static final Duration KEY_RETRY = Duration.ofSeconds(2);
   private static final Duration FOLLOW_RETRY = Duration.ofSeconds(2);
 
-  public enum Mode { CHECKPOINT, REBROADCAST }
+  public enum Mode {
+    CHECKPOINT,
+    REBROADCAST
+  }
 
   // ---- commands ----
 
   public sealed interface Command {}
 
-  /** Appoints the persistor, or changes its mode and interval; an empty interval is the node's default. */
-  public record Configure(Mode mode, Optional<Duration> interval, ActorRef<StatusReply<Status>> replyTo) implements Command {}
+  /**
+   * Appoints the persistor, or changes its mode and interval; an empty interval is the node's
+   * default.
+   */
+  public record Configure(
+      Mode mode, Optional<Duration> interval, ActorRef<StatusReply<Status>> replyTo)
+      implements Command {}
 
   public record GetStatus(ActorRef<StatusReply<Status>> replyTo) implements Command {}
 
   /** Where the catch-up read of pairs [from, to) starts; {@code to} of -1 is the count. */
-  public record Locate(long from, long to, ActorRef<StatusReply<Located>> replyTo) implements Command {}
+  public record Locate(long from, long to, ActorRef<StatusReply<Located>> replyTo)
+      implements Command {}
 
   /** One stored event of a partition and its sequence number there. */
   public record Observed(long sequenceNr, byte[] message) {}
 
-  /** Stored events of one partition, in order; {@code replyTo}, when present, is told once they are recorded. */
-  public record Observe(int partition, List<Observed> events, Optional<ActorRef<Done>> replyTo) implements Command {
+  /**
+   * Stored events of one partition, in order; {@code replyTo}, when present, is told once they are
+   * recorded.
+   */
+  public record Observe(int partition, List<Observed> events, Optional<ActorRef<Done>> replyTo)
+      implements Command {
     public Observe {
       events = List.copyOf(events);
     }
@@ -119,26 +138,31 @@ public final class Persistor
 
   private record Delivered(PartitionTopics.Delivery delivery) implements Command {}
 
-  private enum Tick implements Command { INSTANCE }
+  private enum Tick implements Command {
+    INSTANCE
+  }
 
   private record PartitionsKnown(int partitions) implements Command {}
 
   private record FollowFailed(Throwable failure) implements Command {}
 
-  private enum FollowAgain implements Command { INSTANCE }
+  private enum FollowAgain implements Command {
+    INSTANCE
+  }
 
   private record CatchUp(int partition) implements Command {}
 
   private record CatchUpEnded(int partition, Optional<Throwable> failure) implements Command {}
 
   /**
-   * The answer to a key fetch: {@code missing}, the ids the custodian said it does not have (or
-   * has no custodian for), count towards giving up on them; {@code unanswered}, a fetch that got no
+   * The answer to a key fetch: {@code missing}, the ids the custodian said it does not have (or has
+   * no custodian for), count towards giving up on them; {@code unanswered}, a fetch that got no
    * answer (a custodian being moved, a timeout), only makes the persistor ask again later.
    */
   private record KeysArrived(Set<String> missing, boolean unanswered) implements Command {}
 
-  private record RebroadcastReady(List<byte[]> contents, GroupKey key, long nextIndex) implements Command {}
+  private record RebroadcastReady(List<byte[]> contents, GroupKey key, long nextIndex)
+      implements Command {}
 
   private record RebroadcastFailed(Throwable failure) implements Command {}
 
@@ -150,11 +174,18 @@ public final class Persistor
 
   /**
    * New pairs from the event {@code sequenceNr} of {@code partition}: pair {@code firstIndex + i}
-   * is {@code sealedPairs[i]} under group key {@code groupKeyId}, with its 32-byte leaf at
-   * {@code leaves[32 i]} and its address fingerprint {@code fingerprints[i]}.
+   * is {@code sealedPairs[i]} under group key {@code groupKeyId}, with its 32-byte leaf at {@code
+   * leaves[32 i]} and its address fingerprint {@code fingerprints[i]}.
    */
-  public record PairsRecorded(int partition, long sequenceNr, long firstIndex, String groupKeyId,
-      List<byte[]> sealedPairs, byte[] leaves, long[] fingerprints) implements Event {
+  public record PairsRecorded(
+      int partition,
+      long sequenceNr,
+      long firstIndex,
+      String groupKeyId,
+      List<byte[]> sealedPairs,
+      byte[] leaves,
+      long[] fingerprints)
+      implements Event {
     public PairsRecorded {
       sealedPairs = List.copyOf(sealedPairs);
       if (leaves.length != sealedPairs.size() * 32 || fingerprints.length != sealedPairs.size()) {
@@ -168,9 +199,14 @@ public final class Persistor
 
     @Override
     public boolean equals(Object other) {
-      if (!(other instanceof PairsRecorded that) || partition != that.partition || sequenceNr != that.sequenceNr
-          || firstIndex != that.firstIndex || !groupKeyId.equals(that.groupKeyId) || size() != that.size()
-          || !Arrays.equals(leaves, that.leaves) || !Arrays.equals(fingerprints, that.fingerprints)) {
+      if (!(other instanceof PairsRecorded that)
+          || partition != that.partition
+          || sequenceNr != that.sequenceNr
+          || firstIndex != that.firstIndex
+          || !groupKeyId.equals(that.groupKeyId)
+          || size() != that.size()
+          || !Arrays.equals(leaves, that.leaves)
+          || !Arrays.equals(fingerprints, that.fingerprints)) {
         return false;
       }
       for (int i = 0; i < size(); i++) {
@@ -188,7 +224,15 @@ public final class Persistor
 
     @Override
     public String toString() {
-      return "PairsRecorded[" + partition + "#" + sequenceNr + ", pairs " + firstIndex + ".." + (firstIndex + size()) + "]";
+      return "PairsRecorded["
+          + partition
+          + "#"
+          + sequenceNr
+          + ", pairs "
+          + firstIndex
+          + ".."
+          + (firstIndex + size())
+          + "]";
     }
   }
 
@@ -199,10 +243,16 @@ public final class Persistor
     }
   }
 
-  /** A checkpoint signed at the next place of the persistor's chain, written down before it is published. */
+  /**
+   * A checkpoint signed at the next place of the persistor's chain, written down before it is
+   * published.
+   */
   public record CheckpointSigned(SignedCheckpoint checkpoint) implements Event {}
 
-  /** Rebroadcast events about to be published: the chain's new head, and the pair the next interval starts at. */
+  /**
+   * Rebroadcast events about to be published: the chain's new head, and the pair the next interval
+   * starts at.
+   */
   public record RebroadcastAdvanced(Position head, long nextIndex) implements Event {}
 
   // ---- replies ----
@@ -224,7 +274,9 @@ public final class Persistor
 
     @Override
     public boolean equals(Object other) {
-      return other instanceof SignedCheckpoint that && checkpoint.equals(that.checkpoint) && Arrays.equals(message, that.message);
+      return other instanceof SignedCheckpoint that
+          && checkpoint.equals(that.checkpoint)
+          && Arrays.equals(message, that.message);
     }
 
     @Override
@@ -233,17 +285,28 @@ public final class Persistor
     }
   }
 
-  public record Status(String streamId, Mode mode, Duration interval, long count, byte[] root,
-      String serviceAddress, Optional<SignedCheckpoint> checkpoint) {
+  public record Status(
+      String streamId,
+      Mode mode,
+      Duration interval,
+      long count,
+      byte[] root,
+      String serviceAddress,
+      Optional<SignedCheckpoint> checkpoint) {
     public String rootHex() {
       return HexFormat.of().formatHex(root);
     }
 
     @Override
     public boolean equals(Object other) {
-      return other instanceof Status that && streamId.equals(that.streamId) && mode == that.mode
-          && interval.equals(that.interval) && count == that.count && Arrays.equals(root, that.root)
-          && serviceAddress.equals(that.serviceAddress) && checkpoint.equals(that.checkpoint);
+      return other instanceof Status that
+          && streamId.equals(that.streamId)
+          && mode == that.mode
+          && interval.equals(that.interval)
+          && count == that.count
+          && Arrays.equals(root, that.root)
+          && serviceAddress.equals(that.serviceAddress)
+          && checkpoint.equals(that.checkpoint);
     }
 
     @Override
@@ -252,15 +315,18 @@ public final class Persistor
     }
   }
 
-  /** Pairs [from, to) of a persistor holding {@code count}, read from its journal at {@code fromSequenceNr}. */
+  /**
+   * Pairs [from, to) of a persistor holding {@code count}, read from its journal at {@code
+   * fromSequenceNr}.
+   */
   public record Located(long from, long to, long count, long fromSequenceNr) {}
 
   // ---- state ----
 
   /**
-   * Changed in place by the event handler, as {@link StreamPartition}'s state is: copying a
-   * million fingerprints for every recorded batch would cost more than the journal write. The
-   * command handler only reads it; there are no snapshots, so it is never serialized.
+   * Changed in place by the event handler, as {@link StreamPartition}'s state is: copying a million
+   * fingerprints for every recorded batch would cost more than the journal write. The command
+   * handler only reads it; there are no snapshots, so it is never serialized.
    */
   public static final class State {
     private boolean appointed;
@@ -303,40 +369,66 @@ public final class Persistor
 
   // ---- wiring ----
 
-  /** What a persistor uses besides the journal: the stream's keys, the service signer, the publish path. */
-  public record Services(StreamKeys keys, EvmSigner signer, Publisher publisher, Resends resends, String readJournalPluginId) {}
+  /**
+   * What a persistor uses besides the journal: the stream's keys, the service signer, the publish
+   * path.
+   */
+  public record Services(
+      StreamKeys keys,
+      EvmSigner signer,
+      Publisher publisher,
+      Resends resends,
+      String readJournalPluginId) {}
 
   /**
-   * Starts the sharded persistors, remembered in the journal (the event-sourced store of
-   * remembered entities), on the nodes with the persistor role; elsewhere a proxy.
+   * Starts the sharded persistors, remembered in the journal (the event-sourced store of remembered
+   * entities), on the nodes with the persistor role; elsewhere a proxy.
    */
   public static void init(ActorSystem<?> system, PersistorSettings settings, Services services) {
-    ClusterSharding.get(system).init(Entity.of(ENTITY_KEY,
-            context -> create(context.getEntityId(), settings, services,
-                Optional.of(context.getShard())))
-        .withRole(NodeRole.PERSISTOR.label())
-        .withSettings(ClusterShardingSettings.create(system)
-            .withRole(NodeRole.PERSISTOR.label())
-            .withRememberEntities(true)
-            .withRememberEntitiesStoreMode(ClusterShardingSettings.RememberEntitiesStoreModeEventSourced$.MODULE$)));
+    ClusterSharding.get(system)
+        .init(
+            Entity.of(
+                    ENTITY_KEY,
+                    context ->
+                        create(
+                            context.getEntityId(),
+                            settings,
+                            services,
+                            Optional.of(context.getShard())))
+                .withRole(NodeRole.PERSISTOR.label())
+                .withSettings(
+                    ClusterShardingSettings.create(system)
+                        .withRole(NodeRole.PERSISTOR.label())
+                        .withRememberEntities(true)
+                        .withRememberEntitiesStoreMode(
+                            ClusterShardingSettings.RememberEntitiesStoreModeEventSourced$
+                                .MODULE$)));
   }
 
   /**
-   * Reaches the persistors of other nodes from a node that hosts none (it lacks the persistor role).
+   * Reaches the persistors of other nodes from a node that hosts none (it lacks the persistor
+   * role).
    */
   public static void initProxy(ActorSystem<?> system) {
-    ClusterSharding.get(system).init(Entity.of(ENTITY_KEY, context -> Behaviors.<Command>empty())
-        .withRole(NodeRole.PERSISTOR.label()));
+    ClusterSharding.get(system)
+        .init(
+            Entity.of(ENTITY_KEY, context -> Behaviors.<Command>empty())
+                .withRole(NodeRole.PERSISTOR.label()));
   }
 
   /**
    * @param shard the shard this persistor runs in, asked to stop and forget it when nobody
    *     appointed it: a stream must not stay remembered because someone asked about its persistor
    */
-  public static Behavior<Command> create(String streamId, PersistorSettings settings, Services services,
+  public static Behavior<Command> create(
+      String streamId,
+      PersistorSettings settings,
+      Services services,
       Optional<ActorRef<ClusterSharding.ShardCommand>> shard) {
-    return Behaviors.setup(context -> Behaviors.withTimers(timers ->
-        new Persistor(context, timers, streamId, settings, services, shard)));
+    return Behaviors.setup(
+        context ->
+            Behaviors.withTimers(
+                timers -> new Persistor(context, timers, streamId, settings, services, shard)));
   }
 
   private final ActorContext<Command> context;
@@ -360,9 +452,15 @@ public final class Persistor
   private final Set<String> unreadableKeys = new HashSet<>();
   private boolean rebroadcasting;
 
-  private Persistor(ActorContext<Command> context, TimerScheduler<Command> timers, String streamId,
-      PersistorSettings settings, Services services, Optional<ActorRef<ClusterSharding.ShardCommand>> shard) {
-    super(PersistenceId.of(ENTITY_KEY.name(), streamId),
+  private Persistor(
+      ActorContext<Command> context,
+      TimerScheduler<Command> timers,
+      String streamId,
+      PersistorSettings settings,
+      Services services,
+      Optional<ActorRef<ClusterSharding.ShardCommand>> shard) {
+    super(
+        PersistenceId.of(ENTITY_KEY.name(), streamId),
         SupervisorStrategy.restartWithBackoff(Duration.ofMillis(200), Duration.ofSeconds(5), 0.1));
     this.context = context;
     this.timers = timers;
@@ -389,11 +487,13 @@ public final class Persistor
   @Override
   public SignalHandler<State> signalHandler() {
     return newSignalHandlerBuilder()
-        .onSignal(RecoveryCompleted.class, (state, completed) -> {
-          if (state.appointed) {
-            start(state);
-          }
-        })
+        .onSignal(
+            RecoveryCompleted.class,
+            (state, completed) -> {
+              if (state.appointed) {
+                start(state);
+              }
+            })
         .build();
   }
 
@@ -409,9 +509,12 @@ public final class Persistor
   }
 
   private void followPartitions() {
-    context.pipeToSelf(ClusterSharding.get(context.getSystem()).entityRefFor(Stream.ENTITY_KEY, streamId)
+    context.pipeToSelf(
+        ClusterSharding.get(context.getSystem())
+            .entityRefFor(Stream.ENTITY_KEY, streamId)
             .<Stream.State>askWithStatus(Stream.Get::new, settings.askTimeout()),
-        (stream, failure) -> failure != null ? new FollowFailed(failure) : new PartitionsKnown(stream.partitions()));
+        (stream, failure) ->
+            failure != null ? new FollowFailed(failure) : new PartitionsKnown(stream.partitions()));
   }
 
   @Override
@@ -419,63 +522,103 @@ public final class Persistor
     return newCommandHandlerWithReplyBuilder()
         .forAnyState()
         .onCommand(Configure.class, this::onConfigure)
-        .onCommand(GetStatus.class, (state, command) -> Effect().reply(command.replyTo(), state.appointed
-            ? StatusReply.success(status(state))
-            : notAppointed()))
+        .onCommand(
+            GetStatus.class,
+            (state, command) ->
+                Effect()
+                    .reply(
+                        command.replyTo(),
+                        state.appointed ? StatusReply.success(status(state)) : notAppointed()))
         .onCommand(Locate.class, this::onLocate)
         .onCommand(Observe.class, this::onObserve)
         .onCommand(Delivered.class, this::onDelivered)
         .onCommand(PartitionsKnown.class, this::onPartitionsKnown)
-        .onCommand(FollowFailed.class, (state, failed) -> {
-          context.getLog().warn("Persistor of {} cannot read its stream, trying again: {}", streamId, failed.failure().getMessage());
-          timers.startSingleTimer(FollowAgain.INSTANCE, FOLLOW_RETRY);
-          return Effect().noReply();
-        })
-        .onCommand(FollowAgain.class, (state, again) -> {
-          followPartitions();
-          return Effect().noReply();
-        })
-        .onCommand(CatchUp.class, (state, again) -> {
-          catchUp(again.partition());
-          return Effect().noReply();
-        })
+        .onCommand(
+            FollowFailed.class,
+            (state, failed) -> {
+              context
+                  .getLog()
+                  .warn(
+                      "Persistor of {} cannot read its stream, trying again: {}",
+                      streamId,
+                      failed.failure().getMessage());
+              timers.startSingleTimer(FollowAgain.INSTANCE, FOLLOW_RETRY);
+              return Effect().noReply();
+            })
+        .onCommand(
+            FollowAgain.class,
+            (state, again) -> {
+              followPartitions();
+              return Effect().noReply();
+            })
+        .onCommand(
+            CatchUp.class,
+            (state, again) -> {
+              catchUp(again.partition());
+              return Effect().noReply();
+            })
         .onCommand(CatchUpEnded.class, this::onCatchUpEnded)
         .onCommand(KeysArrived.class, this::onKeysArrived)
         .onCommand(Tick.class, this::onTick)
         .onCommand(RebroadcastReady.class, this::onRebroadcastReady)
-        .onCommand(RebroadcastFailed.class, (state, failed) -> {
-          rebroadcasting = false;
-          context.getLog().warn("Persistor of {} could not read pairs to rebroadcast: {}", streamId, failed.failure().getMessage());
-          return Effect().noReply();
-        })
+        .onCommand(
+            RebroadcastFailed.class,
+            (state, failed) -> {
+              rebroadcasting = false;
+              context
+                  .getLog()
+                  .warn(
+                      "Persistor of {} could not read pairs to rebroadcast: {}",
+                      streamId,
+                      failed.failure().getMessage());
+              return Effect().noReply();
+            })
         .build();
   }
 
   private <T> StatusReply<T> notAppointed() {
     shard.ifPresent(region -> region.tell(new ClusterSharding.Passivate<>(context.getSelf())));
-    return StatusReply.error(new Rejection(ErrorCode.PERSISTOR_NOT_APPOINTED,
-        "no persistor is appointed for stream " + streamId + "; its owner appoints one with PUT /streams/{id}/persistor"));
+    return StatusReply.error(
+        new Rejection(
+            ErrorCode.PERSISTOR_NOT_APPOINTED,
+            "no persistor is appointed for stream "
+                + streamId
+                + "; its owner appoints one with PUT /streams/{id}/persistor"));
   }
 
   private Status status(State state) {
-    return new Status(streamId, state.mode, state.interval.orElse(settings.interval()), state.count(), state.root(),
-        services.signer().address().value(), state.checkpoint);
+    return new Status(
+        streamId,
+        state.mode,
+        state.interval.orElse(settings.interval()),
+        state.count(),
+        state.root(),
+        services.signer().address().value(),
+        state.checkpoint);
   }
 
   private ReplyEffect<Event, State> onConfigure(State state, Configure command) {
-    if (command.interval().isPresent() && command.interval().get().compareTo(settings.minInterval()) < 0) {
-      return Effect().reply(command.replyTo(), StatusReply.error(new Rejection(ErrorCode.INVALID_PERSISTOR_SETTINGS,
-          "the interval is at least " + settings.minInterval().toMillis() + " ms")));
+    if (command.interval().isPresent()
+        && command.interval().get().compareTo(settings.minInterval()) < 0) {
+      return Effect()
+          .reply(
+              command.replyTo(),
+              StatusReply.error(
+                  new Rejection(
+                      ErrorCode.INVALID_PERSISTOR_SETTINGS,
+                      "the interval is at least " + settings.minInterval().toMillis() + " ms")));
     }
     boolean first = !state.appointed;
-    return Effect().persist(new Configured(command.mode(), command.interval()))
-        .thenRun(after -> {
-          if (first) {
-            start(after);
-          } else {
-            restartTimer(after);
-          }
-        })
+    return Effect()
+        .persist(new Configured(command.mode(), command.interval()))
+        .thenRun(
+            after -> {
+              if (first) {
+                start(after);
+              } else {
+                restartTimer(after);
+              }
+            })
         .thenReply(command.replyTo(), after -> StatusReply.success(status(after)));
   }
 
@@ -486,21 +629,37 @@ public final class Persistor
     long count = state.count();
     long to = command.to() < 0 ? count : command.to();
     if (command.from() < 0 || command.from() > count || to < command.from() || to > count) {
-      return Effect().reply(command.replyTo(), StatusReply.error(new Rejection(ErrorCode.INVALID_RANGE,
-          "pairs [" + command.from() + ", " + (command.to() < 0 ? "count" : command.to()) + ") are not within the "
-              + count + " pairs the persistor holds; ask for 0 <= from <= to <= " + count)));
+      return Effect()
+          .reply(
+              command.replyTo(),
+              StatusReply.error(
+                  new Rejection(
+                      ErrorCode.INVALID_RANGE,
+                      "pairs ["
+                          + command.from()
+                          + ", "
+                          + (command.to() < 0 ? "count" : command.to())
+                          + ") are not within the "
+                          + count
+                          + " pairs the persistor holds; ask for 0 <= from <= to <= "
+                          + count)));
     }
-    return Effect().reply(command.replyTo(),
-        StatusReply.success(new Located(command.from(), to, count, state.index.sequenceNrOf(command.from()))));
+    return Effect()
+        .reply(
+            command.replyTo(),
+            StatusReply.success(
+                new Located(command.from(), to, count, state.index.sequenceNrOf(command.from()))));
   }
 
   // ---- following the partitions ----
 
   private ReplyEffect<Event, State> onPartitionsKnown(State state, PartitionsKnown known) {
-    ActorRef<PartitionTopics.Delivery> deliveries = context.messageAdapter(PartitionTopics.Delivery.class, Delivered::new);
+    ActorRef<PartitionTopics.Delivery> deliveries =
+        context.messageAdapter(PartitionTopics.Delivery.class, Delivered::new);
     for (int partition = followed; partition < known.partitions(); partition++) {
       // subscribed before reading the stored events, so that nothing falls between the two
-      PartitionTopics.get(context.getSystem()).subscribe(StreamPartition.entityId(streamId, partition), deliveries);
+      PartitionTopics.get(context.getSystem())
+          .subscribe(StreamPartition.entityId(streamId, partition), deliveries);
       next.putIfAbsent(partition, 1L);
       catchUp(partition);
     }
@@ -514,22 +673,37 @@ public final class Persistor
       return;
     }
     behind.remove(partition);
-    CompletionStage<Done> read = services.resends().after(StreamPartition.entityId(streamId, partition), next.get(partition) - 1)
-        .map(resent -> new Observed(resent.sequenceNr(), resent.stored().message()))
-        .grouped(settings.catchUpBatch())
-        .mapAsync(1, events -> AskPattern.<Command, Done>ask(context.getSelf(),
-            replyTo -> new Observe(partition, events, Optional.of(replyTo)),
-            settings.askTimeout().multipliedBy(KEY_ATTEMPTS + 1), context.getSystem().scheduler()))
-        .runWith(Sink.ignore(), context.getSystem());
-    context.pipeToSelf(read, (done, failure) -> new CatchUpEnded(partition, Optional.ofNullable(failure)));
+    CompletionStage<Done> read =
+        services
+            .resends()
+            .after(StreamPartition.entityId(streamId, partition), next.get(partition) - 1)
+            .map(resent -> new Observed(resent.sequenceNr(), resent.stored().message()))
+            .grouped(settings.catchUpBatch())
+            .mapAsync(
+                1,
+                events ->
+                    AskPattern.<Command, Done>ask(
+                        context.getSelf(),
+                        replyTo -> new Observe(partition, events, Optional.of(replyTo)),
+                        settings.askTimeout().multipliedBy(KEY_ATTEMPTS + 1),
+                        context.getSystem().scheduler()))
+            .runWith(Sink.ignore(), context.getSystem());
+    context.pipeToSelf(
+        read, (done, failure) -> new CatchUpEnded(partition, Optional.ofNullable(failure)));
   }
 
   private ReplyEffect<Event, State> onCatchUpEnded(State state, CatchUpEnded ended) {
     catchingUp.remove(ended.partition());
     if (ended.failure().isPresent()) {
-      context.getLog().warn("Persistor of {} failed to read partition {}, trying again: {}", streamId, ended.partition(),
-          ended.failure().get().getMessage());
-      timers.startSingleTimer("catch-up-" + ended.partition(), new CatchUp(ended.partition()), FOLLOW_RETRY);
+      context
+          .getLog()
+          .warn(
+              "Persistor of {} failed to read partition {}, trying again: {}",
+              streamId,
+              ended.partition(),
+              ended.failure().get().getMessage());
+      timers.startSingleTimer(
+          "catch-up-" + ended.partition(), new CatchUp(ended.partition()), FOLLOW_RETRY);
     } else if (behind.contains(ended.partition())) {
       catchUp(ended.partition());
     }
@@ -537,12 +711,14 @@ public final class Persistor
   }
 
   /**
-   * A live delivery: recorded when it follows what was recorded; after a gap (a lost delivery, or
-   * a head announcement beyond what was seen) the stored events are read instead.
+   * A live delivery: recorded when it follows what was recorded; after a gap (a lost delivery, or a
+   * head announcement beyond what was seen) the stored events are read instead.
    */
   private ReplyEffect<Event, State> onDelivered(State state, Delivered delivered) {
     PartitionTopics.Delivery delivery = delivered.delivery();
-    int partition = Integer.parseInt(delivery.streamPartition().substring(delivery.streamPartition().lastIndexOf('#') + 1));
+    int partition =
+        Integer.parseInt(
+            delivery.streamPartition().substring(delivery.streamPartition().lastIndexOf('#') + 1));
     Long expected = next.get(partition);
     if (expected == null) {
       return Effect().noReply();
@@ -553,7 +729,8 @@ public final class Persistor
       }
       return Effect().noReply();
     }
-    if (delivery.firstSequenceNr() > expected || (delivery.messages().isEmpty() && delivery.lastSequenceNr() >= expected)) {
+    if (delivery.firstSequenceNr() > expected
+        || (delivery.messages().isEmpty() && delivery.lastSequenceNr() >= expected)) {
       catchUp(partition);
       return Effect().noReply();
     }
@@ -580,12 +757,20 @@ public final class Persistor
       try {
         message = StreamMessage.parseFrom(event.message());
       } catch (InvalidProtocolBufferException e) {
-        context.getLog().warn("Persistor of {} skips unreadable event {} of partition {}", streamId, event.sequenceNr(), observe.partition());
+        context
+            .getLog()
+            .warn(
+                "Persistor of {} skips unreadable event {} of partition {}",
+                streamId,
+                event.sequenceNr(),
+                observe.partition());
         continue;
       }
       messages.add(message);
       sequenceNrs.add(event.sequenceNr());
-      encryptedKeyId(message).filter(id -> keys.known(id).isEmpty() && !unreadableKeys.contains(id)).ifPresent(missingKeys::add);
+      encryptedKeyId(message)
+          .filter(id -> keys.known(id).isEmpty() && !unreadableKeys.contains(id))
+          .ifPresent(missingKeys::add);
     }
     if (!missingKeys.isEmpty()) {
       fetchKeys(missingKeys);
@@ -595,7 +780,9 @@ public final class Persistor
     FingerprintSet batch = new FingerprintSet();
     long nextIndex = state.count();
     for (int i = 0; i < messages.size(); i++) {
-      Optional<PairsRecorded> pairs = newPairs(state, batch, observe.partition(), sequenceNrs.get(i), messages.get(i), nextIndex);
+      Optional<PairsRecorded> pairs =
+          newPairs(
+              state, batch, observe.partition(), sequenceNrs.get(i), messages.get(i), nextIndex);
       if (pairs.isPresent()) {
         recorded.add(pairs.get());
         nextIndex += pairs.get().size();
@@ -605,15 +792,23 @@ public final class Persistor
       next.put(observe.partition(), sequenceNrs.get(sequenceNrs.size() - 1) + 1);
     }
     if (recorded.isEmpty()) {
-      return observe.replyTo().<ReplyEffect<Event, State>>map(replyTo -> Effect().reply(replyTo, Done.getInstance()))
+      return observe
+          .replyTo()
+          .<ReplyEffect<Event, State>>map(replyTo -> Effect().reply(replyTo, Done.getInstance()))
           .orElseGet(() -> Effect().noReply());
     }
     var persisted = Effect().persist(recorded);
-    return observe.replyTo().<ReplyEffect<Event, State>>map(replyTo -> persisted.thenReply(replyTo, after -> Done.getInstance()))
+    return observe
+        .replyTo()
+        .<ReplyEffect<Event, State>>map(
+            replyTo -> persisted.thenReply(replyTo, after -> Done.getInstance()))
         .orElseGet(persisted::thenNoReply);
   }
 
-  /** The group key id of an encrypted event of someone else: the events a persistor reads pairs from. */
+  /**
+   * The group key id of an encrypted event of someone else: the events a persistor reads pairs
+   * from.
+   */
   private Optional<String> encryptedKeyId(StreamMessage message) {
     if (Arrays.equals(message.getMessageId().getPublisherId().toByteArray(), serviceId)
         || message.getBodyCase() != StreamMessage.BodyCase.CONTENT_MESSAGE
@@ -627,29 +822,46 @@ public final class Persistor
     fetchingKeys = true;
     List<CompletableFuture<KeysArrived>> fetches = new ArrayList<>();
     for (String id : ids) {
-      fetches.add(keys.get(id).handle((key, failure) -> failure == null ? new KeysArrived(Set.of(), false)
-          : custodianLacks(failure) ? new KeysArrived(Set.of(id), false) : new KeysArrived(Set.of(), true))
-          .toCompletableFuture());
+      fetches.add(
+          keys.get(id)
+              .handle(
+                  (key, failure) ->
+                      failure == null
+                          ? new KeysArrived(Set.of(), false)
+                          : custodianLacks(failure)
+                              ? new KeysArrived(Set.of(id), false)
+                              : new KeysArrived(Set.of(), true))
+              .toCompletableFuture());
     }
-    CompletionStage<KeysArrived> all = CompletableFuture.allOf(fetches.toArray(CompletableFuture[]::new))
-        .thenApply(done -> {
-          Set<String> missing = new HashSet<>();
-          boolean unanswered = false;
-          for (CompletableFuture<KeysArrived> fetch : fetches) {
-            missing.addAll(fetch.join().missing());
-            unanswered |= fetch.join().unanswered();
-          }
-          return new KeysArrived(missing, unanswered);
-        });
-    context.pipeToSelf(all, (arrived, failure) -> failure == null ? arrived : new KeysArrived(Set.of(), true));
+    CompletionStage<KeysArrived> all =
+        CompletableFuture.allOf(fetches.toArray(CompletableFuture[]::new))
+            .thenApply(
+                done -> {
+                  Set<String> missing = new HashSet<>();
+                  boolean unanswered = false;
+                  for (CompletableFuture<KeysArrived> fetch : fetches) {
+                    missing.addAll(fetch.join().missing());
+                    unanswered |= fetch.join().unanswered();
+                  }
+                  return new KeysArrived(missing, unanswered);
+                });
+    context.pipeToSelf(
+        all, (arrived, failure) -> failure == null ? arrived : new KeysArrived(Set.of(), true));
   }
 
-  /** Whether a failed fetch is the custodian's answer that the key does not exist, rather than no answer. */
+  /**
+   * Whether a failed fetch is the custodian's answer that the key does not exist, rather than no
+   * answer.
+   */
   private static boolean custodianLacks(Throwable failure) {
-    Throwable cause = failure instanceof CompletionException && failure.getCause() != null ? failure.getCause() : failure;
+    Throwable cause =
+        failure instanceof CompletionException && failure.getCause() != null
+            ? failure.getCause()
+            : failure;
     return cause instanceof MissingGroupKeyException
-        || cause instanceof Rejection rejection && (rejection.code() == ErrorCode.UNKNOWN_GROUP_KEY
-            || rejection.code() == ErrorCode.CUSTODIAN_NOT_FOUND);
+        || cause instanceof Rejection rejection
+            && (rejection.code() == ErrorCode.UNKNOWN_GROUP_KEY
+                || rejection.code() == ErrorCode.CUSTODIAN_NOT_FOUND);
   }
 
   private ReplyEffect<Event, State> onKeysArrived(State state, KeysArrived arrived) {
@@ -657,34 +869,55 @@ public final class Persistor
     for (String id : arrived.missing()) {
       int attempts = keyAttempts.merge(id, 1, Integer::sum);
       if (attempts >= KEY_ATTEMPTS) {
-        context.getLog().warn("Persistor of {} gives up on group key {}: its custodian answered {} times that it has"
-            + " no such key; events under it are skipped", streamId, id, attempts);
+        context
+            .getLog()
+            .warn(
+                "Persistor of {} gives up on group key {}: its custodian answered {} times that it has"
+                    + " no such key; events under it are skipped",
+                streamId,
+                id,
+                attempts);
         unreadableKeys.add(id);
       } else {
         retry = true;
       }
     }
     if (retry) {
-      // the stashed events wait: a key custodian that is away (moving with its node) must not cost pairs
+      // the stashed events wait: a key custodian that is away (moving with its node) must not cost
+      // pairs
       timers.startSingleTimer("keys", new KeysArrived(Set.of(), false), KEY_RETRY);
       return Effect().noReply();
     }
     fetchingKeys = false;
-    // the javadsl types unstashing as a plain Effect although every effect it builds is a ReplyEffect
+    // the javadsl types unstashing as a plain Effect although every effect it builds is a
+    // ReplyEffect
     return (ReplyEffect<Event, State>) Effect().unstashAll();
   }
 
-  /** The pairs of one event not recorded before, sealed for the journal; empty when it holds none. */
-  private Optional<PairsRecorded> newPairs(State state, FingerprintSet batch, int partition, long sequenceNr,
-      StreamMessage message, long firstIndex) {
+  /**
+   * The pairs of one event not recorded before, sealed for the journal; empty when it holds none.
+   */
+  private Optional<PairsRecorded> newPairs(
+      State state,
+      FingerprintSet batch,
+      int partition,
+      long sequenceNr,
+      StreamMessage message,
+      long firstIndex) {
     Optional<String> keyId = encryptedKeyId(message);
     if (keyId.isEmpty()) {
       return Optional.empty();
     }
     Optional<GroupKey> key = keys.known(keyId.get());
     if (key.isEmpty()) {
-      context.getLog().warn("Persistor of {} skips event {} of partition {}: group key {} is not available",
-          streamId, sequenceNr, partition, keyId.get());
+      context
+          .getLog()
+          .warn(
+              "Persistor of {} skips event {} of partition {}: group key {} is not available",
+              streamId,
+              sequenceNr,
+              partition,
+              keyId.get());
       return Optional.empty();
     }
     PairContent.Decoded decoded;
@@ -695,16 +928,38 @@ public final class Persistor
       }
       decoded = PairContent.decode(plain.content());
     } catch (MalformedPairContentException notPairs) {
-      context.getLog().debug("Persistor of {}: event {} of partition {} holds no pairs: {}", streamId, sequenceNr, partition,
-          notPairs.getMessage());
+      context
+          .getLog()
+          .debug(
+              "Persistor of {}: event {} of partition {} holds no pairs: {}",
+              streamId,
+              sequenceNr,
+              partition,
+              notPairs.getMessage());
       return Optional.empty();
     } catch (RuntimeException undecryptable) {
-      context.getLog().warn("Persistor of {} cannot decrypt event {} of partition {}: {}", streamId, sequenceNr, partition,
-          undecryptable.getMessage());
+      context
+          .getLog()
+          .warn(
+              "Persistor of {} cannot decrypt event {} of partition {}: {}",
+              streamId,
+              sequenceNr,
+              partition,
+              undecryptable.getMessage());
       return Optional.empty();
     }
-    decoded.skipped().forEach(reason -> context.getLog().info("Persistor of {} skips a pair of event {} of partition {}: {}",
-        streamId, sequenceNr, partition, reason));
+    decoded
+        .skipped()
+        .forEach(
+            reason ->
+                context
+                    .getLog()
+                    .info(
+                        "Persistor of {} skips a pair of event {} of partition {}: {}",
+                        streamId,
+                        sequenceNr,
+                        partition,
+                        reason));
     List<byte[]> sealed = new ArrayList<>();
     ByteArrayOutputStream leaves = new ByteArrayOutputStream();
     List<Long> fingerprints = new ArrayList<>();
@@ -721,8 +976,15 @@ public final class Persistor
     if (sealed.isEmpty()) {
       return Optional.empty();
     }
-    return Optional.of(new PairsRecorded(partition, sequenceNr, firstIndex, key.get().id(), sealed, leaves.toByteArray(),
-        fingerprints.stream().mapToLong(Long::longValue).toArray()));
+    return Optional.of(
+        new PairsRecorded(
+            partition,
+            sequenceNr,
+            firstIndex,
+            key.get().id(),
+            sealed,
+            leaves.toByteArray(),
+            fingerprints.stream().mapToLong(Long::longValue).toArray()));
   }
 
   // ---- the interval: positions, checkpoint, rebroadcast ----
@@ -730,11 +992,12 @@ public final class Persistor
   private ReplyEffect<Event, State> onTick(State state, Tick tick) {
     List<Event> events = new ArrayList<>();
     Map<Integer, Long> advanced = new HashMap<>();
-    next.forEach((partition, nextNr) -> {
-      if (nextNr - 1 > state.positions.getOrDefault(partition, 0L)) {
-        advanced.put(partition, nextNr - 1);
-      }
-    });
+    next.forEach(
+        (partition, nextNr) -> {
+          if (nextNr - 1 > state.positions.getOrDefault(partition, 0L)) {
+            advanced.put(partition, nextNr - 1);
+          }
+        });
     if (!advanced.isEmpty()) {
       events.add(new PositionsAdvanced(advanced));
     }
@@ -754,7 +1017,8 @@ public final class Persistor
       return Effect().noReply();
     }
     Optional<StreamMessage> toPublish = checkpoint;
-    return Effect().persist(events)
+    return Effect()
+        .persist(events)
         .thenRun(after -> toPublish.ifPresent(this::publish))
         .thenNoReply();
   }
@@ -762,20 +1026,43 @@ public final class Persistor
   private void startRebroadcast(State state) {
     rebroadcasting = true;
     long from = state.nextRebroadcast >= state.count() ? 0 : state.nextRebroadcast;
-    long to = Math.min(state.count(), from + (long) settings.rebroadcastPageSize() * settings.rebroadcastMaxPages());
-    CompletionStage<RebroadcastReady> ready = keys.current().thenCompose(current ->
-        journal.pages(streamId, state.index.sequenceNrOf(from), from, to, settings.rebroadcastPageSize())
-            .mapAsync(1, page -> keys.get(page.getGroupKeyId()).thenApply(key -> {
-              StreamEncryption.Decryptor decryptor = StreamEncryption.decryptor(key);
-              return page.getPairsList().stream().map(sealed -> PairSealing.open(sealed.toByteArray(), decryptor, key))
-                  .toList();
-            }))
-            .mapConcat(pairs -> pairs)
-            .grouped(settings.rebroadcastPageSize())
-            .map(PairContent::encode)
-            .runWith(Sink.seq(), context.getSystem())
-            .thenApply(contents -> new RebroadcastReady(contents, current, to)));
-    context.pipeToSelf(ready, (result, failure) -> failure != null ? new RebroadcastFailed(failure) : result);
+    long to =
+        Math.min(
+            state.count(),
+            from + (long) settings.rebroadcastPageSize() * settings.rebroadcastMaxPages());
+    CompletionStage<RebroadcastReady> ready =
+        keys.current()
+            .thenCompose(
+                current ->
+                    journal
+                        .pages(
+                            streamId,
+                            state.index.sequenceNrOf(from),
+                            from,
+                            to,
+                            settings.rebroadcastPageSize())
+                        .mapAsync(
+                            1,
+                            page ->
+                                keys.get(page.getGroupKeyId())
+                                    .thenApply(
+                                        key -> {
+                                          StreamEncryption.Decryptor decryptor =
+                                              StreamEncryption.decryptor(key);
+                                          return page.getPairsList().stream()
+                                              .map(
+                                                  sealedPair ->
+                                                      PairSealing.open(
+                                                          sealedPair.toByteArray(), decryptor, key))
+                                              .toList();
+                                        }))
+                        .mapConcat(pairs -> pairs)
+                        .grouped(settings.rebroadcastPageSize())
+                        .map(PairContent::encode)
+                        .runWith(Sink.seq(), context.getSystem())
+                        .thenApply(contents -> new RebroadcastReady(contents, current, to)));
+    context.pipeToSelf(
+        ready, (result, failure) -> failure != null ? new RebroadcastFailed(failure) : result);
   }
 
   private ReplyEffect<Event, State> onRebroadcastReady(State state, RebroadcastReady ready) {
@@ -787,15 +1074,21 @@ public final class Persistor
     Optional<Position> head = state.chainHead;
     for (byte[] content : ready.contents()) {
       Position at = nextPosition(head);
-      events.add(eventSigner.sign(StreamEncryption.encryptContent(unsigned(at, head, content), ready.key())));
+      events.add(
+          eventSigner.sign(
+              StreamEncryption.encryptContent(unsigned(at, head, content), ready.key())));
       head = Optional.of(at);
     }
-    return Effect().persist(new RebroadcastAdvanced(head.orElseThrow(), ready.nextIndex()))
+    return Effect()
+        .persist(new RebroadcastAdvanced(head.orElseThrow(), ready.nextIndex()))
         .thenRun(after -> events.forEach(this::publish))
         .thenNoReply();
   }
 
-  /** The next place of the persistor's chain: later than its head, even when this node's clock is behind the last one's. */
+  /**
+   * The next place of the persistor's chain: later than its head, even when this node's clock is
+   * behind the last one's.
+   */
   private static Position nextPosition(Optional<Position> head) {
     long now = System.currentTimeMillis();
     if (head.isPresent() && head.get().timestamp() >= now) {
@@ -806,23 +1099,51 @@ public final class Persistor
 
   private StreamMessage unsigned(Position at, Optional<Position> previous, byte[] content) {
     StreamMessage.Builder builder = StreamMessage.newBuilder();
-    builder.getMessageIdBuilder().setStreamId(streamId).setStreamPartition(0)
-        .setTimestamp(at.timestamp()).setSequenceNumber(at.sequenceNumber()).setMessageChainId(CHAIN_ID);
-    previous.ifPresent(head -> builder.getPreviousMessageRefBuilder()
-        .setTimestamp(head.timestamp()).setSequenceNumber(head.sequenceNumber()));
-    return builder.setContentMessage(ContentMessage.newBuilder()
-        .setContent(ByteString.copyFrom(content)).setContentType(ContentType.JSON).setEncryptionType(EncryptionType.NONE))
+    builder
+        .getMessageIdBuilder()
+        .setStreamId(streamId)
+        .setStreamPartition(0)
+        .setTimestamp(at.timestamp())
+        .setSequenceNumber(at.sequenceNumber())
+        .setMessageChainId(CHAIN_ID);
+    previous.ifPresent(
+        head ->
+            builder
+                .getPreviousMessageRefBuilder()
+                .setTimestamp(head.timestamp())
+                .setSequenceNumber(head.sequenceNumber()));
+    return builder
+        .setContentMessage(
+            ContentMessage.newBuilder()
+                .setContent(ByteString.copyFrom(content))
+                .setContentType(ContentType.JSON)
+                .setEncryptionType(EncryptionType.NONE))
         .build();
   }
 
-  /** Through the node's publish path, so the event is checked, stored, chained and fanned out like any other. */
+  /**
+   * Through the node's publish path, so the event is checked, stored, chained and fanned out like
+   * any other.
+   */
   private void publish(StreamMessage event) {
-    services.publisher().publish(event).whenComplete((ack, failure) -> {
-      if (failure != null) {
-        context.getSystem().log().warn("Persistor of {} could not publish its event {}: {}", streamId,
-            event.getMessageId().getTimestamp() + "/" + event.getMessageId().getSequenceNumber(), failure.getMessage());
-      }
-    });
+    services
+        .publisher()
+        .publish(event)
+        .whenComplete(
+            (ack, failure) -> {
+              if (failure != null) {
+                context
+                    .getSystem()
+                    .log()
+                    .warn(
+                        "Persistor of {} could not publish its event {}: {}",
+                        streamId,
+                        event.getMessageId().getTimestamp()
+                            + "/"
+                            + event.getMessageId().getSequenceNumber(),
+                        failure.getMessage());
+              }
+            });
   }
 
   // ---- events ----
@@ -831,36 +1152,48 @@ public final class Persistor
   public EventHandler<State, Event> eventHandler() {
     return newEventHandlerBuilder()
         .forAnyState()
-        .onEvent(Configured.class, (state, configured) -> {
-          state.appointed = true;
-          state.mode = configured.mode();
-          state.interval = configured.interval();
-          return state;
-        })
-        .onEvent(PairsRecorded.class, (state, recorded) -> {
-          state.index.add(recorded.firstIndex(), lastSequenceNumber(context));
-          byte[] leaves = recorded.leaves();
-          for (int i = 0; i < recorded.size(); i++) {
-            state.accumulator.appendLeaf(Arrays.copyOfRange(leaves, i * 32, i * 32 + 32));
-            state.fingerprints.add(recorded.fingerprints()[i]);
-          }
-          state.positions.merge(recorded.partition(), recorded.sequenceNr(), Math::max);
-          return state;
-        })
-        .onEvent(PositionsAdvanced.class, (state, advanced) -> {
-          advanced.positions().forEach((partition, last) -> state.positions.merge(partition, last, Math::max));
-          return state;
-        })
-        .onEvent(CheckpointSigned.class, (state, signed) -> {
-          state.checkpoint = Optional.of(signed.checkpoint());
-          state.chainHead = Optional.of(signed.checkpoint().position());
-          return state;
-        })
-        .onEvent(RebroadcastAdvanced.class, (state, advanced) -> {
-          state.chainHead = Optional.of(advanced.head());
-          state.nextRebroadcast = advanced.nextIndex();
-          return state;
-        })
+        .onEvent(
+            Configured.class,
+            (state, configured) -> {
+              state.appointed = true;
+              state.mode = configured.mode();
+              state.interval = configured.interval();
+              return state;
+            })
+        .onEvent(
+            PairsRecorded.class,
+            (state, recorded) -> {
+              state.index.add(recorded.firstIndex(), lastSequenceNumber(context));
+              byte[] leaves = recorded.leaves();
+              for (int i = 0; i < recorded.size(); i++) {
+                state.accumulator.appendLeaf(Arrays.copyOfRange(leaves, i * 32, i * 32 + 32));
+                state.fingerprints.add(recorded.fingerprints()[i]);
+              }
+              state.positions.merge(recorded.partition(), recorded.sequenceNr(), Math::max);
+              return state;
+            })
+        .onEvent(
+            PositionsAdvanced.class,
+            (state, advanced) -> {
+              advanced
+                  .positions()
+                  .forEach((partition, last) -> state.positions.merge(partition, last, Math::max));
+              return state;
+            })
+        .onEvent(
+            CheckpointSigned.class,
+            (state, signed) -> {
+              state.checkpoint = Optional.of(signed.checkpoint());
+              state.chainHead = Optional.of(signed.checkpoint().position());
+              return state;
+            })
+        .onEvent(
+            RebroadcastAdvanced.class,
+            (state, advanced) -> {
+              state.chainHead = Optional.of(advanced.head());
+              state.nextRebroadcast = advanced.nextIndex();
+              return state;
+            })
         .build();
   }
 }

@@ -23,21 +23,38 @@ import java.util.HexFormat;
 import java.util.Optional;
 import org.apache.pekko.actor.ExtendedActorSystem;
 
-/** Writes the Persistor entity's events, and the commands and replies that cross nodes, as {@code cairn/persist.proto}. */
+/**
+ * Writes the Persistor entity's events, and the commands and replies that cross nodes, as {@code
+ * cairn/persist.proto}.
+ */
 public final class PersistorSerializer extends ProtobufSerializer {
   public PersistorSerializer(ExtendedActorSystem system) {
     super(system, 7730);
-    bind("PC", Persistor.Configured.class,
-        e -> PersistorConfigured.newBuilder().setMode(toProto(e.mode())).setIntervalMillis(millis(e.interval())).build(),
+    bind(
+        "PC",
+        Persistor.Configured.class,
+        e ->
+            PersistorConfigured.newBuilder()
+                .setMode(toProto(e.mode()))
+                .setIntervalMillis(millis(e.interval()))
+                .build(),
         bytes -> {
           PersistorConfigured e = PersistorConfigured.parseFrom(bytes);
           return new Persistor.Configured(fromProto(e.getMode()), interval(e.getIntervalMillis()));
         });
-    bind("PR", Persistor.PairsRecorded.class,
+    bind(
+        "PR",
+        Persistor.PairsRecorded.class,
         e -> {
-          var out = PairsRecorded.newBuilder().setPartition(e.partition()).setSequenceNr(e.sequenceNr())
-              .setFirstIndex(e.firstIndex()).setGroupKeyId(e.groupKeyId()).setLeaves(ByteString.copyFrom(e.leaves()));
-          e.sealedPairs().forEach(sealed -> out.addSealedPairs(ByteString.copyFrom(sealed)));
+          var out =
+              PairsRecorded.newBuilder()
+                  .setPartition(e.partition())
+                  .setSequenceNr(e.sequenceNr())
+                  .setFirstIndex(e.firstIndex())
+                  .setGroupKeyId(e.groupKeyId())
+                  .setLeaves(ByteString.copyFrom(e.leaves()));
+          e.sealedPairs()
+              .forEach(sealedPair -> out.addSealedPairs(ByteString.copyFrom(sealedPair)));
           for (long fingerprint : e.fingerprints()) {
             out.addFingerprints(fingerprint);
           }
@@ -45,57 +62,106 @@ public final class PersistorSerializer extends ProtobufSerializer {
         },
         bytes -> {
           PairsRecorded e = PairsRecorded.parseFrom(bytes);
-          return new Persistor.PairsRecorded(e.getPartition(), e.getSequenceNr(), e.getFirstIndex(), e.getGroupKeyId(),
-              e.getSealedPairsList().stream().map(ByteString::toByteArray).toList(), e.getLeaves().toByteArray(),
+          return new Persistor.PairsRecorded(
+              e.getPartition(),
+              e.getSequenceNr(),
+              e.getFirstIndex(),
+              e.getGroupKeyId(),
+              e.getSealedPairsList().stream().map(ByteString::toByteArray).toList(),
+              e.getLeaves().toByteArray(),
               e.getFingerprintsList().stream().mapToLong(Long::longValue).toArray());
         });
-    bind("PA", Persistor.PositionsAdvanced.class,
+    bind(
+        "PA",
+        Persistor.PositionsAdvanced.class,
         e -> PositionsAdvanced.newBuilder().putAllPositions(e.positions()).build(),
-        bytes -> new Persistor.PositionsAdvanced(PositionsAdvanced.parseFrom(bytes).getPositionsMap()));
-    bind("CS", Persistor.CheckpointSigned.class,
-        e -> CheckpointSigned.newBuilder()
-            .setCount(e.checkpoint().checkpoint().count())
-            .setRoot(ByteString.copyFrom(e.checkpoint().checkpoint().root()))
-            .setMessage(e.checkpoint().event())
-            .build(),
+        bytes ->
+            new Persistor.PositionsAdvanced(PositionsAdvanced.parseFrom(bytes).getPositionsMap()));
+    bind(
+        "CS",
+        Persistor.CheckpointSigned.class,
+        e ->
+            CheckpointSigned.newBuilder()
+                .setCount(e.checkpoint().checkpoint().count())
+                .setRoot(ByteString.copyFrom(e.checkpoint().checkpoint().root()))
+                .setMessage(e.checkpoint().event())
+                .build(),
         bytes -> {
           CheckpointSigned e = CheckpointSigned.parseFrom(bytes);
-          return new Persistor.CheckpointSigned(new Persistor.SignedCheckpoint(
-              new Checkpoint(e.getCount(), e.getRoot().toByteArray()), e.getMessage().toByteArray()));
+          return new Persistor.CheckpointSigned(
+              new Persistor.SignedCheckpoint(
+                  new Checkpoint(e.getCount(), e.getRoot().toByteArray()),
+                  e.getMessage().toByteArray()));
         });
-    bind("RA", Persistor.RebroadcastAdvanced.class,
-        e -> RebroadcastAdvanced.newBuilder()
-            .setHead(ChainPoint.newBuilder().setTimestamp(e.head().timestamp()).setSequenceNumber(e.head().sequenceNumber()))
-            .setNextIndex(e.nextIndex())
-            .build(),
+    bind(
+        "RA",
+        Persistor.RebroadcastAdvanced.class,
+        e ->
+            RebroadcastAdvanced.newBuilder()
+                .setHead(
+                    ChainPoint.newBuilder()
+                        .setTimestamp(e.head().timestamp())
+                        .setSequenceNumber(e.head().sequenceNumber()))
+                .setNextIndex(e.nextIndex())
+                .build(),
         bytes -> {
           RebroadcastAdvanced e = RebroadcastAdvanced.parseFrom(bytes);
           return new Persistor.RebroadcastAdvanced(
-              new Position(e.getHead().getTimestamp(), e.getHead().getSequenceNumber()), e.getNextIndex());
+              new Position(e.getHead().getTimestamp(), e.getHead().getSequenceNumber()),
+              e.getNextIndex());
         });
-    bind("C", Persistor.Configure.class,
-        c -> ConfigurePersistor.newBuilder()
-            .setSettings(PersistorSettings.newBuilder().setMode(toProto(c.mode())).setIntervalMillis(millis(c.interval())))
-            .setReplyTo(serialize(c.replyTo()))
-            .build(),
+    bind(
+        "C",
+        Persistor.Configure.class,
+        c ->
+            ConfigurePersistor.newBuilder()
+                .setSettings(
+                    PersistorSettings.newBuilder()
+                        .setMode(toProto(c.mode()))
+                        .setIntervalMillis(millis(c.interval())))
+                .setReplyTo(serialize(c.replyTo()))
+                .build(),
         bytes -> {
           ConfigurePersistor c = ConfigurePersistor.parseFrom(bytes);
-          return new Persistor.Configure(fromProto(c.getSettings().getMode()), interval(c.getSettings().getIntervalMillis()),
+          return new Persistor.Configure(
+              fromProto(c.getSettings().getMode()),
+              interval(c.getSettings().getIntervalMillis()),
               resolve(c.getReplyTo()));
         });
-    bind("G", Persistor.GetStatus.class,
+    bind(
+        "G",
+        Persistor.GetStatus.class,
         c -> GetPersistorStatus.newBuilder().setReplyTo(serialize(c.replyTo())).build(),
-        bytes -> new Persistor.GetStatus(resolve(GetPersistorStatus.parseFrom(bytes).getReplyTo())));
-    bind("L", Persistor.Locate.class,
-        c -> LocatePairs.newBuilder().setFrom(c.from()).setTo(c.to()).setReplyTo(serialize(c.replyTo())).build(),
+        bytes ->
+            new Persistor.GetStatus(resolve(GetPersistorStatus.parseFrom(bytes).getReplyTo())));
+    bind(
+        "L",
+        Persistor.Locate.class,
+        c ->
+            LocatePairs.newBuilder()
+                .setFrom(c.from())
+                .setTo(c.to())
+                .setReplyTo(serialize(c.replyTo()))
+                .build(),
         bytes -> {
           LocatePairs c = LocatePairs.parseFrom(bytes);
           return new Persistor.Locate(c.getFrom(), c.getTo(), resolve(c.getReplyTo()));
         });
-    bind("S", Persistor.Status.class, PersistorSerializer::toProto, bytes -> fromProto(PersistorStatus.parseFrom(bytes)));
-    bind("LD", Persistor.Located.class,
-        r -> PairsLocated.newBuilder().setFrom(r.from()).setTo(r.to()).setCount(r.count())
-            .setFromSequenceNr(r.fromSequenceNr()).build(),
+    bind(
+        "S",
+        Persistor.Status.class,
+        PersistorSerializer::toProto,
+        bytes -> fromProto(PersistorStatus.parseFrom(bytes)));
+    bind(
+        "LD",
+        Persistor.Located.class,
+        r ->
+            PairsLocated.newBuilder()
+                .setFrom(r.from())
+                .setTo(r.to())
+                .setCount(r.count())
+                .setFromSequenceNr(r.fromSequenceNr())
+                .build(),
         bytes -> {
           PairsLocated r = PairsLocated.parseFrom(bytes);
           return new Persistor.Located(r.getFrom(), r.getTo(), r.getCount(), r.getFromSequenceNr());
@@ -104,36 +170,56 @@ public final class PersistorSerializer extends ProtobufSerializer {
 
   /** The status as the HTTP API shows it. */
   public static PersistorStatus toProto(Persistor.Status status) {
-    var out = PersistorStatus.newBuilder()
-        .setStreamId(status.streamId())
-        .setMode(toProto(status.mode()))
-        .setIntervalMillis(status.interval().toMillis())
-        .setCount(status.count())
-        .setRoot(status.rootHex())
-        .setServiceAddress(status.serviceAddress());
-    status.checkpoint().ifPresent(signed -> out.setCheckpoint(SignedCheckpoint.newBuilder()
-        .setCount(signed.checkpoint().count())
-        .setRoot(signed.checkpoint().rootHex())
-        .setMessage(signed.event())));
+    var out =
+        PersistorStatus.newBuilder()
+            .setStreamId(status.streamId())
+            .setMode(toProto(status.mode()))
+            .setIntervalMillis(status.interval().toMillis())
+            .setCount(status.count())
+            .setRoot(status.rootHex())
+            .setServiceAddress(status.serviceAddress());
+    status
+        .checkpoint()
+        .ifPresent(
+            signed ->
+                out.setCheckpoint(
+                    SignedCheckpoint.newBuilder()
+                        .setCount(signed.checkpoint().count())
+                        .setRoot(signed.checkpoint().rootHex())
+                        .setMessage(signed.event())));
     return out.build();
   }
 
   private static Persistor.Status fromProto(PersistorStatus status) {
-    Optional<Persistor.SignedCheckpoint> checkpoint = status.hasCheckpoint()
-        ? Optional.of(new Persistor.SignedCheckpoint(
-            new Checkpoint(status.getCheckpoint().getCount(), HexFormat.of().parseHex(status.getCheckpoint().getRoot())),
-            status.getCheckpoint().getMessage().toByteArray()))
-        : Optional.empty();
-    return new Persistor.Status(status.getStreamId(), fromProto(status.getMode()), Duration.ofMillis(status.getIntervalMillis()),
-        status.getCount(), HexFormat.of().parseHex(status.getRoot()), status.getServiceAddress(), checkpoint);
+    Optional<Persistor.SignedCheckpoint> checkpoint =
+        status.hasCheckpoint()
+            ? Optional.of(
+                new Persistor.SignedCheckpoint(
+                    new Checkpoint(
+                        status.getCheckpoint().getCount(),
+                        HexFormat.of().parseHex(status.getCheckpoint().getRoot())),
+                    status.getCheckpoint().getMessage().toByteArray()))
+            : Optional.empty();
+    return new Persistor.Status(
+        status.getStreamId(),
+        fromProto(status.getMode()),
+        Duration.ofMillis(status.getIntervalMillis()),
+        status.getCount(),
+        HexFormat.of().parseHex(status.getRoot()),
+        status.getServiceAddress(),
+        checkpoint);
   }
 
   public static PersistorMode toProto(Persistor.Mode mode) {
-    return mode == Persistor.Mode.REBROADCAST ? PersistorMode.REBROADCAST : PersistorMode.CHECKPOINT;
+    return mode == Persistor.Mode.REBROADCAST
+        ? PersistorMode.REBROADCAST
+        : PersistorMode.CHECKPOINT;
   }
 
   public static Persistor.Mode fromProto(PersistorMode mode) {
-    return mode == PersistorMode.REBROADCAST ? Persistor.Mode.REBROADCAST : Persistor.Mode.CHECKPOINT;
+    return mode == PersistorMode.REBROADCAST
+        ? Persistor.Mode.REBROADCAST
+        : Persistor.Mode.CHECKPOINT;
   }
 
   private static long millis(Optional<Duration> interval) {
@@ -143,5 +229,4 @@ public final class PersistorSerializer extends ProtobufSerializer {
   private static Optional<Duration> interval(long millis) {
     return millis <= 0 ? Optional.empty() : Optional.of(Duration.ofMillis(millis));
   }
-
 }

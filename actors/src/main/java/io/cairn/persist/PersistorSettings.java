@@ -5,8 +5,13 @@ import java.time.Duration;
 
 /** The settings of the Persistor entities, read from {@code cairn.persistor}. */
 public record PersistorSettings(
-    Duration interval, Duration minInterval, Duration askTimeout, int catchUpBatch, int pageSize,
-    int rebroadcastPageSize, int rebroadcastMaxPages) {
+    Duration interval,
+    Duration minInterval,
+    Duration askTimeout,
+    int catchUpBatch,
+    int pageSize,
+    int rebroadcastPageSize,
+    int rebroadcastMaxPages) {
 
   public static PersistorSettings fromConfig(Config config) {
     Config persistor = config.getConfig("cairn.persistor");

@@ -9,17 +9,22 @@ import org.apache.pekko.actor.ExtendedActorSystem;
 public final class DeliverySerializer extends ProtobufSerializer {
   public DeliverySerializer(ExtendedActorSystem system) {
     super(system, 7711);
-    bind("D", PartitionTopics.Delivery.class,
+    bind(
+        "D",
+        PartitionTopics.Delivery.class,
         delivery -> {
-          var out = PartitionDelivery.newBuilder()
-              .setStreamPartition(delivery.streamPartition())
-              .setFirstSequenceNr(delivery.firstSequenceNr());
+          var out =
+              PartitionDelivery.newBuilder()
+                  .setStreamPartition(delivery.streamPartition())
+                  .setFirstSequenceNr(delivery.firstSequenceNr());
           delivery.messages().forEach(message -> out.addMessages(ByteString.copyFrom(message)));
           return out.build();
         },
         bytes -> {
           PartitionDelivery delivery = PartitionDelivery.parseFrom(bytes);
-          return new PartitionTopics.Delivery(delivery.getStreamPartition(), delivery.getFirstSequenceNr(),
+          return new PartitionTopics.Delivery(
+              delivery.getStreamPartition(),
+              delivery.getFirstSequenceNr(),
               delivery.getMessagesList().stream().map(ByteString::toByteArray).toList());
         });
   }

@@ -15,15 +15,15 @@ import org.apache.pekko.actor.typed.pubsub.Topic;
 
 /**
  * This node's end of the cluster-wide topics, one per stream partition: the partition entity
- * publishes each stored event to its topic, and every node's subscribers to that partition
- * receive it. A topic is started the first time this node publishes or subscribes to it.
+ * publishes each stored event to its topic, and every node's subscribers to that partition receive
+ * it. A topic is started the first time this node publishes or subscribes to it.
  */
 public final class PartitionTopics implements Extension {
   /**
-   * The events one journal write stored, in order, delivered to subscribers as one message: a
-   * busy partition's subscribers, near and on other nodes, get one message per write, not per
-   * event. The first has {@code firstSequenceNr}, each next one the number after; the numbers
-   * order the partition's events.
+   * The events one journal write stored, in order, delivered to subscribers as one message: a busy
+   * partition's subscribers, near and on other nodes, get one message per write, not per event. The
+   * first has {@code firstSequenceNr}, each next one the number after; the numbers order the
+   * partition's events.
    */
   public record Delivery(String streamPartition, long firstSequenceNr, List<byte[]> messages) {
     public Delivery {
@@ -46,8 +46,10 @@ public final class PartitionTopics implements Extension {
 
     @Override
     public boolean equals(Object other) {
-      if (!(other instanceof Delivery that) || firstSequenceNr != that.firstSequenceNr
-          || !streamPartition.equals(that.streamPartition) || messages.size() != that.messages.size()) {
+      if (!(other instanceof Delivery that)
+          || firstSequenceNr != that.firstSequenceNr
+          || !streamPartition.equals(that.streamPartition)
+          || messages.size() != that.messages.size()) {
         return false;
       }
       for (int i = 0; i < messages.size(); i++) {
@@ -65,23 +67,31 @@ public final class PartitionTopics implements Extension {
 
     @Override
     public String toString() {
-      return "Delivery[" + streamPartition + " #" + firstSequenceNr + ", " + messages.size() + " events]";
+      return "Delivery["
+          + streamPartition
+          + " #"
+          + firstSequenceNr
+          + ", "
+          + messages.size()
+          + " events]";
     }
   }
 
-  public static final ExtensionId<PartitionTopics> ID = new ExtensionId<>() {
-    @Override
-    public PartitionTopics createExtension(ActorSystem<?> system) {
-      return new PartitionTopics(system);
-    }
-  };
+  public static final ExtensionId<PartitionTopics> ID =
+      new ExtensionId<>() {
+        @Override
+        public PartitionTopics createExtension(ActorSystem<?> system) {
+          return new PartitionTopics(system);
+        }
+      };
 
   public static PartitionTopics get(ActorSystem<?> system) {
     return ID.apply(system);
   }
 
   private final ActorSystem<?> system;
-  private final ConcurrentMap<String, ActorRef<Topic.Command<Delivery>>> topics = new ConcurrentHashMap<>();
+  private final ConcurrentMap<String, ActorRef<Topic.Command<Delivery>>> topics =
+      new ConcurrentHashMap<>();
 
   private PartitionTopics(ActorSystem<?> system) {
     this.system = system;
@@ -89,10 +99,13 @@ public final class PartitionTopics implements Extension {
 
   /** The topic of {@code streamPartition} ({@code <stream id>#<partition>}). */
   public ActorRef<Topic.Command<Delivery>> topic(String streamPartition) {
-    return topics.computeIfAbsent(streamPartition, name -> system.systemActorOf(
-        Topic.create(Delivery.class, "partition:" + name),
-        "partition-topic-" + URLEncoder.encode(name, StandardCharsets.UTF_8),
-        Props.empty()));
+    return topics.computeIfAbsent(
+        streamPartition,
+        name ->
+            system.systemActorOf(
+                Topic.create(Delivery.class, "partition:" + name),
+                "partition-topic-" + URLEncoder.encode(name, StandardCharsets.UTF_8),
+                Props.empty()));
   }
 
   public void publish(Delivery delivery) {

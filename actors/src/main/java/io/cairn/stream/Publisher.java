@@ -13,9 +13,9 @@ import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
 import java.util.EnumSet;
-import java.util.List;
 import java.util.HashMap;
 import java.util.HexFormat;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -30,14 +30,18 @@ import org.apache.pekko.cluster.sharding.typed.javadsl.ClusterSharding;
  * Publishing on this node. Checks, in this order, each refused with its own code: the stream
  * exists, the partition is in range, the content is within the size limit, the signature is valid,
  * it recovers to the publisher id, the publisher holds {@code publish}. Then the partition entity
- * checks the chain and stores the event. Signatures are checked here, on every node's cores, not
- * in the partition's single actor. Events still reach their partition in the order they were
- * handed to {@link #publish}: a chain published in a pipeline stays in order.
+ * checks the chain and stores the event. Signatures are checked here, on every node's cores, not in
+ * the partition's single actor. Events still reach their partition in the order they were handed to
+ * {@link #publish}: a chain published in a pipeline stays in order.
  */
 public final class Publisher {
-  private static final Set<EventRejectReason> SIGNATURE_REASONS = EnumSet.of(
-      EventRejectReason.UNSUPPORTED_SIGNATURE_TYPE, EventRejectReason.SIGNATURE_MALFORMED,
-      EventRejectReason.HIGH_S, EventRejectReason.BAD_V, EventRejectReason.SIGNATURE_INVALID);
+  private static final Set<EventRejectReason> SIGNATURE_REASONS =
+      EnumSet.of(
+          EventRejectReason.UNSUPPORTED_SIGNATURE_TYPE,
+          EventRejectReason.SIGNATURE_MALFORMED,
+          EventRejectReason.HIGH_S,
+          EventRejectReason.BAD_V,
+          EventRejectReason.SIGNATURE_INVALID);
 
   private final ClusterSharding sharding;
   private final StreamSettings settings;
@@ -58,29 +62,33 @@ public final class Publisher {
   private static final int MAX_BATCH_BYTES = 1024 * 1024;
 
   /**
-   * How long, in ask timeouts, a chain's later events are refused after a failed write: long
-   * enough for a publisher to send the failed events again, short enough that one which gave them
-   * up can go on (its next event is then stored with a gap).
+   * How long, in ask timeouts, a chain's later events are refused after a failed write: long enough
+   * for a publisher to send the failed events again, short enough that one which gave them up can
+   * go on (its next event is then stored with a gap).
    */
   private static final int FENCE_ASK_TIMEOUTS = 3;
 
   /** An event handed in: its checks, and its acknowledgement once the partition has stored it. */
-  private record Pending(CompletableFuture<StreamPartition.Incoming> checked, CompletableFuture<StreamPartition.Ack> ack) {}
+  private record Pending(
+      CompletableFuture<StreamPartition.Incoming> checked,
+      CompletableFuture<StreamPartition.Ack> ack) {}
 
   private final ConcurrentMap<String, PartitionQueue> queues = new ConcurrentHashMap<>();
 
-  /** A chain whose write failed at {@code from}: its later events wait until that one is sent again. */
+  /**
+   * A chain whose write failed at {@code from}: its later events wait until that one is sent again.
+   */
   private record Fence(StreamPartition.Position from, long untilNanos) {}
 
   /**
-   * The events for one partition in the order they arrived. While a batch is with the partition
-   * the next ones wait; when it answers, every checked event at the head of the queue goes as the
-   * next batch, in one journal write. Busy partitions get big batches, quiet ones single events.
+   * The events for one partition in the order they arrived. While a batch is with the partition the
+   * next ones wait; when it answers, every checked event at the head of the queue goes as the next
+   * batch, in one journal write. Busy partitions get big batches, quiet ones single events.
    *
    * <p>When a batch gets no answer (its node died, or the journal failed) its events may or may not
    * be stored. The events of the same chains behind it are then refused as {@code UNAVAILABLE}
-   * until the first failed event is sent again: stored before it, they would open a gap that
-   * makes the retried events older than the chain's head, refused for good.
+   * until the first failed event is sent again: stored before it, they would open a gap that makes
+   * the retried events older than the chain's head, refused for good.
    */
   private final class PartitionQueue {
     private final String part;
@@ -103,7 +111,9 @@ public final class Publisher {
           return;
         }
         int batchBytes = 0;
-        while (!waiting.isEmpty() && waiting.peekFirst().checked().isDone() && batch.size() < MAX_BATCH) {
+        while (!waiting.isEmpty()
+            && waiting.peekFirst().checked().isDone()
+            && batch.size() < MAX_BATCH) {
           Pending next = waiting.peekFirst();
           Throwable refused = next.checked().handle((event, failure) -> failure).join();
           if (refused == null) {
@@ -127,55 +137,75 @@ public final class Publisher {
         }
         inFlight = true;
       }
-      List<StreamPartition.Incoming> events = batch.stream().map(pending -> pending.checked().join()).toList();
-      sharding.entityRefFor(StreamPartition.ENTITY_KEY, part)
-          .<StreamPartition.Outcomes>askWithStatus(replyTo -> new StreamPartition.PublishBatch(events, replyTo),
-              settings.askTimeout())
-          .whenComplete((outcomes, failure) -> {
-            if (failure != null) {
-              fence(events);
-            }
-            for (int i = 0; i < batch.size(); i++) {
-              CompletableFuture<StreamPartition.Ack> ack = batch.get(i).ack();
-              if (failure != null) {
-                ack.completeExceptionally(failure);
-              } else {
-                StreamPartition.Outcome outcome = outcomes.outcomes().get(i);
-                outcome.ack().ifPresentOrElse(ack::complete,
-                    () -> ack.completeExceptionally(outcome.refused().orElseThrow()));
-              }
-            }
-            synchronized (this) {
-              inFlight = false;
-            }
-            dispatch();
-          });
+      List<StreamPartition.Incoming> events =
+          batch.stream().map(pending -> pending.checked().join()).toList();
+      sharding
+          .entityRefFor(StreamPartition.ENTITY_KEY, part)
+          .<StreamPartition.Outcomes>askWithStatus(
+              replyTo -> new StreamPartition.PublishBatch(events, replyTo), settings.askTimeout())
+          .whenComplete(
+              (outcomes, failure) -> {
+                if (failure != null) {
+                  fence(events);
+                }
+                for (int i = 0; i < batch.size(); i++) {
+                  CompletableFuture<StreamPartition.Ack> ack = batch.get(i).ack();
+                  if (failure != null) {
+                    ack.completeExceptionally(failure);
+                  } else {
+                    StreamPartition.Outcome outcome = outcomes.outcomes().get(i);
+                    outcome
+                        .ack()
+                        .ifPresentOrElse(
+                            ack::complete,
+                            () -> ack.completeExceptionally(outcome.refused().orElseThrow()));
+                  }
+                }
+                synchronized (this) {
+                  inFlight = false;
+                }
+                dispatch();
+              });
     }
 
     private synchronized void fence(List<StreamPartition.Incoming> failed) {
-      long until = System.nanoTime() + settings.askTimeout().multipliedBy(FENCE_ASK_TIMEOUTS).toNanos();
+      long until =
+          System.nanoTime() + settings.askTimeout().multipliedBy(FENCE_ASK_TIMEOUTS).toNanos();
       for (StreamPartition.Incoming event : failed) {
-        fences.merge(event.chain(), new Fence(event.position(), until),
+        fences.merge(
+            event.chain(),
+            new Fence(event.position(), until),
             (fence, other) -> fence.from().compareTo(other.from()) <= 0 ? fence : other);
       }
     }
 
-    /** Refuses an event whose chain has an earlier failed write not yet sent again; a retry lifts the fence. */
+    /**
+     * Refuses an event whose chain has an earlier failed write not yet sent again; a retry lifts
+     * the fence.
+     */
     private Optional<Rejection> behindFailedWrite(StreamPartition.Incoming event) {
       Fence fence = fences.get(event.chain());
       if (fence == null) {
         return Optional.empty();
       }
-      if (event.position().compareTo(fence.from()) <= 0 || System.nanoTime() - fence.untilNanos() > 0) {
+      if (event.position().compareTo(fence.from()) <= 0
+          || System.nanoTime() - fence.untilNanos() > 0) {
         fences.remove(event.chain());
         return Optional.empty();
       }
-      return Optional.of(new Rejection(ErrorCode.UNAVAILABLE, "the write of event " + fence.from() + " of chain "
-          + event.chain() + " failed; send the chain again from that event"));
+      return Optional.of(
+          new Rejection(
+              ErrorCode.UNAVAILABLE,
+              "the write of event "
+                  + fence.from()
+                  + " of chain "
+                  + event.chain()
+                  + " failed; send the chain again from that event"));
     }
   }
 
-  public Publisher(ActorSystem<?> system, StreamSettings settings, StreamCache streams, EventVerifier verifier) {
+  public Publisher(
+      ActorSystem<?> system, StreamSettings settings, StreamCache streams, EventVerifier verifier) {
     this.sharding = ClusterSharding.get(system);
     this.settings = settings;
     this.streams = streams;
@@ -198,33 +228,52 @@ public final class Publisher {
   /** Checks 1 to 6, in order; the first that fails is the answer. */
   private CompletionStage<StreamPartition.Incoming> check(StreamMessage message) {
     MessageId id = message.getMessageId();
-    return streams.get(id.getStreamId()).thenCompose(stream -> {
-      try {
-        stream.requirePartition(id.getStreamPartition());
-      } catch (Rejection outOfRange) {
-        return CompletableFuture.failedFuture(outOfRange);
-      }
-      int size = message.getContentMessage().getContent().size();
-      if (size > settings.maxContentBytes()) {
-        return failed(ErrorCode.CONTENT_TOO_LARGE,
-            "the content has " + size + " bytes; the limit is " + settings.maxContentBytes());
-      }
-      EventVerification verification = verifier.verifyArrival(message, stream.streamId(), id.getStreamPartition());
-      if (!verification.accepted()) {
-        return failed(codeOf(verification.reason()), verification.reason() + ": " + verification.message());
-      }
-      EthereumAddress publisher = new EthereumAddress("0x" + HexFormat.of().formatHex(id.getPublisherId().toByteArray()));
-      if (!stream.may(publisher, Permission.PUBLISH)) {
-        return failed(ErrorCode.NOT_PERMITTED, publisher + " lacks the publish permission on " + stream.streamId());
-      }
-      StreamPartition.Position position = new StreamPartition.Position(id.getTimestamp(), id.getSequenceNumber());
-      Optional<StreamPartition.Position> previous = message.hasPreviousMessageRef()
-          ? Optional.of(new StreamPartition.Position(
-              message.getPreviousMessageRef().getTimestamp(), message.getPreviousMessageRef().getSequenceNumber()))
-          : Optional.empty();
-      String chain = publisher + "|" + id.getMessageChainId();
-      return CompletableFuture.completedFuture(new StreamPartition.Incoming(message.toByteArray(), chain, position, previous));
-    });
+    return streams
+        .get(id.getStreamId())
+        .thenCompose(
+            stream -> {
+              try {
+                stream.requirePartition(id.getStreamPartition());
+              } catch (Rejection outOfRange) {
+                return CompletableFuture.failedFuture(outOfRange);
+              }
+              int size = message.getContentMessage().getContent().size();
+              if (size > settings.maxContentBytes()) {
+                return failed(
+                    ErrorCode.CONTENT_TOO_LARGE,
+                    "the content has "
+                        + size
+                        + " bytes; the limit is "
+                        + settings.maxContentBytes());
+              }
+              EventVerification verification =
+                  verifier.verifyArrival(message, stream.streamId(), id.getStreamPartition());
+              if (!verification.accepted()) {
+                return failed(
+                    codeOf(verification.reason()),
+                    verification.reason() + ": " + verification.message());
+              }
+              EthereumAddress publisher =
+                  new EthereumAddress(
+                      "0x" + HexFormat.of().formatHex(id.getPublisherId().toByteArray()));
+              if (!stream.may(publisher, Permission.PUBLISH)) {
+                return failed(
+                    ErrorCode.NOT_PERMITTED,
+                    publisher + " lacks the publish permission on " + stream.streamId());
+              }
+              StreamPartition.Position position =
+                  new StreamPartition.Position(id.getTimestamp(), id.getSequenceNumber());
+              Optional<StreamPartition.Position> previous =
+                  message.hasPreviousMessageRef()
+                      ? Optional.of(
+                          new StreamPartition.Position(
+                              message.getPreviousMessageRef().getTimestamp(),
+                              message.getPreviousMessageRef().getSequenceNumber()))
+                      : Optional.empty();
+              String chain = publisher + "|" + id.getMessageChainId();
+              return CompletableFuture.completedFuture(
+                  new StreamPartition.Incoming(message.toByteArray(), chain, position, previous));
+            });
   }
 
   /** The API's code for an event verification refused: the same for events and for key requests. */
@@ -232,7 +281,9 @@ public final class Publisher {
     if (reason == EventRejectReason.ADDRESS_MISMATCH) {
       return ErrorCode.PUBLISHER_MISMATCH;
     }
-    return SIGNATURE_REASONS.contains(reason) ? ErrorCode.INVALID_SIGNATURE : ErrorCode.INVALID_EVENT;
+    return SIGNATURE_REASONS.contains(reason)
+        ? ErrorCode.INVALID_SIGNATURE
+        : ErrorCode.INVALID_EVENT;
   }
 
   private static <T> CompletionStage<T> failed(ErrorCode code, String message) {

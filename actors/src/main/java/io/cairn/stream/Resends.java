@@ -18,7 +18,8 @@ import org.apache.pekko.stream.javadsl.Source;
  */
 public final class Resends {
   /** Which events a resend wants, besides their position. */
-  public record Filter(Optional<String> publisherId, Optional<String> messageChainId) implements Predicate<StreamPartition.Stored> {
+  public record Filter(Optional<String> publisherId, Optional<String> messageChainId)
+      implements Predicate<StreamPartition.Stored> {
     public static final Filter ALL = new Filter(Optional.empty(), Optional.empty());
 
     @Override
@@ -33,7 +34,9 @@ public final class Resends {
     }
   }
 
-  /** A stored event and its sequence number in the partition's journal, which orders the partition. */
+  /**
+   * A stored event and its sequence number in the partition's journal, which orders the partition.
+   */
   public record Resent(long sequenceNr, StreamPartition.Stored stored) {}
 
   private final ActorSystem<?> system;
@@ -44,33 +47,49 @@ public final class Resends {
   public Resends(ActorSystem<?> system, String readJournalPluginId, Duration askTimeout) {
     this.system = system;
     this.sharding = ClusterSharding.get(system);
-    this.journal = PersistenceQuery.get(system)
-        .getReadJournalFor(CurrentEventsByPersistenceIdQuery.class, readJournalPluginId);
+    this.journal =
+        PersistenceQuery.get(system)
+            .getReadJournalFor(CurrentEventsByPersistenceIdQuery.class, readJournalPluginId);
     this.askTimeout = askTimeout;
   }
 
   /** The last {@code count} events of the partition that pass the filter, oldest first. */
   public Source<Resent, NotUsed> last(String streamPartition, int count, Filter filter) {
-    return Source.completionStage(sharding.entityRefFor(StreamPartition.ENTITY_KEY, streamPartition)
-            .<StreamPartition.Head>askWithStatus(StreamPartition.GetHead::new, askTimeout))
-        .flatMapConcat(head -> filter.isAll()
-            ? stored(streamPartition, Math.max(1, head.lastSequenceNr() - count + 1), head.lastSequenceNr())
-            // one publisher's last events can lie anywhere in the partition
-            : Source.completionStage(stored(streamPartition, 1, head.lastSequenceNr()).filter(event -> filter.test(event.stored()))
-                .runWith(Sink.takeLast(count), system)).mapConcat(events -> events));
+    return Source.completionStage(
+            sharding
+                .entityRefFor(StreamPartition.ENTITY_KEY, streamPartition)
+                .<StreamPartition.Head>askWithStatus(StreamPartition.GetHead::new, askTimeout))
+        .flatMapConcat(
+            head ->
+                filter.isAll()
+                    ? stored(
+                        streamPartition,
+                        Math.max(1, head.lastSequenceNr() - count + 1),
+                        head.lastSequenceNr())
+                    // one publisher's last events can lie anywhere in the partition
+                    : Source.completionStage(
+                            stored(streamPartition, 1, head.lastSequenceNr())
+                                .filter(event -> filter.test(event.stored()))
+                                .runWith(Sink.takeLast(count), system))
+                        .mapConcat(events -> events));
   }
 
   /** Events at or after {@code from} in their chains' order. */
-  public Source<Resent, NotUsed> from(String streamPartition, StreamPartition.Position from, Filter filter) {
+  public Source<Resent, NotUsed> from(
+      String streamPartition, StreamPartition.Position from, Filter filter) {
     return stored(streamPartition, 1, Long.MAX_VALUE)
         .filter(event -> event.stored().position().compareTo(from) >= 0)
         .filter(event -> filter.test(event.stored()));
   }
 
   /** Events from {@code from} to {@code to}, both included. */
-  public Source<Resent, NotUsed> range(String streamPartition, StreamPartition.Position from,
-      StreamPartition.Position to, Filter filter) {
-    return from(streamPartition, from, filter).filter(event -> event.stored().position().compareTo(to) <= 0);
+  public Source<Resent, NotUsed> range(
+      String streamPartition,
+      StreamPartition.Position from,
+      StreamPartition.Position to,
+      Filter filter) {
+    return from(streamPartition, from, filter)
+        .filter(event -> event.stored().position().compareTo(to) <= 0);
   }
 
   /** Every event stored after {@code sequenceNr}: what a subscriber missed. */
@@ -78,9 +97,13 @@ public final class Resends {
     return stored(streamPartition, sequenceNr + 1, Long.MAX_VALUE);
   }
 
-  private Source<Resent, NotUsed> stored(String streamPartition, long fromSequenceNr, long toSequenceNr) {
+  private Source<Resent, NotUsed> stored(
+      String streamPartition, long fromSequenceNr, long toSequenceNr) {
     return journal
-        .currentEventsByPersistenceId(StreamPartition.ENTITY_KEY.name() + "|" + streamPartition, fromSequenceNr, toSequenceNr)
-        .map(envelope -> new Resent(envelope.sequenceNr(), (StreamPartition.Stored) envelope.event()));
+        .currentEventsByPersistenceId(
+            StreamPartition.ENTITY_KEY.name() + "|" + streamPartition, fromSequenceNr, toSequenceNr)
+        .map(
+            envelope ->
+                new Resent(envelope.sequenceNr(), (StreamPartition.Stored) envelope.event()));
   }
 }

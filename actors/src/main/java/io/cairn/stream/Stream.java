@@ -32,8 +32,8 @@ import org.apache.pekko.persistence.typed.javadsl.ReplyEffect;
 import org.apache.pekko.persistence.typed.javadsl.RetentionCriteria;
 
 /**
- * A stream: its owner, description, partition count and who may do what with it. Sharded by
- * stream id ({@code <owner address>/<path>}); every change is an event in the journal.
+ * A stream: its owner, description, partition count and who may do what with it. Sharded by stream
+ * id ({@code <owner address>/<path>}); every change is an event in the journal.
  */
 public final class Stream
     extends EventSourcedBehaviorWithEnforcedReplies<Stream.Command, Stream.Event, Stream.State> {
@@ -133,8 +133,14 @@ public final class Stream
     /** Refuses a partition the stream does not have. */
     public void requirePartition(int partition) {
       if (partition < 0 || partition >= partitions) {
-        throw new Rejection(ErrorCode.PARTITION_OUT_OF_RANGE,
-            "stream " + streamId + " has partitions 0 to " + (partitions - 1) + ", not " + partition);
+        throw new Rejection(
+            ErrorCode.PARTITION_OUT_OF_RANGE,
+            "stream "
+                + streamId
+                + " has partitions 0 to "
+                + (partitions - 1)
+                + ", not "
+                + partition);
       }
     }
 
@@ -158,8 +164,15 @@ public final class Stream
 
     State updated(Updated event) {
       return new State(
-          streamId, status, owner, event.description(), event.partitions(), createdAt,
-          event.at(), permissions, publicPermissions);
+          streamId,
+          status,
+          owner,
+          event.description(),
+          event.partitions(),
+          createdAt,
+          event.at(),
+          permissions,
+          publicPermissions);
     }
 
     State granted(Grantee grantee, Permission permission) {
@@ -172,14 +185,28 @@ public final class Stream
 
     State deleted(Deleted event) {
       return new State(
-          streamId, Status.DELETED, owner, description, partitions, createdAt, event.at(),
-          permissions, publicPermissions);
+          streamId,
+          Status.DELETED,
+          owner,
+          description,
+          partitions,
+          createdAt,
+          event.at(),
+          permissions,
+          publicPermissions);
     }
 
     private State withPermission(Grantee grantee, Permission permission, boolean present) {
       if (grantee.isEveryone()) {
         return new State(
-            streamId, status, owner, description, partitions, createdAt, updatedAt, permissions,
+            streamId,
+            status,
+            owner,
+            description,
+            partitions,
+            createdAt,
+            updatedAt,
+            permissions,
             changed(publicPermissions, permission, present));
       }
       EthereumAddress address = grantee.address().orElseThrow();
@@ -191,7 +218,14 @@ public final class Stream
         table.put(address, held);
       }
       return new State(
-          streamId, status, owner, description, partitions, createdAt, updatedAt, table,
+          streamId,
+          status,
+          owner,
+          description,
+          partitions,
+          createdAt,
+          updatedAt,
+          table,
           publicPermissions);
     }
 
@@ -264,7 +298,8 @@ public final class Stream
         .forState(state -> state.status() == Status.NEW)
         .onCommand(Create.class, this::onCreate)
         .onAnyCommand(
-            command -> reject(command, ErrorCode.STREAM_NOT_FOUND, "stream " + id + " does not exist"));
+            command ->
+                reject(command, ErrorCode.STREAM_NOT_FOUND, "stream " + id + " does not exist"));
     builder
         .forState(state -> state.status() == Status.ACTIVE)
         .onCommand(
@@ -274,7 +309,9 @@ public final class Stream
         .onCommand(Grant.class, this::onGrant)
         .onCommand(Revoke.class, this::onRevoke)
         .onCommand(Delete.class, this::onDelete)
-        .onCommand(Get.class, (state, command) -> Effect().reply(command.replyTo(), StatusReply.success(state)));
+        .onCommand(
+            Get.class,
+            (state, command) -> Effect().reply(command.replyTo(), StatusReply.success(state)));
     builder
         .forState(state -> state.status() == Status.DELETED)
         .onAnyCommand(
@@ -294,8 +331,13 @@ public final class Stream
       return Effect().reply(command.replyTo(), StatusReply.error(invalid.get()));
     }
     return Effect()
-        .persist(new Created(id.toString(), command.requester(), command.description(),
-            command.partitions(), now()))
+        .persist(
+            new Created(
+                id.toString(),
+                command.requester(),
+                command.description(),
+                command.partitions(),
+                now()))
         .thenReply(command.replyTo(), StatusReply::success);
   }
 
@@ -315,7 +357,8 @@ public final class Stream
           "partitions can only grow: stream " + id + " has " + state.partitions());
     }
     return Effect()
-        .persist(new Updated(command.description(), command.partitions(), command.requester(), now()))
+        .persist(
+            new Updated(command.description(), command.partitions(), command.requester(), now()))
         .thenReply(command.replyTo(), StatusReply::success);
   }
 
@@ -328,7 +371,8 @@ public final class Stream
       return reject(
           command,
           ErrorCode.INVALID_PERMISSION,
-          command.permission().label() + " cannot be granted to everyone, only publish and subscribe");
+          command.permission().label()
+              + " cannot be granted to everyone, only publish and subscribe");
     }
     return Effect()
         .persist(new Granted(command.grantee(), command.permission(), command.requester()))
@@ -336,13 +380,16 @@ public final class Stream
   }
 
   private ReplyEffect<Event, State> onRevoke(State state, Revoke command) {
-    boolean ownPermission = command.grantee().address().map(command.requester()::equals).orElse(false);
+    boolean ownPermission =
+        command.grantee().address().map(command.requester()::equals).orElse(false);
     if (!ownPermission && !state.may(command.requester(), Permission.GRANT)) {
       return notPermitted(command, command.requester(), Permission.GRANT);
     }
     if (command.grantee().address().map(state.owner()::equals).orElse(false)) {
       return reject(
-          command, ErrorCode.NOT_PERMITTED, "the owner's permissions on " + id + " cannot be revoked");
+          command,
+          ErrorCode.NOT_PERMITTED,
+          "the owner's permissions on " + id + " cannot be revoked");
     }
     return Effect()
         .persist(new Revoked(command.grantee(), command.permission(), command.requester()))
@@ -360,14 +407,19 @@ public final class Stream
 
   private Optional<Rejection> checkShape(String description, int partitions) {
     if (partitions < 1 || partitions > settings.maxPartitions()) {
-      return Optional.of(new Rejection(
-          ErrorCode.INVALID_PARTITIONS,
-          "partitions must be between 1 and " + settings.maxPartitions() + ", not " + partitions));
+      return Optional.of(
+          new Rejection(
+              ErrorCode.INVALID_PARTITIONS,
+              "partitions must be between 1 and "
+                  + settings.maxPartitions()
+                  + ", not "
+                  + partitions));
     }
     if (description.length() > settings.maxDescriptionLength()) {
-      return Optional.of(new Rejection(
-          ErrorCode.INVALID_DESCRIPTION,
-          "description is longer than " + settings.maxDescriptionLength() + " characters"));
+      return Optional.of(
+          new Rejection(
+              ErrorCode.INVALID_DESCRIPTION,
+              "description is longer than " + settings.maxDescriptionLength() + " characters"));
     }
     return Optional.empty();
   }
@@ -395,8 +447,10 @@ public final class Stream
         .forAnyState()
         .onEvent(Created.class, State::created)
         .onEvent(Updated.class, State::updated)
-        .onEvent(Granted.class, (state, event) -> state.granted(event.grantee(), event.permission()))
-        .onEvent(Revoked.class, (state, event) -> state.revoked(event.grantee(), event.permission()))
+        .onEvent(
+            Granted.class, (state, event) -> state.granted(event.grantee(), event.permission()))
+        .onEvent(
+            Revoked.class, (state, event) -> state.revoked(event.grantee(), event.permission()))
         .onEvent(Deleted.class, State::deleted)
         .build();
   }

@@ -24,13 +24,20 @@ public final class StreamCache {
 
   public CompletionStage<Stream.State> get(String streamId) {
     long now = System.nanoTime();
-    Entry entry = entries.compute(streamId, (id, cached) -> cached != null && now - cached.expiresAtNanos() < 0
-        ? cached
-        : new Entry(streams.get(id), now + ttlNanos));
-    return entry.state().whenComplete((state, failure) -> {
-      if (failure != null) {
-        entries.remove(streamId, entry);
-      }
-    });
+    Entry entry =
+        entries.compute(
+            streamId,
+            (id, cached) ->
+                cached != null && now - cached.expiresAtNanos() < 0
+                    ? cached
+                    : new Entry(streams.get(id), now + ttlNanos));
+    return entry
+        .state()
+        .whenComplete(
+            (state, failure) -> {
+              if (failure != null) {
+                entries.remove(streamId, entry);
+              }
+            });
   }
 }

@@ -35,18 +35,20 @@ import org.apache.pekko.persistence.typed.javadsl.RetentionCriteria;
 /**
  * The stored events of one stream partition, sharded by {@code <stream id>#<partition>}. By the
  * time an event reaches it, the {@link Publisher} has checked the stream, the partition, the size,
- * the signature and the publisher's permission; the partition keeps each publisher's message
- * chain in order, stores the signed bytes as they came, and after each durable write hands the
- * event to every subscriber of the partition through its {@link PartitionTopics topic}.
+ * the signature and the publisher's permission; the partition keeps each publisher's message chain
+ * in order, stores the signed bytes as they came, and after each durable write hands the event to
+ * every subscriber of the partition through its {@link PartitionTopics topic}.
  *
- * <p>Chain rules: an event at a chain's head or among its recent positions was stored before and
- * is acknowledged again without a second copy; one older than that is refused; one whose previous
+ * <p>Chain rules: an event at a chain's head or among its recent positions was stored before and is
+ * acknowledged again without a second copy; one older than that is refused; one whose previous
  * reference is not the head is stored and marked with the gap, so subscribers can ask for it.
  */
-public final class StreamPartition extends EventSourcedBehaviorWithEnforcedReplies<
-    StreamPartition.Command, StreamPartition.Event, StreamPartition.State> {
+public final class StreamPartition
+    extends EventSourcedBehaviorWithEnforcedReplies<
+        StreamPartition.Command, StreamPartition.Event, StreamPartition.State> {
 
-  public static final EntityTypeKey<Command> ENTITY_KEY = EntityTypeKey.create(Command.class, "StreamPartition");
+  public static final EntityTypeKey<Command> ENTITY_KEY =
+      EntityTypeKey.create(Command.class, "StreamPartition");
 
   /**
    * Positions per chain kept to recognise an event sent again: at least a whole batch, so that
@@ -56,8 +58,8 @@ public final class StreamPartition extends EventSourcedBehaviorWithEnforcedRepli
 
   /**
    * Quiet time after a write before the partition announces its last sequence number: messages
-   * between nodes are delivered at most once, and without the announcement a subscriber that
-   * missed the last delivery would not learn of it until the next event.
+   * between nodes are delivered at most once, and without the announcement a subscriber that missed
+   * the last delivery would not learn of it until the next event.
    */
   static final Duration ANNOUNCE_HEAD_AFTER = Duration.ofSeconds(1);
 
@@ -80,32 +82,43 @@ public final class StreamPartition extends EventSourcedBehaviorWithEnforcedRepli
   public sealed interface Command {}
 
   /**
-   * A signed event already checked by the {@link Publisher}. {@code chain} is
-   * {@code <publisher>|<message chain id>}; {@code previous} is empty when the event names none.
+   * A signed event already checked by the {@link Publisher}. {@code chain} is {@code
+   * <publisher>|<message chain id>}; {@code previous} is empty when the event names none.
    */
-  public record Incoming(byte[] message, String chain, Position position, Optional<Position> previous) {}
+  public record Incoming(
+      byte[] message, String chain, Position position, Optional<Position> previous) {}
 
   /**
    * Stores events in the order given, in one journal write: a journal that commits one event per
    * write could not keep up with a busy partition. Each event gets its own outcome.
    */
-  public record PublishBatch(List<Incoming> events, ActorRef<StatusReply<Outcomes>> replyTo) implements Command {}
+  public record PublishBatch(List<Incoming> events, ActorRef<StatusReply<Outcomes>> replyTo)
+      implements Command {}
 
   public record GetHead(ActorRef<StatusReply<Head>> replyTo) implements Command {}
 
-  /** This partition's own timer: tell subscribers the last sequence number (see {@link PartitionTopics.Delivery}). */
-  private enum AnnounceHead implements Command { INSTANCE }
+  /**
+   * This partition's own timer: tell subscribers the last sequence number (see {@link
+   * PartitionTopics.Delivery}).
+   */
+  private enum AnnounceHead implements Command {
+    INSTANCE
+  }
 
   // ---- events ----
 
   public sealed interface Event {}
 
   /** A stored event; {@code gap} names the chain positions missing before it, if any. */
-  public record Stored(byte[] message, String chain, Position position, Optional<Gap> gap) implements Event {
+  public record Stored(byte[] message, String chain, Position position, Optional<Gap> gap)
+      implements Event {
     @Override
     public boolean equals(Object other) {
-      return other instanceof Stored that && Arrays.equals(message, that.message) && chain.equals(that.chain)
-          && position.equals(that.position) && gap.equals(that.gap);
+      return other instanceof Stored that
+          && Arrays.equals(message, that.message)
+          && chain.equals(that.chain)
+          && position.equals(that.position)
+          && gap.equals(that.gap);
     }
 
     @Override
@@ -115,11 +128,22 @@ public final class StreamPartition extends EventSourcedBehaviorWithEnforcedRepli
 
     @Override
     public String toString() {
-      return "Stored[" + chain + " " + position + ", " + message.length + " bytes" + gap.map(g -> ", gap " + g).orElse("") + "]";
+      return "Stored["
+          + chain
+          + " "
+          + position
+          + ", "
+          + message.length
+          + " bytes"
+          + gap.map(g -> ", gap " + g).orElse("")
+          + "]";
     }
   }
 
-  /** Events after {@code from} (exclusive, empty at a chain's start) up to {@code to} (inclusive) were not received. */
+  /**
+   * Events after {@code from} (exclusive, empty at a chain's start) up to {@code to} (inclusive)
+   * were not received.
+   */
   public record Gap(Optional<Position> from, Position to) {}
 
   // ---- replies ----
@@ -301,7 +325,8 @@ public final class StreamPartition extends EventSourcedBehaviorWithEnforcedRepli
     }
 
     boolean isRecent(String chain, Position position) {
-      return added.getOrDefault(chain, Set.of()).contains(position) || state.isRecent(chain, position);
+      return added.getOrDefault(chain, Set.of()).contains(position)
+          || state.isRecent(chain, position);
     }
 
     void add(String chain, Position position) {
@@ -313,13 +338,17 @@ public final class StreamPartition extends EventSourcedBehaviorWithEnforcedRepli
   // ---- wiring ----
 
   public static void init(ActorSystem<?> system, StreamSettings settings) {
-    ClusterSharding.get(system).init(Entity.of(ENTITY_KEY,
-            context -> create(context.getEntityId(), settings))
-        .withRole(NodeRole.STREAM.label()));
+    ClusterSharding.get(system)
+        .init(
+            Entity.of(ENTITY_KEY, context -> create(context.getEntityId(), settings))
+                .withRole(NodeRole.STREAM.label()));
   }
 
   public static Behavior<Command> create(String entityId, StreamSettings settings) {
-    return Behaviors.setup(context -> Behaviors.withTimers(timers -> new StreamPartition(context, timers, entityId, settings)));
+    return Behaviors.setup(
+        context ->
+            Behaviors.withTimers(
+                timers -> new StreamPartition(context, timers, entityId, settings)));
   }
 
   private final ActorContext<Command> context;
@@ -328,9 +357,13 @@ public final class StreamPartition extends EventSourcedBehaviorWithEnforcedRepli
   private final StreamSettings settings;
   private final PartitionTopics topics;
 
-  private StreamPartition(ActorContext<Command> context, TimerScheduler<Command> timers, String streamPartition,
+  private StreamPartition(
+      ActorContext<Command> context,
+      TimerScheduler<Command> timers,
+      String streamPartition,
       StreamSettings settings) {
-    super(PersistenceId.of(ENTITY_KEY.name(), streamPartition),
+    super(
+        PersistenceId.of(ENTITY_KEY.name(), streamPartition),
         SupervisorStrategy.restartWithBackoff(Duration.ofMillis(200), Duration.ofSeconds(5), 0.1));
     this.context = context;
     this.timers = timers;
@@ -354,12 +387,20 @@ public final class StreamPartition extends EventSourcedBehaviorWithEnforcedRepli
     return newCommandHandlerWithReplyBuilder()
         .forAnyState()
         .onCommand(PublishBatch.class, this::onPublishBatch)
-        .onCommand(GetHead.class, (state, command) -> Effect().reply(command.replyTo(),
-            StatusReply.success(new Head(lastSequenceNumber(context)))))
-        .onCommand(AnnounceHead.class, (state, command) -> {
-          topics.publish(PartitionTopics.Delivery.head(streamPartition, lastSequenceNumber(context)));
-          return Effect().noReply();
-        })
+        .onCommand(
+            GetHead.class,
+            (state, command) ->
+                Effect()
+                    .reply(
+                        command.replyTo(),
+                        StatusReply.success(new Head(lastSequenceNumber(context)))))
+        .onCommand(
+            AnnounceHead.class,
+            (state, command) -> {
+              topics.publish(
+                  PartitionTopics.Delivery.head(streamPartition, lastSequenceNumber(context)));
+              return Effect().noReply();
+            })
         .build();
   }
 
@@ -375,13 +416,24 @@ public final class StreamPartition extends EventSourcedBehaviorWithEnforcedRepli
         continue;
       }
       if (head.isPresent() && event.position().compareTo(head.get()) < 0) {
-        outcomes.add(Outcome.refused(new Rejection(ErrorCode.OUT_OF_ORDER,
-            "event " + event.position() + " of chain " + event.chain() + " is older than the chain's head "
-                + head.get() + " and was not stored before; publish in order")));
+        outcomes.add(
+            Outcome.refused(
+                new Rejection(
+                    ErrorCode.OUT_OF_ORDER,
+                    "event "
+                        + event.position()
+                        + " of chain "
+                        + event.chain()
+                        + " is older than the chain's head "
+                        + head.get()
+                        + " and was not stored before; publish in order")));
         continue;
       }
-      Optional<Gap> gap = event.previous().filter(previous -> !Optional.of(previous).equals(head))
-          .map(previous -> new Gap(head, previous));
+      Optional<Gap> gap =
+          event
+              .previous()
+              .filter(previous -> !Optional.of(previous).equals(head))
+              .map(previous -> new Gap(head, previous));
       Stored stored = new Stored(event.message(), event.chain(), event.position(), gap);
       toStore.add(stored);
       running.add(event.chain(), event.position());
@@ -391,12 +443,18 @@ public final class StreamPartition extends EventSourcedBehaviorWithEnforcedRepli
     if (toStore.isEmpty()) {
       return Effect().reply(command.replyTo(), StatusReply.success(answer));
     }
-    return Effect().persist(toStore)
-        .thenRun(after -> {
-          topics.publish(new PartitionTopics.Delivery(streamPartition, before + 1,
-              toStore.stream().map(stored -> ((Stored) stored).message()).toList()));
-          timers.startSingleTimer(AnnounceHead.INSTANCE, AnnounceHead.INSTANCE, ANNOUNCE_HEAD_AFTER);
-        })
+    return Effect()
+        .persist(toStore)
+        .thenRun(
+            after -> {
+              topics.publish(
+                  new PartitionTopics.Delivery(
+                      streamPartition,
+                      before + 1,
+                      toStore.stream().map(stored -> ((Stored) stored).message()).toList()));
+              timers.startSingleTimer(
+                  AnnounceHead.INSTANCE, AnnounceHead.INSTANCE, ANNOUNCE_HEAD_AFTER);
+            })
         .thenReply(command.replyTo(), after -> StatusReply.success(answer));
   }
 
@@ -417,9 +475,6 @@ public final class StreamPartition extends EventSourcedBehaviorWithEnforcedRepli
 
   @Override
   public EventHandler<State, Event> eventHandler() {
-    return newEventHandlerBuilder()
-        .forAnyState()
-        .onEvent(Stored.class, State::stored)
-        .build();
+    return newEventHandlerBuilder().forAnyState().onEvent(Stored.class, State::stored).build();
   }
 }

@@ -1,77 +1,109 @@
 package io.cairn.stream;
 
 import com.google.protobuf.ByteString;
+import io.cairn.protocol.ErrorCode;
+import io.cairn.protocol.Rejection;
 import io.cairn.protocol.proto.stream.ChainHead;
 import io.cairn.protocol.proto.stream.ChainPosition;
 import io.cairn.protocol.proto.stream.EventStored;
 import io.cairn.protocol.proto.stream.GetPartitionHead;
+import io.cairn.protocol.proto.stream.IncomingEvent;
 import io.cairn.protocol.proto.stream.PartitionHead;
 import io.cairn.protocol.proto.stream.PartitionSnapshot;
 import io.cairn.protocol.proto.stream.PublishAck;
-import io.cairn.protocol.proto.stream.IncomingEvent;
 import io.cairn.protocol.proto.stream.PublishEventBatch;
 import io.cairn.protocol.proto.stream.PublishOutcome;
 import io.cairn.protocol.proto.stream.PublishOutcomes;
-import io.cairn.protocol.ErrorCode;
-import io.cairn.protocol.Rejection;
 import io.cairn.serialization.ProtobufSerializer;
 import java.util.ArrayList;
-import java.util.List;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import org.apache.pekko.actor.ExtendedActorSystem;
 
-/** Writes the StreamPartition entity's events, snapshot, commands and replies as {@code cairn/partition.proto}. */
+/**
+ * Writes the StreamPartition entity's events, snapshot, commands and replies as {@code
+ * cairn/partition.proto}.
+ */
 public final class StreamPartitionSerializer extends ProtobufSerializer {
   public StreamPartitionSerializer(ExtendedActorSystem system) {
     super(system, 7712);
-    bind("ES", StreamPartition.Stored.class,
+    bind(
+        "ES",
+        StreamPartition.Stored.class,
         e -> {
-          var out = EventStored.newBuilder()
-              .setMessage(ByteString.copyFrom(e.message()))
-              .setChain(e.chain())
-              .setPosition(toProto(e.position()));
-          e.gap().ifPresent(gap -> {
-            gap.from().ifPresent(from -> out.setGapFrom(toProto(from)));
-            out.setGapTo(toProto(gap.to()));
-          });
+          var out =
+              EventStored.newBuilder()
+                  .setMessage(ByteString.copyFrom(e.message()))
+                  .setChain(e.chain())
+                  .setPosition(toProto(e.position()));
+          e.gap()
+              .ifPresent(
+                  gap -> {
+                    gap.from().ifPresent(from -> out.setGapFrom(toProto(from)));
+                    out.setGapTo(toProto(gap.to()));
+                  });
           return out.build();
         },
         bytes -> {
           EventStored e = EventStored.parseFrom(bytes);
-          Optional<StreamPartition.Gap> gap = e.hasGapTo()
-              ? Optional.of(new StreamPartition.Gap(
-                  e.hasGapFrom() ? Optional.of(fromProto(e.getGapFrom())) : Optional.empty(), fromProto(e.getGapTo())))
-              : Optional.empty();
-          return new StreamPartition.Stored(e.getMessage().toByteArray(), e.getChain(), fromProto(e.getPosition()), gap);
+          Optional<StreamPartition.Gap> gap =
+              e.hasGapTo()
+                  ? Optional.of(
+                      new StreamPartition.Gap(
+                          e.hasGapFrom()
+                              ? Optional.of(fromProto(e.getGapFrom()))
+                              : Optional.empty(),
+                          fromProto(e.getGapTo())))
+                  : Optional.empty();
+          return new StreamPartition.Stored(
+              e.getMessage().toByteArray(), e.getChain(), fromProto(e.getPosition()), gap);
         });
-    bind("PS", StreamPartition.State.class,
+    bind(
+        "PS",
+        StreamPartition.State.class,
         state -> {
           var out = PartitionSnapshot.newBuilder();
-          state.chains().entrySet().stream().sorted(Map.Entry.comparingByKey()).forEach(chain -> {
-            var head = ChainHead.newBuilder().setChain(chain.getKey()).setHead(toProto(chain.getValue().head()));
-            chain.getValue().positions().forEach(position -> head.addRecent(toProto(position)));
-            out.addChains(head);
-          });
+          state.chains().entrySet().stream()
+              .sorted(Map.Entry.comparingByKey())
+              .forEach(
+                  chain -> {
+                    var head =
+                        ChainHead.newBuilder()
+                            .setChain(chain.getKey())
+                            .setHead(toProto(chain.getValue().head()));
+                    chain
+                        .getValue()
+                        .positions()
+                        .forEach(position -> head.addRecent(toProto(position)));
+                    out.addChains(head);
+                  });
           return out.build();
         },
         bytes -> {
           Map<String, StreamPartition.ChainWindow> chains = new HashMap<>();
           for (ChainHead chain : PartitionSnapshot.parseFrom(bytes).getChainsList()) {
-            chains.put(chain.getChain(), new StreamPartition.ChainWindow(
-                chain.getRecentList().stream().map(StreamPartitionSerializer::fromProto).toList()));
+            chains.put(
+                chain.getChain(),
+                new StreamPartition.ChainWindow(
+                    chain.getRecentList().stream()
+                        .map(StreamPartitionSerializer::fromProto)
+                        .toList()));
           }
           return new StreamPartition.State(chains);
         });
-    bind("PB", StreamPartition.PublishBatch.class,
+    bind(
+        "PB",
+        StreamPartition.PublishBatch.class,
         c -> {
           var out = PublishEventBatch.newBuilder().setReplyTo(serialize(c.replyTo()));
           for (StreamPartition.Incoming event : c.events()) {
-            var incoming = IncomingEvent.newBuilder()
-                .setMessage(ByteString.copyFrom(event.message()))
-                .setChain(event.chain())
-                .setPosition(toProto(event.position()));
+            var incoming =
+                IncomingEvent.newBuilder()
+                    .setMessage(ByteString.copyFrom(event.message()))
+                    .setChain(event.chain())
+                    .setPosition(toProto(event.position()));
             event.previous().ifPresent(previous -> incoming.setPrevious(toProto(previous)));
             out.addEvents(incoming);
           }
@@ -81,19 +113,31 @@ public final class StreamPartitionSerializer extends ProtobufSerializer {
           PublishEventBatch c = PublishEventBatch.parseFrom(bytes);
           List<StreamPartition.Incoming> events = new ArrayList<>(c.getEventsCount());
           for (IncomingEvent event : c.getEventsList()) {
-            events.add(new StreamPartition.Incoming(event.getMessage().toByteArray(), event.getChain(),
-                fromProto(event.getPosition()),
-                event.hasPrevious() ? Optional.of(fromProto(event.getPrevious())) : Optional.empty()));
+            events.add(
+                new StreamPartition.Incoming(
+                    event.getMessage().toByteArray(),
+                    event.getChain(),
+                    fromProto(event.getPosition()),
+                    event.hasPrevious()
+                        ? Optional.of(fromProto(event.getPrevious()))
+                        : Optional.empty()));
           }
           return new StreamPartition.PublishBatch(events, resolve(c.getReplyTo()));
         });
-    bind("PO", StreamPartition.Outcomes.class,
+    bind(
+        "PO",
+        StreamPartition.Outcomes.class,
         outcomes -> {
           var out = PublishOutcomes.newBuilder();
           for (StreamPartition.Outcome outcome : outcomes.outcomes()) {
             var one = PublishOutcome.newBuilder();
             outcome.ack().ifPresent(ack -> one.setAck(toProto(ack)));
-            outcome.refused().ifPresent(refused -> one.setRefusedCode(refused.code().name()).setRefusedMessage(refused.getMessage()));
+            outcome
+                .refused()
+                .ifPresent(
+                    refused ->
+                        one.setRefusedCode(refused.code().name())
+                            .setRefusedMessage(refused.getMessage()));
             out.addOutcomes(one);
           }
           return out.build();
@@ -101,23 +145,38 @@ public final class StreamPartitionSerializer extends ProtobufSerializer {
         bytes -> {
           List<StreamPartition.Outcome> outcomes = new ArrayList<>();
           for (PublishOutcome outcome : PublishOutcomes.parseFrom(bytes).getOutcomesList()) {
-            outcomes.add(outcome.hasAck()
-                ? new StreamPartition.Outcome(Optional.of(fromProto(outcome.getAck())), Optional.empty())
-                : new StreamPartition.Outcome(Optional.empty(), Optional.of(
-                    new Rejection(ErrorCode.valueOf(outcome.getRefusedCode()), outcome.getRefusedMessage()))));
+            outcomes.add(
+                outcome.hasAck()
+                    ? new StreamPartition.Outcome(
+                        Optional.of(fromProto(outcome.getAck())), Optional.empty())
+                    : new StreamPartition.Outcome(
+                        Optional.empty(),
+                        Optional.of(
+                            new Rejection(
+                                ErrorCode.valueOf(outcome.getRefusedCode()),
+                                outcome.getRefusedMessage()))));
           }
           return new StreamPartition.Outcomes(outcomes);
         });
-    bind("GH", StreamPartition.GetHead.class,
+    bind(
+        "GH",
+        StreamPartition.GetHead.class,
         c -> GetPartitionHead.newBuilder().setReplyTo(serialize(c.replyTo())).build(),
-        bytes -> new StreamPartition.GetHead(resolve(GetPartitionHead.parseFrom(bytes).getReplyTo())));
-    bind("H", StreamPartition.Head.class,
+        bytes ->
+            new StreamPartition.GetHead(resolve(GetPartitionHead.parseFrom(bytes).getReplyTo())));
+    bind(
+        "H",
+        StreamPartition.Head.class,
         head -> PartitionHead.newBuilder().setLastSequenceNr(head.lastSequenceNr()).build(),
         bytes -> new StreamPartition.Head(PartitionHead.parseFrom(bytes).getLastSequenceNr()));
   }
 
   private static PublishAck toProto(StreamPartition.Ack ack) {
-    return PublishAck.newBuilder().setSequenceNr(ack.sequenceNr()).setDuplicate(ack.duplicate()).setGap(ack.gap()).build();
+    return PublishAck.newBuilder()
+        .setSequenceNr(ack.sequenceNr())
+        .setDuplicate(ack.duplicate())
+        .setGap(ack.gap())
+        .build();
   }
 
   private static StreamPartition.Ack fromProto(PublishAck ack) {
@@ -125,7 +184,10 @@ public final class StreamPartitionSerializer extends ProtobufSerializer {
   }
 
   private static ChainPosition toProto(StreamPartition.Position position) {
-    return ChainPosition.newBuilder().setTimestamp(position.timestamp()).setSequenceNumber(position.sequenceNumber()).build();
+    return ChainPosition.newBuilder()
+        .setTimestamp(position.timestamp())
+        .setSequenceNumber(position.sequenceNumber())
+        .build();
   }
 
   private static StreamPartition.Position fromProto(ChainPosition position) {

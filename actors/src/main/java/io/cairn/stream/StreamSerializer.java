@@ -33,153 +33,217 @@ public final class StreamSerializer extends ProtobufSerializer {
 
   public StreamSerializer(ExtendedActorSystem system) {
     super(system, 7710);
-    bind("SC", Stream.Created.class,
-        e -> StreamCreated.newBuilder()
-            .setStreamId(e.streamId())
-            .setOwner(e.owner().value())
-            .setDescription(e.description())
-            .setPartitions(e.partitions())
-            .setCreatedAtMs(e.at().toEpochMilli())
-            .build(),
+    bind(
+        "SC",
+        Stream.Created.class,
+        e ->
+            StreamCreated.newBuilder()
+                .setStreamId(e.streamId())
+                .setOwner(e.owner().value())
+                .setDescription(e.description())
+                .setPartitions(e.partitions())
+                .setCreatedAtMs(e.at().toEpochMilli())
+                .build(),
         bytes -> {
           StreamCreated e = StreamCreated.parseFrom(bytes);
-          return new Stream.Created(e.getStreamId(), new EthereumAddress(e.getOwner()),
-              e.getDescription(), e.getPartitions(), Instant.ofEpochMilli(e.getCreatedAtMs()));
+          return new Stream.Created(
+              e.getStreamId(),
+              new EthereumAddress(e.getOwner()),
+              e.getDescription(),
+              e.getPartitions(),
+              Instant.ofEpochMilli(e.getCreatedAtMs()));
         });
-    bind("SU", Stream.Updated.class,
-        e -> StreamUpdated.newBuilder()
-            .setDescription(e.description())
-            .setPartitions(e.partitions())
-            .setUpdatedBy(e.by().value())
-            .setUpdatedAtMs(e.at().toEpochMilli())
-            .build(),
+    bind(
+        "SU",
+        Stream.Updated.class,
+        e ->
+            StreamUpdated.newBuilder()
+                .setDescription(e.description())
+                .setPartitions(e.partitions())
+                .setUpdatedBy(e.by().value())
+                .setUpdatedAtMs(e.at().toEpochMilli())
+                .build(),
         bytes -> {
           StreamUpdated e = StreamUpdated.parseFrom(bytes);
-          return new Stream.Updated(e.getDescription(), e.getPartitions(),
-              new EthereumAddress(e.getUpdatedBy()), Instant.ofEpochMilli(e.getUpdatedAtMs()));
+          return new Stream.Updated(
+              e.getDescription(),
+              e.getPartitions(),
+              new EthereumAddress(e.getUpdatedBy()),
+              Instant.ofEpochMilli(e.getUpdatedAtMs()));
         });
-    bind("PG", Stream.Granted.class,
-        e -> PermissionGranted.newBuilder()
-            .setGrantee(e.grantee().toProto())
-            .setPermission(toProto(e.permission()))
-            .setGrantedBy(e.by().value())
-            .build(),
+    bind(
+        "PG",
+        Stream.Granted.class,
+        e ->
+            PermissionGranted.newBuilder()
+                .setGrantee(e.grantee().toProto())
+                .setPermission(toProto(e.permission()))
+                .setGrantedBy(e.by().value())
+                .build(),
         bytes -> {
           PermissionGranted e = PermissionGranted.parseFrom(bytes);
-          return new Stream.Granted(Grantee.fromProto(e.getGrantee()), fromProto(e.getPermission()),
+          return new Stream.Granted(
+              Grantee.fromProto(e.getGrantee()),
+              fromProto(e.getPermission()),
               new EthereumAddress(e.getGrantedBy()));
         });
-    bind("PR", Stream.Revoked.class,
-        e -> PermissionRevoked.newBuilder()
-            .setGrantee(e.grantee().toProto())
-            .setPermission(toProto(e.permission()))
-            .setRevokedBy(e.by().value())
-            .build(),
+    bind(
+        "PR",
+        Stream.Revoked.class,
+        e ->
+            PermissionRevoked.newBuilder()
+                .setGrantee(e.grantee().toProto())
+                .setPermission(toProto(e.permission()))
+                .setRevokedBy(e.by().value())
+                .build(),
         bytes -> {
           PermissionRevoked e = PermissionRevoked.parseFrom(bytes);
-          return new Stream.Revoked(Grantee.fromProto(e.getGrantee()), fromProto(e.getPermission()),
+          return new Stream.Revoked(
+              Grantee.fromProto(e.getGrantee()),
+              fromProto(e.getPermission()),
               new EthereumAddress(e.getRevokedBy()));
         });
-    bind("SD", Stream.Deleted.class,
-        e -> StreamDeleted.newBuilder()
-            .setDeletedBy(e.by().value())
-            .setDeletedAtMs(e.at().toEpochMilli())
-            .build(),
+    bind(
+        "SD",
+        Stream.Deleted.class,
+        e ->
+            StreamDeleted.newBuilder()
+                .setDeletedBy(e.by().value())
+                .setDeletedAtMs(e.at().toEpochMilli())
+                .build(),
         bytes -> {
           StreamDeleted e = StreamDeleted.parseFrom(bytes);
-          return new Stream.Deleted(new EthereumAddress(e.getDeletedBy()),
-              Instant.ofEpochMilli(e.getDeletedAtMs()));
+          return new Stream.Deleted(
+              new EthereumAddress(e.getDeletedBy()), Instant.ofEpochMilli(e.getDeletedAtMs()));
         });
-    bind("S", Stream.State.class, StreamSerializer::toProto,
+    bind(
+        "S",
+        Stream.State.class,
+        StreamSerializer::toProto,
         bytes -> fromProto(StreamState.parseFrom(bytes)));
 
-    bind("C", Stream.Create.class,
-        c -> CreateStream.newBuilder()
-            .setOwner(c.requester().value())
-            .setDescription(c.description())
-            .setPartitions(c.partitions())
-            .setReplyTo(serialize(c.replyTo()))
-            .build(),
+    bind(
+        "C",
+        Stream.Create.class,
+        c ->
+            CreateStream.newBuilder()
+                .setOwner(c.requester().value())
+                .setDescription(c.description())
+                .setPartitions(c.partitions())
+                .setReplyTo(serialize(c.replyTo()))
+                .build(),
         bytes -> {
           CreateStream c = CreateStream.parseFrom(bytes);
-          return new Stream.Create(new EthereumAddress(c.getOwner()), c.getDescription(),
-              c.getPartitions(), resolve(c.getReplyTo()));
+          return new Stream.Create(
+              new EthereumAddress(c.getOwner()),
+              c.getDescription(),
+              c.getPartitions(),
+              resolve(c.getReplyTo()));
         });
-    bind("U", Stream.Update.class,
-        c -> UpdateStream.newBuilder()
-            .setRequester(c.requester().value())
-            .setDescription(c.description())
-            .setPartitions(c.partitions())
-            .setReplyTo(serialize(c.replyTo()))
-            .build(),
+    bind(
+        "U",
+        Stream.Update.class,
+        c ->
+            UpdateStream.newBuilder()
+                .setRequester(c.requester().value())
+                .setDescription(c.description())
+                .setPartitions(c.partitions())
+                .setReplyTo(serialize(c.replyTo()))
+                .build(),
         bytes -> {
           UpdateStream c = UpdateStream.parseFrom(bytes);
-          return new Stream.Update(new EthereumAddress(c.getRequester()), c.getDescription(),
-              c.getPartitions(), resolve(c.getReplyTo()));
+          return new Stream.Update(
+              new EthereumAddress(c.getRequester()),
+              c.getDescription(),
+              c.getPartitions(),
+              resolve(c.getReplyTo()));
         });
-    bind("G", Stream.Grant.class,
-        c -> GrantPermission.newBuilder()
-            .setRequester(c.requester().value())
-            .setGrantee(c.grantee().toProto())
-            .setPermission(toProto(c.permission()))
-            .setReplyTo(serialize(c.replyTo()))
-            .build(),
+    bind(
+        "G",
+        Stream.Grant.class,
+        c ->
+            GrantPermission.newBuilder()
+                .setRequester(c.requester().value())
+                .setGrantee(c.grantee().toProto())
+                .setPermission(toProto(c.permission()))
+                .setReplyTo(serialize(c.replyTo()))
+                .build(),
         bytes -> {
           GrantPermission c = GrantPermission.parseFrom(bytes);
-          return new Stream.Grant(new EthereumAddress(c.getRequester()), Grantee.fromProto(c.getGrantee()),
-              fromProto(c.getPermission()), resolve(c.getReplyTo()));
+          return new Stream.Grant(
+              new EthereumAddress(c.getRequester()),
+              Grantee.fromProto(c.getGrantee()),
+              fromProto(c.getPermission()),
+              resolve(c.getReplyTo()));
         });
-    bind("RV", Stream.Revoke.class,
-        c -> RevokePermission.newBuilder()
-            .setRequester(c.requester().value())
-            .setGrantee(c.grantee().toProto())
-            .setPermission(toProto(c.permission()))
-            .setReplyTo(serialize(c.replyTo()))
-            .build(),
+    bind(
+        "RV",
+        Stream.Revoke.class,
+        c ->
+            RevokePermission.newBuilder()
+                .setRequester(c.requester().value())
+                .setGrantee(c.grantee().toProto())
+                .setPermission(toProto(c.permission()))
+                .setReplyTo(serialize(c.replyTo()))
+                .build(),
         bytes -> {
           RevokePermission c = RevokePermission.parseFrom(bytes);
-          return new Stream.Revoke(new EthereumAddress(c.getRequester()), Grantee.fromProto(c.getGrantee()),
-              fromProto(c.getPermission()), resolve(c.getReplyTo()));
+          return new Stream.Revoke(
+              new EthereumAddress(c.getRequester()),
+              Grantee.fromProto(c.getGrantee()),
+              fromProto(c.getPermission()),
+              resolve(c.getReplyTo()));
         });
-    bind("D", Stream.Delete.class,
-        c -> DeleteStream.newBuilder()
-            .setRequester(c.requester().value())
-            .setReplyTo(serialize(c.replyTo()))
-            .build(),
+    bind(
+        "D",
+        Stream.Delete.class,
+        c ->
+            DeleteStream.newBuilder()
+                .setRequester(c.requester().value())
+                .setReplyTo(serialize(c.replyTo()))
+                .build(),
         bytes -> {
           DeleteStream c = DeleteStream.parseFrom(bytes);
           return new Stream.Delete(new EthereumAddress(c.getRequester()), resolve(c.getReplyTo()));
         });
-    bind("Q", Stream.Get.class,
+    bind(
+        "Q",
+        Stream.Get.class,
         c -> GetStream.newBuilder().setReplyTo(serialize(c.replyTo())).build(),
         bytes -> new Stream.Get(resolve(GetStream.parseFrom(bytes).getReplyTo())));
   }
 
   private static StreamState toProto(Stream.State state) {
-    StreamState.Builder builder = StreamState.newBuilder()
-        .setStreamId(state.streamId())
-        .setExists(state.status() != Stream.Status.NEW)
-        .setDeleted(state.status() == Stream.Status.DELETED)
-        .setDescription(state.description())
-        .setPartitions(state.partitions())
-        .setCreatedAtMs(state.createdAt().toEpochMilli())
-        .setUpdatedAtMs(state.updatedAt().toEpochMilli())
-        .addAllPublicPermissions(toProto(state.publicPermissions()));
+    StreamState.Builder builder =
+        StreamState.newBuilder()
+            .setStreamId(state.streamId())
+            .setExists(state.status() != Stream.Status.NEW)
+            .setDeleted(state.status() == Stream.Status.DELETED)
+            .setDescription(state.description())
+            .setPartitions(state.partitions())
+            .setCreatedAtMs(state.createdAt().toEpochMilli())
+            .setUpdatedAtMs(state.updatedAt().toEpochMilli())
+            .addAllPublicPermissions(toProto(state.publicPermissions()));
     if (state.owner() != null) {
       builder.setOwner(state.owner().value());
     }
     // sorted, so that equal states serialize to equal bytes
     state.permissions().entrySet().stream()
         .sorted(Map.Entry.comparingByKey((a, b) -> a.value().compareTo(b.value())))
-        .forEach(entry -> builder.addPermissions(PermissionSet.newBuilder()
-            .setAddress(entry.getKey().value())
-            .addAllPermissions(toProto(entry.getValue()))));
+        .forEach(
+            entry ->
+                builder.addPermissions(
+                    PermissionSet.newBuilder()
+                        .setAddress(entry.getKey().value())
+                        .addAllPermissions(toProto(entry.getValue()))));
     return builder.build();
   }
 
   private static Stream.State fromProto(StreamState state) {
-    Stream.Status status = !state.getExists() ? Stream.Status.NEW
-        : state.getDeleted() ? Stream.Status.DELETED : Stream.Status.ACTIVE;
+    Stream.Status status =
+        !state.getExists()
+            ? Stream.Status.NEW
+            : state.getDeleted() ? Stream.Status.DELETED : Stream.Status.ACTIVE;
     Map<EthereumAddress, Set<Permission>> permissions = new HashMap<>();
     for (PermissionSet set : state.getPermissionsList()) {
       permissions.put(new EthereumAddress(set.getAddress()), fromProto(set.getPermissionsList()));
@@ -208,11 +272,13 @@ public final class StreamSerializer extends ProtobufSerializer {
     return Permission.valueOf(permission.name());
   }
 
-  private static List<io.cairn.protocol.proto.stream.Permission> toProto(Collection<Permission> permissions) {
+  private static List<io.cairn.protocol.proto.stream.Permission> toProto(
+      Collection<Permission> permissions) {
     return permissions.stream().sorted().map(StreamSerializer::toProto).toList();
   }
 
-  private static Set<Permission> fromProto(List<io.cairn.protocol.proto.stream.Permission> permissions) {
+  private static Set<Permission> fromProto(
+      List<io.cairn.protocol.proto.stream.Permission> permissions) {
     EnumSet<Permission> set = EnumSet.noneOf(Permission.class);
     permissions.forEach(permission -> set.add(fromProto(permission)));
     return set;

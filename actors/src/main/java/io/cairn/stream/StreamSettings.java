@@ -5,8 +5,13 @@ import java.time.Duration;
 
 /** The settings of the Stream entities, read from {@code cairn.stream}. */
 public record StreamSettings(
-    int maxPartitions, int maxDescriptionLength, int snapshotEvery, Duration askTimeout,
-    int maxContentBytes, Duration permissionCacheTtl, int partitionSnapshotEvery) {
+    int maxPartitions,
+    int maxDescriptionLength,
+    int snapshotEvery,
+    Duration askTimeout,
+    int maxContentBytes,
+    Duration permissionCacheTtl,
+    int partitionSnapshotEvery) {
 
   public static StreamSettings fromConfig(Config config) {
     Config stream = config.getConfig("cairn.stream");

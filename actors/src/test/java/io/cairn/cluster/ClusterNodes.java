@@ -14,11 +14,11 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
 import org.apache.pekko.actor.testkit.typed.javadsl.TestProbe;
+import org.apache.pekko.cluster.MemberStatus;
 import org.apache.pekko.cluster.sharding.ShardRegion.CurrentShardRegionState;
 import org.apache.pekko.cluster.sharding.typed.GetShardRegionState;
 import org.apache.pekko.cluster.sharding.typed.javadsl.ClusterSharding;
 import org.apache.pekko.cluster.sharding.typed.javadsl.EntityTypeKey;
-import org.apache.pekko.cluster.MemberStatus;
 import org.apache.pekko.cluster.typed.Cluster;
 import org.apache.pekko.cluster.typed.Join;
 
@@ -44,14 +44,17 @@ public final class ClusterNodes implements AutoCloseable {
   }
 
   private static Config config(JournalSettings journal) throws IOException {
-    return ConfigFactory.parseString(String.format("""
+    return ConfigFactory.parseString(
+            String.format(
+                """
             pekko.actor.provider = cluster
             pekko.remote.artery.canonical.hostname = 127.0.0.1
             pekko.remote.artery.canonical.port = %d
             pekko.cluster.roles = [stream, core, persistor]
             pekko.cluster.jmx.multi-mbeans-in-same-jvm = on
             pekko.cluster.downing-provider-class = "org.apache.pekko.cluster.sbr.SplitBrainResolverProvider"
-            """, freePort()))
+            """,
+                freePort()))
         .withFallback(ConfigFactory.parseResources("cairn/large-messages.conf"))
         .withFallback(journal.pekkoConfig())
         .withFallback(ConfigFactory.load());
@@ -64,16 +67,19 @@ public final class ClusterNodes implements AutoCloseable {
   }
 
   private static void awaitUpMembers(ActorTestKit node, int count) {
-    node.createTestProbe().awaitAssert(Duration.ofSeconds(20), () -> {
-      long up = 0;
-      for (var member : Cluster.get(node.system()).state().getMembers()) {
-        if (member.status() == MemberStatus.up()) {
-          up++;
-        }
-      }
-      assertEquals(count, up);
-      return null;
-    });
+    node.createTestProbe()
+        .awaitAssert(
+            Duration.ofSeconds(20),
+            () -> {
+              long up = 0;
+              for (var member : Cluster.get(node.system()).state().getMembers()) {
+                if (member.status() == MemberStatus.up()) {
+                  up++;
+                }
+              }
+              assertEquals(count, up);
+              return null;
+            });
   }
 
   public List<ActorTestKit> nodes() {
@@ -88,7 +94,9 @@ public final class ClusterNodes implements AutoCloseable {
   public ActorTestKit hostOf(EntityTypeKey<?> type, String entityId) {
     for (ActorTestKit node : nodes) {
       TestProbe<CurrentShardRegionState> probe = node.createTestProbe();
-      ClusterSharding.get(node.system()).shardState().tell(new GetShardRegionState(type, probe.ref()));
+      ClusterSharding.get(node.system())
+          .shardState()
+          .tell(new GetShardRegionState(type, probe.ref()));
       CurrentShardRegionState state = probe.receiveMessage(Duration.ofSeconds(10));
       if (state.getShards().stream().anyMatch(shard -> shard.getEntityIds().contains(entityId))) {
         return node;
@@ -108,7 +116,9 @@ public final class ClusterNodes implements AutoCloseable {
     nodes.remove(node);
   }
 
-  /** Stops every node at once: one after another, each would wait for the others to see it leave. */
+  /**
+   * Stops every node at once: one after another, each would wait for the others to see it leave.
+   */
   @Override
   public void close() {
     nodes.forEach(node -> node.system().terminate());
@@ -116,7 +126,8 @@ public final class ClusterNodes implements AutoCloseable {
       try {
         node.system().getWhenTerminated().toCompletableFuture().get(30, TimeUnit.SECONDS);
       } catch (Exception e) {
-        throw new AssertionError("node " + node.system().address() + " did not stop within 30 s", e);
+        throw new AssertionError(
+            "node " + node.system().address() + " did not stop within 30 s", e);
       }
     }
     nodes.clear();

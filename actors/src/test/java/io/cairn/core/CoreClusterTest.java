@@ -52,9 +52,13 @@ class CoreClusterTest {
     Random random = new Random(3);
     List<byte[]> written = new ArrayList<>();
 
-    coresOn(cluster.node(0)).register(key, CoreDescriptor.of(writer.identity())).toCompletableFuture().join();
+    coresOn(cluster.node(0))
+        .register(key, CoreDescriptor.of(writer.identity()))
+        .toCompletableFuture()
+        .join();
     // writer and reader each talk to a node that does not host the core, so both cross the cluster
-    List<ActorTestKit> elsewhere = cluster.others(cluster.hostOf(Core.ENTITY_KEY, Core.entityId(key)));
+    List<ActorTestKit> elsewhere =
+        cluster.others(cluster.hostOf(Core.ENTITY_KEY, Core.entityId(key)));
     Cores nodeA = coresOn(elsewhere.get(0));
     // a block at the size limit crosses the cluster on Artery's large-message stream
     int[] sizes = {100, 4 * 1024 * 1024, 0, 4096, 70_000};
@@ -62,7 +66,10 @@ class CoreClusterTest {
       byte[] block = new byte[size];
       random.nextBytes(block);
       written.add(block);
-      nodeA.append(key, SignedBatch.of(writer.append(block), List.of(block))).toCompletableFuture().join();
+      nodeA
+          .append(key, SignedBatch.of(writer.append(block), List.of(block)))
+          .toCompletableFuture()
+          .join();
     }
 
     Cores nodeB = coresOn(elsewhere.get(1));

@@ -33,7 +33,8 @@ import org.junit.jupiter.api.Test;
 
 /** The Core entity on a real JDBC journal, read back through {@link Cores} after a restart. */
 abstract class CorePersistenceSuite {
-  private final CoreWriter writer = CoreWriter.create(CoreKeyPair.generate(), new InMemoryTreeStore());
+  private final CoreWriter writer =
+      CoreWriter.create(CoreKeyPair.generate(), new InMemoryTreeStore());
   private final byte[] key = writer.identity().key();
   private final List<byte[]> written = new ArrayList<>();
   private ClusterNodes node;
@@ -75,10 +76,14 @@ abstract class CorePersistenceSuite {
   }
 
   private long storedEvents() {
-    JdbcReadJournal journal = PersistenceQuery.get(node.node(0).system())
-        .getReadJournalFor(JdbcReadJournal.class, JdbcReadJournal.Identifier());
-    return await(journal.currentEventsByPersistenceId("Core|" + Core.entityId(key), 0, Long.MAX_VALUE)
-        .runWith(Sink.seq(), node.node(0).system())).size();
+    JdbcReadJournal journal =
+        PersistenceQuery.get(node.node(0).system())
+            .getReadJournalFor(JdbcReadJournal.class, JdbcReadJournal.Identifier());
+    return await(
+            journal
+                .currentEventsByPersistenceId("Core|" + Core.entityId(key), 0, Long.MAX_VALUE)
+                .runWith(Sink.seq(), node.node(0).system()))
+        .size();
   }
 
   @Test
@@ -100,7 +105,10 @@ abstract class CorePersistenceSuite {
     for (int index = 0; index < written.size(); index++) {
       Proof proof = await(cores.block(key, index, 0));
       assertArrayEquals(written.get(index), proof.block().value(), "block " + index);
-      assertInstanceOf(VerificationResult.Accepted.class, verifier.verify(proof, TreeHead.EMPTY), "block " + index);
+      assertInstanceOf(
+          VerificationResult.Accepted.class,
+          verifier.verify(proof, TreeHead.EMPTY),
+          "block " + index);
     }
     RangeProof range = await(cores.range(key, 1, written.size()));
     assertTrue(verifier.verifyRange(range, TreeHead.EMPTY).accepted());
@@ -116,9 +124,17 @@ abstract class CorePersistenceSuite {
     SignedBatch good = write(2, random);
     List<byte[]> forged = new ArrayList<>(good.blocks());
     forged.set(1, "not what was signed".getBytes());
-    CompletionException refused = assertThrows(CompletionException.class, () -> await(cores.append(key,
-        new SignedBatch(good.fork(), good.start(), forged, good.roots(), good.signature()))));
-    assertEquals(ErrorCode.INVALID_BATCH, assertInstanceOf(Rejection.class, refused.getCause()).code());
+    CompletionException refused =
+        assertThrows(
+            CompletionException.class,
+            () ->
+                await(
+                    cores.append(
+                        key,
+                        new SignedBatch(
+                            good.fork(), good.start(), forged, good.roots(), good.signature()))));
+    assertEquals(
+        ErrorCode.INVALID_BATCH, assertInstanceOf(Rejection.class, refused.getCause()).code());
     assertEquals(4, storedEvents());
     stopNode();
 

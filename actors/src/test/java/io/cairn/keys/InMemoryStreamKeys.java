@@ -15,8 +15,8 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * Group keys held in memory, the last one added to a stream being its current one. It fails as the
- * custodian does: a key it never had with {@code UNKNOWN_GROUP_KEY}; and, while {@link #away}, every
- * request with a timeout, as when the custodian's node is gone and its shard not yet moved.
+ * custodian does: a key it never had with {@code UNKNOWN_GROUP_KEY}; and, while {@link #away},
+ * every request with a timeout, as when the custodian's node is gone and its shard not yet moved.
  */
 public final class InMemoryStreamKeys implements StreamKeys {
   private final Map<String, List<GroupKey>> keys = new ConcurrentHashMap<>();
@@ -46,7 +46,8 @@ public final class InMemoryStreamKeys implements StreamKeys {
     }
     List<GroupKey> held = keys.getOrDefault(streamId, List.of());
     return held.isEmpty()
-        ? CompletableFuture.failedFuture(new IllegalStateException("stream " + streamId + " has no key"))
+        ? CompletableFuture.failedFuture(
+            new IllegalStateException("stream " + streamId + " has no key"))
         : CompletableFuture.completedFuture(held.get(held.size() - 1));
   }
 
@@ -57,10 +58,14 @@ public final class InMemoryStreamKeys implements StreamKeys {
     }
     List<GroupKey> found = new ArrayList<>();
     for (String id : groupKeyIds) {
-      var key = keys.getOrDefault(streamId, List.of()).stream().filter(k -> k.id().equals(id)).findFirst();
+      var key =
+          keys.getOrDefault(streamId, List.of()).stream()
+              .filter(k -> k.id().equals(id))
+              .findFirst();
       if (key.isEmpty()) {
         return CompletableFuture.failedFuture(
-            new Rejection(ErrorCode.UNKNOWN_GROUP_KEY, "stream " + streamId + " never had key " + id));
+            new Rejection(
+                ErrorCode.UNKNOWN_GROUP_KEY, "stream " + streamId + " never had key " + id));
       }
       found.add(key.get());
     }

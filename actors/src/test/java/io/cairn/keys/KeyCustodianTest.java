@@ -35,9 +35,12 @@ import org.junit.jupiter.api.io.TempDir;
 /** The KeyCustodian entity on the real H2 journal: appointed, rotated, stopped and recovered. */
 class KeyCustodianTest {
   private static final StreamSettings STREAMS =
-      new StreamSettings(100, 4096, 100, Duration.ofSeconds(5), 1024 * 1024, Duration.ofSeconds(1), 100);
+      new StreamSettings(
+          100, 4096, 100, Duration.ofSeconds(5), 1024 * 1024, Duration.ofSeconds(1), 100);
+
   /** A snapshot after the third event, so recovery reads a snapshot and replays events after it. */
   private static final KeySettings SETTINGS = new KeySettings(Duration.ofSeconds(10), 3);
+
   private static final ServiceIdentity SERVICE = ServiceIdentity.of(PrivateKeySigner.generate());
   private static final MasterKey MASTER = MasterKey.generate();
 
@@ -82,7 +85,8 @@ class KeyCustodianTest {
     KeyCustodian.Info appointed = await(custodians.appoint(streamId, owner));
     assertTrue(appointed.appointed());
     assertEquals(SERVICE.address(), appointed.serviceAddress());
-    assertEquals(appointed, await(custodians.appoint(streamId, owner)), "appointing again changes nothing");
+    assertEquals(
+        appointed, await(custodians.appoint(streamId, owner)), "appointing again changes nothing");
     GroupKey first = await(keys.current(streamId));
     assertEquals(appointed.currentGroupKeyId(), first.id());
 
@@ -97,14 +101,17 @@ class KeyCustodianTest {
     await(streams.revoke(streamId, owner, Grantee.of(stranger), Permission.SUBSCRIBE));
     KeyCustodian.Info afterRevoke = await(custodians.info(streamId));
     assertEquals(3, afterRevoke.groupKeys());
-    assertFalse(List.of(first.id(), rotated.currentGroupKeyId()).contains(afterRevoke.currentGroupKeyId()));
+    assertFalse(
+        List.of(first.id(), rotated.currentGroupKeyId()).contains(afterRevoke.currentGroupKeyId()));
 
-    List<String> ids = List.of(first.id(), rotated.currentGroupKeyId(), afterRevoke.currentGroupKeyId());
+    List<String> ids =
+        List.of(first.id(), rotated.currentGroupKeyId(), afterRevoke.currentGroupKeyId());
     List<GroupKey> all = await(keys.find(streamId, ids));
     assertEquals(ids, all.stream().map(GroupKey::id).toList());
     assertEquals(first, all.get(0));
     assertEquals(List.of(), await(keys.find(streamId, List.of())));
-    assertRefused(ErrorCode.UNKNOWN_GROUP_KEY, keys.find(streamId, List.of(first.id(), "never-made")));
+    assertRefused(
+        ErrorCode.UNKNOWN_GROUP_KEY, keys.find(streamId, List.of(first.id(), "never-made")));
 
     cluster.close();
     startNode();
@@ -125,6 +132,9 @@ class KeyCustodianTest {
 
   private static void assertRefused(ErrorCode code, CompletionStage<?> answer) {
     CompletionException failure = assertThrows(CompletionException.class, () -> await(answer));
-    assertEquals(code, assertInstanceOf(Rejection.class, failure.getCause()).code(), failure.getCause().toString());
+    assertEquals(
+        code,
+        assertInstanceOf(Rejection.class, failure.getCause()).code(),
+        failure.getCause().toString());
   }
 }

@@ -12,7 +12,10 @@ import io.cairn.protocol.proto.event.ContentType;
 import io.cairn.protocol.proto.event.StreamMessage;
 import java.util.List;
 
-/** One publisher's chain of pair events, as a Resourced publisher sends them: encrypted, then signed. */
+/**
+ * One publisher's chain of pair events, as a Resourced publisher sends them: encrypted, then
+ * signed.
+ */
 final class PairEvents {
   private final EventSigner signer;
   private final String streamId;
@@ -37,13 +40,22 @@ final class PairEvents {
   /** Any content, encrypted under {@code key}. */
   StreamMessage content(int partition, GroupKey key, byte[] content) {
     StreamMessage.Builder builder = StreamMessage.newBuilder();
-    builder.getMessageIdBuilder().setStreamId(streamId).setStreamPartition(partition)
-        .setTimestamp(++timestamp).setMessageChainId(chain + "-" + partition);
+    builder
+        .getMessageIdBuilder()
+        .setStreamId(streamId)
+        .setStreamPartition(partition)
+        .setTimestamp(++timestamp)
+        .setMessageChainId(chain + "-" + partition);
     if (previous != null && previous.getMessageId().getStreamPartition() == partition) {
       builder.getPreviousMessageRefBuilder().setTimestamp(previous.getMessageId().getTimestamp());
     }
-    StreamMessage plain = builder.setContentMessage(ContentMessage.newBuilder()
-        .setContent(ByteString.copyFrom(content)).setContentType(ContentType.JSON)).build();
+    StreamMessage plain =
+        builder
+            .setContentMessage(
+                ContentMessage.newBuilder()
+                    .setContent(ByteString.copyFrom(content))
+                    .setContentType(ContentType.JSON))
+            .build();
     previous = signer.sign(StreamEncryption.encryptContent(plain, key));
     return previous;
   }

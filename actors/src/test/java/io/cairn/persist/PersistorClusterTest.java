@@ -27,13 +27,14 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Three nodes on one H2 journal. The node hosting a persistor is downed and stopped; the
- * persistor comes back on another node by itself, with the same pairs, count and root, follows
- * the stream on from there, and its checkpoint chain goes on without a gap.
+ * Three nodes on one H2 journal. The node hosting a persistor is downed and stopped; the persistor
+ * comes back on another node by itself, with the same pairs, count and root, follows the stream on
+ * from there, and its checkpoint chain goes on without a gap.
  */
 class PersistorClusterTest {
   private static final PersistorSettings SETTINGS =
-      new PersistorSettings(Duration.ofMillis(300), Duration.ofMillis(100), Duration.ofSeconds(10), 16, 100, 100, 2);
+      new PersistorSettings(
+          Duration.ofMillis(300), Duration.ofMillis(100), Duration.ofSeconds(10), 16, 100, 100, 2);
 
   /**
    * How long a moved persistor may take to checkpoint again: the downed node's shards are handed
@@ -56,12 +57,20 @@ class PersistorClusterTest {
     PrivateKeySigner owner = PrivateKeySigner.generate();
     PrivateKeySigner publisherKey = PrivateKeySigner.generate();
     String streamId = owner.address() + "/moving";
-    nodes = PersistorNodes.start(3, TestDatabases.h2(journalDir), SETTINGS, new InMemoryStreamKeys(),
-        PrivateKeySigner.generate());
+    nodes =
+        PersistorNodes.start(
+            3,
+            TestDatabases.h2(journalDir),
+            SETTINGS,
+            new InMemoryStreamKeys(),
+            PrivateKeySigner.generate());
     GroupKey key = nodes.createStream(streamId, owner, 2);
-    await(PersistorNodes.streams(nodes.cluster.node(0)).grant(streamId, owner.address(),
-        Grantee.of(publisherKey.address()), Permission.PUBLISH));
-    PersistorNodes.configure(nodes.cluster.node(0), streamId, Persistor.Mode.CHECKPOINT, Optional.empty());
+    await(
+        PersistorNodes.streams(nodes.cluster.node(0))
+            .grant(
+                streamId, owner.address(), Grantee.of(publisherKey.address()), Permission.PUBLISH));
+    PersistorNodes.configure(
+        nodes.cluster.node(0), streamId, Persistor.Mode.CHECKPOINT, Optional.empty());
 
     ActorTestKit host = nodes.cluster.hostOf(Persistor.ENTITY_KEY, streamId);
     ActorTestKit survivor = nodes.cluster.others(host).get(0);
@@ -75,7 +84,9 @@ class PersistorClusterTest {
     awaitCheckpoint(survivor, streamId, 20);
     byte[] rootBefore = PersistorNodes.status(survivor, streamId).root();
 
-    Cluster.get(survivor.system()).manager().tell(new Down(Cluster.get(host.system()).selfMember().address()));
+    Cluster.get(survivor.system())
+        .manager()
+        .tell(new Down(Cluster.get(host.system()).selfMember().address()));
     nodes.cluster.stop(host);
 
     for (int i = 0; i < 5; i++) {
@@ -86,17 +97,24 @@ class PersistorClusterTest {
     assertTrue(nodes.cluster.hostOf(Persistor.ENTITY_KEY, streamId) != host);
     List<Pair> all = nodes.pairs(survivor, streamId, 0, 25, SETTINGS.pageSize());
     assertEquals(25, all.size());
-    assertArrayEquals(rootBefore, PersistorNodes.root(all.subList(0, 20)), "the first 20 pairs are those of before the move");
+    assertArrayEquals(
+        rootBefore,
+        PersistorNodes.root(all.subList(0, 20)),
+        "the first 20 pairs are those of before the move");
     assertArrayEquals(PersistorNodes.root(all), moved.root());
     assertArrayEquals(PersistorNodes.root(all), PersistorNodes.status(survivor, streamId).root());
   }
 
   /** The partitions of the stopped node move too: an event sent meanwhile is sent again. */
-  private static void publishRetrying(ActorTestKit node, io.cairn.protocol.proto.event.StreamMessage event) {
+  private static void publishRetrying(
+      ActorTestKit node, io.cairn.protocol.proto.event.StreamMessage event) {
     io.cairn.stream.Publisher publisher = PersistorNodes.publisher(node);
     for (int attempt = 1; ; attempt++) {
       try {
-        publisher.publish(event).toCompletableFuture().get(30, java.util.concurrent.TimeUnit.SECONDS);
+        publisher
+            .publish(event)
+            .toCompletableFuture()
+            .get(30, java.util.concurrent.TimeUnit.SECONDS);
         return;
       } catch (Exception failure) {
         if (attempt == 6) {
@@ -107,11 +125,17 @@ class PersistorClusterTest {
   }
 
   private Checkpoint awaitCheckpoint(ActorTestKit node, String streamId, long count) {
-    return node.createTestProbe().awaitAssert(MOVE_WAIT, Duration.ofMillis(300), () -> {
-      List<Checkpoint> checkpoints = nodes.checkpoints(node, streamId);
-      assertTrue(!checkpoints.isEmpty() && checkpoints.get(checkpoints.size() - 1).count() == count,
-          "checkpoints so far: " + checkpoints);
-      return checkpoints.get(checkpoints.size() - 1);
-    });
+    return node.createTestProbe()
+        .awaitAssert(
+            MOVE_WAIT,
+            Duration.ofMillis(300),
+            () -> {
+              List<Checkpoint> checkpoints = nodes.checkpoints(node, streamId);
+              assertTrue(
+                  !checkpoints.isEmpty()
+                      && checkpoints.get(checkpoints.size() - 1).count() == count,
+                  "checkpoints so far: " + checkpoints);
+              return checkpoints.get(checkpoints.size() - 1);
+            });
   }
 }

@@ -15,6 +15,7 @@ import io.cairn.protocol.persist.PairAccumulator;
 import io.cairn.protocol.persist.PairSealing;
 import io.cairn.protocol.proto.event.StreamMessage;
 import io.cairn.protocol.proto.persist.PairPage;
+import io.cairn.protocol.stream.Permission;
 import io.cairn.stream.Grantee;
 import io.cairn.stream.Publisher;
 import io.cairn.stream.Resends;
@@ -23,7 +24,6 @@ import io.cairn.stream.StreamCache;
 import io.cairn.stream.StreamPartition;
 import io.cairn.stream.StreamSettings;
 import io.cairn.stream.Streams;
-import io.cairn.protocol.stream.Permission;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -39,7 +39,8 @@ import org.apache.pekko.stream.javadsl.Sink;
 /** Nodes with streams and persistors on one journal, and what the persistor tests ask of them. */
 final class PersistorNodes implements AutoCloseable {
   static final StreamSettings STREAMS =
-      new StreamSettings(100, 4096, 100, Duration.ofSeconds(10), 1024 * 1024, Duration.ofMillis(1), 10000);
+      new StreamSettings(
+          100, 4096, 100, Duration.ofSeconds(10), 1024 * 1024, Duration.ofMillis(1), 10000);
   static final Duration WAIT = Duration.ofSeconds(40);
 
   final ClusterNodes cluster;
@@ -52,14 +53,22 @@ final class PersistorNodes implements AutoCloseable {
     this.service = service;
   }
 
-  static PersistorNodes start(int count, JournalSettings journal, PersistorSettings settings, InMemoryStreamKeys keys,
-      PrivateKeySigner service) throws IOException {
+  static PersistorNodes start(
+      int count,
+      JournalSettings journal,
+      PersistorSettings settings,
+      InMemoryStreamKeys keys,
+      PrivateKeySigner service)
+      throws IOException {
     ClusterNodes cluster = ClusterNodes.start(count, journal);
     for (ActorTestKit node : cluster.nodes()) {
       Stream.init(node.system(), STREAMS);
       StreamPartition.init(node.system(), STREAMS);
-      Persistor.init(node.system(), settings, new Persistor.Services(keys, service, publisher(node),
-          resends(node), JdbcReadJournal.Identifier()));
+      Persistor.init(
+          node.system(),
+          settings,
+          new Persistor.Services(
+              keys, service, publisher(node), resends(node), JdbcReadJournal.Identifier()));
     }
     return new PersistorNodes(cluster, keys, service);
   }
@@ -69,7 +78,10 @@ final class PersistorNodes implements AutoCloseable {
   }
 
   static Publisher publisher(ActorTestKit node) {
-    return new Publisher(node.system(), STREAMS, new StreamCache(streams(node), STREAMS.permissionCacheTtl()),
+    return new Publisher(
+        node.system(),
+        STREAMS,
+        new StreamCache(streams(node), STREAMS.permissionCacheTtl()),
         EventVerifier.standard());
   }
 
@@ -81,7 +93,9 @@ final class PersistorNodes implements AutoCloseable {
   GroupKey createStream(String streamId, PrivateKeySigner owner, int partitions) {
     Streams streams = streams(cluster.node(0));
     await(streams.create(streamId, owner.address(), "", partitions));
-    await(streams.grant(streamId, owner.address(), Grantee.of(service.address()), Permission.PUBLISH));
+    await(
+        streams.grant(
+            streamId, owner.address(), Grantee.of(service.address()), Permission.PUBLISH));
     return keys.rotate(streamId);
   }
 
@@ -93,34 +107,49 @@ final class PersistorNodes implements AutoCloseable {
     }
   }
 
-  static Persistor.Status configure(ActorTestKit node, String streamId, Persistor.Mode mode, Optional<Duration> interval) {
-    return await(ClusterSharding.get(node.system()).entityRefFor(Persistor.ENTITY_KEY, streamId)
-        .<Persistor.Status>askWithStatus(replyTo -> new Persistor.Configure(mode, interval, replyTo), Duration.ofSeconds(20)));
+  static Persistor.Status configure(
+      ActorTestKit node, String streamId, Persistor.Mode mode, Optional<Duration> interval) {
+    return await(
+        ClusterSharding.get(node.system())
+            .entityRefFor(Persistor.ENTITY_KEY, streamId)
+            .<Persistor.Status>askWithStatus(
+                replyTo -> new Persistor.Configure(mode, interval, replyTo),
+                Duration.ofSeconds(20)));
   }
 
   static Persistor.Status status(ActorTestKit node, String streamId) {
-    return await(ClusterSharding.get(node.system()).entityRefFor(Persistor.ENTITY_KEY, streamId)
-        .askWithStatus(Persistor.GetStatus::new, Duration.ofSeconds(20)));
+    return await(
+        ClusterSharding.get(node.system())
+            .entityRefFor(Persistor.ENTITY_KEY, streamId)
+            .askWithStatus(Persistor.GetStatus::new, Duration.ofSeconds(20)));
   }
 
-  static CompletionStage<Persistor.Located> locate(ActorTestKit node, String streamId, long from, long to) {
-    return ClusterSharding.get(node.system()).entityRefFor(Persistor.ENTITY_KEY, streamId)
+  static CompletionStage<Persistor.Located> locate(
+      ActorTestKit node, String streamId, long from, long to) {
+    return ClusterSharding.get(node.system())
+        .entityRefFor(Persistor.ENTITY_KEY, streamId)
         .askWithStatus(replyTo -> new Persistor.Locate(from, to, replyTo), Duration.ofSeconds(20));
   }
 
-  /** Pairs [from, to) as a catch-up reads them: located, read from the journal in pages, opened with the keys. */
+  /**
+   * Pairs [from, to) as a catch-up reads them: located, read from the journal in pages, opened with
+   * the keys.
+   */
   List<Pair> pairs(ActorTestKit node, String streamId, long from, long to, int pageSize) {
     Persistor.Located located = await(locate(node, streamId, from, to));
-    List<PairPage> pages = await(new PairJournal(node.system(), JdbcReadJournal.Identifier())
-        .pages(streamId, located.fromSequenceNr(), located.from(), located.to(), pageSize)
-        .runWith(Sink.seq(), node.system()));
+    List<PairPage> pages =
+        await(
+            new PairJournal(node.system(), JdbcReadJournal.Identifier())
+                .pages(streamId, located.fromSequenceNr(), located.from(), located.to(), pageSize)
+                .runWith(Sink.seq(), node.system()));
     List<Pair> pairs = new ArrayList<>();
     long expectedIndex = from;
     for (PairPage page : pages) {
       assertTrue(page.getFirstIndex() == expectedIndex, "pages follow each other");
       assertTrue(page.getPairsCount() <= pageSize, "a page holds " + pageSize + " pairs at most");
       GroupKey key = await(keys.find(streamId, List.of(page.getGroupKeyId()))).get(0);
-      page.getPairsList().forEach(sealed -> pairs.add(PairSealing.open(sealed.toByteArray(), key)));
+      page.getPairsList()
+          .forEach(sealedPair -> pairs.add(PairSealing.open(sealedPair.toByteArray(), key)));
       expectedIndex += page.getPairsCount();
     }
     return pairs;
@@ -134,10 +163,15 @@ final class PersistorNodes implements AutoCloseable {
 
   /** The events of the persistor's chain stored on partition 0, in order. */
   List<StreamPartition.Stored> persistorEvents(ActorTestKit node, String streamId) {
-    return await(resends(node).last(StreamPartition.entityId(streamId, 0), 100_000,
-            new Resends.Filter(Optional.of(service.address().value()), Optional.of(Persistor.CHAIN_ID)))
-        .map(Resends.Resent::stored)
-        .runWith(Sink.seq(), node.system()));
+    return await(
+        resends(node)
+            .last(
+                StreamPartition.entityId(streamId, 0),
+                100_000,
+                new Resends.Filter(
+                    Optional.of(service.address().value()), Optional.of(Persistor.CHAIN_ID)))
+            .map(Resends.Resent::stored)
+            .runWith(Sink.seq(), node.system()));
   }
 
   /** The checkpoints published, checked: signed by the service address, chained without gaps. */
@@ -146,8 +180,10 @@ final class PersistorNodes implements AutoCloseable {
     for (StreamPartition.Stored stored : persistorEvents(node, streamId)) {
       assertTrue(stored.gap().isEmpty(), "the persistor's chain has no gap: " + stored);
       StreamMessage event = parse(stored.message());
-      assertTrue(EventVerifier.standard().verify(event).accepted(), "signed by the service address");
-      Checkpoint.fromContent(event.getContentMessage().getContent().toByteArray()).ifPresent(checkpoints::add);
+      assertTrue(
+          EventVerifier.standard().verify(event).accepted(), "signed by the service address");
+      Checkpoint.fromContent(event.getContentMessage().getContent().toByteArray())
+          .ifPresent(checkpoints::add);
     }
     return checkpoints;
   }

@@ -40,22 +40,32 @@ class PartitionTopicsTest {
     PartitionTopics publisher = PartitionTopics.get(cluster.node(0).system());
     // subscriptions spread through the receptionist; publish once both remote nodes are known
     TestProbe<Topic.TopicStats> stats = cluster.node(0).createTestProbe();
-    stats.awaitAssert(Duration.ofSeconds(20), () -> {
-      publisher.topic(partition).tell(Topic.getTopicStats(stats.ref()));
-      assertEquals(2, stats.receiveMessage().topicInstanceCount());
-      return null;
-    });
+    stats.awaitAssert(
+        Duration.ofSeconds(20),
+        () -> {
+          publisher.topic(partition).tell(Topic.getTopicStats(stats.ref()));
+          assertEquals(2, stats.receiveMessage().topicInstanceCount());
+          return null;
+        });
 
     for (long seq = 1; seq <= 500; seq += 2) {
-      publisher.publish(new PartitionTopics.Delivery(partition, seq, List.of(
-          ("event " + seq).getBytes(StandardCharsets.UTF_8), ("event " + (seq + 1)).getBytes(StandardCharsets.UTF_8))));
+      publisher.publish(
+          new PartitionTopics.Delivery(
+              partition,
+              seq,
+              List.of(
+                  ("event " + seq).getBytes(StandardCharsets.UTF_8),
+                  ("event " + (seq + 1)).getBytes(StandardCharsets.UTF_8))));
     }
     for (TestProbe<PartitionTopics.Delivery> subscriber : subscribers) {
       for (long seq = 1; seq <= 500; seq += 2) {
         PartitionTopics.Delivery delivery = subscriber.receiveMessage(Duration.ofSeconds(10));
         assertEquals(seq, delivery.firstSequenceNr());
-        assertEquals(List.of("event " + seq, "event " + (seq + 1)),
-            delivery.messages().stream().map(message -> new String(message, StandardCharsets.UTF_8)).toList());
+        assertEquals(
+            List.of("event " + seq, "event " + (seq + 1)),
+            delivery.messages().stream()
+                .map(message -> new String(message, StandardCharsets.UTF_8))
+                .toList());
       }
     }
   }
@@ -68,19 +78,24 @@ class PartitionTopicsTest {
     PartitionTopics.get(cluster.node(1).system()).subscribe(partition, subscriber.ref());
     PartitionTopics publisher = PartitionTopics.get(cluster.node(0).system());
     TestProbe<Topic.TopicStats> stats = cluster.node(0).createTestProbe();
-    stats.awaitAssert(Duration.ofSeconds(20), () -> {
-      publisher.topic(partition).tell(Topic.getTopicStats(stats.ref()));
-      assertEquals(1, stats.receiveMessage().topicInstanceCount());
-      return null;
-    });
+    stats.awaitAssert(
+        Duration.ofSeconds(20),
+        () -> {
+          publisher.topic(partition).tell(Topic.getTopicStats(stats.ref()));
+          assertEquals(1, stats.receiveMessage().topicInstanceCount());
+          return null;
+        });
     // a batch holds at most 1 MiB of events, or one event of up to 1 MiB of content and its fields
     List<byte[]> fullBatch = new ArrayList<>();
     for (int i = 0; i < 1024; i++) {
       fullBatch.add(new byte[1024]);
     }
     publisher.publish(new PartitionTopics.Delivery(partition, 1, fullBatch));
-    publisher.publish(new PartitionTopics.Delivery(partition, 1025, List.of(new byte[1024 * 1024 + 4096])));
+    publisher.publish(
+        new PartitionTopics.Delivery(partition, 1025, List.of(new byte[1024 * 1024 + 4096])));
     assertEquals(1024, subscriber.receiveMessage(Duration.ofSeconds(20)).messages().size());
-    assertEquals(1024 * 1024 + 4096, subscriber.receiveMessage(Duration.ofSeconds(20)).messages().get(0).length);
+    assertEquals(
+        1024 * 1024 + 4096,
+        subscriber.receiveMessage(Duration.ofSeconds(20)).messages().get(0).length);
   }
 }

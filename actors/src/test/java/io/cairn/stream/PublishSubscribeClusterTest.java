@@ -42,7 +42,8 @@ class PublishSubscribeClusterTest {
   private static final int EVENTS = 10_000;
   private static final int WINDOW = 64;
   private static final StreamSettings SETTINGS =
-      new StreamSettings(100, 4096, 1000, Duration.ofSeconds(5), 1024 * 1024, Duration.ofSeconds(1), 1000);
+      new StreamSettings(
+          100, 4096, 1000, Duration.ofSeconds(5), 1024 * 1024, Duration.ofSeconds(1), 1000);
   private ClusterNodes cluster;
 
   @AfterEach
@@ -53,12 +54,13 @@ class PublishSubscribeClusterTest {
   }
 
   private static Behavior<PartitionTopics.Delivery> collector(ConcurrentLinkedQueue<Long> into) {
-    return Behaviors.receiveMessage(delivery -> {
-      for (byte[] message : delivery.messages()) {
-        into.add(StreamMessage.parseFrom(message).getMessageId().getTimestamp());
-      }
-      return Behaviors.same();
-    });
+    return Behaviors.receiveMessage(
+        delivery -> {
+          for (byte[] message : delivery.messages()) {
+            into.add(StreamMessage.parseFrom(message).getMessageId().getTimestamp());
+          }
+          return Behaviors.same();
+        });
   }
 
   @Test
@@ -72,16 +74,25 @@ class PublishSubscribeClusterTest {
     String streamId = owner.address() + "/cluster-" + System.nanoTime();
     String part = StreamPartition.entityId(streamId, 0);
     new Streams(cluster.node(0).system(), SETTINGS, JdbcReadJournal.Identifier())
-        .create(streamId, owner.address(), "", 1).toCompletableFuture().join();
-    // the partition starts on some node; publish from another, so that stopping the host is a real loss
+        .create(streamId, owner.address(), "", 1)
+        .toCompletableFuture()
+        .join();
+    // the partition starts on some node; publish from another, so that stopping the host is a real
+    // loss
     ClusterSharding.get(cluster.node(0).system())
         .entityRefFor(StreamPartition.ENTITY_KEY, part)
         .<StreamPartition.Head>askWithStatus(StreamPartition.GetHead::new, Duration.ofSeconds(10))
-        .toCompletableFuture().join();
-    ActorTestKit publishingNode = cluster.others(cluster.hostOf(StreamPartition.ENTITY_KEY, part)).get(0);
+        .toCompletableFuture()
+        .join();
+    ActorTestKit publishingNode =
+        cluster.others(cluster.hostOf(StreamPartition.ENTITY_KEY, part)).get(0);
     Streams streams = new Streams(publishingNode.system(), SETTINGS, JdbcReadJournal.Identifier());
-    Publisher publisher = new Publisher(publishingNode.system(), SETTINGS,
-        new StreamCache(streams, SETTINGS.permissionCacheTtl()), EventVerifier.standard());
+    Publisher publisher =
+        new Publisher(
+            publishingNode.system(),
+            SETTINGS,
+            new StreamCache(streams, SETTINGS.permissionCacheTtl()),
+            EventVerifier.standard());
 
     Map<ActorTestKit, ConcurrentLinkedQueue<Long>> received = new HashMap<>();
     for (ActorTestKit node : cluster.others(publishingNode)) {
@@ -90,11 +101,15 @@ class PublishSubscribeClusterTest {
       PartitionTopics.get(node.system()).subscribe(part, node.spawn(collector(timestamps)));
     }
     var stats = publishingNode.<Topic.TopicStats>createTestProbe();
-    stats.awaitAssert(Duration.ofSeconds(20), () -> {
-      PartitionTopics.get(publishingNode.system()).topic(part).tell(Topic.getTopicStats(stats.ref()));
-      assertEquals(2, stats.receiveMessage().topicInstanceCount());
-      return null;
-    });
+    stats.awaitAssert(
+        Duration.ofSeconds(20),
+        () -> {
+          PartitionTopics.get(publishingNode.system())
+              .topic(part)
+              .tell(Topic.getTopicStats(stats.ref()));
+          assertEquals(2, stats.receiveMessage().topicInstanceCount());
+          return null;
+        });
 
     long start = System.currentTimeMillis() - 3_600_000;
     List<StreamMessage> events = new ArrayList<>(EVENTS);
@@ -113,7 +128,9 @@ class PublishSubscribeClusterTest {
       if (!hostStopped && next >= EVENTS / 2) {
         ActorTestKit host = cluster.hostOf(StreamPartition.ENTITY_KEY, part);
         // the host vanishes without leaving: downed by the others, then stopped
-        Cluster.get(publishingNode.system()).manager().tell(new Down(Cluster.get(host.system()).selfMember().address()));
+        Cluster.get(publishingNode.system())
+            .manager()
+            .tell(new Down(Cluster.get(host.system()).selfMember().address()));
         cluster.stop(host);
         received.remove(host);
         hostStopped = true;
@@ -144,14 +161,19 @@ class PublishSubscribeClusterTest {
       next = firstFailed < 0 ? windowEnd : next + firstFailed;
     }
     assertTrue(hostStopped);
-    System.out.printf("acknowledged %d, refused as out of order %d, publishes retried %d%n",
+    System.out.printf(
+        "acknowledged %d, refused as out of order %d, publishes retried %d%n",
         acknowledged.size(), refused.size(), failedPublishes);
 
-    List<Long> stored = new Resends(publishingNode.system(), JdbcReadJournal.Identifier(), Duration.ofSeconds(10))
-        .last(part, EVENTS * 2, Resends.Filter.ALL)
-        .map(event -> StreamMessage.parseFrom(event.stored().message()).getMessageId().getTimestamp())
-        .runWith(Sink.seq(), publishingNode.system())
-        .toCompletableFuture().get(60, TimeUnit.SECONDS);
+    List<Long> stored =
+        new Resends(publishingNode.system(), JdbcReadJournal.Identifier(), Duration.ofSeconds(10))
+            .last(part, EVENTS * 2, Resends.Filter.ALL)
+            .map(
+                event ->
+                    StreamMessage.parseFrom(event.stored().message()).getMessageId().getTimestamp())
+            .runWith(Sink.seq(), publishingNode.system())
+            .toCompletableFuture()
+            .get(60, TimeUnit.SECONDS);
     // the resend holds every acknowledged event exactly once, in chain order
     assertEquals(stored.size(), new HashSet<>(stored).size(), "no event stored twice");
     for (int i = 1; i < stored.size(); i++) {
@@ -176,7 +198,8 @@ class PublishSubscribeClusterTest {
         assertTrue(storedSet.contains(timestamp), "only stored events are delivered");
         last = timestamp;
       }
-      assertTrue(timestamps.size() >= EVENTS / 2, "the subscriber kept receiving: " + timestamps.size());
+      assertTrue(
+          timestamps.size() >= EVENTS / 2, "the subscriber kept receiving: " + timestamps.size());
     }
   }
 }

@@ -33,7 +33,10 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** Every refusal of a publish, in the order the checks run, on a real node; refused events are not stored. */
+/**
+ * Every refusal of a publish, in the order the checks run, on a real node; refused events are not
+ * stored.
+ */
 class PublisherTest {
   private static final StreamSettings SETTINGS =
       new StreamSettings(100, 4096, 100, Duration.ofSeconds(10), 1024, Duration.ofMillis(1), 10000);
@@ -55,8 +58,12 @@ class PublisherTest {
     StreamPartition.init(node.system(), SETTINGS);
     Streams streams = new Streams(node.system(), SETTINGS, JdbcReadJournal.Identifier());
     streams.create(STREAM, OWNER.address(), "", 2).toCompletableFuture().join();
-    publisher = new Publisher(node.system(), SETTINGS, new StreamCache(streams, SETTINGS.permissionCacheTtl()),
-        EventVerifier.standard());
+    publisher =
+        new Publisher(
+            node.system(),
+            SETTINGS,
+            new StreamCache(streams, SETTINGS.permissionCacheTtl()),
+            EventVerifier.standard());
   }
 
   @AfterAll
@@ -64,23 +71,40 @@ class PublisherTest {
     cluster.close();
   }
 
-  static StreamMessage event(PrivateKeySigner signer, String stream, int partition, long timestamp, String content) {
+  static StreamMessage event(
+      PrivateKeySigner signer, String stream, int partition, long timestamp, String content) {
     return event(signer, stream, partition, timestamp, content, null);
   }
 
   /** A JSON event of chain "chain"; {@code previous} (may be null) is the chain's last event. */
-  static StreamMessage event(PrivateKeySigner signer, String stream, int partition, long timestamp, String content,
+  static StreamMessage event(
+      PrivateKeySigner signer,
+      String stream,
+      int partition,
+      long timestamp,
+      String content,
       StreamMessage previous) {
     StreamMessage.Builder builder = StreamMessage.newBuilder();
-    builder.getMessageIdBuilder().setStreamId(stream).setStreamPartition(partition)
-        .setTimestamp(timestamp).setMessageChainId("chain");
+    builder
+        .getMessageIdBuilder()
+        .setStreamId(stream)
+        .setStreamPartition(partition)
+        .setTimestamp(timestamp)
+        .setMessageChainId("chain");
     if (previous != null) {
-      builder.getPreviousMessageRefBuilder()
+      builder
+          .getPreviousMessageRefBuilder()
           .setTimestamp(previous.getMessageId().getTimestamp())
           .setSequenceNumber(previous.getMessageId().getSequenceNumber());
     }
-    return new EventSigner(signer).sign(builder.setContentMessage(ContentMessage.newBuilder()
-        .setContent(ByteString.copyFromUtf8(content)).setContentType(ContentType.JSON)).build());
+    return new EventSigner(signer)
+        .sign(
+            builder
+                .setContentMessage(
+                    ContentMessage.newBuilder()
+                        .setContent(ByteString.copyFromUtf8(content))
+                        .setContentType(ContentType.JSON))
+                .build());
   }
 
   private static <T> T await(CompletionStage<T> stage) {
@@ -88,32 +112,53 @@ class PublisherTest {
   }
 
   private static void assertRefused(ErrorCode code, StreamMessage message) {
-    CompletionException refused = assertThrows(CompletionException.class, () -> await(publisher.publish(message)));
-    assertEquals(code, assertInstanceOf(Rejection.class, refused.getCause()).code(), refused.getCause().getMessage());
+    CompletionException refused =
+        assertThrows(CompletionException.class, () -> await(publisher.publish(message)));
+    assertEquals(
+        code,
+        assertInstanceOf(Rejection.class, refused.getCause()).code(),
+        refused.getCause().getMessage());
   }
 
   private static long stored(int partition) {
-    JdbcReadJournal journal = PersistenceQuery.get(node.system())
-        .getReadJournalFor(JdbcReadJournal.class, JdbcReadJournal.Identifier());
-    return await(journal.currentEventsByPersistenceId(
-        "StreamPartition|" + StreamPartition.entityId(STREAM, partition), 0, Long.MAX_VALUE).runWith(Sink.seq(), node.system())).size();
+    JdbcReadJournal journal =
+        PersistenceQuery.get(node.system())
+            .getReadJournalFor(JdbcReadJournal.class, JdbcReadJournal.Identifier());
+    return await(
+            journal
+                .currentEventsByPersistenceId(
+                    "StreamPartition|" + StreamPartition.entityId(STREAM, partition),
+                    0,
+                    Long.MAX_VALUE)
+                .runWith(Sink.seq(), node.system()))
+        .size();
   }
 
   @Test
   void eachCheckRefusesWithItsOwnCode() {
     long now = System.currentTimeMillis();
-    assertRefused(ErrorCode.STREAM_NOT_FOUND, event(OWNER, OWNER.address() + "/missing", 0, now, "{}"));
+    assertRefused(
+        ErrorCode.STREAM_NOT_FOUND, event(OWNER, OWNER.address() + "/missing", 0, now, "{}"));
     assertRefused(ErrorCode.PARTITION_OUT_OF_RANGE, event(OWNER, STREAM, 2, now, "{}"));
-    assertRefused(ErrorCode.CONTENT_TOO_LARGE, event(OWNER, STREAM, 0, now, "\"" + "x".repeat(1100) + "\""));
+    assertRefused(
+        ErrorCode.CONTENT_TOO_LARGE, event(OWNER, STREAM, 0, now, "\"" + "x".repeat(1100) + "\""));
 
     StreamMessage good = event(OWNER, STREAM, 0, now, "{\"t\": 21.5}");
     byte[] signature = good.getSignature().toByteArray();
     signature[64] = 30; // v must be 27 or 28
-    assertRefused(ErrorCode.INVALID_SIGNATURE, good.toBuilder().setSignature(ByteString.copyFrom(signature)).build());
-    assertRefused(ErrorCode.PUBLISHER_MISMATCH, good.toBuilder()
-        .setContentMessage(good.getContentMessage().toBuilder().setContent(ByteString.copyFromUtf8("{\"t\": 99}"))).build());
+    assertRefused(
+        ErrorCode.INVALID_SIGNATURE,
+        good.toBuilder().setSignature(ByteString.copyFrom(signature)).build());
+    assertRefused(
+        ErrorCode.PUBLISHER_MISMATCH,
+        good.toBuilder()
+            .setContentMessage(
+                good.getContentMessage().toBuilder()
+                    .setContent(ByteString.copyFromUtf8("{\"t\": 99}")))
+            .build());
     assertRefused(ErrorCode.INVALID_EVENT, event(OWNER, STREAM, 0, 700_000_002_000L, "{}"));
-    assertRefused(ErrorCode.NOT_PERMITTED, event(PrivateKeySigner.generate(), STREAM, 0, now, "{}"));
+    assertRefused(
+        ErrorCode.NOT_PERMITTED, event(PrivateKeySigner.generate(), STREAM, 0, now, "{}"));
     assertEquals(0, stored(0), "nothing refused was stored");
 
     StreamPartition.Ack ack = await(publisher.publish(good));
@@ -127,17 +172,22 @@ class PublisherTest {
   @Test
   void aStoredEventReachesSubscribersAsPublished() {
     Streams streams = new Streams(node.system(), SETTINGS, JdbcReadJournal.Identifier());
-    await(streams.grant(STREAM, OWNER.address(), Grantee.of(STRANGER.address()), Permission.PUBLISH));
+    await(
+        streams.grant(STREAM, OWNER.address(), Grantee.of(STRANGER.address()), Permission.PUBLISH));
     TestProbe<PartitionTopics.Delivery> subscriber = node.createTestProbe();
-    PartitionTopics.get(node.system()).subscribe(StreamPartition.entityId(STREAM, 1), subscriber.ref());
+    PartitionTopics.get(node.system())
+        .subscribe(StreamPartition.entityId(STREAM, 1), subscriber.ref());
     StreamMessage event = event(STRANGER, STREAM, 1, System.currentTimeMillis(), "\"hello\"");
     // the grant reaches publishing once the node's cached stream state has expired
     subscriber.awaitAssert(Duration.ofSeconds(5), () -> await(publisher.publish(event)));
     PartitionTopics.Delivery delivery = subscriber.receiveMessage(Duration.ofSeconds(5));
     assertEquals(1, delivery.messages().size());
     assertArrayEquals(event.toByteArray(), delivery.messages().get(0));
-    // then, the partition being quiet, the announcement of its last event for whoever missed a delivery
-    assertEquals(PartitionTopics.Delivery.head(StreamPartition.entityId(STREAM, 1), delivery.lastSequenceNr()),
+    // then, the partition being quiet, the announcement of its last event for whoever missed a
+    // delivery
+    assertEquals(
+        PartitionTopics.Delivery.head(
+            StreamPartition.entityId(STREAM, 1), delivery.lastSequenceNr()),
         subscriber.receiveMessage(StreamPartition.ANNOUNCE_HEAD_AFTER.plusSeconds(5)));
     subscriber.expectNoMessage(StreamPartition.ANNOUNCE_HEAD_AFTER.plusMillis(500));
   }

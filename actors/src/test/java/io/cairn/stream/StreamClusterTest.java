@@ -18,7 +18,9 @@ import org.junit.jupiter.api.Test;
 
 /** Three cluster nodes on 127.0.0.1 sharing one PostgreSQL journal. */
 class StreamClusterTest {
-  private static final StreamSettings SETTINGS = new StreamSettings(100, 4096, 100, Duration.ofSeconds(5), 1024 * 1024, Duration.ofSeconds(1), 100);
+  private static final StreamSettings SETTINGS =
+      new StreamSettings(
+          100, 4096, 100, Duration.ofSeconds(5), 1024 * 1024, Duration.ofSeconds(1), 100);
   private ClusterNodes cluster;
 
   @AfterEach
@@ -39,14 +41,26 @@ class StreamClusterTest {
     ClusterSharding sharding = ClusterSharding.get(cluster.node(1).system());
     var stream = sharding.entityRefFor(Stream.ENTITY_KEY, streamId);
     Duration timeout = Duration.ofSeconds(15);
-    stream.<Stream.State>askWithStatus(r -> new Stream.Create(StreamTest.OWNER, "shared", 4, r), timeout)
-        .toCompletableFuture().join();
-    stream.<Stream.State>askWithStatus(
-            r -> new Stream.Grant(StreamTest.OWNER, Grantee.of(StreamTest.ALICE), Permission.PUBLISH, r), timeout)
-        .toCompletableFuture().join();
-    Stream.State written = stream.<Stream.State>askWithStatus(
-            r -> new Stream.Grant(StreamTest.OWNER, Grantee.EVERYONE, Permission.SUBSCRIBE, r), timeout)
-        .toCompletableFuture().join();
+    stream
+        .<Stream.State>askWithStatus(
+            r -> new Stream.Create(StreamTest.OWNER, "shared", 4, r), timeout)
+        .toCompletableFuture()
+        .join();
+    stream
+        .<Stream.State>askWithStatus(
+            r ->
+                new Stream.Grant(
+                    StreamTest.OWNER, Grantee.of(StreamTest.ALICE), Permission.PUBLISH, r),
+            timeout)
+        .toCompletableFuture()
+        .join();
+    Stream.State written =
+        stream
+            .<Stream.State>askWithStatus(
+                r -> new Stream.Grant(StreamTest.OWNER, Grantee.EVERYONE, Permission.SUBSCRIBE, r),
+                timeout)
+            .toCompletableFuture()
+            .join();
 
     cluster.stop(cluster.hostOf(Stream.ENTITY_KEY, streamId));
 
@@ -62,8 +76,10 @@ class StreamClusterTest {
     Optional<RuntimeException> last = Optional.empty();
     while (System.nanoTime() < deadline) {
       try {
-        return stream.<Stream.State>askWithStatus(Stream.Get::new, Duration.ofSeconds(3))
-            .toCompletableFuture().join();
+        return stream
+            .<Stream.State>askWithStatus(Stream.Get::new, Duration.ofSeconds(3))
+            .toCompletableFuture()
+            .join();
       } catch (CompletionException e) {
         last = Optional.of(e);
       }

@@ -16,11 +16,13 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 class StreamPartitionTest {
-  private static final ActorTestKit testKit = ActorTestKit.create(
-      EventSourcedBehaviorTestKit.config().withFallback(ConfigFactory.load()));
+  private static final ActorTestKit testKit =
+      ActorTestKit.create(EventSourcedBehaviorTestKit.config().withFallback(ConfigFactory.load()));
   private static final String CHAIN = StreamTest.ALICE + "|chain-1";
 
-  private EventSourcedBehaviorTestKit<StreamPartition.Command, StreamPartition.Event, StreamPartition.State> partition;
+  private EventSourcedBehaviorTestKit<
+          StreamPartition.Command, StreamPartition.Event, StreamPartition.State>
+      partition;
 
   @AfterAll
   static void stop() {
@@ -29,9 +31,11 @@ class StreamPartitionTest {
 
   @BeforeEach
   void fresh() {
-    partition = EventSourcedBehaviorTestKit.create(testKit.system(),
-        StreamPartition.create(StreamTest.STREAM_ID + "#0", StreamTest.SETTINGS),
-        EventSourcedBehaviorTestKit.enabledSerializationSettings());
+    partition =
+        EventSourcedBehaviorTestKit.create(
+            testKit.system(),
+            StreamPartition.create(StreamTest.STREAM_ID + "#0", StreamTest.SETTINGS),
+            EventSourcedBehaviorTestKit.enabledSerializationSettings());
   }
 
   private static StreamPartition.Position at(long timestamp, int sequence) {
@@ -40,18 +44,28 @@ class StreamPartitionTest {
 
   private record Result(StreamPartition.Outcome outcome, List<StreamPartition.Event> events) {
     StreamPartition.Ack ack() {
-      return outcome.ack().orElseThrow(() -> new AssertionError("refused: " + outcome.refused().orElseThrow()));
+      return outcome
+          .ack()
+          .orElseThrow(() -> new AssertionError("refused: " + outcome.refused().orElseThrow()));
     }
   }
 
-  private Result publish(StreamPartition.Position position, Optional<StreamPartition.Position> previous) {
+  private Result publish(
+      StreamPartition.Position position, Optional<StreamPartition.Position> previous) {
     return publish(CHAIN, position, previous);
   }
 
-  private Result publish(String chain, StreamPartition.Position position, Optional<StreamPartition.Position> previous) {
+  private Result publish(
+      String chain,
+      StreamPartition.Position position,
+      Optional<StreamPartition.Position> previous) {
     byte[] message = ("event " + position).getBytes(StandardCharsets.UTF_8);
-    var result = partition.<StatusReply<StreamPartition.Outcomes>>runCommand(replyTo -> new StreamPartition.PublishBatch(
-        List.of(new StreamPartition.Incoming(message, chain, position, previous)), replyTo));
+    var result =
+        partition.<StatusReply<StreamPartition.Outcomes>>runCommand(
+            replyTo ->
+                new StreamPartition.PublishBatch(
+                    List.of(new StreamPartition.Incoming(message, chain, position, previous)),
+                    replyTo));
     return new Result(result.reply().getValue().outcomes().get(0), result.events());
   }
 
@@ -68,7 +82,8 @@ class StreamPartitionTest {
     publish(at(1000, 0), Optional.empty());
     publish(at(1000, 1), Optional.of(at(1000, 0)));
     publish(at(1001, 0), Optional.of(at(1000, 1)));
-    for (StreamPartition.Position again : new StreamPartition.Position[] {at(1001, 0), at(1000, 0)}) {
+    for (StreamPartition.Position again :
+        new StreamPartition.Position[] {at(1001, 0), at(1000, 0)}) {
       Result result = publish(again, Optional.empty());
       assertTrue(result.ack().duplicate());
       assertTrue(result.events().isEmpty());
@@ -89,30 +104,37 @@ class StreamPartitionTest {
     publish(at(1000, 0), Optional.empty());
     Result afterGap = publish(at(1005, 0), Optional.of(at(1004, 0)));
     assertTrue(afterGap.ack().gap());
-    assertEquals(Optional.of(new StreamPartition.Gap(Optional.of(at(1000, 0)), at(1004, 0))),
+    assertEquals(
+        Optional.of(new StreamPartition.Gap(Optional.of(at(1000, 0)), at(1004, 0))),
         ((StreamPartition.Stored) afterGap.events().get(0)).gap());
   }
 
   @Test
   void chainsAreIndependentAndSurviveRecovery() {
     publish(at(1000, 0), Optional.empty());
-    assertEquals(2, publish(StreamTest.OWNER + "|c", at(10, 0), Optional.empty()).ack().sequenceNr());
+    assertEquals(
+        2, publish(StreamTest.OWNER + "|c", at(10, 0), Optional.empty()).ack().sequenceNr());
     partition.restart();
     assertTrue(publish(at(1000, 0), Optional.empty()).ack().duplicate());
-    var head = partition.<StatusReply<StreamPartition.Head>>runCommand(StreamPartition.GetHead::new);
+    var head =
+        partition.<StatusReply<StreamPartition.Head>>runCommand(StreamPartition.GetHead::new);
     assertEquals(2, head.reply().getValue().lastSequenceNr());
   }
 
   @Test
   void aBatchIsStoredInOneWriteWithAnOutcomePerEvent() {
     publish(at(1000, 0), Optional.empty());
-    List<StreamPartition.Incoming> batch = List.of(
-        new StreamPartition.Incoming(new byte[] {1}, CHAIN, at(1001, 0), Optional.of(at(1000, 0))),
-        new StreamPartition.Incoming(new byte[] {2}, CHAIN, at(1000, 0), Optional.empty()),
-        new StreamPartition.Incoming(new byte[] {3}, CHAIN, at(999, 0), Optional.empty()),
-        new StreamPartition.Incoming(new byte[] {4}, CHAIN, at(1002, 0), Optional.of(at(1001, 0))));
-    var result = partition.<StatusReply<StreamPartition.Outcomes>>runCommand(
-        replyTo -> new StreamPartition.PublishBatch(batch, replyTo));
+    List<StreamPartition.Incoming> batch =
+        List.of(
+            new StreamPartition.Incoming(
+                new byte[] {1}, CHAIN, at(1001, 0), Optional.of(at(1000, 0))),
+            new StreamPartition.Incoming(new byte[] {2}, CHAIN, at(1000, 0), Optional.empty()),
+            new StreamPartition.Incoming(new byte[] {3}, CHAIN, at(999, 0), Optional.empty()),
+            new StreamPartition.Incoming(
+                new byte[] {4}, CHAIN, at(1002, 0), Optional.of(at(1001, 0))));
+    var result =
+        partition.<StatusReply<StreamPartition.Outcomes>>runCommand(
+            replyTo -> new StreamPartition.PublishBatch(batch, replyTo));
     List<StreamPartition.Outcome> outcomes = result.reply().getValue().outcomes();
     assertEquals(2, outcomes.get(0).ack().orElseThrow().sequenceNr());
     assertTrue(outcomes.get(1).ack().orElseThrow().duplicate());
@@ -126,16 +148,28 @@ class StreamPartitionTest {
     int stored = StreamPartition.RECENT_POSITIONS + 44;
     List<StreamPartition.Incoming> batch = new java.util.ArrayList<>();
     for (int i = 0; i < stored; i++) {
-      batch.add(new StreamPartition.Incoming(new byte[] {(byte) i}, CHAIN, at(2000 + i, 0),
-          i == 0 ? Optional.empty() : Optional.of(at(2000 + i - 1, 0))));
+      batch.add(
+          new StreamPartition.Incoming(
+              new byte[] {(byte) i},
+              CHAIN,
+              at(2000 + i, 0),
+              i == 0 ? Optional.empty() : Optional.of(at(2000 + i - 1, 0))));
     }
-    partition.<StatusReply<StreamPartition.Outcomes>>runCommand(replyTo -> new StreamPartition.PublishBatch(batch, replyTo));
+    partition.<StatusReply<StreamPartition.Outcomes>>runCommand(
+        replyTo -> new StreamPartition.PublishBatch(batch, replyTo));
     // more events than snapshot-every (100): recovery starts from a snapshot of the window
     partition.restart();
     int oldestRecent = stored - StreamPartition.RECENT_POSITIONS;
     assertTrue(publish(at(2000 + oldestRecent, 0), Optional.empty()).ack().duplicate());
-    assertEquals(ErrorCode.OUT_OF_ORDER,
-        publish(at(2000 + oldestRecent - 1, 0), Optional.empty()).outcome().refused().orElseThrow().code());
-    assertEquals(stored + 1, publish(at(2000 + stored, 0), Optional.of(at(2000 + stored - 1, 0))).ack().sequenceNr());
+    assertEquals(
+        ErrorCode.OUT_OF_ORDER,
+        publish(at(2000 + oldestRecent - 1, 0), Optional.empty())
+            .outcome()
+            .refused()
+            .orElseThrow()
+            .code());
+    assertEquals(
+        stored + 1,
+        publish(at(2000 + stored, 0), Optional.of(at(2000 + stored - 1, 0))).ack().sequenceNr());
   }
 }

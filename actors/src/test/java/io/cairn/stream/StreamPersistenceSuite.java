@@ -36,7 +36,9 @@ import org.junit.jupiter.api.Test;
  */
 abstract class StreamPersistenceSuite {
   private static final EthereumAddress OWNER = StreamTest.OWNER;
-  private static final StreamSettings SETTINGS = new StreamSettings(100, 4096, 4, Duration.ofSeconds(5), 1024 * 1024, Duration.ofSeconds(1), 4);
+  private static final StreamSettings SETTINGS =
+      new StreamSettings(
+          100, 4096, 4, Duration.ofSeconds(5), 1024 * 1024, Duration.ofSeconds(1), 4);
   private final String streamId = OWNER + "/persistence/" + UUID.randomUUID();
   private ActorTestKit node;
 
@@ -68,7 +70,8 @@ abstract class StreamPersistenceSuite {
     return probe.receiveMessage(Duration.ofSeconds(15));
   }
 
-  private Stream.State succeed(Function<ActorRef<StatusReply<Stream.State>>, Stream.Command> command) {
+  private Stream.State succeed(
+      Function<ActorRef<StatusReply<Stream.State>>, Stream.Command> command) {
     StatusReply<Stream.State> reply = ask(command);
     assertTrue(reply.isSuccess(), () -> "expected success, got " + reply);
     return reply.getValue();
@@ -82,9 +85,11 @@ abstract class StreamPersistenceSuite {
   }
 
   private List<EventEnvelope> storedEvents() {
-    JdbcReadJournal journal = PersistenceQuery.get(node.system())
-        .getReadJournalFor(JdbcReadJournal.class, JdbcReadJournal.Identifier());
-    return journal.currentEventsByPersistenceId("Stream|" + streamId, 0, Long.MAX_VALUE)
+    JdbcReadJournal journal =
+        PersistenceQuery.get(node.system())
+            .getReadJournalFor(JdbcReadJournal.class, JdbcReadJournal.Identifier());
+    return journal
+        .currentEventsByPersistenceId("Stream|" + streamId, 0, Long.MAX_VALUE)
         .runWith(Sink.seq(), node.system())
         .toCompletableFuture()
         .join();
@@ -114,7 +119,8 @@ abstract class StreamPersistenceSuite {
     succeed(reply -> new Stream.Create(OWNER, "snapshots", 1, reply));
     for (int i = 1; i <= 5; i++) {
       int n = i;
-      succeed(reply -> new Stream.Grant(OWNER, Grantee.of(address(n)), Permission.SUBSCRIBE, reply));
+      succeed(
+          reply -> new Stream.Grant(OWNER, Grantee.of(address(n)), Permission.SUBSCRIBE, reply));
     }
     Stream.State written = succeed(Stream.Get::new);
     stopNode();
@@ -134,11 +140,15 @@ abstract class StreamPersistenceSuite {
     startNode();
     succeed(reply -> new Stream.Create(OWNER, "strict", 2, reply));
     assertRejected(ErrorCode.STREAM_EXISTS, reply -> new Stream.Create(OWNER, "again", 2, reply));
-    assertRejected(ErrorCode.INVALID_PARTITIONS, reply -> new Stream.Update(OWNER, "none", 0, reply));
-    assertRejected(ErrorCode.INVALID_PARTITIONS, reply -> new Stream.Update(OWNER, "fewer", 1, reply));
-    assertRejected(ErrorCode.NOT_PERMITTED,
+    assertRejected(
+        ErrorCode.INVALID_PARTITIONS, reply -> new Stream.Update(OWNER, "none", 0, reply));
+    assertRejected(
+        ErrorCode.INVALID_PARTITIONS, reply -> new Stream.Update(OWNER, "fewer", 1, reply));
+    assertRejected(
+        ErrorCode.NOT_PERMITTED,
         reply -> new Stream.Grant(address(7), Grantee.of(address(7)), Permission.GRANT, reply));
-    assertRejected(ErrorCode.INVALID_PERMISSION,
+    assertRejected(
+        ErrorCode.INVALID_PERMISSION,
         reply -> new Stream.Grant(OWNER, Grantee.EVERYONE, Permission.DELETE, reply));
     assertRejected(ErrorCode.NOT_PERMITTED, reply -> new Stream.Delete(address(7), reply));
     assertEquals(1, storedEvents().size());
@@ -156,8 +166,9 @@ abstract class StreamPersistenceSuite {
 
   private long latestSnapshot() throws SQLException {
     try (Connection connection = connect();
-        PreparedStatement query = connection.prepareStatement(
-            "SELECT MAX(\"sequence_number\") FROM \"snapshot\" WHERE \"persistence_id\" = ?")) {
+        PreparedStatement query =
+            connection.prepareStatement(
+                "SELECT MAX(\"sequence_number\") FROM \"snapshot\" WHERE \"persistence_id\" = ?")) {
       query.setString(1, "Stream|" + streamId);
       try (ResultSet rows = query.executeQuery()) {
         rows.next();
@@ -168,8 +179,9 @@ abstract class StreamPersistenceSuite {
 
   private int deleteEventsUpTo(long sequenceNumber) throws SQLException {
     try (Connection connection = connect();
-        PreparedStatement delete = connection.prepareStatement(
-            "DELETE FROM \"event_journal\" WHERE \"persistence_id\" = ? AND \"sequence_number\" <= ?")) {
+        PreparedStatement delete =
+            connection.prepareStatement(
+                "DELETE FROM \"event_journal\" WHERE \"persistence_id\" = ? AND \"sequence_number\" <= ?")) {
       delete.setString(1, "Stream|" + streamId);
       delete.setLong(2, sequenceNumber);
       return delete.executeUpdate();

@@ -23,14 +23,18 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 class StreamTest {
-  static final EthereumAddress OWNER = new EthereumAddress("0x6a0e9a2a5d3f8d1c9b7e4f2a1b3c5d7e9f0a1b2c");
-  static final EthereumAddress ALICE = new EthereumAddress("0x1111111111111111111111111111111111111111");
-  static final EthereumAddress BOB = new EthereumAddress("0x2222222222222222222222222222222222222222");
+  static final EthereumAddress OWNER =
+      new EthereumAddress("0x6a0e9a2a5d3f8d1c9b7e4f2a1b3c5d7e9f0a1b2c");
+  static final EthereumAddress ALICE =
+      new EthereumAddress("0x1111111111111111111111111111111111111111");
+  static final EthereumAddress BOB =
+      new EthereumAddress("0x2222222222222222222222222222222222222222");
   static final String STREAM_ID = OWNER + "/sensors/temperature";
-  static final StreamSettings SETTINGS = new StreamSettings(100, 64, 100, Duration.ofSeconds(5), 1024, Duration.ofSeconds(1), 100);
+  static final StreamSettings SETTINGS =
+      new StreamSettings(100, 64, 100, Duration.ofSeconds(5), 1024, Duration.ofSeconds(1), 100);
 
-  private static final ActorTestKit testKit = ActorTestKit.create(
-      EventSourcedBehaviorTestKit.config().withFallback(ConfigFactory.load()));
+  private static final ActorTestKit testKit =
+      ActorTestKit.create(EventSourcedBehaviorTestKit.config().withFallback(ConfigFactory.load()));
 
   private EventSourcedBehaviorTestKit<Stream.Command, Stream.Event, Stream.State> stream;
 
@@ -41,18 +45,22 @@ class StreamTest {
 
   @BeforeEach
   void freshStream() {
-    stream = EventSourcedBehaviorTestKit.create(
-        testKit.system(), Stream.create(STREAM_ID, SETTINGS),
-        EventSourcedBehaviorTestKit.enabledSerializationSettings());
+    stream =
+        EventSourcedBehaviorTestKit.create(
+            testKit.system(),
+            Stream.create(STREAM_ID, SETTINGS),
+            EventSourcedBehaviorTestKit.enabledSerializationSettings());
   }
 
-  private CommandResultWithReply<Stream.Command, Stream.Event, Stream.State, StatusReply<Stream.State>>
+  private CommandResultWithReply<
+          Stream.Command, Stream.Event, Stream.State, StatusReply<Stream.State>>
       run(Function<ActorRef<StatusReply<Stream.State>>, Stream.Command> command) {
     return stream.runCommand(command::apply);
   }
 
   private void create() {
-    assertTrue(run(reply -> new Stream.Create(OWNER, "temperatures", 3, reply)).reply().isSuccess());
+    assertTrue(
+        run(reply -> new Stream.Create(OWNER, "temperatures", 3, reply)).reply().isSuccess());
   }
 
   private void assertRejected(
@@ -91,8 +99,8 @@ class StreamTest {
 
   @Test
   void anOverlongDescriptionIsRejected() {
-    assertRejected(ErrorCode.INVALID_DESCRIPTION,
-        reply -> new Stream.Create(OWNER, "x".repeat(65), 1, reply));
+    assertRejected(
+        ErrorCode.INVALID_DESCRIPTION, reply -> new Stream.Create(OWNER, "x".repeat(65), 1, reply));
   }
 
   @Test
@@ -117,25 +125,30 @@ class StreamTest {
   @Test
   void commandsOnAMissingStreamAreNotFound() {
     assertRejected(ErrorCode.STREAM_NOT_FOUND, Stream.Get::new);
-    assertRejected(ErrorCode.STREAM_NOT_FOUND,
+    assertRejected(
+        ErrorCode.STREAM_NOT_FOUND,
         reply -> new Stream.Grant(OWNER, Grantee.of(ALICE), Permission.PUBLISH, reply));
   }
 
   @Test
   void grantAndRevokeNeedTheGrantPermission() {
     create();
-    assertRejected(ErrorCode.NOT_PERMITTED,
+    assertRejected(
+        ErrorCode.NOT_PERMITTED,
         reply -> new Stream.Grant(ALICE, Grantee.of(ALICE), Permission.PUBLISH, reply));
 
     var granted = run(reply -> new Stream.Grant(OWNER, Grantee.of(ALICE), Permission.GRANT, reply));
     assertEquals(Set.of(Permission.GRANT), granted.reply().getValue().permissions().get(ALICE));
 
-    var delegated = run(reply -> new Stream.Grant(ALICE, Grantee.of(BOB), Permission.PUBLISH, reply));
+    var delegated =
+        run(reply -> new Stream.Grant(ALICE, Grantee.of(BOB), Permission.PUBLISH, reply));
     assertTrue(delegated.reply().getValue().may(BOB, Permission.PUBLISH));
-    assertRejected(ErrorCode.NOT_PERMITTED,
+    assertRejected(
+        ErrorCode.NOT_PERMITTED,
         reply -> new Stream.Revoke(BOB, Grantee.of(ALICE), Permission.GRANT, reply));
 
-    var revoked = run(reply -> new Stream.Revoke(ALICE, Grantee.of(BOB), Permission.PUBLISH, reply));
+    var revoked =
+        run(reply -> new Stream.Revoke(ALICE, Grantee.of(BOB), Permission.PUBLISH, reply));
     assertTrue(!revoked.reply().getValue().permissions().containsKey(BOB));
   }
 
@@ -151,16 +164,19 @@ class StreamTest {
   @Test
   void theOwnersPermissionsCannotBeRevoked() {
     create();
-    assertRejected(ErrorCode.NOT_PERMITTED,
+    assertRejected(
+        ErrorCode.NOT_PERMITTED,
         reply -> new Stream.Revoke(OWNER, Grantee.of(OWNER), Permission.GRANT, reply));
   }
 
   @Test
   void everyoneMayOnlyBeGrantedPublishAndSubscribe() {
     create();
-    var result = run(reply -> new Stream.Grant(OWNER, Grantee.EVERYONE, Permission.SUBSCRIBE, reply));
+    var result =
+        run(reply -> new Stream.Grant(OWNER, Grantee.EVERYONE, Permission.SUBSCRIBE, reply));
     assertTrue(result.reply().getValue().may(BOB, Permission.SUBSCRIBE));
-    assertRejected(ErrorCode.INVALID_PERMISSION,
+    assertRejected(
+        ErrorCode.INVALID_PERMISSION,
         reply -> new Stream.Grant(OWNER, Grantee.EVERYONE, Permission.EDIT, reply));
   }
 
@@ -168,7 +184,8 @@ class StreamTest {
   void updateNeedsEditAndPartitionsOnlyGrow() {
     create();
     assertRejected(ErrorCode.NOT_PERMITTED, reply -> new Stream.Update(ALICE, "mine", 3, reply));
-    assertRejected(ErrorCode.INVALID_PARTITIONS, reply -> new Stream.Update(OWNER, "fewer", 2, reply));
+    assertRejected(
+        ErrorCode.INVALID_PARTITIONS, reply -> new Stream.Update(OWNER, "fewer", 2, reply));
     var result = run(reply -> new Stream.Update(OWNER, "more", 5, reply));
     assertEquals(5, result.reply().getValue().partitions());
     assertEquals("more", result.reply().getValue().description());

@@ -1,6 +1,8 @@
 package io.cairn.client;
 
-/** The node refused a request, over HTTP or on the WebSocket: its status, error code and message. */
+/**
+ * The node refused a request, over HTTP or on the WebSocket: its status, error code and message.
+ */
 public final class CairnApiException extends RuntimeException {
   private final int status;
   private final String code;

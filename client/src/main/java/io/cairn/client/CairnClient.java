@@ -3,44 +3,44 @@ package io.cairn.client;
 import com.google.protobuf.InvalidProtocolBufferException;
 import com.google.protobuf.Message;
 import com.google.protobuf.util.JsonFormat;
-import io.cairn.protocol.proto.api.ApiError;
-import io.cairn.protocol.proto.api.Health;
+import io.cairn.protocol.EthereumAddress;
+import io.cairn.protocol.event.EvmSigner;
+import io.cairn.protocol.event.PersonalMessage;
 import io.cairn.protocol.hypercore.CoreDescriptor;
 import io.cairn.protocol.hypercore.Proof;
 import io.cairn.protocol.hypercore.ProofProtos;
 import io.cairn.protocol.hypercore.RangeProof;
 import io.cairn.protocol.hypercore.SignedBatch;
-import io.cairn.protocol.EthereumAddress;
-import io.cairn.protocol.event.EvmSigner;
-import io.cairn.protocol.event.PersonalMessage;
+import io.cairn.protocol.proto.api.ApiError;
 import io.cairn.protocol.proto.api.Challenge;
 import io.cairn.protocol.proto.api.ChallengeRequest;
+import io.cairn.protocol.proto.api.Health;
 import io.cairn.protocol.proto.api.NodeInfo;
 import io.cairn.protocol.proto.api.Session;
 import io.cairn.protocol.proto.api.SessionRequest;
+import io.cairn.protocol.proto.core.CoreInfo;
 import io.cairn.protocol.proto.event.StreamMessage;
 import io.cairn.protocol.proto.keys.CustodianDescription;
+import io.cairn.protocol.proto.persist.PersistorMode;
+import io.cairn.protocol.proto.persist.PersistorSettings;
+import io.cairn.protocol.proto.persist.PersistorStatus;
 import io.cairn.protocol.proto.stream.CreateStreamRequest;
 import io.cairn.protocol.proto.stream.PermissionRequest;
 import io.cairn.protocol.proto.stream.PublishAck;
 import io.cairn.protocol.proto.stream.StreamDescription;
-import io.cairn.protocol.proto.core.CoreInfo;
 import io.cairn.protocol.proto.ws.Request;
 import io.cairn.protocol.proto.ws.Resend;
 import io.cairn.protocol.proto.ws.ResendOptions;
 import io.cairn.protocol.proto.ws.Subscribe;
-import io.cairn.protocol.proto.persist.PersistorMode;
-import io.cairn.protocol.proto.persist.PersistorSettings;
-import io.cairn.protocol.proto.persist.PersistorStatus;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.net.URI;
 import java.net.URLEncoder;
-import java.nio.ByteBuffer;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -61,6 +61,7 @@ public final class CairnClient {
 
   /** Header in which the node sends the proof of a raw block (base64 protobuf {@code Proof}). */
   public static final String PROOF_HEADER = "Cairn-Proof";
+
   static final String PROTOBUF = "application/x-protobuf";
 
   private static final JsonFormat.Parser PARSER = JsonFormat.parser().ignoringUnknownFields();
@@ -103,26 +104,43 @@ public final class CairnClient {
    * with {@code personal_sign} (the key never leaves this process), and keeps the session token.
    */
   public CairnClient authenticate(EvmSigner signer) {
-    Challenge challenge = post("/api/v1/auth/challenge",
-        ChallengeRequest.newBuilder().setAddress(signer.address().value()).build(), Challenge.newBuilder());
-    byte[] digest = PersonalMessage.digest(challenge.getChallenge().getBytes(StandardCharsets.UTF_8));
-    Session opened = post("/api/v1/auth/session", SessionRequest.newBuilder()
-        .setChallenge(challenge.getChallenge())
-        .setSignature("0x" + HexFormat.of().formatHex(signer.sign(digest).encode()))
-        .build(), Session.newBuilder());
+    Challenge challenge =
+        post(
+            "/api/v1/auth/challenge",
+            ChallengeRequest.newBuilder().setAddress(signer.address().value()).build(),
+            Challenge.newBuilder());
+    byte[] digest =
+        PersonalMessage.digest(challenge.getChallenge().getBytes(StandardCharsets.UTF_8));
+    Session opened =
+        post(
+            "/api/v1/auth/session",
+            SessionRequest.newBuilder()
+                .setChallenge(challenge.getChallenge())
+                .setSignature("0x" + HexFormat.of().formatHex(signer.sign(digest).encode()))
+                .build(),
+            Session.newBuilder());
     return new CairnClient(node, timeout, http, Optional.of(opened.getToken()));
   }
 
   public StreamDescription createStream(String streamId, String description, int partitions) {
-    return post("/api/v1/streams", CreateStreamRequest.newBuilder()
-        .setId(streamId).setDescription(description).setPartitions(partitions).build(), StreamDescription.newBuilder());
+    return post(
+        "/api/v1/streams",
+        CreateStreamRequest.newBuilder()
+            .setId(streamId)
+            .setDescription(description)
+            .setPartitions(partitions)
+            .build(),
+        StreamDescription.newBuilder());
   }
 
   public StreamDescription stream(String streamId) {
     return get(streamPath(streamId), StreamDescription.newBuilder());
   }
 
-  /** Grants {@code permission} (publish, subscribe, edit, delete, grant) to an address, or to everyone if null. */
+  /**
+   * Grants {@code permission} (publish, subscribe, edit, delete, grant) to an address, or to
+   * everyone if null.
+   */
   public StreamDescription grant(String streamId, EthereumAddress grantee, String permission) {
     PermissionRequest.Builder request = PermissionRequest.newBuilder().setPermission(permission);
     if (grantee == null) {
@@ -130,25 +148,33 @@ public final class CairnClient {
     } else {
       request.setAddress(grantee.value());
     }
-    return post(streamPath(streamId) + "/permissions", request.build(), StreamDescription.newBuilder());
+    return post(
+        streamPath(streamId) + "/permissions", request.build(), StreamDescription.newBuilder());
   }
 
   /**
-   * Revokes {@code permission} from an address, or from everyone if null. Revoking
-   * {@code subscribe} from a stream with a key custodian is answered once its group key rotated;
-   * a failed rotation is {@code KEY_ROTATION_FAILED}, and revoking again rotates again.
+   * Revokes {@code permission} from an address, or from everyone if null. Revoking {@code
+   * subscribe} from a stream with a key custodian is answered once its group key rotated; a failed
+   * rotation is {@code KEY_ROTATION_FAILED}, and revoking again rotates again.
    */
   public StreamDescription revoke(String streamId, EthereumAddress grantee, String permission) {
     String who = grantee == null ? "public" : grantee.value();
-    return send("DELETE", streamPath(streamId) + "/permissions/" + who + "/" + permission, null,
+    return send(
+        "DELETE",
+        streamPath(streamId) + "/permissions/" + who + "/" + permission,
+        null,
         StreamDescription.newBuilder());
   }
 
   // ---- key custodian ----
 
-  /** Appoints the stream's key custodian (the owner only; again, harmlessly): its first group key is made. */
+  /**
+   * Appoints the stream's key custodian (the owner only; again, harmlessly): its first group key is
+   * made.
+   */
   public CustodianDescription appointCustodian(String streamId) {
-    return send("PUT", streamPath(streamId) + "/custodian", null, CustodianDescription.newBuilder());
+    return send(
+        "PUT", streamPath(streamId) + "/custodian", null, CustodianDescription.newBuilder());
   }
 
   /**
@@ -161,7 +187,11 @@ public final class CairnClient {
 
   /** Makes a new current group key (the owner only); old ones stay with the custodian. */
   public CustodianDescription rotateGroupKey(String streamId) {
-    return send("POST", streamPath(streamId) + "/custodian/rotate", null, CustodianDescription.newBuilder());
+    return send(
+        "POST",
+        streamPath(streamId) + "/custodian/rotate",
+        null,
+        CustodianDescription.newBuilder());
   }
 
   /**
@@ -172,9 +202,14 @@ public final class CairnClient {
     return post(streamPath(streamId) + "/keys", request, StreamMessage.newBuilder());
   }
 
-  /** Publishes an event signed elsewhere (see {@link EventPublisher}); answered once it is stored. */
+  /**
+   * Publishes an event signed elsewhere (see {@link EventPublisher}); answered once it is stored.
+   */
   public PublishAck publish(StreamMessage event) {
-    return post(streamPath(event.getMessageId().getStreamId()) + "/messages", event, PublishAck.newBuilder());
+    return post(
+        streamPath(event.getMessageId().getStreamId()) + "/messages",
+        event,
+        PublishAck.newBuilder());
   }
 
   /**
@@ -185,16 +220,30 @@ public final class CairnClient {
   public PublishAck publish(StreamMessage event, String partitionKey) {
     // URLEncoder writes a space as '+', which a query may also read as a plus sign
     String key = URLEncoder.encode(partitionKey, StandardCharsets.UTF_8).replace("+", "%20");
-    return post(streamPath(event.getMessageId().getStreamId()) + "/messages?partitionKey=" + key, event,
+    return post(
+        streamPath(event.getMessageId().getStreamId()) + "/messages?partitionKey=" + key,
+        event,
         PublishAck.newBuilder());
   }
 
-  /** Stored events of a partition, as published: {@code query} is "last?count=10", "from?fromTimestamp=...", ... */
+  /**
+   * Stored events of a partition, as published: {@code query} is "last?count=10",
+   * "from?fromTimestamp=...", ...
+   */
   public List<StreamMessage> storedEvents(String streamId, int partition, String query) {
     String separator = query.contains("?") ? "&" : "?";
-    HttpRequest.Builder request = HttpRequest.newBuilder(node.resolve(
-            streamPath(streamId) + "/data/partitions/" + partition + "/" + query + separator + "format=raw"))
-        .timeout(timeout).GET();
+    HttpRequest.Builder request =
+        HttpRequest.newBuilder(
+                node.resolve(
+                    streamPath(streamId)
+                        + "/data/partitions/"
+                        + partition
+                        + "/"
+                        + query
+                        + separator
+                        + "format=raw"))
+            .timeout(timeout)
+            .GET();
     session.ifPresent(token -> request.header("Authorization", "Bearer " + token));
     HttpResponse<byte[]> response = send(request.build(), HttpResponse.BodyHandlers.ofByteArray());
     if (response.statusCode() / 100 != 2) {
@@ -216,23 +265,29 @@ public final class CairnClient {
 
   // ---- subscriptions, over the WebSocket API ----
 
-  /** Live events of a stream partition from now on; see {@link #subscribe(String, int, ResendOptions)}. */
+  /**
+   * Live events of a stream partition from now on; see {@link #subscribe(String, int,
+   * ResendOptions)}.
+   */
   public Flow.Publisher<StreamMessage> subscribe(String streamId, int partition) {
     return subscribe(streamId, partition, ResendOptions.getDefaultInstance());
   }
 
   /**
    * Events of a stream partition: the stored ones {@code history} names (the last N, from a
-   * position, or a range; none when it is empty), then live ones, none missed and none twice.
-   * Each subscriber gets a WebSocket of its own, authenticated with this client's session if it
-   * has one, and receives what it requests, the socket being read only a little ahead of that.
-   * {@code onSubscribe} comes once the node has the subscription in place, so every event
-   * published after it arrives. A refusal, or being dropped as too slow a reader, reaches {@code
-   * onError} as a {@link CairnApiException} with the node's code; cancelling ends the subscription.
+   * position, or a range; none when it is empty), then live ones, none missed and none twice. Each
+   * subscriber gets a WebSocket of its own, authenticated with this client's session if it has one,
+   * and receives what it requests, the socket being read only a little ahead of that. {@code
+   * onSubscribe} comes once the node has the subscription in place, so every event published after
+   * it arrives. A refusal, or being dropped as too slow a reader, reaches {@code onError} as a
+   * {@link CairnApiException} with the node's code; cancelling ends the subscription.
    */
-  public Flow.Publisher<StreamMessage> subscribe(String streamId, int partition, ResendOptions history) {
+  public Flow.Publisher<StreamMessage> subscribe(
+      String streamId, int partition, ResendOptions history) {
     Request request = subscribeRequest(streamId, partition, history);
-    return subscriber -> SocketSubscription.open(http, webSocketEndpoint(), timeout, session, request, false, subscriber);
+    return subscriber ->
+        SocketSubscription.open(
+            http, webSocketEndpoint(), timeout, session, request, false, subscriber);
   }
 
   /**
@@ -240,37 +295,59 @@ public final class CairnClient {
    * answered, with the subscription to cancel. Events go to {@code onEvent} one at a time as fast
    * as it takes them; a refusal or a later failure goes to {@code onError}, which ends it.
    */
-  public Flow.Subscription subscribe(String streamId, int partition, ResendOptions history,
-      Consumer<StreamMessage> onEvent, Consumer<RuntimeException> onError) {
+  public Flow.Subscription subscribe(
+      String streamId,
+      int partition,
+      ResendOptions history,
+      Consumer<StreamMessage> onEvent,
+      Consumer<RuntimeException> onError) {
     CountDownLatch answered = new CountDownLatch(1);
-    SocketSubscription live = SocketSubscription.open(http, webSocketEndpoint(), timeout, session,
-        subscribeRequest(streamId, partition, history), false, new Flow.Subscriber<StreamMessage>() {
-          @Override
-          public void onSubscribe(Flow.Subscription subscription) {
-            subscription.request(Long.MAX_VALUE);
-            answered.countDown();
-          }
+    SocketSubscription live =
+        SocketSubscription.open(
+            http,
+            webSocketEndpoint(),
+            timeout,
+            session,
+            subscribeRequest(streamId, partition, history),
+            false,
+            new Flow.Subscriber<StreamMessage>() {
+              @Override
+              public void onSubscribe(Flow.Subscription subscription) {
+                subscription.request(Long.MAX_VALUE);
+                answered.countDown();
+              }
 
-          @Override
-          public void onNext(StreamMessage event) {
-            onEvent.accept(event);
-          }
+              @Override
+              public void onNext(StreamMessage event) {
+                onEvent.accept(event);
+              }
 
-          @Override
-          public void onError(Throwable failure) {
-            onError.accept(failure instanceof RuntimeException runtime ? runtime : new IllegalStateException(failure));
-          }
+              @Override
+              public void onError(Throwable failure) {
+                onError.accept(
+                    failure instanceof RuntimeException runtime
+                        ? runtime
+                        : new IllegalStateException(failure));
+              }
 
-          @Override
-          public void onComplete() {
-            // a live subscription ends only by cancel or error
-          }
-        });
+              @Override
+              public void onComplete() {
+                // a live subscription ends only by cancel or error
+              }
+            });
     try {
       if (!answered.await(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
         live.cancel();
-        throw new UncheckedIOException("the Cairn node at " + node + " did not answer the subscription to "
-            + streamId + "#" + partition + " within " + timeout, new IOException("no answer"));
+        throw new UncheckedIOException(
+            "the Cairn node at "
+                + node
+                + " did not answer the subscription to "
+                + streamId
+                + "#"
+                + partition
+                + " within "
+                + timeout,
+            new IOException("no answer"));
       }
       return live;
     } catch (InterruptedException e) {
@@ -282,36 +359,49 @@ public final class CairnClient {
 
   /**
    * The stored events {@code options} names (the last N, from a position, or a range), read over a
-   * WebSocket up to the node's {@code resendDone}; the node may take this client's timeout for
-   * each next answer.
+   * WebSocket up to the node's {@code resendDone}; the node may take this client's timeout for each
+   * next answer.
    */
   public List<StreamMessage> resend(String streamId, int partition, ResendOptions options) {
     Object done = new Object();
     BlockingQueue<Object> arrivals = new LinkedBlockingQueue<>();
-    Request request = Request.newBuilder().setResend(Resend.newBuilder()
-        .setStreamId(streamId).setPartition(partition).setOptions(options)).build();
-    SocketSubscription resend = SocketSubscription.open(http, webSocketEndpoint(), timeout, session, request, true,
-        new Flow.Subscriber<StreamMessage>() {
-          @Override
-          public void onSubscribe(Flow.Subscription subscription) {
-            subscription.request(Long.MAX_VALUE);
-          }
+    Request request =
+        Request.newBuilder()
+            .setResend(
+                Resend.newBuilder()
+                    .setStreamId(streamId)
+                    .setPartition(partition)
+                    .setOptions(options))
+            .build();
+    SocketSubscription resend =
+        SocketSubscription.open(
+            http,
+            webSocketEndpoint(),
+            timeout,
+            session,
+            request,
+            true,
+            new Flow.Subscriber<StreamMessage>() {
+              @Override
+              public void onSubscribe(Flow.Subscription subscription) {
+                subscription.request(Long.MAX_VALUE);
+              }
 
-          @Override
-          public void onNext(StreamMessage event) {
-            arrivals.add(event);
-          }
+              @Override
+              public void onNext(StreamMessage event) {
+                arrivals.add(event);
+              }
 
-          @Override
-          public void onError(Throwable failure) {
-            arrivals.add(failure);
-          }
+              @Override
+              public void onError(Throwable failure) {
+                arrivals.add(failure);
+              }
 
-          @Override
-          public void onComplete() {
-            arrivals.add(done);
-          }
-        });
+              @Override
+              public void onComplete() {
+                arrivals.add(done);
+              }
+            });
     List<StreamMessage> events = new ArrayList<>();
     try {
       while (true) {
@@ -320,8 +410,16 @@ public final class CairnClient {
           return events;
         }
         if (next == null) {
-          throw new UncheckedIOException("the Cairn node at " + node + " sent nothing for " + timeout
-              + " while resending " + streamId + "#" + partition, new IOException("resend stalled"));
+          throw new UncheckedIOException(
+              "the Cairn node at "
+                  + node
+                  + " sent nothing for "
+                  + timeout
+                  + " while resending "
+                  + streamId
+                  + "#"
+                  + partition,
+              new IOException("resend stalled"));
         }
         if (next instanceof RuntimeException failure) {
           throw failure;
@@ -337,12 +435,18 @@ public final class CairnClient {
   }
 
   private static Request subscribeRequest(String streamId, int partition, ResendOptions history) {
-    return Request.newBuilder().setSubscribe(Subscribe.newBuilder()
-        .setStreamId(streamId).setPartition(partition).setResend(history)).build();
+    return Request.newBuilder()
+        .setSubscribe(
+            Subscribe.newBuilder().setStreamId(streamId).setPartition(partition).setResend(history))
+        .build();
   }
 
   private URI webSocketEndpoint() {
-    return URI.create((node.getScheme().equals("https") ? "wss" : "ws") + "://" + node.getRawAuthority() + "/api/v1/ws");
+    return URI.create(
+        (node.getScheme().equals("https") ? "wss" : "ws")
+            + "://"
+            + node.getRawAuthority()
+            + "/api/v1/ws");
   }
 
   private static String streamPath(String streamId) {
@@ -358,36 +462,47 @@ public final class CairnClient {
 
   /**
    * Appoints the stream's persistor or changes its mode and interval (null: the node's default);
-   * only the stream's owner may. The owner also grants the status's {@code serviceAddress}
-   * {@code publish}, or no checkpoint is accepted.
+   * only the stream's owner may. The owner also grants the status's {@code serviceAddress} {@code
+   * publish}, or no checkpoint is accepted.
    */
   public PersistorStatus appointPersistor(String streamId, PersistorMode mode, Duration interval) {
-    PersistorSettings settings = PersistorSettings.newBuilder().setMode(mode)
-        .setIntervalMillis(interval == null ? 0 : interval.toMillis()).build();
-    HttpRequest.Builder request = HttpRequest.newBuilder(node.resolve(streamPath(streamId) + "/persistor"))
-        .timeout(timeout)
-        .header("Accept", "application/json")
-        .header("Content-Type", PROTOBUF)
-        .PUT(HttpRequest.BodyPublishers.ofByteArray(settings.toByteArray()));
+    PersistorSettings settings =
+        PersistorSettings.newBuilder()
+            .setMode(mode)
+            .setIntervalMillis(interval == null ? 0 : interval.toMillis())
+            .build();
+    HttpRequest.Builder request =
+        HttpRequest.newBuilder(node.resolve(streamPath(streamId) + "/persistor"))
+            .timeout(timeout)
+            .header("Accept", "application/json")
+            .header("Content-Type", PROTOBUF)
+            .PUT(HttpRequest.BodyPublishers.ofByteArray(settings.toByteArray()));
     session.ifPresent(token -> request.header("Authorization", "Bearer " + token));
-    return (PersistorStatus) answer(send(request.build(), HttpResponse.BodyHandlers.ofString()), PersistorStatus.newBuilder());
+    return (PersistorStatus)
+        answer(
+            send(request.build(), HttpResponse.BodyHandlers.ofString()),
+            PersistorStatus.newBuilder());
   }
 
   /**
-   * The persistor's pairs [from, to) (to null: up to its count) as the node streams them: the
-   * body, not yet read, of length-delimited {@code PairPage}s. Close it when done;
-   * {@link PairCatchUp} reads and checks it.
+   * The persistor's pairs [from, to) (to null: up to its count) as the node streams them: the body,
+   * not yet read, of length-delimited {@code PairPage}s. Close it when done; {@link PairCatchUp}
+   * reads and checks it.
    */
   public InputStream pairPages(String streamId, long from, Long to) {
-    HttpRequest.Builder request = HttpRequest.newBuilder(node.resolve(
-            streamPath(streamId) + "/pairs?from=" + from + (to == null ? "" : "&to=" + to)))
-        .header("Accept", PROTOBUF)
-        .GET();
+    HttpRequest.Builder request =
+        HttpRequest.newBuilder(
+                node.resolve(
+                    streamPath(streamId) + "/pairs?from=" + from + (to == null ? "" : "&to=" + to)))
+            .header("Accept", PROTOBUF)
+            .GET();
     session.ifPresent(token -> request.header("Authorization", "Bearer " + token));
-    HttpResponse<InputStream> response = send(request.build(), HttpResponse.BodyHandlers.ofInputStream());
+    HttpResponse<InputStream> response =
+        send(request.build(), HttpResponse.BodyHandlers.ofInputStream());
     if (response.statusCode() / 100 != 2) {
       try (InputStream body = response.body()) {
-        throw failure(response.statusCode(), new String(body.readAllBytes(), StandardCharsets.UTF_8));
+        throw failure(
+            response.statusCode(), new String(body.readAllBytes(), StandardCharsets.UTF_8));
       } catch (IOException e) {
         throw new UncheckedIOException("cannot read the node's answer: " + e.getMessage(), e);
       }
@@ -415,30 +530,62 @@ public final class CairnClient {
    * raw, the proof travelling in a header; nothing here is verified ({@link CoreReader} does that).
    */
   public Proof block(byte[] key, long index, long trustedLength) {
-    HttpResponse<byte[]> response = send(HttpRequest.newBuilder(node.resolve(
-            corePath(key) + "/blocks/" + index + "?format=raw&trustedLength=" + trustedLength))
-        .timeout(timeout).GET().build(), HttpResponse.BodyHandlers.ofByteArray());
+    HttpResponse<byte[]> response =
+        send(
+            HttpRequest.newBuilder(
+                    node.resolve(
+                        corePath(key)
+                            + "/blocks/"
+                            + index
+                            + "?format=raw&trustedLength="
+                            + trustedLength))
+                .timeout(timeout)
+                .GET()
+                .build(),
+            HttpResponse.BodyHandlers.ofByteArray());
     if (response.statusCode() / 100 != 2) {
       throw failure(response.statusCode(), new String(response.body(), StandardCharsets.UTF_8));
     }
-    String header = response.headers().firstValue(PROOF_HEADER).orElseThrow(() ->
-        new IllegalStateException("the node sent block " + index + " without its " + PROOF_HEADER + " header"));
+    String header =
+        response
+            .headers()
+            .firstValue(PROOF_HEADER)
+            .orElseThrow(
+                () ->
+                    new IllegalStateException(
+                        "the node sent block "
+                            + index
+                            + " without its "
+                            + PROOF_HEADER
+                            + " header"));
     try {
-      Proof proof = ProofProtos.fromProto(io.cairn.protocol.proto.core.Proof.parseFrom(Base64.getDecoder().decode(header)));
-      return new Proof(proof.fork(), new Proof.Block(index, response.body(), proof.block().nodes()), proof.upgrade());
+      Proof proof =
+          ProofProtos.fromProto(
+              io.cairn.protocol.proto.core.Proof.parseFrom(Base64.getDecoder().decode(header)));
+      return new Proof(
+          proof.fork(),
+          new Proof.Block(index, response.body(), proof.block().nodes()),
+          proof.upgrade());
     } catch (InvalidProtocolBufferException | IllegalArgumentException e) {
-      throw new IllegalStateException("the node sent a malformed proof for block " + index + ": " + e.getMessage(), e);
+      throw new IllegalStateException(
+          "the node sent a malformed proof for block " + index + ": " + e.getMessage(), e);
     }
   }
 
   public RangeProof range(byte[] key, long start, long end) {
-    return ProofProtos.fromProto((io.cairn.protocol.proto.core.RangeProof) get(
-        corePath(key) + "/blocks?start=" + start + "&end=" + end, io.cairn.protocol.proto.core.RangeProof.newBuilder()));
+    return ProofProtos.fromProto(
+        (io.cairn.protocol.proto.core.RangeProof)
+            get(
+                corePath(key) + "/blocks?start=" + start + "&end=" + end,
+                io.cairn.protocol.proto.core.RangeProof.newBuilder()));
   }
 
   public Proof upgrade(byte[] key, long from, long to) {
-    return ProofProtos.fromProto((io.cairn.protocol.proto.core.Proof) get(
-        corePath(key) + "/upgrade?from=" + from + "&to=" + to, io.cairn.protocol.proto.core.Proof.newBuilder()));
+    return ProofProtos.fromProto(
+        (io.cairn.protocol.proto.core.Proof)
+            get(
+                corePath(key) + "/upgrade?from=" + from + "&to=" + to,
+                io.cairn.protocol.proto.core.Proof.newBuilder()));
   }
 
   private static String corePath(byte[] key) {
@@ -449,10 +596,11 @@ public final class CairnClient {
 
   @SuppressWarnings("unchecked")
   private <T extends Message> T get(String path, Message.Builder builder) {
-    HttpRequest.Builder request = HttpRequest.newBuilder(node.resolve(path))
-        .timeout(timeout)
-        .header("Accept", "application/json")
-        .GET();
+    HttpRequest.Builder request =
+        HttpRequest.newBuilder(node.resolve(path))
+            .timeout(timeout)
+            .header("Accept", "application/json")
+            .GET();
     session.ifPresent(token -> request.header("Authorization", "Bearer " + token));
     return (T) answer(send(request.build(), HttpResponse.BodyHandlers.ofString()), builder);
   }
@@ -461,16 +609,23 @@ public final class CairnClient {
     return send("POST", path, body, builder);
   }
 
-  /** Requests go as binary protobuf, or without a body when it is null; answers come back in the JSON mapping. */
+  /**
+   * Requests go as binary protobuf, or without a body when it is null; answers come back in the
+   * JSON mapping.
+   */
   @SuppressWarnings("unchecked")
-  private <T extends Message> T send(String method, String path, Message body, Message.Builder builder) {
-    HttpRequest.Builder request = HttpRequest.newBuilder(node.resolve(path))
-        .timeout(timeout)
-        .header("Accept", "application/json");
+  private <T extends Message> T send(
+      String method, String path, Message body, Message.Builder builder) {
+    HttpRequest.Builder request =
+        HttpRequest.newBuilder(node.resolve(path))
+            .timeout(timeout)
+            .header("Accept", "application/json");
     if (body == null) {
       request.method(method, HttpRequest.BodyPublishers.noBody());
     } else {
-      request.header("Content-Type", PROTOBUF).method(method, HttpRequest.BodyPublishers.ofByteArray(body.toByteArray()));
+      request
+          .header("Content-Type", PROTOBUF)
+          .method(method, HttpRequest.BodyPublishers.ofByteArray(body.toByteArray()));
     }
     session.ifPresent(token -> request.header("Authorization", "Bearer " + token));
     return (T) answer(send(request.build(), HttpResponse.BodyHandlers.ofString()), builder);
@@ -487,7 +642,8 @@ public final class CairnClient {
     try {
       return http.send(request, handler);
     } catch (IOException e) {
-      throw new UncheckedIOException("cannot reach the Cairn node at " + node + ": " + e.getMessage(), e);
+      throw new UncheckedIOException(
+          "cannot reach the Cairn node at " + node + ": " + e.getMessage(), e);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new IllegalStateException("interrupted while waiting for " + node, e);
@@ -511,7 +667,8 @@ public final class CairnClient {
       PARSER.merge(json, builder);
       return builder;
     } catch (InvalidProtocolBufferException e) {
-      throw new IllegalStateException("the node answered with malformed JSON: " + e.getMessage(), e);
+      throw new IllegalStateException(
+          "the node answered with malformed JSON: " + e.getMessage(), e);
     }
   }
 }

@@ -41,8 +41,11 @@ public final class CoreReader {
     CoreInfo info = client.coreInfo(key);
     CoreIdentity identity = ProofProtos.fromProto(info.getRegistration()).identity();
     if (!Arrays.equals(identity.key(), key)) {
-      throw new ProofRejectedException(RejectReason.SIGNER_INVALID,
-          "the node described core " + HexFormat.of().formatHex(identity.key()) + " instead of "
+      throw new ProofRejectedException(
+          RejectReason.SIGNER_INVALID,
+          "the node described core "
+              + HexFormat.of().formatHex(identity.key())
+              + " instead of "
               + HexFormat.of().formatHex(key));
     }
     return new CoreReader(client, key, identity);
@@ -66,7 +69,10 @@ public final class CoreReader {
     return trusted;
   }
 
-  /** Block {@code index}, verified; a proof that does not hold throws {@link ProofRejectedException}. */
+  /**
+   * Block {@code index}, verified; a proof that does not hold throws {@link
+   * ProofRejectedException}.
+   */
   public byte[] get(long index) {
     Proof proof = client.block(key, index, trusted.length());
     trust(verifier.verify(proof, trusted));

@@ -66,8 +66,8 @@ public final class CoreWriter {
   }
 
   /**
-   * Appends the blocks in order, in as few signed batches as the node's batch limit allows. A
-   * batch the node refuses leaves this writer where the node is; the refusal is thrown.
+   * Appends the blocks in order, in as few signed batches as the node's batch limit allows. A batch
+   * the node refuses leaves this writer where the node is; the refusal is thrown.
    */
   public TreeHead append(List<byte[]> blocks) {
     List<byte[]> batch = new ArrayList<>();
@@ -101,16 +101,21 @@ public final class CoreWriter {
   private void resume(CoreInfo info) {
     List<TreeNode> roots = new ArrayList<>();
     info.getRootsList().forEach(root -> roots.add(ProofProtos.fromProto(root)));
-    TreeHead head = info.getLength() == 0 ? TreeHead.EMPTY
-        : new TreeHead(info.getFork(), info.getLength(), roots, info.getSignature().toByteArray());
+    TreeHead head =
+        info.getLength() == 0
+            ? TreeHead.EMPTY
+            : new TreeHead(
+                info.getFork(), info.getLength(), roots, info.getSignature().toByteArray());
     if (head.length() > 0) {
-      byte[] signable = CoreTree.restore(identity, new InMemoryTreeStore(), head)
-          .signable(head);
+      byte[] signable = CoreTree.restore(identity, new InMemoryTreeStore(), head).signable(head);
       RejectReason invalid = identity.verify(signable, head.signature());
       if (invalid != null) {
-        throw new ProofRejectedException(invalid, "the node's copy of this core is not signed by this key pair");
+        throw new ProofRejectedException(
+            invalid, "the node's copy of this core is not signed by this key pair");
       }
     }
-    writer = io.cairn.protocol.hypercore.CoreWriter.resume(keyPair, identity, new InMemoryTreeStore(), head);
+    writer =
+        io.cairn.protocol.hypercore.CoreWriter.resume(
+            keyPair, identity, new InMemoryTreeStore(), head);
   }
 }

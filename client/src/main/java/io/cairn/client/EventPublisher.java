@@ -34,13 +34,18 @@ public final class EventPublisher {
     this.signer = new EventSigner(signer);
   }
 
-  /** Signs a JSON event for {@code streamId}'s partition and publishes it; answered once it is stored. */
+  /**
+   * Signs a JSON event for {@code streamId}'s partition and publishes it; answered once it is
+   * stored.
+   */
   public synchronized PublishAck publishJson(String streamId, int partition, String json) {
-    return publish(streamId, partition, Optional.empty(), ByteString.copyFromUtf8(json), ContentType.JSON);
+    return publish(
+        streamId, partition, Optional.empty(), ByteString.copyFromUtf8(json), ContentType.JSON);
   }
 
   public synchronized PublishAck publishBinary(String streamId, int partition, byte[] content) {
-    return publish(streamId, partition, Optional.empty(), ByteString.copyFrom(content), ContentType.BINARY);
+    return publish(
+        streamId, partition, Optional.empty(), ByteString.copyFrom(content), ContentType.BINARY);
   }
 
   /**
@@ -48,8 +53,14 @@ public final class EventPublisher {
    * publisher does ({@link StreamEncryption}): only holders of that key can read it, and the
    * signature covers the ciphertext.
    */
-  public synchronized PublishAck publishEncryptedJson(String streamId, int partition, String json, GroupKey key) {
-    return publish(streamId, partition, Optional.empty(), ByteString.copyFromUtf8(json), ContentType.JSON,
+  public synchronized PublishAck publishEncryptedJson(
+      String streamId, int partition, String json, GroupKey key) {
+    return publish(
+        streamId,
+        partition,
+        Optional.empty(),
+        ByteString.copyFromUtf8(json),
+        ContentType.JSON,
         Optional.of(key));
   }
 
@@ -62,14 +73,21 @@ public final class EventPublisher {
     return publishByKey(streamId, partitionKey, ByteString.copyFromUtf8(json), ContentType.JSON);
   }
 
-  public synchronized PublishAck publishBinary(String streamId, String partitionKey, byte[] content) {
+  public synchronized PublishAck publishBinary(
+      String streamId, String partitionKey, byte[] content) {
     return publishByKey(streamId, partitionKey, ByteString.copyFrom(content), ContentType.BINARY);
   }
 
-  private PublishAck publishByKey(String streamId, String partitionKey, ByteString content, ContentType type) {
-    int partitions = partitionCounts.computeIfAbsent(streamId, id -> client.stream(id).getPartitions());
+  private PublishAck publishByKey(
+      String streamId, String partitionKey, ByteString content, ContentType type) {
+    int partitions =
+        partitionCounts.computeIfAbsent(streamId, id -> client.stream(id).getPartitions());
     try {
-      return publish(streamId, PartitionKeys.partitionOf(partitionKey, partitions), Optional.of(partitionKey), content,
+      return publish(
+          streamId,
+          PartitionKeys.partitionOf(partitionKey, partitions),
+          Optional.of(partitionKey),
+          content,
           type);
     } catch (CairnApiException refused) {
       if (!refused.code().equals(ErrorCode.PARTITION_KEY_MISMATCH.name())) {
@@ -81,34 +99,62 @@ public final class EventPublisher {
         throw refused;
       }
       partitionCounts.put(streamId, grown);
-      return publish(streamId, PartitionKeys.partitionOf(partitionKey, grown), Optional.of(partitionKey), content, type);
+      return publish(
+          streamId,
+          PartitionKeys.partitionOf(partitionKey, grown),
+          Optional.of(partitionKey),
+          content,
+          type);
     }
   }
 
-  private PublishAck publish(String streamId, int partition, Optional<String> partitionKey, ByteString content,
+  private PublishAck publish(
+      String streamId,
+      int partition,
+      Optional<String> partitionKey,
+      ByteString content,
       ContentType type) {
     return publish(streamId, partition, partitionKey, content, type, Optional.empty());
   }
 
-  private PublishAck publish(String streamId, int partition, Optional<String> partitionKey, ByteString content,
-      ContentType type, Optional<GroupKey> encryption) {
+  private PublishAck publish(
+      String streamId,
+      int partition,
+      Optional<String> partitionKey,
+      ByteString content,
+      ContentType type,
+      Optional<GroupKey> encryption) {
     String part = streamId + "#" + partition;
     MessageRef previous = heads.get(part);
     long timestamp = System.currentTimeMillis();
-    int sequence = previous != null && previous.getTimestamp() >= timestamp ? previous.getSequenceNumber() + 1 : 0;
+    int sequence =
+        previous != null && previous.getTimestamp() >= timestamp
+            ? previous.getSequenceNumber() + 1
+            : 0;
     timestamp = previous != null ? Math.max(timestamp, previous.getTimestamp()) : timestamp;
     StreamMessage.Builder event = StreamMessage.newBuilder();
-    event.getMessageIdBuilder().setStreamId(streamId).setStreamPartition(partition)
-        .setTimestamp(timestamp).setSequenceNumber(sequence).setMessageChainId(messageChainId);
+    event
+        .getMessageIdBuilder()
+        .setStreamId(streamId)
+        .setStreamPartition(partition)
+        .setTimestamp(timestamp)
+        .setSequenceNumber(sequence)
+        .setMessageChainId(messageChainId);
     if (previous != null) {
       event.setPreviousMessageRef(previous);
     }
     event.setContentMessage(ContentMessage.newBuilder().setContent(content).setContentType(type));
-    StreamMessage unsigned = encryption.map(key -> StreamEncryption.encryptContent(event.build(), key))
-        .orElseGet(event::build);
+    StreamMessage unsigned =
+        encryption
+            .map(key -> StreamEncryption.encryptContent(event.build(), key))
+            .orElseGet(event::build);
     StreamMessage signed = signer.sign(unsigned);
-    PublishAck ack = partitionKey.isPresent() ? client.publish(signed, partitionKey.get()) : client.publish(signed);
-    heads.put(part, MessageRef.newBuilder().setTimestamp(timestamp).setSequenceNumber(sequence).build());
+    PublishAck ack =
+        partitionKey.isPresent()
+            ? client.publish(signed, partitionKey.get())
+            : client.publish(signed);
+    heads.put(
+        part, MessageRef.newBuilder().setTimestamp(timestamp).setSequenceNumber(sequence).build());
     return ack;
   }
 }

@@ -26,8 +26,8 @@ import java.util.concurrent.ConcurrentHashMap;
  * A subscriber's side of the key exchange with a stream's key custodian: it asks for group keys
  * with signed Streamr {@code GroupKeyRequest}s, sealed to an RSA key pair of its own, checks that
  * the response is signed by the custodian's service address and answers this request, opens the
- * keys and keeps them by id. Refusals are {@link CairnApiException}s with the node's code
- * ({@code NOT_PERMITTED} without {@code subscribe}, {@code UNKNOWN_GROUP_KEY}, ...).
+ * keys and keeps them by id. Refusals are {@link CairnApiException}s with the node's code ({@code
+ * NOT_PERMITTED} without {@code subscribe}, {@code UNKNOWN_GROUP_KEY}, ...).
  */
 public final class GroupKeyExchange {
   private final CairnClient client;
@@ -38,12 +38,17 @@ public final class GroupKeyExchange {
   private final EventVerifier verifier = EventVerifier.standard();
   private final Map<String, GroupKey> keys = new ConcurrentHashMap<>();
 
-  /** With a fresh RSA key pair of Streamr's size, {@value GroupKeySealing#STREAMR_KEY_SIZE} bits. */
+  /**
+   * With a fresh RSA key pair of Streamr's size, {@value GroupKeySealing#STREAMR_KEY_SIZE} bits.
+   */
   public GroupKeyExchange(CairnClient client, EvmSigner signer) {
     this(client, signer, GroupKeySealing.STREAMR_KEY_SIZE);
   }
 
-  /** With a fresh RSA key pair of {@code rsaBits} bits, at least {@value GroupKeySealing#MIN_KEY_SIZE}. */
+  /**
+   * With a fresh RSA key pair of {@code rsaBits} bits, at least {@value
+   * GroupKeySealing#MIN_KEY_SIZE}.
+   */
   public GroupKeyExchange(CairnClient client, EvmSigner signer, int rsaBits) {
     KeyPair pair = GroupKeySealing.generateKeyPair(rsaBits);
     this.client = client;
@@ -54,8 +59,8 @@ public final class GroupKeyExchange {
   }
 
   /**
-   * The key new content of the stream is encrypted with: the custodian names its id, and the key
-   * is fetched unless it is known already.
+   * The key new content of the stream is encrypted with: the custodian names its id, and the key is
+   * fetched unless it is known already.
    */
   public GroupKey current(String streamId) {
     CustodianDescription custodian = client.custodian(streamId);
@@ -68,7 +73,10 @@ public final class GroupKeyExchange {
     return known != null ? known : find(streamId, groupKeyId, client.custodian(streamId));
   }
 
-  /** Looks keys up here, fetching those missing from the stream's custodian, for decrypting its content. */
+  /**
+   * Looks keys up here, fetching those missing from the stream's custodian, for decrypting its
+   * content.
+   */
   public GroupKeyLookup lookup(String streamId) {
     return groupKeyId -> Optional.of(find(streamId, groupKeyId));
   }
@@ -83,7 +91,8 @@ public final class GroupKeyExchange {
     }
     GroupKey fetched = keys.get(groupKeyId);
     if (fetched == null) {
-      throw new IllegalStateException("the custodian of " + streamId + " answered without group key " + groupKeyId);
+      throw new IllegalStateException(
+          "the custodian of " + streamId + " answered without group key " + groupKeyId);
     }
     return fetched;
   }
@@ -91,15 +100,19 @@ public final class GroupKeyExchange {
   private List<GroupKey> fetch(String streamId, CustodianDescription custodian, String groupKeyId) {
     EthereumAddress service = EthereumAddress.parse(custodian.getServiceAddress());
     String requestId = UUID.randomUUID().toString();
-    StreamMessage request = signer.sign(StreamMessage.newBuilder()
-        .setMessageId(MessageId.newBuilder()
-            .setStreamId(streamId)
-            .setStreamPartition(0)
-            .setTimestamp(System.currentTimeMillis())
-            .setSequenceNumber(0)
-            .setMessageChainId(UUID.randomUUID().toString()))
-        .setGroupKeyRequest(GroupKeySealing.request(requestId, service, publicKey, List.of(groupKeyId)))
-        .build());
+    StreamMessage request =
+        signer.sign(
+            StreamMessage.newBuilder()
+                .setMessageId(
+                    MessageId.newBuilder()
+                        .setStreamId(streamId)
+                        .setStreamPartition(0)
+                        .setTimestamp(System.currentTimeMillis())
+                        .setSequenceNumber(0)
+                        .setMessageChainId(UUID.randomUUID().toString()))
+                .setGroupKeyRequest(
+                    GroupKeySealing.request(requestId, service, publicKey, List.of(groupKeyId)))
+                .build());
     StreamMessage response = client.requestKeys(streamId, request);
     check(response, service, requestId);
     return GroupKeySealing.open(response.getGroupKeyResponse(), privateKey);
@@ -108,14 +121,21 @@ public final class GroupKeyExchange {
   /** A response counts only when the custodian signed it, for this request, to this subscriber. */
   private void check(StreamMessage response, EthereumAddress service, String requestId) {
     EventVerification verification = verifier.verify(response);
-    String publisher = "0x" + HexFormat.of().formatHex(response.getMessageId().getPublisherId().toByteArray());
+    String publisher =
+        "0x" + HexFormat.of().formatHex(response.getMessageId().getPublisherId().toByteArray());
     GroupKeyResponse body = response.getGroupKeyResponse();
     String recipient = "0x" + HexFormat.of().formatHex(body.getRecipientId().toByteArray());
-    if (!verification.accepted() || !publisher.equals(service.value())
+    if (!verification.accepted()
+        || !publisher.equals(service.value())
         || response.getBodyCase() != StreamMessage.BodyCase.GROUP_KEY_RESPONSE
-        || !body.getRequestId().equals(requestId) || !recipient.equals(subscriber.value())) {
-      throw new IllegalStateException("the node answered a group key request with a response that is not the"
-          + " custodian's (" + service + ") answer to it: " + verification);
+        || !body.getRequestId().equals(requestId)
+        || !recipient.equals(subscriber.value())) {
+      throw new IllegalStateException(
+          "the node answered a group key request with a response that is not the"
+              + " custodian's ("
+              + service
+              + ") answer to it: "
+              + verification);
     }
   }
 }

@@ -30,10 +30,14 @@ public final class ItemReader {
    * @throws CairnApiException when the node does not have the blocks
    */
   public byte[] read(DataAddress address, byte[] key) {
-    CoreReader core = cores.computeIfAbsent(HexFormat.of().formatHex(address.coreKey()),
-        hex -> CoreReader.open(client, address.coreKey()));
-    byte[] sealed = address.blockCount() == 1 ? core.get(address.first()) : concatenated(core.range(address.first(),
-        address.end()));
+    CoreReader core =
+        cores.computeIfAbsent(
+            HexFormat.of().formatHex(address.coreKey()),
+            hex -> CoreReader.open(client, address.coreKey()));
+    byte[] sealed =
+        address.blockCount() == 1
+            ? core.get(address.first())
+            : concatenated(core.range(address.first(), address.end()));
     return ItemCipher.decrypt(sealed, key, address);
   }
 

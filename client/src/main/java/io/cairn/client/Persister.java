@@ -6,9 +6,9 @@ import io.cairn.protocol.persist.DataAddress;
 import io.cairn.protocol.persist.ItemCipher;
 import io.cairn.protocol.persist.Pair;
 import io.cairn.protocol.persist.PairContent;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.function.Supplier;
 
@@ -22,6 +22,7 @@ import java.util.function.Supplier;
 public final class Persister {
   /** Blocks of at most this size; a larger item spans several blocks and gets a range address. */
   public static final int DEFAULT_MAX_BLOCK_BYTES = 1024 * 1024;
+
   /** Pairs announced in one event; about 150 bytes each, far below the node's content limit. */
   public static final int DEFAULT_PAIRS_PER_EVENT = 200;
 
@@ -39,8 +40,14 @@ public final class Persister {
    * @param currentGroupKey the key the stream's content is encrypted with now; asked once per call,
    *     so that a rotation is picked up by the next persist
    */
-  public Persister(CoreWriter core, EventPublisher events, String streamId, int partition,
-      Supplier<GroupKey> currentGroupKey, int maxBlockBytes, int pairsPerEvent) {
+  public Persister(
+      CoreWriter core,
+      EventPublisher events,
+      String streamId,
+      int partition,
+      Supplier<GroupKey> currentGroupKey,
+      int maxBlockBytes,
+      int pairsPerEvent) {
     if (maxBlockBytes < 1 || pairsPerEvent < 1) {
       throw new IllegalArgumentException("blocks and events hold at least one byte and one pair");
     }
@@ -53,12 +60,24 @@ public final class Persister {
     this.pairsPerEvent = pairsPerEvent;
   }
 
-  public Persister(CoreWriter core, EventPublisher events, String streamId, Supplier<GroupKey> currentGroupKey) {
-    this(core, events, streamId, 0, currentGroupKey, DEFAULT_MAX_BLOCK_BYTES, DEFAULT_PAIRS_PER_EVENT);
+  public Persister(
+      CoreWriter core, EventPublisher events, String streamId, Supplier<GroupKey> currentGroupKey) {
+    this(
+        core,
+        events,
+        streamId,
+        0,
+        currentGroupKey,
+        DEFAULT_MAX_BLOCK_BYTES,
+        DEFAULT_PAIRS_PER_EVENT);
   }
 
   /** A publisher persisting to {@code streamId} from the core of {@code coreKeys}. */
-  public static Persister open(CairnClient client, CoreKeyPair coreKeys, EventPublisher events, String streamId,
+  public static Persister open(
+      CairnClient client,
+      CoreKeyPair coreKeys,
+      EventPublisher events,
+      String streamId,
       Supplier<GroupKey> currentGroupKey) {
     return new Persister(CoreWriter.open(client, coreKeys), events, streamId, currentGroupKey);
   }
@@ -69,8 +88,8 @@ public final class Persister {
 
   /**
    * Encrypts and stores the items, then announces their pairs, in order; answered once the node
-   * acknowledged the last announcement. An item stored but not announced when this throws is
-   * lost to subscribers: persist it again.
+   * acknowledged the last announcement. An item stored but not announced when this throws is lost
+   * to subscribers: persist it again.
    */
   public synchronized List<DataAddress> persist(List<byte[]> items) {
     List<Pair> pairs = new ArrayList<>(items.size());
@@ -84,7 +103,8 @@ public final class Persister {
       byte[] key = ItemCipher.generateKey();
       byte[] sealed = ItemCipher.encrypt(item, key, address);
       for (int offset = 0; offset < sealed.length; offset += maxBlockBytes) {
-        blocks.add(Arrays.copyOfRange(sealed, offset, Math.min(sealed.length, offset + maxBlockBytes)));
+        blocks.add(
+            Arrays.copyOfRange(sealed, offset, Math.min(sealed.length, offset + maxBlockBytes)));
       }
       pairs.add(new Pair(address.text(), key));
       addresses.add(address);
@@ -93,8 +113,10 @@ public final class Persister {
     core.append(blocks);
     GroupKey groupKey = currentGroupKey.get();
     for (int from = 0; from < pairs.size(); from += pairsPerEvent) {
-      byte[] announcement = PairContent.encode(pairs.subList(from, Math.min(pairs.size(), from + pairsPerEvent)));
-      events.publishEncryptedJson(streamId, partition, new String(announcement, StandardCharsets.UTF_8), groupKey);
+      byte[] announcement =
+          PairContent.encode(pairs.subList(from, Math.min(pairs.size(), from + pairsPerEvent)));
+      events.publishEncryptedJson(
+          streamId, partition, new String(announcement, StandardCharsets.UTF_8), groupKey);
     }
     return addresses;
   }

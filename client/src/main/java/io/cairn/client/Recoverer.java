@@ -6,16 +6,16 @@ import io.cairn.protocol.persist.DataAddress;
 import io.cairn.protocol.persist.ItemDecryptionException;
 import io.cairn.protocol.persist.Pair;
 import io.cairn.protocol.persist.PairAccumulator;
-import io.cairn.protocol.proto.persist.PersistorStatus;
 import io.cairn.protocol.proto.event.EncryptionType;
 import io.cairn.protocol.proto.event.StreamMessage;
+import io.cairn.protocol.proto.persist.PersistorStatus;
 import io.cairn.protocol.proto.persist.SignedCheckpoint;
 import java.util.ArrayList;
 import java.util.HexFormat;
+import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Flow;
-import java.util.List;
 import java.util.function.Consumer;
 
 /**
@@ -31,7 +31,8 @@ public final class Recoverer {
   private final EthereumAddress service;
 
   /**
-   * @param keys the subscriber's key exchange, which fetches the stream's group keys as pages need them
+   * @param keys the subscriber's key exchange, which fetches the stream's group keys as pages need
+   *     them
    * @param service the address the cluster's persistors sign checkpoints with, from a source the
    *     subscriber trusts
    */
@@ -45,7 +46,10 @@ public final class Recoverer {
 
   public record Failure(long index, String address, String reason) {}
 
-  /** What a recovery found: the checkpoint it recovered up to, how many items it returned, what failed. */
+  /**
+   * What a recovery found: the checkpoint it recovered up to, how many items it returned, what
+   * failed.
+   */
   public record Report(Checkpoint checkpoint, long recovered, List<Failure> failures) {
     public Report {
       failures = List.copyOf(failures);
@@ -56,26 +60,34 @@ public final class Recoverer {
    * Recovers every item persisted up to the persistor's latest checkpoint, in the order the
    * persistor recorded them, handing each to {@code onItem}.
    *
-   * @throws CheckpointRejectedException when the persistor's pairs do not match its signed checkpoint
+   * @throws CheckpointRejectedException when the persistor's pairs do not match its signed
+   *     checkpoint
    */
   public Report recover(String streamId, Consumer<RecoveredItem> onItem) {
     PersistorStatus status = client.persistor(streamId);
     if (!status.hasCheckpoint()) {
       if (status.getCount() > 0) {
-        throw new CheckpointRejectedException("the persistor of " + streamId + " holds " + status.getCount()
-            + " pairs but has signed no checkpoint yet; try again after its interval");
+        throw new CheckpointRejectedException(
+            "the persistor of "
+                + streamId
+                + " holds "
+                + status.getCount()
+                + " pairs but has signed no checkpoint yet; try again after its interval");
       }
       return new Report(Checkpoint.of(new PairAccumulator()), 0, List.of());
     }
     List<Pair> pairs = new ArrayList<>();
-    Checkpoint checkpoint = new PairCatchUp(client, streamId, service, keys.lookup(streamId))
-        .catchUp(status.getCheckpoint(), new PairAccumulator(), pairs::add);
+    Checkpoint checkpoint =
+        new PairCatchUp(client, streamId, service, keys.lookup(streamId))
+            .catchUp(status.getCheckpoint(), new PairAccumulator(), pairs::add);
     List<Failure> failures = new ArrayList<>();
     long recovered = deliver(pairs, 0, new ItemReader(client), onItem, failures::add);
     return new Report(checkpoint, recovered, failures);
   }
 
-  /** What {@link #follow} reports, in the persistor's order, from the thread that reads the stream. */
+  /**
+   * What {@link #follow} reports, in the persistor's order, from the thread that reads the stream.
+   */
   public interface Follower {
     void recovered(RecoveredItem item);
 
@@ -96,76 +108,92 @@ public final class Recoverer {
     PairAccumulator held = new PairAccumulator();
     ItemReader reader = new ItemReader(client);
     CompletableFuture<Flow.Subscription> subscribed = new CompletableFuture<>();
-    client.subscribe(streamId, 0).subscribe(new Flow.Subscriber<>() {
-      private Flow.Subscription subscription;
+    client
+        .subscribe(streamId, 0)
+        .subscribe(
+            new Flow.Subscriber<>() {
+              private Flow.Subscription subscription;
 
-      @Override
-      public void onSubscribe(Flow.Subscription subscription) {
-        this.subscription = subscription;
-        subscribed.complete(subscription);
-        // subscribed first, so that no checkpoint published from here on is missed
-        PersistorStatus status;
-        try {
-          status = client.persistor(streamId);
-        } catch (RuntimeException refused) {
-          subscription.cancel();
-          follower.stopped(refused);
-          return;
-        }
-        if (status.hasCheckpoint()) {
-          advance(status.getCheckpoint());
-        }
-        subscription.request(1);
-      }
+              @Override
+              public void onSubscribe(Flow.Subscription subscription) {
+                this.subscription = subscription;
+                subscribed.complete(subscription);
+                // subscribed first, so that no checkpoint published from here on is missed
+                PersistorStatus status;
+                try {
+                  status = client.persistor(streamId);
+                } catch (RuntimeException refused) {
+                  subscription.cancel();
+                  follower.stopped(refused);
+                  return;
+                }
+                if (status.hasCheckpoint()) {
+                  advance(status.getCheckpoint());
+                }
+                subscription.request(1);
+              }
 
-      @Override
-      public void onNext(StreamMessage event) {
-        checkpointIn(event).ifPresent(this::advance);
-        subscription.request(1);
-      }
+              @Override
+              public void onNext(StreamMessage event) {
+                checkpointIn(event).ifPresent(this::advance);
+                subscription.request(1);
+              }
 
-      private void advance(SignedCheckpoint checkpoint) {
-        if (checkpoint.getCount() <= held.count()) {
-          return;
-        }
-        long first = held.count();
-        List<Pair> pairs = new ArrayList<>();
-        try {
-          catchUp.catchUp(checkpoint, held, pairs::add);
-        } catch (RuntimeException doesNotHold) {
-          subscription.cancel();
-          follower.stopped(doesNotHold);
-          return;
-        }
-        deliver(pairs, first, reader, follower::recovered, follower::failed);
-      }
+              private void advance(SignedCheckpoint checkpoint) {
+                if (checkpoint.getCount() <= held.count()) {
+                  return;
+                }
+                long first = held.count();
+                List<Pair> pairs = new ArrayList<>();
+                try {
+                  catchUp.catchUp(checkpoint, held, pairs::add);
+                } catch (RuntimeException doesNotHold) {
+                  subscription.cancel();
+                  follower.stopped(doesNotHold);
+                  return;
+                }
+                deliver(pairs, first, reader, follower::recovered, follower::failed);
+              }
 
-      @Override
-      public void onError(Throwable failure) {
-        follower.stopped(failure);
-      }
+              @Override
+              public void onError(Throwable failure) {
+                follower.stopped(failure);
+              }
 
-      @Override
-      public void onComplete() {
-        follower.stopped(null);
-      }
-    });
+              @Override
+              public void onComplete() {
+                follower.stopped(null);
+              }
+            });
     return subscribed.join();
   }
 
-  /** The checkpoint an event carries, when it is the persistor's: signed by the service address and unencrypted. */
+  /**
+   * The checkpoint an event carries, when it is the persistor's: signed by the service address and
+   * unencrypted.
+   */
   private Optional<SignedCheckpoint> checkpointIn(StreamMessage event) {
-    boolean byService = ("0x" + HexFormat.of().formatHex(event.getMessageId().getPublisherId().toByteArray()))
-        .equals(service.value());
+    boolean byService =
+        ("0x" + HexFormat.of().formatHex(event.getMessageId().getPublisherId().toByteArray()))
+            .equals(service.value());
     if (!byService || event.getContentMessage().getEncryptionType() != EncryptionType.NONE) {
       return Optional.empty();
     }
     return Checkpoint.fromContent(event.getContentMessage().getContent().toByteArray())
-        .map(checkpoint -> SignedCheckpoint.newBuilder().setCount(checkpoint.count()).setRoot(checkpoint.rootHex())
-            .setMessage(event).build());
+        .map(
+            checkpoint ->
+                SignedCheckpoint.newBuilder()
+                    .setCount(checkpoint.count())
+                    .setRoot(checkpoint.rootHex())
+                    .setMessage(event)
+                    .build());
   }
 
-  private static long deliver(List<Pair> pairs, long firstIndex, ItemReader reader, Consumer<RecoveredItem> onItem,
+  private static long deliver(
+      List<Pair> pairs,
+      long firstIndex,
+      ItemReader reader,
+      Consumer<RecoveredItem> onItem,
       Consumer<Failure> onFailure) {
     long recovered = 0;
     for (int i = 0; i < pairs.size(); i++) {
@@ -175,7 +203,10 @@ public final class Recoverer {
         DataAddress address = DataAddress.parse(pair.address());
         onItem.accept(new RecoveredItem(index, address, reader.read(address, pair.key())));
         recovered++;
-      } catch (IllegalArgumentException | ProofRejectedException | ItemDecryptionException | CairnApiException e) {
+      } catch (IllegalArgumentException
+          | ProofRejectedException
+          | ItemDecryptionException
+          | CairnApiException e) {
         onFailure.accept(new Failure(index, pair.address(), failureOf(e)));
       }
     }

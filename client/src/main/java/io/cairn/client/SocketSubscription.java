@@ -27,19 +27,22 @@ import java.util.concurrent.Flow;
  * {@link Flow.Subscriber}.
  *
  * <p>A socket's only backpressure, {@link WebSocket#request}, holds back everything on it, so each
- * subscription has a socket of its own and a subscriber that stops requesting holds back no
- * other. Events wait here until requested, at most {@link #READ_AHEAD} beyond the demand; past
- * that the socket is not read, and the node's buffer for this subscription fills instead (when it
- * overflows, the node ends the subscription with {@code SLOW_SUBSCRIBER}).
+ * subscription has a socket of its own and a subscriber that stops requesting holds back no other.
+ * Events wait here until requested, at most {@link #READ_AHEAD} beyond the demand; past that the
+ * socket is not read, and the node's buffer for this subscription fills instead (when it overflows,
+ * the node ends the subscription with {@code SLOW_SUBSCRIBER}).
  *
  * <p>{@code onSubscribe} is signalled when the node first answers the request: for a subscribe,
- * once the subscription is in place, so every event published after it arrives. An error frame
- * ends the subscription with a {@link CairnApiException}: the events already requested are
- * delivered first, those not yet requested are dropped. A resend completes after its {@code
- * resendDone}. Cancelling closes the socket, which ends the subscription on the node.
+ * once the subscription is in place, so every event published after it arrives. An error frame ends
+ * the subscription with a {@link CairnApiException}: the events already requested are delivered
+ * first, those not yet requested are dropped. A resend completes after its {@code resendDone}.
+ * Cancelling closes the socket, which ends the subscription on the node.
  */
 final class SocketSubscription implements Flow.Subscription {
-  /** Events read from the socket ahead of demand, so that a subscriber requesting one at a time is not left waiting. */
+  /**
+   * Events read from the socket ahead of demand, so that a subscriber requesting one at a time is
+   * not left waiting.
+   */
   static final int READ_AHEAD = 16;
 
   private static final String AUTHENTICATION = "authenticate";
@@ -55,24 +58,36 @@ final class SocketSubscription implements Flow.Subscription {
   // everything below is guarded by lock
   private final Deque<StreamMessage> waiting = new ArrayDeque<>();
   private long demand;
+
   /** The node answered the request, or it failed before: onSubscribe may go out. */
   private boolean answered;
+
   private boolean announced;
+
   /** A terminal signal went out, or the subscriber cancelled: nothing more goes out. */
   private boolean finished;
+
   private RuntimeException failure;
   private boolean resendDone;
-  /** The socket is being closed; what it still delivers is read and dropped until the node's close. */
+
+  /**
+   * The socket is being closed; what it still delivers is read and dropped until the node's close.
+   */
   private boolean closing;
+
   private boolean draining;
   private WebSocket socket;
   private boolean socketAsked;
   private boolean midMessage;
+
   /** The latest send: a WebSocket takes one send at a time, so each waits for the one before. */
   private CompletableFuture<WebSocket> sends;
 
-  private SocketSubscription(Flow.Subscriber<? super StreamMessage> subscriber, Request request,
-      Optional<String> session, boolean endsWithResendDone) {
+  private SocketSubscription(
+      Flow.Subscriber<? super StreamMessage> subscriber,
+      Request request,
+      Optional<String> session,
+      boolean endsWithResendDone) {
     this.subscriber = Objects.requireNonNull(subscriber, "subscriber");
     this.request = request.toBuilder().setRequestId(REQUEST).build();
     this.session = session;
@@ -83,24 +98,41 @@ final class SocketSubscription implements Flow.Subscription {
    * Connects to {@code endpoint}, authenticates with {@code session} if there is one, and sends
    * {@code request} (a subscribe or a resend); {@code endsWithResendDone} for a resend.
    */
-  static SocketSubscription open(HttpClient http, URI endpoint, Duration connectTimeout, Optional<String> session,
-      Request request, boolean endsWithResendDone, Flow.Subscriber<? super StreamMessage> subscriber) {
-    SocketSubscription subscription = new SocketSubscription(subscriber, request, session, endsWithResendDone);
-    http.newWebSocketBuilder().connectTimeout(connectTimeout).buildAsync(endpoint, subscription.new Listener())
-        .whenComplete((socket, failure) -> {
-          if (failure != null) {
-            Throwable cause = failure instanceof CompletionException && failure.getCause() != null ? failure.getCause() : failure;
-            subscription.fail(new UncheckedIOException("cannot reach the Cairn node at " + endpoint + ": " + cause,
-                cause instanceof IOException io ? io : new IOException(cause)));
-          }
-        });
+  static SocketSubscription open(
+      HttpClient http,
+      URI endpoint,
+      Duration connectTimeout,
+      Optional<String> session,
+      Request request,
+      boolean endsWithResendDone,
+      Flow.Subscriber<? super StreamMessage> subscriber) {
+    SocketSubscription subscription =
+        new SocketSubscription(subscriber, request, session, endsWithResendDone);
+    http.newWebSocketBuilder()
+        .connectTimeout(connectTimeout)
+        .buildAsync(endpoint, subscription.new Listener())
+        .whenComplete(
+            (socket, failure) -> {
+              if (failure != null) {
+                Throwable cause =
+                    failure instanceof CompletionException && failure.getCause() != null
+                        ? failure.getCause()
+                        : failure;
+                subscription.fail(
+                    new UncheckedIOException(
+                        "cannot reach the Cairn node at " + endpoint + ": " + cause,
+                        cause instanceof IOException io ? io : new IOException(cause)));
+              }
+            });
     return subscription;
   }
 
   @Override
   public void request(long n) {
     if (n <= 0) {
-      fail(new IllegalArgumentException("request(" + n + "): demand must be positive (Reactive Streams rule 3.9)"));
+      fail(
+          new IllegalArgumentException(
+              "request(" + n + "): demand must be positive (Reactive Streams rule 3.9)"));
       return;
     }
     synchronized (lock) {
@@ -166,15 +198,22 @@ final class SocketSubscription implements Flow.Subscription {
 
     @Override
     public CompletionStage<?> onClose(WebSocket webSocket, int statusCode, String reason) {
-      fail(new UncheckedIOException(new IOException(
-          "the node closed the connection (" + statusCode + (reason.isEmpty() ? "" : " " + reason) + ")")));
+      fail(
+          new UncheckedIOException(
+              new IOException(
+                  "the node closed the connection ("
+                      + statusCode
+                      + (reason.isEmpty() ? "" : " " + reason)
+                      + ")")));
       return null;
     }
 
     @Override
     public void onError(WebSocket webSocket, Throwable error) {
-      fail(error instanceof IOException io ? new UncheckedIOException("the connection to the node failed: " + io, io)
-          : new IllegalStateException("the connection to the node failed", error));
+      fail(
+          error instanceof IOException io
+              ? new UncheckedIOException("the connection to the node failed: " + io, io)
+              : new IllegalStateException("the connection to the node failed", error));
     }
   }
 
@@ -190,8 +229,11 @@ final class SocketSubscription implements Flow.Subscription {
       close();
       return;
     }
-    // the node handles a connection's requests in order: the subscribe acts as the session's address
-    session.ifPresent(token -> send(Request.newBuilder().setRequestId(AUTHENTICATION).setAuthenticate(token).build()));
+    // the node handles a connection's requests in order: the subscribe acts as the session's
+    // address
+    session.ifPresent(
+        token ->
+            send(Request.newBuilder().setRequestId(AUTHENTICATION).setAuthenticate(token).build()));
     send(request);
     askSocket();
   }
@@ -199,17 +241,23 @@ final class SocketSubscription implements Flow.Subscription {
   private void send(Request message) {
     CompletableFuture<WebSocket> sent;
     synchronized (lock) {
-      sent = sends.thenCompose(open -> open.sendBinary(ByteBuffer.wrap(message.toByteArray()), true));
+      sent =
+          sends.thenCompose(open -> open.sendBinary(ByteBuffer.wrap(message.toByteArray()), true));
       sends = sent;
     }
-    sent.whenComplete((open, failed) -> {
-      if (failed != null) {
-        fail(new UncheckedIOException("cannot send to the node: " + failed, new IOException(failed)));
-      }
-    });
+    sent.whenComplete(
+        (open, failed) -> {
+          if (failed != null) {
+            fail(
+                new UncheckedIOException(
+                    "cannot send to the node: " + failed, new IOException(failed)));
+          }
+        });
   }
 
-  /** One answer of the node; after a cancel, an error or the end of a resend, answers are dropped. */
+  /**
+   * One answer of the node; after a cancel, an error or the end of a resend, answers are dropped.
+   */
   private void answer(Response response) {
     boolean ends;
     synchronized (lock) {
@@ -268,7 +316,10 @@ final class SocketSubscription implements Flow.Subscription {
         return;
       }
       WebSocket open = socket;
-      sends = sends.handle((sent, failed) -> open).thenCompose(closed -> closed.sendClose(WebSocket.NORMAL_CLOSURE, ""));
+      sends =
+          sends
+              .handle((sent, failed) -> open)
+              .thenCompose(closed -> closed.sendClose(WebSocket.NORMAL_CLOSURE, ""));
     }
     askSocket();
   }
@@ -363,11 +414,12 @@ final class SocketSubscription implements Flow.Subscription {
 
   /** The node's error frame as the exception its HTTP answer would give: same code, its status. */
   private static CairnApiException refusal(ApiError error) {
-    int status = Arrays.stream(ErrorCode.values())
-        .filter(code -> code.name().equals(error.getError()))
-        .mapToInt(ErrorCode::httpStatus)
-        .findFirst()
-        .orElse(0);
+    int status =
+        Arrays.stream(ErrorCode.values())
+            .filter(code -> code.name().equals(error.getError()))
+            .mapToInt(ErrorCode::httpStatus)
+            .findFirst()
+            .orElse(0);
     return new CairnApiException(status, error.getError(), error.getMessage());
   }
 }

@@ -24,7 +24,9 @@ class CairnClientTest {
   @BeforeEach
   void start() throws IOException {
     server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
-    respond("/api/v1/node", 200,
+    respond(
+        "/api/v1/node",
+        200,
         "{\"address\":\"pekko://cairn@127.0.0.1:25520\",\"roles\":[\"api\",\"stream\"],"
             + "\"version\":\"1.0\",\"journal\":\"h2\",\"memberStatus\":\"up\",\"addedLater\":1}");
     respond("/api/v1/health", 503, "{\"error\":\"UNAVAILABLE\",\"message\":\"joining\"}");
@@ -38,13 +40,15 @@ class CairnClientTest {
   }
 
   private void respond(String path, int status, String body) {
-    server.createContext(path, exchange -> {
-      byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
-      exchange.getResponseHeaders().add("Content-Type", "application/json");
-      exchange.sendResponseHeaders(status, bytes.length);
-      exchange.getResponseBody().write(bytes);
-      exchange.close();
-    });
+    server.createContext(
+        path,
+        exchange -> {
+          byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
+          exchange.getResponseHeaders().add("Content-Type", "application/json");
+          exchange.sendResponseHeaders(status, bytes.length);
+          exchange.getResponseBody().write(bytes);
+          exchange.close();
+        });
   }
 
   @Test
@@ -67,8 +71,13 @@ class CairnClientTest {
     HttpServer foreign = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
     foreign.start();
     try {
-      CairnApiException error = assertThrows(CairnApiException.class,
-          () -> CairnClient.connect(URI.create("http://127.0.0.1:" + foreign.getAddress().getPort())).nodeInfo());
+      CairnApiException error =
+          assertThrows(
+              CairnApiException.class,
+              () ->
+                  CairnClient.connect(
+                          URI.create("http://127.0.0.1:" + foreign.getAddress().getPort()))
+                      .nodeInfo());
       assertEquals(404, error.status());
       assertEquals("HTTP_404", error.code());
     } finally {
@@ -82,8 +91,10 @@ class CairnClientTest {
     try (ServerSocket socket = new ServerSocket(0)) {
       closed = socket.getLocalPort();
     }
-    UncheckedIOException error = assertThrows(UncheckedIOException.class,
-        () -> CairnClient.connect(URI.create("http://127.0.0.1:" + closed)).nodeInfo());
+    UncheckedIOException error =
+        assertThrows(
+            UncheckedIOException.class,
+            () -> CairnClient.connect(URI.create("http://127.0.0.1:" + closed)).nodeInfo());
     assertTrue(error.getMessage().contains("127.0.0.1:" + closed), error.getMessage());
   }
 }

@@ -9,16 +9,17 @@ import io.cairn.protocol.proto.api.ApiError;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.TimeoutException;
 import org.apache.pekko.actor.typed.ActorSystem;
-import org.apache.pekko.pattern.AskTimeoutException;
 import org.apache.pekko.http.javadsl.model.ContentTypes;
 import org.apache.pekko.http.javadsl.model.HttpEntities;
 import org.apache.pekko.http.javadsl.model.HttpResponse;
 import org.apache.pekko.http.javadsl.model.StatusCode;
 import org.apache.pekko.http.javadsl.model.StatusCodes;
+import org.apache.pekko.pattern.AskTimeoutException;
 
 /** The API's JSON: the protobuf JSON mapping of the messages in {@code protocol}. */
 public final class ApiJson {
-  private static final JsonFormat.Printer PRINTER = JsonFormat.printer().omittingInsignificantWhitespace();
+  private static final JsonFormat.Printer PRINTER =
+      JsonFormat.printer().omittingInsignificantWhitespace();
 
   private ApiJson() {}
 
@@ -47,9 +48,15 @@ public final class ApiJson {
     return error(rejection.code(), rejection.getMessage());
   }
 
-  /** The error to answer for a failed ask: its rejection, unavailable on timeout, internal otherwise. */
+  /**
+   * The error to answer for a failed ask: its rejection, unavailable on timeout, internal
+   * otherwise.
+   */
   public static Rejection rejectionOf(Throwable failure, ActorSystem<?> system) {
-    Throwable cause = failure instanceof CompletionException && failure.getCause() != null ? failure.getCause() : failure;
+    Throwable cause =
+        failure instanceof CompletionException && failure.getCause() != null
+            ? failure.getCause()
+            : failure;
     if (cause instanceof Rejection rejection) {
       return rejection;
     }

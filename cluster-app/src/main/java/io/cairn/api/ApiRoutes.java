@@ -15,7 +15,10 @@ import org.apache.pekko.http.javadsl.server.AllDirectives;
 import org.apache.pekko.http.javadsl.server.Route;
 import org.apache.pekko.http.javadsl.unmarshalling.Unmarshaller;
 
-/** What every feature's routes share: request bodies in protobuf or its JSON mapping, and answers to asks. */
+/**
+ * What every feature's routes share: request bodies in protobuf or its JSON mapping, and answers to
+ * asks.
+ */
 public abstract class ApiRoutes extends AllDirectives {
   public static final String PROTOBUF = "application/x-protobuf";
   private static final JsonFormat.Parser JSON = JsonFormat.parser();
@@ -29,32 +32,45 @@ public abstract class ApiRoutes extends AllDirectives {
   public abstract Route routes();
 
   /**
-   * The request body as {@code builder}'s message: binary protobuf when the content type is
-   * {@value #PROTOBUF}, otherwise the protobuf JSON mapping. Unknown JSON fields are refused, so a
-   * misspelt field is an error rather than silently ignored.
+   * The request body as {@code builder}'s message: binary protobuf when the content type is {@value
+   * #PROTOBUF}, otherwise the protobuf JSON mapping. Unknown JSON fields are refused, so a misspelt
+   * field is an error rather than silently ignored.
    */
   @SuppressWarnings("unchecked")
   protected <M extends Message> Route body(Message.Builder builder, Function<M, Route> inner) {
-    return extractRequestEntity(entity -> {
-      boolean binary = entity.getContentType().mediaType().toString().equals(PROTOBUF);
-      if (!binary && !entity.getContentType().mediaType().equals(MediaTypes.APPLICATION_JSON)) {
-        return complete(ApiJson.error(ErrorCode.UNSUPPORTED_MEDIA_TYPE,
-            "send application/json or " + PROTOBUF + ", not " + entity.getContentType().mediaType()));
-      }
-      return entity(Unmarshaller.entityToByteString(), bytes -> {
-        try {
-          if (binary) {
-            builder.mergeFrom(bytes.toArray());
-          } else {
-            JSON.merge(bytes.utf8String(), builder);
+    return extractRequestEntity(
+        entity -> {
+          boolean binary = entity.getContentType().mediaType().toString().equals(PROTOBUF);
+          if (!binary && !entity.getContentType().mediaType().equals(MediaTypes.APPLICATION_JSON)) {
+            return complete(
+                ApiJson.error(
+                    ErrorCode.UNSUPPORTED_MEDIA_TYPE,
+                    "send application/json or "
+                        + PROTOBUF
+                        + ", not "
+                        + entity.getContentType().mediaType()));
           }
-        } catch (InvalidProtocolBufferException e) {
-          return complete(ApiJson.error(ErrorCode.MALFORMED_REQUEST,
-              "the body is not a valid " + builder.getDescriptorForType().getName() + ": " + e.getMessage()));
-        }
-        return inner.apply((M) builder.build());
-      });
-    });
+          return entity(
+              Unmarshaller.entityToByteString(),
+              bytes -> {
+                try {
+                  if (binary) {
+                    builder.mergeFrom(bytes.toArray());
+                  } else {
+                    JSON.merge(bytes.utf8String(), builder);
+                  }
+                } catch (InvalidProtocolBufferException e) {
+                  return complete(
+                      ApiJson.error(
+                          ErrorCode.MALFORMED_REQUEST,
+                          "the body is not a valid "
+                              + builder.getDescriptorForType().getName()
+                              + ": "
+                              + e.getMessage()));
+                }
+                return inner.apply((M) builder.build());
+              });
+        });
   }
 
   /** Runs {@code inner} on what {@code parse} reads from the request; a refusal is the answer. */
@@ -70,8 +86,11 @@ public abstract class ApiRoutes extends AllDirectives {
 
   /** Completes with {@code ok} of the answer, or with the error it failed with. */
   protected <T> Route reply(CompletionStage<T> answer, Function<T, HttpResponse> ok) {
-    return onComplete(answer, result -> result.isSuccess()
-        ? complete(ok.apply(result.get()))
-        : complete(ApiJson.error(ApiJson.rejectionOf(result.failed().get(), system))));
+    return onComplete(
+        answer,
+        result ->
+            result.isSuccess()
+                ? complete(ok.apply(result.get()))
+                : complete(ApiJson.error(ApiJson.rejectionOf(result.failed().get(), system))));
   }
 }

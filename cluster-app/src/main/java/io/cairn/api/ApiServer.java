@@ -16,9 +16,9 @@ import org.apache.pekko.http.javadsl.server.MalformedQueryParamRejection;
 import org.apache.pekko.http.javadsl.server.MalformedRequestContentRejection;
 import org.apache.pekko.http.javadsl.server.MethodRejection;
 import org.apache.pekko.http.javadsl.server.MissingQueryParamRejection;
-import org.apache.pekko.http.scaladsl.model.EntityStreamSizeException;
 import org.apache.pekko.http.javadsl.server.RejectionHandler;
 import org.apache.pekko.http.javadsl.server.Route;
+import org.apache.pekko.http.scaladsl.model.EntityStreamSizeException;
 
 /** Binds the public API and unbinds it when the node shuts down. */
 public final class ApiServer extends AllDirectives {
@@ -33,22 +33,27 @@ public final class ApiServer extends AllDirectives {
   }
 
   /** Binds the routes of every feature under {@code /api/v1} on the node's API port. */
-  public static CompletionStage<ServerBinding> start(ActorSystem<?> system, NodeSettings node, List<ApiRoutes> features) {
+  public static CompletionStage<ServerBinding> start(
+      ActorSystem<?> system, NodeSettings node, List<ApiRoutes> features) {
     ApiServer server = new ApiServer(system, features);
     return Http.get(system)
         .newServerAt(node.host(), node.apiPort())
         .bind(server.route())
-        .thenApply(binding -> {
-          binding.addToCoordinatedShutdown(UNBIND_DEADLINE, system);
-          system.log().info("Public API listening on {}", binding.localAddress());
-          return binding;
-        });
+        .thenApply(
+            binding -> {
+              binding.addToCoordinatedShutdown(UNBIND_DEADLINE, system);
+              system.log().info("Public API listening on {}", binding.localAddress());
+              return binding;
+            });
   }
 
   private Route route() {
-    return handleExceptions(exceptions(), () ->
-        handleRejections(rejections(), () ->
-            pathPrefix("api", () -> pathPrefix("v1", this::featureRoutes))));
+    return handleExceptions(
+        exceptions(),
+        () ->
+            handleRejections(
+                rejections(),
+                () -> pathPrefix("api", () -> pathPrefix("v1", this::featureRoutes))));
   }
 
   private Route featureRoutes() {
@@ -58,19 +63,48 @@ public final class ApiServer extends AllDirectives {
 
   private RejectionHandler rejections() {
     return RejectionHandler.newBuilder()
-        .handle(MalformedRequestContentRejection.class, rejection -> complete(
-            rejection.getCause() instanceof EntityStreamSizeException tooLarge
-                ? ApiJson.error(ErrorCode.REQUEST_TOO_LARGE, "the request body exceeds " + tooLarge.limit() + " bytes")
-                : ApiJson.error(ErrorCode.MALFORMED_REQUEST, "the request body is malformed: " + rejection.message())))
-        .handle(MalformedQueryParamRejection.class, rejection -> complete(ApiJson.error(
-            ErrorCode.MALFORMED_REQUEST, "query parameter " + rejection.parameterName() + ": " + rejection.errorMsg())))
-        .handle(MissingQueryParamRejection.class, rejection -> complete(ApiJson.error(
-            ErrorCode.MALFORMED_REQUEST, "query parameter " + rejection.parameterName() + " is required")))
-        .handleAll(MethodRejection.class, rejections -> complete(ApiJson.error(
-            ErrorCode.METHOD_NOT_ALLOWED,
-            "allowed: " + rejections.stream().map(r -> r.supported().name()).distinct().toList())))
-        .handleNotFound(extractUnmatchedPath(path -> complete(ApiJson.error(
-            ErrorCode.NOT_FOUND, "no such resource: " + path))))
+        .handle(
+            MalformedRequestContentRejection.class,
+            rejection ->
+                complete(
+                    rejection.getCause() instanceof EntityStreamSizeException tooLarge
+                        ? ApiJson.error(
+                            ErrorCode.REQUEST_TOO_LARGE,
+                            "the request body exceeds " + tooLarge.limit() + " bytes")
+                        : ApiJson.error(
+                            ErrorCode.MALFORMED_REQUEST,
+                            "the request body is malformed: " + rejection.message())))
+        .handle(
+            MalformedQueryParamRejection.class,
+            rejection ->
+                complete(
+                    ApiJson.error(
+                        ErrorCode.MALFORMED_REQUEST,
+                        "query parameter "
+                            + rejection.parameterName()
+                            + ": "
+                            + rejection.errorMsg())))
+        .handle(
+            MissingQueryParamRejection.class,
+            rejection ->
+                complete(
+                    ApiJson.error(
+                        ErrorCode.MALFORMED_REQUEST,
+                        "query parameter " + rejection.parameterName() + " is required")))
+        .handleAll(
+            MethodRejection.class,
+            rejections ->
+                complete(
+                    ApiJson.error(
+                        ErrorCode.METHOD_NOT_ALLOWED,
+                        "allowed: "
+                            + rejections.stream()
+                                .map(r -> r.supported().name())
+                                .distinct()
+                                .toList())))
+        .handleNotFound(
+            extractUnmatchedPath(
+                path -> complete(ApiJson.error(ErrorCode.NOT_FOUND, "no such resource: " + path))))
         .build()
         .seal();
   }
@@ -78,12 +112,19 @@ public final class ApiServer extends AllDirectives {
   private ExceptionHandler exceptions() {
     return ExceptionHandler.newBuilder()
         .match(Rejection.class, rejection -> complete(ApiJson.error(rejection)))
-        .match(EntityStreamSizeException.class, tooLarge -> complete(ApiJson.error(
-            ErrorCode.REQUEST_TOO_LARGE, "the request body exceeds " + tooLarge.limit() + " bytes")))
-        .matchAny(failure -> {
-          system.log().error("Request failed", failure);
-          return complete(ApiJson.error(ErrorCode.INTERNAL, "the node failed to answer; see its log"));
-        })
+        .match(
+            EntityStreamSizeException.class,
+            tooLarge ->
+                complete(
+                    ApiJson.error(
+                        ErrorCode.REQUEST_TOO_LARGE,
+                        "the request body exceeds " + tooLarge.limit() + " bytes")))
+        .matchAny(
+            failure -> {
+              system.log().error("Request failed", failure);
+              return complete(
+                  ApiJson.error(ErrorCode.INTERNAL, "the node failed to answer; see its log"));
+            })
         .build();
   }
 }

@@ -1,14 +1,14 @@
 package io.cairn.app;
 
 import io.cairn.app.core.CoreCommand;
+import io.cairn.app.event.EventCommand;
+import io.cairn.app.persist.PersistCommand;
+import io.cairn.app.persist.RecoverCommand;
 import io.cairn.app.stream.KeyCommand;
 import io.cairn.app.stream.PublishCommand;
 import io.cairn.app.stream.ResendCommand;
 import io.cairn.app.stream.StreamCommand;
 import io.cairn.app.stream.SubscribeCommand;
-import io.cairn.app.event.EventCommand;
-import io.cairn.app.persist.PersistCommand;
-import io.cairn.app.persist.RecoverCommand;
 import io.cairn.client.CairnApiException;
 import io.cairn.client.ProofRejectedException;
 import java.io.UncheckedIOException;
@@ -49,28 +49,37 @@ public final class Cairn {
   static void useACommonPool() {
     String property = "java.util.concurrent.ForkJoinPool.common.parallelism";
     if (System.getProperty(property) == null) {
-      System.setProperty(property, Integer.toString(Math.max(4, Runtime.getRuntime().availableProcessors())));
+      System.setProperty(
+          property, Integer.toString(Math.max(4, Runtime.getRuntime().availableProcessors())));
     }
   }
 
   static CommandLine commandLine() {
     CommandLine commandLine = new CommandLine(new Cairn());
     // one line naming the mistake, instead of the whole usage text
-    commandLine.setParameterExceptionHandler((error, args) -> {
-      CommandLine command = error.getCommandLine();
-      command.getErr().println("cairn: " + error.getMessage()
-          + " (see '" + command.getCommandSpec().qualifiedName() + " --help')");
-      return 2;
-    });
-    commandLine.setExecutionExceptionHandler((error, command, parsed) -> {
-      command.getErr().println("cairn: " + describe(error));
-      command.getErr().flush();
-      if (error instanceof CairnApiException) {
-        return EXIT_REJECTED;
-      }
-      // a malformed key, address or option value given on the command line is a usage mistake
-      return error instanceof IllegalArgumentException ? 2 : 1;
-    });
+    commandLine.setParameterExceptionHandler(
+        (error, args) -> {
+          CommandLine command = error.getCommandLine();
+          command
+              .getErr()
+              .println(
+                  "cairn: "
+                      + error.getMessage()
+                      + " (see '"
+                      + command.getCommandSpec().qualifiedName()
+                      + " --help')");
+          return 2;
+        });
+    commandLine.setExecutionExceptionHandler(
+        (error, command, parsed) -> {
+          command.getErr().println("cairn: " + describe(error));
+          command.getErr().flush();
+          if (error instanceof CairnApiException) {
+            return EXIT_REJECTED;
+          }
+          // a malformed key, address or option value given on the command line is a usage mistake
+          return error instanceof IllegalArgumentException ? 2 : 1;
+        });
     return commandLine;
   }
 
@@ -84,7 +93,8 @@ public final class Cairn {
     if (error instanceof ProofRejectedException rejected) {
       return "verification failed: " + rejected.getMessage();
     }
-    if (error instanceof UncheckedIOException || error instanceof IllegalArgumentException
+    if (error instanceof UncheckedIOException
+        || error instanceof IllegalArgumentException
         || error.getClass().getPackageName().startsWith("io.cairn")) {
       return error.getMessage();
     }

@@ -6,39 +6,39 @@ import io.cairn.api.ApiServer;
 import io.cairn.api.auth.AuthRoutes;
 import io.cairn.api.auth.Authentication;
 import io.cairn.api.auth.SessionChallenges;
-import io.cairn.api.auth.SessionTokens;
-import io.cairn.protocol.event.AddressRecoveries;
 import io.cairn.api.auth.SessionSettings;
+import io.cairn.api.auth.SessionTokens;
+import io.cairn.api.core.CoreRoutes;
+import io.cairn.api.keys.CustodianRoutes;
+import io.cairn.api.node.NodeRoutes;
+import io.cairn.api.persist.PersistorRoutes;
 import io.cairn.api.stream.PartitionKeyCheck;
 import io.cairn.api.stream.StreamDataRoutes;
 import io.cairn.api.stream.StreamRoutes;
-import io.cairn.api.core.CoreRoutes;
-import io.cairn.api.keys.CustodianRoutes;
-import io.cairn.api.persist.PersistorRoutes;
-import io.cairn.persist.PairJournal;
-import io.cairn.persist.Persistor;
-import io.cairn.persist.PersistorSettings;
-import io.cairn.keys.CustodianStreamKeys;
-import io.cairn.api.node.NodeRoutes;
 import io.cairn.api.ws.WebSocketRequests;
 import io.cairn.api.ws.WebSocketRoutes;
+import io.cairn.cluster.NodeRole;
+import io.cairn.cluster.ServiceIdentity;
 import io.cairn.core.Core;
 import io.cairn.core.CoreSettings;
 import io.cairn.core.Cores;
-import io.cairn.cluster.NodeRole;
-import io.cairn.cluster.ServiceIdentity;
+import io.cairn.journal.JournalSettings;
+import io.cairn.keys.CustodianStreamKeys;
 import io.cairn.keys.KeyCustodian;
 import io.cairn.keys.KeyCustodians;
 import io.cairn.keys.KeySettings;
-import io.cairn.journal.JournalSettings;
-import io.cairn.stream.Stream;
-import io.cairn.stream.StreamSettings;
+import io.cairn.persist.PairJournal;
+import io.cairn.persist.Persistor;
+import io.cairn.persist.PersistorSettings;
+import io.cairn.protocol.event.AddressRecoveries;
+import io.cairn.protocol.event.EventVerifier;
 import io.cairn.stream.Publisher;
 import io.cairn.stream.Resends;
+import io.cairn.stream.Stream;
 import io.cairn.stream.StreamCache;
 import io.cairn.stream.StreamPartition;
+import io.cairn.stream.StreamSettings;
 import io.cairn.stream.Streams;
-import io.cairn.protocol.event.EventVerifier;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
@@ -70,10 +70,18 @@ public final class CairnNode {
     JournalSettings journal = JournalSettings.fromConfig(config);
     ActorSystem<Void> system;
     try {
-      system = ActorSystem.create(Behaviors.empty(), SYSTEM_NAME, journal.pekkoConfig().withFallback(config));
+      system =
+          ActorSystem.create(
+              Behaviors.empty(), SYSTEM_NAME, journal.pekkoConfig().withFallback(config));
     } catch (RuntimeException e) {
-      throw new StartupException("cannot start the cluster node on " + node.host() + ":"
-          + node.clusterPort() + ": " + rootMessage(e), e);
+      throw new StartupException(
+          "cannot start the cluster node on "
+              + node.host()
+              + ":"
+              + node.clusterPort()
+              + ": "
+              + rootMessage(e),
+          e);
     }
     try {
       init(system, node, journal);
@@ -86,7 +94,8 @@ public final class CairnNode {
   }
 
   static void init(ActorSystem<Void> system, NodeSettings node, JournalSettings journal) {
-    await(PekkoManagement.get(system).start(),
+    await(
+        PekkoManagement.get(system).start(),
         "cannot start management HTTP on " + node.host() + ":" + node.managementPort());
     joinCluster(system, node);
     Config config = system.settings().config();
@@ -100,13 +109,27 @@ public final class CairnNode {
     Optional<ServiceIdentity> service = Optional.empty();
     if (node.has(NodeRole.PERSISTOR)) {
       ServiceIdentity identity = secret(() -> ServiceIdentity.fromConfig(config, journal.kind()));
-      KeyCustodian.init(system, keySettings, identity, secret(() -> KeySettings.masterKey(config, journal.kind())));
+      KeyCustodian.init(
+          system,
+          keySettings,
+          identity,
+          secret(() -> KeySettings.masterKey(config, journal.kind())));
       Streams streams = new Streams(system, streamSettings, JournalSettings.READ_JOURNAL);
-      Publisher publisher = new Publisher(system, streamSettings,
-          new StreamCache(streams, streamSettings.permissionCacheTtl()), EventVerifier.standard());
-      Persistor.init(system, persistorSettings, new Persistor.Services(
-          new CustodianStreamKeys(system, keySettings.askTimeout()), identity.signer(), publisher,
-          new Resends(system, JournalSettings.READ_JOURNAL, streamSettings.askTimeout()), JournalSettings.READ_JOURNAL));
+      Publisher publisher =
+          new Publisher(
+              system,
+              streamSettings,
+              new StreamCache(streams, streamSettings.permissionCacheTtl()),
+              EventVerifier.standard());
+      Persistor.init(
+          system,
+          persistorSettings,
+          new Persistor.Services(
+              new CustodianStreamKeys(system, keySettings.askTimeout()),
+              identity.signer(),
+              publisher,
+              new Resends(system, JournalSettings.READ_JOURNAL, streamSettings.askTimeout()),
+              JournalSettings.READ_JOURNAL));
       service = Optional.of(identity);
     } else {
       KeyCustodian.initProxy(system);
@@ -117,30 +140,63 @@ public final class CairnNode {
       SessionTokens tokens = SessionSettings.fromConfig(config, system).tokens();
       Authentication authentication = new Authentication(tokens);
       Streams streams = new Streams(system, streamSettings, JournalSettings.READ_JOURNAL);
-      Resends resends = new Resends(system, JournalSettings.READ_JOURNAL, streamSettings.askTimeout());
+      Resends resends =
+          new Resends(system, JournalSettings.READ_JOURNAL, streamSettings.askTimeout());
       StreamCache streamCache = new StreamCache(streams, streamSettings.permissionCacheTtl());
-      Publisher publisher = new Publisher(system, streamSettings, streamCache, EventVerifier.standard());
+      Publisher publisher =
+          new Publisher(system, streamSettings, streamCache, EventVerifier.standard());
       PartitionKeyCheck partitionKeys = new PartitionKeyCheck(streamCache);
-      List<ApiRoutes> features = List.of(
-          new NodeRoutes(system, node.roles(), journal.kind().label(), Cairn.version(),
-              service.map(ServiceIdentity::address)),
-          new AuthRoutes(system, new SessionChallenges(tokens, AddressRecoveries.preferred(), Clock.systemUTC()), tokens),
-          new StreamRoutes(system, streams, authentication),
-          new CustodianRoutes(system, new KeyCustodians(system, keySettings.askTimeout()), authentication),
-          new PersistorRoutes(system, streams, authentication, new PairJournal(system, JournalSettings.READ_JOURNAL),
-              persistorSettings),
-          new StreamDataRoutes(system, publisher, partitionKeys, resends, streams, authentication,
-              streamSettings.maxContentBytes()),
-          new CoreRoutes(system, cores),
-          new WebSocketRoutes(system, new WebSocketRequests(cores), publisher, partitionKeys, resends, streams, tokens,
-              config.getBytes("cairn.api.websocket.max-message-size"), config.getInt("cairn.api.websocket.live-buffer")));
-      await(ApiServer.start(system, node, features),
+      List<ApiRoutes> features =
+          List.of(
+              new NodeRoutes(
+                  system,
+                  node.roles(),
+                  journal.kind().label(),
+                  Cairn.version(),
+                  service.map(ServiceIdentity::address)),
+              new AuthRoutes(
+                  system,
+                  new SessionChallenges(tokens, AddressRecoveries.preferred(), Clock.systemUTC()),
+                  tokens),
+              new StreamRoutes(system, streams, authentication),
+              new CustodianRoutes(
+                  system, new KeyCustodians(system, keySettings.askTimeout()), authentication),
+              new PersistorRoutes(
+                  system,
+                  streams,
+                  authentication,
+                  new PairJournal(system, JournalSettings.READ_JOURNAL),
+                  persistorSettings),
+              new StreamDataRoutes(
+                  system,
+                  publisher,
+                  partitionKeys,
+                  resends,
+                  streams,
+                  authentication,
+                  streamSettings.maxContentBytes()),
+              new CoreRoutes(system, cores),
+              new WebSocketRoutes(
+                  system,
+                  new WebSocketRequests(cores),
+                  publisher,
+                  partitionKeys,
+                  resends,
+                  streams,
+                  tokens,
+                  config.getBytes("cairn.api.websocket.max-message-size"),
+                  config.getInt("cairn.api.websocket.live-buffer")));
+      await(
+          ApiServer.start(system, node, features),
           "cannot start the public API on " + node.host() + ":" + node.apiPort());
     }
     NodeStarted.ID.get(Adapter.toClassic(system)).markStarted();
   }
 
-  /** A cluster secret read from its file; a missing or unreadable one stops the start with the reason. */
+  /**
+   * A cluster secret read from its file; a missing or unreadable one stops the start with the
+   * reason.
+   */
   private static <T> T secret(Supplier<T> read) {
     try {
       return read.get();
@@ -151,11 +207,12 @@ public final class CairnNode {
 
   private static void joinCluster(ActorSystem<Void> system, NodeSettings node) {
     Cluster cluster = Cluster.get(system);
-    List<Address> seeds = node.seeds().isEmpty()
-        ? List.of(cluster.selfMember().address())
-        : node.seeds().stream()
-            .map(seed -> new Address("pekko", SYSTEM_NAME, seed.host(), seed.port()))
-            .toList();
+    List<Address> seeds =
+        node.seeds().isEmpty()
+            ? List.of(cluster.selfMember().address())
+            : node.seeds().stream()
+                .map(seed -> new Address("pekko", SYSTEM_NAME, seed.host(), seed.port()))
+                .toList();
     cluster.manager().tell(new JoinSeedNodes(seeds));
   }
 
@@ -165,7 +222,8 @@ public final class CairnNode {
     } catch (ExecutionException | CompletionException e) {
       throw new StartupException(failure + ": " + rootMessage(e), e);
     } catch (TimeoutException e) {
-      throw new StartupException(failure + ": no answer within " + BIND_TIMEOUT.toSeconds() + " s", e);
+      throw new StartupException(
+          failure + ": no answer within " + BIND_TIMEOUT.toSeconds() + " s", e);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new StartupException(failure + ": interrupted", e);
@@ -177,7 +235,8 @@ public final class CairnNode {
     while (root.getCause() != null && root.getCause() != root) {
       root = root.getCause();
     }
-    String message = root.getMessage() == null ? root.getClass().getSimpleName() : root.getMessage();
+    String message =
+        root.getMessage() == null ? root.getClass().getSimpleName() : root.getMessage();
     int newline = message.indexOf('\n');
     return newline < 0 ? message : message.substring(0, newline);
   }

@@ -37,35 +37,53 @@ import sun.misc.Signal;
 final class NodeCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
 
-  @Option(names = "--host", paramLabel = "HOST",
+  @Option(
+      names = "--host",
+      paramLabel = "HOST",
       description = "Address to listen on and announce to other nodes (default: 127.0.0.1).")
   String host;
 
-  @Option(names = "--cluster-port", paramLabel = "PORT",
+  @Option(
+      names = "--cluster-port",
+      paramLabel = "PORT",
       description = "Cluster (Artery TCP) port (default: 25520).")
   Integer clusterPort;
 
-  @Option(names = "--management-port", paramLabel = "PORT",
+  @Option(
+      names = "--management-port",
+      paramLabel = "PORT",
       description = "Pekko Management HTTP port: /cluster/members, /ready, /alive (default: 8558).")
   Integer managementPort;
 
-  @Option(names = "--api-port", paramLabel = "PORT",
+  @Option(
+      names = "--api-port",
+      paramLabel = "PORT",
       description = "Public HTTP and WebSocket API port (default: 7171).")
   Integer apiPort;
 
-  @Option(names = "--data", paramLabel = "DIR",
-      description = "Data directory; the embedded H2 journal lives in DIR/journal (default: ./data).")
+  @Option(
+      names = "--data",
+      paramLabel = "DIR",
+      description =
+          "Data directory; the embedded H2 journal lives in DIR/journal (default: ./data).")
   Path dataDir;
 
-  @Option(names = "--seed", paramLabel = "HOST:PORT",
+  @Option(
+      names = "--seed",
+      paramLabel = "HOST:PORT",
       description = "Cluster port of a node to join; repeat for several. None: join itself.")
   List<String> seeds;
 
-  @Option(names = "--roles", paramLabel = "ROLE[,ROLE...]", split = ",",
+  @Option(
+      names = "--roles",
+      paramLabel = "ROLE[,ROLE...]",
+      split = ",",
       description = "What this node does: api, stream, core, persistor (default: all).")
   List<String> roles;
 
-  @Option(names = "--config", paramLabel = "FILE",
+  @Option(
+      names = "--config",
+      paramLabel = "FILE",
       description = "HOCON file with settings, e.g. config/postgres.conf for a PostgreSQL journal.")
   Path configFile;
 
@@ -81,7 +99,9 @@ final class NodeCommand implements Callable<Integer> {
       checkPortsFree(node);
       JournalSchema.ensure(journal);
       system = CairnNode.start(config);
-    } catch (StartupException | JournalUnavailableException | IllegalArgumentException
+    } catch (StartupException
+        | JournalUnavailableException
+        | IllegalArgumentException
         | ConfigException e) {
       err.println("cairn: " + e.getMessage());
       err.flush();
@@ -90,7 +110,8 @@ final class NodeCommand implements Callable<Integer> {
     stopOnSignal(system, "TERM");
     stopOnSignal(system, "INT");
     system.getWhenTerminated().toCompletableFuture().join();
-    return CoordinatedShutdown.get(system).getShutdownReason()
+    return CoordinatedShutdown.get(system)
+        .getShutdownReason()
         .filter(reason -> reason instanceof SignalReason)
         .map(reason -> 0)
         .orElse(1);
@@ -128,17 +149,21 @@ final class NodeCommand implements Callable<Integer> {
       }
       file = ConfigFactory.parseFile(configFile.toFile());
     }
-    return ConfigFactory.load(overrides.withFallback(file).withFallback(ConfigFactory.parseResources("application.conf")));
+    return ConfigFactory.load(
+        overrides
+            .withFallback(file)
+            .withFallback(ConfigFactory.parseResources("application.conf")));
   }
 
   /**
-   * Entities move between the nodes of a cluster and must find their events wherever they go, so
-   * a node that joins others cannot keep its journal in a file of its own.
+   * Entities move between the nodes of a cluster and must find their events wherever they go, so a
+   * node that joins others cannot keep its journal in a file of its own.
    */
   private static void checkJournalShared(NodeSettings node, JournalSettings journal) {
     if (!node.seeds().isEmpty() && journal.url().startsWith("jdbc:h2:file:")) {
-      throw new StartupException("a node joining a cluster (--seed) needs the cluster's shared journal,"
-          + " not the embedded H2 file; use --config config/postgres.conf or CAIRN_JDBC_URL");
+      throw new StartupException(
+          "a node joining a cluster (--seed) needs the cluster's shared journal,"
+              + " not the embedded H2 file; use --config config/postgres.conf or CAIRN_JDBC_URL");
     }
   }
 
@@ -160,7 +185,8 @@ final class NodeCommand implements Callable<Integer> {
   }
 
   private static void stopOnSignal(ActorSystem<Void> system, String signal) {
-    Signal.handle(new Signal(signal),
+    Signal.handle(
+        new Signal(signal),
         received -> CoordinatedShutdown.get(system).run(new SignalReason(signal)));
   }
 

@@ -24,7 +24,8 @@ public record NodeSettings(
         throw new IllegalArgumentException("seed '" + text + "' must be host:port");
       }
       try {
-        return new HostPort(text.substring(0, colon), checkPort(Integer.parseInt(text.substring(colon + 1))));
+        return new HostPort(
+            text.substring(0, colon), checkPort(Integer.parseInt(text.substring(colon + 1))));
       } catch (NumberFormatException e) {
         throw new IllegalArgumentException("seed '" + text + "' has no numeric port");
       }
@@ -63,8 +64,11 @@ public record NodeSettings(
       try {
         roles.add(NodeRole.valueOf(name.trim().toUpperCase(Locale.ROOT)));
       } catch (IllegalArgumentException e) {
-        throw new IllegalArgumentException("unknown role '" + name + "'; roles are "
-            + EnumSet.allOf(NodeRole.class).stream().map(NodeRole::label).toList());
+        throw new IllegalArgumentException(
+            "unknown role '"
+                + name
+                + "'; roles are "
+                + EnumSet.allOf(NodeRole.class).stream().map(NodeRole::label).toList());
       }
     }
     return Set.copyOf(roles);

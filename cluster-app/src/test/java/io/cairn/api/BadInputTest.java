@@ -58,26 +58,34 @@ import org.junit.jupiter.params.provider.MethodSource;
  */
 class BadInputTest {
   private static final byte[] SECRET = HexFormat.of().parseHex(TestNode.SESSION_SECRET);
-  private static final SessionTokens SESSIONS = new SessionTokens(SECRET, Duration.ofHours(1), Clock.systemUTC());
+  private static final SessionTokens SESSIONS =
+      new SessionTokens(SECRET, Duration.ofHours(1), Clock.systemUTC());
   private static final PrivateKeySigner OWNER = PrivateKeySigner.generate();
   private static final String STREAM = OWNER.address() + "/inputs";
   private static final String UNKNOWN_STREAM = OWNER.address() + "/nowhere";
+
   /** Event timestamps, each used once: every event is new to its chain. */
   private static final AtomicLong CLOCK = new AtomicLong(System.currentTimeMillis() - 600_000);
 
   @TempDir static Path data;
   private static TestNode node;
   private static final HttpClient http = HttpClient.newHttpClient();
+
   /** One connection for every case: a refusal leaves it usable for the next. */
   private static Socket socket;
+
   /** The first event of the owner's chain, stored before any case runs. */
   private static StreamMessage first;
 
   @BeforeAll
   static void start() throws Exception {
     node = TestNode.start(data);
-    HttpResponse<String> created = send("POST", "/streams", SESSIONS.issue(OWNER.address()),
-        "{\"id\":\"" + STREAM + "\",\"partitions\":1}");
+    HttpResponse<String> created =
+        send(
+            "POST",
+            "/streams",
+            SESSIONS.issue(OWNER.address()),
+            "{\"id\":\"" + STREAM + "\",\"partitions\":1}");
     assertEquals(201, created.statusCode(), created.body());
     first = event(OWNER, STREAM, 0, CLOCK.incrementAndGet(), "{\"n\":0}", null);
     assertAcknowledged(false, Transport.HTTP.publish(first));
@@ -105,20 +113,23 @@ class BadInputTest {
       @Override
       Answer publish(StreamMessage event) throws Exception {
         String id = "publish-" + event.getMessageId().getTimestamp();
-        Response answer = socket.send(Request.newBuilder().setRequestId(id).setPublish(event).build());
+        Response answer =
+            socket.send(Request.newBuilder().setRequestId(id).setPublish(event).build());
         assertEquals(id, answer.getRequestId(), "the answer names its request");
         return answerOf(answer);
       }
 
       @Override
       Answer publishCutJson(StreamMessage event) throws Exception {
-        String json = JsonFormat.printer().print(Request.newBuilder().setRequestId("cut").setPublish(event));
+        String json =
+            JsonFormat.printer().print(Request.newBuilder().setRequestId("cut").setPublish(event));
         return unreadable(socket.sendText(json.substring(0, json.length() - 1)));
       }
 
       @Override
       Answer publishCutProtobuf(StreamMessage event) throws Exception {
-        byte[] bytes = Request.newBuilder().setRequestId("cut").setPublish(event).build().toByteArray();
+        byte[] bytes =
+            Request.newBuilder().setRequestId("cut").setPublish(event).build().toByteArray();
         return unreadable(socket.sendBinary(Arrays.copyOf(bytes, bytes.length - 1)));
       }
 
@@ -138,7 +149,10 @@ class BadInputTest {
     HTTP {
       @Override
       Answer publish(StreamMessage event) throws Exception {
-        return post(event.getMessageId().getStreamId(), "application/json", JsonFormat.printer().print(event).getBytes());
+        return post(
+            event.getMessageId().getStreamId(),
+            "application/json",
+            JsonFormat.printer().print(event).getBytes());
       }
 
       @Override
@@ -154,14 +168,20 @@ class BadInputTest {
       }
 
       private Answer post(String stream, String contentType, byte[] body) throws Exception {
-        HttpResponse<String> response = http.send(HttpRequest.newBuilder(node.api().resolve("/api/v1" + path(stream) + "/messages"))
-                .header("Content-Type", contentType)
-                .POST(HttpRequest.BodyPublishers.ofByteArray(body)).build(),
-            HttpResponse.BodyHandlers.ofString());
+        HttpResponse<String> response =
+            http.send(
+                HttpRequest.newBuilder(node.api().resolve("/api/v1" + path(stream) + "/messages"))
+                    .header("Content-Type", contentType)
+                    .POST(HttpRequest.BodyPublishers.ofByteArray(body))
+                    .build(),
+                HttpResponse.BodyHandlers.ofString());
         JsonObject json = JsonParser.parseString(response.body()).getAsJsonObject();
         return json.has("error")
             ? new Answer(json.get("error").getAsString(), response.statusCode(), false)
-            : new Answer("", response.statusCode(), json.has("duplicate") && json.get("duplicate").getAsBoolean());
+            : new Answer(
+                "",
+                response.statusCode(),
+                json.has("duplicate") && json.get("duplicate").getAsBoolean());
       }
     };
 
@@ -171,7 +191,10 @@ class BadInputTest {
     /** Publishes {@code event} in JSON cut short by its closing brace. */
     abstract Answer publishCutJson(StreamMessage event) throws Exception;
 
-    /** Publishes {@code event} in protobuf cut short by its last byte, which leaves its last field unfinished. */
+    /**
+     * Publishes {@code event} in protobuf cut short by its last byte, which leaves its last field
+     * unfinished.
+     */
     abstract Answer publishCutProtobuf(StreamMessage event) throws Exception;
   }
 
@@ -181,7 +204,9 @@ class BadInputTest {
     Answer over(Transport transport) throws Exception;
   }
 
-  /** One kind of bad input: how it is sent, and the error code and HTTP status it is refused with. */
+  /**
+   * One kind of bad input: how it is sent, and the error code and HTTP status it is refused with.
+   */
   private record BadInput(String name, String code, int httpStatus, Sending sending) {
     @Override
     public String toString() {
@@ -190,37 +215,87 @@ class BadInputTest {
   }
 
   static Stream<Arguments> badInputs() {
-    List<BadInput> inputs = List.of(
-        new BadInput("bad signature", "INVALID_SIGNATURE", 422, transport -> {
-          StreamMessage event = next("{}");
-          byte[] signature = event.getSignature().toByteArray();
-          signature[64] = 30; // v is 27 or 28
-          return transport.publish(event.toBuilder().setSignature(ByteString.copyFrom(signature)).build());
-        }),
-        new BadInput("address mismatch", "PUBLISHER_MISMATCH", 401, transport -> {
-          StreamMessage event = next("{\"signed\":true}");
-          return transport.publish(event.toBuilder().setContentMessage(event.getContentMessage().toBuilder()
-              .setContent(ByteString.copyFromUtf8("{\"signed\":false}"))).build());
-        }),
-        new BadInput("no permission", "NOT_PERMITTED", 403, transport ->
-            transport.publish(event(PrivateKeySigner.generate(), STREAM, 0, CLOCK.incrementAndGet(), "{}", null))),
-        new BadInput("oversized content", "CONTENT_TOO_LARGE", 413, transport -> {
-          int limit = StreamSettings.fromConfig(node.system().settings().config()).maxContentBytes();
-          return transport.publish(next("\"" + "x".repeat(limit - 1) + "\""));
-        }),
-        new BadInput("malformed JSON", "MALFORMED_REQUEST", 400, transport -> transport.publishCutJson(next("{}"))),
-        new BadInput("malformed protobuf", "MALFORMED_REQUEST", 400, transport -> transport.publishCutProtobuf(next("{}"))),
-        new BadInput("unknown stream", "STREAM_NOT_FOUND", 404, transport ->
-            transport.publish(event(OWNER, UNKNOWN_STREAM, 0, CLOCK.incrementAndGet(), "{}", null))),
-        new BadInput("partition out of range", "PARTITION_OUT_OF_RANGE", 400, transport ->
-            transport.publish(event(OWNER, STREAM, 1, CLOCK.incrementAndGet(), "{}", null))));
+    List<BadInput> inputs =
+        List.of(
+            new BadInput(
+                "bad signature",
+                "INVALID_SIGNATURE",
+                422,
+                transport -> {
+                  StreamMessage event = next("{}");
+                  byte[] signature = event.getSignature().toByteArray();
+                  signature[64] = 30; // v is 27 or 28
+                  return transport.publish(
+                      event.toBuilder().setSignature(ByteString.copyFrom(signature)).build());
+                }),
+            new BadInput(
+                "address mismatch",
+                "PUBLISHER_MISMATCH",
+                401,
+                transport -> {
+                  StreamMessage event = next("{\"signed\":true}");
+                  return transport.publish(
+                      event.toBuilder()
+                          .setContentMessage(
+                              event.getContentMessage().toBuilder()
+                                  .setContent(ByteString.copyFromUtf8("{\"signed\":false}")))
+                          .build());
+                }),
+            new BadInput(
+                "no permission",
+                "NOT_PERMITTED",
+                403,
+                transport ->
+                    transport.publish(
+                        event(
+                            PrivateKeySigner.generate(),
+                            STREAM,
+                            0,
+                            CLOCK.incrementAndGet(),
+                            "{}",
+                            null))),
+            new BadInput(
+                "oversized content",
+                "CONTENT_TOO_LARGE",
+                413,
+                transport -> {
+                  int limit =
+                      StreamSettings.fromConfig(node.system().settings().config())
+                          .maxContentBytes();
+                  return transport.publish(next("\"" + "x".repeat(limit - 1) + "\""));
+                }),
+            new BadInput(
+                "malformed JSON",
+                "MALFORMED_REQUEST",
+                400,
+                transport -> transport.publishCutJson(next("{}"))),
+            new BadInput(
+                "malformed protobuf",
+                "MALFORMED_REQUEST",
+                400,
+                transport -> transport.publishCutProtobuf(next("{}"))),
+            new BadInput(
+                "unknown stream",
+                "STREAM_NOT_FOUND",
+                404,
+                transport ->
+                    transport.publish(
+                        event(OWNER, UNKNOWN_STREAM, 0, CLOCK.incrementAndGet(), "{}", null))),
+            new BadInput(
+                "partition out of range",
+                "PARTITION_OUT_OF_RANGE",
+                400,
+                transport ->
+                    transport.publish(
+                        event(OWNER, STREAM, 1, CLOCK.incrementAndGet(), "{}", null))));
     return Stream.of(Transport.values())
         .flatMap(transport -> inputs.stream().map(input -> Arguments.of(input, transport)));
   }
 
   @ParameterizedTest(name = "{0} over {1}")
   @MethodSource("badInputs")
-  void badInputIsRefusedWithItsCodeAndStoresNothing(BadInput input, Transport transport) throws Exception {
+  void badInputIsRefusedWithItsCodeAndStoresNothing(BadInput input, Transport transport)
+      throws Exception {
     List<Long> before = heads();
     Answer answer = input.sending().over(transport);
     assertEquals(input.code(), answer.error(), answer.toString());
@@ -231,8 +306,8 @@ class BadInputTest {
   }
 
   /**
-   * The last journal sequence number of every partition the bad inputs name: the stream's own,
-   * the one it lacks, and the unknown stream's.
+   * The last journal sequence number of every partition the bad inputs name: the stream's own, the
+   * one it lacks, and the unknown stream's.
    */
   private static List<Long> heads() throws Exception {
     return List.of(head(STREAM, 0), head(STREAM, 1), head(UNKNOWN_STREAM, 0));
@@ -242,7 +317,9 @@ class BadInputTest {
     return ClusterSharding.get(node.system())
         .entityRefFor(StreamPartition.ENTITY_KEY, StreamPartition.entityId(stream, partition))
         .<StreamPartition.Head>askWithStatus(StreamPartition.GetHead::new, Duration.ofSeconds(10))
-        .toCompletableFuture().get(20, TimeUnit.SECONDS).lastSequenceNr();
+        .toCompletableFuture()
+        .get(20, TimeUnit.SECONDS)
+        .lastSequenceNr();
   }
 
   @ParameterizedTest
@@ -253,11 +330,16 @@ class BadInputTest {
     assertAcknowledged(false, transport.publish(event));
     assertAcknowledged(true, transport.publish(event));
     assertEquals(before + 1, head(STREAM, 0), "stored once");
-    HttpResponse<String> resent = send("GET", path(STREAM) + "/data/partitions/0/last?count=1000",
-        SESSIONS.issue(OWNER.address()), null);
+    HttpResponse<String> resent =
+        send(
+            "GET",
+            path(STREAM) + "/data/partitions/0/last?count=1000",
+            SESSIONS.issue(OWNER.address()),
+            null);
     long copies = 0;
     for (JsonElement read : JsonParser.parseString(resent.body()).getAsJsonArray()) {
-      long timestamp = read.getAsJsonObject().getAsJsonObject("messageId").get("timestamp").getAsLong();
+      long timestamp =
+          read.getAsJsonObject().getAsJsonObject("messageId").get("timestamp").getAsLong();
       copies += timestamp == event.getMessageId().getTimestamp() ? 1 : 0;
     }
     assertEquals(1, copies, "copies among the stored events");
@@ -266,21 +348,37 @@ class BadInputTest {
   // ---- expired sessions ----
 
   private static String expiredSession() {
-    return new SessionTokens(SECRET, Duration.ofMinutes(1), Clock.fixed(Instant.now().minus(Duration.ofHours(2)),
-        ZoneOffset.UTC)).issue(OWNER.address());
+    return new SessionTokens(
+            SECRET,
+            Duration.ofMinutes(1),
+            Clock.fixed(Instant.now().minus(Duration.ofHours(2)), ZoneOffset.UTC))
+        .issue(OWNER.address());
   }
 
   @Test
   void anExpiredSessionIsRefusedOverWebSocketAndTheConnectionStaysUsable() throws Exception {
     try (Socket connection = new Socket()) {
-      Response refused = connection.send(Request.newBuilder().setRequestId("old").setAuthenticate(expiredSession()).build());
+      Response refused =
+          connection.send(
+              Request.newBuilder().setRequestId("old").setAuthenticate(expiredSession()).build());
       assertEquals("old", refused.getRequestId());
       assertEquals("SESSION_EXPIRED", refused.getError().getError(), refused.toString());
-      Request subscribe = Request.newBuilder().setRequestId("sub").setSubscribe(Subscribe.newBuilder().setStreamId(STREAM)).build();
-      assertEquals("UNAUTHENTICATED", connection.send(subscribe).getError().getError(), "the expired session was not taken");
+      Request subscribe =
+          Request.newBuilder()
+              .setRequestId("sub")
+              .setSubscribe(Subscribe.newBuilder().setStreamId(STREAM))
+              .build();
+      assertEquals(
+          "UNAUTHENTICATED",
+          connection.send(subscribe).getError().getError(),
+          "the expired session was not taken");
 
-      Response authenticated = connection.send(Request.newBuilder().setRequestId("new")
-          .setAuthenticate(SESSIONS.issue(OWNER.address())).build());
+      Response authenticated =
+          connection.send(
+              Request.newBuilder()
+                  .setRequestId("new")
+                  .setAuthenticate(SESSIONS.issue(OWNER.address()))
+                  .build());
       assertEquals(OWNER.address().value(), authenticated.getAuthenticated());
       assertEquals(STREAM, connection.send(subscribe).getSubscribed().getStreamId());
     }
@@ -290,11 +388,20 @@ class BadInputTest {
   void anExpiredSessionIsRefusedOverHttpAndChangesNothing() throws Exception {
     String expired = expiredSession();
     String before = send("GET", path(STREAM), null, null).body();
-    assertError(401, "SESSION_EXPIRED", send("POST", path(STREAM) + "/permissions", expired,
-        "{\"public\":true,\"permission\":\"subscribe\"}"));
+    assertError(
+        401,
+        "SESSION_EXPIRED",
+        send(
+            "POST",
+            path(STREAM) + "/permissions",
+            expired,
+            "{\"public\":true,\"permission\":\"subscribe\"}"));
     assertError(401, "SESSION_EXPIRED", send("PUT", path(STREAM), expired, "{\"partitions\":2}"));
     assertError(401, "SESSION_EXPIRED", send("DELETE", path(STREAM), expired, null));
-    assertError(401, "SESSION_EXPIRED", send("GET", path(STREAM) + "/data/partitions/0/last", expired, null));
+    assertError(
+        401,
+        "SESSION_EXPIRED",
+        send("GET", path(STREAM) + "/data/partitions/0/last", expired, null));
     assertEquals(before, send("GET", path(STREAM), null, null).body(), "the stream is unchanged");
   }
 
@@ -304,13 +411,16 @@ class BadInputTest {
     return "/streams/" + URLEncoder.encode(stream, StandardCharsets.UTF_8);
   }
 
-  private static HttpResponse<String> send(String method, String path, String session, String json) throws Exception {
+  private static HttpResponse<String> send(String method, String path, String session, String json)
+      throws Exception {
     HttpRequest.Builder request = HttpRequest.newBuilder(node.api().resolve("/api/v1" + path));
     if (session != null) {
       request.header("Authorization", "Bearer " + session);
     }
     if (json != null) {
-      request.header("Content-Type", "application/json").method(method, HttpRequest.BodyPublishers.ofString(json));
+      request
+          .header("Content-Type", "application/json")
+          .method(method, HttpRequest.BodyPublishers.ofString(json));
     } else {
       request.method(method, HttpRequest.BodyPublishers.noBody());
     }
@@ -324,17 +434,26 @@ class BadInputTest {
 
   private static void assertError(int status, String code, HttpResponse<String> response) {
     assertEquals(status, response.statusCode(), response.body());
-    assertEquals(code, JsonParser.parseString(response.body()).getAsJsonObject().get("error").getAsString(), response.body());
+    assertEquals(
+        code,
+        JsonParser.parseString(response.body()).getAsJsonObject().get("error").getAsString(),
+        response.body());
   }
 
-  /** A WebSocket to the node that reads every answer, in a text or a binary frame, as a Response. */
+  /**
+   * A WebSocket to the node that reads every answer, in a text or a binary frame, as a Response.
+   */
   private static final class Socket implements AutoCloseable {
     private final BlockingQueue<Response> answers = new LinkedBlockingQueue<>();
     private final WebSocket webSocket;
 
     Socket() {
       URI uri = URI.create("ws://" + node.api().getAuthority() + "/api/v1/ws");
-      webSocket = HttpClient.newHttpClient().newWebSocketBuilder().buildAsync(uri, new ResponseListener(answers::add)).join();
+      webSocket =
+          HttpClient.newHttpClient()
+              .newWebSocketBuilder()
+              .buildAsync(uri, new ResponseListener(answers::add))
+              .join();
     }
 
     Response send(Request request) throws InterruptedException {

@@ -43,23 +43,30 @@ final class NodeProcess implements AutoCloseable {
     int clusterPort = freePort();
     int managementPort = freePort();
     int apiPort = freePort();
-    List<String> command = new ArrayList<>(List.of(
-        Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-jar", jar.toString(),
-        "node", "--data", dataDir.toString(),
-        "--cluster-port", Integer.toString(clusterPort),
-        "--management-port", Integer.toString(managementPort),
-        "--api-port", Integer.toString(apiPort)));
+    List<String> command =
+        new ArrayList<>(
+            List.of(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-jar",
+                jar.toString(),
+                "node",
+                "--data",
+                dataDir.toString(),
+                "--cluster-port",
+                Integer.toString(clusterPort),
+                "--management-port",
+                Integer.toString(managementPort),
+                "--api-port",
+                Integer.toString(apiPort)));
     command.addAll(List.of(extraArgs));
     Files.createDirectories(dataDir);
     // kept after the test, so a failure in CI can be read
-    Path logs = Files.createDirectories(Path.of(System.getProperty("cairn.node-logs", "target/node-logs")));
+    Path logs =
+        Files.createDirectories(Path.of(System.getProperty("cairn.node-logs", "target/node-logs")));
     Path log = Files.createTempFile(logs, "node-", ".log");
     ProcessBuilder builder = new ProcessBuilder(command);
     builder.environment().putAll(environment);
-    Process process = builder
-        .redirectErrorStream(true)
-        .redirectOutput(log.toFile())
-        .start();
+    Process process = builder.redirectErrorStream(true).redirectOutput(log.toFile()).start();
     return new NodeProcess(process, log, clusterPort, managementPort, apiPort);
   }
 
@@ -90,9 +97,10 @@ final class NodeProcess implements AutoCloseable {
         throw new AssertionError("node exited with " + process.exitValue() + ":\n" + log());
       }
       try {
-        HttpResponse<String> response = http.send(
-            HttpRequest.newBuilder(management("/ready")).timeout(Duration.ofSeconds(2)).build(),
-            HttpResponse.BodyHandlers.ofString());
+        HttpResponse<String> response =
+            http.send(
+                HttpRequest.newBuilder(management("/ready")).timeout(Duration.ofSeconds(2)).build(),
+                HttpResponse.BodyHandlers.ofString());
         if (response.statusCode() == 200) {
           return;
         }
@@ -106,7 +114,8 @@ final class NodeProcess implements AutoCloseable {
 
   String get(URI uri) throws Exception {
     return HttpClient.newHttpClient()
-        .send(HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(5)).build(),
+        .send(
+            HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(5)).build(),
             HttpResponse.BodyHandlers.ofString())
         .body();
   }

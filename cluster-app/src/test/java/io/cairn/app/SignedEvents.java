@@ -12,18 +12,37 @@ import io.cairn.protocol.proto.event.StreamMessage;
 public final class SignedEvents {
   private SignedEvents() {}
 
-  /** A JSON event signed by {@code signer}; {@code previous} (may be null) is the chain's last event. */
-  public static StreamMessage event(PrivateKeySigner signer, String stream, int partition, long timestamp, String json,
+  /**
+   * A JSON event signed by {@code signer}; {@code previous} (may be null) is the chain's last
+   * event.
+   */
+  public static StreamMessage event(
+      PrivateKeySigner signer,
+      String stream,
+      int partition,
+      long timestamp,
+      String json,
       StreamMessage previous) {
     StreamMessage.Builder builder = StreamMessage.newBuilder();
-    builder.getMessageIdBuilder().setStreamId(stream).setStreamPartition(partition)
-        .setTimestamp(timestamp).setMessageChainId("chain-a");
+    builder
+        .getMessageIdBuilder()
+        .setStreamId(stream)
+        .setStreamPartition(partition)
+        .setTimestamp(timestamp)
+        .setMessageChainId("chain-a");
     if (previous != null) {
-      builder.setPreviousMessageRef(MessageRef.newBuilder()
-          .setTimestamp(previous.getMessageId().getTimestamp())
-          .setSequenceNumber(previous.getMessageId().getSequenceNumber()));
+      builder.setPreviousMessageRef(
+          MessageRef.newBuilder()
+              .setTimestamp(previous.getMessageId().getTimestamp())
+              .setSequenceNumber(previous.getMessageId().getSequenceNumber()));
     }
-    return new EventSigner(signer).sign(builder.setContentMessage(ContentMessage.newBuilder()
-        .setContent(ByteString.copyFromUtf8(json)).setContentType(ContentType.JSON)).build());
+    return new EventSigner(signer)
+        .sign(
+            builder
+                .setContentMessage(
+                    ContentMessage.newBuilder()
+                        .setContent(ByteString.copyFromUtf8(json))
+                        .setContentType(ContentType.JSON))
+                .build());
   }
 }

@@ -24,8 +24,8 @@ import org.apache.pekko.cluster.typed.Cluster;
 import org.apache.pekko.cluster.typed.Down;
 
 /**
- * Whole nodes in this JVM forming one cluster on 127.0.0.1, as {@code cairn node --seed} forms
- * one: the first node starts the cluster, the others join it, all share one journal database.
+ * Whole nodes in this JVM forming one cluster on 127.0.0.1, as {@code cairn node --seed} forms one:
+ * the first node starts the cluster, the others join it, all share one journal database.
  */
 public final class TestCluster implements AutoCloseable {
   private static final Duration MEMBERS_UP_WITHIN = Duration.ofSeconds(30);
@@ -42,12 +42,17 @@ public final class TestCluster implements AutoCloseable {
     this.dataDir = dataDir;
   }
 
-  /** Starts {@code size} nodes with every role on {@code journal} and waits until each sees all of them Up. */
-  public static TestCluster start(int size, JournalSettings journal, Path dataDir) throws Exception {
+  /**
+   * Starts {@code size} nodes with every role on {@code journal} and waits until each sees all of
+   * them Up.
+   */
+  public static TestCluster start(int size, JournalSettings journal, Path dataDir)
+      throws Exception {
     TestCluster cluster = new TestCluster(journal, dataDir);
     try {
       for (int i = 0; i < size; i++) {
-        cluster.nodes.add(TestNode.start(dataDir.resolve("node-" + cluster.started++), cluster.nodeConfig()));
+        cluster.nodes.add(
+            TestNode.start(dataDir.resolve("node-" + cluster.started++), cluster.nodeConfig()));
       }
       cluster.awaitMembersUp(size);
       return cluster;
@@ -69,18 +74,23 @@ public final class TestCluster implements AutoCloseable {
   }
 
   private Map<String, Object> nodeConfig() throws IOException {
-    Map<String, Object> config = new HashMap<>(Map.of(
-        "cairn.journal.url", journal.url(),
-        "cairn.journal.user", journal.user(),
-        "cairn.journal.password", journal.password(),
-        // several nodes share the database with other tests' nodes
-        "cairn.journal.max-connections", 4,
-        "pekko.cluster.jmx.multi-mbeans-in-same-jvm", "on",
-        // a stopped node dies as a crashed process does: it neither leaves nor hands off its shards
-        "pekko.coordinated-shutdown.run-by-actor-system-terminate", "off",
-        // every node of a cluster holds the same secrets, as if mounted from one place
-        "cairn.keys.master-key-file", secret(dataDir, "master.key", MasterKey.generate().toHex()),
-        "cairn.service.key-file", secret(dataDir, "service.key", PrivateKeySigner.generate().toHex())));
+    Map<String, Object> config =
+        new HashMap<>(
+            Map.of(
+                "cairn.journal.url", journal.url(),
+                "cairn.journal.user", journal.user(),
+                "cairn.journal.password", journal.password(),
+                // several nodes share the database with other tests' nodes
+                "cairn.journal.max-connections", 4,
+                "pekko.cluster.jmx.multi-mbeans-in-same-jvm", "on",
+                // a stopped node dies as a crashed process does: it neither leaves nor hands off
+                // its shards
+                "pekko.coordinated-shutdown.run-by-actor-system-terminate", "off",
+                // every node of a cluster holds the same secrets, as if mounted from one place
+                "cairn.keys.master-key-file",
+                    secret(dataDir, "master.key", MasterKey.generate().toHex()),
+                "cairn.service.key-file",
+                    secret(dataDir, "service.key", PrivateKeySigner.generate().toHex())));
     if (!nodes.isEmpty()) {
       config.put("cairn.node.seeds", nodes.stream().map(TestNode::seed).toList());
     }
@@ -102,7 +112,8 @@ public final class TestCluster implements AutoCloseable {
     for (TestNode node : nodes) {
       while (membersUp(node) != count) {
         if (System.nanoTime() > deadline) {
-          throw new AssertionError(node.seed() + " sees " + membersUp(node) + " members Up, not " + count);
+          throw new AssertionError(
+              node.seed() + " sees " + membersUp(node) + " members Up, not " + count);
         }
         Thread.sleep(50);
       }
@@ -127,10 +138,14 @@ public final class TestCluster implements AutoCloseable {
   /** The node whose shard region hosts {@code entityId} right now. */
   public TestNode hostOf(EntityTypeKey<?> type, String entityId) throws Exception {
     for (TestNode node : nodes) {
-      CurrentShardRegionState state = AskPattern.<ClusterShardingQuery, CurrentShardRegionState>ask(
-              ClusterSharding.get(node.system()).shardState(),
-              replyTo -> new GetShardRegionState(type, replyTo), ASK, node.system().scheduler())
-          .toCompletableFuture().get(ASK.toSeconds(), TimeUnit.SECONDS);
+      CurrentShardRegionState state =
+          AskPattern.<ClusterShardingQuery, CurrentShardRegionState>ask(
+                  ClusterSharding.get(node.system()).shardState(),
+                  replyTo -> new GetShardRegionState(type, replyTo),
+                  ASK,
+                  node.system().scheduler())
+              .toCompletableFuture()
+              .get(ASK.toSeconds(), TimeUnit.SECONDS);
       if (state.getShards().stream().anyMatch(shard -> shard.getEntityIds().contains(entityId))) {
         return node;
       }

@@ -14,7 +14,9 @@ import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.cluster.MemberStatus;
 import org.apache.pekko.cluster.typed.Cluster;
 
-/** A whole node in this JVM, started as {@code cairn node} starts one, on free ports of 127.0.0.1. */
+/**
+ * A whole node in this JVM, started as {@code cairn node} starts one, on free ports of 127.0.0.1.
+ */
 public final class TestNode implements AutoCloseable {
   private final ActorSystem<Void> system;
   private final NodeSettings settings;
@@ -33,13 +35,18 @@ public final class TestNode implements AutoCloseable {
 
   /** A node whose configuration {@code overrides} change, e.g. a limit a test wants to reach. */
   public static TestNode start(Path dataDir, Map<String, Object> overrides) throws Exception {
-    Config config = ConfigFactory.load(ConfigFactory.parseMap(overrides).withFallback(ConfigFactory.parseMap(Map.of(
-            "cairn.node.cluster-port", freePort(),
-            "cairn.node.management-port", freePort(),
-            "cairn.node.api-port", freePort(),
-            "cairn.data-dir", dataDir.toString(),
-            "cairn.api.session.secret", SESSION_SECRET)))
-        .withFallback(ConfigFactory.parseResources("application.conf")));
+    Config config =
+        ConfigFactory.load(
+            ConfigFactory.parseMap(overrides)
+                .withFallback(
+                    ConfigFactory.parseMap(
+                        Map.of(
+                            "cairn.node.cluster-port", freePort(),
+                            "cairn.node.management-port", freePort(),
+                            "cairn.node.api-port", freePort(),
+                            "cairn.data-dir", dataDir.toString(),
+                            "cairn.api.session.secret", SESSION_SECRET)))
+                .withFallback(ConfigFactory.parseResources("application.conf")));
     JournalSchema.ensure(JournalSettings.fromConfig(config));
     ActorSystem<Void> system = CairnNode.start(config);
     long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();

@@ -62,7 +62,11 @@ class EncryptedPersistenceAccessTest {
   private static final Duration PATIENCE = Duration.ofSeconds(30);
 
   /** The owner's side of a stream set up for persistence, each part the tests use. */
-  private record Persisting(CairnClient owner, EthereumAddress service, GroupKeyExchange keys, EventPublisher events,
+  private record Persisting(
+      CairnClient owner,
+      EthereumAddress service,
+      GroupKeyExchange keys,
+      EventPublisher events,
       Persister persister) {}
 
   /**
@@ -81,7 +85,11 @@ class EncryptedPersistenceAccessTest {
     owner.appointPersistor(stream, PersistorMode.CHECKPOINT, Duration.ofMillis(200));
     GroupKeyExchange keys = new GroupKeyExchange(owner, ownerWallet, 2048);
     EventPublisher events = new EventPublisher(owner, ownerWallet);
-    return new Persisting(owner, service, keys, events,
+    return new Persisting(
+        owner,
+        service,
+        keys,
+        events,
         Persister.open(owner, CoreKeyPair.generate(), events, stream, () -> keys.current(stream)));
   }
 
@@ -101,7 +109,8 @@ class EncryptedPersistenceAccessTest {
     persisting.owner().revoke(stream, revokedWallet.address(), "subscribe");
     persister.persist(List.of(bytes("late 1"), bytes("late 2")));
 
-    // what the revoked subscriber held still opens: the announcement of the early items and the items
+    // what the revoked subscriber held still opens: the announcement of the early items and the
+    // items
     StreamMessage earlyEvent = seenByRevoked.poll(20, TimeUnit.SECONDS);
     assertNotNull(earlyEvent, "the early announcement reaches the live subscription");
     List<Pair> earlyPairs = pairsOf(earlyEvent, GroupKeyLookup.of(before));
@@ -109,26 +118,33 @@ class EncryptedPersistenceAccessTest {
     assertArrayEquals(bytes("early 1"), reader.read(early.get(0), earlyPairs.get(0).key()));
     // what came after the rotation does not: its announcement names a key the subscriber never gets
     StreamMessage lateEvent = seenByRevoked.poll(20, TimeUnit.SECONDS);
-    assertNotNull(lateEvent, "the revoked subscriber's open subscription still sees the ciphertext");
+    assertNotNull(
+        lateEvent, "the revoked subscriber's open subscription still sees the ciphertext");
     String lateKeyId = lateEvent.getContentMessage().getGroupKeyId();
     assertNotEquals(before.id(), lateKeyId, "the revocation rotated the group key");
-    assertThrows(UnknownGroupKeyException.class, () -> pairsOf(lateEvent, GroupKeyLookup.of(before)));
+    assertThrows(
+        UnknownGroupKeyException.class, () -> pairsOf(lateEvent, GroupKeyLookup.of(before)));
     assertRefused("NOT_PERMITTED", () -> revokedKeys.find(stream, lateKeyId));
-    assertRefused("NOT_PERMITTED", () -> new Recoverer(revoked, revokedKeys, service).recover(stream, item -> { }));
+    assertRefused(
+        "NOT_PERMITTED",
+        () -> new Recoverer(revoked, revokedKeys, service).recover(stream, item -> {}));
 
     // a stranger gets nothing: no keys, no pairs, no stored announcements
     CairnClient stranger = CairnClient.connect(node.api()).authenticate(strangerWallet);
     GroupKeyExchange strangerKeys = new GroupKeyExchange(stranger, strangerWallet, 2048);
     assertRefused("NOT_PERMITTED", () -> strangerKeys.current(stream));
-    assertRefused("NOT_PERMITTED", () -> new Recoverer(stranger, strangerKeys, service).recover(stream, item -> { }));
+    assertRefused(
+        "NOT_PERMITTED",
+        () -> new Recoverer(stranger, strangerKeys, service).recover(stream, item -> {}));
     assertRefused("NOT_PERMITTED", () -> stranger.storedEvents(stream, 0, "last?count=10"));
 
     // a subscriber still permitted recovers everything, under both keys
     CairnClient kept = CairnClient.connect(node.api()).authenticate(keptWallet);
     PersistorCheckpoints.await(kept, stream, 4, PATIENCE);
     List<byte[]> recovered = new ArrayList<>();
-    Recoverer.Report report = new Recoverer(kept, new GroupKeyExchange(kept, keptWallet, 2048), service)
-        .recover(stream, item -> recovered.add(item.data()));
+    Recoverer.Report report =
+        new Recoverer(kept, new GroupKeyExchange(kept, keptWallet, 2048), service)
+            .recover(stream, item -> recovered.add(item.data()));
     assertEquals(List.of(), report.failures());
     assertEquals(4, report.recovered());
     assertArrayEquals(bytes("early 1"), recovered.get(0));
@@ -142,27 +158,41 @@ class EncryptedPersistenceAccessTest {
     GroupKeyExchange ownerKeys = persisting.keys();
     EthereumAddress service = persisting.service();
     Persister persister = persisting.persister();
-    List<DataAddress> items = persister.persist(List.of(bytes("intact"), bytes("to be altered"), bytes("third"),
-        bytes("fourth")));
+    List<DataAddress> items =
+        persister.persist(
+            List.of(bytes("intact"), bytes("to be altered"), bytes("third"), bytes("fourth")));
     // a publisher announces the blocks of the last two items as one item, with a key of its own
     DataAddress forged = DataAddress.ofBlocks(items.get(2).coreKey(), items.get(2).first(), 2);
-    persisting.events().publishEncryptedJson(stream, 0, new String(PairContent.encode(List.of(new Pair(forged.text(), new byte[32]))),
-        StandardCharsets.UTF_8), ownerKeys.current(stream));
+    persisting
+        .events()
+        .publishEncryptedJson(
+            stream,
+            0,
+            new String(
+                PairContent.encode(List.of(new Pair(forged.text(), new byte[32]))),
+                StandardCharsets.UTF_8),
+            ownerKeys.current(stream));
     byte[] stored = CoreReader.open(owner, items.get(1).coreKey()).get(items.get(1).first());
     JournalTampering.flipByteOfBlock(node, items.get(1).coreKey(), items.get(1).first(), stored);
     PersistorCheckpoints.await(owner, stream, 5, PATIENCE);
 
     List<byte[]> recovered = new ArrayList<>();
-    Recoverer.Report report = new Recoverer(owner, ownerKeys, service).recover(stream, item -> recovered.add(item.data()));
+    Recoverer.Report report =
+        new Recoverer(owner, ownerKeys, service)
+            .recover(stream, item -> recovered.add(item.data()));
 
     assertEquals(3, report.recovered(), "the intact items are handed back");
     assertArrayEquals(bytes("intact"), recovered.get(0));
     assertArrayEquals(bytes("fourth"), recovered.get(2));
     assertEquals(2, report.failures().size(), report.failures().toString());
     assertEquals(items.get(1).text(), report.failures().get(0).address());
-    assertTrue(report.failures().get(0).reason().contains("do not verify"), report.failures().get(0).reason());
+    assertTrue(
+        report.failures().get(0).reason().contains("do not verify"),
+        report.failures().get(0).reason());
     assertEquals(forged.text(), report.failures().get(1).address());
-    assertTrue(report.failures().get(1).reason().contains("does not open"), report.failures().get(1).reason());
+    assertTrue(
+        report.failures().get(1).reason().contains("does not open"),
+        report.failures().get(1).reason());
   }
 
   @Test
@@ -176,23 +206,26 @@ class EncryptedPersistenceAccessTest {
     CairnClient kept = CairnClient.connect(node.api()).authenticate(keptWallet);
     BlockingQueue<Recoverer.RecoveredItem> items = new LinkedBlockingQueue<>();
     BlockingQueue<Object> trouble = new LinkedBlockingQueue<>();
-    Flow.Subscription following = new Recoverer(kept, new GroupKeyExchange(kept, keptWallet, 2048), service)
-        .follow(stream, new Recoverer.Follower() {
-          @Override
-          public void recovered(Recoverer.RecoveredItem item) {
-            items.add(item);
-          }
+    Flow.Subscription following =
+        new Recoverer(kept, new GroupKeyExchange(kept, keptWallet, 2048), service)
+            .follow(
+                stream,
+                new Recoverer.Follower() {
+                  @Override
+                  public void recovered(Recoverer.RecoveredItem item) {
+                    items.add(item);
+                  }
 
-          @Override
-          public void failed(Recoverer.Failure failure) {
-            trouble.add(failure);
-          }
+                  @Override
+                  public void failed(Recoverer.Failure failure) {
+                    trouble.add(failure);
+                  }
 
-          @Override
-          public void stopped(Throwable cause) {
-            trouble.add(cause == null ? "completed" : cause);
-          }
-        });
+                  @Override
+                  public void stopped(Throwable cause) {
+                    trouble.add(cause == null ? "completed" : cause);
+                  }
+                });
     try {
       persister.persist(List.of(bytes("live 1")));
       persister.persist(List.of(bytes("live 2"), bytes("live 3")));
@@ -212,33 +245,42 @@ class EncryptedPersistenceAccessTest {
   }
 
   private static List<Pair> pairsOf(StreamMessage event, GroupKeyLookup keys) {
-    byte[] json = StreamEncryption.decryptContent(event, keys).message().getContentMessage().getContent().toByteArray();
+    byte[] json =
+        StreamEncryption.decryptContent(event, keys)
+            .message()
+            .getContentMessage()
+            .getContent()
+            .toByteArray();
     return PairContent.decode(json).pairs();
   }
 
-  private void subscribe(CairnClient client, BlockingQueue<StreamMessage> seen) throws InterruptedException {
+  private void subscribe(CairnClient client, BlockingQueue<StreamMessage> seen)
+      throws InterruptedException {
     BlockingQueue<Flow.Subscription> subscribed = new LinkedBlockingQueue<>();
-    client.subscribe(stream, 0).subscribe(new Flow.Subscriber<>() {
-      @Override
-      public void onSubscribe(Flow.Subscription subscription) {
-        subscription.request(Long.MAX_VALUE);
-        subscribed.add(subscription);
-      }
+    client
+        .subscribe(stream, 0)
+        .subscribe(
+            new Flow.Subscriber<>() {
+              @Override
+              public void onSubscribe(Flow.Subscription subscription) {
+                subscription.request(Long.MAX_VALUE);
+                subscribed.add(subscription);
+              }
 
-      @Override
-      public void onNext(StreamMessage event) {
-        // the persistor's own checkpoints are not announcements
-        if (event.getContentMessage().hasGroupKeyId()) {
-          seen.add(event);
-        }
-      }
+              @Override
+              public void onNext(StreamMessage event) {
+                // the persistor's own checkpoints are not announcements
+                if (event.getContentMessage().hasGroupKeyId()) {
+                  seen.add(event);
+                }
+              }
 
-      @Override
-      public void onError(Throwable failure) {}
+              @Override
+              public void onError(Throwable failure) {}
 
-      @Override
-      public void onComplete() {}
-    });
+              @Override
+              public void onComplete() {}
+            });
     assertNotNull(subscribed.poll(20, TimeUnit.SECONDS), "the subscription is in place");
   }
 

@@ -32,12 +32,14 @@ class EncryptedPersistenceClusterTest {
   @TempDir Path data;
 
   @Test
-  void aLateSubscriberRecoversEveryItemAfterThePublisherLeftAndThePersistorsNodeCrashed() throws Exception {
+  void aLateSubscriberRecoversEveryItemAfterThePublisherLeftAndThePersistorsNodeCrashed()
+      throws Exception {
     try (TestCluster cluster = TestCluster.start(3, TestDatabases.postgres(), data)) {
       PrivateKeySigner publisherWallet = PrivateKeySigner.generate();
       PrivateKeySigner subscriberWallet = PrivateKeySigner.generate();
       String stream = publisherWallet.address() + "/archive";
-      List<byte[]> digests = publishAndLeave(cluster.nodes().get(1), publisherWallet, subscriberWallet, stream);
+      List<byte[]> digests =
+          publishAndLeave(cluster.nodes().get(1), publisherWallet, subscriberWallet, stream);
 
       TestNode host = cluster.hostOf(Persistor.ENTITY_KEY, stream);
       cluster.crash(host);
@@ -47,11 +49,15 @@ class EncryptedPersistenceClusterTest {
 
       EthereumAddress service = EthereumAddress.parse(subscriber.nodeInfo().getServiceAddress());
       List<byte[]> recovered = new ArrayList<>();
-      Recoverer.Report report = new Recoverer(subscriber, new GroupKeyExchange(subscriber, subscriberWallet, 2048),
-          service).recover(stream, item -> {
-            assertEquals(recovered.size(), item.index());
-            recovered.add(sha256(item.data()));
-          });
+      Recoverer.Report report =
+          new Recoverer(
+                  subscriber, new GroupKeyExchange(subscriber, subscriberWallet, 2048), service)
+              .recover(
+                  stream,
+                  item -> {
+                    assertEquals(recovered.size(), item.index());
+                    recovered.add(sha256(item.data()));
+                  });
 
       assertEquals(List.of(), report.failures());
       assertEquals(ITEMS, report.recovered());
@@ -62,18 +68,28 @@ class EncryptedPersistenceClusterTest {
     }
   }
 
-  /** The publisher's whole life: set the stream up, persist every item, and go; only the digests stay. */
-  private static List<byte[]> publishAndLeave(TestNode node, PrivateKeySigner wallet, PrivateKeySigner subscriber,
-      String stream) throws Exception {
+  /**
+   * The publisher's whole life: set the stream up, persist every item, and go; only the digests
+   * stay.
+   */
+  private static List<byte[]> publishAndLeave(
+      TestNode node, PrivateKeySigner wallet, PrivateKeySigner subscriber, String stream)
+      throws Exception {
     CairnClient publisher = CairnClient.connect(node.api()).authenticate(wallet);
     publisher.createStream(stream, "persisted archive", 1);
     publisher.grant(stream, subscriber.address(), "subscribe");
-    publisher.grant(stream, EthereumAddress.parse(publisher.nodeInfo().getServiceAddress()), "publish");
+    publisher.grant(
+        stream, EthereumAddress.parse(publisher.nodeInfo().getServiceAddress()), "publish");
     publisher.appointCustodian(stream);
     publisher.appointPersistor(stream, PersistorMode.CHECKPOINT, Duration.ofMillis(500));
     GroupKeyExchange keys = new GroupKeyExchange(publisher, wallet, 2048);
-    Persister persister = Persister.open(publisher, CoreKeyPair.generate(), new EventPublisher(publisher, wallet),
-        stream, () -> keys.current(stream));
+    Persister persister =
+        Persister.open(
+            publisher,
+            CoreKeyPair.generate(),
+            new EventPublisher(publisher, wallet),
+            stream,
+            () -> keys.current(stream));
     Random random = new Random(20261121);
     List<byte[]> digests = new ArrayList<>();
     List<byte[]> batch = new ArrayList<>();
@@ -91,13 +107,18 @@ class EncryptedPersistenceClusterTest {
     return digests;
   }
 
-  /** Mostly small items, some tens of KiB, a few up to 256 KiB: the first item is the largest allowed. */
+  /**
+   * Mostly small items, some tens of KiB, a few up to 256 KiB: the first item is the largest
+   * allowed.
+   */
   private static int size(Random random, int index) {
     if (index == 0) {
       return MAX_ITEM;
     }
     int kind = random.nextInt(100);
-    return kind < 90 ? random.nextInt(4096) : kind < 99 ? random.nextInt(64 * 1024) : random.nextInt(MAX_ITEM + 1);
+    return kind < 90
+        ? random.nextInt(4096)
+        : kind < 99 ? random.nextInt(64 * 1024) : random.nextInt(MAX_ITEM + 1);
   }
 
   private static byte[] sha256(byte[] data) {

@@ -4,7 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
-import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
@@ -28,7 +27,10 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** Persisting items from the SDK and reading them back, verified, from a real node and its H2 journal. */
+/**
+ * Persisting items from the SDK and reading them back, verified, from a real node and its H2
+ * journal.
+ */
 class PersistSdkTest {
   @TempDir static Path data;
   private static TestNode node;
@@ -49,8 +51,14 @@ class PersistSdkTest {
 
   private Persister persister(String stream, int maxBlockBytes, int pairsPerEvent) {
     owner.createStream(stream, "persisted", 1);
-    return new Persister(CoreWriter.open(owner, CoreKeyPair.generate()), new EventPublisher(owner, wallet), stream, 0,
-        () -> groupKey, maxBlockBytes, pairsPerEvent);
+    return new Persister(
+        CoreWriter.open(owner, CoreKeyPair.generate()),
+        new EventPublisher(owner, wallet),
+        stream,
+        0,
+        () -> groupKey,
+        maxBlockBytes,
+        pairsPerEvent);
   }
 
   @Test
@@ -68,9 +76,13 @@ class PersistSdkTest {
     List<DataAddress> addresses = persister.persist(items);
 
     // an item fits in one block while its nonce, ciphertext and tag fit in 1000 bytes
-    assertEquals(List.of(1, 1, 1, 1, 2, 3, 11), addresses.stream().map(DataAddress::blockCount).toList());
+    assertEquals(
+        List.of(1, 1, 1, 1, 2, 3, 11), addresses.stream().map(DataAddress::blockCount).toList());
     for (int i = 1; i < addresses.size(); i++) {
-      assertEquals(addresses.get(i - 1).end(), addresses.get(i).first(), "items follow each other in the core");
+      assertEquals(
+          addresses.get(i - 1).end(),
+          addresses.get(i).first(),
+          "items follow each other in the core");
     }
     List<StreamMessage> events = owner.storedEvents(stream, 0, "last?count=10");
     assertEquals(3, events.size(), "7 pairs, 3 per event");
@@ -78,9 +90,15 @@ class PersistSdkTest {
     for (StreamMessage event : events) {
       assertEquals(EncryptionType.AES, event.getContentMessage().getEncryptionType());
       assertEquals(groupKey.id(), event.getContentMessage().getGroupKeyId());
-      String json = StreamEncryption.decryptContent(event, groupKey).message().getContentMessage().getContent()
-          .toStringUtf8();
-      JsonParser.parseString(json).getAsJsonObject().getAsJsonArray("data")
+      String json =
+          StreamEncryption.decryptContent(event, groupKey)
+              .message()
+              .getContentMessage()
+              .getContent()
+              .toStringUtf8();
+      JsonParser.parseString(json)
+          .getAsJsonObject()
+          .getAsJsonArray("data")
           .forEach(pair -> pairs.add(pair.getAsJsonObject()));
     }
     ItemReader reader = new ItemReader(CairnClient.connect(node.api()));
@@ -94,12 +112,16 @@ class PersistSdkTest {
   @Test
   void aForgedKeyOrAnotherItemsKeyOpensNothing() {
     Persister persister = persister(wallet.address() + "/forged", 4096, 10);
-    List<DataAddress> addresses = persister.persist(List.of(
-        "first".getBytes(StandardCharsets.UTF_8), "second".getBytes(StandardCharsets.UTF_8)));
+    List<DataAddress> addresses =
+        persister.persist(
+            List.of(
+                "first".getBytes(StandardCharsets.UTF_8),
+                "second".getBytes(StandardCharsets.UTF_8)));
     byte[] firstKey = keysOf(wallet.address() + "/forged").get(0);
     ItemReader reader = new ItemReader(CairnClient.connect(node.api()));
 
-    assertArrayEquals("first".getBytes(StandardCharsets.UTF_8), reader.read(addresses.get(0), firstKey));
+    assertArrayEquals(
+        "first".getBytes(StandardCharsets.UTF_8), reader.read(addresses.get(0), firstKey));
     assertThrows(ItemDecryptionException.class, () -> reader.read(addresses.get(1), firstKey));
     assertThrows(ItemDecryptionException.class, () -> reader.read(addresses.get(0), new byte[32]));
   }
@@ -109,8 +131,12 @@ class PersistSdkTest {
     CoreKeyPair coreKeys = CoreKeyPair.generate();
     String stream = wallet.address() + "/tampered";
     owner.createStream(stream, "persisted", 1);
-    Persister persister = new Persister(CoreWriter.open(owner, coreKeys), new EventPublisher(owner, wallet), stream,
-        () -> groupKey);
+    Persister persister =
+        new Persister(
+            CoreWriter.open(owner, coreKeys),
+            new EventPublisher(owner, wallet),
+            stream,
+            () -> groupKey);
     byte[] item = new byte[5000];
     new Random(3).nextBytes(item);
     List<DataAddress> addresses = persister.persist(List.of(new byte[10], item));
@@ -121,18 +147,31 @@ class PersistSdkTest {
     JournalTampering.flipByteOfBlock(node, address.coreKey(), address.first(), stored);
 
     ItemReader reader = new ItemReader(CairnClient.connect(node.api()));
-    ProofRejectedException rejected = assertThrows(ProofRejectedException.class, () -> reader.read(address, key));
+    ProofRejectedException rejected =
+        assertThrows(ProofRejectedException.class, () -> reader.read(address, key));
     assertFalse(rejected.getMessage().isEmpty());
-    assertArrayEquals(new byte[10], reader.read(addresses.get(0), keysOf(stream).get(0)), "the other block is intact");
+    assertArrayEquals(
+        new byte[10],
+        reader.read(addresses.get(0), keysOf(stream).get(0)),
+        "the other block is intact");
   }
 
   private List<byte[]> keysOf(String stream) {
     List<byte[]> keys = new ArrayList<>();
     for (StreamMessage event : owner.storedEvents(stream, 0, "last?count=100")) {
-      String json = StreamEncryption.decryptContent(event, groupKey).message().getContentMessage().getContent()
-          .toStringUtf8();
-      JsonParser.parseString(json).getAsJsonObject().getAsJsonArray("data").forEach(pair ->
-          keys.add(Base64.getDecoder().decode(pair.getAsJsonObject().get("key").getAsString())));
+      String json =
+          StreamEncryption.decryptContent(event, groupKey)
+              .message()
+              .getContentMessage()
+              .getContent()
+              .toStringUtf8();
+      JsonParser.parseString(json)
+          .getAsJsonObject()
+          .getAsJsonArray("data")
+          .forEach(
+              pair ->
+                  keys.add(
+                      Base64.getDecoder().decode(pair.getAsJsonObject().get("key").getAsString())));
     }
     return keys;
   }

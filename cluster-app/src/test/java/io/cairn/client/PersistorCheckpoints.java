@@ -10,10 +10,11 @@ public final class PersistorCheckpoints {
 
   /**
    * The persistor's status once its latest checkpoint holds {@code count} pairs. A refused or
-   * unanswered request is asked again (a persistor moving to another node answers neither), and
-   * the last one is reported if the wait ends without the checkpoint.
+   * unanswered request is asked again (a persistor moving to another node answers neither), and the
+   * last one is reported if the wait ends without the checkpoint.
    */
-  public static PersistorStatus await(CairnClient client, String streamId, long count, Duration patience)
+  public static PersistorStatus await(
+      CairnClient client, String streamId, long count, Duration patience)
       throws InterruptedException {
     long deadline = System.nanoTime() + patience.toNanos();
     Object last = "no answer";
@@ -29,6 +30,12 @@ public final class PersistorCheckpoints {
       }
       Thread.sleep(100);
     }
-    throw new AssertionError("no checkpoint of " + count + " pairs within " + patience.toSeconds() + " s; last: " + last);
+    throw new AssertionError(
+        "no checkpoint of "
+            + count
+            + " pairs within "
+            + patience.toSeconds()
+            + " s; last: "
+            + last);
   }
 }

@@ -39,8 +39,12 @@ import org.junit.jupiter.api.io.TempDir;
 
 /** The Java SDK's stream calls against a real node. */
 class StreamSdkTest {
-  /** How long a test waits for what must come; a quiet wait of {@link #QUIET} shows that nothing more does. */
+  /**
+   * How long a test waits for what must come; a quiet wait of {@link #QUIET} shows that nothing
+   * more does.
+   */
   private static final long PATIENCE_SECONDS = 20;
+
   private static final long QUIET = 300;
 
   @TempDir static Path data;
@@ -79,8 +83,11 @@ class StreamSdkTest {
     assertEquals(stream, owner.createStream(stream, "from the SDK", 2).getId());
 
     CairnClient anonymous = CairnClient.connect(node.api());
-    assertEquals("UNAUTHENTICATED",
-        assertThrows(CairnApiException.class, () -> anonymous.storedEvents(stream, 0, "last?count=1")).code());
+    assertEquals(
+        "UNAUTHENTICATED",
+        assertThrows(
+                CairnApiException.class, () -> anonymous.storedEvents(stream, 0, "last?count=1"))
+            .code());
     owner.grant(stream, null, "subscribe");
 
     EventPublisher publisher = new EventPublisher(owner, wallet);
@@ -90,12 +97,16 @@ class StreamSdkTest {
     List<StreamMessage> stored = anonymous.storedEvents(stream, 1, "last?count=10");
     assertEquals(5, stored.size());
     for (int i = 0; i < 5; i++) {
-      assertEquals("{\"i\":" + i + "}", stored.get(i).getContentMessage().getContent().toStringUtf8());
+      assertEquals(
+          "{\"i\":" + i + "}", stored.get(i).getContentMessage().getContent().toStringUtf8());
       if (i > 0) {
-        assertEquals(stored.get(i - 1).getMessageId().getTimestamp(), stored.get(i).getPreviousMessageRef().getTimestamp());
+        assertEquals(
+            stored.get(i - 1).getMessageId().getTimestamp(),
+            stored.get(i).getPreviousMessageRef().getTimestamp());
       }
     }
-    assertEquals("STREAM_EXISTS",
+    assertEquals(
+        "STREAM_EXISTS",
         assertThrows(CairnApiException.class, () -> owner.createStream(stream, "", 1)).code());
   }
 
@@ -107,7 +118,8 @@ class StreamSdkTest {
     owner.createStream(stream, "", 3);
     EventPublisher publisher = new EventPublisher(owner, wallet);
 
-    // of 3 partitions "bar" maps to 2 and "room 7" to 1, of 5 "bar" maps to 0 (see PartitionKeysTest)
+    // of 3 partitions "bar" maps to 2 and "room 7" to 1, of 5 "bar" maps to 0 (see
+    // PartitionKeysTest)
     publisher.publishJson(stream, "bar", "{\"key\":\"bar\"}");
     publisher.publishJson(stream, "room 7", "{\"key\":\"room 7\"}");
     assertEquals(1, owner.storedEvents(stream, 2, "last?count=10").size());
@@ -115,20 +127,36 @@ class StreamSdkTest {
 
     // the publisher counted 3 partitions; once the stream has 5, the node refuses partition 2 for
     // "bar", and the publisher counts again and signs the event for partition 0
-    HttpResponse<String> grown = HttpClient.newHttpClient().send(HttpRequest.newBuilder(node.api().resolve(
-            "/api/v1/streams/" + URLEncoder.encode(stream, StandardCharsets.UTF_8)))
-        .header("Authorization", "Bearer " + new SessionTokens(HexFormat.of().parseHex(TestNode.SESSION_SECRET),
-            Duration.ofHours(1), Clock.systemUTC()).issue(wallet.address()))
-        .header("Content-Type", "application/json")
-        .PUT(HttpRequest.BodyPublishers.ofString("{\"description\":\"\",\"partitions\":5}")).build(),
-        HttpResponse.BodyHandlers.ofString());
+    HttpResponse<String> grown =
+        HttpClient.newHttpClient()
+            .send(
+                HttpRequest.newBuilder(
+                        node.api()
+                            .resolve(
+                                "/api/v1/streams/"
+                                    + URLEncoder.encode(stream, StandardCharsets.UTF_8)))
+                    .header(
+                        "Authorization",
+                        "Bearer "
+                            + new SessionTokens(
+                                    HexFormat.of().parseHex(TestNode.SESSION_SECRET),
+                                    Duration.ofHours(1),
+                                    Clock.systemUTC())
+                                .issue(wallet.address()))
+                    .header("Content-Type", "application/json")
+                    .PUT(
+                        HttpRequest.BodyPublishers.ofString(
+                            "{\"description\":\"\",\"partitions\":5}"))
+                    .build(),
+                HttpResponse.BodyHandlers.ofString());
     assertEquals(200, grown.statusCode(), grown.body());
     publisher.publishJson(stream, "bar", "{\"key\":\"bar\"}");
     assertEquals(1, owner.storedEvents(stream, 0, "last?count=10").size());
     assertEquals(1, owner.storedEvents(stream, 2, "last?count=10").size());
 
     StreamMessage wrongPartition = signedFor(wallet, stream, 1);
-    CairnApiException refused = assertThrows(CairnApiException.class, () -> owner.publish(wrongPartition, "bar"));
+    CairnApiException refused =
+        assertThrows(CairnApiException.class, () -> owner.publish(wrongPartition, "bar"));
     assertEquals("PARTITION_KEY_MISMATCH", refused.code());
     assertEquals(422, refused.status());
   }
@@ -183,12 +211,14 @@ class StreamSdkTest {
     }
 
     void assertNothingMore() throws InterruptedException {
-      assertNull(events.poll(QUIET, TimeUnit.MILLISECONDS), "nothing more was requested or published");
+      assertNull(
+          events.poll(QUIET, TimeUnit.MILLISECONDS), "nothing more was requested or published");
     }
   }
 
   /** A stream only its owner may read, with a publisher and an authenticated client for it. */
-  private record PrivateStream(String id, PrivateKeySigner wallet, CairnClient owner, EventPublisher publisher) {
+  private record PrivateStream(
+      String id, PrivateKeySigner wallet, CairnClient owner, EventPublisher publisher) {
     static PrivateStream create(String path) {
       PrivateKeySigner wallet = PrivateKeySigner.generate();
       CairnClient owner = CairnClient.connect(node.api()).authenticate(wallet);
@@ -228,7 +258,10 @@ class StreamSdkTest {
     PrivateStream stream = PrivateStream.create("history");
     stream.publish(0, 5);
     Recorder recorder = recorder(Long.MAX_VALUE);
-    stream.owner().subscribe(stream.id(), 0, ResendOptions.newBuilder().setLast(3).build()).subscribe(recorder);
+    stream
+        .owner()
+        .subscribe(stream.id(), 0, ResendOptions.newBuilder().setLast(3).build())
+        .subscribe(recorder);
     recorder.awaitSubscribed();
     stream.publish(5, 10);
 
@@ -283,24 +316,30 @@ class StreamSdkTest {
       assertEquals(content(i), witness.next());
     }
     cancelled.assertNothingMore();
-    assertFalse(cancelled.failed.isDone() || cancelled.completed.isDone(), "a cancelled subscriber hears nothing more");
+    assertFalse(
+        cancelled.failed.isDone() || cancelled.completed.isDone(),
+        "a cancelled subscriber hears nothing more");
   }
 
   @Test
   void subscribingWithoutPermissionGivesTheNodesCode() throws Exception {
     PrivateStream stream = PrivateStream.create("closed");
     Recorder stranger = recorder(Long.MAX_VALUE);
-    CairnClient.connect(node.api()).authenticate(PrivateKeySigner.generate())
-        .subscribe(stream.id(), 0).subscribe(stranger);
-    CairnApiException refused = assertInstanceOf(CairnApiException.class,
-        stranger.failed.get(PATIENCE_SECONDS, TimeUnit.SECONDS));
+    CairnClient.connect(node.api())
+        .authenticate(PrivateKeySigner.generate())
+        .subscribe(stream.id(), 0)
+        .subscribe(stranger);
+    CairnApiException refused =
+        assertInstanceOf(
+            CairnApiException.class, stranger.failed.get(PATIENCE_SECONDS, TimeUnit.SECONDS));
     assertEquals("NOT_PERMITTED", refused.code());
     assertEquals(403, refused.status());
     assertTrue(stranger.subscribed.isDone(), "onSubscribe came before onError");
 
     Recorder anonymous = recorder(1);
     CairnClient.connect(node.api()).subscribe(stream.id(), 0).subscribe(anonymous);
-    assertEquals("UNAUTHENTICATED",
+    assertEquals(
+        "UNAUTHENTICATED",
         ((CairnApiException) anonymous.failed.get(PATIENCE_SECONDS, TimeUnit.SECONDS)).code());
   }
 
@@ -309,25 +348,48 @@ class StreamSdkTest {
     PrivateStream stream = PrivateStream.create("callbacks");
     stream.publish(0, 4);
     List<String> resent = new ArrayList<>();
-    stream.owner().resend(stream.id(), 0, ResendOptions.newBuilder().setLast(2).build())
+    stream
+        .owner()
+        .resend(stream.id(), 0, ResendOptions.newBuilder().setLast(2).build())
         .forEach(event -> resent.add(event.getContentMessage().getContent().toStringUtf8()));
     assertEquals(List.of(content(2), content(3)), resent);
 
     BlockingQueue<StreamMessage> live = new LinkedBlockingQueue<>();
     BlockingQueue<RuntimeException> failures = new LinkedBlockingQueue<>();
-    Flow.Subscription subscription = stream.owner().subscribe(stream.id(), 0, ResendOptions.getDefaultInstance(),
-        live::add, failures::add);
+    Flow.Subscription subscription =
+        stream
+            .owner()
+            .subscribe(
+                stream.id(), 0, ResendOptions.getDefaultInstance(), live::add, failures::add);
     stream.publish(4, 6);
-    assertEquals(content(4), live.poll(PATIENCE_SECONDS, TimeUnit.SECONDS).getContentMessage().getContent().toStringUtf8());
-    assertEquals(content(5), live.poll(PATIENCE_SECONDS, TimeUnit.SECONDS).getContentMessage().getContent().toStringUtf8());
+    assertEquals(
+        content(4),
+        live.poll(PATIENCE_SECONDS, TimeUnit.SECONDS)
+            .getContentMessage()
+            .getContent()
+            .toStringUtf8());
+    assertEquals(
+        content(5),
+        live.poll(PATIENCE_SECONDS, TimeUnit.SECONDS)
+            .getContentMessage()
+            .getContent()
+            .toStringUtf8());
     subscription.cancel();
     assertEquals(List.of(), List.copyOf(failures));
 
-    CairnClient.connect(node.api()).subscribe(stream.id(), 0, ResendOptions.getDefaultInstance(),
-        event -> { }, failures::add);
-    assertEquals("UNAUTHENTICATED", ((CairnApiException) failures.poll(PATIENCE_SECONDS, TimeUnit.SECONDS)).code());
-    assertEquals("NOT_PERMITTED", assertThrows(CairnApiException.class, () -> CairnClient.connect(node.api())
-        .authenticate(PrivateKeySigner.generate()).resend(stream.id(), 0, ResendOptions.newBuilder().setLast(1).build()))
-        .code());
+    CairnClient.connect(node.api())
+        .subscribe(stream.id(), 0, ResendOptions.getDefaultInstance(), event -> {}, failures::add);
+    assertEquals(
+        "UNAUTHENTICATED",
+        ((CairnApiException) failures.poll(PATIENCE_SECONDS, TimeUnit.SECONDS)).code());
+    assertEquals(
+        "NOT_PERMITTED",
+        assertThrows(
+                CairnApiException.class,
+                () ->
+                    CairnClient.connect(node.api())
+                        .authenticate(PrivateKeySigner.generate())
+                        .resend(stream.id(), 0, ResendOptions.newBuilder().setLast(1).build()))
+            .code());
   }
 }

@@ -12,8 +12,8 @@ import java.util.List;
 import java.util.Properties;
 
 /**
- * Creates the journal's tables when they are missing. It runs before the actor system starts, so
- * an unreachable database ends start-up with one clear message instead of entities failing later.
+ * Creates the journal's tables when they are missing. It runs before the actor system starts, so an
+ * unreachable database ends start-up with one clear message instead of entities failing later.
  */
 public final class JournalSchema {
   /** Any fixed number: nodes of one cluster take the same advisory lock while creating tables. */
@@ -35,8 +35,7 @@ public final class JournalSchema {
       }
       connection.commit();
     } catch (SQLException e) {
-      throw new JournalUnavailableException(
-          "cannot prepare the " + settings + ": " + reason(e), e);
+      throw new JournalUnavailableException("cannot prepare the " + settings + ": " + reason(e), e);
     }
   }
 
@@ -52,8 +51,7 @@ public final class JournalSchema {
     try {
       return DriverManager.getConnection(settings.url(), properties);
     } catch (SQLException e) {
-      throw new JournalUnavailableException(
-          "cannot reach the " + settings + ": " + reason(e), e);
+      throw new JournalUnavailableException("cannot reach the " + settings + ": " + reason(e), e);
     }
   }
 

@@ -13,11 +13,20 @@ import java.util.Map;
  * database in the data directory unless a JDBC URL is configured.
  */
 public record JournalSettings(
-    Kind kind, String url, String user, String password, int maxConnections, Duration connectTimeout) {
+    Kind kind,
+    String url,
+    String user,
+    String password,
+    int maxConnections,
+    Duration connectTimeout) {
 
   public enum Kind {
     H2("h2", "slick.jdbc.H2Profile$", "org.h2.Driver", "cairn/schema/h2.sql"),
-    POSTGRES("postgres", "slick.jdbc.PostgresProfile$", "org.postgresql.Driver", "cairn/schema/postgres.sql");
+    POSTGRES(
+        "postgres",
+        "slick.jdbc.PostgresProfile$",
+        "org.postgresql.Driver",
+        "cairn/schema/postgres.sql");
 
     private final String label;
     private final String slickProfile;
@@ -44,12 +53,14 @@ public record JournalSettings(
   public static final String READ_JOURNAL = "jdbc-read-journal";
 
   /**
-   * H2 keeps committed transactions in memory for up to half a second by default (WRITE_DELAY);
-   * an acknowledged event must survive a SIGKILL, so every commit is written out at once. H2 keeps
-   * a BLOB of up to 256 bytes in its row and any larger one in a separate LOB store, two more map
-   * writes per event; a signed event is a few hundred bytes, so events up to 16 KiB stay in the row.
+   * H2 keeps committed transactions in memory for up to half a second by default (WRITE_DELAY); an
+   * acknowledged event must survive a SIGKILL, so every commit is written out at once. H2 keeps a
+   * BLOB of up to 256 bytes in its row and any larger one in a separate LOB store, two more map
+   * writes per event; a signed event is a few hundred bytes, so events up to 16 KiB stay in the
+   * row.
    */
-  static final String H2_OPTIONS = ";WRITE_DELAY=0;DB_CLOSE_ON_EXIT=FALSE;MAX_LENGTH_INPLACE_LOB=16384";
+  static final String H2_OPTIONS =
+      ";WRITE_DELAY=0;DB_CLOSE_ON_EXIT=FALSE;MAX_LENGTH_INPLACE_LOB=16384";
 
   public static JournalSettings fromConfig(Config config) {
     Config journal = config.getConfig("cairn.journal");
@@ -57,8 +68,12 @@ public record JournalSettings(
     String user = journal.getString("user");
     String password = journal.getString("password");
     if (url.isEmpty()) {
-      Path file = Path.of(config.getString("cairn.data-dir")).toAbsolutePath().normalize()
-          .resolve("journal").resolve("cairn");
+      Path file =
+          Path.of(config.getString("cairn.data-dir"))
+              .toAbsolutePath()
+              .normalize()
+              .resolve("journal")
+              .resolve("cairn");
       url = "jdbc:h2:file:" + file + H2_OPTIONS;
       if (user.isEmpty()) {
         user = "cairn";
@@ -86,15 +101,20 @@ public record JournalSettings(
 
   /**
    * The settings that make Pekko Persistence write to this journal: the JDBC journal, snapshot
-   * store and read journal, all on one shared connection pool named "cairn". Layered over the
-   * rest of the configuration, so they win over every reference.conf.
+   * store and read journal, all on one shared connection pool named "cairn". Layered over the rest
+   * of the configuration, so they win over every reference.conf.
    */
   public Config pekkoConfig() {
     String db = "pekko-persistence-jdbc.shared-databases.cairn.";
     Map<String, Object> settings = new HashMap<>();
     settings.put("pekko.persistence.journal.plugin", "jdbc-journal");
     settings.put("pekko.persistence.snapshot-store.plugin", "jdbc-snapshot-store");
-    for (String plugin : List.of("jdbc-journal", "jdbc-snapshot-store", "jdbc-read-journal", "jdbc-durable-state-store")) {
+    for (String plugin :
+        List.of(
+            "jdbc-journal",
+            "jdbc-snapshot-store",
+            "jdbc-read-journal",
+            "jdbc-durable-state-store")) {
       settings.put(plugin + ".use-shared-db", "cairn");
     }
     settings.put(db + "profile", kind.slickProfile);

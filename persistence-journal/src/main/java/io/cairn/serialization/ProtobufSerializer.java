@@ -13,9 +13,9 @@ import org.apache.pekko.actor.typed.javadsl.Adapter;
 import org.apache.pekko.serialization.SerializerWithStringManifest;
 
 /**
- * Base of every Cairn serializer: each domain class is bound to a short, stable manifest and to
- * the protobuf message it is written as. Manifests are stored in the journal, so they never
- * change once released.
+ * Base of every Cairn serializer: each domain class is bound to a short, stable manifest and to the
+ * protobuf message it is written as. Manifests are stored in the journal, so they never change once
+ * released.
  */
 public abstract class ProtobufSerializer extends SerializerWithStringManifest {
   /** Reads one domain value from the bytes of its protobuf message. */
@@ -24,7 +24,8 @@ public abstract class ProtobufSerializer extends SerializerWithStringManifest {
     T read(byte[] bytes) throws InvalidProtocolBufferException;
   }
 
-  private record Binding<T>(String manifest, Class<T> type, Function<T, MessageLite> writer, Reader<T> reader) {
+  private record Binding<T>(
+      String manifest, Class<T> type, Function<T, MessageLite> writer, Reader<T> reader) {
     byte[] write(Object value) {
       return writer.apply(type.cast(value)).toByteArray();
     }
@@ -43,7 +44,8 @@ public abstract class ProtobufSerializer extends SerializerWithStringManifest {
   protected final <T> void bind(
       String manifest, Class<T> type, Function<T, MessageLite> writer, Reader<T> reader) {
     Binding<T> binding = new Binding<>(manifest, type, writer, reader);
-    if (byManifest.putIfAbsent(manifest, binding) != null || byClass.putIfAbsent(type, binding) != null) {
+    if (byManifest.putIfAbsent(manifest, binding) != null
+        || byClass.putIfAbsent(type, binding) != null) {
       throw new IllegalStateException("manifest " + manifest + " or " + type + " is bound twice");
     }
   }
@@ -81,8 +83,9 @@ public abstract class ProtobufSerializer extends SerializerWithStringManifest {
     try {
       return binding.reader().read(bytes);
     } catch (InvalidProtocolBufferException | RuntimeException e) {
-      NotSerializableException failure = new NotSerializableException(
-          "cannot read " + binding.type().getSimpleName() + ": " + e.getMessage());
+      NotSerializableException failure =
+          new NotSerializableException(
+              "cannot read " + binding.type().getSimpleName() + ": " + e.getMessage());
       failure.initCause(e);
       throw failure;
     }

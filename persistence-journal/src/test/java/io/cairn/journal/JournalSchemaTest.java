@@ -33,12 +33,21 @@ class JournalSchemaTest {
 
   @Test
   void anUnreachableDatabaseIsNamedInOneLine() {
-    JournalSettings nowhere = new JournalSettings(JournalSettings.Kind.POSTGRES,
-        "jdbc:postgresql://127.0.0.1:1/cairn", "cairn", "", 2, Duration.ofSeconds(2));
+    JournalSettings nowhere =
+        new JournalSettings(
+            JournalSettings.Kind.POSTGRES,
+            "jdbc:postgresql://127.0.0.1:1/cairn",
+            "cairn",
+            "",
+            2,
+            Duration.ofSeconds(2));
     JournalUnavailableException error =
         assertThrows(JournalUnavailableException.class, () -> JournalSchema.ensure(nowhere));
-    assertTrue(error.getMessage().startsWith(
-        "cannot reach the postgres journal at jdbc:postgresql://127.0.0.1:1/cairn: "),
+    assertTrue(
+        error
+            .getMessage()
+            .startsWith(
+                "cannot reach the postgres journal at jdbc:postgresql://127.0.0.1:1/cairn: "),
         error.getMessage());
     assertEquals(-1, error.getMessage().indexOf('\n'), error.getMessage());
   }

@@ -19,7 +19,8 @@ class JournalSettingsTest {
 
   @Test
   void embeddedDefaultIsAnH2FileInTheDataDirectory() {
-    JournalSettings settings = JournalSettings.fromConfig(config("cairn.data-dir = \"/var/cairn\""));
+    JournalSettings settings =
+        JournalSettings.fromConfig(config("cairn.data-dir = \"/var/cairn\""));
     assertEquals(JournalSettings.Kind.H2, settings.kind());
     assertEquals("jdbc:h2:file:" + Path.of("/var/cairn/journal/cairn"), settings.displayUrl());
     assertTrue(settings.url().contains("WRITE_DELAY=0"), settings.url());
@@ -27,21 +28,29 @@ class JournalSettingsTest {
 
   @Test
   void aPostgresUrlSelectsPostgres() {
-    JournalSettings settings = JournalSettings.fromConfig(config(
-        "cairn.journal { url = \"jdbc:postgresql://db:5432/cairn\", user = u, password = secret }"));
+    JournalSettings settings =
+        JournalSettings.fromConfig(
+            config(
+                "cairn.journal { url = \"jdbc:postgresql://db:5432/cairn\", user = u, password = secret }"));
     assertEquals(JournalSettings.Kind.POSTGRES, settings.kind());
     Config pekko = settings.pekkoConfig();
-    assertEquals("slick.jdbc.PostgresProfile$",
+    assertEquals(
+        "slick.jdbc.PostgresProfile$",
         pekko.getString("pekko-persistence-jdbc.shared-databases.cairn.profile"));
-    assertEquals("org.postgresql.Driver",
+    assertEquals(
+        "org.postgresql.Driver",
         pekko.getString("pekko-persistence-jdbc.shared-databases.cairn.db.driver"));
     assertFalse(settings.toString().contains("secret"));
   }
 
   @Test
   void anotherDatabaseIsRefusedByName() {
-    IllegalArgumentException error = assertThrows(IllegalArgumentException.class,
-        () -> JournalSettings.fromConfig(config("cairn.journal.url = \"jdbc:mysql://db/cairn\"")));
+    IllegalArgumentException error =
+        assertThrows(
+            IllegalArgumentException.class,
+            () ->
+                JournalSettings.fromConfig(
+                    config("cairn.journal.url = \"jdbc:mysql://db/cairn\"")));
     assertTrue(error.getMessage().contains("jdbc:mysql://db/cairn"), error.getMessage());
   }
 }

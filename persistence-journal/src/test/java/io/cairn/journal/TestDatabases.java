@@ -40,8 +40,11 @@ public final class TestDatabases {
 
   private static JournalSettings findPostgres() {
     String url = env("CAIRN_TEST_POSTGRES_URL", DEFAULT_URL);
-    JournalSettings local = settings(url, env("CAIRN_TEST_POSTGRES_USER", "postgres"),
-        env("CAIRN_TEST_POSTGRES_PASSWORD", ""));
+    JournalSettings local =
+        settings(
+            url,
+            env("CAIRN_TEST_POSTGRES_USER", "postgres"),
+            env("CAIRN_TEST_POSTGRES_PASSWORD", ""));
     String unreachable;
     try (Connection ignored = JournalSchema.connect(local)) {
       return local;
@@ -58,7 +61,8 @@ public final class TestDatabases {
       return settings(container.getJdbcUrl(), container.getUsername(), container.getPassword());
     }
     Assumptions.abort(
-        "skipping PostgreSQL tests: " + unreachable
+        "skipping PostgreSQL tests: "
+            + unreachable
             + " and no Docker engine for Testcontainers; set CAIRN_TEST_POSTGRES_URL to run them");
     throw new AssertionError("unreachable");
   }

@@ -30,9 +30,10 @@ class RejectionSerializerTest {
 
     var serializer = serialization.findSerializerFor(reply);
     byte[] bytes = serializer.toBinary(reply);
-    Object back = serialization
-        .deserialize(bytes, serializer.identifier(), Serializers.manifestFor(serializer, reply))
-        .get();
+    Object back =
+        serialization
+            .deserialize(bytes, serializer.identifier(), Serializers.manifestFor(serializer, reply))
+            .get();
 
     StatusReply<?> received = assertInstanceOf(StatusReply.class, back);
     assertTrue(received.isError());

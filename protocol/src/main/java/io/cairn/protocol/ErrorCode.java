@@ -1,8 +1,8 @@
 package io.cairn.protocol;
 
 /**
- * Every reason Cairn refuses a request, with the HTTP status the public API answers it with.
- * The names are part of the API: clients match on them, so they never change meaning.
+ * Every reason Cairn refuses a request, with the HTTP status the public API answers it with. The
+ * names are part of the API: clients match on them, so they never change meaning.
  */
 public enum ErrorCode {
   MALFORMED_REQUEST(400),

@@ -2,7 +2,9 @@ package io.cairn.protocol;
 
 import java.util.regex.Pattern;
 
-/** A 20-byte Ethereum address in its canonical Cairn form: {@code 0x} and 40 lower-case hex digits. */
+/**
+ * A 20-byte Ethereum address in its canonical Cairn form: {@code 0x} and 40 lower-case hex digits.
+ */
 public record EthereumAddress(String value) {
   private static final Pattern CANONICAL = Pattern.compile("0x[0-9a-f]{40}");
   private static final Pattern ANY_CASE = Pattern.compile("0x[0-9a-fA-F]{40}");
@@ -14,8 +16,8 @@ public record EthereumAddress(String value) {
   }
 
   /**
-   * Accepts only the canonical lower-case form, so that one address has one spelling in stream
-   * ids and permission tables; a mixed-case (checksummed) address is refused with a hint.
+   * Accepts only the canonical lower-case form, so that one address has one spelling in stream ids
+   * and permission tables; a mixed-case (checksummed) address is refused with a hint.
    */
   public static EthereumAddress parse(String text) {
     return new EthereumAddress(text);

@@ -16,8 +16,8 @@ public final class Randomness {
   }
 
   /**
-   * The same generator, for the JCA calls that take one (RSA key generation, OAEP's seed), so
-   * that they do not fall back on a provider's own instance.
+   * The same generator, for the JCA calls that take one (RSA key generation, OAEP's seed), so that
+   * they do not fall back on a provider's own instance.
    */
   public static SecureRandom generator() {
     return RANDOM;

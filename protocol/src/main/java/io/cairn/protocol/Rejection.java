@@ -3,9 +3,8 @@ package io.cairn.protocol;
 import java.util.Objects;
 
 /**
- * A request refused for a reason the caller can act on. It travels as a value (inside a
- * {@code StatusReply} between nodes, as an {@code ApiError} to clients), so it carries no stack
- * trace.
+ * A request refused for a reason the caller can act on. It travels as a value (inside a {@code
+ * StatusReply} between nodes, as an {@code ApiError} to clients), so it carries no stack trace.
  */
 public final class Rejection extends RuntimeException {
   private final ErrorCode code;

@@ -12,10 +12,10 @@ import java.util.SplittableRandom;
 
 /**
  * A deterministic core for the proof benchmarks: {@code length} blocks of {@code blockSize}
- * pseudo-random bytes from a fixed seed, written into an {@link InMemoryTreeStore}. The last
- * {@code signedHeads} blocks are appended one by one and each resulting signed head is kept, so
- * proofs can be made for many distinct signed lengths (and a verifier cannot get away with
- * checking one signature once).
+ * pseudo-random bytes from a fixed seed, written into an {@link InMemoryTreeStore}. The last {@code
+ * signedHeads} blocks are appended one by one and each resulting signed head is kept, so proofs can
+ * be made for many distinct signed lengths (and a verifier cannot get away with checking one
+ * signature once).
  */
 final class BenchCore {
   /** Seed of the signing key; any fixed 32 bytes. */
@@ -23,6 +23,7 @@ final class BenchCore {
 
   final CoreWriter writer;
   final byte[][] blocks;
+
   /** {@code heads[i]} is the signed head at length {@code length - signedHeads + 1 + i}. */
   final TreeHead[] heads;
 
@@ -41,8 +42,7 @@ final class BenchCore {
     for (int i = 0; i < length; i++) {
       blocks[i] = randomBytes(random, blockSize);
     }
-    CoreWriter writer =
-        CoreWriter.create(CoreKeyPair.fromSeed(KEY_SEED), new InMemoryTreeStore());
+    CoreWriter writer = CoreWriter.create(CoreKeyPair.fromSeed(KEY_SEED), new InMemoryTreeStore());
     int bulk = length - signedHeads;
     for (int from = 0; from < bulk; from += 1000) {
       writer.append(Arrays.asList(blocks).subList(from, Math.min(bulk, from + 1000)));

@@ -26,8 +26,8 @@ import org.openjdk.jmh.infra.Blackhole;
  * Append throughput of {@link CoreWriter} with signing: every append hashes the leaves and the
  * parents they complete, stores them in an {@link InMemoryTreeStore}, hashes the roots and signs
  * the new length with Ed25519. One operation is one block: each invocation appends {@value
- * #BLOCKS_PER_INVOCATION} blocks, as {@value #BLOCKS_PER_INVOCATION} single appends ({@code batch
- * = 1}, one signature per block) or one batch ({@code batch = 100}, one signature per 100 blocks).
+ * #BLOCKS_PER_INVOCATION} blocks, as {@value #BLOCKS_PER_INVOCATION} single appends ({@code batch =
+ * 1}, one signature per block) or one batch ({@code batch = 100}, one signature per 100 blocks).
  * MB/s is the score times {@code blockSize}. The block bytes are not stored (the writer keeps only
  * the tree), so this is the in-memory cost of the format, without any disk.
  *

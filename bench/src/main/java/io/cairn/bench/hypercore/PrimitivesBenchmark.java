@@ -23,9 +23,9 @@ import org.openjdk.jmh.annotations.Warmup;
 /**
  * The floor under the Hypercore benchmarks: BouncyCastle's Ed25519 sign and verify of a 112-byte
  * tree signable; BouncyCastle's BLAKE2b-256 over a 73-byte parent input and a 1 KiB block; and the
- * same two hashes through {@link MerkleHasher} (Cairn's own BLAKE2b, plus the node objects). A
- * full proof verification cannot beat {@code ed25519Verify}; a trusted block verification is
- * roughly one {@code merkleLeaf1KiB} plus one {@code merkleParent} per tree level.
+ * same two hashes through {@link MerkleHasher} (Cairn's own BLAKE2b, plus the node objects). A full
+ * proof verification cannot beat {@code ed25519Verify}; a trusted block verification is roughly one
+ * {@code merkleLeaf1KiB} plus one {@code merkleParent} per tree level.
  *
  * <p>Run: {@code java -jar bench/target/benchmarks.jar PrimitivesBenchmark -f 1 -wi 3 -i 5}
  */

@@ -74,9 +74,7 @@ public class ProofBuildBenchmark {
     int i = next++ & (INDEXES - 1);
     long index = indexes[i];
     return builder.build(
-        head,
-        ProofRequest.blockAndUpgrade(index, 0, head.length()),
-        core.blocks[(int) index]);
+        head, ProofRequest.blockAndUpgrade(index, 0, head.length()), core.blocks[(int) index]);
   }
 
   @Benchmark

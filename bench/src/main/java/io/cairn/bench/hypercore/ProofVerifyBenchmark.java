@@ -43,8 +43,8 @@ import org.openjdk.jmh.annotations.Warmup;
  *
  * Every proof is verified once during set-up and must be accepted. One operation is one proof.
  *
- * <p>Run: {@code java -jar bench/target/benchmarks.jar ProofVerifyBenchmark -f 1 -wi 3 -i 5}
- * (add {@code -p blockSize=100} for small blocks)
+ * <p>Run: {@code java -jar bench/target/benchmarks.jar ProofVerifyBenchmark -f 1 -wi 3 -i 5} (add
+ * {@code -p blockSize=100} for small blocks)
  */
 @State(Scope.Thread)
 @BenchmarkMode(Mode.Throughput)
@@ -79,8 +79,11 @@ public class ProofVerifyBenchmark {
     for (int i = 0; i < PROOFS; i++) {
       TreeHead head = core.heads[i];
       long index = random.nextLong(head.length());
-      fullProofs[i] = builder.build(
-          head, ProofRequest.blockAndUpgrade(index, 0, head.length()), core.blocks[(int) index]);
+      fullProofs[i] =
+          builder.build(
+              head,
+              ProofRequest.blockAndUpgrade(index, 0, head.length()),
+              core.blocks[(int) index]);
       accepted(verifier.verify(fullProofs[i], TreeHead.EMPTY));
     }
 
@@ -88,20 +91,26 @@ public class ProofVerifyBenchmark {
     sameHeadProofs = new Proof[PROOFS];
     for (int i = 0; i < PROOFS; i++) {
       long index = random.nextLong(head.length());
-      sameHeadProofs[i] = builder.build(
-          head, ProofRequest.blockAndUpgrade(index, 0, head.length()), core.blocks[(int) index]);
+      sameHeadProofs[i] =
+          builder.build(
+              head,
+              ProofRequest.blockAndUpgrade(index, 0, head.length()),
+              core.blocks[(int) index]);
       accepted(verifier.verify(sameHeadProofs[i], TreeHead.EMPTY));
     }
 
-    trusted = accepted(verifier.verify(
-        builder.build(head, ProofRequest.upgrade(0, head.length()), null), TreeHead.EMPTY));
+    trusted =
+        accepted(
+            verifier.verify(
+                builder.build(head, ProofRequest.upgrade(0, head.length()), null), TreeHead.EMPTY));
     blockProofs = new Proof[PROOFS];
     for (int i = 0; i < PROOFS; i++) {
       long index = random.nextLong(head.length());
-      blockProofs[i] = builder.build(
-          head,
-          ProofRequest.block(index, BenchCore.unclesToRoot(index, head.length())),
-          core.blocks[(int) index]);
+      blockProofs[i] =
+          builder.build(
+              head,
+              ProofRequest.block(index, BenchCore.unclesToRoot(index, head.length())),
+              core.blocks[(int) index]);
       accepted(verifier.verify(blockProofs[i], trusted));
     }
   }

@@ -34,10 +34,10 @@ import java.util.concurrent.locks.LockSupport;
  * latency. Signing happens before the clock starts: the figures are the nodes', not this client's.
  *
  * <p>{@code --batch N} sends N events per WebSocket frame ({@code publish_batch}), as a Kafka
- * producer batches records; each event is still checked, stored and acknowledged on its own.
- * {@code --no-subscribers} measures accepting and storing alone. {@code --warmup N} first runs the same load with N events on the same partition (another
- * chain), unmeasured, so the figures are of compiled code on the nodes that serve it, not of the
- * JIT compiler at work.
+ * producer batches records; each event is still checked, stored and acknowledged on its own. {@code
+ * --no-subscribers} measures accepting and storing alone. {@code --warmup N} first runs the same
+ * load with N events on the same partition (another chain), unmeasured, so the figures are of
+ * compiled code on the nodes that serve it, not of the JIT compiler at work.
  *
  * <pre>
  * java -cp bench/target/benchmarks.jar io.cairn.bench.load.LoadGenerator \
@@ -55,7 +55,14 @@ public final class LoadGenerator {
   private final int batch;
   private final boolean timeline;
 
-  private LoadGenerator(URI publishNode, List<URI> subscribeNodes, int events, int window, int rate, int batch, boolean timeline) {
+  private LoadGenerator(
+      URI publishNode,
+      List<URI> subscribeNodes,
+      int events,
+      int window,
+      int rate,
+      int batch,
+      boolean timeline) {
     this.timeline = timeline;
     this.publishNode = publishNode;
     this.subscribeNodes = subscribeNodes;
@@ -105,9 +112,11 @@ public final class LoadGenerator {
     client.grant(stream, null, "subscribe");
     if (warmup > 0) {
       System.out.printf("warming up with %,d events...%n", warmup);
-      new LoadGenerator(publish, subscribe, warmup, window, rate, batch, false).run(owner, stream, "warmup", false);
+      new LoadGenerator(publish, subscribe, warmup, window, rate, batch, false)
+          .run(owner, stream, "warmup", false);
     }
-    new LoadGenerator(publish, subscribe, events, window, rate, batch, timeline).run(owner, stream, "load", true);
+    new LoadGenerator(publish, subscribe, events, window, rate, batch, timeline)
+        .run(owner, stream, "load", true);
     System.exit(0);
   }
 
@@ -127,18 +136,26 @@ public final class LoadGenerator {
       }
     }
     for (int slot = 0; slot < slots; slot++) {
-      System.out.printf("t=%5.1f s  max %6.1f ms  over 50 ms: %d%n", slot / 10.0, worst[slot] / 1e6, slow[slot]);
+      System.out.printf(
+          "t=%5.1f s  max %6.1f ms  over 50 ms: %d%n", slot / 10.0, worst[slot] / 1e6, slow[slot]);
     }
   }
 
   /** A WebSocket that hands every binary Response to {@code onResponse}. */
   private static WebSocket connect(URI node, java.util.function.Consumer<Response> onResponse) {
     URI ws = URI.create("ws://" + node.getHost() + ":" + node.getPort() + "/api/v1/ws");
-    return HttpClient.newHttpClient().newWebSocketBuilder().buildAsync(ws, new ResponseListener(onResponse)).join();
+    return HttpClient.newHttpClient()
+        .newWebSocketBuilder()
+        .buildAsync(ws, new ResponseListener(onResponse))
+        .join();
   }
 
-  /** Publishes this run's events as the chain {@code chain} of {@code stream}; subscribers count only that chain. */
-  private void run(PrivateKeySigner owner, String stream, String chain, boolean report) throws Exception {
+  /**
+   * Publishes this run's events as the chain {@code chain} of {@code stream}; subscribers count
+   * only that chain.
+   */
+  private void run(PrivateKeySigner owner, String stream, String chain, boolean report)
+      throws Exception {
 
     System.out.printf("signing %,d events of 100 bytes...%n", events);
     EventSigner signer = new EventSigner(owner);
@@ -147,12 +164,19 @@ public final class LoadGenerator {
     MessageRef previous = null;
     for (int i = 0; i < events; i++) {
       StreamMessage.Builder event = StreamMessage.newBuilder();
-      event.getMessageIdBuilder().setStreamId(stream).setTimestamp(base + i).setMessageChainId(chain);
+      event
+          .getMessageIdBuilder()
+          .setStreamId(stream)
+          .setTimestamp(base + i)
+          .setMessageChainId(chain);
       if (previous != null) {
         event.setPreviousMessageRef(previous);
       }
       String content = String.format("{\"n\":%9d,\"pad\":\"%s\"}", i, "x".repeat(100 - 25));
-      event.setContentMessage(ContentMessage.newBuilder().setContent(ByteString.copyFromUtf8(content)).setContentType(ContentType.JSON));
+      event.setContentMessage(
+          ContentMessage.newBuilder()
+              .setContent(ByteString.copyFromUtf8(content))
+              .setContentType(ContentType.JSON));
       signed.add(signer.sign(event.build()));
       previous = MessageRef.newBuilder().setTimestamp(base + i).build();
     }
@@ -162,7 +186,9 @@ public final class LoadGenerator {
       if (batch == 1) {
         request.setPublish(signed.get(first));
       } else {
-        request.setPublishBatch(PublishBatch.newBuilder().addAllEvents(signed.subList(first, Math.min(events, first + batch))));
+        request.setPublishBatch(
+            PublishBatch.newBuilder()
+                .addAllEvents(signed.subList(first, Math.min(events, first + batch))));
       }
       frames.add(request.build().toByteArray());
     }
@@ -174,19 +200,31 @@ public final class LoadGenerator {
     List<WebSocket> subscribers = new ArrayList<>();
     for (int s = 0; s < subscribeNodes.size(); s++) {
       int subscriber = s;
-      WebSocket socket = connect(subscribeNodes.get(s), response -> {
-        if (response.hasSubscribed()) {
-          subscribed.countDown();
-        } else if (response.hasEvent() && response.getEvent().getMessageId().getMessageChainId().equals(chain)) {
-          int n = (int) (response.getEvent().getMessageId().getTimestamp() - base);
-          latencies[subscriber][n] = System.nanoTime() - sentAt[n];
-          delivered.countDown();
-        } else if (response.hasError()) {
-          System.out.println("subscriber " + subscriber + ": " + response.getError());
-        }
-      });
-      socket.sendBinary(ByteBuffer.wrap(Request.newBuilder().setRequestId("sub")
-          .setSubscribe(Subscribe.newBuilder().setStreamId(stream)).build().toByteArray()), true).join();
+      WebSocket socket =
+          connect(
+              subscribeNodes.get(s),
+              response -> {
+                if (response.hasSubscribed()) {
+                  subscribed.countDown();
+                } else if (response.hasEvent()
+                    && response.getEvent().getMessageId().getMessageChainId().equals(chain)) {
+                  int n = (int) (response.getEvent().getMessageId().getTimestamp() - base);
+                  latencies[subscriber][n] = System.nanoTime() - sentAt[n];
+                  delivered.countDown();
+                } else if (response.hasError()) {
+                  System.out.println("subscriber " + subscriber + ": " + response.getError());
+                }
+              });
+      socket
+          .sendBinary(
+              ByteBuffer.wrap(
+                  Request.newBuilder()
+                      .setRequestId("sub")
+                      .setSubscribe(Subscribe.newBuilder().setStreamId(stream))
+                      .build()
+                      .toByteArray()),
+              true)
+          .join();
       subscribers.add(socket);
     }
     subscribed.await(30, TimeUnit.SECONDS);
@@ -195,25 +233,30 @@ public final class LoadGenerator {
     Semaphore inFlight = new Semaphore(window);
     CountDownLatch acknowledged = new CountDownLatch(events);
     AtomicInteger refused = new AtomicInteger();
-    WebSocket publisher = connect(publishNode, response -> {
-      if (response.hasError()) {
-        refused.incrementAndGet();
-        System.out.println("refused " + response.getRequestId() + ": " + response.getError());
-      }
-      if (response.hasPublishResults()) {
-        for (PublishResult result : response.getPublishResults().getResultsList()) {
-          if (result.hasError()) {
-            refused.incrementAndGet();
-            System.out.println("refused in " + response.getRequestId() + ": " + result.getError());
-          }
-          inFlight.release();
-          acknowledged.countDown();
-        }
-      } else {
-        inFlight.release();
-        acknowledged.countDown();
-      }
-    });
+    WebSocket publisher =
+        connect(
+            publishNode,
+            response -> {
+              if (response.hasError()) {
+                refused.incrementAndGet();
+                System.out.println(
+                    "refused " + response.getRequestId() + ": " + response.getError());
+              }
+              if (response.hasPublishResults()) {
+                for (PublishResult result : response.getPublishResults().getResultsList()) {
+                  if (result.hasError()) {
+                    refused.incrementAndGet();
+                    System.out.println(
+                        "refused in " + response.getRequestId() + ": " + result.getError());
+                  }
+                  inFlight.release();
+                  acknowledged.countDown();
+                }
+              } else {
+                inFlight.release();
+                acknowledged.countDown();
+              }
+            });
     System.out.printf("publishing to %s, subscribers on %s%n", publishNode, subscribeNodes);
     long start = System.nanoTime();
     for (int frame = 0; frame < frames.size(); frame++) {
@@ -242,22 +285,31 @@ public final class LoadGenerator {
     if (!report) {
       return;
     }
-    System.out.printf("accepted  %,d events in %.2f s: %,.0f events/s (%d refused)%n",
+    System.out.printf(
+        "accepted  %,d events in %.2f s: %,.0f events/s (%d refused)%n",
         events, acceptedNanos / 1e9, events / (acceptedNanos / 1e9), refused.get());
     if (subscribeNodes.isEmpty()) {
       return;
     }
-    System.out.printf("delivered %,d events to %d subscribers in %.2f s: %,.0f events/s per subscriber (%d missing)%n",
-        events * subscribeNodes.size() - delivered.getCount(), subscribeNodes.size(), deliveredNanos / 1e9,
-        events / (deliveredNanos / 1e9), delivered.getCount());
+    System.out.printf(
+        "delivered %,d events to %d subscribers in %.2f s: %,.0f events/s per subscriber (%d missing)%n",
+        events * subscribeNodes.size() - delivered.getCount(),
+        subscribeNodes.size(),
+        deliveredNanos / 1e9,
+        events / (deliveredNanos / 1e9),
+        delivered.getCount());
     if (timeline) {
       printTimeline(sentAt, start, latencies[0]);
     }
     for (int s = 0; s < subscribeNodes.size(); s++) {
       long[] sorted = Arrays.copyOf(latencies[s], events);
       Arrays.sort(sorted);
-      System.out.printf("publish->deliver latency at %s: p50 %.2f ms, p99 %.2f ms, p99.9 %.2f ms%n", subscribeNodes.get(s),
-          sorted[(int) (events * 0.50)] / 1e6, sorted[(int) (events * 0.99)] / 1e6, sorted[(int) (events * 0.999)] / 1e6);
+      System.out.printf(
+          "publish->deliver latency at %s: p50 %.2f ms, p99 %.2f ms, p99.9 %.2f ms%n",
+          subscribeNodes.get(s),
+          sorted[(int) (events * 0.50)] / 1e6,
+          sorted[(int) (events * 0.99)] / 1e6,
+          sorted[(int) (events * 0.999)] / 1e6);
     }
   }
 }

@@ -30,7 +30,6 @@ import java.net.ServerSocket;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -41,19 +40,21 @@ import org.apache.pekko.actor.typed.ActorSystem;
 /**
  * What a persistor costs the network and what a late subscriber waits, on one node in this JVM
  * (embedded H2 journal, default settings: 1 s interval, rebroadcast pages of 500 pairs, 10 per
- * interval; the node is its own key custodian). For each size it seeds a stream with that many pairs (events of 1,000 pairs,
- * published over HTTP), appoints the persistor and waits until it holds them all, then measures:
+ * interval; the node is its own key custodian). For each size it seeds a stream with that many
+ * pairs (events of 1,000 pairs, published over HTTP), appoints the persistor and waits until it
+ * holds them all, then measures:
  *
  * <ul>
- *   <li>the size of one checkpoint event, what checkpoint mode publishes per interval in which pairs came;
+ *   <li>the size of one checkpoint event, what checkpoint mode publishes per interval in which
+ *       pairs came;
  *   <li>bytes per second the persistor publishes in checkpoint mode, once its count is steady;
  *   <li>the same in rebroadcast mode;
- *   <li>the time a new subscriber takes to read every pair through {@code /pairs}, open them
- *       and check them against the signed checkpoint ({@link PairCatchUp}), median of the runs.
+ *   <li>the time a new subscriber takes to read every pair through {@code /pairs}, open them and
+ *       check them against the signed checkpoint ({@link PairCatchUp}), median of the runs.
  * </ul>
  *
- * <p>Bytes are those of the signed events the persistor stored on the stream (what every
- * subscriber of partition 0 receives), counted over a window of whole seconds.
+ * <p>Bytes are those of the signed events the persistor stored on the stream (what every subscriber
+ * of partition 0 receives), counted over a window of whole seconds.
  *
  * <pre>
  * java -Xmx2g -cp bench/target/benchmarks.jar io.cairn.bench.persist.PersistorBench \
@@ -69,7 +70,8 @@ public final class PersistorBench {
     int runs = 3;
     for (int i = 0; i < args.length; i += 2) {
       switch (args[i]) {
-        case "--sizes" -> sizes = java.util.Arrays.stream(args[i + 1].split(",")).map(Integer::parseInt).toList();
+        case "--sizes" ->
+            sizes = java.util.Arrays.stream(args[i + 1].split(",")).map(Integer::parseInt).toList();
         case "--window" -> window = Integer.parseInt(args[i + 1]);
         case "--runs" -> runs = Integer.parseInt(args[i + 1]);
         default -> throw new IllegalArgumentException("unknown option " + args[i]);
@@ -77,20 +79,32 @@ public final class PersistorBench {
     }
     Path data = Files.createTempDirectory("cairn-persistor-bench");
     int apiPort = freePort();
-    Config config = ConfigFactory.load(ConfigFactory.parseMap(Map.of(
-            "cairn.node.cluster-port", freePort(),
-            "cairn.node.management-port", freePort(),
-            "cairn.node.api-port", apiPort,
-            "cairn.data-dir", data.toString(),
-            "cairn.api.session.secret", "be" + "00".repeat(31),
-            "pekko.loglevel", "WARNING"))
-        .withFallback(ConfigFactory.parseResources("application.conf")));
+    Config config =
+        ConfigFactory.load(
+            ConfigFactory.parseMap(
+                    Map.of(
+                        "cairn.node.cluster-port",
+                        freePort(),
+                        "cairn.node.management-port",
+                        freePort(),
+                        "cairn.node.api-port",
+                        apiPort,
+                        "cairn.data-dir",
+                        data.toString(),
+                        "cairn.api.session.secret",
+                        "be" + "00".repeat(31),
+                        "pekko.loglevel",
+                        "WARNING"))
+                .withFallback(ConfigFactory.parseResources("application.conf")));
     JournalSchema.ensure(JournalSettings.fromConfig(config));
     ActorSystem<Void> system = CairnNode.start(config);
     try {
       URI node = URI.create("http://127.0.0.1:" + apiPort);
       waitUntilUp(node);
-      System.out.println("| pairs | checkpoint event, B | checkpoint mode, B/s | rebroadcast mode, B/s | catch-up of every pair, s (median of " + runs + ") |");
+      System.out.println(
+          "| pairs | checkpoint event, B | checkpoint mode, B/s | rebroadcast mode, B/s | catch-up of every pair, s (median of "
+              + runs
+              + ") |");
       System.out.println("|---|---|---|---|---|");
       for (int size : sizes) {
         measure(node, size, window, runs);
@@ -119,9 +133,21 @@ public final class PersistorBench {
         pairs.add(new Pair(DataAddress.ofBlocks(core, i, 1).text(), ItemCipher.generateKey()));
       }
       StreamMessage.Builder event = StreamMessage.newBuilder();
-      event.getMessageIdBuilder().setStreamId(streamId).setTimestamp(timestamp++).setMessageChainId("seed");
-      client.publish(signer.sign(StreamEncryption.encryptContent(event.setContentMessage(ContentMessage.newBuilder()
-          .setContent(ByteString.copyFrom(PairContent.encode(pairs))).setContentType(ContentType.JSON)).build(), key)));
+      event
+          .getMessageIdBuilder()
+          .setStreamId(streamId)
+          .setTimestamp(timestamp++)
+          .setMessageChainId("seed");
+      client.publish(
+          signer.sign(
+              StreamEncryption.encryptContent(
+                  event
+                      .setContentMessage(
+                          ContentMessage.newBuilder()
+                              .setContent(ByteString.copyFrom(PairContent.encode(pairs)))
+                              .setContentType(ContentType.JSON))
+                      .build(),
+                  key)));
     }
     long seeded = System.nanoTime();
     client.appointPersistor(streamId, PersistorMode.CHECKPOINT, null);
@@ -130,8 +156,9 @@ public final class PersistorBench {
       Thread.sleep(200);
       status = client.persistor(streamId);
     }
-    System.err.printf("%d pairs recorded and checkpointed %.1f s after appointment%n", size,
-        (System.nanoTime() - seeded) / 1e9);
+    System.err.printf(
+        "%d pairs recorded and checkpointed %.1f s after appointment%n",
+        size, (System.nanoTime() - seeded) / 1e9);
 
     double checkpointRate = bytesPerSecond(client, streamId, service, window);
     client.appointPersistor(streamId, PersistorMode.REBROADCAST, null);
@@ -143,30 +170,50 @@ public final class PersistorBench {
     PersistorStatus checkpointed = status;
     for (int run = 0; run < runs; run++) {
       CairnClient subscriber = CairnClient.connect(node).authenticate(owner);
-      PairCatchUp catchUp = new PairCatchUp(subscriber, streamId, service,
-          id -> id.equals(key.id()) ? Optional.of(key) : Optional.empty());
+      PairCatchUp catchUp =
+          new PairCatchUp(
+              subscriber,
+              streamId,
+              service,
+              id -> id.equals(key.id()) ? Optional.of(key) : Optional.empty());
       AtomicLong read = new AtomicLong();
       long start = System.nanoTime();
-      catchUp.catchUp(checkpointed.getCheckpoint(), new PairAccumulator(), pair -> read.incrementAndGet());
+      catchUp.catchUp(
+          checkpointed.getCheckpoint(), new PairAccumulator(), pair -> read.incrementAndGet());
       seconds.add((System.nanoTime() - start) / 1e9);
       if (read.get() != size) {
         throw new IllegalStateException("read " + read.get() + " pairs, not " + size);
       }
     }
     seconds.sort(Double::compare);
-    System.out.printf("| %,d | %d | %,.0f | %,.0f | %.2f |%n", size, checkpointed.getCheckpoint().getMessage().getSerializedSize(),
-        checkpointRate, rebroadcastRate, seconds.get(seconds.size() / 2));
+    System.out.printf(
+        "| %,d | %d | %,.0f | %,.0f | %.2f |%n",
+        size,
+        checkpointed.getCheckpoint().getMessage().getSerializedSize(),
+        checkpointRate,
+        rebroadcastRate,
+        seconds.get(seconds.size() / 2));
   }
 
   /** Bytes of the persistor's events stored over the next {@code window} seconds, per second. */
-  private static double bytesPerSecond(CairnClient client, String streamId, EthereumAddress service, int window)
+  private static double bytesPerSecond(
+      CairnClient client, String streamId, EthereumAddress service, int window)
       throws InterruptedException {
     long from = System.currentTimeMillis();
     Thread.sleep(window * 1000L);
     long to = from + window * 1000L;
     long bytes = 0;
-    for (StreamMessage event : client.storedEvents(streamId, 0, "range?fromTimestamp=" + from + "&toTimestamp=" + (to - 1)
-        + "&publisherId=" + service.value() + "&msgChainId=persistor")) {
+    for (StreamMessage event :
+        client.storedEvents(
+            streamId,
+            0,
+            "range?fromTimestamp="
+                + from
+                + "&toTimestamp="
+                + (to - 1)
+                + "&publisherId="
+                + service.value()
+                + "&msgChainId=persistor")) {
       bytes += event.getSerializedSize();
     }
     return bytes / (double) window;

@@ -23,21 +23,55 @@ public final class AuthRoutes extends ApiRoutes {
 
   @Override
   public Route routes() {
-    return pathPrefix("auth", () -> concat(
-        path("challenge", () -> post(() -> this.<ChallengeRequest>body(ChallengeRequest.newBuilder(), request ->
-            parsed(() -> EthereumAddress.parse(request.getAddress()), address -> {
-              SessionChallenges.Challenge challenge = challenges.challenge(address);
-              return complete(ApiJson.ok(Challenge.newBuilder()
-                  .setChallenge(challenge.text())
-                  .setExpiresAtMs(challenge.expiresAt().toEpochMilli())));
-            })))),
-        path("session", () -> post(() -> this.<SessionRequest>body(SessionRequest.newBuilder(), request ->
-            parsed(() -> challenges.open(request.getChallenge(), request.getSignature()), address -> {
-              String token = tokens.issue(address);
-              return complete(ApiJson.ok(Session.newBuilder()
-                  .setToken(token)
-                  .setAddress(address.value())
-                  .setExpiresAtMs(tokens.expiryOf(token).toEpochMilli())));
-            }))))));
+    return pathPrefix(
+        "auth",
+        () ->
+            concat(
+                path(
+                    "challenge",
+                    () ->
+                        post(
+                            () ->
+                                this.<ChallengeRequest>body(
+                                    ChallengeRequest.newBuilder(),
+                                    request ->
+                                        parsed(
+                                            () -> EthereumAddress.parse(request.getAddress()),
+                                            address -> {
+                                              SessionChallenges.Challenge challenge =
+                                                  challenges.challenge(address);
+                                              return complete(
+                                                  ApiJson.ok(
+                                                      Challenge.newBuilder()
+                                                          .setChallenge(challenge.text())
+                                                          .setExpiresAtMs(
+                                                              challenge
+                                                                  .expiresAt()
+                                                                  .toEpochMilli())));
+                                            })))),
+                path(
+                    "session",
+                    () ->
+                        post(
+                            () ->
+                                this.<SessionRequest>body(
+                                    SessionRequest.newBuilder(),
+                                    request ->
+                                        parsed(
+                                            () ->
+                                                challenges.open(
+                                                    request.getChallenge(), request.getSignature()),
+                                            address -> {
+                                              String token = tokens.issue(address);
+                                              return complete(
+                                                  ApiJson.ok(
+                                                      Session.newBuilder()
+                                                          .setToken(token)
+                                                          .setAddress(address.value())
+                                                          .setExpiresAtMs(
+                                                              tokens
+                                                                  .expiryOf(token)
+                                                                  .toEpochMilli())));
+                                            }))))));
   }
 }

@@ -21,20 +21,27 @@ public final class Authentication extends AllDirectives {
     return tokens;
   }
 
-  /** Runs {@code inner} with the session's address; no or a bad {@code Authorization} header is a 401. */
+  /**
+   * Runs {@code inner} with the session's address; no or a bad {@code Authorization} header is a
+   * 401.
+   */
   public Route authenticated(Function<EthereumAddress, Route> inner) {
-    return optionalHeaderValueByName("Authorization", header -> {
-      if (header.isEmpty() || !header.get().startsWith(BEARER)) {
-        return complete(ApiJson.error(ErrorCode.UNAUTHENTICATED,
-            "send 'Authorization: Bearer <token>' with a token from POST /api/v1/auth/session"));
-      }
-      EthereumAddress address;
-      try {
-        address = tokens.verify(header.get().substring(BEARER.length()).trim());
-      } catch (Rejection refused) {
-        return complete(ApiJson.error(refused));
-      }
-      return inner.apply(address);
-    });
+    return optionalHeaderValueByName(
+        "Authorization",
+        header -> {
+          if (header.isEmpty() || !header.get().startsWith(BEARER)) {
+            return complete(
+                ApiJson.error(
+                    ErrorCode.UNAUTHENTICATED,
+                    "send 'Authorization: Bearer <token>' with a token from POST /api/v1/auth/session"));
+          }
+          EthereumAddress address;
+          try {
+            address = tokens.verify(header.get().substring(BEARER.length()).trim());
+          } catch (Rejection refused) {
+            return complete(ApiJson.error(refused));
+          }
+          return inner.apply(address);
+        });
   }
 }

@@ -15,8 +15,11 @@ public record SessionSettings(byte[] secret, Duration lifetime) {
     byte[] secret;
     if (hex.isEmpty()) {
       secret = Randomness.bytes(32);
-      system.log().warn("cairn.api.session.secret is not set: sessions are valid on this node until it stops;"
-          + " set CAIRN_SESSION_SECRET to the same value on every node of a cluster");
+      system
+          .log()
+          .warn(
+              "cairn.api.session.secret is not set: sessions are valid on this node until it stops;"
+                  + " set CAIRN_SESSION_SECRET to the same value on every node of a cluster");
     } else {
       try {
         secret = HexFormat.of().parseHex(hex);
@@ -24,7 +27,8 @@ public record SessionSettings(byte[] secret, Duration lifetime) {
         throw new IllegalArgumentException("cairn.api.session.secret must be hex digits");
       }
       if (secret.length < 32) {
-        throw new IllegalArgumentException("cairn.api.session.secret must have at least 64 hex digits");
+        throw new IllegalArgumentException(
+            "cairn.api.session.secret must have at least 64 hex digits");
       }
     }
     return new SessionSettings(secret, session.getDuration("lifetime"));

@@ -44,10 +44,15 @@ public final class SessionTokens {
   /** A token for {@code address}, valid for the configured lifetime from now. */
   public String issue(EthereumAddress address) {
     long expiry = clock.millis() + lifetime.toMillis();
-    ByteBuffer claims = ByteBuffer.allocate(ADDRESS + EXPIRY)
-        .put(HexFormat.of().parseHex(address.value().substring(2)))
-        .putLong(expiry);
-    byte[] token = ByteBuffer.allocate(ADDRESS + EXPIRY + TAG).put(claims.array()).put(tag(claims.array())).array();
+    ByteBuffer claims =
+        ByteBuffer.allocate(ADDRESS + EXPIRY)
+            .put(HexFormat.of().parseHex(address.value().substring(2)))
+            .putLong(expiry);
+    byte[] token =
+        ByteBuffer.allocate(ADDRESS + EXPIRY + TAG)
+            .put(claims.array())
+            .put(tag(claims.array()))
+            .array();
     return Base64.getUrlEncoder().withoutPadding().encodeToString(token);
   }
 
@@ -63,12 +68,16 @@ public final class SessionTokens {
     byte[] tag = new byte[TAG];
     System.arraycopy(bytes, claims.length, tag, 0, TAG);
     if (!MessageDigest.isEqual(tag, tag(claims))) {
-      throw new Rejection(ErrorCode.UNAUTHENTICATED, "the session token was not issued by this cluster");
+      throw new Rejection(
+          ErrorCode.UNAUTHENTICATED, "the session token was not issued by this cluster");
     }
     long expiry = ByteBuffer.wrap(claims, ADDRESS, EXPIRY).getLong();
     if (clock.millis() >= expiry) {
-      throw new Rejection(ErrorCode.SESSION_EXPIRED,
-          "the session expired at " + Instant.ofEpochMilli(expiry) + "; open a new one at /api/v1/auth/session");
+      throw new Rejection(
+          ErrorCode.SESSION_EXPIRED,
+          "the session expired at "
+              + Instant.ofEpochMilli(expiry)
+              + "; open a new one at /api/v1/auth/session");
     }
     byte[] address = new byte[ADDRESS];
     System.arraycopy(claims, 0, address, 0, ADDRESS);

@@ -30,7 +30,10 @@ import org.apache.pekko.http.javadsl.unmarshalling.StringUnmarshallers;
  * ranges and upgrades. Cores are named in paths by their key in hex.
  */
 public final class CoreRoutes extends ApiRoutes {
-  /** Header carrying the proof (protobuf {@code Proof}, base64, block value left empty) of a raw block. */
+  /**
+   * Header carrying the proof (protobuf {@code Proof}, base64, block value left empty) of a raw
+   * block.
+   */
   public static final String PROOF_HEADER = "Cairn-Proof";
 
   private final Cores cores;
@@ -42,37 +45,72 @@ public final class CoreRoutes extends ApiRoutes {
 
   @Override
   public Route routes() {
-    return pathPrefix("cores", () -> concat(
-        pathEnd(() -> post(this::register)),
-        pathPrefix(PathMatchers.segment(), hex -> withKey(hex, key -> concat(
-            pathEnd(() -> get(() -> reply(cores.info(key), info -> ApiJson.ok(CoreSerializer.toProto(info))))),
-            path("batches", () -> post(() -> append(key))),
-            path(PathMatchers.segment("blocks").slash(PathMatchers.longSegment()), index -> get(() -> block(key, index))),
-            path("blocks", () -> get(() -> range(key))),
-            path("upgrade", () -> get(() -> upgrade(key))))))));
+    return pathPrefix(
+        "cores",
+        () ->
+            concat(
+                pathEnd(() -> post(this::register)),
+                pathPrefix(
+                    PathMatchers.segment(),
+                    hex ->
+                        withKey(
+                            hex,
+                            key ->
+                                concat(
+                                    pathEnd(
+                                        () ->
+                                            get(
+                                                () ->
+                                                    reply(
+                                                        cores.info(key),
+                                                        info ->
+                                                            ApiJson.ok(
+                                                                CoreSerializer.toProto(info))))),
+                                    path("batches", () -> post(() -> append(key))),
+                                    path(
+                                        PathMatchers.segment("blocks")
+                                            .slash(PathMatchers.longSegment()),
+                                        index -> get(() -> block(key, index))),
+                                    path("blocks", () -> get(() -> range(key))),
+                                    path("upgrade", () -> get(() -> upgrade(key))))))));
   }
 
   private Route register() {
-    return this.<io.cairn.protocol.proto.core.CoreDescriptor>body(io.cairn.protocol.proto.core.CoreDescriptor.newBuilder(), message -> {
-      CoreDescriptor descriptor;
-      CoreIdentity identity;
-      try {
-        descriptor = ProofProtos.fromProto(message);
-        identity = descriptor.identity();
-      } catch (IllegalArgumentException malformed) {
-        return complete(ApiJson.error(ErrorCode.INVALID_MANIFEST, "cannot read the core: " + malformed.getMessage()));
-      }
-      return reply(cores.register(identity.key(), descriptor), info -> ApiJson
-          .response(StatusCodes.CREATED, CoreSerializer.toProto(info))
-          .addHeader(Location.create("/api/v1/cores/" + HexFormat.of().formatHex(info.key()))));
-    });
+    return this.<io.cairn.protocol.proto.core.CoreDescriptor>body(
+        io.cairn.protocol.proto.core.CoreDescriptor.newBuilder(),
+        message -> {
+          CoreDescriptor descriptor;
+          CoreIdentity identity;
+          try {
+            descriptor = ProofProtos.fromProto(message);
+            identity = descriptor.identity();
+          } catch (IllegalArgumentException malformed) {
+            return complete(
+                ApiJson.error(
+                    ErrorCode.INVALID_MANIFEST, "cannot read the core: " + malformed.getMessage()));
+          }
+          return reply(
+              cores.register(identity.key(), descriptor),
+              info ->
+                  ApiJson.response(StatusCodes.CREATED, CoreSerializer.toProto(info))
+                      .addHeader(
+                          Location.create(
+                              "/api/v1/cores/" + HexFormat.of().formatHex(info.key()))));
+        });
   }
 
   private Route append(byte[] key) {
     // the JSON mapping writes blocks in base64, a third longer than the batch itself
     long limit = cores.settings().maxBatchBytes() * 4 / 3 + 1024 * 1024;
-    return withSizeLimit(limit, () -> this.<SignedAppendBatch>body(SignedAppendBatch.newBuilder(),
-        batch -> reply(cores.append(key, ProofProtos.fromProto(batch)), info -> ApiJson.ok(CoreSerializer.toProto(info)))));
+    return withSizeLimit(
+        limit,
+        () ->
+            this.<SignedAppendBatch>body(
+                SignedAppendBatch.newBuilder(),
+                batch ->
+                    reply(
+                        cores.append(key, ProofProtos.fromProto(batch)),
+                        info -> ApiJson.ok(CoreSerializer.toProto(info)))));
   }
 
   /**
@@ -81,42 +119,79 @@ public final class CoreRoutes extends ApiRoutes {
    * block's bytes with the proof in the {@value #PROOF_HEADER} header.
    */
   private Route block(byte[] key, long index) {
-    return parameterOptional(StringUnmarshallers.LONG, "trustedLength", trusted ->
-        parameterOptional("format", format -> {
-          boolean raw = format.map("raw"::equals).orElse(false);
-          if (format.isPresent() && !raw && !format.get().equals("json")) {
-            return complete(ApiJson.error(ErrorCode.MALFORMED_REQUEST, "format is json or raw, not " + format.get()));
-          }
-          return reply(cores.block(key, index, trusted.orElse(0L)), raw ? CoreRoutes::rawBlock
-              : proof -> ApiJson.ok(ProofProtos.toProto(proof)));
-        }));
+    return parameterOptional(
+        StringUnmarshallers.LONG,
+        "trustedLength",
+        trusted ->
+            parameterOptional(
+                "format",
+                format -> {
+                  boolean raw = format.map("raw"::equals).orElse(false);
+                  if (format.isPresent() && !raw && !format.get().equals("json")) {
+                    return complete(
+                        ApiJson.error(
+                            ErrorCode.MALFORMED_REQUEST,
+                            "format is json or raw, not " + format.get()));
+                  }
+                  return reply(
+                      cores.block(key, index, trusted.orElse(0L)),
+                      raw ? CoreRoutes::rawBlock : proof -> ApiJson.ok(ProofProtos.toProto(proof)));
+                }));
   }
 
   private static HttpResponse rawBlock(Proof proof) {
-    Proof withoutValue = new Proof(proof.fork(),
-        new Proof.Block(proof.block().index(), new byte[0], proof.block().nodes()), proof.upgrade());
+    Proof withoutValue =
+        new Proof(
+            proof.fork(),
+            new Proof.Block(proof.block().index(), new byte[0], proof.block().nodes()),
+            proof.upgrade());
     return HttpResponse.create()
-        .withEntity(HttpEntities.create(ContentTypes.APPLICATION_OCTET_STREAM, proof.block().value()))
-        .addHeader(RawHeader.create(PROOF_HEADER,
-            Base64.getEncoder().encodeToString(ProofProtos.toProto(withoutValue).toByteArray())));
+        .withEntity(
+            HttpEntities.create(ContentTypes.APPLICATION_OCTET_STREAM, proof.block().value()))
+        .addHeader(
+            RawHeader.create(
+                PROOF_HEADER,
+                Base64.getEncoder()
+                    .encodeToString(ProofProtos.toProto(withoutValue).toByteArray())));
   }
 
   private Route range(byte[] key) {
-    return parameter(StringUnmarshallers.LONG, "start", start ->
-        parameter(StringUnmarshallers.LONG, "end", end ->
-            reply(cores.range(key, start, end), proof -> ApiJson.ok(ProofProtos.toProto(proof)))));
+    return parameter(
+        StringUnmarshallers.LONG,
+        "start",
+        start ->
+            parameter(
+                StringUnmarshallers.LONG,
+                "end",
+                end ->
+                    reply(
+                        cores.range(key, start, end),
+                        proof -> ApiJson.ok(ProofProtos.toProto(proof)))));
   }
 
   private Route upgrade(byte[] key) {
-    return parameter(StringUnmarshallers.LONG, "from", from ->
-        parameter(StringUnmarshallers.LONG, "to", to ->
-            reply(cores.upgrade(key, from, to), proof -> ApiJson.ok(ProofProtos.toProto(proof)))));
+    return parameter(
+        StringUnmarshallers.LONG,
+        "from",
+        from ->
+            parameter(
+                StringUnmarshallers.LONG,
+                "to",
+                to ->
+                    reply(
+                        cores.upgrade(key, from, to),
+                        proof -> ApiJson.ok(ProofProtos.toProto(proof)))));
   }
 
   private Route withKey(String hex, Function<byte[], Route> inner) {
     Optional<byte[]> key = parseKey(hex);
-    return key.map(inner).orElseGet(() -> complete(ApiJson.error(ErrorCode.INVALID_CORE_KEY,
-        "'" + hex + "' is not a core key (64 hex digits)")));
+    return key.map(inner)
+        .orElseGet(
+            () ->
+                complete(
+                    ApiJson.error(
+                        ErrorCode.INVALID_CORE_KEY,
+                        "'" + hex + "' is not a core key (64 hex digits)")));
   }
 
   private static Optional<byte[]> parseKey(String hex) {

@@ -23,7 +23,8 @@ public final class CustodianRoutes extends ApiRoutes {
   private final KeyCustodians custodians;
   private final Authentication authentication;
 
-  public CustodianRoutes(ActorSystem<?> system, KeyCustodians custodians, Authentication authentication) {
+  public CustodianRoutes(
+      ActorSystem<?> system, KeyCustodians custodians, Authentication authentication) {
     super(system);
     this.custodians = custodians;
     this.authentication = authentication;
@@ -31,21 +32,55 @@ public final class CustodianRoutes extends ApiRoutes {
 
   @Override
   public Route routes() {
-    return pathPrefix("streams", () -> pathPrefix(PathMatchers.segment(), id -> concat(
-        path("custodian", () -> concat(
-            get(() -> reply(custodians.info(id), CustodianRoutes::describe)),
-            put(() -> authentication.authenticated(requester ->
-                reply(custodians.appoint(id, requester), CustodianRoutes::describe))))),
-        path(PathMatchers.segment("custodian").slash("rotate"), () -> post(() -> authentication.authenticated(
-            requester -> reply(custodians.rotate(id, requester), CustodianRoutes::describe)))),
-        path("keys", () -> post(() -> this.<StreamMessage>body(StreamMessage.newBuilder(), request ->
-            reply(custodians.requestKeys(id, request), ApiJson::ok)))))));
+    return pathPrefix(
+        "streams",
+        () ->
+            pathPrefix(
+                PathMatchers.segment(),
+                id ->
+                    concat(
+                        path(
+                            "custodian",
+                            () ->
+                                concat(
+                                    get(
+                                        () ->
+                                            reply(custodians.info(id), CustodianRoutes::describe)),
+                                    put(
+                                        () ->
+                                            authentication.authenticated(
+                                                requester ->
+                                                    reply(
+                                                        custodians.appoint(id, requester),
+                                                        CustodianRoutes::describe))))),
+                        path(
+                            PathMatchers.segment("custodian").slash("rotate"),
+                            () ->
+                                post(
+                                    () ->
+                                        authentication.authenticated(
+                                            requester ->
+                                                reply(
+                                                    custodians.rotate(id, requester),
+                                                    CustodianRoutes::describe)))),
+                        path(
+                            "keys",
+                            () ->
+                                post(
+                                    () ->
+                                        this.<StreamMessage>body(
+                                            StreamMessage.newBuilder(),
+                                            request ->
+                                                reply(
+                                                    custodians.requestKeys(id, request),
+                                                    ApiJson::ok)))))));
   }
 
   private static HttpResponse describe(KeyCustodian.Info info) {
-    return ApiJson.ok(CustodianDescription.newBuilder()
-        .setStreamId(info.streamId())
-        .setServiceAddress(info.serviceAddress().value())
-        .setCurrentGroupKeyId(info.currentGroupKeyId()));
+    return ApiJson.ok(
+        CustodianDescription.newBuilder()
+            .setStreamId(info.streamId())
+            .setServiceAddress(info.serviceAddress().value())
+            .setCurrentGroupKeyId(info.currentGroupKeyId()));
   }
 }

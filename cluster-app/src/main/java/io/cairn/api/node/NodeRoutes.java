@@ -3,9 +3,9 @@ package io.cairn.api.node;
 import io.cairn.api.ApiJson;
 import io.cairn.api.ApiRoutes;
 import io.cairn.cluster.NodeRole;
+import io.cairn.protocol.EthereumAddress;
 import io.cairn.protocol.proto.api.Health;
 import io.cairn.protocol.proto.api.NodeInfo;
-import io.cairn.protocol.EthereumAddress;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.Set;
@@ -22,15 +22,20 @@ public final class NodeRoutes extends ApiRoutes {
   private final NodeInfo.Builder template;
 
   /** {@code serviceAddress}: the cluster's service identity, on a node that holds it. */
-  public NodeRoutes(ActorSystem<?> system, Set<NodeRole> roles, String journalKind, String version,
+  public NodeRoutes(
+      ActorSystem<?> system,
+      Set<NodeRole> roles,
+      String journalKind,
+      String version,
       Optional<EthereumAddress> serviceAddress) {
     super(system);
     this.cluster = Cluster.get(system);
-    this.template = NodeInfo.newBuilder()
-        .setAddress(cluster.selfMember().address().toString())
-        .addAllRoles(roles.stream().sorted().map(NodeRole::label).toList())
-        .setVersion(version)
-        .setJournal(journalKind);
+    this.template =
+        NodeInfo.newBuilder()
+            .setAddress(cluster.selfMember().address().toString())
+            .addAllRoles(roles.stream().sorted().map(NodeRole::label).toList())
+            .setVersion(version)
+            .setJournal(journalKind);
     serviceAddress.ifPresent(address -> template.setServiceAddress(address.value()));
   }
 
@@ -38,8 +43,14 @@ public final class NodeRoutes extends ApiRoutes {
   public Route routes() {
     return concat(
         path("health", () -> get(this::health)),
-        path("node", () -> get(() -> complete(ApiJson.ok(
-            template.clone().setMemberStatus(memberStatus()).build())))));
+        path(
+            "node",
+            () ->
+                get(
+                    () ->
+                        complete(
+                            ApiJson.ok(
+                                template.clone().setMemberStatus(memberStatus()).build())))));
   }
 
   /** 200 while this node is an Up member of its cluster, 503 with its status otherwise. */
@@ -48,8 +59,9 @@ public final class NodeRoutes extends ApiRoutes {
     if (self.status() == MemberStatus.up()) {
       return complete(ApiJson.ok(Health.newBuilder().setStatus("ok")));
     }
-    return complete(ApiJson.response(
-        StatusCodes.SERVICE_UNAVAILABLE, Health.newBuilder().setStatus(memberStatus())));
+    return complete(
+        ApiJson.response(
+            StatusCodes.SERVICE_UNAVAILABLE, Health.newBuilder().setStatus(memberStatus())));
   }
 
   private String memberStatus() {

@@ -17,7 +17,8 @@ import java.util.concurrent.CompletionStage;
  * from the cache publishing reads, so the check costs no extra ask.
  */
 public final class PartitionKeyCheck {
-  private static final CompletionStage<Void> NOTHING_TO_CHECK = CompletableFuture.completedStage(null);
+  private static final CompletionStage<Void> NOTHING_TO_CHECK =
+      CompletableFuture.completedStage(null);
 
   private final StreamCache streams;
 
@@ -25,21 +26,37 @@ public final class PartitionKeyCheck {
     this.streams = streams;
   }
 
-  /** Completes when {@code event} may go on to publishing; fails {@code PARTITION_KEY_MISMATCH} otherwise. */
+  /**
+   * Completes when {@code event} may go on to publishing; fails {@code PARTITION_KEY_MISMATCH}
+   * otherwise.
+   */
   public CompletionStage<Void> check(StreamMessage event, Optional<String> partitionKey) {
-    // an event without a message id has no partition to check; publishing refuses it with INVALID_EVENT
+    // an event without a message id has no partition to check; publishing refuses it with
+    // INVALID_EVENT
     if (partitionKey.isEmpty() || !event.hasMessageId()) {
       return NOTHING_TO_CHECK;
     }
     MessageId id = event.getMessageId();
-    return streams.get(id.getStreamId()).thenApply(stream -> {
-      int keyed = PartitionKeys.partitionOf(partitionKey.get(), stream.partitions());
-      if (keyed != id.getStreamPartition()) {
-        throw new Rejection(ErrorCode.PARTITION_KEY_MISMATCH, "partition key '" + partitionKey.get()
-            + "' maps to partition " + keyed + " of the " + stream.partitions() + " of " + stream.streamId()
-            + ", but the event is signed for partition " + id.getStreamPartition());
-      }
-      return null;
-    });
+    return streams
+        .get(id.getStreamId())
+        .thenApply(
+            stream -> {
+              int keyed = PartitionKeys.partitionOf(partitionKey.get(), stream.partitions());
+              if (keyed != id.getStreamPartition()) {
+                throw new Rejection(
+                    ErrorCode.PARTITION_KEY_MISMATCH,
+                    "partition key '"
+                        + partitionKey.get()
+                        + "' maps to partition "
+                        + keyed
+                        + " of the "
+                        + stream.partitions()
+                        + " of "
+                        + stream.streamId()
+                        + ", but the event is signed for partition "
+                        + id.getStreamPartition());
+              }
+              return null;
+            });
   }
 }

@@ -5,8 +5,8 @@ import io.cairn.api.ApiJson;
 import io.cairn.api.ApiRoutes;
 import io.cairn.api.auth.Authentication;
 import io.cairn.protocol.ErrorCode;
-import io.cairn.protocol.Rejection;
 import io.cairn.protocol.EthereumAddress;
+import io.cairn.protocol.Rejection;
 import io.cairn.protocol.proto.event.StreamMessage;
 import io.cairn.protocol.proto.stream.PublishAck;
 import io.cairn.protocol.stream.Permission;
@@ -31,13 +31,14 @@ import org.apache.pekko.util.ByteString;
 
 /**
  * Publishing ({@code POST /streams/{id}/messages}, with an optional {@code partitionKey} the
- * event's partition must match) and the stored-event queries at the paths and
- * parameters of a Streamr storage node ({@code /streams/{id}/data/partitions/{p}/last|from|range}).
- * Answers stream from the journal with backpressure: {@code format=object} as a JSON array of
- * StreamMessages, {@code format=raw} as frames of a 4-byte big-endian length and the protobuf bytes.
+ * event's partition must match) and the stored-event queries at the paths and parameters of a
+ * Streamr storage node ({@code /streams/{id}/data/partitions/{p}/last|from|range}). Answers stream
+ * from the journal with backpressure: {@code format=object} as a JSON array of StreamMessages,
+ * {@code format=raw} as frames of a 4-byte big-endian length and the protobuf bytes.
  */
 public final class StreamDataRoutes extends ApiRoutes {
-  private static final JsonFormat.Printer JSON = JsonFormat.printer().omittingInsignificantWhitespace();
+  private static final JsonFormat.Printer JSON =
+      JsonFormat.printer().omittingInsignificantWhitespace();
 
   private final Publisher publisher;
   private final PartitionKeyCheck partitionKeys;
@@ -46,8 +47,14 @@ public final class StreamDataRoutes extends ApiRoutes {
   private final Authentication authentication;
   private final long maxContentBytes;
 
-  public StreamDataRoutes(ActorSystem<?> system, Publisher publisher, PartitionKeyCheck partitionKeys, Resends resends,
-      Streams streams, Authentication authentication, long maxContentBytes) {
+  public StreamDataRoutes(
+      ActorSystem<?> system,
+      Publisher publisher,
+      PartitionKeyCheck partitionKeys,
+      Resends resends,
+      Streams streams,
+      Authentication authentication,
+      long maxContentBytes) {
     super(system);
     this.maxContentBytes = maxContentBytes;
     this.publisher = publisher;
@@ -59,99 +66,213 @@ public final class StreamDataRoutes extends ApiRoutes {
 
   @Override
   public Route routes() {
-    return pathPrefix("streams", () -> pathPrefix(PathMatchers.segment(), id -> concat(
-        path("messages", () -> post(() -> publish(id))),
-        pathPrefix(PathMatchers.segment("data").slash("partitions").slash(PathMatchers.integerSegment()),
-            partition -> get(() -> readable(id, partition, () -> concat(
-                path("last", () -> last(id, partition)),
-                path("from", () -> from(id, partition)),
-                path("range", () -> range(id, partition)))))))));
+    return pathPrefix(
+        "streams",
+        () ->
+            pathPrefix(
+                PathMatchers.segment(),
+                id ->
+                    concat(
+                        path("messages", () -> post(() -> publish(id))),
+                        pathPrefix(
+                            PathMatchers.segment("data")
+                                .slash("partitions")
+                                .slash(PathMatchers.integerSegment()),
+                            partition ->
+                                get(
+                                    () ->
+                                        readable(
+                                            id,
+                                            partition,
+                                            () ->
+                                                concat(
+                                                    path("last", () -> last(id, partition)),
+                                                    path("from", () -> from(id, partition)),
+                                                    path(
+                                                        "range", () -> range(id, partition)))))))));
   }
 
   private Route publish(String id) {
     // room for the largest content in base64 and its envelope, so that an oversized content is
     // answered CONTENT_TOO_LARGE by the publisher rather than cut off while parsing
     long limit = maxContentBytes * 4 / 3 + 64 * 1024;
-    return withSizeLimit(limit, () -> parameterOptional("partitionKey", partitionKey ->
-        this.<StreamMessage>body(StreamMessage.newBuilder(), message -> {
-          if (!message.getMessageId().getStreamId().equals(id)) {
-            return complete(ApiJson.error(ErrorCode.INVALID_EVENT, "the event names stream '"
-                + message.getMessageId().getStreamId() + "' but was sent to " + id));
-          }
-          return reply(partitionKeys.check(message, partitionKey).thenCompose(checked -> publisher.publish(message)),
-              ack -> ApiJson.ok(PublishAck.newBuilder()
-                  .setSequenceNr(ack.sequenceNr()).setDuplicate(ack.duplicate()).setGap(ack.gap())));
-        })));
+    return withSizeLimit(
+        limit,
+        () ->
+            parameterOptional(
+                "partitionKey",
+                partitionKey ->
+                    this.<StreamMessage>body(
+                        StreamMessage.newBuilder(),
+                        message -> {
+                          if (!message.getMessageId().getStreamId().equals(id)) {
+                            return complete(
+                                ApiJson.error(
+                                    ErrorCode.INVALID_EVENT,
+                                    "the event names stream '"
+                                        + message.getMessageId().getStreamId()
+                                        + "' but was sent to "
+                                        + id));
+                          }
+                          return reply(
+                              partitionKeys
+                                  .check(message, partitionKey)
+                                  .thenCompose(checked -> publisher.publish(message)),
+                              ack ->
+                                  ApiJson.ok(
+                                      PublishAck.newBuilder()
+                                          .setSequenceNr(ack.sequenceNr())
+                                          .setDuplicate(ack.duplicate())
+                                          .setGap(ack.gap())));
+                        })));
   }
 
-  /** Stored events are for those allowed to subscribe: everyone on a public stream, else by session. */
+  /**
+   * Stored events are for those allowed to subscribe: everyone on a public stream, else by session.
+   */
   private Route readable(String id, int partition, Supplier<Route> inner) {
-    return onComplete(streams.get(id), result -> {
-      if (result.isFailure()) {
-        return complete(ApiJson.error(ApiJson.rejectionOf(result.failed().get(), system)));
-      }
-      Stream.State stream = result.get();
-      try {
-        stream.requirePartition(partition);
-      } catch (Rejection outOfRange) {
-        return complete(ApiJson.error(outOfRange));
-      }
-      if (stream.publicPermissions().contains(Permission.SUBSCRIBE)) {
-        return inner.get();
-      }
-      return authentication.authenticated(reader -> stream.may(reader, Permission.SUBSCRIBE)
-          ? inner.get()
-          : complete(ApiJson.error(ErrorCode.NOT_PERMITTED, reader + " lacks the subscribe permission on " + id)));
-    });
+    return onComplete(
+        streams.get(id),
+        result -> {
+          if (result.isFailure()) {
+            return complete(ApiJson.error(ApiJson.rejectionOf(result.failed().get(), system)));
+          }
+          Stream.State stream = result.get();
+          try {
+            stream.requirePartition(partition);
+          } catch (Rejection outOfRange) {
+            return complete(ApiJson.error(outOfRange));
+          }
+          if (stream.publicPermissions().contains(Permission.SUBSCRIBE)) {
+            return inner.get();
+          }
+          return authentication.authenticated(
+              reader ->
+                  stream.may(reader, Permission.SUBSCRIBE)
+                      ? inner.get()
+                      : complete(
+                          ApiJson.error(
+                              ErrorCode.NOT_PERMITTED,
+                              reader + " lacks the subscribe permission on " + id)));
+        });
   }
 
   private Route last(String id, int partition) {
-    return parameterOptional(StringUnmarshallers.INTEGER, "count", count -> filtered(filter ->
-        respond(resends.last(StreamPartition.entityId(id, partition), Math.max(0, count.orElse(1)), filter))));
+    return parameterOptional(
+        StringUnmarshallers.INTEGER,
+        "count",
+        count ->
+            filtered(
+                filter ->
+                    respond(
+                        resends.last(
+                            StreamPartition.entityId(id, partition),
+                            Math.max(0, count.orElse(1)),
+                            filter))));
   }
 
   private Route from(String id, int partition) {
-    return parameter(StringUnmarshallers.LONG, "fromTimestamp", fromTimestamp ->
-        parameterOptional(StringUnmarshallers.INTEGER, "fromSequenceNumber", fromSequence -> filtered(filter ->
-            respond(resends.from(StreamPartition.entityId(id, partition),
-                new StreamPartition.Position(fromTimestamp, fromSequence.orElse(0)), filter)))));
+    return parameter(
+        StringUnmarshallers.LONG,
+        "fromTimestamp",
+        fromTimestamp ->
+            parameterOptional(
+                StringUnmarshallers.INTEGER,
+                "fromSequenceNumber",
+                fromSequence ->
+                    filtered(
+                        filter ->
+                            respond(
+                                resends.from(
+                                    StreamPartition.entityId(id, partition),
+                                    new StreamPartition.Position(
+                                        fromTimestamp, fromSequence.orElse(0)),
+                                    filter)))));
   }
 
   private Route range(String id, int partition) {
-    return parameter(StringUnmarshallers.LONG, "fromTimestamp", fromTimestamp ->
-        parameter(StringUnmarshallers.LONG, "toTimestamp", toTimestamp ->
-            parameterOptional(StringUnmarshallers.INTEGER, "fromSequenceNumber", fromSequence ->
-                parameterOptional(StringUnmarshallers.INTEGER, "toSequenceNumber", toSequence -> filtered(filter ->
-                    respond(resends.range(StreamPartition.entityId(id, partition),
-                        new StreamPartition.Position(fromTimestamp, fromSequence.orElse(0)),
-                        new StreamPartition.Position(toTimestamp, toSequence.orElse(Integer.MAX_VALUE)), filter)))))));
+    return parameter(
+        StringUnmarshallers.LONG,
+        "fromTimestamp",
+        fromTimestamp ->
+            parameter(
+                StringUnmarshallers.LONG,
+                "toTimestamp",
+                toTimestamp ->
+                    parameterOptional(
+                        StringUnmarshallers.INTEGER,
+                        "fromSequenceNumber",
+                        fromSequence ->
+                            parameterOptional(
+                                StringUnmarshallers.INTEGER,
+                                "toSequenceNumber",
+                                toSequence ->
+                                    filtered(
+                                        filter ->
+                                            respond(
+                                                resends.range(
+                                                    StreamPartition.entityId(id, partition),
+                                                    new StreamPartition.Position(
+                                                        fromTimestamp, fromSequence.orElse(0)),
+                                                    new StreamPartition.Position(
+                                                        toTimestamp,
+                                                        toSequence.orElse(Integer.MAX_VALUE)),
+                                                    filter)))))));
   }
 
   private Route filtered(Function<Resends.Filter, Route> inner) {
-    return parameterOptional("publisherId", publisherId -> parameterOptional("msgChainId", chainId ->
-        parsed(() -> new Resends.Filter(publisherId.map(p -> EthereumAddress.parse(p.toLowerCase()).value()), chainId),
-            inner)));
+    return parameterOptional(
+        "publisherId",
+        publisherId ->
+            parameterOptional(
+                "msgChainId",
+                chainId ->
+                    parsed(
+                        () ->
+                            new Resends.Filter(
+                                publisherId.map(
+                                    p -> EthereumAddress.parse(p.toLowerCase()).value()),
+                                chainId),
+                        inner)));
   }
 
   private Route respond(Source<Resends.Resent, NotUsed> events) {
-    return parameterOptional("format", format -> {
-      String chosen = format.orElse("object");
-      if (chosen.equals("raw")) {
-        return complete(HttpResponse.create().withEntity(HttpEntities.create(ContentTypes.APPLICATION_OCTET_STREAM,
-            events.map(event -> frame(event.stored().message())))));
-      }
-      if (!chosen.equals("object")) {
-        return complete(ApiJson.error(ErrorCode.MALFORMED_REQUEST, "format is object or raw, not " + chosen));
-      }
-      Source<ByteString, NotUsed> array = events
-          .map(event -> ByteString.fromString(JSON.print(StreamMessage.parseFrom(event.stored().message()))))
-          .intersperse(ByteString.fromString("["), ByteString.fromString(","), ByteString.fromString("]"));
-      return complete(HttpResponse.create().withEntity(HttpEntities.create(ContentTypes.APPLICATION_JSON, array)));
-    });
+    return parameterOptional(
+        "format",
+        format -> {
+          String chosen = format.orElse("object");
+          if (chosen.equals("raw")) {
+            return complete(
+                HttpResponse.create()
+                    .withEntity(
+                        HttpEntities.create(
+                            ContentTypes.APPLICATION_OCTET_STREAM,
+                            events.map(event -> frame(event.stored().message())))));
+          }
+          if (!chosen.equals("object")) {
+            return complete(
+                ApiJson.error(
+                    ErrorCode.MALFORMED_REQUEST, "format is object or raw, not " + chosen));
+          }
+          Source<ByteString, NotUsed> array =
+              events
+                  .map(
+                      event ->
+                          ByteString.fromString(
+                              JSON.print(StreamMessage.parseFrom(event.stored().message()))))
+                  .intersperse(
+                      ByteString.fromString("["),
+                      ByteString.fromString(","),
+                      ByteString.fromString("]"));
+          return complete(
+              HttpResponse.create()
+                  .withEntity(HttpEntities.create(ContentTypes.APPLICATION_JSON, array)));
+        });
   }
 
   /** One raw frame: the message's length as 4 bytes big-endian, then the message. */
   static ByteString frame(byte[] message) {
-    return ByteString.fromByteBuffer(ByteBuffer.allocate(4).putInt(message.length).flip()).concat(ByteString.fromArray(message));
+    return ByteString.fromByteBuffer(ByteBuffer.allocate(4).putInt(message.length).flip())
+        .concat(ByteString.fromArray(message));
   }
 }

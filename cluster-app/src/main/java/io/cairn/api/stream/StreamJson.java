@@ -14,19 +14,27 @@ final class StreamJson {
   private StreamJson() {}
 
   static StreamDescription describe(Stream.State state) {
-    StreamDescription.Builder out = StreamDescription.newBuilder()
-        .setId(state.streamId())
-        .setOwner(state.owner().value())
-        .setDescription(state.description())
-        .setPartitions(state.partitions())
-        .setCreatedAtMs(state.createdAt().toEpochMilli())
-        .setUpdatedAtMs(state.updatedAt().toEpochMilli());
+    StreamDescription.Builder out =
+        StreamDescription.newBuilder()
+            .setId(state.streamId())
+            .setOwner(state.owner().value())
+            .setDescription(state.description())
+            .setPartitions(state.partitions())
+            .setCreatedAtMs(state.createdAt().toEpochMilli())
+            .setUpdatedAtMs(state.updatedAt().toEpochMilli());
     state.permissions().entrySet().stream()
         .sorted(Map.Entry.comparingByKey(Comparator.comparing(address -> address.value())))
-        .forEach(entry -> out.addPermissions(AddressPermissions.newBuilder()
-            .setAddress(entry.getKey().value())
-            .addAllPermissions(entry.getValue().stream().sorted().map(Permission::label).toList())));
-    state.publicPermissions().stream().sorted().map(Permission::label).forEach(out::addPublicPermissions);
+        .forEach(
+            entry ->
+                out.addPermissions(
+                    AddressPermissions.newBuilder()
+                        .setAddress(entry.getKey().value())
+                        .addAllPermissions(
+                            entry.getValue().stream().sorted().map(Permission::label).toList())));
+    state.publicPermissions().stream()
+        .sorted()
+        .map(Permission::label)
+        .forEach(out::addPublicPermissions);
     return out.build();
   }
 

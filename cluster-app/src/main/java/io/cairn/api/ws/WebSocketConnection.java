@@ -35,9 +35,9 @@ import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.japi.Pair;
 import org.apache.pekko.stream.BoundedSourceQueue;
 import org.apache.pekko.stream.BufferOverflowException;
-import org.apache.pekko.stream.QueueOfferResult;
 import org.apache.pekko.stream.KillSwitches;
 import org.apache.pekko.stream.OverflowStrategy;
+import org.apache.pekko.stream.QueueOfferResult;
 import org.apache.pekko.stream.UniqueKillSwitch;
 import org.apache.pekko.stream.javadsl.Keep;
 import org.apache.pekko.stream.javadsl.Sink;
@@ -51,7 +51,10 @@ import org.apache.pekko.stream.typed.javadsl.ActorSource;
  * without holding back the partition or anyone else.
  */
 final class WebSocketConnection {
-  /** An answer and the format of the request it answers; {@code last} closes the connection after it. */
+  /**
+   * An answer and the format of the request it answers; {@code last} closes the connection after
+   * it.
+   */
   record Outgoing(boolean text, Response response, boolean last) {}
 
   private final ActorSystem<?> system;
@@ -66,12 +69,23 @@ final class WebSocketConnection {
   private final BoundedSourceQueue<Outgoing> answers;
   private final Map<String, UniqueKillSwitch> subscriptions = new ConcurrentHashMap<>();
   private volatile Optional<EthereumAddress> address = Optional.empty();
-  /** Completes once the latest publish was handed to the publisher; only {@link #handle} touches it. */
+
+  /**
+   * Completes once the latest publish was handed to the publisher; only {@link #handle} touches it.
+   */
   private CompletionStage<Void> lastHandedOver = CompletableFuture.completedStage(null);
 
-  WebSocketConnection(ActorSystem<?> system, WebSocketRequests requests, Publisher publisher,
-      PartitionKeyCheck partitionKeys, Resends resends, Streams streams, SessionTokens tokens, int liveBuffer,
-      Sink<Outgoing, NotUsed> out, BoundedSourceQueue<Outgoing> answers) {
+  WebSocketConnection(
+      ActorSystem<?> system,
+      WebSocketRequests requests,
+      Publisher publisher,
+      PartitionKeyCheck partitionKeys,
+      Resends resends,
+      Streams streams,
+      SessionTokens tokens,
+      int liveBuffer,
+      Sink<Outgoing, NotUsed> out,
+      BoundedSourceQueue<Outgoing> answers) {
     this.system = system;
     this.requests = requests;
     this.publisher = publisher;
@@ -96,25 +110,59 @@ final class WebSocketConnection {
           send(text, WebSocketRoutes.error(id, refused));
         }
       }
-      case PUBLISH -> answer(text, id, publish(request.getPublish(),
-              request.hasPartitionKey() ? Optional.of(request.getPartitionKey()) : Optional.empty())
-          .thenApply(ack -> Response.newBuilder().setRequestId(id).setPublishAck(toProto(ack)).build()));
+      case PUBLISH ->
+          answer(
+              text,
+              id,
+              publish(
+                      request.getPublish(),
+                      request.hasPartitionKey()
+                          ? Optional.of(request.getPartitionKey())
+                          : Optional.empty())
+                  .thenApply(
+                      ack ->
+                          Response.newBuilder()
+                              .setRequestId(id)
+                              .setPublishAck(toProto(ack))
+                              .build()));
       case PUBLISH_BATCH -> publishBatch(text, id, request.getPublishBatch().getEventsList());
-      case SUBSCRIBE -> subscribe(text, id, request.getSubscribe().getStreamId(), request.getSubscribe().getPartition(),
-          request.getSubscribe().hasResend() ? Optional.of(request.getSubscribe().getResend()) : Optional.empty());
+      case SUBSCRIBE ->
+          subscribe(
+              text,
+              id,
+              request.getSubscribe().getStreamId(),
+              request.getSubscribe().getPartition(),
+              request.getSubscribe().hasResend()
+                  ? Optional.of(request.getSubscribe().getResend())
+                  : Optional.empty());
       case UNSUBSCRIBE -> {
         StreamPart part = request.getUnsubscribe();
-        UniqueKillSwitch subscription = subscriptions.remove(StreamPartition.entityId(part.getStreamId(), part.getPartition()));
+        UniqueKillSwitch subscription =
+            subscriptions.remove(StreamPartition.entityId(part.getStreamId(), part.getPartition()));
         if (subscription == null) {
-          send(text, WebSocketRoutes.error(id, new Rejection(ErrorCode.NOT_FOUND,
-              "no subscription to " + part.getStreamId() + "#" + part.getPartition() + " on this connection")));
+          send(
+              text,
+              WebSocketRoutes.error(
+                  id,
+                  new Rejection(
+                      ErrorCode.NOT_FOUND,
+                      "no subscription to "
+                          + part.getStreamId()
+                          + "#"
+                          + part.getPartition()
+                          + " on this connection")));
         } else {
           subscription.shutdown();
           send(text, Response.newBuilder().setRequestId(id).setUnsubscribed(part).build());
         }
       }
-      case RESEND -> resend(text, id, request.getResend().getStreamId(), request.getResend().getPartition(),
-          request.getResend().getOptions());
+      case RESEND ->
+          resend(
+              text,
+              id,
+              request.getResend().getStreamId(),
+              request.getResend().getPartition(),
+              request.getResend().getOptions());
       default -> answer(text, id, requests.answer(request));
     }
   }
@@ -133,131 +181,228 @@ final class WebSocketConnection {
   }
 
   private void answer(boolean text, String id, CompletionStage<Response> answer) {
-    answer.whenComplete((response, failure) -> send(text,
-        failure == null ? response : WebSocketRoutes.error(id, ApiJson.rejectionOf(failure, system))));
+    answer.whenComplete(
+        (response, failure) ->
+            send(
+                text,
+                failure == null
+                    ? response
+                    : WebSocketRoutes.error(id, ApiJson.rejectionOf(failure, system))));
   }
 
   /** Each event published as if alone, all answered in one frame once the last has its outcome. */
   private void publishBatch(boolean text, String id, List<StreamMessage> events) {
     if (events.isEmpty()) {
-      send(text, WebSocketRoutes.error(id, new Rejection(ErrorCode.MALFORMED_REQUEST, "publishBatch holds no events")));
+      send(
+          text,
+          WebSocketRoutes.error(
+              id, new Rejection(ErrorCode.MALFORMED_REQUEST, "publishBatch holds no events")));
       return;
     }
-    List<CompletableFuture<PublishResult>> results = events.stream()
-        .map(event -> publish(event, Optional.empty()).handle((ack, refused) -> refused == null
-            ? PublishResult.newBuilder().setAck(toProto(ack)).build()
-            : PublishResult.newBuilder().setError(WebSocketRoutes.apiError(ApiJson.rejectionOf(refused, system))).build())
-            .toCompletableFuture())
-        .toList();
-    CompletableFuture.allOf(results.toArray(CompletableFuture[]::new)).thenRun(() -> {
-      PublishResults.Builder answer = PublishResults.newBuilder();
-      results.forEach(result -> answer.addResults(result.join()));
-      send(text, Response.newBuilder().setRequestId(id).setPublishResults(answer).build());
-    });
+    List<CompletableFuture<PublishResult>> results =
+        events.stream()
+            .map(
+                event ->
+                    publish(event, Optional.empty())
+                        .handle(
+                            (ack, refused) ->
+                                refused == null
+                                    ? PublishResult.newBuilder().setAck(toProto(ack)).build()
+                                    : PublishResult.newBuilder()
+                                        .setError(
+                                            WebSocketRoutes.apiError(
+                                                ApiJson.rejectionOf(refused, system)))
+                                        .build())
+                        .toCompletableFuture())
+            .toList();
+    CompletableFuture.allOf(results.toArray(CompletableFuture[]::new))
+        .thenRun(
+            () -> {
+              PublishResults.Builder answer = PublishResults.newBuilder();
+              results.forEach(result -> answer.addResults(result.join()));
+              send(text, Response.newBuilder().setRequestId(id).setPublishResults(answer).build());
+            });
   }
 
   private static PublishAck toProto(StreamPartition.Ack ack) {
-    return PublishAck.newBuilder().setSequenceNr(ack.sequenceNr()).setDuplicate(ack.duplicate()).setGap(ack.gap()).build();
+    return PublishAck.newBuilder()
+        .setSequenceNr(ack.sequenceNr())
+        .setDuplicate(ack.duplicate())
+        .setGap(ack.gap())
+        .build();
   }
 
   /**
    * Publishes reach the publisher in the order they arrived, each after its partition key check:
-   * the publisher keeps that order, so a chain published in a pipeline stays in order even when
-   * one check waits for the stream's state and the next has no key to check.
+   * the publisher keeps that order, so a chain published in a pipeline stays in order even when one
+   * check waits for the stream's state and the next has no key to check.
    */
-  private CompletionStage<StreamPartition.Ack> publish(StreamMessage event, Optional<String> partitionKey) {
+  private CompletionStage<StreamPartition.Ack> publish(
+      StreamMessage event, Optional<String> partitionKey) {
     if (partitionKey.isEmpty() && lastHandedOver.toCompletableFuture().isDone()) {
       return publisher.publish(event);
     }
-    CompletionStage<CompletionStage<StreamPartition.Ack>> handedOver = lastHandedOver
-        .thenCompose(previous -> partitionKeys.check(event, partitionKey))
-        .thenApply(checked -> publisher.publish(event));
+    CompletionStage<CompletionStage<StreamPartition.Ack>> handedOver =
+        lastHandedOver
+            .thenCompose(previous -> partitionKeys.check(event, partitionKey))
+            .thenApply(checked -> publisher.publish(event));
     lastHandedOver = handedOver.handle((ack, refused) -> null);
     return handedOver.thenCompose(ack -> ack);
   }
 
-  /** The stream, if it has {@code partition} and this connection may subscribe to it (or everyone may). */
+  /**
+   * The stream, if it has {@code partition} and this connection may subscribe to it (or everyone
+   * may).
+   */
   private CompletionStage<Stream.State> readable(String streamId, int partition) {
-    return streams.get(streamId).thenApply(stream -> {
-      stream.requirePartition(partition);
-      boolean allowed = stream.publicPermissions().contains(Permission.SUBSCRIBE)
-          || address.map(who -> stream.may(who, Permission.SUBSCRIBE)).orElse(false);
-      if (!allowed) {
-        throw new Rejection(address.isEmpty() ? ErrorCode.UNAUTHENTICATED : ErrorCode.NOT_PERMITTED,
-            address.map(who -> who + " lacks the subscribe permission on " + streamId)
-                .orElse("authenticate first: stream " + streamId + " is not public"));
-      }
-      return stream;
-    });
+    return streams
+        .get(streamId)
+        .thenApply(
+            stream -> {
+              stream.requirePartition(partition);
+              boolean allowed =
+                  stream.publicPermissions().contains(Permission.SUBSCRIBE)
+                      || address.map(who -> stream.may(who, Permission.SUBSCRIBE)).orElse(false);
+              if (!allowed) {
+                throw new Rejection(
+                    address.isEmpty() ? ErrorCode.UNAUTHENTICATED : ErrorCode.NOT_PERMITTED,
+                    address
+                        .map(who -> who + " lacks the subscribe permission on " + streamId)
+                        .orElse("authenticate first: stream " + streamId + " is not public"));
+              }
+              return stream;
+            });
   }
 
-  private void subscribe(boolean text, String id, String streamId, int partition, Optional<ResendOptions> resend) {
+  private void subscribe(
+      boolean text, String id, String streamId, int partition, Optional<ResendOptions> resend) {
     String part = StreamPartition.entityId(streamId, partition);
-    StreamPart named = StreamPart.newBuilder().setStreamId(streamId).setPartition(partition).build();
-    readable(streamId, partition).whenComplete((stream, refused) -> {
-      if (refused != null) {
-        send(text, WebSocketRoutes.error(id, ApiJson.rejectionOf(refused, system)));
-        return;
-      }
-      // live events are caught from the topic before history is read, so none falls in between. The
-      // topic watches the source's actor and drops it when this stream ends: unsubscribing as well
-      // would, for the topic's last subscriber, deregister the topic twice, which stops the receptionist
-      Pair<ActorRef<PartitionTopics.Delivery>, Source<PartitionTopics.Delivery, NotUsed>> live =
-          ActorSource.<PartitionTopics.Delivery>actorRef(message -> false, message -> Optional.empty(),
-              liveBuffer, OverflowStrategy.fail()).preMaterialize(system);
-      PartitionTopics.get(system).subscribe(part, live.first());
-      Resends.Filter filter = resend.map(WebSocketConnection::filterOf).orElse(Resends.Filter.ALL);
-      Source<Numbered, NotUsed> history = resend.map(options -> history(part, options))
-          .orElseGet(Source::empty)
-          .map(event -> new Numbered(event.sequenceNr(), event.stored().message(), false));
-      // the bound counts events: a delivery holds all the events of one journal write, and the
-      // deliveries themselves are taken from the actor as fast as this stream runs
-      Source<Numbered, NotUsed> liveEvents = live.second()
-          .mapConcat(WebSocketConnection::numbered)
-          .buffer(liveBuffer, OverflowStrategy.fail());
-      Source<Outgoing, NotUsed> events = history
-          .concat(liveEvents)
-          .statefulMapConcat(() -> seam(resends, part, filter))
-          .flatMapConcat(source -> source)
-          .map(event -> new Outgoing(text, Response.newBuilder().setRequestId(id)
-              .setEvent(StreamMessage.parseFrom(event.message())).build(), false))
-          .recover(BufferOverflowException.class, () -> new Outgoing(text, WebSocketRoutes.error(id,
-              new Rejection(ErrorCode.SLOW_SUBSCRIBER, "this connection read " + part
-                  + " too slowly: more than " + liveBuffer + " events waited; reconnect and resend from the last one")), true));
-      // the subscription is answered once it is registered, so an unsubscribe right after finds it
-      CompletableFuture<Outgoing> registered = new CompletableFuture<>();
-      Pair<UniqueKillSwitch, NotUsed> running = Source.completionStage(registered)
-          .concat(events)
-          .viaMat(KillSwitches.single(), Keep.right())
-          .toMat(out, Keep.both())
-          .run(system);
-      UniqueKillSwitch previous = subscriptions.put(part, running.first());
-      if (previous != null) {
-        previous.shutdown();
-      }
-      registered.complete(new Outgoing(text, Response.newBuilder().setRequestId(id).setSubscribed(named).build(), false));
-    });
+    StreamPart named =
+        StreamPart.newBuilder().setStreamId(streamId).setPartition(partition).build();
+    readable(streamId, partition)
+        .whenComplete(
+            (stream, refused) -> {
+              if (refused != null) {
+                send(text, WebSocketRoutes.error(id, ApiJson.rejectionOf(refused, system)));
+                return;
+              }
+              // live events are caught from the topic before history is read, so none falls in
+              // between. The
+              // topic watches the source's actor and drops it when this stream ends: unsubscribing
+              // as well
+              // would, for the topic's last subscriber, deregister the topic twice, which stops the
+              // receptionist
+              Pair<ActorRef<PartitionTopics.Delivery>, Source<PartitionTopics.Delivery, NotUsed>>
+                  live =
+                      ActorSource.<PartitionTopics.Delivery>actorRef(
+                              message -> false,
+                              message -> Optional.empty(),
+                              liveBuffer,
+                              OverflowStrategy.fail())
+                          .preMaterialize(system);
+              PartitionTopics.get(system).subscribe(part, live.first());
+              Resends.Filter filter =
+                  resend.map(WebSocketConnection::filterOf).orElse(Resends.Filter.ALL);
+              Source<Numbered, NotUsed> history =
+                  resend
+                      .map(options -> history(part, options))
+                      .orElseGet(Source::empty)
+                      .map(
+                          event ->
+                              new Numbered(event.sequenceNr(), event.stored().message(), false));
+              // the bound counts events: a delivery holds all the events of one journal write, and
+              // the
+              // deliveries themselves are taken from the actor as fast as this stream runs
+              Source<Numbered, NotUsed> liveEvents =
+                  live.second()
+                      .mapConcat(WebSocketConnection::numbered)
+                      .buffer(liveBuffer, OverflowStrategy.fail());
+              Source<Outgoing, NotUsed> events =
+                  history
+                      .concat(liveEvents)
+                      .statefulMapConcat(() -> seam(resends, part, filter))
+                      .flatMapConcat(source -> source)
+                      .map(
+                          event ->
+                              new Outgoing(
+                                  text,
+                                  Response.newBuilder()
+                                      .setRequestId(id)
+                                      .setEvent(StreamMessage.parseFrom(event.message()))
+                                      .build(),
+                                  false))
+                      .recover(
+                          BufferOverflowException.class,
+                          () ->
+                              new Outgoing(
+                                  text,
+                                  WebSocketRoutes.error(
+                                      id,
+                                      new Rejection(
+                                          ErrorCode.SLOW_SUBSCRIBER,
+                                          "this connection read "
+                                              + part
+                                              + " too slowly: more than "
+                                              + liveBuffer
+                                              + " events waited; reconnect and resend from the last one")),
+                                  true));
+              // the subscription is answered once it is registered, so an unsubscribe right after
+              // finds it
+              CompletableFuture<Outgoing> registered = new CompletableFuture<>();
+              Pair<UniqueKillSwitch, NotUsed> running =
+                  Source.completionStage(registered)
+                      .concat(events)
+                      .viaMat(KillSwitches.single(), Keep.right())
+                      .toMat(out, Keep.both())
+                      .run(system);
+              UniqueKillSwitch previous = subscriptions.put(part, running.first());
+              if (previous != null) {
+                previous.shutdown();
+              }
+              registered.complete(
+                  new Outgoing(
+                      text,
+                      Response.newBuilder().setRequestId(id).setSubscribed(named).build(),
+                      false));
+            });
   }
 
-  private void resend(boolean text, String id, String streamId, int partition, ResendOptions options) {
+  private void resend(
+      boolean text, String id, String streamId, int partition, ResendOptions options) {
     String part = StreamPartition.entityId(streamId, partition);
-    StreamPart named = StreamPart.newBuilder().setStreamId(streamId).setPartition(partition).build();
-    readable(streamId, partition).whenComplete((stream, refused) -> {
-      if (refused != null) {
-        send(text, WebSocketRoutes.error(id, ApiJson.rejectionOf(refused, system)));
-        return;
-      }
-      history(part, options)
-          .map(event -> new Outgoing(text, Response.newBuilder().setRequestId(id)
-              .setEvent(StreamMessage.parseFrom(event.stored().message())).build(), false))
-          .concat(Source.single(new Outgoing(text, Response.newBuilder().setRequestId(id).setResendDone(named).build(), false)))
-          .runWith(out, system);
-    });
+    StreamPart named =
+        StreamPart.newBuilder().setStreamId(streamId).setPartition(partition).build();
+    readable(streamId, partition)
+        .whenComplete(
+            (stream, refused) -> {
+              if (refused != null) {
+                send(text, WebSocketRoutes.error(id, ApiJson.rejectionOf(refused, system)));
+                return;
+              }
+              history(part, options)
+                  .map(
+                      event ->
+                          new Outgoing(
+                              text,
+                              Response.newBuilder()
+                                  .setRequestId(id)
+                                  .setEvent(StreamMessage.parseFrom(event.stored().message()))
+                                  .build(),
+                              false))
+                  .concat(
+                      Source.single(
+                          new Outgoing(
+                              text,
+                              Response.newBuilder().setRequestId(id).setResendDone(named).build(),
+                              false)))
+                  .runWith(out, system);
+            });
   }
 
   /**
    * An event with its sequence number in the partition's journal; {@code live} if it came from the
-   * topic. Without a message it is the partition's announcement that {@code sequenceNr} is its last.
+   * topic. Without a message it is the partition's announcement that {@code sequenceNr} is its
+   * last.
    */
   record Numbered(long sequenceNr, byte[] message, boolean live) {
     boolean announcesHead() {
@@ -279,24 +424,27 @@ final class WebSocketConnection {
   /**
    * Joins history and live events: an event at or below the last one sent is dropped (history and
    * live overlap at the seam), and a live event or head announcement past a hole (the topic reached
-   * this node after some events were stored, or a delivery was lost between nodes) first brings
-   * the missing events from the journal.
+   * this node after some events were stored, or a delivery was lost between nodes) first brings the
+   * missing events from the journal.
    */
-  static org.apache.pekko.japi.function.Function<Numbered, Iterable<Source<Numbered, NotUsed>>> seam(
-      Resends resends, String part, Resends.Filter filter) {
+  static org.apache.pekko.japi.function.Function<Numbered, Iterable<Source<Numbered, NotUsed>>>
+      seam(Resends resends, String part, Resends.Filter filter) {
     long[] lastSent = {-1};
     return event -> {
       if (event.sequenceNr() <= lastSent[0]) {
         return List.of();
       }
-      Source<Numbered, NotUsed> next = event.announcesHead() ? Source.empty() : Source.single(event);
+      Source<Numbered, NotUsed> next =
+          event.announcesHead() ? Source.empty() : Source.single(event);
       long missingTo = event.announcesHead() ? event.sequenceNr() : event.sequenceNr() - 1;
       if (event.live() && lastSent[0] >= 0 && missingTo > lastSent[0]) {
-        next = resends.after(part, lastSent[0])
-            .takeWhile(missed -> missed.sequenceNr() <= missingTo)
-            .filter(missed -> filter.test(missed.stored()))
-            .map(missed -> new Numbered(missed.sequenceNr(), missed.stored().message(), false))
-            .concat(next);
+        next =
+            resends
+                .after(part, lastSent[0])
+                .takeWhile(missed -> missed.sequenceNr() <= missingTo)
+                .filter(missed -> filter.test(missed.stored()))
+                .map(missed -> new Numbered(missed.sequenceNr(), missed.stored().message(), false))
+                .concat(next);
       }
       lastSent[0] = event.sequenceNr();
       return List.of(next);
@@ -305,8 +453,12 @@ final class WebSocketConnection {
 
   private static Resends.Filter filterOf(ResendOptions options) {
     return new Resends.Filter(
-        options.getPublisherId().isEmpty() ? Optional.empty() : Optional.of(options.getPublisherId().toLowerCase()),
-        options.getMsgChainId().isEmpty() ? Optional.empty() : Optional.of(options.getMsgChainId()));
+        options.getPublisherId().isEmpty()
+            ? Optional.empty()
+            : Optional.of(options.getPublisherId().toLowerCase()),
+        options.getMsgChainId().isEmpty()
+            ? Optional.empty()
+            : Optional.of(options.getMsgChainId()));
   }
 
   private Source<Resends.Resent, NotUsed> history(String part, ResendOptions options) {
@@ -314,7 +466,12 @@ final class WebSocketConnection {
     return switch (options.getKindCase()) {
       case LAST -> resends.last(part, Math.max(0, options.getLast()), filter);
       case FROM -> resends.from(part, position(options.getFrom()), filter);
-      case RANGE -> resends.range(part, position(options.getRange().getFrom()), position(options.getRange().getTo()), filter);
+      case RANGE ->
+          resends.range(
+              part,
+              position(options.getRange().getFrom()),
+              position(options.getRange().getTo()),
+              filter);
       case KIND_NOT_SET -> Source.empty();
     };
   }

@@ -25,31 +25,52 @@ public final class WebSocketRequests {
       return switch (request.getBodyCase()) {
         case REGISTER_CORE -> {
           CoreDescriptor descriptor = ProofProtos.fromProto(request.getRegisterCore());
-          yield cores.register(descriptor.identity().key(), descriptor)
+          yield cores
+              .register(descriptor.identity().key(), descriptor)
               .thenApply(info -> response.setCoreInfo(CoreSerializer.toProto(info)).build());
         }
-        case APPEND_TO_CORE -> cores.append(key(request.getAppendToCore().getKey().toByteArray()),
-                ProofProtos.fromProto(request.getAppendToCore().getBatch()))
-            .thenApply(info -> response.setCoreInfo(CoreSerializer.toProto(info)).build());
-        case GET_CORE_INFO -> cores.info(key(request.getGetCoreInfo().getKey().toByteArray()))
-            .thenApply(info -> response.setCoreInfo(CoreSerializer.toProto(info)).build());
-        case GET_BLOCK -> cores.block(key(request.getGetBlock().getKey().toByteArray()),
-                request.getGetBlock().getIndex(), request.getGetBlock().getTrustedLength())
-            .thenApply(proof -> response.setProof(ProofProtos.toProto(proof)).build());
-        case GET_BLOCKS -> cores.range(key(request.getGetBlocks().getKey().toByteArray()),
-                request.getGetBlocks().getStart(), request.getGetBlocks().getEnd())
-            .thenApply(proof -> response.setRangeProof(ProofProtos.toProto(proof)).build());
-        case GET_UPGRADE -> cores.upgrade(key(request.getGetUpgrade().getKey().toByteArray()),
-                request.getGetUpgrade().getFrom(), request.getGetUpgrade().getTo())
-            .thenApply(proof -> response.setProof(ProofProtos.toProto(proof)).build());
-        default -> CompletableFuture.failedFuture(
-            new Rejection(ErrorCode.UNKNOWN_REQUEST, "the request names no type this node serves"));
+        case APPEND_TO_CORE ->
+            cores
+                .append(
+                    key(request.getAppendToCore().getKey().toByteArray()),
+                    ProofProtos.fromProto(request.getAppendToCore().getBatch()))
+                .thenApply(info -> response.setCoreInfo(CoreSerializer.toProto(info)).build());
+        case GET_CORE_INFO ->
+            cores
+                .info(key(request.getGetCoreInfo().getKey().toByteArray()))
+                .thenApply(info -> response.setCoreInfo(CoreSerializer.toProto(info)).build());
+        case GET_BLOCK ->
+            cores
+                .block(
+                    key(request.getGetBlock().getKey().toByteArray()),
+                    request.getGetBlock().getIndex(),
+                    request.getGetBlock().getTrustedLength())
+                .thenApply(proof -> response.setProof(ProofProtos.toProto(proof)).build());
+        case GET_BLOCKS ->
+            cores
+                .range(
+                    key(request.getGetBlocks().getKey().toByteArray()),
+                    request.getGetBlocks().getStart(),
+                    request.getGetBlocks().getEnd())
+                .thenApply(proof -> response.setRangeProof(ProofProtos.toProto(proof)).build());
+        case GET_UPGRADE ->
+            cores
+                .upgrade(
+                    key(request.getGetUpgrade().getKey().toByteArray()),
+                    request.getGetUpgrade().getFrom(),
+                    request.getGetUpgrade().getTo())
+                .thenApply(proof -> response.setProof(ProofProtos.toProto(proof)).build());
+        default ->
+            CompletableFuture.failedFuture(
+                new Rejection(
+                    ErrorCode.UNKNOWN_REQUEST, "the request names no type this node serves"));
       };
     } catch (Rejection refused) {
       return CompletableFuture.failedFuture(refused);
     } catch (IllegalArgumentException malformed) {
       return CompletableFuture.failedFuture(
-          new Rejection(ErrorCode.INVALID_MANIFEST, "cannot read the core: " + malformed.getMessage()));
+          new Rejection(
+              ErrorCode.INVALID_MANIFEST, "cannot read the core: " + malformed.getMessage()));
     }
   }
 

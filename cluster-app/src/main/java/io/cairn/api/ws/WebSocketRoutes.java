@@ -2,16 +2,21 @@ package io.cairn.api.ws;
 
 import com.google.protobuf.InvalidProtocolBufferException;
 import com.google.protobuf.util.JsonFormat;
-import io.cairn.api.ApiJson;
 import io.cairn.api.ApiRoutes;
+import io.cairn.api.auth.SessionTokens;
+import io.cairn.api.stream.PartitionKeyCheck;
 import io.cairn.protocol.ErrorCode;
 import io.cairn.protocol.Rejection;
 import io.cairn.protocol.proto.api.ApiError;
 import io.cairn.protocol.proto.ws.Request;
 import io.cairn.protocol.proto.ws.Response;
+import io.cairn.stream.Publisher;
+import io.cairn.stream.Resends;
+import io.cairn.stream.Streams;
 import java.nio.charset.StandardCharsets;
 import java.util.Locale;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import org.apache.pekko.NotUsed;
 import org.apache.pekko.actor.typed.ActorSystem;
@@ -19,28 +24,24 @@ import org.apache.pekko.http.javadsl.model.ws.BinaryMessage;
 import org.apache.pekko.http.javadsl.model.ws.Message;
 import org.apache.pekko.http.javadsl.model.ws.TextMessage;
 import org.apache.pekko.http.javadsl.server.Route;
-import io.cairn.api.auth.SessionTokens;
-import io.cairn.api.stream.PartitionKeyCheck;
-import io.cairn.stream.Publisher;
-import io.cairn.stream.Resends;
-import io.cairn.stream.Streams;
-import java.util.concurrent.CompletableFuture;
 import org.apache.pekko.japi.Pair;
 import org.apache.pekko.stream.BoundedSourceQueue;
 import org.apache.pekko.stream.javadsl.Flow;
 import org.apache.pekko.stream.javadsl.MergeHub;
-import org.apache.pekko.stream.javadsl.Source;
 import org.apache.pekko.stream.javadsl.Sink;
+import org.apache.pekko.stream.javadsl.Source;
 import org.apache.pekko.util.ByteString;
 
 /**
  * {@code /api/v1/ws}: requests and answers as in {@code cairn/ws.proto}. A frame that cannot be
- * read is answered with an error frame and the connection stays open; so is a request this node
- * has no handler for.
+ * read is answered with an error frame and the connection stays open; so is a request this node has
+ * no handler for.
  */
 public final class WebSocketRoutes extends ApiRoutes {
   private static final JsonFormat.Parser JSON_IN = JsonFormat.parser().ignoringUnknownFields();
-  private static final JsonFormat.Printer JSON_OUT = JsonFormat.printer().omittingInsignificantWhitespace();
+  private static final JsonFormat.Printer JSON_OUT =
+      JsonFormat.printer().omittingInsignificantWhitespace();
+
   /** Answers waiting for a client that does not read them; beyond this it is disconnected. */
   private static final int ANSWER_QUEUE = 4096;
 
@@ -56,8 +57,15 @@ public final class WebSocketRoutes extends ApiRoutes {
   private final long maxMessageBytes;
   private final int liveBuffer;
 
-  public WebSocketRoutes(ActorSystem<?> system, WebSocketRequests requests, Publisher publisher,
-      PartitionKeyCheck partitionKeys, Resends resends, Streams streams, SessionTokens tokens, long maxMessageBytes,
+  public WebSocketRoutes(
+      ActorSystem<?> system,
+      WebSocketRequests requests,
+      Publisher publisher,
+      PartitionKeyCheck partitionKeys,
+      Resends resends,
+      Streams streams,
+      SessionTokens tokens,
+      long maxMessageBytes,
       int liveBuffer) {
     super(system);
     this.requests = requests;
@@ -81,29 +89,48 @@ public final class WebSocketRoutes extends ApiRoutes {
    * request it answers. An answer marked last closes the connection after it is sent.
    */
   Flow<Message, Message, NotUsed> flow() {
-    Pair<Sink<WebSocketConnection.Outgoing, NotUsed>, Source<WebSocketConnection.Outgoing, NotUsed>> hub =
-        MergeHub.of(WebSocketConnection.Outgoing.class, PER_PRODUCER_BUFFER).preMaterialize(system);
-    Pair<BoundedSourceQueue<WebSocketConnection.Outgoing>, Source<WebSocketConnection.Outgoing, NotUsed>> answers =
-        Source.<WebSocketConnection.Outgoing>queue(ANSWER_QUEUE).preMaterialize(system);
-    WebSocketConnection connection = new WebSocketConnection(system, requests, publisher, partitionKeys, resends,
-        streams, tokens, liveBuffer, hub.first(), answers.first());
-    Sink<Message, NotUsed> in = Flow.<Message>create()
-        .mapAsync(1, this::read)
-        .watchTermination((notUsed, done) -> {
-          done.whenComplete((ignored, failure) -> connection.close());
-          return notUsed;
-        })
-        .to(Sink.foreach(frame -> {
-          if (frame.request() == null) {
-            connection.send(frame.text(), frame.error());
-          } else {
-            connection.handle(frame.text(), frame.request());
-          }
-        }));
-    Source<Message, NotUsed> out = hub.second()
-        .merge(answers.second())
-        .takeWhile(outgoing -> !outgoing.last(), true)
-        .map(outgoing -> write(outgoing.text(), outgoing.response()));
+    Pair<Sink<WebSocketConnection.Outgoing, NotUsed>, Source<WebSocketConnection.Outgoing, NotUsed>>
+        hub =
+            MergeHub.of(WebSocketConnection.Outgoing.class, PER_PRODUCER_BUFFER)
+                .preMaterialize(system);
+    Pair<
+            BoundedSourceQueue<WebSocketConnection.Outgoing>,
+            Source<WebSocketConnection.Outgoing, NotUsed>>
+        answers = Source.<WebSocketConnection.Outgoing>queue(ANSWER_QUEUE).preMaterialize(system);
+    WebSocketConnection connection =
+        new WebSocketConnection(
+            system,
+            requests,
+            publisher,
+            partitionKeys,
+            resends,
+            streams,
+            tokens,
+            liveBuffer,
+            hub.first(),
+            answers.first());
+    Sink<Message, NotUsed> in =
+        Flow.<Message>create()
+            .mapAsync(1, this::read)
+            .watchTermination(
+                (notUsed, done) -> {
+                  done.whenComplete((ignored, failure) -> connection.close());
+                  return notUsed;
+                })
+            .to(
+                Sink.foreach(
+                    frame -> {
+                      if (frame.request() == null) {
+                        connection.send(frame.text(), frame.error());
+                      } else {
+                        connection.handle(frame.text(), frame.request());
+                      }
+                    }));
+    Source<Message, NotUsed> out =
+        hub.second()
+            .merge(answers.second())
+            .takeWhile(outgoing -> !outgoing.last(), true)
+            .map(outgoing -> write(outgoing.text(), outgoing.response()));
     return Flow.fromSinkAndSourceCoupled(in, out);
   }
 
@@ -126,27 +153,40 @@ public final class WebSocketRoutes extends ApiRoutes {
     // whole messages, the usual case, are read without running a stream for each
     if (text && message.asTextMessage().isStrict()) {
       String strict = message.asTextMessage().getStrictText();
-      return CompletableFuture.completedFuture(strict.length() > maxMessageBytes
-          ? tooLarge(text) : parse(true, ByteString.fromString(strict)));
+      return CompletableFuture.completedFuture(
+          strict.length() > maxMessageBytes
+              ? tooLarge(text)
+              : parse(true, ByteString.fromString(strict)));
     }
     if (!text && message.asBinaryMessage().isStrict()) {
       ByteString strict = message.asBinaryMessage().getStrictData();
-      return CompletableFuture.completedFuture(strict.size() > maxMessageBytes ? tooLarge(text) : parse(false, strict));
+      return CompletableFuture.completedFuture(
+          strict.size() > maxMessageBytes ? tooLarge(text) : parse(false, strict));
     }
-    var data = text
-        ? message.asTextMessage().getStreamedText().map(ByteString::fromString)
-        : message.asBinaryMessage().getStreamedData();
+    var data =
+        text
+            ? message.asTextMessage().getStreamedText().map(ByteString::fromString)
+            : message.asBinaryMessage().getStreamedData();
     // an oversized message is read to its end, keeping nothing, so the connection stays in step
-    return data
-        .runWith(Sink.fold(Optional.of(ByteString.emptyByteString()), (kept, chunk) -> kept
-            .filter(bytes -> bytes.size() + chunk.size() <= maxMessageBytes)
-            .map(bytes -> bytes.concat(chunk))), system)
+    return data.runWith(
+            Sink.fold(
+                Optional.of(ByteString.emptyByteString()),
+                (kept, chunk) ->
+                    kept.filter(bytes -> bytes.size() + chunk.size() <= maxMessageBytes)
+                        .map(bytes -> bytes.concat(chunk))),
+            system)
         .thenApply(kept -> kept.map(bytes -> parse(text, bytes)).orElseGet(() -> tooLarge(text)));
   }
 
   private Frame tooLarge(boolean text) {
-    return new Frame(text, null, error("", new Rejection(ErrorCode.REQUEST_TOO_LARGE,
-        "a message may hold at most " + maxMessageBytes + " bytes")));
+    return new Frame(
+        text,
+        null,
+        error(
+            "",
+            new Rejection(
+                ErrorCode.REQUEST_TOO_LARGE,
+                "a message may hold at most " + maxMessageBytes + " bytes")));
   }
 
   private static Frame parse(boolean text, ByteString bytes) {
@@ -158,28 +198,49 @@ public final class WebSocketRoutes extends ApiRoutes {
         request.mergeFrom(bytes.toArray());
       }
     } catch (InvalidProtocolBufferException e) {
-      return new Frame(text, null, error("", new Rejection(ErrorCode.MALFORMED_REQUEST,
-          "the " + (text ? "text" : "binary") + " frame is not a Request: " + e.getMessage())));
+      return new Frame(
+          text,
+          null,
+          error(
+              "",
+              new Rejection(
+                  ErrorCode.MALFORMED_REQUEST,
+                  "the "
+                      + (text ? "text" : "binary")
+                      + " frame is not a Request: "
+                      + e.getMessage())));
     }
     if (request.getBodyCase() == Request.BodyCase.BODY_NOT_SET) {
-      return new Frame(text, null, error(request.getRequestId(), new Rejection(ErrorCode.UNKNOWN_REQUEST,
-          "the request names no type this node serves")));
+      return new Frame(
+          text,
+          null,
+          error(
+              request.getRequestId(),
+              new Rejection(
+                  ErrorCode.UNKNOWN_REQUEST, "the request names no type this node serves")));
     }
     if (request.hasPartitionKey() && request.getBodyCase() != Request.BodyCase.PUBLISH) {
-      return new Frame(text, null, error(request.getRequestId(), new Rejection(ErrorCode.MALFORMED_REQUEST,
-          "a partition key goes with publish only, not with " + request.getBodyCase().name().toLowerCase(Locale.ROOT))));
+      return new Frame(
+          text,
+          null,
+          error(
+              request.getRequestId(),
+              new Rejection(
+                  ErrorCode.MALFORMED_REQUEST,
+                  "a partition key goes with publish only, not with "
+                      + request.getBodyCase().name().toLowerCase(Locale.ROOT))));
     }
     return new Frame(text, request.build(), null);
   }
 
   static Response error(String requestId, Rejection rejection) {
-    return Response.newBuilder()
-        .setRequestId(requestId)
-        .setError(apiError(rejection))
-        .build();
+    return Response.newBuilder().setRequestId(requestId).setError(apiError(rejection)).build();
   }
 
   static ApiError apiError(Rejection rejection) {
-    return ApiError.newBuilder().setError(rejection.code().name()).setMessage(rejection.getMessage()).build();
+    return ApiError.newBuilder()
+        .setError(rejection.code().name())
+        .setMessage(rejection.getMessage())
+        .build();
   }
 }

@@ -15,16 +15,27 @@ import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
-@Command(name = "append", mixinStandardHelpOptions = true,
-    description = "Appends each FILE as one block to a core this user created; blocks are signed here.")
+@Command(
+    name = "append",
+    mixinStandardHelpOptions = true,
+    description =
+        "Appends each FILE as one block to a core this user created; blocks are signed here.")
 final class AppendCoreCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
   @Mixin NodeOptions options;
 
-  @Parameters(index = "0", paramLabel = "KEY", converter = CoreKeyConverter.class, description = "The core's key (hex).")
+  @Parameters(
+      index = "0",
+      paramLabel = "KEY",
+      converter = CoreKeyConverter.class,
+      description = "The core's key (hex).")
   CoreKeyConverter.CoreKey key;
 
-  @Parameters(index = "1..*", arity = "1..*", paramLabel = "FILE", description = "Files to append, one block each.")
+  @Parameters(
+      index = "1..*",
+      arity = "1..*",
+      paramLabel = "FILE",
+      description = "Files to append, one block each.")
   List<Path> files;
 
   @Override

@@ -5,7 +5,8 @@ import picocli.CommandLine.Command;
 @Command(
     name = "core",
     mixinStandardHelpOptions = true,
-    description = "Hypercore logs: create one, append to it, read verified blocks, check the format.",
+    description =
+        "Hypercore logs: create one, append to it, read verified blocks, check the format.",
     subcommands = {
       CreateCoreCommand.class,
       AppendCoreCommand.class,

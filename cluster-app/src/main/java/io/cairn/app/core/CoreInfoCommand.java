@@ -3,8 +3,8 @@ package io.cairn.app.core;
 import com.google.gson.GsonBuilder;
 import com.google.gson.JsonObject;
 import io.cairn.client.CoreReader;
-import io.cairn.protocol.hypercore.TreeHead;
 import io.cairn.protocol.hypercore.MerkleHasher;
+import io.cairn.protocol.hypercore.TreeHead;
 import java.util.HexFormat;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -13,14 +13,21 @@ import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
-@Command(name = "info", mixinStandardHelpOptions = true,
-    description = "Prints a core's length, byte length, fork, tree hash and signature, after verifying"
-        + " the node's signed tree against the core's key.")
+@Command(
+    name = "info",
+    mixinStandardHelpOptions = true,
+    description =
+        "Prints a core's length, byte length, fork, tree hash and signature, after verifying"
+            + " the node's signed tree against the core's key.")
 final class CoreInfoCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
   @Mixin NodeOptions options;
 
-  @Parameters(index = "0", paramLabel = "KEY", converter = CoreKeyConverter.class, description = "The core's key (hex).")
+  @Parameters(
+      index = "0",
+      paramLabel = "KEY",
+      converter = CoreKeyConverter.class,
+      description = "The core's key (hex).")
   CoreKeyConverter.CoreKey key;
 
   @Override
@@ -36,7 +43,9 @@ final class CoreInfoCommand implements Callable<Integer> {
     out.addProperty("fork", head.fork());
     out.addProperty("treeHash", hex.formatHex(new MerkleHasher().treeHash(head.roots())));
     out.addProperty("signature", head.signature() == null ? null : hex.formatHex(head.signature()));
-    spec.commandLine().getOut().println(new GsonBuilder().setPrettyPrinting().serializeNulls().create().toJson(out));
+    spec.commandLine()
+        .getOut()
+        .println(new GsonBuilder().setPrettyPrinting().serializeNulls().create().toJson(out));
     return 0;
   }
 }

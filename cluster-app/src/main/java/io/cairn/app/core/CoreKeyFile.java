@@ -43,17 +43,27 @@ final class CoreKeyFile {
   CoreKeyPair load(byte[] coreKey) {
     Path file = file(coreKey);
     if (!Files.isRegularFile(file)) {
-      throw new CoreCommandException("no key file for core " + HexFormat.of().formatHex(coreKey) + " in "
-          + directory + ": only the core's creator can append to it");
+      throw new CoreCommandException(
+          "no key file for core "
+              + HexFormat.of().formatHex(coreKey)
+              + " in "
+              + directory
+              + ": only the core's creator can append to it");
     }
     try {
-      JsonObject json = JsonParser.parseString(Files.readString(file, StandardCharsets.UTF_8)).getAsJsonObject();
-      CoreKeyPair keyPair = CoreKeyPair.fromSeed(HexFormat.of().parseHex(json.get("seed").getAsString()));
-      if (!Arrays.equals(keyPair.publicKey(), HexFormat.of().parseHex(json.get("publicKey").getAsString()))) {
+      JsonObject json =
+          JsonParser.parseString(Files.readString(file, StandardCharsets.UTF_8)).getAsJsonObject();
+      CoreKeyPair keyPair =
+          CoreKeyPair.fromSeed(HexFormat.of().parseHex(json.get("seed").getAsString()));
+      if (!Arrays.equals(
+          keyPair.publicKey(), HexFormat.of().parseHex(json.get("publicKey").getAsString()))) {
         throw new CoreCommandException(file + " is damaged: its seed does not give its public key");
       }
       return keyPair;
-    } catch (IOException | JsonParseException | IllegalStateException | IllegalArgumentException
+    } catch (IOException
+        | JsonParseException
+        | IllegalStateException
+        | IllegalArgumentException
         | NullPointerException e) {
       throw new CoreCommandException("cannot read key file " + file + ": " + e.getMessage());
     }

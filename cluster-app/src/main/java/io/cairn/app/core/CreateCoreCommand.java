@@ -11,9 +11,12 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Spec;
 
-@Command(name = "create", mixinStandardHelpOptions = true,
-    description = "Creates a core with a new Ed25519 key pair, registers it with the node and keeps the"
-        + " key pair in a local key file. Prints the core's key and discovery key.")
+@Command(
+    name = "create",
+    mixinStandardHelpOptions = true,
+    description =
+        "Creates a core with a new Ed25519 key pair, registers it with the node and keeps the"
+            + " key pair in a local key file. Prints the core's key and discovery key.")
 final class CreateCoreCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
   @Mixin NodeOptions options;

@@ -59,17 +59,25 @@ public final class VectorsCommand implements Callable<Integer> {
 
   @Spec CommandSpec spec;
 
-  @Option(names = "--seed", required = true, paramLabel = "HEX",
+  @Option(
+      names = "--seed",
+      required = true,
+      paramLabel = "HEX",
       description = "Ed25519 seed of the signing key pair: 32 bytes as 64 hex characters.")
   String seed;
 
-  @Option(names = "--blocks", required = true, paramLabel = "FILE",
+  @Option(
+      names = "--blocks",
+      required = true,
+      paramLabel = "FILE",
       description = "JSON file whose \"blocks\" array holds the blocks as hex strings.")
   Path blocksFile;
 
-  @Option(names = "--compat",
-      description = "A compat-mode (Hypercore 10) core: key = public key, no manifest, signables"
-          + " without the key, raw 64-byte signatures.")
+  @Option(
+      names = "--compat",
+      description =
+          "A compat-mode (Hypercore 10) core: key = public key, no manifest, signables"
+              + " without the key, raw 64-byte signatures.")
   boolean compat;
 
   @Override
@@ -92,9 +100,10 @@ public final class VectorsCommand implements Callable<Integer> {
   }
 
   private JsonObject vectors(CoreKeyPair keyPair, List<byte[]> blocks) {
-    CoreWriter writer = compat
-        ? CoreWriter.createCompat(keyPair, new InMemoryTreeStore())
-        : CoreWriter.create(keyPair, new InMemoryTreeStore());
+    CoreWriter writer =
+        compat
+            ? CoreWriter.createCompat(keyPair, new InMemoryTreeStore())
+            : CoreWriter.create(keyPair, new InMemoryTreeStore());
     CoreIdentity identity = writer.identity();
     MerkleHasher hasher = new MerkleHasher();
     JsonArray lengths = new JsonArray();
@@ -184,9 +193,10 @@ public final class VectorsCommand implements Callable<Integer> {
       throw new IllegalStateException(
           "the signature of length " + head.length() + " does not verify over its signable");
     }
-    byte[] signatureRaw = identity.isCompat()
-        ? signature
-        : MultiSignature.decode(signature).proofs().get(0).signature();
+    byte[] signatureRaw =
+        identity.isCompat()
+            ? signature
+            : MultiSignature.decode(signature).proofs().get(0).signature();
 
     JsonObject json = new JsonObject();
     json.addProperty("length", head.length());
@@ -239,7 +249,8 @@ public final class VectorsCommand implements Callable<Integer> {
       throw new InputException(
           file + " is not JSON" + (position.find() ? " (" + position.group() + ")" : ""));
     }
-    if (!root.isJsonObject() || !root.getAsJsonObject().has("blocks")
+    if (!root.isJsonObject()
+        || !root.getAsJsonObject().has("blocks")
         || !root.getAsJsonObject().get("blocks").isJsonArray()) {
       throw new InputException(file + " has no \"blocks\" array");
     }
@@ -247,8 +258,10 @@ public final class VectorsCommand implements Callable<Integer> {
     List<byte[]> blocks = new ArrayList<>(array.size());
     for (int i = 0; i < array.size(); i++) {
       JsonElement element = array.get(i);
-      if (!element.isJsonPrimitive() || !element.getAsJsonPrimitive().isString()
-          || element.getAsString().length() % 2 != 0 || !isHex(element.getAsString())) {
+      if (!element.isJsonPrimitive()
+          || !element.getAsJsonPrimitive().isString()
+          || element.getAsString().length() % 2 != 0
+          || !isHex(element.getAsString())) {
         throw new InputException(file + ": blocks[" + i + "] is not a hex string");
       }
       blocks.add(HEX.parseHex(element.getAsString()));

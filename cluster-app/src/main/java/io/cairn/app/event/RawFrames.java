@@ -34,10 +34,14 @@ final class RawFrames {
     } catch (EOFException e) {
       throw new MalformedFrameException("the input ends inside a frame's 4-byte length");
     }
-    int length = (first << 24) | ((rest[0] & 0xff) << 16) | ((rest[1] & 0xff) << 8) | (rest[2] & 0xff);
+    int length =
+        (first << 24) | ((rest[0] & 0xff) << 16) | ((rest[1] & 0xff) << 8) | (rest[2] & 0xff);
     if (length < 0 || length > MAX_FRAME) {
-      throw new MalformedFrameException("a frame length of " + Integer.toUnsignedString(length)
-          + " bytes is over the limit of " + MAX_FRAME);
+      throw new MalformedFrameException(
+          "a frame length of "
+              + Integer.toUnsignedString(length)
+              + " bytes is over the limit of "
+              + MAX_FRAME);
     }
     byte[] frame = new byte[length];
     try {

@@ -32,17 +32,25 @@ import picocli.CommandLine.Spec;
       "Stops at the first line that is not a valid event, naming it; exit code 1."
     })
 public final class SignEventCommand implements Callable<Integer> {
-  private static final JsonFormat.Printer PRINTER = JsonFormat.printer().omittingInsignificantWhitespace();
+  private static final JsonFormat.Printer PRINTER =
+      JsonFormat.printer().omittingInsignificantWhitespace();
 
   @Spec CommandSpec spec;
 
-  @Option(names = "--key", required = true, paramLabel = "HEX",
+  @Option(
+      names = "--key",
+      required = true,
+      paramLabel = "HEX",
       description = "The publisher's secp256k1 private key: 64 hex digits, optionally after 0x.")
   String key;
 
-  @Option(names = "--format", paramLabel = "json|raw", defaultValue = "json",
-      description = "Output: json (default), one protobuf JSON StreamMessage per line; raw, frames"
-          + " of a 4-byte big-endian length and a protobuf StreamMessage.")
+  @Option(
+      names = "--format",
+      paramLabel = "json|raw",
+      defaultValue = "json",
+      description =
+          "Output: json (default), one protobuf JSON StreamMessage per line; raw, frames"
+              + " of a 4-byte big-endian length and a protobuf StreamMessage.")
   EventFormat format;
 
   private final InputStream input;
@@ -83,7 +91,8 @@ public final class SignEventCommand implements Callable<Integer> {
         signed = signer.sign(UnsignedEvent.parse(line));
         rules.check(signed);
       } catch (IllegalArgumentException | EventRejection invalid) {
-        String reason = invalid instanceof EventRejection rejection ? rejection.reason() + ": " : "";
+        String reason =
+            invalid instanceof EventRejection rejection ? rejection.reason() + ": " : "";
         err.println("cairn: line " + number + ": " + reason + invalid.getMessage());
         err.flush();
         return 1;

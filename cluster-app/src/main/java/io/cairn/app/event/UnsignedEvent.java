@@ -21,16 +21,27 @@ import java.util.Base64;
 import java.util.Set;
 
 /**
- * The flat JSON form {@code cairn event sign} reads: {@code streamId}, {@code partition},
- * {@code timestamp}, {@code sequenceNumber}, {@code msgChainId}, {@code prevTimestamp},
- * {@code prevSequenceNumber}, and {@code content} (any JSON value) or {@code contentBase64}.
+ * The flat JSON form {@code cairn event sign} reads: {@code streamId}, {@code partition}, {@code
+ * timestamp}, {@code sequenceNumber}, {@code msgChainId}, {@code prevTimestamp}, {@code
+ * prevSequenceNumber}, and {@code content} (any JSON value) or {@code contentBase64}.
  */
 final class UnsignedEvent {
-  private static final Set<String> FIELDS = Set.of("streamId", "partition", "timestamp",
-      "sequenceNumber", "msgChainId", "prevTimestamp", "prevSequenceNumber", "content", "contentBase64");
-  private static final TypeAdapter<JsonElement> STRICT_JSON = new Gson().getAdapter(JsonElement.class);
+  private static final Set<String> FIELDS =
+      Set.of(
+          "streamId",
+          "partition",
+          "timestamp",
+          "sequenceNumber",
+          "msgChainId",
+          "prevTimestamp",
+          "prevSequenceNumber",
+          "content",
+          "contentBase64");
+  private static final TypeAdapter<JsonElement> STRICT_JSON =
+      new Gson().getAdapter(JsonElement.class);
   // Compact, in the order given, without Gson's HTML escapes: the bytes JSON.stringify writes.
-  private static final Gson COMPACT = new GsonBuilder().disableHtmlEscaping().serializeNulls().create();
+  private static final Gson COMPACT =
+      new GsonBuilder().disableHtmlEscaping().serializeNulls().create();
 
   private UnsignedEvent() {}
 
@@ -39,23 +50,33 @@ final class UnsignedEvent {
     JsonObject json = object(line);
     for (String field : json.keySet()) {
       if (!FIELDS.contains(field)) {
-        throw new IllegalArgumentException("unknown field \"" + field + "\"; the fields are "
-            + String.join(", ", FIELDS.stream().sorted().toList()));
+        throw new IllegalArgumentException(
+            "unknown field \""
+                + field
+                + "\"; the fields are "
+                + String.join(", ", FIELDS.stream().sorted().toList()));
       }
     }
     StreamMessage.Builder event = StreamMessage.newBuilder();
-    event.getMessageIdBuilder()
+    event
+        .getMessageIdBuilder()
         .setStreamId(string(json, "streamId"))
-        .setStreamPartition(json.has("partition") ? (int) integer(json, "partition", Integer.MAX_VALUE) : 0)
+        .setStreamPartition(
+            json.has("partition") ? (int) integer(json, "partition", Integer.MAX_VALUE) : 0)
         .setTimestamp(integer(json, "timestamp", Long.MAX_VALUE))
-        .setSequenceNumber(json.has("sequenceNumber")
-            ? (int) integer(json, "sequenceNumber", Integer.MAX_VALUE) : 0)
+        .setSequenceNumber(
+            json.has("sequenceNumber")
+                ? (int) integer(json, "sequenceNumber", Integer.MAX_VALUE)
+                : 0)
         .setMessageChainId(string(json, "msgChainId"));
     if (json.has("prevTimestamp")) {
-      event.setPreviousMessageRef(MessageRef.newBuilder()
-          .setTimestamp(integer(json, "prevTimestamp", Long.MAX_VALUE))
-          .setSequenceNumber(json.has("prevSequenceNumber")
-              ? (int) integer(json, "prevSequenceNumber", Integer.MAX_VALUE) : 0));
+      event.setPreviousMessageRef(
+          MessageRef.newBuilder()
+              .setTimestamp(integer(json, "prevTimestamp", Long.MAX_VALUE))
+              .setSequenceNumber(
+                  json.has("prevSequenceNumber")
+                      ? (int) integer(json, "prevSequenceNumber", Integer.MAX_VALUE)
+                      : 0));
     } else if (json.has("prevSequenceNumber")) {
       throw new IllegalArgumentException("\"prevSequenceNumber\" needs a \"prevTimestamp\"");
     }
@@ -65,17 +86,22 @@ final class UnsignedEvent {
   private static ContentMessage content(JsonObject json) {
     boolean hasJson = json.has("content");
     if (hasJson == json.has("contentBase64")) {
-      throw new IllegalArgumentException("give exactly one of \"content\" (JSON) and \"contentBase64\"");
+      throw new IllegalArgumentException(
+          "give exactly one of \"content\" (JSON) and \"contentBase64\"");
     }
     if (hasJson) {
       byte[] bytes = COMPACT.toJson(json.get("content")).getBytes(StandardCharsets.UTF_8);
-      return ContentMessage.newBuilder().setContentType(ContentType.JSON)
-          .setContent(ByteString.copyFrom(bytes)).build();
+      return ContentMessage.newBuilder()
+          .setContentType(ContentType.JSON)
+          .setContent(ByteString.copyFrom(bytes))
+          .build();
     }
     String base64 = string(json, "contentBase64");
     try {
-      return ContentMessage.newBuilder().setContentType(ContentType.BINARY)
-          .setContent(ByteString.copyFrom(Base64.getDecoder().decode(base64))).build();
+      return ContentMessage.newBuilder()
+          .setContentType(ContentType.BINARY)
+          .setContent(ByteString.copyFrom(Base64.getDecoder().decode(base64)))
+          .build();
     } catch (IllegalArgumentException e) {
       throw new IllegalArgumentException("\"contentBase64\" is not base64: " + e.getMessage());
     }
@@ -119,7 +145,8 @@ final class UnsignedEvent {
     }
     if (value.isJsonPrimitive() && ((JsonPrimitive) value).isNumber()) {
       BigDecimal number = new BigDecimal(value.getAsString());
-      if (number.signum() >= 0 && number.compareTo(BigDecimal.valueOf(max)) <= 0
+      if (number.signum() >= 0
+          && number.compareTo(BigDecimal.valueOf(max)) <= 0
           && number.stripTrailingZeros().scale() <= 0) {
         return number.longValueExact();
       }

@@ -32,9 +32,13 @@ public final class VerifyEventCommand implements Callable<Integer> {
 
   @Spec CommandSpec spec;
 
-  @Option(names = "--format", paramLabel = "json|raw", defaultValue = "json",
-      description = "Input: json (default), one protobuf JSON StreamMessage per line; raw, frames"
-          + " of a 4-byte big-endian length and a protobuf StreamMessage.")
+  @Option(
+      names = "--format",
+      paramLabel = "json|raw",
+      defaultValue = "json",
+      description =
+          "Input: json (default), one protobuf JSON StreamMessage per line; raw, frames"
+              + " of a 4-byte big-endian length and a protobuf StreamMessage.")
   EventFormat format;
 
   private final InputStream input;
@@ -51,7 +55,8 @@ public final class VerifyEventCommand implements Callable<Integer> {
   public Integer call() throws IOException {
     EventVerifier verifier = EventVerifier.standard();
     PrintWriter out = spec.commandLine().getOut();
-    boolean allAccepted = format == EventFormat.raw ? verifyFrames(verifier, out) : verifyLines(verifier, out);
+    boolean allAccepted =
+        format == EventFormat.raw ? verifyFrames(verifier, out) : verifyLines(verifier, out);
     out.flush();
     return allAccepted ? 0 : 1;
   }
@@ -71,7 +76,9 @@ public final class VerifyEventCommand implements Callable<Integer> {
         PARSER.merge(line, event);
         verdict = verifier.verify(event.build());
       } catch (InvalidProtocolBufferException notAnEvent) {
-        verdict = malformed("line " + number + " is not a StreamMessage in JSON: " + notAnEvent.getMessage());
+        verdict =
+            malformed(
+                "line " + number + " is not a StreamMessage in JSON: " + notAnEvent.getMessage());
       }
       out.println(verdict);
       allAccepted &= verdict.accepted();
@@ -98,7 +105,9 @@ public final class VerifyEventCommand implements Callable<Integer> {
       try {
         verdict = verifier.verify(StreamMessage.parseFrom(frame));
       } catch (InvalidProtocolBufferException notAnEvent) {
-        verdict = malformed("frame " + number + " is not a protobuf StreamMessage: " + notAnEvent.getMessage());
+        verdict =
+            malformed(
+                "frame " + number + " is not a protobuf StreamMessage: " + notAnEvent.getMessage());
       }
       out.println(verdict);
       allAccepted &= verdict.accepted();

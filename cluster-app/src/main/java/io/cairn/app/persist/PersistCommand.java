@@ -24,14 +24,21 @@ import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
-@Command(name = "persist", mixinStandardHelpOptions = true,
-    description = {"Persists each FILE on stream ID: encrypts it with a key of its own, appends the ciphertext to your"
-        + " core for this stream and announces {address, key} on the stream, encrypted with the stream's group key"
-        + " from its custodian. Prints one line per file, then the count.",
-        "Your core for a stream derives from --key and the stream id, so every persist on a stream extends the"
-        + " same core."})
+@Command(
+    name = "persist",
+    mixinStandardHelpOptions = true,
+    description = {
+      "Persists each FILE on stream ID: encrypts it with a key of its own, appends the ciphertext to your"
+          + " core for this stream and announces {address, key} on the stream, encrypted with the stream's group key"
+          + " from its custodian. Prints one line per file, then the count.",
+      "Your core for a stream derives from --key and the stream id, so every persist on a stream extends the"
+          + " same core."
+    })
 public final class PersistCommand implements Callable<Integer> {
-  /** Items announced together; a crash loses at most one batch's announcements, never acknowledged ones. */
+  /**
+   * Items announced together; a crash loses at most one batch's announcements, never acknowledged
+   * ones.
+   */
   private static final int FILES_PER_BATCH = 100;
 
   @Spec CommandSpec spec;
@@ -40,26 +47,38 @@ public final class PersistCommand implements Callable<Integer> {
   @Parameters(index = "0", paramLabel = "ID", description = "The stream.")
   String streamId;
 
-  @Parameters(index = "1..*", arity = "1..*", paramLabel = "FILE", description = "Files to persist, one item each.")
+  @Parameters(
+      index = "1..*",
+      arity = "1..*",
+      paramLabel = "FILE",
+      description = "Files to persist, one item each.")
   List<Path> files;
 
   @Override
   public Integer call() {
-    // a file that cannot be read is refused before anything is stored, not after the batches before it
+    // a file that cannot be read is refused before anything is stored, not after the batches before
+    // it
     for (Path file : files) {
       if (!Files.isRegularFile(file) || !Files.isReadable(file)) {
-        throw new IllegalArgumentException("cannot read " + file + ": not a readable file; nothing was persisted");
+        throw new IllegalArgumentException(
+            "cannot read " + file + ": not a readable file; nothing was persisted");
       }
     }
     PrivateKeySigner signer = options.signer();
     CairnClient client = options.authenticated();
     GroupKeyExchange keys = new GroupKeyExchange(client, signer);
-    Persister persister = Persister.open(client, coreKeyPair(signer, streamId), new EventPublisher(client, signer),
-        streamId, () -> keys.current(streamId));
+    Persister persister =
+        Persister.open(
+            client,
+            coreKeyPair(signer, streamId),
+            new EventPublisher(client, signer),
+            streamId,
+            () -> keys.current(streamId));
     long persisted = 0;
     for (int from = 0; from < files.size(); from += FILES_PER_BATCH) {
       List<Path> batch = files.subList(from, Math.min(files.size(), from + FILES_PER_BATCH));
-      List<DataAddress> addresses = persister.persist(batch.stream().map(PersistCommand::read).toList());
+      List<DataAddress> addresses =
+          persister.persist(batch.stream().map(PersistCommand::read).toList());
       for (int i = 0; i < batch.size(); i++) {
         JsonObject line = new JsonObject();
         line.addProperty("file", batch.get(i).toString());
@@ -74,10 +93,15 @@ public final class PersistCommand implements Callable<Integer> {
     return 0;
   }
 
-  /** A keyed BLAKE2b of the stream id under the Ethereum key: one core per publisher and stream, no key file. */
+  /**
+   * A keyed BLAKE2b of the stream id under the Ethereum key: one core per publisher and stream, no
+   * key file.
+   */
   static CoreKeyPair coreKeyPair(PrivateKeySigner signer, String streamId) {
-    return CoreKeyPair.fromSeed(Blake2b.keyedHash(HexFormat.of().parseHex(signer.toHex().replaceFirst("^0x", "")),
-        ("cairn persisted items core\n" + streamId).getBytes(StandardCharsets.UTF_8)));
+    return CoreKeyPair.fromSeed(
+        Blake2b.keyedHash(
+            HexFormat.of().parseHex(signer.toHex().replaceFirst("^0x", "")),
+            ("cairn persisted items core\n" + streamId).getBytes(StandardCharsets.UTF_8)));
   }
 
   private static byte[] read(Path file) {

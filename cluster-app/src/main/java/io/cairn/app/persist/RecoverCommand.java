@@ -19,11 +19,15 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
-@Command(name = "recover", mixinStandardHelpOptions = true,
-    description = {"Recovers every item persisted on stream ID: gathers the pairs from the stream's persistor, checks"
-        + " them against its signed checkpoint, fetches each item's blocks with their proof, verifies them against the"
-        + " publisher's core key and decrypts them into DIR as item-<n> (n: the item's place in the persistor's order).",
-        "Prints a line per item that failed, then the counts; exits with 1 if any item failed."})
+@Command(
+    name = "recover",
+    mixinStandardHelpOptions = true,
+    description = {
+      "Recovers every item persisted on stream ID: gathers the pairs from the stream's persistor, checks"
+          + " them against its signed checkpoint, fetches each item's blocks with their proof, verifies them against the"
+          + " publisher's core key and decrypts them into DIR as item-<n> (n: the item's place in the persistor's order).",
+      "Prints a line per item that failed, then the counts; exits with 1 if any item failed."
+    })
 public final class RecoverCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
   @Mixin ClientOptions options;
@@ -31,12 +35,19 @@ public final class RecoverCommand implements Callable<Integer> {
   @Parameters(paramLabel = "ID", description = "The stream.")
   String streamId;
 
-  @Option(names = "--out", required = true, paramLabel = "DIR", description = "Where the items are written.")
+  @Option(
+      names = "--out",
+      required = true,
+      paramLabel = "DIR",
+      description = "Where the items are written.")
   Path out;
 
-  @Option(names = "--service", paramLabel = "ADDRESS",
-      description = "The address the cluster's persistors sign with (default: as the node reports it; give it to"
-          + " trust no node for it).")
+  @Option(
+      names = "--service",
+      paramLabel = "ADDRESS",
+      description =
+          "The address the cluster's persistors sign with (default: as the node reports it; give it to"
+              + " trust no node for it).")
   String service;
 
   @Override
@@ -44,13 +55,19 @@ public final class RecoverCommand implements Callable<Integer> {
     try {
       Files.createDirectories(out);
     } catch (IOException e) {
-      throw new IllegalArgumentException("cannot write items into " + out + ": " + e.getMessage(), e);
+      throw new IllegalArgumentException(
+          "cannot write items into " + out + ": " + e.getMessage(), e);
     }
     CairnClient client = options.authenticated();
-    EthereumAddress signer = service != null ? EthereumAddress.parse(service)
-        : EthereumAddress.parse(client.nodeInfo().getServiceAddress());
-    Recoverer.Report report = new Recoverer(client, new GroupKeyExchange(client, options.signer()), signer)
-        .recover(streamId, item -> write(out.resolve(String.format("item-%08d", item.index())), item.data()));
+    EthereumAddress signer =
+        service != null
+            ? EthereumAddress.parse(service)
+            : EthereumAddress.parse(client.nodeInfo().getServiceAddress());
+    Recoverer.Report report =
+        new Recoverer(client, new GroupKeyExchange(client, options.signer()), signer)
+            .recover(
+                streamId,
+                item -> write(out.resolve(String.format("item-%08d", item.index())), item.data()));
     PrintWriter printed = spec.commandLine().getOut();
     for (Recoverer.Failure failure : report.failures()) {
       JsonObject line = new JsonObject();

@@ -8,12 +8,21 @@ import picocli.CommandLine.ScopeType;
 
 /** The node and the Ethereum key that commands about streams use. */
 public final class ClientOptions {
-  @Option(names = "--node", paramLabel = "URL", defaultValue = "${CAIRN_NODE:-http://127.0.0.1:7171}", scope = ScopeType.INHERIT,
+  @Option(
+      names = "--node",
+      paramLabel = "URL",
+      defaultValue = "${CAIRN_NODE:-http://127.0.0.1:7171}",
+      scope = ScopeType.INHERIT,
       description = "The node's public API (default: ${DEFAULT-VALUE}; env CAIRN_NODE).")
   URI node;
 
-  @Option(names = "--key", paramLabel = "HEX", defaultValue = "${CAIRN_KEY}", scope = ScopeType.INHERIT,
-      description = "Ethereum private key, 64 hex digits (env CAIRN_KEY). It signs locally; it is never sent.")
+  @Option(
+      names = "--key",
+      paramLabel = "HEX",
+      defaultValue = "${CAIRN_KEY}",
+      scope = ScopeType.INHERIT,
+      description =
+          "Ethereum private key, 64 hex digits (env CAIRN_KEY). It signs locally; it is never sent.")
   String key;
 
   public PrivateKeySigner signer() {

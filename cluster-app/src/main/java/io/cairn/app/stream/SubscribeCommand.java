@@ -17,9 +17,12 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
-@Command(name = "subscribe", mixinStandardHelpOptions = true,
-    description = "Prints a stream partition's events as they are published, one JSON StreamMessage per line;"
-        + " with --last, the last N stored events first.")
+@Command(
+    name = "subscribe",
+    mixinStandardHelpOptions = true,
+    description =
+        "Prints a stream partition's events as they are published, one JSON StreamMessage per line;"
+            + " with --last, the last N stored events first.")
 public final class SubscribeCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
   @Mixin ClientOptions options;
@@ -30,10 +33,16 @@ public final class SubscribeCommand implements Callable<Integer> {
   @Option(names = "--partition", defaultValue = "0", paramLabel = "P")
   int partition;
 
-  @Option(names = "--last", paramLabel = "N", description = "First the last N stored events, then live ones.")
+  @Option(
+      names = "--last",
+      paramLabel = "N",
+      description = "First the last N stored events, then live ones.")
   Integer last;
 
-  @Option(names = "--count", paramLabel = "N", description = "Exit after N events (default: run until stopped).")
+  @Option(
+      names = "--count",
+      paramLabel = "N",
+      description = "Exit after N events (default: run until stopped).")
   Long count;
 
   @Override
@@ -44,9 +53,13 @@ public final class SubscribeCommand implements Callable<Integer> {
     if (count != null && count <= 0) {
       throw new IllegalArgumentException("--count takes a positive number of events, not " + count);
     }
-    ResendOptions history = last == null ? ResendOptions.getDefaultInstance() : ResendOptions.newBuilder().setLast(last).build();
+    ResendOptions history =
+        last == null
+            ? ResendOptions.getDefaultInstance()
+            : ResendOptions.newBuilder().setLast(last).build();
     // a key, when given, opens a session for streams that are not public
-    CairnClient client = options.key == null || options.key.isBlank() ? options.client() : options.authenticated();
+    CairnClient client =
+        options.key == null || options.key.isBlank() ? options.client() : options.authenticated();
     OneAtATime events = new OneAtATime();
     client.subscribe(id, partition, history).subscribe(events);
     PrintWriter out = spec.commandLine().getOut();
@@ -63,8 +76,8 @@ public final class SubscribeCommand implements Callable<Integer> {
   }
 
   /**
-   * Takes events as this command prints them, requesting the next as it takes one, so a slow
-   * reader of the output holds back the socket rather than filling this process.
+   * Takes events as this command prints them, requesting the next as it takes one, so a slow reader
+   * of the output holds back the socket rather than filling this process.
    */
   private static final class OneAtATime implements Flow.Subscriber<StreamMessage> {
     private final BlockingQueue<Object> arrivals = new LinkedBlockingQueue<>();
@@ -98,7 +111,10 @@ public final class SubscribeCommand implements Callable<Integer> {
 
     @Override
     public void onError(Throwable failure) {
-      arrivals.add(failure instanceof RuntimeException runtime ? runtime : new IllegalStateException(failure));
+      arrivals.add(
+          failure instanceof RuntimeException runtime
+              ? runtime
+              : new IllegalStateException(failure));
     }
 
     @Override

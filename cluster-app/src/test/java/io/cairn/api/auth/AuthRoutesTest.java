@@ -41,9 +41,10 @@ class AuthRoutesTest {
   }
 
   private HttpResponse<String> post(String path, String token, JsonObject body) throws Exception {
-    HttpRequest.Builder request = HttpRequest.newBuilder(node.api().resolve("/api/v1" + path))
-        .header("Content-Type", "application/json")
-        .POST(HttpRequest.BodyPublishers.ofString(body.toString()));
+    HttpRequest.Builder request =
+        HttpRequest.newBuilder(node.api().resolve("/api/v1" + path))
+            .header("Content-Type", "application/json")
+            .POST(HttpRequest.BodyPublishers.ofString(body.toString()));
     if (token != null) {
       request.header("Authorization", "Bearer " + token);
     }
@@ -62,8 +63,12 @@ class AuthRoutesTest {
   }
 
   private static String sign(PrivateKeySigner signer, String text) {
-    return "0x" + HexFormat.of().formatHex(
-        signer.sign(PersonalMessage.digest(text.getBytes(StandardCharsets.UTF_8))).encode());
+    return "0x"
+        + HexFormat.of()
+            .formatHex(
+                signer
+                    .sign(PersonalMessage.digest(text.getBytes(StandardCharsets.UTF_8)))
+                    .encode());
   }
 
   private HttpResponse<String> session(String challenge, String signature) throws Exception {
@@ -87,7 +92,8 @@ class AuthRoutesTest {
   }
 
   private static void assertUnauthenticated(HttpResponse<String> response) {
-    assertEquals("UNAUTHENTICATED", json(response, 401).get("error").getAsString(), response.body());
+    assertEquals(
+        "UNAUTHENTICATED", json(response, 401).get("error").getAsString(), response.body());
   }
 
   @Test
@@ -101,14 +107,21 @@ class AuthRoutesTest {
     assertUnauthenticated(session(challenge, "not hex"));
     assertUnauthenticated(session("Please let me in", sign(wallet, "Please let me in")));
 
-    SessionChallenges yesterday = new SessionChallenges(
-        new SessionTokens(HexFormat.of().parseHex(TestNode.SESSION_SECRET), Duration.ofHours(1), Clock.systemUTC()),
-        AddressRecoveries.preferred(), Clock.fixed(Instant.now().minus(Duration.ofDays(1)), ZoneOffset.UTC));
+    SessionChallenges yesterday =
+        new SessionChallenges(
+            new SessionTokens(
+                HexFormat.of().parseHex(TestNode.SESSION_SECRET),
+                Duration.ofHours(1),
+                Clock.systemUTC()),
+            AddressRecoveries.preferred(),
+            Clock.fixed(Instant.now().minus(Duration.ofDays(1)), ZoneOffset.UTC));
     String stale = yesterday.challenge(wallet.address()).text();
     assertUnauthenticated(session(stale, sign(wallet, stale)));
 
     JsonObject badAddress = new JsonObject();
     badAddress.addProperty("address", "0x12");
-    assertEquals("INVALID_ADDRESS", json(post("/auth/challenge", null, badAddress), 400).get("error").getAsString());
+    assertEquals(
+        "INVALID_ADDRESS",
+        json(post("/auth/challenge", null, badAddress), 400).get("error").getAsString());
   }
 }

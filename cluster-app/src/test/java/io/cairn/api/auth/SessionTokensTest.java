@@ -15,7 +15,8 @@ import java.util.Base64;
 import org.junit.jupiter.api.Test;
 
 class SessionTokensTest {
-  private static final EthereumAddress ALICE = new EthereumAddress("0x1111111111111111111111111111111111111111");
+  private static final EthereumAddress ALICE =
+      new EthereumAddress("0x1111111111111111111111111111111111111111");
   private static final byte[] SECRET = new byte[32];
   private final Instant now = Instant.parse("2026-11-21T10:00:00Z");
 
@@ -28,7 +29,8 @@ class SessionTokensTest {
     String token = at(now, SECRET).issue(ALICE);
     assertEquals(ALICE, at(now.plusSeconds(3599), SECRET).verify(token));
     assertEquals(now.plusSeconds(3600), at(now, SECRET).expiryOf(token));
-    Rejection expired = assertThrows(Rejection.class, () -> at(now.plusSeconds(3600), SECRET).verify(token));
+    Rejection expired =
+        assertThrows(Rejection.class, () -> at(now.plusSeconds(3600), SECRET).verify(token));
     assertEquals(ErrorCode.SESSION_EXPIRED, expired.code());
   }
 
@@ -37,7 +39,8 @@ class SessionTokensTest {
     String token = at(now, SECRET).issue(ALICE);
     byte[] otherSecret = new byte[32];
     Arrays.fill(otherSecret, (byte) 7);
-    assertEquals(ErrorCode.UNAUTHENTICATED,
+    assertEquals(
+        ErrorCode.UNAUTHENTICATED,
         assertThrows(Rejection.class, () -> at(now, otherSecret).verify(token)).code());
 
     byte[] bytes = Base64.getUrlDecoder().decode(token);
@@ -45,10 +48,16 @@ class SessionTokensTest {
       byte[] altered = bytes.clone();
       altered[i] ^= 1;
       String forged = Base64.getUrlEncoder().withoutPadding().encodeToString(altered);
-      assertEquals(ErrorCode.UNAUTHENTICATED,
-          assertThrows(Rejection.class, () -> at(now, SECRET).verify(forged)).code(), "byte " + i);
+      assertEquals(
+          ErrorCode.UNAUTHENTICATED,
+          assertThrows(Rejection.class, () -> at(now, SECRET).verify(forged)).code(),
+          "byte " + i);
     }
-    assertEquals(ErrorCode.UNAUTHENTICATED, assertThrows(Rejection.class, () -> at(now, SECRET).verify("%%%")).code());
-    assertEquals(ErrorCode.UNAUTHENTICATED, assertThrows(Rejection.class, () -> at(now, SECRET).verify("AAAA")).code());
+    assertEquals(
+        ErrorCode.UNAUTHENTICATED,
+        assertThrows(Rejection.class, () -> at(now, SECRET).verify("%%%")).code());
+    assertEquals(
+        ErrorCode.UNAUTHENTICATED,
+        assertThrows(Rejection.class, () -> at(now, SECRET).verify("AAAA")).code());
   }
 }

@@ -71,7 +71,8 @@ class CoreApiTest {
     Random random = new Random(11);
     CoreKeyPair keyPair = CoreKeyPair.generate();
     CoreWriter writer = CoreWriter.open(client, keyPair);
-    List<byte[]> blocks = randomBlocks(random, 10, 0, 3 * 1024 * 1024, 3 * 1024 * 1024, 3 * 1024 * 1024, 5000);
+    List<byte[]> blocks =
+        randomBlocks(random, 10, 0, 3 * 1024 * 1024, 3 * 1024 * 1024, 3 * 1024 * 1024, 5000);
     TreeHead head = writer.append(blocks);
     assertEquals(6, head.length());
 
@@ -96,10 +97,14 @@ class CoreApiTest {
     writer.append(List.of("genuine-0".getBytes(), "genuine-1".getBytes(), "genuine-2".getBytes()));
     HttpServer tampering = tamperingProxy();
     try {
-      CairnClient throughProxy = CairnClient.connect(URI.create("http://127.0.0.1:" + tampering.getAddress().getPort()));
+      CairnClient throughProxy =
+          CairnClient.connect(URI.create("http://127.0.0.1:" + tampering.getAddress().getPort()));
       CoreReader reader = CoreReader.open(throughProxy, writer.key());
-      ProofRejectedException rejected = assertThrows(ProofRejectedException.class, () -> reader.get(1));
-      assertTrue(rejected.reason() == RejectReason.SIGNATURE_INVALID || rejected.reason() == RejectReason.HASH_MISMATCH,
+      ProofRejectedException rejected =
+          assertThrows(ProofRejectedException.class, () -> reader.get(1));
+      assertTrue(
+          rejected.reason() == RejectReason.SIGNATURE_INVALID
+              || rejected.reason() == RejectReason.HASH_MISMATCH,
           rejected.getMessage());
     } finally {
       tampering.stop(0);
@@ -110,38 +115,52 @@ class CoreApiTest {
   private static HttpServer tamperingProxy() throws IOException {
     HttpServer proxy = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
     HttpClient forward = HttpClient.newHttpClient();
-    proxy.createContext("/", exchange -> {
-      try {
-        HttpResponse<byte[]> answer = forward.send(
-            HttpRequest.newBuilder(node.api().resolve(exchange.getRequestURI().toString())).GET().build(),
-            HttpResponse.BodyHandlers.ofByteArray());
-        byte[] body = answer.body();
-        if (exchange.getRequestURI().getQuery() != null && exchange.getRequestURI().getQuery().contains("format=raw")) {
-          body[body.length - 1] ^= 0x01;
-        }
-        answer.headers().map().forEach((name, values) -> {
-          if (!name.equalsIgnoreCase("content-length") && !name.startsWith(":")) {
-            values.forEach(value -> exchange.getResponseHeaders().add(name, value));
+    proxy.createContext(
+        "/",
+        exchange -> {
+          try {
+            HttpResponse<byte[]> answer =
+                forward.send(
+                    HttpRequest.newBuilder(node.api().resolve(exchange.getRequestURI().toString()))
+                        .GET()
+                        .build(),
+                    HttpResponse.BodyHandlers.ofByteArray());
+            byte[] body = answer.body();
+            if (exchange.getRequestURI().getQuery() != null
+                && exchange.getRequestURI().getQuery().contains("format=raw")) {
+              body[body.length - 1] ^= 0x01;
+            }
+            answer
+                .headers()
+                .map()
+                .forEach(
+                    (name, values) -> {
+                      if (!name.equalsIgnoreCase("content-length") && !name.startsWith(":")) {
+                        values.forEach(value -> exchange.getResponseHeaders().add(name, value));
+                      }
+                    });
+            exchange.sendResponseHeaders(answer.statusCode(), body.length);
+            exchange.getResponseBody().write(body);
+          } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+          } finally {
+            exchange.close();
           }
         });
-        exchange.sendResponseHeaders(answer.statusCode(), body.length);
-        exchange.getResponseBody().write(body);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-      } finally {
-        exchange.close();
-      }
-    });
     proxy.start();
     return proxy;
   }
 
   // ---- bad input, each through the real endpoint ----
 
-  private HttpResponse<String> send(String method, String path, String contentType, byte[] body) throws Exception {
-    HttpRequest.Builder request = HttpRequest.newBuilder(node.api().resolve(path)).timeout(Duration.ofSeconds(30));
+  private HttpResponse<String> send(String method, String path, String contentType, byte[] body)
+      throws Exception {
+    HttpRequest.Builder request =
+        HttpRequest.newBuilder(node.api().resolve(path)).timeout(Duration.ofSeconds(30));
     if (body != null) {
-      request.header("Content-Type", contentType).method(method, HttpRequest.BodyPublishers.ofByteArray(body));
+      request
+          .header("Content-Type", contentType)
+          .method(method, HttpRequest.BodyPublishers.ofByteArray(body));
     } else {
       request.method(method, HttpRequest.BodyPublishers.noBody());
     }
@@ -150,7 +169,10 @@ class CoreApiTest {
 
   private void assertError(int status, String code, HttpResponse<String> response) {
     assertEquals(status, response.statusCode(), response.body());
-    assertEquals("application/json", response.headers().firstValue("Content-Type").orElse(""), response.body());
+    assertEquals(
+        "application/json",
+        response.headers().firstValue("Content-Type").orElse(""),
+        response.body());
     JsonObject error = JsonParser.parseString(response.body()).getAsJsonObject();
     assertEquals(code, error.get("error").getAsString(), response.body());
     assertTrue(error.get("message").getAsString().length() > 10, response.body());
@@ -164,9 +186,16 @@ class CoreApiTest {
   private void assertTooLargeByDeclaredLength(String path, int length) throws Exception {
     try (Socket socket = new Socket("127.0.0.1", node.api().getPort())) {
       socket.setSoTimeout(10_000);
-      socket.getOutputStream().write(("POST " + path + " HTTP/1.1\r\nHost: 127.0.0.1\r\n"
-          + "Content-Type: application/x-protobuf\r\nContent-Length: " + length + "\r\n\r\n")
-          .getBytes(StandardCharsets.US_ASCII));
+      socket
+          .getOutputStream()
+          .write(
+              ("POST "
+                      + path
+                      + " HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+                      + "Content-Type: application/x-protobuf\r\nContent-Length: "
+                      + length
+                      + "\r\n\r\n")
+                  .getBytes(StandardCharsets.US_ASCII));
       socket.getOutputStream().flush();
       String answer = new String(socket.getInputStream().readNBytes(2048), StandardCharsets.UTF_8);
       assertTrue(answer.startsWith("HTTP/1.1 413"), answer);
@@ -180,11 +209,22 @@ class CoreApiTest {
 
   @Test
   void registrationErrors() throws Exception {
-    assertError(400, "MALFORMED_REQUEST", send("POST", "/api/v1/cores", "application/json", json("{\"manifest\": ")));
-    assertError(400, "MALFORMED_REQUEST", send("POST", "/api/v1/cores", "application/json", json("{\"manifests\": \"AAAA\"}")));
-    assertError(400, "INVALID_MANIFEST", send("POST", "/api/v1/cores", "application/json", json("{\"manifest\": \"AAAA\"}")));
-    assertError(400, "INVALID_MANIFEST", send("POST", "/api/v1/cores", "application/json", json("{}")));
-    assertError(415, "UNSUPPORTED_MEDIA_TYPE", send("POST", "/api/v1/cores", "text/plain", json("hello")));
+    assertError(
+        400,
+        "MALFORMED_REQUEST",
+        send("POST", "/api/v1/cores", "application/json", json("{\"manifest\": ")));
+    assertError(
+        400,
+        "MALFORMED_REQUEST",
+        send("POST", "/api/v1/cores", "application/json", json("{\"manifests\": \"AAAA\"}")));
+    assertError(
+        400,
+        "INVALID_MANIFEST",
+        send("POST", "/api/v1/cores", "application/json", json("{\"manifest\": \"AAAA\"}")));
+    assertError(
+        400, "INVALID_MANIFEST", send("POST", "/api/v1/cores", "application/json", json("{}")));
+    assertError(
+        415, "UNSUPPORTED_MEDIA_TYPE", send("POST", "/api/v1/cores", "text/plain", json("hello")));
   }
 
   @Test
@@ -197,7 +237,8 @@ class CoreApiTest {
     String core = "/api/v1/cores/" + HexFormat.of().formatHex(writer.key());
     assertError(404, "BLOCK_NOT_FOUND", send("GET", core + "/blocks/2", null, null));
     assertError(400, "MALFORMED_REQUEST", send("GET", core + "/blocks/0?format=xml", null, null));
-    assertError(400, "MALFORMED_REQUEST", send("GET", core + "/blocks?start=zero&end=1", null, null));
+    assertError(
+        400, "MALFORMED_REQUEST", send("GET", core + "/blocks?start=zero&end=1", null, null));
     assertError(400, "MALFORMED_REQUEST", send("GET", core + "/blocks?start=0", null, null));
     assertError(400, "INVALID_RANGE", send("GET", core + "/blocks?start=1&end=5", null, null));
     assertError(400, "INVALID_RANGE", send("GET", core + "/upgrade?from=0&to=1", null, null));
@@ -205,7 +246,8 @@ class CoreApiTest {
 
     HttpResponse<String> proof = send("GET", core + "/blocks/1", null, null);
     assertEquals(200, proof.statusCode());
-    JsonObject block = JsonParser.parseString(proof.body()).getAsJsonObject().getAsJsonObject("block");
+    JsonObject block =
+        JsonParser.parseString(proof.body()).getAsJsonObject().getAsJsonObject("block");
     assertEquals("Yg==", block.get("value").getAsString(), "block 1 is \"b\" in base64");
   }
 
@@ -216,17 +258,29 @@ class CoreApiTest {
     writer.append("first".getBytes());
     String batches = "/api/v1/cores/" + HexFormat.of().formatHex(writer.key()) + "/batches";
 
-    io.cairn.protocol.hypercore.CoreWriter local = io.cairn.protocol.hypercore.CoreWriter.resume(
-        keyPair, writer.identity(), new io.cairn.protocol.hypercore.InMemoryTreeStore(), writer.head());
+    io.cairn.protocol.hypercore.CoreWriter local =
+        io.cairn.protocol.hypercore.CoreWriter.resume(
+            keyPair,
+            writer.identity(),
+            new io.cairn.protocol.hypercore.InMemoryTreeStore(),
+            writer.head());
     List<byte[]> blocks = List.of("second".getBytes());
     SignedBatch good = SignedBatch.of(local.append(blocks), blocks);
-    SignedBatch forged = new SignedBatch(good.fork(), good.start(), List.of("forged".getBytes()), List.of(), good.signature());
-    assertError(422, "INVALID_BATCH", send("POST", batches, "application/x-protobuf", ProofProtos.toProto(forged).toByteArray()));
-    assertError(400, "MALFORMED_REQUEST", send("POST", batches, "application/x-protobuf", new byte[] {(byte) 0xff, 0x01}));
+    SignedBatch forged =
+        new SignedBatch(
+            good.fork(), good.start(), List.of("forged".getBytes()), List.of(), good.signature());
+    assertError(
+        422,
+        "INVALID_BATCH",
+        send("POST", batches, "application/x-protobuf", ProofProtos.toProto(forged).toByteArray()));
+    assertError(
+        400,
+        "MALFORMED_REQUEST",
+        send("POST", batches, "application/x-protobuf", new byte[] {(byte) 0xff, 0x01}));
     assertTooLargeByDeclaredLength(batches, 13 * 1024 * 1024);
 
-    CairnApiException tooLarge = assertThrows(CairnApiException.class,
-        () -> writer.append(new byte[4 * 1024 * 1024 + 1]));
+    CairnApiException tooLarge =
+        assertThrows(CairnApiException.class, () -> writer.append(new byte[4 * 1024 * 1024 + 1]));
     assertEquals("BLOCK_TOO_LARGE", tooLarge.code());
     assertEquals(413, tooLarge.status());
     assertEquals(1, client.coreInfo(writer.key()).getLength(), "nothing refused was stored");

@@ -9,9 +9,9 @@ import io.cairn.client.CairnApiException;
 import io.cairn.client.CairnClient;
 import io.cairn.client.CheckpointRejectedException;
 import io.cairn.client.GroupKeyExchange;
-import io.cairn.protocol.EthereumAddress;
 import io.cairn.client.PairCatchUp;
 import io.cairn.client.PersistorCheckpoints;
+import io.cairn.protocol.EthereumAddress;
 import io.cairn.protocol.encryption.GroupKey;
 import io.cairn.protocol.encryption.StreamEncryption;
 import io.cairn.protocol.event.EventSigner;
@@ -35,9 +35,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The persistor through the public API of a real node: appointed by the owner, read by a
- * subscriber who catches up from nothing and from the middle, each time checked against the
- * signed checkpoint; and every refusal with its own code.
+ * The persistor through the public API of a real node: appointed by the owner, read by a subscriber
+ * who catches up from nothing and from the middle, each time checked against the signed checkpoint;
+ * and every refusal with its own code.
  */
 class PersistorApiTest {
   @TempDir static Path dataDir;
@@ -61,12 +61,21 @@ class PersistorApiTest {
     return pairs;
   }
 
-  private static StreamMessage pairEvent(PrivateKeySigner publisher, String streamId, long timestamp, GroupKey key,
-      List<Pair> pairs) {
+  private static StreamMessage pairEvent(
+      PrivateKeySigner publisher, String streamId, long timestamp, GroupKey key, List<Pair> pairs) {
     StreamMessage.Builder builder = StreamMessage.newBuilder();
-    builder.getMessageIdBuilder().setStreamId(streamId).setTimestamp(timestamp).setMessageChainId("pairs");
-    StreamMessage plain = builder.setContentMessage(ContentMessage.newBuilder()
-        .setContent(ByteString.copyFrom(PairContent.encode(pairs))).setContentType(ContentType.JSON)).build();
+    builder
+        .getMessageIdBuilder()
+        .setStreamId(streamId)
+        .setTimestamp(timestamp)
+        .setMessageChainId("pairs");
+    StreamMessage plain =
+        builder
+            .setContentMessage(
+                ContentMessage.newBuilder()
+                    .setContent(ByteString.copyFrom(PairContent.encode(pairs)))
+                    .setContentType(ContentType.JSON))
+            .build();
     return new EventSigner(publisher).sign(StreamEncryption.encryptContent(plain, key));
   }
 
@@ -94,25 +103,39 @@ class PersistorApiTest {
     CairnClient strangerClient = CairnClient.connect(node.api()).authenticate(stranger);
 
     assertRefused(404, "PERSISTOR_NOT_APPOINTED", () -> readerClient.persistor(streamId));
-    assertRefused(403, "NOT_PERMITTED", () -> strangerClient.appointPersistor(streamId, PersistorMode.CHECKPOINT, null));
-    assertRefused(401, "UNAUTHENTICATED",
-        () -> CairnClient.connect(node.api()).appointPersistor(streamId, PersistorMode.CHECKPOINT, null));
-    assertRefused(400, "INVALID_PERSISTOR_SETTINGS",
-        () -> ownerClient.appointPersistor(streamId, PersistorMode.CHECKPOINT, Duration.ofMillis(1)));
-    PersistorStatus appointed = ownerClient.appointPersistor(streamId, PersistorMode.CHECKPOINT, Duration.ofMillis(200));
+    assertRefused(
+        403,
+        "NOT_PERMITTED",
+        () -> strangerClient.appointPersistor(streamId, PersistorMode.CHECKPOINT, null));
+    assertRefused(
+        401,
+        "UNAUTHENTICATED",
+        () ->
+            CairnClient.connect(node.api())
+                .appointPersistor(streamId, PersistorMode.CHECKPOINT, null));
+    assertRefused(
+        400,
+        "INVALID_PERSISTOR_SETTINGS",
+        () ->
+            ownerClient.appointPersistor(streamId, PersistorMode.CHECKPOINT, Duration.ofMillis(1)));
+    PersistorStatus appointed =
+        ownerClient.appointPersistor(streamId, PersistorMode.CHECKPOINT, Duration.ofMillis(200));
     assertEquals(service.value(), appointed.getServiceAddress());
     assertEquals(200, appointed.getIntervalMillis());
 
     List<Pair> published = pairs("blob/", 30);
     long timestamp = System.currentTimeMillis() - 10_000;
     for (int i = 0; i < 3; i++) {
-      ownerClient.publish(pairEvent(owner, streamId, timestamp + i, key, published.subList(i * 10, i * 10 + 10)));
+      ownerClient.publish(
+          pairEvent(owner, streamId, timestamp + i, key, published.subList(i * 10, i * 10 + 10)));
     }
-    PersistorStatus status = PersistorCheckpoints.await(readerClient, streamId, 30, Duration.ofSeconds(30));
+    PersistorStatus status =
+        PersistorCheckpoints.await(readerClient, streamId, 30, Duration.ofSeconds(30));
     assertEquals(30, status.getCount());
 
     // from nothing
-    PairCatchUp catchUp = new PairCatchUp(readerClient, streamId, service, readerKeys.lookup(streamId));
+    PairCatchUp catchUp =
+        new PairCatchUp(readerClient, streamId, service, readerKeys.lookup(streamId));
     List<Pair> read = new ArrayList<>();
     catchUp.catchUp(status.getCheckpoint(), new PairAccumulator(), read::add);
     assertEquals(published, read);
@@ -128,17 +151,26 @@ class PersistorApiTest {
     // pairs a subscriber claims to hold that are not the persistor's do not reach the root
     PairAccumulator wrong = new PairAccumulator();
     pairs("other/", 12).forEach(wrong::append);
-    assertThrows(CheckpointRejectedException.class, () -> catchUp.catchUp(status.getCheckpoint(), wrong, pair -> { }));
+    assertThrows(
+        CheckpointRejectedException.class,
+        () -> catchUp.catchUp(status.getCheckpoint(), wrong, pair -> {}));
     // a checkpoint is trusted only from the expected service address
-    assertThrows(CheckpointRejectedException.class, () -> new PairCatchUp(readerClient, streamId,
-        PrivateKeySigner.generate().address(), readerKeys.lookup(streamId))
-        .catchUp(status.getCheckpoint(), new PairAccumulator(), pair -> { }));
+    assertThrows(
+        CheckpointRejectedException.class,
+        () ->
+            new PairCatchUp(
+                    readerClient,
+                    streamId,
+                    PrivateKeySigner.generate().address(),
+                    readerKeys.lookup(streamId))
+                .catchUp(status.getCheckpoint(), new PairAccumulator(), pair -> {}));
 
     assertRefused(400, "INVALID_RANGE", () -> readerClient.pairPages(streamId, 31, null));
     assertRefused(400, "INVALID_RANGE", () -> readerClient.pairPages(streamId, 5, 31L));
     assertRefused(403, "NOT_PERMITTED", () -> strangerClient.persistor(streamId));
     assertRefused(403, "NOT_PERMITTED", () -> strangerClient.pairPages(streamId, 0, null));
-    assertRefused(401, "UNAUTHENTICATED", () -> CairnClient.connect(node.api()).pairPages(streamId, 0, null));
+    assertRefused(
+        401, "UNAUTHENTICATED", () -> CairnClient.connect(node.api()).pairPages(streamId, 0, null));
     String unknown = owner.address() + "/never-created";
     assertRefused(404, "STREAM_NOT_FOUND", () -> readerClient.persistor(unknown));
     assertRefused(404, "STREAM_NOT_FOUND", () -> readerClient.pairPages(unknown, 0, null));

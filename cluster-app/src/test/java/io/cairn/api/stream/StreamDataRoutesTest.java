@@ -33,8 +33,9 @@ import org.junit.jupiter.api.io.TempDir;
 
 /** Publishing and reading stored events over HTTP on a real node. */
 class StreamDataRoutesTest {
-  private static final SessionTokens SESSIONS = new SessionTokens(
-      HexFormat.of().parseHex(TestNode.SESSION_SECRET), Duration.ofHours(1), Clock.systemUTC());
+  private static final SessionTokens SESSIONS =
+      new SessionTokens(
+          HexFormat.of().parseHex(TestNode.SESSION_SECRET), Duration.ofHours(1), Clock.systemUTC());
   private static final PrivateKeySigner OWNER = PrivateKeySigner.generate();
   private static final String STREAM = OWNER.address() + "/readings";
 
@@ -46,12 +47,18 @@ class StreamDataRoutesTest {
   @BeforeAll
   static void start() throws Exception {
     node = TestNode.start(data);
-    send("POST", "/streams", SESSIONS.issue(OWNER.address()), "{\"id\":\"" + STREAM + "\",\"partitions\":2}");
+    send(
+        "POST",
+        "/streams",
+        SESSIONS.issue(OWNER.address()),
+        "{\"id\":\"" + STREAM + "\",\"partitions\":2}");
     long start = System.currentTimeMillis() - 10_000;
     StreamMessage previous = null;
     for (int i = 0; i < 5; i++) {
-      StreamMessage event = event(OWNER, STREAM, 0, start + i * 1000L, "{\"reading\":" + i + "}", previous);
-      HttpResponse<String> response = send("POST", streamPath(STREAM) + "/messages", null, JsonFormat.printer().print(event));
+      StreamMessage event =
+          event(OWNER, STREAM, 0, start + i * 1000L, "{\"reading\":" + i + "}", previous);
+      HttpResponse<String> response =
+          send("POST", streamPath(STREAM) + "/messages", null, JsonFormat.printer().print(event));
       assertEquals(200, response.statusCode(), response.body());
       published.add(event);
       previous = event;
@@ -67,12 +74,17 @@ class StreamDataRoutesTest {
     return "/streams/" + URLEncoder.encode(stream, StandardCharsets.UTF_8);
   }
 
-  private static HttpResponse<String> send(String method, String path, String token, String json) throws Exception {
+  private static HttpResponse<String> send(String method, String path, String token, String json)
+      throws Exception {
     HttpRequest.Builder request = HttpRequest.newBuilder(node.api().resolve("/api/v1" + path));
     if (token != null) {
       request.header("Authorization", "Bearer " + token);
     }
-    request.method(method, json == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(json));
+    request.method(
+        method,
+        json == null
+            ? HttpRequest.BodyPublishers.noBody()
+            : HttpRequest.BodyPublishers.ofString(json));
     if (json != null) {
       request.header("Content-Type", "application/json");
     }
@@ -81,17 +93,26 @@ class StreamDataRoutesTest {
 
   private static void assertError(int status, String code, HttpResponse<String> response) {
     assertEquals(status, response.statusCode(), response.body());
-    assertEquals(code, JsonParser.parseString(response.body()).getAsJsonObject().get("error").getAsString(), response.body());
+    assertEquals(
+        code,
+        JsonParser.parseString(response.body()).getAsJsonObject().get("error").getAsString(),
+        response.body());
   }
 
   private static JsonArray objects(String query, String token) throws Exception {
-    HttpResponse<String> response = send("GET", streamPath(STREAM) + "/data/partitions/0/" + query, token, null);
+    HttpResponse<String> response =
+        send("GET", streamPath(STREAM) + "/data/partitions/0/" + query, token, null);
     assertEquals(200, response.statusCode(), response.body());
     return JsonParser.parseString(response.body()).getAsJsonArray();
   }
 
   private static long timestampOf(JsonArray events, int i) {
-    return events.get(i).getAsJsonObject().getAsJsonObject("messageId").get("timestamp").getAsLong();
+    return events
+        .get(i)
+        .getAsJsonObject()
+        .getAsJsonObject("messageId")
+        .get("timestamp")
+        .getAsLong();
   }
 
   @Test
@@ -103,13 +124,29 @@ class StreamDataRoutesTest {
 
     long third = published.get(2).getMessageId().getTimestamp();
     assertEquals(3, objects("from?fromTimestamp=" + third, owner).size());
-    assertEquals(2, objects("range?fromTimestamp=" + third + "&toTimestamp=" + (third + 1000), owner).size());
-    assertEquals(5, objects("last?count=10&publisherId=" + OWNER.address().value().toUpperCase().replace("0X", "0x"), owner).size());
+    assertEquals(
+        2,
+        objects("range?fromTimestamp=" + third + "&toTimestamp=" + (third + 1000), owner).size());
+    assertEquals(
+        5,
+        objects(
+                "last?count=10&publisherId="
+                    + OWNER.address().value().toUpperCase().replace("0X", "0x"),
+                owner)
+            .size());
     assertEquals(0, objects("last?count=10&msgChainId=other", owner).size());
 
-    HttpResponse<byte[]> raw = http.send(HttpRequest.newBuilder(node.api().resolve(
-            "/api/v1" + streamPath(STREAM) + "/data/partitions/0/last?count=5&format=raw"))
-        .header("Authorization", "Bearer " + owner).build(), HttpResponse.BodyHandlers.ofByteArray());
+    HttpResponse<byte[]> raw =
+        http.send(
+            HttpRequest.newBuilder(
+                    node.api()
+                        .resolve(
+                            "/api/v1"
+                                + streamPath(STREAM)
+                                + "/data/partitions/0/last?count=5&format=raw"))
+                .header("Authorization", "Bearer " + owner)
+                .build(),
+            HttpResponse.BodyHandlers.ofByteArray());
     ByteBuffer frames = ByteBuffer.wrap(raw.body());
     for (StreamMessage event : published) {
       byte[] message = new byte[frames.getInt()];
@@ -121,8 +158,12 @@ class StreamDataRoutesTest {
 
   @Test
   void aReplayedEventIsAcknowledgedAndStoredOnce() throws Exception {
-    HttpResponse<String> again = send("POST", streamPath(STREAM) + "/messages", null,
-        JsonFormat.printer().print(published.get(4)));
+    HttpResponse<String> again =
+        send(
+            "POST",
+            streamPath(STREAM) + "/messages",
+            null,
+            JsonFormat.printer().print(published.get(4)));
     JsonObject ack = JsonParser.parseString(again.body()).getAsJsonObject();
     assertEquals(200, again.statusCode(), again.body());
     assertTrue(ack.get("duplicate").getAsBoolean());
@@ -136,32 +177,105 @@ class StreamDataRoutesTest {
     byte[] signature = good.getSignature().toByteArray();
     signature[64] = 30; // v must be 27 or 28
     String messages = streamPath(STREAM) + "/messages";
-    assertError(422, "INVALID_SIGNATURE", send("POST", messages, null,
-        JsonFormat.printer().print(good.toBuilder().setSignature(ByteString.copyFrom(signature)))));
-    assertError(401, "PUBLISHER_MISMATCH", send("POST", messages, null, JsonFormat.printer().print(good.toBuilder()
-        .setContentMessage(good.getContentMessage().toBuilder().setContent(ByteString.copyFromUtf8("{\"x\":1}"))))));
-    assertError(403, "NOT_PERMITTED", send("POST", messages, null,
-        JsonFormat.printer().print(event(PrivateKeySigner.generate(), STREAM, 1, now, "{}", null))));
-    assertError(400, "PARTITION_OUT_OF_RANGE", send("POST", messages, null,
-        JsonFormat.printer().print(event(OWNER, STREAM, 2, now, "{}", null))));
-    assertError(413, "CONTENT_TOO_LARGE", send("POST", messages, null,
-        JsonFormat.printer().print(event(OWNER, STREAM, 1, now, "\"" + "x".repeat(1024 * 1024) + "\"", null))));
+    assertError(
+        422,
+        "INVALID_SIGNATURE",
+        send(
+            "POST",
+            messages,
+            null,
+            JsonFormat.printer()
+                .print(good.toBuilder().setSignature(ByteString.copyFrom(signature)))));
+    assertError(
+        401,
+        "PUBLISHER_MISMATCH",
+        send(
+            "POST",
+            messages,
+            null,
+            JsonFormat.printer()
+                .print(
+                    good.toBuilder()
+                        .setContentMessage(
+                            good.getContentMessage().toBuilder()
+                                .setContent(ByteString.copyFromUtf8("{\"x\":1}"))))));
+    assertError(
+        403,
+        "NOT_PERMITTED",
+        send(
+            "POST",
+            messages,
+            null,
+            JsonFormat.printer()
+                .print(event(PrivateKeySigner.generate(), STREAM, 1, now, "{}", null))));
+    assertError(
+        400,
+        "PARTITION_OUT_OF_RANGE",
+        send(
+            "POST",
+            messages,
+            null,
+            JsonFormat.printer().print(event(OWNER, STREAM, 2, now, "{}", null))));
+    assertError(
+        413,
+        "CONTENT_TOO_LARGE",
+        send(
+            "POST",
+            messages,
+            null,
+            JsonFormat.printer()
+                .print(event(OWNER, STREAM, 1, now, "\"" + "x".repeat(1024 * 1024) + "\"", null))));
     String elsewhere = OWNER.address() + "/elsewhere";
-    assertError(404, "STREAM_NOT_FOUND", send("POST", streamPath(elsewhere) + "/messages", null,
-        JsonFormat.printer().print(event(OWNER, elsewhere, 0, now, "{}", null))));
-    assertError(400, "INVALID_EVENT", send("POST", streamPath(elsewhere) + "/messages", null, JsonFormat.printer().print(good)));
+    assertError(
+        404,
+        "STREAM_NOT_FOUND",
+        send(
+            "POST",
+            streamPath(elsewhere) + "/messages",
+            null,
+            JsonFormat.printer().print(event(OWNER, elsewhere, 0, now, "{}", null))));
+    assertError(
+        400,
+        "INVALID_EVENT",
+        send("POST", streamPath(elsewhere) + "/messages", null, JsonFormat.printer().print(good)));
     assertError(400, "MALFORMED_REQUEST", send("POST", messages, null, "{\"messageId\": "));
-    assertError(400, "MALFORMED_REQUEST", send("POST", messages, null, "{\"messageId\": {\"streamPartition\": \"one\"}}"));
+    assertError(
+        400,
+        "MALFORMED_REQUEST",
+        send("POST", messages, null, "{\"messageId\": {\"streamPartition\": \"one\"}}"));
 
-    assertError(400, "PARTITION_OUT_OF_RANGE", send("GET", streamPath(STREAM) + "/data/partitions/2/last",
-        SESSIONS.issue(OWNER.address()), null));
+    assertError(
+        400,
+        "PARTITION_OUT_OF_RANGE",
+        send(
+            "GET",
+            streamPath(STREAM) + "/data/partitions/2/last",
+            SESSIONS.issue(OWNER.address()),
+            null));
     String base = streamPath(STREAM) + "/data/partitions/1/last";
     assertError(401, "UNAUTHENTICATED", send("GET", base, null, null));
-    assertError(403, "NOT_PERMITTED", send("GET", base, SESSIONS.issue(PrivateKeySigner.generate().address()), null));
-    assertError(400, "MALFORMED_REQUEST", send("GET", base + "?format=xml", SESSIONS.issue(OWNER.address()), null));
-    assertError(400, "MALFORMED_REQUEST", send("GET", streamPath(STREAM) + "/data/partitions/1/from", SESSIONS.issue(OWNER.address()), null));
-    assertEquals(0, objects("last?count=10", SESSIONS.issue(OWNER.address())).size() - 5, "partition 0 unchanged");
-    HttpResponse<String> partitionOne = send("GET", base + "?count=10", SESSIONS.issue(OWNER.address()), null);
+    assertError(
+        403,
+        "NOT_PERMITTED",
+        send("GET", base, SESSIONS.issue(PrivateKeySigner.generate().address()), null));
+    assertError(
+        400,
+        "MALFORMED_REQUEST",
+        send("GET", base + "?format=xml", SESSIONS.issue(OWNER.address()), null));
+    assertError(
+        400,
+        "MALFORMED_REQUEST",
+        send(
+            "GET",
+            streamPath(STREAM) + "/data/partitions/1/from",
+            SESSIONS.issue(OWNER.address()),
+            null));
+    assertEquals(
+        0,
+        objects("last?count=10", SESSIONS.issue(OWNER.address())).size() - 5,
+        "partition 0 unchanged");
+    HttpResponse<String> partitionOne =
+        send("GET", base + "?count=10", SESSIONS.issue(OWNER.address()), null);
     assertEquals("[]", partitionOne.body(), "nothing refused was stored");
   }
 
@@ -169,22 +283,51 @@ class StreamDataRoutesTest {
   void aPartitionKeyMustNameTheEventsPartition() throws Exception {
     String keyed = OWNER.address() + "/keyed";
     String owner = SESSIONS.issue(OWNER.address());
-    assertEquals(201, send("POST", "/streams", owner, "{\"id\":\"" + keyed + "\",\"partitions\":3}").statusCode());
+    assertEquals(
+        201,
+        send("POST", "/streams", owner, "{\"id\":\"" + keyed + "\",\"partitions\":3}")
+            .statusCode());
     String messages = streamPath(keyed) + "/messages?partitionKey=";
     long now = System.currentTimeMillis();
 
     // of 3 partitions, "bar" maps to 2 and "room 7" to 1 (see PartitionKeysTest)
-    assertError(422, "PARTITION_KEY_MISMATCH", send("POST", messages + "bar", null,
-        JsonFormat.printer().print(event(OWNER, keyed, 1, now, "{}", null))));
-    assertEquals("[]", send("GET", streamPath(keyed) + "/data/partitions/1/last?count=10", owner, null).body(),
+    assertError(
+        422,
+        "PARTITION_KEY_MISMATCH",
+        send(
+            "POST",
+            messages + "bar",
+            null,
+            JsonFormat.printer().print(event(OWNER, keyed, 1, now, "{}", null))));
+    assertEquals(
+        "[]",
+        send("GET", streamPath(keyed) + "/data/partitions/1/last?count=10", owner, null).body(),
         "nothing refused was stored");
-    assertEquals(200, send("POST", messages + "bar", null,
-        JsonFormat.printer().print(event(OWNER, keyed, 2, now, "{}", null))).statusCode());
-    assertEquals(200, send("POST", messages + "room%207", null,
-        JsonFormat.printer().print(event(OWNER, keyed, 1, now, "{}", null))).statusCode());
+    assertEquals(
+        200,
+        send(
+                "POST",
+                messages + "bar",
+                null,
+                JsonFormat.printer().print(event(OWNER, keyed, 2, now, "{}", null)))
+            .statusCode());
+    assertEquals(
+        200,
+        send(
+                "POST",
+                messages + "room%207",
+                null,
+                JsonFormat.printer().print(event(OWNER, keyed, 1, now, "{}", null)))
+            .statusCode());
 
     String elsewhere = OWNER.address() + "/elsewhere";
-    assertError(404, "STREAM_NOT_FOUND", send("POST", streamPath(elsewhere) + "/messages?partitionKey=bar", null,
-        JsonFormat.printer().print(event(OWNER, elsewhere, 0, now, "{}", null))));
+    assertError(
+        404,
+        "STREAM_NOT_FOUND",
+        send(
+            "POST",
+            streamPath(elsewhere) + "/messages?partitionKey=bar",
+            null,
+            JsonFormat.printer().print(event(OWNER, elsewhere, 0, now, "{}", null))));
   }
 }

@@ -28,10 +28,13 @@ import org.junit.jupiter.api.io.TempDir;
 
 /** /api/v1/streams on a real node, with sessions signed by the node's secret. */
 class StreamRoutesTest {
-  private static final EthereumAddress OWNER = new EthereumAddress("0x6a0e9a2a5d3f8d1c9b7e4f2a1b3c5d7e9f0a1b2c");
-  private static final EthereumAddress ALICE = new EthereumAddress("0x1111111111111111111111111111111111111111");
-  private static final SessionTokens SESSIONS = new SessionTokens(
-      HexFormat.of().parseHex(TestNode.SESSION_SECRET), Duration.ofHours(1), Clock.systemUTC());
+  private static final EthereumAddress OWNER =
+      new EthereumAddress("0x6a0e9a2a5d3f8d1c9b7e4f2a1b3c5d7e9f0a1b2c");
+  private static final EthereumAddress ALICE =
+      new EthereumAddress("0x1111111111111111111111111111111111111111");
+  private static final SessionTokens SESSIONS =
+      new SessionTokens(
+          HexFormat.of().parseHex(TestNode.SESSION_SECRET), Duration.ofHours(1), Clock.systemUTC());
 
   @TempDir static Path data;
   private static TestNode node;
@@ -48,17 +51,21 @@ class StreamRoutesTest {
     node.close();
   }
 
-  private HttpResponse<String> send(String method, String path, EthereumAddress as, String json) throws Exception {
+  private HttpResponse<String> send(String method, String path, EthereumAddress as, String json)
+      throws Exception {
     return send(method, path, as == null ? null : SESSIONS.issue(as), json);
   }
 
-  private HttpResponse<String> send(String method, String path, String token, String json) throws Exception {
+  private HttpResponse<String> send(String method, String path, String token, String json)
+      throws Exception {
     HttpRequest.Builder request = HttpRequest.newBuilder(node.api().resolve("/api/v1" + path));
     if (token != null) {
       request.header("Authorization", "Bearer " + token);
     }
     if (json != null) {
-      request.header("Content-Type", "application/json").method(method, HttpRequest.BodyPublishers.ofString(json));
+      request
+          .header("Content-Type", "application/json")
+          .method(method, HttpRequest.BodyPublishers.ofString(json));
     } else {
       request.method(method, HttpRequest.BodyPublishers.noBody());
     }
@@ -76,18 +83,30 @@ class StreamRoutesTest {
 
   private static void assertError(int status, String code, HttpResponse<String> response) {
     assertEquals(status, response.statusCode(), response.body());
-    assertEquals(code, JsonParser.parseString(response.body()).getAsJsonObject().get("error").getAsString(), response.body());
+    assertEquals(
+        code,
+        JsonParser.parseString(response.body()).getAsJsonObject().get("error").getAsString(),
+        response.body());
   }
 
   private void create() throws Exception {
-    ok(201, send("POST", "/streams", OWNER,
-        "{\"id\": \"" + id + "\", \"description\": \"hourly weather\", \"partitions\": 3}"));
+    ok(
+        201,
+        send(
+            "POST",
+            "/streams",
+            OWNER,
+            "{\"id\": \"" + id + "\", \"description\": \"hourly weather\", \"partitions\": 3}"));
   }
 
   @Test
   void createReadUpdateGrantRevokeDelete() throws Exception {
-    HttpResponse<String> created = send("POST", "/streams", OWNER,
-        "{\"id\": \"" + id + "\", \"description\": \"hourly weather\", \"partitions\": 3}");
+    HttpResponse<String> created =
+        send(
+            "POST",
+            "/streams",
+            OWNER,
+            "{\"id\": \"" + id + "\", \"description\": \"hourly weather\", \"partitions\": 3}");
     JsonObject stream = ok(201, created);
     assertEquals(id, stream.get("id").getAsString());
     assertEquals("/api/v1" + path(id), created.headers().firstValue("Location").orElseThrow());
@@ -99,10 +118,24 @@ class StreamRoutesTest {
     assertEquals(5, permissions.get(0).getAsJsonObject().getAsJsonArray("permissions").size());
 
     ok(200, send("PUT", path(id), OWNER, "{\"description\": \"every hour\", \"partitions\": 4}"));
-    ok(200, send("POST", path(id) + "/permissions", OWNER, "{\"address\": \"" + ALICE + "\", \"permission\": \"publish\"}"));
-    JsonObject granted = ok(200, send("POST", path(id) + "/permissions", OWNER, "{\"public\": true, \"permission\": \"subscribe\"}"));
+    ok(
+        200,
+        send(
+            "POST",
+            path(id) + "/permissions",
+            OWNER,
+            "{\"address\": \"" + ALICE + "\", \"permission\": \"publish\"}"));
+    JsonObject granted =
+        ok(
+            200,
+            send(
+                "POST",
+                path(id) + "/permissions",
+                OWNER,
+                "{\"public\": true, \"permission\": \"subscribe\"}"));
     assertEquals("subscribe", granted.getAsJsonArray("publicPermissions").get(0).getAsString());
-    JsonObject revoked = ok(200, send("DELETE", path(id) + "/permissions/" + ALICE + "/publish", OWNER, null));
+    JsonObject revoked =
+        ok(200, send("DELETE", path(id) + "/permissions/" + ALICE + "/publish", OWNER, null));
     assertEquals(1, revoked.getAsJsonArray("permissions").size());
     ok(200, send("DELETE", path(id) + "/permissions/public/subscribe", OWNER, null));
 
@@ -115,27 +148,66 @@ class StreamRoutesTest {
     String body = "{\"id\": \"" + id + "\", \"partitions\": 1}";
     assertError(401, "UNAUTHENTICATED", send("POST", "/streams", (String) null, body));
     assertError(401, "UNAUTHENTICATED", send("POST", "/streams", "not-a-token", body));
-    String expired = new SessionTokens(HexFormat.of().parseHex(TestNode.SESSION_SECRET), Duration.ofMinutes(1),
-        Clock.fixed(Instant.now().minus(Duration.ofHours(2)), ZoneOffset.UTC)).issue(OWNER);
+    String expired =
+        new SessionTokens(
+                HexFormat.of().parseHex(TestNode.SESSION_SECRET),
+                Duration.ofMinutes(1),
+                Clock.fixed(Instant.now().minus(Duration.ofHours(2)), ZoneOffset.UTC))
+            .issue(OWNER);
     assertError(401, "SESSION_EXPIRED", send("POST", "/streams", expired, body));
     assertError(404, "STREAM_NOT_FOUND", send("GET", path(id), (String) null, null));
   }
 
   @Test
   void refusalsNameTheirReason() throws Exception {
-    assertError(403, "NOT_PERMITTED", send("POST", "/streams", ALICE, "{\"id\": \"" + id + "\", \"partitions\": 1}"));
-    assertError(400, "INVALID_STREAM_ID", send("POST", "/streams", OWNER, "{\"id\": \"no-owner\", \"partitions\": 1}"));
-    assertError(400, "INVALID_PARTITIONS", send("POST", "/streams", OWNER, "{\"id\": \"" + id + "\", \"partitions\": 0}"));
+    assertError(
+        403,
+        "NOT_PERMITTED",
+        send("POST", "/streams", ALICE, "{\"id\": \"" + id + "\", \"partitions\": 1}"));
+    assertError(
+        400,
+        "INVALID_STREAM_ID",
+        send("POST", "/streams", OWNER, "{\"id\": \"no-owner\", \"partitions\": 1}"));
+    assertError(
+        400,
+        "INVALID_PARTITIONS",
+        send("POST", "/streams", OWNER, "{\"id\": \"" + id + "\", \"partitions\": 0}"));
     assertError(400, "MALFORMED_REQUEST", send("POST", "/streams", OWNER, "{\"id\": "));
     create();
-    assertError(409, "STREAM_EXISTS", send("POST", "/streams", OWNER, "{\"id\": \"" + id + "\", \"partitions\": 1}"));
+    assertError(
+        409,
+        "STREAM_EXISTS",
+        send("POST", "/streams", OWNER, "{\"id\": \"" + id + "\", \"partitions\": 1}"));
     assertError(403, "NOT_PERMITTED", send("PUT", path(id), ALICE, "{\"partitions\": 5}"));
-    assertError(400, "INVALID_PERMISSION", send("POST", path(id) + "/permissions", OWNER, "{\"public\": true, \"permission\": \"edit\"}"));
-    assertError(400, "INVALID_PERMISSION", send("POST", path(id) + "/permissions", OWNER, "{\"address\": \"" + ALICE + "\", \"permission\": \"rule\"}"));
-    assertError(400, "INVALID_ADDRESS", send("POST", path(id) + "/permissions", OWNER, "{\"address\": \"0xABC\", \"permission\": \"publish\"}"));
+    assertError(
+        400,
+        "INVALID_PERMISSION",
+        send(
+            "POST",
+            path(id) + "/permissions",
+            OWNER,
+            "{\"public\": true, \"permission\": \"edit\"}"));
+    assertError(
+        400,
+        "INVALID_PERMISSION",
+        send(
+            "POST",
+            path(id) + "/permissions",
+            OWNER,
+            "{\"address\": \"" + ALICE + "\", \"permission\": \"rule\"}"));
+    assertError(
+        400,
+        "INVALID_ADDRESS",
+        send(
+            "POST",
+            path(id) + "/permissions",
+            OWNER,
+            "{\"address\": \"0xABC\", \"permission\": \"publish\"}"));
     assertError(400, "INVALID_PARTITIONS", send("PUT", path(id), OWNER, "{\"partitions\": 2}"));
     assertError(403, "NOT_PERMITTED", send("DELETE", path(id), ALICE, null));
-    assertEquals(3, ok(200, send("GET", path(id), (String) null, null)).get("partitions").getAsInt(),
+    assertEquals(
+        3,
+        ok(200, send("GET", path(id), (String) null, null)).get("partitions").getAsInt(),
         "nothing refused changed the stream");
   }
 
@@ -143,11 +215,22 @@ class StreamRoutesTest {
   void searchByOwnerAndText() throws Exception {
     create();
     String other = OWNER + "/traffic/" + UUID.randomUUID();
-    ok(201, send("POST", "/streams", OWNER, "{\"id\": \"" + other + "\", \"description\": \"cars per minute\", \"partitions\": 1}"));
-    JsonArray byOwner = ok(200, send("GET", "/streams?owner=" + OWNER, (String) null, null)).getAsJsonArray("streams");
+    ok(
+        201,
+        send(
+            "POST",
+            "/streams",
+            OWNER,
+            "{\"id\": \""
+                + other
+                + "\", \"description\": \"cars per minute\", \"partitions\": 1}"));
+    JsonArray byOwner =
+        ok(200, send("GET", "/streams?owner=" + OWNER, (String) null, null))
+            .getAsJsonArray("streams");
     assertTrue(byOwner.size() >= 2, byOwner.toString());
-    JsonArray byText = ok(200, send("GET", "/streams?owner=" + OWNER + "&search=CARS%20per", (String) null, null))
-        .getAsJsonArray("streams");
+    JsonArray byText =
+        ok(200, send("GET", "/streams?owner=" + OWNER + "&search=CARS%20per", (String) null, null))
+            .getAsJsonArray("streams");
     assertEquals(1, byText.size(), byText.toString());
     assertEquals(other, byText.get(0).getAsJsonObject().get("id").getAsString());
     assertError(400, "INVALID_ADDRESS", send("GET", "/streams?owner=bob", (String) null, null));

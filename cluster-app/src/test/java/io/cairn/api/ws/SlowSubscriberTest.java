@@ -33,10 +33,14 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** A subscriber that stops reading is told and dropped; a reading one on the same stream gets everything. */
+/**
+ * A subscriber that stops reading is told and dropped; a reading one on the same stream gets
+ * everything.
+ */
 class SlowSubscriberTest {
-  private static final SessionTokens SESSIONS = new SessionTokens(
-      HexFormat.of().parseHex(TestNode.SESSION_SECRET), Duration.ofHours(1), Clock.systemUTC());
+  private static final SessionTokens SESSIONS =
+      new SessionTokens(
+          HexFormat.of().parseHex(TestNode.SESSION_SECRET), Duration.ofHours(1), Clock.systemUTC());
   private static final PrivateKeySigner OWNER = PrivateKeySigner.generate();
   private static final String STREAM = OWNER.address() + "/firehose";
   private static final int EVENTS = 3000;
@@ -46,13 +50,20 @@ class SlowSubscriberTest {
 
   @BeforeAll
   static void start() throws Exception {
-    // above a batch burst (a partition publishes up to 1,000 events at once), below what a stalled reader piles up
+    // above a batch burst (a partition publishes up to 1,000 events at once), below what a stalled
+    // reader piles up
     node = TestNode.start(data, Map.of("cairn.api.websocket.live-buffer", 1500));
-    HttpResponse<String> created = HttpClient.newHttpClient().send(HttpRequest.newBuilder(node.api().resolve("/api/v1/streams"))
-        .header("Authorization", "Bearer " + SESSIONS.issue(OWNER.address()))
-        .header("Content-Type", "application/json")
-        .POST(HttpRequest.BodyPublishers.ofString("{\"id\":\"" + STREAM + "\",\"partitions\":1}")).build(),
-        HttpResponse.BodyHandlers.ofString());
+    HttpResponse<String> created =
+        HttpClient.newHttpClient()
+            .send(
+                HttpRequest.newBuilder(node.api().resolve("/api/v1/streams"))
+                    .header("Authorization", "Bearer " + SESSIONS.issue(OWNER.address()))
+                    .header("Content-Type", "application/json")
+                    .POST(
+                        HttpRequest.BodyPublishers.ofString(
+                            "{\"id\":\"" + STREAM + "\",\"partitions\":1}"))
+                    .build(),
+                HttpResponse.BodyHandlers.ofString());
     assertEquals(201, created.statusCode(), created.body());
   }
 
@@ -70,47 +81,71 @@ class SlowSubscriberTest {
 
     Client(CompletableFuture<Void> resume) {
       this.resume = resume;
-      socket = HttpClient.newHttpClient().newWebSocketBuilder().buildAsync(
-          URI.create("ws://127.0.0.1:" + node.api().getPort() + "/api/v1/ws"), new WebSocket.Listener() {
-            private ByteBuffer pending = ByteBuffer.allocate(0);
+      socket =
+          HttpClient.newHttpClient()
+              .newWebSocketBuilder()
+              .buildAsync(
+                  URI.create("ws://127.0.0.1:" + node.api().getPort() + "/api/v1/ws"),
+                  new WebSocket.Listener() {
+                    private ByteBuffer pending = ByteBuffer.allocate(0);
 
-            @Override
-            public void onOpen(WebSocket webSocket) {
-              webSocket.request(1);
-            }
+                    @Override
+                    public void onOpen(WebSocket webSocket) {
+                      webSocket.request(1);
+                    }
 
-            @Override
-            public CompletionStage<?> onBinary(WebSocket webSocket, ByteBuffer data, boolean last) {
-              ByteBuffer joined = ByteBuffer.allocate(pending.remaining() + data.remaining());
-              joined.put(pending).put(data).flip();
-              pending = joined;
-              if (last) {
-                byte[] bytes = new byte[pending.remaining()];
-                pending.get(bytes);
-                try {
-                  received.add(Response.parseFrom(bytes));
-                } catch (Exception e) {
-                  throw new IllegalStateException(e);
-                }
-                pending = ByteBuffer.allocate(0);
-              }
-              resume.thenRun(() -> webSocket.request(1));
-              return null;
-            }
+                    @Override
+                    public CompletionStage<?> onBinary(
+                        WebSocket webSocket, ByteBuffer data, boolean last) {
+                      ByteBuffer joined =
+                          ByteBuffer.allocate(pending.remaining() + data.remaining());
+                      joined.put(pending).put(data).flip();
+                      pending = joined;
+                      if (last) {
+                        byte[] bytes = new byte[pending.remaining()];
+                        pending.get(bytes);
+                        try {
+                          received.add(Response.parseFrom(bytes));
+                        } catch (Exception e) {
+                          throw new IllegalStateException(e);
+                        }
+                        pending = ByteBuffer.allocate(0);
+                      }
+                      resume.thenRun(() -> webSocket.request(1));
+                      return null;
+                    }
 
-            @Override
-            public CompletionStage<?> onClose(WebSocket webSocket, int statusCode, String reason) {
-              closed.complete(statusCode);
-              return null;
-            }
-          }).join();
+                    @Override
+                    public CompletionStage<?> onClose(
+                        WebSocket webSocket, int statusCode, String reason) {
+                      closed.complete(statusCode);
+                      return null;
+                    }
+                  })
+              .join();
     }
 
     void subscribe() {
-      socket.sendBinary(ByteBuffer.wrap(Request.newBuilder().setRequestId("sub").setAuthenticate(
-          SESSIONS.issue(OWNER.address())).build().toByteArray()), true).join();
-      socket.sendBinary(ByteBuffer.wrap(Request.newBuilder().setRequestId("sub").setSubscribe(
-          Subscribe.newBuilder().setStreamId(STREAM)).build().toByteArray()), true).join();
+      socket
+          .sendBinary(
+              ByteBuffer.wrap(
+                  Request.newBuilder()
+                      .setRequestId("sub")
+                      .setAuthenticate(SESSIONS.issue(OWNER.address()))
+                      .build()
+                      .toByteArray()),
+              true)
+          .join();
+      socket
+          .sendBinary(
+              ByteBuffer.wrap(
+                  Request.newBuilder()
+                      .setRequestId("sub")
+                      .setSubscribe(Subscribe.newBuilder().setStreamId(STREAM))
+                      .build()
+                      .toByteArray()),
+              true)
+          .join();
     }
   }
 
@@ -121,7 +156,8 @@ class SlowSubscriberTest {
     Client reading = new Client(CompletableFuture.completedFuture(null));
     stalled.subscribe();
     reading.subscribe();
-    assertEquals(OWNER.address().value(), reading.received.poll(10, TimeUnit.SECONDS).getAuthenticated());
+    assertEquals(
+        OWNER.address().value(), reading.received.poll(10, TimeUnit.SECONDS).getAuthenticated());
     assertEquals(STREAM, reading.received.poll(10, TimeUnit.SECONDS).getSubscribed().getStreamId());
     Thread.sleep(1000);
 
@@ -129,9 +165,20 @@ class SlowSubscriberTest {
     StreamMessage previous = null;
     Client publisher = new Client(CompletableFuture.completedFuture(null));
     for (int i = 0; i < EVENTS; i++) {
-      previous = SignedEvents.event(OWNER, STREAM, 0, start + i, "\"" + "x".repeat(10_000) + i + "\"", previous);
-      publisher.socket.sendBinary(ByteBuffer.wrap(Request.newBuilder().setRequestId("p" + i).setPublish(previous)
-          .build().toByteArray()), true).join();
+      previous =
+          SignedEvents.event(
+              OWNER, STREAM, 0, start + i, "\"" + "x".repeat(10_000) + i + "\"", previous);
+      publisher
+          .socket
+          .sendBinary(
+              ByteBuffer.wrap(
+                  Request.newBuilder()
+                      .setRequestId("p" + i)
+                      .setPublish(previous)
+                      .build()
+                      .toByteArray()),
+              true)
+          .join();
     }
     for (int i = 0; i < EVENTS; i++) {
       assertTrue(publisher.received.poll(30, TimeUnit.SECONDS).hasPublishAck(), "publish " + i);

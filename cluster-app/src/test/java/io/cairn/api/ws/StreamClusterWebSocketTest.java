@@ -47,22 +47,25 @@ import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Four whole nodes on PostgreSQL, used through the public API only. A publisher streams one
- * signed chain into one node over WebSocket, with a window of events in flight, while subscribers
- * on two other nodes read it live. Halfway through, the node hosting the partition, which no
- * socket is connected to, crashes and is downed; the publisher sends again every event that was
- * not acknowledged. Afterwards every acknowledged event is stored exactly once, in chain order,
- * and each subscriber received exactly the stored events, in that order. No event is refused as
- * out of order: the events behind a batch lost with the host are turned back until it is sent again.
+ * Four whole nodes on PostgreSQL, used through the public API only. A publisher streams one signed
+ * chain into one node over WebSocket, with a window of events in flight, while subscribers on two
+ * other nodes read it live. Halfway through, the node hosting the partition, which no socket is
+ * connected to, crashes and is downed; the publisher sends again every event that was not
+ * acknowledged. Afterwards every acknowledged event is stored exactly once, in chain order, and
+ * each subscriber received exactly the stored events, in that order. No event is refused as out of
+ * order: the events behind a batch lost with the host are turned back until it is sent again.
  */
 @Timeout(value = 5, unit = TimeUnit.MINUTES)
 class StreamClusterWebSocketTest {
   private static final int EVENTS = 10_000;
   private static final int WINDOW = 128;
+
   /** Long enough for asks to the crashed host to time out and for its partition to move. */
   private static final Duration ANSWER_WITHIN = Duration.ofSeconds(60);
-  private static final SessionTokens SESSIONS = new SessionTokens(
-      HexFormat.of().parseHex(TestNode.SESSION_SECRET), Duration.ofHours(1), Clock.systemUTC());
+
+  private static final SessionTokens SESSIONS =
+      new SessionTokens(
+          HexFormat.of().parseHex(TestNode.SESSION_SECRET), Duration.ofHours(1), Clock.systemUTC());
 
   @TempDir Path data;
 
@@ -73,8 +76,11 @@ class StreamClusterWebSocketTest {
 
     Connection(TestNode node) {
       URI uri = URI.create("ws://" + node.api().getAuthority() + "/api/v1/ws");
-      socket = HttpClient.newHttpClient().newWebSocketBuilder()
-          .buildAsync(uri, new ResponseListener(answers::add)).join();
+      socket =
+          HttpClient.newHttpClient()
+              .newWebSocketBuilder()
+              .buildAsync(uri, new ResponseListener(answers::add))
+              .join();
     }
 
     void send(Request request) {
@@ -94,7 +100,8 @@ class StreamClusterWebSocketTest {
   }
 
   @Test
-  void survivingSubscribersReceiveEveryAcknowledgedEventOnceInOrderWhenThePartitionsHostCrashes() throws Exception {
+  void survivingSubscribersReceiveEveryAcknowledgedEventOnceInOrderWhenThePartitionsHostCrashes()
+      throws Exception {
     long began = System.nanoTime();
     PrivateKeySigner owner = PrivateKeySigner.generate();
     String stream = owner.address() + "/cluster-ws";
@@ -110,7 +117,8 @@ class StreamClusterWebSocketTest {
       long ready = System.nanoTime();
       TestNode first = cluster.nodes().get(0);
       createStream(first, stream, session);
-      // reading the partition starts it on some node: that one crashes, the others carry the sockets
+      // reading the partition starts it on some node: that one crashes, the others carry the
+      // sockets
       assertEquals(List.of(), stored(first, stream, session));
       TestNode host = cluster.hostOf(StreamPartition.ENTITY_KEY, part);
       List<TestNode> survivors = cluster.nodes().stream().filter(node -> node != host).toList();
@@ -121,55 +129,95 @@ class StreamClusterWebSocketTest {
         awaitSubscribersKnownTo(host, part, 2);
 
         long publishing = System.nanoTime();
-        Published outcome = publishCrashingHostHalfway(publisher, events.subList(0, EVENTS - 1), cluster, host);
+        Published outcome =
+            publishCrashingHostHalfway(publisher, events.subList(0, EVENTS - 1), cluster, host);
         long published = System.nanoTime();
-        assertEquals(List.of(), outcome.unexpected(), "answers other than acknowledged, retry or out of order");
+        assertEquals(
+            List.of(),
+            outcome.unexpected(),
+            "answers other than acknowledged, retry or out of order");
         // a batch lost with the host is sent again before any later event of the chain is stored
         assertEquals(Set.of(), outcome.refused(), "refused as out of order");
         Set<Integer> acknowledged = new HashSet<>(outcome.acknowledged());
         assertEquals(EVENTS - 1, acknowledged.size(), "every event acknowledged");
 
-        // a publisher that lost its acknowledgements sends the same bytes again: each is a duplicate
-        List<Integer> replayed = acknowledged.stream().filter(n -> n >= EVENTS - 1 - WINDOW).sorted().toList();
+        // a publisher that lost its acknowledgements sends the same bytes again: each is a
+        // duplicate
+        List<Integer> replayed =
+            acknowledged.stream().filter(n -> n >= EVENTS - 1 - WINDOW).sorted().toList();
         for (int n : replayed) {
-          publisher.send(Request.newBuilder().setRequestId(Integer.toString(n)).setPublish(events.get(n)).build());
+          publisher.send(
+              Request.newBuilder()
+                  .setRequestId(Integer.toString(n))
+                  .setPublish(events.get(n))
+                  .build());
         }
         for (int n : replayed) {
           Response answer = publisher.next();
-          assertTrue(answer.getPublishAck().getDuplicate(), "replayed " + answer.getRequestId() + ": " + answer);
+          assertTrue(
+              answer.getPublishAck().getDuplicate(),
+              "replayed " + answer.getRequestId() + ": " + answer);
         }
         // the last event goes after the replayed duplicates and marks the end for the subscribers
         int last = EVENTS - 1;
-        publisher.send(Request.newBuilder().setRequestId(Integer.toString(last)).setPublish(events.get(last)).build());
+        publisher.send(
+            Request.newBuilder()
+                .setRequestId(Integer.toString(last))
+                .setPublish(events.get(last))
+                .build());
         Response lastAnswer = publisher.next();
         assertFalse(lastAnswer.getPublishAck().getDuplicate(), lastAnswer.toString());
         acknowledged.add(last);
 
-        // the stored events in journal order are the acknowledged ones in chain order, each once, as signed
+        // the stored events in journal order are the acknowledged ones in chain order, each once,
+        // as signed
         List<StreamMessage> expected = acknowledged.stream().sorted().map(events::get).toList();
         assertSameEvents(expected, stored(survivors.get(2), stream, session), "resent over HTTP");
-        // the last event reaches a subscriber after everything stored before it: what came until then is all
-        assertSameEvents(expected, receivedUntil(subscriberB, events.get(last)), "received on " + survivors.get(1).seed());
-        assertSameEvents(expected, receivedUntil(subscriberC, events.get(last)), "received on " + survivors.get(2).seed());
-        System.out.printf("cluster test: %d events, %d acknowledged (%d as duplicates, %d replayed), %d refused as"
+        // the last event reaches a subscriber after everything stored before it: what came until
+        // then is all
+        assertSameEvents(
+            expected,
+            receivedUntil(subscriberB, events.get(last)),
+            "received on " + survivors.get(1).seed());
+        assertSameEvents(
+            expected,
+            receivedUntil(subscriberC, events.get(last)),
+            "received on " + survivors.get(2).seed());
+        System.out.printf(
+            "cluster test: %d events, %d acknowledged (%d as duplicates, %d replayed), %d refused as"
                 + " out of order, %d retries; nodes started and events signed in %.1f s, published in %.1f s, %.1f s in all%n",
-            EVENTS, acknowledged.size(), outcome.duplicates(), replayed.size(), outcome.refused().size(), outcome.retried(),
-            (ready - began) / 1e9, (published - publishing) / 1e9, (System.nanoTime() - began) / 1e9);
+            EVENTS,
+            acknowledged.size(),
+            outcome.duplicates(),
+            replayed.size(),
+            outcome.refused().size(),
+            outcome.retried(),
+            (ready - began) / 1e9,
+            (published - publishing) / 1e9,
+            (System.nanoTime() - began) / 1e9);
       }
     }
   }
 
-  /** What became of the events published: acknowledged or refused for good, by index; answers not expected. */
-  private record Published(Set<Integer> acknowledged, Set<Integer> refused, int duplicates, int retried,
+  /**
+   * What became of the events published: acknowledged or refused for good, by index; answers not
+   * expected.
+   */
+  private record Published(
+      Set<Integer> acknowledged,
+      Set<Integer> refused,
+      int duplicates,
+      int retried,
       List<Response> unexpected) {}
 
   /**
    * Publishes {@code events} with {@link #WINDOW} in flight, sending again each that the cluster
-   * could not take (UNAVAILABLE), earliest first; once half are acknowledged, the partition's
-   * host crashes.
+   * could not take (UNAVAILABLE), earliest first; once half are acknowledged, the partition's host
+   * crashes.
    */
-  private static Published publishCrashingHostHalfway(Connection publisher, List<StreamMessage> events,
-      TestCluster cluster, TestNode host) throws Exception {
+  private static Published publishCrashingHostHalfway(
+      Connection publisher, List<StreamMessage> events, TestCluster cluster, TestNode host)
+      throws Exception {
     Set<Integer> acknowledged = new HashSet<>();
     Set<Integer> refused = new HashSet<>();
     List<Response> unexpected = new ArrayList<>();
@@ -184,7 +232,11 @@ class StreamClusterWebSocketTest {
     while (!toSend.isEmpty() || inFlight > 0) {
       while (inFlight < WINDOW && !toSend.isEmpty()) {
         int next = toSend.poll();
-        publisher.send(Request.newBuilder().setRequestId(Integer.toString(next)).setPublish(events.get(next)).build());
+        publisher.send(
+            Request.newBuilder()
+                .setRequestId(Integer.toString(next))
+                .setPublish(events.get(next))
+                .build());
         inFlight++;
       }
       Response answer = publisher.next();
@@ -223,21 +275,40 @@ class StreamClusterWebSocketTest {
   }
 
   private static void createStream(TestNode node, String stream, String session) throws Exception {
-    HttpResponse<String> created = HttpClient.newHttpClient().send(HttpRequest.newBuilder(node.api().resolve("/api/v1/streams"))
-            .header("Authorization", "Bearer " + session)
-            .header("Content-Type", "application/json")
-            .POST(HttpRequest.BodyPublishers.ofString("{\"id\":\"" + stream + "\",\"partitions\":1}")).build(),
-        HttpResponse.BodyHandlers.ofString());
+    HttpResponse<String> created =
+        HttpClient.newHttpClient()
+            .send(
+                HttpRequest.newBuilder(node.api().resolve("/api/v1/streams"))
+                    .header("Authorization", "Bearer " + session)
+                    .header("Content-Type", "application/json")
+                    .POST(
+                        HttpRequest.BodyPublishers.ofString(
+                            "{\"id\":\"" + stream + "\",\"partitions\":1}"))
+                    .build(),
+                HttpResponse.BodyHandlers.ofString());
     assertEquals(201, created.statusCode(), created.body());
   }
 
-  /** The last events of partition 0, as many as the test publishes, as the HTTP resend returns them in raw frames. */
-  private static List<StreamMessage> stored(TestNode node, String stream, String session) throws Exception {
-    HttpResponse<byte[]> response = HttpClient.newHttpClient().send(HttpRequest.newBuilder(node.api().resolve(
-            "/api/v1/streams/" + URLEncoder.encode(stream, StandardCharsets.UTF_8)
-                + "/data/partitions/0/last?count=" + EVENTS + "&format=raw"))
-            .header("Authorization", "Bearer " + session).build(),
-        HttpResponse.BodyHandlers.ofByteArray());
+  /**
+   * The last events of partition 0, as many as the test publishes, as the HTTP resend returns them
+   * in raw frames.
+   */
+  private static List<StreamMessage> stored(TestNode node, String stream, String session)
+      throws Exception {
+    HttpResponse<byte[]> response =
+        HttpClient.newHttpClient()
+            .send(
+                HttpRequest.newBuilder(
+                        node.api()
+                            .resolve(
+                                "/api/v1/streams/"
+                                    + URLEncoder.encode(stream, StandardCharsets.UTF_8)
+                                    + "/data/partitions/0/last?count="
+                                    + EVENTS
+                                    + "&format=raw"))
+                    .header("Authorization", "Bearer " + session)
+                    .build(),
+                HttpResponse.BodyHandlers.ofByteArray());
     assertEquals(200, response.statusCode(), new String(response.body(), StandardCharsets.UTF_8));
     ByteBuffer frames = ByteBuffer.wrap(response.body());
     List<StreamMessage> events = new ArrayList<>();
@@ -249,12 +320,16 @@ class StreamClusterWebSocketTest {
     return events;
   }
 
-  private static Connection subscribe(TestNode node, String stream, String session) throws InterruptedException {
+  private static Connection subscribe(TestNode node, String stream, String session)
+      throws InterruptedException {
     Connection connection = new Connection(node);
     connection.send(Request.newBuilder().setRequestId("auth").setAuthenticate(session).build());
     assertTrue(connection.next().hasAuthenticated());
-    connection.send(Request.newBuilder().setRequestId("sub")
-        .setSubscribe(Subscribe.newBuilder().setStreamId(stream)).build());
+    connection.send(
+        Request.newBuilder()
+            .setRequestId("sub")
+            .setSubscribe(Subscribe.newBuilder().setStreamId(stream))
+            .build());
     assertTrue(connection.next().hasSubscribed());
     return connection;
   }
@@ -263,22 +338,30 @@ class StreamClusterWebSocketTest {
    * Waits until the partition's topic on {@code host} knows the subscribers' nodes: a live
    * subscription starts with the first event it is sent, so one published before would be missed.
    */
-  private static void awaitSubscribersKnownTo(TestNode host, String part, int nodes) throws Exception {
+  private static void awaitSubscribersKnownTo(TestNode host, String part, int nodes)
+      throws Exception {
     long deadline = System.nanoTime() + ANSWER_WITHIN.toNanos();
     while (true) {
-      Topic.TopicStats stats = AskPattern.<Topic.Command<PartitionTopics.Delivery>, Topic.TopicStats>ask(
-              PartitionTopics.get(host.system()).topic(part), Topic::getTopicStats, Duration.ofSeconds(10),
-              host.system().scheduler())
-          .toCompletableFuture().get();
+      Topic.TopicStats stats =
+          AskPattern.<Topic.Command<PartitionTopics.Delivery>, Topic.TopicStats>ask(
+                  PartitionTopics.get(host.system()).topic(part),
+                  Topic::getTopicStats,
+                  Duration.ofSeconds(10),
+                  host.system().scheduler())
+              .toCompletableFuture()
+              .get();
       if (stats.topicInstanceCount() == nodes) {
         return;
       }
-      assertTrue(System.nanoTime() < deadline, "the subscribers' nodes are unknown to the partition's topic");
+      assertTrue(
+          System.nanoTime() < deadline,
+          "the subscribers' nodes are unknown to the partition's topic");
       Thread.sleep(50);
     }
   }
 
-  private static void assertSameEvents(List<StreamMessage> expected, List<StreamMessage> actual, String what) {
+  private static void assertSameEvents(
+      List<StreamMessage> expected, List<StreamMessage> actual, String what) {
     for (int i = 0; i < Math.min(expected.size(), actual.size()); i++) {
       assertEquals(expected.get(i), actual.get(i), what + ": event " + i + " of " + actual.size());
     }
@@ -286,7 +369,8 @@ class StreamClusterWebSocketTest {
   }
 
   /** The events a subscriber received, up to and including {@code last}. */
-  private static List<StreamMessage> receivedUntil(Connection subscriber, StreamMessage last) throws InterruptedException {
+  private static List<StreamMessage> receivedUntil(Connection subscriber, StreamMessage last)
+      throws InterruptedException {
     List<StreamMessage> received = new ArrayList<>();
     while (received.isEmpty() || !received.get(received.size() - 1).equals(last)) {
       Response answer = subscriber.next();

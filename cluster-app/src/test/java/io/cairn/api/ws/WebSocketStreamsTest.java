@@ -7,11 +7,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.google.protobuf.util.JsonFormat;
 import io.cairn.api.auth.SessionTokens;
 import io.cairn.app.SignedEvents;
-import io.cairn.client.ResponseListener;
 import io.cairn.app.TestNode;
-import io.cairn.stream.PartitionTopics;
-import io.cairn.stream.Resends;
-import io.cairn.stream.StreamPartition;
+import io.cairn.client.ResponseListener;
 import io.cairn.journal.JournalSettings;
 import io.cairn.protocol.event.PrivateKeySigner;
 import io.cairn.protocol.proto.event.StreamMessage;
@@ -23,6 +20,9 @@ import io.cairn.protocol.proto.ws.ResendOptions;
 import io.cairn.protocol.proto.ws.Response;
 import io.cairn.protocol.proto.ws.StreamPart;
 import io.cairn.protocol.proto.ws.Subscribe;
+import io.cairn.stream.PartitionTopics;
+import io.cairn.stream.Resends;
+import io.cairn.stream.StreamPartition;
 import java.net.URI;
 import java.net.URLEncoder;
 import java.net.http.HttpClient;
@@ -55,8 +55,9 @@ import org.junit.jupiter.api.io.TempDir;
 
 /** Publishing and subscribing over /api/v1/ws on a real node. */
 class WebSocketStreamsTest {
-  private static final SessionTokens SESSIONS = new SessionTokens(
-      HexFormat.of().parseHex(TestNode.SESSION_SECRET), Duration.ofHours(1), Clock.systemUTC());
+  private static final SessionTokens SESSIONS =
+      new SessionTokens(
+          HexFormat.of().parseHex(TestNode.SESSION_SECRET), Duration.ofHours(1), Clock.systemUTC());
   private static final PrivateKeySigner OWNER = PrivateKeySigner.generate();
   private static final String STREAM = OWNER.address() + "/live";
 
@@ -70,11 +71,17 @@ class WebSocketStreamsTest {
   }
 
   private static void createStream(String id, int partitions) throws Exception {
-    HttpResponse<String> created = HttpClient.newHttpClient().send(HttpRequest.newBuilder(node.api().resolve("/api/v1/streams"))
-        .header("Authorization", "Bearer " + SESSIONS.issue(OWNER.address()))
-        .header("Content-Type", "application/json")
-        .POST(HttpRequest.BodyPublishers.ofString("{\"id\":\"" + id + "\",\"partitions\":" + partitions + "}")).build(),
-        HttpResponse.BodyHandlers.ofString());
+    HttpResponse<String> created =
+        HttpClient.newHttpClient()
+            .send(
+                HttpRequest.newBuilder(node.api().resolve("/api/v1/streams"))
+                    .header("Authorization", "Bearer " + SESSIONS.issue(OWNER.address()))
+                    .header("Content-Type", "application/json")
+                    .POST(
+                        HttpRequest.BodyPublishers.ofString(
+                            "{\"id\":\"" + id + "\",\"partitions\":" + partitions + "}"))
+                    .build(),
+                HttpResponse.BodyHandlers.ofString());
     assertEquals(201, created.statusCode(), created.body());
   }
 
@@ -90,7 +97,11 @@ class WebSocketStreamsTest {
 
     Client() {
       URI uri = URI.create("ws://127.0.0.1:" + node.api().getPort() + "/api/v1/ws");
-      socket = HttpClient.newHttpClient().newWebSocketBuilder().buildAsync(uri, new ResponseListener(received::add)).join();
+      socket =
+          HttpClient.newHttpClient()
+              .newWebSocketBuilder()
+              .buildAsync(uri, new ResponseListener(received::add))
+              .join();
     }
 
     void send(Request request) {
@@ -110,11 +121,20 @@ class WebSocketStreamsTest {
   }
 
   private static void publishOverHttp(StreamMessage event) throws Exception {
-    HttpResponse<String> response = HttpClient.newHttpClient().send(HttpRequest.newBuilder(node.api().resolve(
-            "/api/v1/streams/" + URLEncoder.encode(event.getMessageId().getStreamId(), StandardCharsets.UTF_8) + "/messages"))
-        .header("Content-Type", "application/json")
-        .POST(HttpRequest.BodyPublishers.ofString(JsonFormat.printer().print(event))).build(),
-        HttpResponse.BodyHandlers.ofString());
+    HttpResponse<String> response =
+        HttpClient.newHttpClient()
+            .send(
+                HttpRequest.newBuilder(
+                        node.api()
+                            .resolve(
+                                "/api/v1/streams/"
+                                    + URLEncoder.encode(
+                                        event.getMessageId().getStreamId(), StandardCharsets.UTF_8)
+                                    + "/messages"))
+                    .header("Content-Type", "application/json")
+                    .POST(HttpRequest.BodyPublishers.ofString(JsonFormat.printer().print(event)))
+                    .build(),
+                HttpResponse.BodyHandlers.ofString());
     assertEquals(200, response.statusCode(), response.body());
   }
 
@@ -124,22 +144,36 @@ class WebSocketStreamsTest {
     List<StreamMessage> events = new ArrayList<>();
     StreamMessage previous = null;
     for (int i = 0; i < 10; i++) {
-      previous = SignedEvents.event(OWNER, STREAM, 0, start + i * 100L, "{\"n\":" + i + "}", previous);
+      previous =
+          SignedEvents.event(OWNER, STREAM, 0, start + i * 100L, "{\"n\":" + i + "}", previous);
       events.add(previous);
     }
     for (StreamMessage event : events.subList(0, 5)) {
       publishOverHttp(event);
     }
 
-    try (Client subscriber = new Client(); Client publisher = new Client()) {
-      subscriber.send(Request.newBuilder().setRequestId("auth").setAuthenticate(SESSIONS.issue(OWNER.address())).build());
+    try (Client subscriber = new Client();
+        Client publisher = new Client()) {
+      subscriber.send(
+          Request.newBuilder()
+              .setRequestId("auth")
+              .setAuthenticate(SESSIONS.issue(OWNER.address()))
+              .build());
       assertEquals(OWNER.address().value(), subscriber.next().getAuthenticated());
-      subscriber.send(Request.newBuilder().setRequestId("sub").setSubscribe(Subscribe.newBuilder()
-          .setStreamId(STREAM).setPartition(0).setResend(ResendOptions.newBuilder().setLast(3))).build());
+      subscriber.send(
+          Request.newBuilder()
+              .setRequestId("sub")
+              .setSubscribe(
+                  Subscribe.newBuilder()
+                      .setStreamId(STREAM)
+                      .setPartition(0)
+                      .setResend(ResendOptions.newBuilder().setLast(3)))
+              .build());
       assertEquals(STREAM, subscriber.next().getSubscribed().getStreamId());
 
       for (int i = 5; i < 10; i++) {
-        publisher.send(Request.newBuilder().setRequestId("pub-" + i).setPublish(events.get(i)).build());
+        publisher.send(
+            Request.newBuilder().setRequestId("pub-" + i).setPublish(events.get(i)).build());
         Response ack = publisher.next();
         assertEquals("pub-" + i, ack.getRequestId());
         assertEquals(i + 1, ack.getPublishAck().getSequenceNr(), ack.toString());
@@ -170,25 +204,43 @@ class WebSocketStreamsTest {
       publishOverHttp(previous);
       stored.add(previous.toByteArray());
     }
-    Resends resends = new Resends(node.system(), JournalSettings.READ_JOURNAL, Duration.ofSeconds(10));
+    Resends resends =
+        new Resends(node.system(), JournalSettings.READ_JOURNAL, Duration.ofSeconds(10));
     String part = StreamPartition.entityId(stream, 0);
-    Function<List<PartitionTopics.Delivery>, List<Long>> joined = deliveries -> Source.from(deliveries)
-        .mapConcat(WebSocketConnection::numbered)
-        .statefulMapConcat(() -> WebSocketConnection.seam(resends, part, Resends.Filter.ALL))
-        .flatMapConcat(source -> source)
-        .map(event -> {
-          assertArrayEquals(stored.get((int) event.sequenceNr() - 1), event.message(), "event " + event.sequenceNr());
-          return event.sequenceNr();
-        })
-        .runWith(Sink.seq(), node.system()).toCompletableFuture().join();
+    Function<List<PartitionTopics.Delivery>, List<Long>> joined =
+        deliveries ->
+            Source.from(deliveries)
+                .mapConcat(WebSocketConnection::numbered)
+                .statefulMapConcat(
+                    () -> WebSocketConnection.seam(resends, part, Resends.Filter.ALL))
+                .flatMapConcat(source -> source)
+                .map(
+                    event -> {
+                      assertArrayEquals(
+                          stored.get((int) event.sequenceNr() - 1),
+                          event.message(),
+                          "event " + event.sequenceNr());
+                      return event.sequenceNr();
+                    })
+                .runWith(Sink.seq(), node.system())
+                .toCompletableFuture()
+                .join();
 
     PartitionTopics.Delivery first = PartitionTopics.Delivery.of(part, 1, stored.get(0));
     PartitionTopics.Delivery last = PartitionTopics.Delivery.of(part, 4, stored.get(3));
-    assertEquals(List.of(1L, 2L, 3L, 4L), joined.apply(List.of(first, PartitionTopics.Delivery.head(part, 4))),
+    assertEquals(
+        List.of(1L, 2L, 3L, 4L),
+        joined.apply(List.of(first, PartitionTopics.Delivery.head(part, 4))),
         "2 to 4 lost, then the announcement");
-    assertEquals(List.of(1L, 2L, 3L, 4L), joined.apply(List.of(first, last)), "2 and 3 lost, then 4");
-    assertEquals(List.of(1L), joined.apply(List.of(first, PartitionTopics.Delivery.head(part, 1))), "nothing lost");
-    assertEquals(List.of(4L), joined.apply(List.of(PartitionTopics.Delivery.head(part, 3), last)),
+    assertEquals(
+        List.of(1L, 2L, 3L, 4L), joined.apply(List.of(first, last)), "2 and 3 lost, then 4");
+    assertEquals(
+        List.of(1L),
+        joined.apply(List.of(first, PartitionTopics.Delivery.head(part, 1))),
+        "nothing lost");
+    assertEquals(
+        List.of(4L),
+        joined.apply(List.of(PartitionTopics.Delivery.head(part, 3), last)),
         "a subscription from now starts at the announced head");
   }
 
@@ -202,8 +254,14 @@ class WebSocketStreamsTest {
     StreamMessage second = SignedEvents.event(OWNER, keyed, 2, start + 1, "{\"n\":2}", first);
 
     try (Client client = new Client()) {
-      // pipelined: the keyed event's check waits for the stream's state (not yet cached), the next has no key; they stay in order
-      client.send(Request.newBuilder().setRequestId("first").setPartitionKey("bar").setPublish(first).build());
+      // pipelined: the keyed event's check waits for the stream's state (not yet cached), the next
+      // has no key; they stay in order
+      client.send(
+          Request.newBuilder()
+              .setRequestId("first")
+              .setPartitionKey("bar")
+              .setPublish(first)
+              .build());
       client.send(Request.newBuilder().setRequestId("second").setPublish(second).build());
       Map<String, Response> acks = new HashMap<>();
       for (int i = 0; i < 2; i++) {
@@ -214,67 +272,124 @@ class WebSocketStreamsTest {
       assertEquals(2, acks.get("second").getPublishAck().getSequenceNr(), acks.toString());
       assertEquals(false, acks.get("second").getPublishAck().getGap());
 
-      client.send(Request.newBuilder().setRequestId("wrong").setPartitionKey("bar")
-          .setPublish(SignedEvents.event(OWNER, keyed, 1, start, "{}", null)).build());
+      client.send(
+          Request.newBuilder()
+              .setRequestId("wrong")
+              .setPartitionKey("bar")
+              .setPublish(SignedEvents.event(OWNER, keyed, 1, start, "{}", null))
+              .build());
       Response refused = client.next();
       assertEquals("wrong", refused.getRequestId());
       assertEquals("PARTITION_KEY_MISMATCH", refused.getError().getError(), refused.toString());
 
-      client.send(Request.newBuilder().setRequestId("auth").setAuthenticate(SESSIONS.issue(OWNER.address())).build());
+      client.send(
+          Request.newBuilder()
+              .setRequestId("auth")
+              .setAuthenticate(SESSIONS.issue(OWNER.address()))
+              .build());
       client.next();
-      client.send(Request.newBuilder().setRequestId("history").setResend(Resend.newBuilder()
-          .setStreamId(keyed).setPartition(1).setOptions(ResendOptions.newBuilder().setLast(10))).build());
+      client.send(
+          Request.newBuilder()
+              .setRequestId("history")
+              .setResend(
+                  Resend.newBuilder()
+                      .setStreamId(keyed)
+                      .setPartition(1)
+                      .setOptions(ResendOptions.newBuilder().setLast(10)))
+              .build());
       assertTrue(client.next().hasResendDone(), "nothing refused was stored in partition 1");
 
-      client.send(Request.newBuilder().setRequestId("sub").setPartitionKey("bar").setSubscribe(Subscribe.newBuilder()
-          .setStreamId(keyed).setPartition(2)).build());
+      client.send(
+          Request.newBuilder()
+              .setRequestId("sub")
+              .setPartitionKey("bar")
+              .setSubscribe(Subscribe.newBuilder().setStreamId(keyed).setPartition(2))
+              .build());
       assertEquals("MALFORMED_REQUEST", client.next().getError().getError());
     }
   }
 
   @Test
   void endingSubscriptionsLeavesTheReceptionistWorking() throws Exception {
-    // a partition's topic leaves the receptionist when its last subscriber goes: once, however it goes
+    // a partition's topic leaves the receptionist when its last subscriber goes: once, however it
+    // goes
     for (int i = 0; i < 20; i++) {
       try (Client client = new Client()) {
-        client.send(Request.newBuilder().setRequestId("auth").setAuthenticate(SESSIONS.issue(OWNER.address())).build());
+        client.send(
+            Request.newBuilder()
+                .setRequestId("auth")
+                .setAuthenticate(SESSIONS.issue(OWNER.address()))
+                .build());
         client.next();
-        client.send(Request.newBuilder().setRequestId("sub").setSubscribe(Subscribe.newBuilder().setStreamId(STREAM)).build());
+        client.send(
+            Request.newBuilder()
+                .setRequestId("sub")
+                .setSubscribe(Subscribe.newBuilder().setStreamId(STREAM))
+                .build());
         assertTrue(client.next().hasSubscribed());
         if (i % 2 == 0) {
-          client.send(Request.newBuilder().setRequestId("unsub").setUnsubscribe(StreamPart.newBuilder().setStreamId(STREAM)).build());
+          client.send(
+              Request.newBuilder()
+                  .setRequestId("unsub")
+                  .setUnsubscribe(StreamPart.newBuilder().setStreamId(STREAM))
+                  .build());
           assertTrue(client.next().hasUnsubscribed());
         }
       }
     }
-    Receptionist.Listing listing = AskPattern.<Receptionist.Command, Receptionist.Listing>ask(
-            node.system().receptionist(), replyTo -> Receptionist.find(ServiceKey.create(String.class, "none"), replyTo),
-            Duration.ofSeconds(10), node.system().scheduler())
-        .toCompletableFuture().get();
+    Receptionist.Listing listing =
+        AskPattern.<Receptionist.Command, Receptionist.Listing>ask(
+                node.system().receptionist(),
+                replyTo -> Receptionist.find(ServiceKey.create(String.class, "none"), replyTo),
+                Duration.ofSeconds(10),
+                node.system().scheduler())
+            .toCompletableFuture()
+            .get();
     assertTrue(listing.getServiceInstances(ServiceKey.create(String.class, "none")).isEmpty());
   }
 
   @Test
   void subscribingNeedsPermission() throws Exception {
     try (Client client = new Client()) {
-      client.send(Request.newBuilder().setRequestId("s1").setSubscribe(Subscribe.newBuilder().setStreamId(STREAM)).build());
+      client.send(
+          Request.newBuilder()
+              .setRequestId("s1")
+              .setSubscribe(Subscribe.newBuilder().setStreamId(STREAM))
+              .build());
       assertEquals("UNAUTHENTICATED", client.next().getError().getError());
       client.send(Request.newBuilder().setRequestId("a").setAuthenticate("forged").build());
       assertEquals("UNAUTHENTICATED", client.next().getError().getError());
-      client.send(Request.newBuilder().setRequestId("a2")
-          .setAuthenticate(SESSIONS.issue(PrivateKeySigner.generate().address())).build());
+      client.send(
+          Request.newBuilder()
+              .setRequestId("a2")
+              .setAuthenticate(SESSIONS.issue(PrivateKeySigner.generate().address()))
+              .build());
       client.next();
-      client.send(Request.newBuilder().setRequestId("s2").setSubscribe(Subscribe.newBuilder().setStreamId(STREAM)).build());
+      client.send(
+          Request.newBuilder()
+              .setRequestId("s2")
+              .setSubscribe(Subscribe.newBuilder().setStreamId(STREAM))
+              .build());
       Response refused = client.next();
       assertEquals("s2", refused.getRequestId());
       assertEquals("NOT_PERMITTED", refused.getError().getError());
-      client.send(Request.newBuilder().setRequestId("s4").setAuthenticate(SESSIONS.issue(OWNER.address())).build());
+      client.send(
+          Request.newBuilder()
+              .setRequestId("s4")
+              .setAuthenticate(SESSIONS.issue(OWNER.address()))
+              .build());
       client.next();
-      client.send(Request.newBuilder().setRequestId("s5").setSubscribe(Subscribe.newBuilder()
-          .setStreamId(STREAM).setPartition(1)).build());
+      client.send(
+          Request.newBuilder()
+              .setRequestId("s5")
+              .setSubscribe(Subscribe.newBuilder().setStreamId(STREAM).setPartition(1))
+              .build());
       assertEquals("PARTITION_OUT_OF_RANGE", client.next().getError().getError());
-      client.send(Request.newBuilder().setRequestId("s3").setSubscribe(Subscribe.newBuilder()
-          .setStreamId(OWNER.address() + "/nothing")).build());
+      client.send(
+          Request.newBuilder()
+              .setRequestId("s3")
+              .setSubscribe(Subscribe.newBuilder().setStreamId(OWNER.address() + "/nothing"))
+              .build());
       assertEquals("STREAM_NOT_FOUND", client.next().getError().getError());
     }
   }
@@ -286,29 +401,62 @@ class WebSocketStreamsTest {
     long start = System.currentTimeMillis() - 60_000;
     StreamMessage first = SignedEvents.event(OWNER, batchStream, 0, start, "{\"n\":1}", null);
     StreamMessage second = SignedEvents.event(OWNER, batchStream, 0, start + 1, "{\"n\":2}", first);
-    StreamMessage forged = second.toBuilder().setContentMessage(second.getContentMessage().toBuilder()
-        .setContent(com.google.protobuf.ByteString.copyFromUtf8("{\"n\":3}"))).build();
+    StreamMessage forged =
+        second.toBuilder()
+            .setContentMessage(
+                second.getContentMessage().toBuilder()
+                    .setContent(com.google.protobuf.ByteString.copyFromUtf8("{\"n\":3}")))
+            .build();
 
     try (Client publisher = new Client()) {
-      publisher.send(Request.newBuilder().setRequestId("batch").setPublishBatch(PublishBatch.newBuilder()
-          .addEvents(first).addEvents(forged).addEvents(second).addEvents(first)).build());
+      publisher.send(
+          Request.newBuilder()
+              .setRequestId("batch")
+              .setPublishBatch(
+                  PublishBatch.newBuilder()
+                      .addEvents(first)
+                      .addEvents(forged)
+                      .addEvents(second)
+                      .addEvents(first))
+              .build());
       Response answer = publisher.next();
       assertEquals("batch", answer.getRequestId());
       List<PublishResult> results = answer.getPublishResults().getResultsList();
       assertEquals(4, results.size(), answer.toString());
       assertEquals(1, results.get(0).getAck().getSequenceNr());
-      assertEquals("PUBLISHER_MISMATCH", results.get(1).getError().getError(), "altered content recovers another address");
+      assertEquals(
+          "PUBLISHER_MISMATCH",
+          results.get(1).getError().getError(),
+          "altered content recovers another address");
       assertEquals(2, results.get(2).getAck().getSequenceNr());
-      assertTrue(results.get(3).getAck().getDuplicate(), "the first event, sent again, is not stored twice");
-      publisher.send(Request.newBuilder().setRequestId("empty").setPublishBatch(PublishBatch.getDefaultInstance()).build());
+      assertTrue(
+          results.get(3).getAck().getDuplicate(),
+          "the first event, sent again, is not stored twice");
+      publisher.send(
+          Request.newBuilder()
+              .setRequestId("empty")
+              .setPublishBatch(PublishBatch.getDefaultInstance())
+              .build());
       Response empty = publisher.next();
       assertEquals("empty", empty.getRequestId());
       assertEquals("MALFORMED_REQUEST", empty.getError().getError());
     }
-    HttpResponse<String> stored = HttpClient.newHttpClient().send(HttpRequest.newBuilder(node.api().resolve(
-            "/api/v1/streams/" + URLEncoder.encode(batchStream, StandardCharsets.UTF_8) + "/data/partitions/0/last?count=10"))
-        .header("Authorization", "Bearer " + SESSIONS.issue(OWNER.address())).build(), HttpResponse.BodyHandlers.ofString());
+    HttpResponse<String> stored =
+        HttpClient.newHttpClient()
+            .send(
+                HttpRequest.newBuilder(
+                        node.api()
+                            .resolve(
+                                "/api/v1/streams/"
+                                    + URLEncoder.encode(batchStream, StandardCharsets.UTF_8)
+                                    + "/data/partitions/0/last?count=10"))
+                    .header("Authorization", "Bearer " + SESSIONS.issue(OWNER.address()))
+                    .build(),
+                HttpResponse.BodyHandlers.ofString());
     assertEquals(200, stored.statusCode(), stored.body());
-    assertEquals(2, com.google.gson.JsonParser.parseString(stored.body()).getAsJsonArray().size(), stored.body());
+    assertEquals(
+        2,
+        com.google.gson.JsonParser.parseString(stored.body()).getAsJsonArray().size(),
+        stored.body());
   }
 }

@@ -58,36 +58,44 @@ class WebSocketTest {
   @BeforeEach
   void connect() {
     URI uri = URI.create("ws://127.0.0.1:" + node.api().getPort() + "/api/v1/ws");
-    socket = HttpClient.newHttpClient().newWebSocketBuilder().buildAsync(uri, new WebSocket.Listener() {
-      private final StringBuilder text = new StringBuilder();
-      private ByteBuffer binary = ByteBuffer.allocate(0);
+    socket =
+        HttpClient.newHttpClient()
+            .newWebSocketBuilder()
+            .buildAsync(
+                uri,
+                new WebSocket.Listener() {
+                  private final StringBuilder text = new StringBuilder();
+                  private ByteBuffer binary = ByteBuffer.allocate(0);
 
-      @Override
-      public CompletionStage<?> onText(WebSocket webSocket, CharSequence data, boolean last) {
-        text.append(data);
-        if (last) {
-          received.add(text.toString());
-          text.setLength(0);
-        }
-        webSocket.request(1);
-        return null;
-      }
+                  @Override
+                  public CompletionStage<?> onText(
+                      WebSocket webSocket, CharSequence data, boolean last) {
+                    text.append(data);
+                    if (last) {
+                      received.add(text.toString());
+                      text.setLength(0);
+                    }
+                    webSocket.request(1);
+                    return null;
+                  }
 
-      @Override
-      public CompletionStage<?> onBinary(WebSocket webSocket, ByteBuffer data, boolean last) {
-        ByteBuffer joined = ByteBuffer.allocate(binary.remaining() + data.remaining());
-        joined.put(binary).put(data).flip();
-        binary = joined;
-        if (last) {
-          byte[] bytes = new byte[binary.remaining()];
-          binary.get(bytes);
-          received.add(bytes);
-          binary = ByteBuffer.allocate(0);
-        }
-        webSocket.request(1);
-        return null;
-      }
-    }).join();
+                  @Override
+                  public CompletionStage<?> onBinary(
+                      WebSocket webSocket, ByteBuffer data, boolean last) {
+                    ByteBuffer joined = ByteBuffer.allocate(binary.remaining() + data.remaining());
+                    joined.put(binary).put(data).flip();
+                    binary = joined;
+                    if (last) {
+                      byte[] bytes = new byte[binary.remaining()];
+                      binary.get(bytes);
+                      received.add(bytes);
+                      binary = ByteBuffer.allocate(0);
+                    }
+                    webSocket.request(1);
+                    return null;
+                  }
+                })
+            .join();
   }
 
   @AfterEach
@@ -120,31 +128,53 @@ class WebSocketTest {
   void registerAppendAndReadVerified() throws Exception {
     CoreWriter writer = CoreWriter.create(CoreKeyPair.generate(), new InMemoryTreeStore());
     byte[] manifest = ((CoreDescriptor.ByManifest) CoreDescriptor.of(writer.identity())).encoded();
-    Response registered = sendText("{\"requestId\":\"r1\",\"registerCore\":{\"manifest\":\""
-        + Base64.getEncoder().encodeToString(manifest) + "\"}}");
+    Response registered =
+        sendText(
+            "{\"requestId\":\"r1\",\"registerCore\":{\"manifest\":\""
+                + Base64.getEncoder().encodeToString(manifest)
+                + "\"}}");
     assertEquals("r1", registered.getRequestId());
     assertEquals(0, registered.getCoreInfo().getLength());
 
     List<byte[]> blocks = List.of("over".getBytes(), "the".getBytes(), "socket".getBytes());
     SignedBatch batch = SignedBatch.of(writer.append(blocks), blocks);
-    Response appended = sendBinary(Request.newBuilder().setRequestId("r2")
-        .setAppendToCore(AppendToCore.newBuilder()
-            .setKey(ByteString.copyFrom(writer.identity().key()))
-            .setBatch(ProofProtos.toProto(batch)))
-        .build().toByteArray());
+    Response appended =
+        sendBinary(
+            Request.newBuilder()
+                .setRequestId("r2")
+                .setAppendToCore(
+                    AppendToCore.newBuilder()
+                        .setKey(ByteString.copyFrom(writer.identity().key()))
+                        .setBatch(ProofProtos.toProto(batch)))
+                .build()
+                .toByteArray());
     assertEquals("r2", appended.getRequestId());
     assertEquals(3, appended.getCoreInfo().getLength());
 
-    Response block = sendBinary(Request.newBuilder().setRequestId("r3")
-        .setGetBlock(GetBlock.newBuilder().setKey(ByteString.copyFrom(writer.identity().key())).setIndex(2))
-        .build().toByteArray());
+    Response block =
+        sendBinary(
+            Request.newBuilder()
+                .setRequestId("r3")
+                .setGetBlock(
+                    GetBlock.newBuilder()
+                        .setKey(ByteString.copyFrom(writer.identity().key()))
+                        .setIndex(2))
+                .build()
+                .toByteArray());
     Proof proof = ProofProtos.fromProto(block.getProof());
     assertArrayEquals("socket".getBytes(), proof.block().value());
     assertTrue(new ProofVerifier(writer.identity()).verify(proof, TreeHead.EMPTY).accepted());
 
-    Response missing = sendBinary(Request.newBuilder().setRequestId("r4")
-        .setGetBlock(GetBlock.newBuilder().setKey(ByteString.copyFrom(writer.identity().key())).setIndex(3))
-        .build().toByteArray());
+    Response missing =
+        sendBinary(
+            Request.newBuilder()
+                .setRequestId("r4")
+                .setGetBlock(
+                    GetBlock.newBuilder()
+                        .setKey(ByteString.copyFrom(writer.identity().key()))
+                        .setIndex(3))
+                .build()
+                .toByteArray());
     assertError("BLOCK_NOT_FOUND", "r4", missing);
   }
 
@@ -153,16 +183,30 @@ class WebSocketTest {
     assertError("MALFORMED_REQUEST", "", sendText("{\"requestId\": \"r1\", "));
     assertError("MALFORMED_REQUEST", "", sendBinary(new byte[] {(byte) 0xff, (byte) 0xff, 0x01}));
     assertError("UNKNOWN_REQUEST", "r2", sendText("{\"requestId\":\"r2\",\"launchRocket\":{}}"));
-    assertError("INVALID_CORE_KEY", "r3", sendText("{\"requestId\":\"r3\",\"getCoreInfo\":{\"key\":\"AAEC\"}}"));
-    assertError("CORE_NOT_FOUND", "r4", sendText("{\"requestId\":\"r4\",\"getCoreInfo\":{\"key\":\""
-        + Base64.getEncoder().encodeToString(new byte[32]) + "\"}}"));
+    assertError(
+        "INVALID_CORE_KEY",
+        "r3",
+        sendText("{\"requestId\":\"r3\",\"getCoreInfo\":{\"key\":\"AAEC\"}}"));
+    assertError(
+        "CORE_NOT_FOUND",
+        "r4",
+        sendText(
+            "{\"requestId\":\"r4\",\"getCoreInfo\":{\"key\":\""
+                + Base64.getEncoder().encodeToString(new byte[32])
+                + "\"}}"));
     assertError("REQUEST_TOO_LARGE", "", sendBinary(new byte[13 * 1024 * 1024]));
-    assertError("INVALID_MANIFEST", "r5", sendText("{\"requestId\":\"r5\",\"registerCore\":{\"manifest\":\"AAAA\"}}"));
+    assertError(
+        "INVALID_MANIFEST",
+        "r5",
+        sendText("{\"requestId\":\"r5\",\"registerCore\":{\"manifest\":\"AAAA\"}}"));
 
     CoreWriter writer = CoreWriter.create(CoreKeyPair.generate(), new InMemoryTreeStore());
     byte[] manifest = ((CoreDescriptor.ByManifest) CoreDescriptor.of(writer.identity())).encoded();
-    Response registered = sendText("{\"requestId\":\"r6\",\"registerCore\":{\"manifest\":\""
-        + Base64.getEncoder().encodeToString(manifest) + "\"}}");
+    Response registered =
+        sendText(
+            "{\"requestId\":\"r6\",\"registerCore\":{\"manifest\":\""
+                + Base64.getEncoder().encodeToString(manifest)
+                + "\"}}");
     assertEquals(64, registered.getCoreInfo().getKey().size() * 2);
   }
 }

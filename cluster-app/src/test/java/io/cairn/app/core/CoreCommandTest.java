@@ -50,13 +50,16 @@ class CoreCommandTest {
     String key = core.get("key").getAsString();
     assertEquals(64, core.get("discoveryKey").getAsString().length());
     Path keyFile = Path.of(core.get("keyFile").getAsString());
-    assertEquals("rw-------", PosixFilePermissions.toString(Files.getPosixFilePermissions(keyFile)));
+    assertEquals(
+        "rw-------", PosixFilePermissions.toString(Files.getPosixFilePermissions(keyFile)));
 
     Path first = Files.write(work.resolve("first.txt"), "hello".getBytes());
     Path second = Files.write(work.resolve("second.bin"), new byte[] {0, 1, 2, (byte) 255});
-    CairnCommandLine.Result appended = cairn("core", "append", key, first.toString(), second.toString());
+    CairnCommandLine.Result appended =
+        cairn("core", "append", key, first.toString(), second.toString());
     assertEquals(0, appended.exitCode(), appended.err());
-    assertEquals(2, JsonParser.parseString(appended.out()).getAsJsonObject().get("length").getAsLong());
+    assertEquals(
+        2, JsonParser.parseString(appended.out()).getAsJsonObject().get("length").getAsLong());
 
     Path out = work.resolve("block-1");
     CairnCommandLine.Result got = cairn("core", "get", key, "1", "--out", out.toString());
@@ -72,7 +75,8 @@ class CoreCommandTest {
 
     CairnCommandLine.Result missing = cairn("core", "get", key, "7");
     assertEquals(3, missing.exitCode());
-    assertTrue(missing.err().startsWith("cairn: the node refused: BLOCK_NOT_FOUND: "), missing.err());
+    assertTrue(
+        missing.err().startsWith("cairn: the node refused: BLOCK_NOT_FOUND: "), missing.err());
   }
 
   @Test
@@ -85,16 +89,22 @@ class CoreCommandTest {
     Path file = Files.write(work.resolve("block"), "x".getBytes());
     CairnCommandLine.Result noKeyFile = cairn("core", "append", stranger, file.toString());
     assertEquals(1, noKeyFile.exitCode());
-    assertTrue(noKeyFile.err().startsWith("cairn: no key file for core " + stranger), noKeyFile.err());
+    assertTrue(
+        noKeyFile.err().startsWith("cairn: no key file for core " + stranger), noKeyFile.err());
 
     CairnCommandLine.Result unknown = cairn("core", "info", stranger);
     assertEquals(3, unknown.exitCode());
-    assertTrue(unknown.err().startsWith("cairn: the node refused: CORE_NOT_FOUND: "), unknown.err());
+    assertTrue(
+        unknown.err().startsWith("cairn: the node refused: CORE_NOT_FOUND: "), unknown.err());
 
-    CairnCommandLine.Result unreachable = CairnCommandLine.run("core", "info", stranger, "--node", "http://127.0.0.1:1");
+    CairnCommandLine.Result unreachable =
+        CairnCommandLine.run("core", "info", stranger, "--node", "http://127.0.0.1:1");
     assertEquals(1, unreachable.exitCode());
-    assertTrue(unreachable.err().startsWith("cairn: cannot reach the Cairn node at http://127.0.0.1:1"), unreachable.err());
-    for (CairnCommandLine.Result result : new CairnCommandLine.Result[] {badKey, noKeyFile, unknown, unreachable}) {
+    assertTrue(
+        unreachable.err().startsWith("cairn: cannot reach the Cairn node at http://127.0.0.1:1"),
+        unreachable.err());
+    for (CairnCommandLine.Result result :
+        new CairnCommandLine.Result[] {badKey, noKeyFile, unknown, unreachable}) {
       assertEquals(1, result.err().strip().lines().count(), result.err());
     }
   }

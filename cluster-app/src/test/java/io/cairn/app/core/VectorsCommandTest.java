@@ -8,8 +8,8 @@ import static org.junit.jupiter.api.Assertions.fail;
 import com.google.gson.JsonArray;
 import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
-import io.cairn.protocol.hypercore.HypercoreVectors;
 import com.google.gson.JsonParser;
+import io.cairn.protocol.hypercore.HypercoreVectors;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.StringWriter;
@@ -27,8 +27,18 @@ import org.junit.jupiter.params.provider.ValueSource;
 import picocli.CommandLine;
 
 class VectorsCommandTest {
-  private static final List<String> REQUIRED_FIELDS = List.of("seed", "publicKey", "key",
-      "discoveryKey", "manifest", "blocks", "leaves", "parents", "nodes", "lengths");
+  private static final List<String> REQUIRED_FIELDS =
+      List.of(
+          "seed",
+          "publicKey",
+          "key",
+          "discoveryKey",
+          "manifest",
+          "blocks",
+          "leaves",
+          "parents",
+          "nodes",
+          "lengths");
 
   @TempDir Path directory;
 
@@ -43,8 +53,9 @@ class VectorsCommandTest {
   @Test
   void reproducesEveryFieldOfTheReferenceVectors() {
     JsonObject reference = reference();
-    JsonObject output = run("--seed", reference.get("seed").getAsString(),
-        "--blocks", referenceFile().toString()).json();
+    JsonObject output =
+        run("--seed", reference.get("seed").getAsString(), "--blocks", referenceFile().toString())
+            .json();
 
     for (String field : REQUIRED_FIELDS) {
       assertTrue(output.has(field), "the output has no field '" + field + "'");
@@ -79,17 +90,17 @@ class VectorsCommandTest {
     assertSameJson("blocks", prefix(referenceBlocks, 3), output.get("blocks"));
     assertSameJson("leaves", prefix(reference.getAsJsonArray("leaves"), 3), output.get("leaves"));
     // A tree of 3 blocks holds leaves 0, 2, 4 and their one complete parent, 1.
-    assertSameJson("nodes", nodesWithIndexes(reference, Set.of(0L, 1L, 2L, 4L)),
-        output.get("nodes"));
+    assertSameJson(
+        "nodes", nodesWithIndexes(reference, Set.of(0L, 1L, 2L, 4L)), output.get("nodes"));
     assertSameJson("parents", nodesWithIndexes(reference, Set.of(1L)), output.get("parents"));
-    assertLengthsMatch(prefix(reference.getAsJsonArray("lengths"), 3),
-        output.getAsJsonArray("lengths"));
+    assertLengthsMatch(
+        prefix(reference.getAsJsonArray("lengths"), 3), output.getAsJsonArray("lengths"));
   }
 
   @Test
   void anEmptyBlocksArrayGivesAnEmptyCore() throws IOException {
-    JsonObject output = run("--seed", "02".repeat(32), "--blocks",
-        write("{\"blocks\": []}").toString()).json();
+    JsonObject output =
+        run("--seed", "02".repeat(32), "--blocks", write("{\"blocks\": []}").toString()).json();
 
     for (String field : List.of("blocks", "leaves", "parents", "nodes", "lengths")) {
       assertEquals(new JsonArray(), output.get(field), field);
@@ -100,8 +111,14 @@ class VectorsCommandTest {
   void compatModeReproducesTheReferenceCompatSection() {
     JsonObject reference = reference();
     JsonObject compat = reference.getAsJsonObject("compat");
-    JsonObject output = run("--seed", reference.get("seed").getAsString(),
-        "--blocks", referenceFile().toString(), "--compat").json();
+    JsonObject output =
+        run(
+                "--seed",
+                reference.get("seed").getAsString(),
+                "--blocks",
+                referenceFile().toString(),
+                "--compat")
+            .json();
 
     assertFalse(output.has("manifest"), "a compat core has no manifest");
     assertSameJson("key", compat.get("key"), output.get("key"));
@@ -128,17 +145,18 @@ class VectorsCommandTest {
   }
 
   @ParameterizedTest
-  @ValueSource(strings = {
-    "this is not json",
-    "",
-    "[\"00\"]",
-    "{\"block\": [\"00\"]}",
-    "{\"blocks\": \"00\"}",
-    "{\"blocks\": [\"abc\"]}",
-    "{\"blocks\": [\"zz\"]}",
-    "{\"blocks\": [12]}",
-    "{\"blocks\": [\"00\", null]}"
-  })
+  @ValueSource(
+      strings = {
+        "this is not json",
+        "",
+        "[\"00\"]",
+        "{\"block\": [\"00\"]}",
+        "{\"blocks\": \"00\"}",
+        "{\"blocks\": [\"abc\"]}",
+        "{\"blocks\": [\"zz\"]}",
+        "{\"blocks\": [12]}",
+        "{\"blocks\": [\"00\", null]}"
+      })
   void aBadBlocksFileIsOneErrorLine(String content) throws IOException {
     Path file = write(content);
 
@@ -150,17 +168,18 @@ class VectorsCommandTest {
 
   @Test
   void aMissingFileIsOneErrorLine() {
-    assertOneErrorLine(run("--seed", "01".repeat(32),
-        "--blocks", directory.resolve("absent.json").toString()));
+    assertOneErrorLine(
+        run("--seed", "01".repeat(32), "--blocks", directory.resolve("absent.json").toString()));
   }
 
   @ParameterizedTest
-  @ValueSource(strings = {
-    "0101",
-    "010101010101010101010101010101010101010101010101010101010101010101",
-    "zz01010101010101010101010101010101010101010101010101010101010101",
-    ""
-  })
+  @ValueSource(
+      strings = {
+        "0101",
+        "010101010101010101010101010101010101010101010101010101010101010101",
+        "zz01010101010101010101010101010101010101010101010101010101010101",
+        ""
+      })
   void aSeedThatIsNot32HexBytesIsOneErrorLine(String seed) throws IOException {
     Run run = run("--seed", seed, "--blocks", write("{\"blocks\": [\"00\"]}").toString());
 

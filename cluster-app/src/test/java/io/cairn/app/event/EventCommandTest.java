@@ -22,15 +22,23 @@ import org.junit.jupiter.api.Test;
 import picocli.CommandLine;
 
 class EventCommandTest {
-  private static final String KEY = "ac0974bec39a17e36ba4a6b4d238ff944bacb478cbed5efcae784d7bf4f2ff80";
-  private static final String STREAM = "0xf39fd6e51aad88f6f4ce6ab8827279cfffb92266/sensors/temperature";
+  private static final String KEY =
+      "ac0974bec39a17e36ba4a6b4d238ff944bacb478cbed5efcae784d7bf4f2ff80";
+  private static final String STREAM =
+      "0xf39fd6e51aad88f6f4ce6ab8827279cfffb92266/sensors/temperature";
   // The first vector of docs/protocol.md in the flat form.
-  private static final String FIRST_VECTOR = "{\"streamId\":\"" + STREAM + "\",\"partition\":0,"
-      + "\"timestamp\":1700000000000,\"sequenceNumber\":0,\"msgChainId\":\"chain-a\","
-      + "\"content\":{\"temperature\":21.5, \"unit\":\"C\"}}";
-  private static final String WITH_PREVIOUS = "{\"streamId\":\"" + STREAM + "\",\"partition\":3,"
-      + "\"timestamp\":1700000001500,\"sequenceNumber\":1,\"msgChainId\":\"q7Xk2\","
-      + "\"prevTimestamp\":1700000001500,\"prevSequenceNumber\":0,\"contentBase64\":\"AP8Qw6k=\"}";
+  private static final String FIRST_VECTOR =
+      "{\"streamId\":\""
+          + STREAM
+          + "\",\"partition\":0,"
+          + "\"timestamp\":1700000000000,\"sequenceNumber\":0,\"msgChainId\":\"chain-a\","
+          + "\"content\":{\"temperature\":21.5, \"unit\":\"C\"}}";
+  private static final String WITH_PREVIOUS =
+      "{\"streamId\":\""
+          + STREAM
+          + "\",\"partition\":3,"
+          + "\"timestamp\":1700000001500,\"sequenceNumber\":1,\"msgChainId\":\"q7Xk2\","
+          + "\"prevTimestamp\":1700000001500,\"prevSequenceNumber\":0,\"contentBase64\":\"AP8Qw6k=\"}";
 
   private record Run(int exitCode, String out, String err, byte[] raw) {
     List<String> lines() {
@@ -45,16 +53,26 @@ class EventCommandTest {
     JsonObject vectors = vectors();
     for (int i = 0; i < 2; i++) {
       JsonObject vector = vectors.getAsJsonArray("vectors").get(i).getAsJsonObject();
-      assertEquals(parse(vector.get("event").toString()), parse(run.lines().get(i)), vector.get("name").getAsString());
+      assertEquals(
+          parse(vector.get("event").toString()),
+          parse(run.lines().get(i)),
+          vector.get("name").getAsString());
     }
   }
 
   @Test
   void jsonContentIsSignedWrittenCompactlyInTheGivenOrder() {
-    Run run = sign("{\"streamId\":\"" + STREAM + "\",\"timestamp\":1700000000000,\"msgChainId\":\"c\","
-        + "\"content\": { \"b\" : 1.50 , \"a\" : [\"<é>\", null, true] }}", "--key", KEY);
+    Run run =
+        sign(
+            "{\"streamId\":\""
+                + STREAM
+                + "\",\"timestamp\":1700000000000,\"msgChainId\":\"c\","
+                + "\"content\": { \"b\" : 1.50 , \"a\" : [\"<é>\", null, true] }}",
+            "--key",
+            KEY);
     assertEquals(0, run.exitCode(), run.err());
-    assertEquals("{\"b\":1.50,\"a\":[\"<é>\",null,true]}",
+    assertEquals(
+        "{\"b\":1.50,\"a\":[\"<é>\",null,true]}",
         parse(run.out()).getContentMessage().getContent().toStringUtf8());
   }
 
@@ -78,9 +96,13 @@ class EventCommandTest {
     StreamMessage good = parse(sign(FIRST_VECTOR, "--key", KEY).out());
     StreamMessage.Builder tampered = good.toBuilder();
     tampered.getContentMessageBuilder().setContent(ByteString.copyFromUtf8("{\"temperature\":99}"));
-    StreamMessage highV = good.toBuilder().setSignature(good.getSignature().substring(0, 64)
-        .concat(ByteString.copyFrom(new byte[] {29}))).build();
-    String input = print(good) + "\n" + print(tampered.build()) + "\n" + print(highV) + "\nnot json\n";
+    StreamMessage highV =
+        good.toBuilder()
+            .setSignature(
+                good.getSignature().substring(0, 64).concat(ByteString.copyFrom(new byte[] {29})))
+            .build();
+    String input =
+        print(good) + "\n" + print(tampered.build()) + "\n" + print(highV) + "\nnot json\n";
 
     Run run = verify(input.getBytes(StandardCharsets.UTF_8));
     assertEquals(1, run.exitCode());
@@ -89,7 +111,8 @@ class EventCommandTest {
     assertEquals("ok", lines.get(0));
     assertTrue(lines.get(1).startsWith("ADDRESS_MISMATCH: signed by 0x"), lines.get(1));
     assertEquals("BAD_V: v is 29, not 27 or 28", lines.get(2));
-    assertTrue(lines.get(3).startsWith("MALFORMED: line 4 is not a StreamMessage in JSON"), lines.get(3));
+    assertTrue(
+        lines.get(3).startsWith("MALFORMED: line 4 is not a StreamMessage in JSON"), lines.get(3));
   }
 
   @Test
@@ -98,21 +121,27 @@ class EventCommandTest {
     Run run = verify(Arrays.copyOf(raw, raw.length - 3), "--format", "raw");
     assertEquals(1, run.exitCode());
     assertEquals("ok", run.lines().get(0));
-    assertTrue(run.lines().get(1).startsWith("MALFORMED: after frame 1: the input ends inside a frame"),
+    assertTrue(
+        run.lines().get(1).startsWith("MALFORMED: after frame 1: the input ends inside a frame"),
         run.lines().get(1));
   }
 
   @Test
   void signRefusesBadInputWithOneLine() {
     assertSignError("{\"streamId\":\"" + STREAM + "\"}", "cairn: line 1: \"timestamp\" is missing");
-    assertSignError(FIRST_VECTOR.replace("\"partition\"", "\"partitoin\""),
+    assertSignError(
+        FIRST_VECTOR.replace("\"partition\"", "\"partitoin\""),
         "cairn: line 1: unknown field \"partitoin\"");
-    assertSignError(FIRST_VECTOR.replace("\"partition\":0", "\"partition\":1.5"),
+    assertSignError(
+        FIRST_VECTOR.replace("\"partition\":0", "\"partition\":1.5"),
         "cairn: line 1: \"partition\" must be an integer from 0 to 2147483647");
-    assertSignError(FIRST_VECTOR.replace("\"partition\":0", "\"partition\":100"),
+    assertSignError(
+        FIRST_VECTOR.replace("\"partition\":0", "\"partition\":100"),
         "cairn: line 1: INVALID_PARTITION: partition 100 is outside 0..99");
-    assertSignError(FIRST_VECTOR.replace(STREAM, "sensors/temperature"), "cairn: line 1: INVALID_STREAM_ID: ");
-    assertSignError(FIRST_VECTOR.replace("}}", "},\"contentBase64\":\"AA==\"}"),
+    assertSignError(
+        FIRST_VECTOR.replace(STREAM, "sensors/temperature"), "cairn: line 1: INVALID_STREAM_ID: ");
+    assertSignError(
+        FIRST_VECTOR.replace("}}", "},\"contentBase64\":\"AA==\"}"),
         "cairn: line 1: give exactly one of \"content\" (JSON) and \"contentBase64\"");
     assertSignError("{'streamId': 1}", "cairn: line 1: not JSON");
     Run badKey = sign(FIRST_VECTOR, "--key", "1234");
@@ -136,7 +165,8 @@ class EventCommandTest {
 
   private static Run sign(String input, String... args) {
     ByteArrayOutputStream raw = new ByteArrayOutputStream();
-    return run(new SignEventCommand(stream(input.getBytes(StandardCharsets.UTF_8)), raw), raw, args);
+    return run(
+        new SignEventCommand(stream(input.getBytes(StandardCharsets.UTF_8)), raw), raw, args);
   }
 
   private static Run verify(byte[] input, String... args) {
@@ -150,7 +180,8 @@ class EventCommandTest {
     commandLine.setOut(new PrintWriter(out));
     commandLine.setErr(new PrintWriter(err));
     int exitCode = commandLine.execute(args);
-    return new Run(exitCode, out.toString().replace("\r\n", "\n"), err.toString(), raw.toByteArray());
+    return new Run(
+        exitCode, out.toString().replace("\r\n", "\n"), err.toString(), raw.toByteArray());
   }
 
   private static InputStream stream(byte[] bytes) {
@@ -176,8 +207,10 @@ class EventCommandTest {
   }
 
   private static JsonObject vectors() throws IOException {
-    try (InputStream in = EventCommandTest.class.getResourceAsStream("/vectors/events/event-vectors.json")) {
-      return JsonParser.parseString(new String(in.readAllBytes(), StandardCharsets.UTF_8)).getAsJsonObject();
+    try (InputStream in =
+        EventCommandTest.class.getResourceAsStream("/vectors/events/event-vectors.json")) {
+      return JsonParser.parseString(new String(in.readAllBytes(), StandardCharsets.UTF_8))
+          .getAsJsonObject();
     }
   }
 }

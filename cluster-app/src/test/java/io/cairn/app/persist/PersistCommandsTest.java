@@ -19,7 +19,10 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** {@code cairn persist} and {@code cairn recover} against a real node, with the stream set up from the CLI too. */
+/**
+ * {@code cairn persist} and {@code cairn recover} against a real node, with the stream set up from
+ * the CLI too.
+ */
 class PersistCommandsTest {
   @TempDir static Path data;
   private static TestNode node;
@@ -52,12 +55,26 @@ class PersistCommandsTest {
     String service = CairnClient.connect(node.api()).nodeInfo().getServiceAddress();
     succeed("stream", "create", stream, "--key", owner.toHex());
     succeed("stream", "grant", stream, service, "publish", "--key", owner.toHex());
-    succeed("stream", "grant", stream, reader.address().value(), "subscribe", "--key", owner.toHex());
+    succeed(
+        "stream", "grant", stream, reader.address().value(), "subscribe", "--key", owner.toHex());
     succeed("stream", "custodian", stream, "--key", owner.toHex());
-    JsonObject persistor = JsonParser.parseString(
-        succeed("stream", "persistor", stream, "--interval", "200ms", "--key", owner.toHex()).out()).getAsJsonObject();
+    JsonObject persistor =
+        JsonParser.parseString(
+                succeed(
+                        "stream",
+                        "persistor",
+                        stream,
+                        "--interval",
+                        "200ms",
+                        "--key",
+                        owner.toHex())
+                    .out())
+            .getAsJsonObject();
     assertEquals(200, persistor.get("intervalMillis").getAsLong());
-    assertEquals(2, cairn("stream", "persistor", stream, "--mode", "sometimes", "--key", owner.toHex()).exitCode());
+    assertEquals(
+        2,
+        cairn("stream", "persistor", stream, "--mode", "sometimes", "--key", owner.toHex())
+            .exitCode());
 
     Random random = new Random(11);
     byte[][] contents = {new byte[0], new byte[70_000], new byte[1_500_000]};
@@ -67,49 +84,85 @@ class PersistCommandsTest {
     for (int i = 0; i < contents.length; i++) {
       Files.write(files.resolve("f" + i), contents[i]);
     }
-    CairnCommandLine.Result missing = cairn("persist", stream, files.resolve("f0").toString(),
-        files.resolve("absent").toString(), "--key", owner.toHex());
+    CairnCommandLine.Result missing =
+        cairn(
+            "persist",
+            stream,
+            files.resolve("f0").toString(),
+            files.resolve("absent").toString(),
+            "--key",
+            owner.toHex());
     assertEquals(2, missing.exitCode(), missing.err());
     assertTrue(missing.err().contains("nothing was persisted"), missing.err());
-    CairnCommandLine.Result persisted = succeed("persist", stream, files.resolve("f0").toString(),
-        files.resolve("f1").toString(), files.resolve("f2").toString(), "--key", owner.toHex());
+    CairnCommandLine.Result persisted =
+        succeed(
+            "persist",
+            stream,
+            files.resolve("f0").toString(),
+            files.resolve("f1").toString(),
+            files.resolve("f2").toString(),
+            "--key",
+            owner.toHex());
     List<String> lines = persisted.out().strip().lines().toList();
     assertEquals(4, lines.size(), persisted.out());
-    assertEquals(3, JsonParser.parseString(lines.get(3)).getAsJsonObject().get("persisted").getAsInt());
-    assertTrue(JsonParser.parseString(lines.get(2)).getAsJsonObject().get("address").getAsString().matches(
-        "[0-9a-f]{64}/\\d+-\\d+"), "the 1.5 MB file spans blocks: " + lines.get(2));
+    assertEquals(
+        3, JsonParser.parseString(lines.get(3)).getAsJsonObject().get("persisted").getAsInt());
+    assertTrue(
+        JsonParser.parseString(lines.get(2))
+            .getAsJsonObject()
+            .get("address")
+            .getAsString()
+            .matches("[0-9a-f]{64}/\\d+-\\d+"),
+        "the 1.5 MB file spans blocks: " + lines.get(2));
 
     Path out = files.resolve("recovered");
     CairnCommandLine.Result recovered = waitForRecovery(stream, reader, out, contents.length);
     JsonObject total = JsonParser.parseString(recovered.out().strip()).getAsJsonObject();
     assertEquals(0, total.get("failed").getAsInt());
     for (int i = 0; i < contents.length; i++) {
-      assertArrayEquals(contents[i], Files.readAllBytes(out.resolve(String.format("item-%08d", i))), "file " + i);
+      assertArrayEquals(
+          contents[i], Files.readAllBytes(out.resolve(String.format("item-%08d", i))), "file " + i);
     }
 
-    CairnCommandLine.Result notADirectory = cairn("recover", stream, "--out", files.resolve("f1").toString(),
-        "--key", reader.toHex());
+    CairnCommandLine.Result notADirectory =
+        cairn("recover", stream, "--out", files.resolve("f1").toString(), "--key", reader.toHex());
     assertEquals(2, notADirectory.exitCode(), notADirectory.err());
-    assertTrue(notADirectory.err().startsWith("cairn: cannot write items into "), notADirectory.err());
+    assertTrue(
+        notADirectory.err().startsWith("cairn: cannot write items into "), notADirectory.err());
 
-    CairnCommandLine.Result stranger = cairn("recover", stream, "--out", files.resolve("nothing").toString(),
-        "--key", PrivateKeySigner.generate().toHex());
+    CairnCommandLine.Result stranger =
+        cairn(
+            "recover",
+            stream,
+            "--out",
+            files.resolve("nothing").toString(),
+            "--key",
+            PrivateKeySigner.generate().toHex());
     assertEquals(3, stranger.exitCode(), stranger.err());
     assertTrue(stranger.err().contains("NOT_PERMITTED"), stranger.err());
   }
 
-  /** Recovers until the persistor's checkpoint holds {@code count} items; it checkpoints every 200 ms. */
-  private static CairnCommandLine.Result waitForRecovery(String stream, PrivateKeySigner reader, Path out, int count)
-      throws InterruptedException {
+  /**
+   * Recovers until the persistor's checkpoint holds {@code count} items; it checkpoints every 200
+   * ms.
+   */
+  private static CairnCommandLine.Result waitForRecovery(
+      String stream, PrivateKeySigner reader, Path out, int count) throws InterruptedException {
     long deadline = System.nanoTime() + 30_000_000_000L;
     while (true) {
-      CairnCommandLine.Result result = cairn("recover", stream, "--out", out.toString(), "--key", reader.toHex());
+      CairnCommandLine.Result result =
+          cairn("recover", stream, "--out", out.toString(), "--key", reader.toHex());
       if (result.exitCode() == 0
-          && JsonParser.parseString(result.out().strip()).getAsJsonObject().get("recovered").getAsInt() == count) {
+          && JsonParser.parseString(result.out().strip())
+                  .getAsJsonObject()
+                  .get("recovered")
+                  .getAsInt()
+              == count) {
         return result;
       }
       if (System.nanoTime() > deadline) {
-        throw new AssertionError("recovered no " + count + " items: " + result.out() + result.err());
+        throw new AssertionError(
+            "recovered no " + count + " items: " + result.out() + result.err());
       }
       Thread.sleep(200);
     }

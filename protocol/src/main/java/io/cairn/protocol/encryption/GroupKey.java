@@ -7,8 +7,8 @@ import java.util.Objects;
 import java.util.UUID;
 
 /**
- * A stream's symmetric key, as Streamr's SDK holds one ({@code GroupKey.ts}): an id and 32 bytes
- * of AES-256 key. A publisher encrypts the content of its events with it ({@link StreamEncryption})
+ * A stream's symmetric key, as Streamr's SDK holds one ({@code GroupKey.ts}): an id and 32 bytes of
+ * AES-256 key. A publisher encrypts the content of its events with it ({@link StreamEncryption})
  * and hands it to subscribers sealed to their public keys ({@link GroupKeySealing}).
  *
  * <p>The id travels in clear in every encrypted message ({@code groupKeyId}) and in key exchange
@@ -70,7 +70,9 @@ public final class GroupKey {
 
   @Override
   public boolean equals(Object other) {
-    return other instanceof GroupKey key && id.equals(key.id) && MessageDigest.isEqual(data, key.data);
+    return other instanceof GroupKey key
+        && id.equals(key.id)
+        && MessageDigest.isEqual(data, key.data);
   }
 
   @Override
@@ -86,7 +88,7 @@ public final class GroupKey {
 
   private static String randomUuid() {
     ByteBuffer random = ByteBuffer.wrap(Randomness.bytes(16));
-    long high = (random.getLong() & ~0xF000L) | 0x4000L;                        // version 4
+    long high = (random.getLong() & ~0xF000L) | 0x4000L; // version 4
     long low = (random.getLong() & 0x3FFF_FFFF_FFFF_FFFFL) | 0x8000_0000_0000_0000L; // IETF variant
     return new UUID(high, low).toString();
   }

@@ -13,8 +13,8 @@ public interface GroupKeyLookup {
 
   /** The given keys, by id; two keys with one id are refused. */
   static GroupKeyLookup of(GroupKey... keys) {
-    Map<String, GroupKey> byId = Stream.of(keys)
-        .collect(Collectors.toUnmodifiableMap(GroupKey::id, Function.identity()));
+    Map<String, GroupKey> byId =
+        Stream.of(keys).collect(Collectors.toUnmodifiableMap(GroupKey::id, Function.identity()));
     return id -> Optional.ofNullable(byId.get(id));
   }
 }

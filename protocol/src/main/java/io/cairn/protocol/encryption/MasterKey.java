@@ -30,8 +30,8 @@ import javax.crypto.spec.SecretKeySpec;
  * <h2>File form</h2>
  *
  * <p>{@link #parse} reads the key as 64 hex digits (optionally after {@code 0x}, surrounding white
- * space ignored), as {@code openssl rand -hex 32} writes it, or as exactly 32 raw bytes.
- * {@link #toHex} writes the hex form. {@link #toString()} never shows the key.
+ * space ignored), as {@code openssl rand -hex 32} writes it, or as exactly 32 raw bytes. {@link
+ * #toHex} writes the hex form. {@link #toString()} never shows the key.
  */
 public final class MasterKey {
   public static final int LENGTH = 32;
@@ -78,13 +78,19 @@ public final class MasterKey {
     return HexFormat.of().formatHex(key);
   }
 
-  /** {@code plaintext} sealed: nonce || ciphertext || tag, {@value #NONCE_LENGTH} + n + {@value #TAG_LENGTH} bytes. */
+  /**
+   * {@code plaintext} sealed: nonce || ciphertext || tag, {@value #NONCE_LENGTH} + n + {@value
+   * #TAG_LENGTH} bytes.
+   */
   public byte[] seal(byte[] plaintext, byte[] associatedData) {
     byte[] nonce = Randomness.bytes(NONCE_LENGTH);
     byte[] out = Arrays.copyOf(nonce, NONCE_LENGTH + plaintext.length + TAG_LENGTH);
     try {
       Cipher cipher = Cipher.getInstance(TRANSFORMATION);
-      cipher.init(Cipher.ENCRYPT_MODE, new SecretKeySpec(key, "AES"), new GCMParameterSpec(TAG_LENGTH * 8, nonce));
+      cipher.init(
+          Cipher.ENCRYPT_MODE,
+          new SecretKeySpec(key, "AES"),
+          new GCMParameterSpec(TAG_LENGTH * 8, nonce));
       cipher.updateAAD(associatedData);
       cipher.doFinal(plaintext, 0, plaintext.length, out, NONCE_LENGTH);
     } catch (GeneralSecurityException e) {
@@ -102,17 +108,22 @@ public final class MasterKey {
    */
   public byte[] open(byte[] sealed, byte[] associatedData) {
     if (sealed.length < NONCE_LENGTH + TAG_LENGTH) {
-      throw new IllegalStateException("a sealed value is at least " + (NONCE_LENGTH + TAG_LENGTH) + " bytes");
+      throw new IllegalStateException(
+          "a sealed value is at least " + (NONCE_LENGTH + TAG_LENGTH) + " bytes");
     }
     try {
       Cipher cipher = Cipher.getInstance(TRANSFORMATION);
-      cipher.init(Cipher.DECRYPT_MODE, new SecretKeySpec(key, "AES"),
+      cipher.init(
+          Cipher.DECRYPT_MODE,
+          new SecretKeySpec(key, "AES"),
           new GCMParameterSpec(TAG_LENGTH * 8, sealed, 0, NONCE_LENGTH));
       cipher.updateAAD(associatedData);
       return cipher.doFinal(sealed, NONCE_LENGTH, sealed.length - NONCE_LENGTH);
     } catch (AEADBadTagException e) {
-      throw new IllegalStateException("a sealed value does not open with this master key: every node of a"
-          + " cluster must use the same master key", e);
+      throw new IllegalStateException(
+          "a sealed value does not open with this master key: every node of a"
+              + " cluster must use the same master key",
+          e);
     } catch (GeneralSecurityException e) {
       throw new IllegalStateException("the JDK provides AES/GCM/NoPadding", e);
     }

@@ -15,11 +15,10 @@ import javax.crypto.spec.SecretKeySpec;
 
 /**
  * Stream content encryption as the Streamr Network does it, so that a Streamr client holding the
- * same group key reads Cairn's events and the other way round. Established from
- * {@code packages/sdk/src/encryption/EncryptionUtil.ts} ({@code encryptWithAES},
- * {@code decryptWithAES}, {@code decryptStreamMessage}), {@code aesUtils.ts}, {@code GroupKey.ts}
- * ({@code encryptNextGroupKey}) and {@code publish/MessageFactory.ts} of
- * {@code streamr-dev/network}.
+ * same group key reads Cairn's events and the other way round. Established from {@code
+ * packages/sdk/src/encryption/EncryptionUtil.ts} ({@code encryptWithAES}, {@code decryptWithAES},
+ * {@code decryptStreamMessage}), {@code aesUtils.ts}, {@code GroupKey.ts} ({@code
+ * encryptNextGroupKey}) and {@code publish/MessageFactory.ts} of {@code streamr-dev/network}.
  *
  * <h2>Content</h2>
  *
@@ -31,35 +30,36 @@ import javax.crypto.spec.SecretKeySpec;
  * </pre>
  *
  * <p>The IV is the whole initial counter block, incremented as one 128-bit big-endian number for
- * each further block (so {@code ff..ff} is followed by {@code 00..00}), as Node's
- * {@code aes-256-ctr}, OpenSSL and the JDK's {@code AES/CTR/NoPadding} all do. There is no padding
- * (the ciphertext is 16 bytes longer than the plaintext) and no authentication tag.
+ * each further block (so {@code ff..ff} is followed by {@code 00..00}), as Node's {@code
+ * aes-256-ctr}, OpenSSL and the JDK's {@code AES/CTR/NoPadding} all do. There is no padding (the
+ * ciphertext is 16 bytes longer than the plaintext) and no authentication tag.
  *
  * <h2>In a StreamMessage</h2>
  *
  * <p>{@link #encryptContent} replaces the content message's {@code content} with the ciphertext,
  * sets {@code encryptionType = AES} and {@code groupKeyId} to the key's id; {@code contentType}
  * stays the plaintext's (JSON or BINARY). When the publisher rotates to a next key, the same
- * message carries it in {@code newGroupKey}: the next key's id in clear, and its 32 bytes
- * encrypted under the current key in the same way (IV || CTR ciphertext, 48 bytes). A subscriber
- * who can read the message thus learns the next key as well.
+ * message carries it in {@code newGroupKey}: the next key's id in clear, and its 32 bytes encrypted
+ * under the current key in the same way (IV || CTR ciphertext, 48 bytes). A subscriber who can read
+ * the message thus learns the next key as well.
  *
  * <h2>Integrity comes from the signature</h2>
  *
  * <p>CTR is malleable and unauthenticated: decrypting with wrong key bytes, or decrypting a changed
  * ciphertext, gives no error, only bytes that are not the plaintext (flipping a ciphertext bit
  * flips the same plaintext bit). What protects the content is the publisher's signature, which
- * covers the ciphertext and the encrypted next key as carried
- * ({@link io.cairn.protocol.event.SignaturePayload}). So a publisher encrypts first and then signs
- * the encrypted message ({@link io.cairn.protocol.event.EventSigner}); a subscriber verifies the
+ * covers the ciphertext and the encrypted next key as carried ({@link
+ * io.cairn.protocol.event.SignaturePayload}). So a publisher encrypts first and then signs the
+ * encrypted message ({@link io.cairn.protocol.event.EventSigner}); a subscriber verifies the
  * encrypted message ({@link io.cairn.protocol.event.EventVerifier}) and only then decrypts it.
  * Streamr's payload does not cover {@code encryptionType} or {@code groupKeyId}: a changed key id
- * makes the subscriber decrypt with another key (garbage) or not find one, never read
- * something the publisher did not encrypt.
+ * makes the subscriber decrypt with another key (garbage) or not find one, never read something the
+ * publisher did not encrypt.
  */
 public final class StreamEncryption {
   /** The IV in front of every ciphertext: one AES block. */
   public static final int IV_LENGTH = 16;
+
   /** An encrypted next group key: an IV and the 32 encrypted key bytes. */
   public static final int ENCRYPTED_KEY_LENGTH = IV_LENGTH + GroupKey.LENGTH;
 
@@ -93,11 +93,10 @@ public final class StreamEncryption {
     return decryptor(key).decrypt(ciphertext);
   }
 
-
   /**
    * A {@link #decrypt(byte[], GroupKey)} for many ciphertexts under one key, such as a page of
-   * sealed pairs: it keeps one cipher and only sets each ciphertext's IV, which costs a fraction
-   * of setting a cipher up. Not for use by two threads at once.
+   * sealed pairs: it keeps one cipher and only sets each ciphertext's IV, which costs a fraction of
+   * setting a cipher up. Not for use by two threads at once.
    */
   public static final class Decryptor {
     private final Cipher cipher;
@@ -170,10 +169,11 @@ public final class StreamEncryption {
   }
 
   /**
-   * {@code next} encrypted under {@code current}, as a message's {@code newGroupKey} carries it:
-   * id in clear, data = IV || AES-256-CTR(current, next's 32 bytes), 48 bytes.
+   * {@code next} encrypted under {@code current}, as a message's {@code newGroupKey} carries it: id
+   * in clear, data = IV || AES-256-CTR(current, next's 32 bytes), 48 bytes.
    */
-  public static io.cairn.protocol.proto.event.GroupKey encryptNextKey(GroupKey next, GroupKey current) {
+  public static io.cairn.protocol.proto.event.GroupKey encryptNextKey(
+      GroupKey next, GroupKey current) {
     return io.cairn.protocol.proto.event.GroupKey.newBuilder()
         .setId(next.id())
         .setData(ByteString.copyFrom(encrypt(next.bytes(), current)))
@@ -186,19 +186,27 @@ public final class StreamEncryption {
    * @throws TruncatedCiphertextException when the data is shorter than an IV
    * @throws MalformedCiphertextException when it is not 48 bytes
    */
-  public static GroupKey decryptNextKey(io.cairn.protocol.proto.event.GroupKey encrypted, GroupKey current) {
+  public static GroupKey decryptNextKey(
+      io.cairn.protocol.proto.event.GroupKey encrypted, GroupKey current) {
     byte[] data = encrypted.getData().toByteArray();
     if (data.length < IV_LENGTH) {
       throw new TruncatedCiphertextException(data.length);
     }
     if (data.length != ENCRYPTED_KEY_LENGTH) {
-      throw new MalformedCiphertextException("the new group key \"" + encrypted.getId() + "\" is "
-          + data.length + " bytes, not an IV and a 32-byte key (" + ENCRYPTED_KEY_LENGTH + ")");
+      throw new MalformedCiphertextException(
+          "the new group key \""
+              + encrypted.getId()
+              + "\" is "
+              + data.length
+              + " bytes, not an IV and a 32-byte key ("
+              + ENCRYPTED_KEY_LENGTH
+              + ")");
     }
     try {
       return new GroupKey(encrypted.getId(), decrypt(data, current));
     } catch (IllegalArgumentException badId) {
-      throw new MalformedCiphertextException("the new group key's id is not valid: " + badId.getMessage());
+      throw new MalformedCiphertextException(
+          "the new group key's id is not valid: " + badId.getMessage());
     }
   }
 
@@ -208,10 +216,10 @@ public final class StreamEncryption {
   }
 
   /**
-   * {@code message} with its content encrypted under {@code key}: {@code content} becomes
-   * IV || ciphertext, {@code encryptionType} AES, {@code groupKeyId} the key's id and, when
-   * {@code next} is given, {@code newGroupKey} the next key encrypted under {@code key}. Any
-   * signature is cleared: sign the result, since the signature must cover the ciphertext.
+   * {@code message} with its content encrypted under {@code key}: {@code content} becomes IV ||
+   * ciphertext, {@code encryptionType} AES, {@code groupKeyId} the key's id and, when {@code next}
+   * is given, {@code newGroupKey} the next key encrypted under {@code key}. Any signature is
+   * cleared: sign the result, since the signature must cover the ciphertext.
    *
    * @param message an unencrypted content message
    * @param next the key the publisher rotates to, or null
@@ -223,11 +231,12 @@ public final class StreamEncryption {
     if (content.getEncryptionType() != EncryptionType.NONE) {
       throw new IllegalArgumentException("the content is already encrypted");
     }
-    ContentMessage.Builder encrypted = content.toBuilder()
-        .setContent(ByteString.copyFrom(encrypt(content.getContent().toByteArray(), key)))
-        .setEncryptionType(EncryptionType.AES)
-        .setGroupKeyId(key.id())
-        .clearNewGroupKey();
+    ContentMessage.Builder encrypted =
+        content.toBuilder()
+            .setContent(ByteString.copyFrom(encrypt(content.getContent().toByteArray(), key)))
+            .setEncryptionType(EncryptionType.AES)
+            .setGroupKeyId(key.id())
+            .clearNewGroupKey();
     if (next != null) {
       encrypted.setNewGroupKey(encryptNextKey(next, key));
     }
@@ -261,8 +270,9 @@ public final class StreamEncryption {
    */
   public static Decrypted decryptContent(StreamMessage message, GroupKeyLookup keys) {
     ContentMessage content = encryptedContentOf(message);
-    GroupKey key = keys.find(content.getGroupKeyId())
-        .orElseThrow(() -> new UnknownGroupKeyException(content.getGroupKeyId()));
+    GroupKey key =
+        keys.find(content.getGroupKeyId())
+            .orElseThrow(() -> new UnknownGroupKeyException(content.getGroupKeyId()));
     if (!key.id().equals(content.getGroupKeyId())) {
       throw new WrongGroupKeyException(content.getGroupKeyId(), key.id());
     }
@@ -289,22 +299,25 @@ public final class StreamEncryption {
 
   private static Decrypted decrypt(StreamMessage message, ContentMessage content, GroupKey key) {
     byte[] plaintext = decrypt(content.getContent().toByteArray(), key);
-    Optional<GroupKey> next = content.hasNewGroupKey()
-        ? Optional.of(decryptNextKey(content.getNewGroupKey(), key))
-        : Optional.empty();
-    ContentMessage decrypted = content.toBuilder()
-        .setContent(ByteString.copyFrom(plaintext))
-        .setEncryptionType(EncryptionType.NONE)
-        .clearGroupKeyId()
-        .clearNewGroupKey()
-        .build();
-    return new Decrypted(message.toBuilder().setContentMessage(decrypted).clearSignature().build(), next);
+    Optional<GroupKey> next =
+        content.hasNewGroupKey()
+            ? Optional.of(decryptNextKey(content.getNewGroupKey(), key))
+            : Optional.empty();
+    ContentMessage decrypted =
+        content.toBuilder()
+            .setContent(ByteString.copyFrom(plaintext))
+            .setEncryptionType(EncryptionType.NONE)
+            .clearGroupKeyId()
+            .clearNewGroupKey()
+            .build();
+    return new Decrypted(
+        message.toBuilder().setContentMessage(decrypted).clearSignature().build(), next);
   }
 
   private static ContentMessage contentOf(StreamMessage message) {
     if (message.getBodyCase() != StreamMessage.BodyCase.CONTENT_MESSAGE) {
-      throw new IllegalArgumentException("only content messages are encrypted; this one is "
-          + message.getBodyCase());
+      throw new IllegalArgumentException(
+          "only content messages are encrypted; this one is " + message.getBodyCase());
     }
     return message.getContentMessage();
   }
@@ -312,8 +325,10 @@ public final class StreamEncryption {
   private static ContentMessage encryptedContentOf(StreamMessage message) {
     ContentMessage content = contentOf(message);
     if (content.getEncryptionType() != EncryptionType.AES) {
-      throw new IllegalArgumentException("the content is not AES-encrypted (encryption type "
-          + content.getEncryptionTypeValue() + ")");
+      throw new IllegalArgumentException(
+          "the content is not AES-encrypted (encryption type "
+              + content.getEncryptionTypeValue()
+              + ")");
     }
     return content;
   }

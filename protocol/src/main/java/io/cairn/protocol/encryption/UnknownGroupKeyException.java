@@ -1,8 +1,8 @@
 package io.cairn.protocol.encryption;
 
 /**
- * The group key an encrypted message names is not among the keys at hand: the subscriber has to
- * ask the publisher for it with a group key request.
+ * The group key an encrypted message names is not among the keys at hand: the subscriber has to ask
+ * the publisher for it with a group key request.
  */
 public final class UnknownGroupKeyException extends EncryptionException {
   private final String groupKeyId;

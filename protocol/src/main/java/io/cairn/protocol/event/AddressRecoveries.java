@@ -47,13 +47,21 @@ public final class AddressRecoveries {
         LOG.log(Level.INFO, "secp256k1 address recovery: " + loaded.name());
         return loaded;
       }
-      LOG.log(Level.WARNING, "secp256k1 address recovery: " + loaded.name()
-          + " recovered a wrong address in its self-test; using " + fallback.name());
+      LOG.log(
+          Level.WARNING,
+          "secp256k1 address recovery: "
+              + loaded.name()
+              + " recovered a wrong address in its self-test; using "
+              + fallback.name());
     } catch (RuntimeException | LinkageError unavailable) {
-      LOG.log(Level.INFO, "secp256k1 address recovery: " + fallback.name()
-          + " (the native library is unavailable: " + unavailable + ")");
+      LOG.log(
+          Level.INFO,
+          "secp256k1 address recovery: "
+              + fallback.name()
+              + " (the native library is unavailable: "
+              + unavailable
+              + ")");
     }
     return fallback;
   }
-
 }

@@ -6,9 +6,9 @@ import org.bouncycastle.math.ec.ECAlgorithms;
 import org.bouncycastle.math.ec.ECPoint;
 
 /**
- * Public key recovery in Java (SEC 1 v2, section 4.1.6): R is the point with x = r and the y
- * parity of the recovery id, and the key is {@code r^-1 (s R - e G)}. About a quarter of the
- * native library's speed, but always available.
+ * Public key recovery in Java (SEC 1 v2, section 4.1.6): R is the point with x = r and the y parity
+ * of the recovery id, and the key is {@code r^-1 (s R - e G)}. About a quarter of the native
+ * library's speed, but always available.
  */
 final class BouncyCastleRecovery implements AddressRecovery {
   @Override
@@ -31,8 +31,10 @@ final class BouncyCastleRecovery implements AddressRecovery {
     BigInteger rInverse = signature.r().modInverse(n);
     BigInteger generatorFactor = e.negate().multiply(rInverse).mod(n);
     BigInteger pointFactor = signature.s().multiply(rInverse).mod(n);
-    ECPoint key = ECAlgorithms.sumOfTwoMultiplies(
-        Secp256k1Curve.DOMAIN.getG(), generatorFactor, r, pointFactor).normalize();
+    ECPoint key =
+        ECAlgorithms.sumOfTwoMultiplies(
+                Secp256k1Curve.DOMAIN.getG(), generatorFactor, r, pointFactor)
+            .normalize();
     if (key.isInfinity()) {
       return null;
     }

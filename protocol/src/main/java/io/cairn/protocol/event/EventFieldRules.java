@@ -23,17 +23,19 @@ import java.time.Instant;
 /**
  * Checks every field of an event on its own, before and apart from its signature.
  *
- * <p>Streamr's signature payload has no separators, so one signature covers several splits of
- * the same bytes into fields. These rules pin the boundaries they can: timestamps must lie
- * between 2017-01-01 and a little after now, so they always have 13 digits, which fixes where the
- * partition ends and the sequence number starts; the publisher id is exactly 20 bytes, so its 42
- * characters start right after the sequence number's digits. docs/protocol.md lists what remains.
+ * <p>Streamr's signature payload has no separators, so one signature covers several splits of the
+ * same bytes into fields. These rules pin the boundaries they can: timestamps must lie between
+ * 2017-01-01 and a little after now, so they always have 13 digits, which fixes where the partition
+ * ends and the sequence number starts; the publisher id is exactly 20 bytes, so its 42 characters
+ * start right after the sequence number's digits. docs/protocol.md lists what remains.
  */
 public final class EventFieldRules {
   /** 2017-01-01T00:00:00Z, before the Streamr Network existed; every later ms has 13 digits. */
   public static final long MIN_TIMESTAMP = 1_483_228_800_000L;
+
   /** Streamr streams have at most 100 partitions. */
   public static final int MAX_PARTITION = 99;
+
   public static final int MAX_MESSAGE_CHAIN_ID_LENGTH = 128;
   public static final Duration DEFAULT_MAX_CLOCK_SKEW = Duration.ofMinutes(10);
   private static final int ADDRESS_LENGTH = 20;
@@ -66,21 +68,25 @@ public final class EventFieldRules {
       throw reject(EventRejectReason.INVALID_STREAM_ID, invalid.getMessage());
     }
     if (id.getStreamPartition() < 0 || id.getStreamPartition() > MAX_PARTITION) {
-      throw reject(EventRejectReason.INVALID_PARTITION,
+      throw reject(
+          EventRejectReason.INVALID_PARTITION,
           "partition " + id.getStreamPartition() + " is outside 0.." + MAX_PARTITION);
     }
     checkTimestamp("timestamp", id.getTimestamp(), EventRejectReason.TIMESTAMP_OUT_OF_RANGE);
     if (id.getSequenceNumber() < 0) {
-      throw reject(EventRejectReason.INVALID_SEQUENCE_NUMBER,
+      throw reject(
+          EventRejectReason.INVALID_SEQUENCE_NUMBER,
           "sequence number " + id.getSequenceNumber() + " is negative");
     }
     if (id.getPublisherId().size() != ADDRESS_LENGTH) {
-      throw reject(EventRejectReason.INVALID_PUBLISHER_ID,
+      throw reject(
+          EventRejectReason.INVALID_PUBLISHER_ID,
           "publisher id is " + id.getPublisherId().size() + " bytes, not a 20-byte address");
     }
     int chainLength = id.getMessageChainId().length();
     if (chainLength == 0 || chainLength > MAX_MESSAGE_CHAIN_ID_LENGTH) {
-      throw reject(EventRejectReason.INVALID_MESSAGE_CHAIN_ID,
+      throw reject(
+          EventRejectReason.INVALID_MESSAGE_CHAIN_ID,
           "message chain id must be 1 to " + MAX_MESSAGE_CHAIN_ID_LENGTH + " characters");
     }
     if (message.hasPreviousMessageRef()) {
@@ -88,48 +94,76 @@ public final class EventFieldRules {
     }
     switch (message.getBodyCase()) {
       case CONTENT_MESSAGE -> checkContent(message.getContentMessage());
-      case GROUP_KEY_REQUEST, GROUP_KEY_RESPONSE -> { }
-      case BODY_NOT_SET -> throw reject(EventRejectReason.BODY_MISSING,
-          "the message has no content, group key request or group key response");
+      case GROUP_KEY_REQUEST, GROUP_KEY_RESPONSE -> {}
+      case BODY_NOT_SET ->
+          throw reject(
+              EventRejectReason.BODY_MISSING,
+              "the message has no content, group key request or group key response");
     }
   }
 
   private void checkTimestamp(String field, long timestamp, EventRejectReason reason) {
     long latest = clock.millis() + maxClockSkew.toMillis();
     if (timestamp < MIN_TIMESTAMP || timestamp > latest) {
-      throw reject(reason, field + " " + timestamp + " is outside " + Instant.ofEpochMilli(MIN_TIMESTAMP)
-          + " .. " + Instant.ofEpochMilli(latest) + " (now + " + maxClockSkew + ")");
+      throw reject(
+          reason,
+          field
+              + " "
+              + timestamp
+              + " is outside "
+              + Instant.ofEpochMilli(MIN_TIMESTAMP)
+              + " .. "
+              + Instant.ofEpochMilli(latest)
+              + " (now + "
+              + maxClockSkew
+              + ")");
     }
   }
 
   private void checkPrevious(MessageId id, MessageRef previous) {
-    checkTimestamp("previous timestamp", previous.getTimestamp(), EventRejectReason.INVALID_PREVIOUS_REF);
+    checkTimestamp(
+        "previous timestamp", previous.getTimestamp(), EventRejectReason.INVALID_PREVIOUS_REF);
     if (previous.getSequenceNumber() < 0) {
-      throw reject(EventRejectReason.INVALID_PREVIOUS_REF,
+      throw reject(
+          EventRejectReason.INVALID_PREVIOUS_REF,
           "previous sequence number " + previous.getSequenceNumber() + " is negative");
     }
-    boolean before = previous.getTimestamp() < id.getTimestamp()
-        || (previous.getTimestamp() == id.getTimestamp()
-            && previous.getSequenceNumber() < id.getSequenceNumber());
+    boolean before =
+        previous.getTimestamp() < id.getTimestamp()
+            || (previous.getTimestamp() == id.getTimestamp()
+                && previous.getSequenceNumber() < id.getSequenceNumber());
     if (!before) {
-      throw reject(EventRejectReason.INVALID_PREVIOUS_REF, "previous reference "
-          + previous.getTimestamp() + "/" + previous.getSequenceNumber()
-          + " is not before the message's " + id.getTimestamp() + "/" + id.getSequenceNumber());
+      throw reject(
+          EventRejectReason.INVALID_PREVIOUS_REF,
+          "previous reference "
+              + previous.getTimestamp()
+              + "/"
+              + previous.getSequenceNumber()
+              + " is not before the message's "
+              + id.getTimestamp()
+              + "/"
+              + id.getSequenceNumber());
     }
   }
 
   private static void checkContent(ContentMessage content) {
     if (content.getEncryptionTypeValue() > EncryptionType.AES_VALUE
         || content.getContentTypeValue() > ContentType.BINARY_VALUE) {
-      throw reject(EventRejectReason.INVALID_CONTENT, "unknown content type "
-          + content.getContentTypeValue() + " or encryption type " + content.getEncryptionTypeValue());
+      throw reject(
+          EventRejectReason.INVALID_CONTENT,
+          "unknown content type "
+              + content.getContentTypeValue()
+              + " or encryption type "
+              + content.getEncryptionTypeValue());
     }
     boolean encrypted = content.getEncryptionType() == EncryptionType.AES;
     if (encrypted && !content.hasGroupKeyId()) {
-      throw reject(EventRejectReason.INVALID_CONTENT, "AES-encrypted content names no group key id");
+      throw reject(
+          EventRejectReason.INVALID_CONTENT, "AES-encrypted content names no group key id");
     }
     if (!encrypted && (content.hasGroupKeyId() || content.hasNewGroupKey())) {
-      throw reject(EventRejectReason.INVALID_CONTENT,
+      throw reject(
+          EventRejectReason.INVALID_CONTENT,
           "unencrypted content carries a group key id or a new group key");
     }
     if (!encrypted && content.getContentType() == ContentType.JSON) {
@@ -140,11 +174,13 @@ public final class EventFieldRules {
   private static void checkJson(byte[] content) {
     String text;
     try {
-      text = StandardCharsets.UTF_8.newDecoder()
-          .onMalformedInput(CodingErrorAction.REPORT)
-          .onUnmappableCharacter(CodingErrorAction.REPORT)
-          .decode(ByteBuffer.wrap(content))
-          .toString();
+      text =
+          StandardCharsets.UTF_8
+              .newDecoder()
+              .onMalformedInput(CodingErrorAction.REPORT)
+              .onUnmappableCharacter(CodingErrorAction.REPORT)
+              .decode(ByteBuffer.wrap(content))
+              .toString();
     } catch (CharacterCodingException e) {
       throw reject(EventRejectReason.INVALID_CONTENT, "JSON content is not UTF-8");
     }

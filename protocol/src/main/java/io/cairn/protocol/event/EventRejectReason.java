@@ -1,8 +1,8 @@
 package io.cairn.protocol.event;
 
 /**
- * Why an event was refused. Each value names the first check that failed; the names are stable,
- * as the public API reports them.
+ * Why an event was refused. Each value names the first check that failed; the names are stable, as
+ * the public API reports them.
  */
 public enum EventRejectReason {
   /** The bytes (or JSON) are not a StreamMessage. */

@@ -3,9 +3,9 @@ package io.cairn.protocol.event;
 import java.util.Objects;
 
 /**
- * An event refused for {@link #reason()}: thrown by the checks and turned into an
- * {@link EventVerification} by {@link EventVerifier}. It carries no stack trace, as it reports
- * bad input, not a fault.
+ * An event refused for {@link #reason()}: thrown by the checks and turned into an {@link
+ * EventVerification} by {@link EventVerifier}. It carries no stack trace, as it reports bad input,
+ * not a fault.
  */
 public final class EventRejection extends RuntimeException {
   private final EventRejectReason reason;

@@ -1,8 +1,8 @@
 package io.cairn.protocol.event;
 
 /**
- * The outcome of verifying an event: accepted, or refused for {@code reason} with a message
- * saying which field and why.
+ * The outcome of verifying an event: accepted, or refused for {@code reason} with a message saying
+ * which field and why.
  */
 public record EventVerification(EventRejectReason reason, String message) {
   private static final EventVerification OK = new EventVerification(null, "ok");

@@ -35,8 +35,8 @@ public final class EventVerifier {
   }
 
   /**
-   * As {@link #verify}, for an event that arrived on the stream part {@code streamId},
-   * {@code partition}: one addressed to any other is refused, whatever its signature.
+   * As {@link #verify}, for an event that arrived on the stream part {@code streamId}, {@code
+   * partition}: one addressed to any other is refused, whatever its signature.
    */
   public EventVerification verifyArrival(StreamMessage message, String streamId, int partition) {
     if (!message.hasMessageId()) {
@@ -45,17 +45,25 @@ public final class EventVerifier {
     String declaredStream = message.getMessageId().getStreamId();
     int declaredPartition = message.getMessageId().getStreamPartition();
     if (!declaredStream.equals(streamId) || declaredPartition != partition) {
-      return EventVerification.rejected(new EventRejection(EventRejectReason.STREAM_PART_MISMATCH,
-          "the event is addressed to " + declaredStream + "#" + declaredPartition
-              + " but arrived on " + streamId + "#" + partition));
+      return EventVerification.rejected(
+          new EventRejection(
+              EventRejectReason.STREAM_PART_MISMATCH,
+              "the event is addressed to "
+                  + declaredStream
+                  + "#"
+                  + declaredPartition
+                  + " but arrived on "
+                  + streamId
+                  + "#"
+                  + partition));
     }
     return verify(message);
   }
 
   /**
-   * The signature alone: whether the publisher id signed the payload bytes. This is never enough
-   * to accept an event, because the same bytes can be read as other field values; the node uses
-   * {@link #verify} or {@link #verifyArrival}.
+   * The signature alone: whether the publisher id signed the payload bytes. This is never enough to
+   * accept an event, because the same bytes can be read as other field values; the node uses {@link
+   * #verify} or {@link #verifyArrival}.
    */
   public EventVerification verifySignature(StreamMessage message) {
     try {
@@ -68,22 +76,26 @@ public final class EventVerifier {
 
   private void checkSignature(StreamMessage message) {
     if (message.getSignatureType() != SignatureType.ECDSA_SECP256K1_EVM) {
-      String type = message.getSignatureType() == SignatureType.UNRECOGNIZED
-          ? "number " + message.getSignatureTypeValue()
-          : message.getSignatureType().name();
-      throw new EventRejection(EventRejectReason.UNSUPPORTED_SIGNATURE_TYPE,
+      String type =
+          message.getSignatureType() == SignatureType.UNRECOGNIZED
+              ? "number " + message.getSignatureTypeValue()
+              : message.getSignatureType().name();
+      throw new EventRejection(
+          EventRejectReason.UNSUPPORTED_SIGNATURE_TYPE,
           "signature type " + type + " is not supported; Cairn accepts ECDSA_SECP256K1_EVM only");
     }
     EvmSignature signature = EvmSignature.decode(message.getSignature().toByteArray());
     byte[] digest = PersonalMessage.digest(SignaturePayload.of(message));
     EthereumAddress signer = recovery.recover(digest, signature);
     if (signer == null) {
-      throw new EventRejection(EventRejectReason.SIGNATURE_INVALID,
+      throw new EventRejection(
+          EventRejectReason.SIGNATURE_INVALID,
           "no public key recovers from the signature: r is not a point of secp256k1");
     }
     String publisher = SignaturePayload.publisherHex(message.getMessageId().getPublisherId());
     if (!signer.value().equals(publisher)) {
-      throw new EventRejection(EventRejectReason.ADDRESS_MISMATCH,
+      throw new EventRejection(
+          EventRejectReason.ADDRESS_MISMATCH,
           "signed by " + signer + ", but the publisher id is " + publisher);
     }
   }

@@ -20,19 +20,21 @@ public record EvmSignature(BigInteger r, BigInteger s, int recoveryId) {
     checkScalar("r", r);
     checkScalar("s", s);
     if (s.compareTo(Secp256k1Curve.HALF_N) > 0) {
-      throw new EventRejection(EventRejectReason.HIGH_S,
+      throw new EventRejection(
+          EventRejectReason.HIGH_S,
           "s is above n/2: a malleable signature; its low-s form is n - s");
     }
     if (recoveryId != 0 && recoveryId != 1) {
-      throw new EventRejection(EventRejectReason.BAD_V,
-          "v is " + (recoveryId + V_OFFSET) + ", not 27 or 28");
+      throw new EventRejection(
+          EventRejectReason.BAD_V, "v is " + (recoveryId + V_OFFSET) + ", not 27 or 28");
     }
   }
 
   /** Decodes the 65-byte form; refuses anything else with the specific reason. */
   public static EvmSignature decode(byte[] bytes) {
     if (bytes.length != LENGTH) {
-      throw new EventRejection(EventRejectReason.SIGNATURE_MALFORMED,
+      throw new EventRejection(
+          EventRejectReason.SIGNATURE_MALFORMED,
           "signature is " + bytes.length + " bytes, not " + LENGTH + " (r || s || v)");
     }
     BigInteger r = new BigInteger(1, Arrays.copyOfRange(bytes, 0, 32));
@@ -55,8 +57,8 @@ public record EvmSignature(BigInteger r, BigInteger s, int recoveryId) {
 
   private static void checkScalar(String name, BigInteger value) {
     if (value.signum() <= 0 || value.compareTo(Secp256k1Curve.N) >= 0) {
-      throw new EventRejection(EventRejectReason.SIGNATURE_MALFORMED,
-          name + " is outside 1..n-1 of secp256k1");
+      throw new EventRejection(
+          EventRejectReason.SIGNATURE_MALFORMED, name + " is outside 1..n-1 of secp256k1");
     }
   }
 }

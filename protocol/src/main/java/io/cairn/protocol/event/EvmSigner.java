@@ -7,8 +7,8 @@ public interface EvmSigner {
   EthereumAddress address();
 
   /**
-   * Signs a 32-byte digest (for events: {@link PersonalMessage#digest} of the
-   * {@link SignaturePayload}). The signature is canonical: low s, recovery id 0 or 1.
+   * Signs a 32-byte digest (for events: {@link PersonalMessage#digest} of the {@link
+   * SignaturePayload}). The signature is canonical: low s, recovery id 0 or 1.
    */
   EvmSignature sign(byte[] digest);
 }

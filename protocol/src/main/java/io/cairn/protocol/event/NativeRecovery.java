@@ -5,9 +5,9 @@ import fr.acinq.secp256k1.Secp256k1Exception;
 import io.cairn.protocol.EthereumAddress;
 
 /**
- * Public key recovery by Bitcoin Core's libsecp256k1 through ACINQ's JNI binding, about four
- * times the speed of {@link BouncyCastleRecovery}. The library is bundled for Linux x86-64 and
- * aarch64 only; {@link AddressRecoveries} falls back to BouncyCastle elsewhere.
+ * Public key recovery by Bitcoin Core's libsecp256k1 through ACINQ's JNI binding, about four times
+ * the speed of {@link BouncyCastleRecovery}. The library is bundled for Linux x86-64 and aarch64
+ * only; {@link AddressRecoveries} falls back to BouncyCastle elsewhere.
  */
 final class NativeRecovery implements AddressRecovery {
   private final Secp256k1 library;

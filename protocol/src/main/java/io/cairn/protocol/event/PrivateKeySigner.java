@@ -11,8 +11,8 @@ import org.bouncycastle.crypto.signers.HMacDSAKCalculator;
 
 /**
  * Signs with a secp256k1 private key held in memory. Signatures are deterministic (RFC 6979 with
- * HMAC-SHA256, as libsecp256k1 and Streamr's SDK make them), so the same key and digest always
- * give the same 65 bytes, and the test vectors in docs/protocol.md can be reproduced anywhere.
+ * HMAC-SHA256, as libsecp256k1 and Streamr's SDK make them), so the same key and digest always give
+ * the same 65 bytes, and the test vectors in docs/protocol.md can be reproduced anywhere.
  */
 public final class PrivateKeySigner implements EvmSigner {
   private static final BouncyCastleRecovery RECOVERY = new BouncyCastleRecovery();
@@ -25,7 +25,8 @@ public final class PrivateKeySigner implements EvmSigner {
       throw new IllegalArgumentException("a secp256k1 private key must lie in 1..n-1");
     }
     this.privateKey = privateKey;
-    byte[] publicKey = Secp256k1Curve.DOMAIN.getG().multiply(privateKey).normalize().getEncoded(false);
+    byte[] publicKey =
+        Secp256k1Curve.DOMAIN.getG().multiply(privateKey).normalize().getEncoded(false);
     this.address = Secp256k1Curve.address(publicKey);
   }
 
@@ -67,7 +68,8 @@ public final class PrivateKeySigner implements EvmSigner {
     signer.init(true, new ECPrivateKeyParameters(privateKey, Secp256k1Curve.DOMAIN));
     BigInteger[] rs = signer.generateSignature(digest);
     BigInteger r = rs[0];
-    BigInteger s = rs[1].compareTo(Secp256k1Curve.HALF_N) > 0 ? Secp256k1Curve.N.subtract(rs[1]) : rs[1];
+    BigInteger s =
+        rs[1].compareTo(Secp256k1Curve.HALF_N) > 0 ? Secp256k1Curve.N.subtract(rs[1]) : rs[1];
     // BouncyCastle does not report which of the candidate points R was, so try both.
     for (int recoveryId = 0; recoveryId < 2; recoveryId++) {
       EvmSignature signature = new EvmSignature(r, s, recoveryId);

@@ -15,12 +15,16 @@ import org.bouncycastle.crypto.params.ECDomainParameters;
 /** The secp256k1 curve and the Ethereum derivations on it: Keccak-256 and addresses. */
 final class Secp256k1Curve {
   static final X9ECParameters PARAMETERS = CustomNamedCurves.getByName("secp256k1");
-  static final ECDomainParameters DOMAIN = new ECDomainParameters(
-      PARAMETERS.getCurve(), PARAMETERS.getG(), PARAMETERS.getN(), PARAMETERS.getH());
+  static final ECDomainParameters DOMAIN =
+      new ECDomainParameters(
+          PARAMETERS.getCurve(), PARAMETERS.getG(), PARAMETERS.getN(), PARAMETERS.getH());
+
   /** The group order n. */
   static final BigInteger N = PARAMETERS.getN();
+
   /** n / 2: an s above it is the malleable twin of the low-s signature {@code n - s}. */
   static final BigInteger HALF_N = N.shiftRight(1);
+
   /** Size of an uncompressed public key: {@code 0x04 || x || y}. */
   static final int UNCOMPRESSED_KEY_LENGTH = 65;
 
@@ -38,9 +42,12 @@ final class Secp256k1Curve {
 
   /**
    * Keys recovered lately and their addresses. A node sees few publishers, each signing many
-   * events, and hashing the key was a tenth of checking an event; emptied when full, to stay bounded.
+   * events, and hashing the key was a tenth of checking an event; emptied when full, to stay
+   * bounded.
    */
-  private static final Map<ByteBuffer, EthereumAddress> RECENT_ADDRESSES = new ConcurrentHashMap<>();
+  private static final Map<ByteBuffer, EthereumAddress> RECENT_ADDRESSES =
+      new ConcurrentHashMap<>();
+
   private static final int RECENT_ADDRESSES_LIMIT = 4096;
 
   /** The address of a key: the last 20 bytes of Keccak-256 over its 64 coordinate bytes. */

@@ -13,21 +13,21 @@ import java.nio.charset.StandardCharsets;
 import java.util.HexFormat;
 
 /**
- * The bytes an event's {@code ECDSA_SECP256K1_EVM} signature covers, laid out as Streamr's SDK
- * lays them out, so signatures made by either verify in the other.
+ * The bytes an event's {@code ECDSA_SECP256K1_EVM} signature covers, laid out as Streamr's SDK lays
+ * them out, so signatures made by either verify in the other.
  *
- * <p>A UTF-8 header, with numbers in decimal and nothing between the fields:
- * {@code streamId partition timestamp sequenceNumber publisherId messageChainId}, where
- * publisherId is {@code 0x} and the address in lower-case hex; then, when the message has a
- * previous reference, {@code prevTimestamp prevSequenceNumber}. The body follows:
+ * <p>A UTF-8 header, with numbers in decimal and nothing between the fields: {@code streamId
+ * partition timestamp sequenceNumber publisherId messageChainId}, where publisherId is {@code 0x}
+ * and the address in lower-case hex; then, when the message has a previous reference, {@code
+ * prevTimestamp prevSequenceNumber}. The body follows:
  *
  * <ul>
  *   <li>content message: the content bytes as carried (ciphertext when encrypted), then, when it
  *       carries a new group key, that key's id in UTF-8 and its (encrypted) data;
  *   <li>group key request: request id (UTF-8), recipient id bytes, RSA public key bytes, each
  *       requested key id (UTF-8);
- *   <li>group key response: request id (UTF-8), recipient id bytes, then each key's id (UTF-8)
- *       and data.
+ *   <li>group key response: request id (UTF-8), recipient id bytes, then each key's id (UTF-8) and
+ *       data.
  * </ul>
  *
  * <p>Content type, encryption type and the content's group key id are not covered. Nor does the
@@ -39,13 +39,14 @@ public final class SignaturePayload {
 
   public static byte[] of(StreamMessage message) {
     MessageId id = message.getMessageId();
-    StringBuilder header = new StringBuilder(128)
-        .append(id.getStreamId())
-        .append(id.getStreamPartition())
-        .append(id.getTimestamp())
-        .append(id.getSequenceNumber())
-        .append(publisherHex(id.getPublisherId()))
-        .append(id.getMessageChainId());
+    StringBuilder header =
+        new StringBuilder(128)
+            .append(id.getStreamId())
+            .append(id.getStreamPartition())
+            .append(id.getTimestamp())
+            .append(id.getSequenceNumber())
+            .append(publisherHex(id.getPublisherId()))
+            .append(id.getMessageChainId());
     if (message.hasPreviousMessageRef()) {
       MessageRef previous = message.getPreviousMessageRef();
       header.append(previous.getTimestamp()).append(previous.getSequenceNumber());
@@ -56,8 +57,10 @@ public final class SignaturePayload {
       case CONTENT_MESSAGE -> writeContent(payload, message.getContentMessage());
       case GROUP_KEY_REQUEST -> writeRequest(payload, message.getGroupKeyRequest());
       case GROUP_KEY_RESPONSE -> writeResponse(payload, message.getGroupKeyResponse());
-      case BODY_NOT_SET -> throw new EventRejection(EventRejectReason.BODY_MISSING,
-          "the message has no content, group key request or group key response");
+      case BODY_NOT_SET ->
+          throw new EventRejection(
+              EventRejectReason.BODY_MISSING,
+              "the message has no content, group key request or group key response");
     }
     return payload.toByteArray();
   }

@@ -18,8 +18,8 @@ public final class Blake2b {
   private Blake2b() {}
 
   /**
-   * BLAKE2b-256 of the concatenation of {@code parts}. The digest length 32 is set in the
-   * parameter block (this is not BLAKE2b-512 truncated), and nothing separates the parts.
+   * BLAKE2b-256 of the concatenation of {@code parts}. The digest length 32 is set in the parameter
+   * block (this is not BLAKE2b-512 truncated), and nothing separates the parts.
    */
   public static byte[] hash(byte[]... parts) {
     Digest digest = new Digest();
@@ -44,9 +44,9 @@ public final class Blake2b {
    * Unkeyed BLAKE2b-256 as a reusable streaming digest, written for the Merkle hot path: the 12
    * rounds are unrolled with the message schedule (sigma) written into the code and the working
    * vector in local variables (BouncyCastle keeps it in an array and looks sigma up per round),
-   * full input blocks are compressed in place without a copy, and nothing is allocated per hash.
-   * It gives the same bytes as BouncyCastle's {@code Blake2bDigest(256)} (the tests compare them
-   * for every length up to 1100 bytes and arbitrary splits). Not thread-safe.
+   * full input blocks are compressed in place without a copy, and nothing is allocated per hash. It
+   * gives the same bytes as BouncyCastle's {@code Blake2bDigest(256)} (the tests compare them for
+   * every length up to 1100 bytes and arbitrary splits). Not thread-safe.
    */
   static final class Digest {
     private static final int BLOCK = 128;
@@ -58,17 +58,22 @@ public final class Blake2b {
     private static final long IV5 = 0x9b05688c2b3e6c1fL;
     private static final long IV6 = 0x1f83d9abfb41bd6bL;
     private static final long IV7 = 0x5be0cd19137e2179L;
+
     /** Parameter block word 0: digest length 32, no key, fanout 1, depth 1. */
     private static final long PARAM0 = 0x01010000L | HASH_LENGTH;
+
     private static final VarHandle LONG_LE =
         MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
 
     private final long[] h = new long[8];
     private final long[] m = new long[16];
+
     /** The working vector between the two halves of a compression. */
     private final long[] v = new long[16];
+
     private final byte[] buffer = new byte[BLOCK];
     private int buffered;
+
     /** Bytes compressed so far; the high word of the 128-bit counter stays 0 below 2^64 bytes. */
     private long counter;
 
@@ -173,8 +178,8 @@ public final class Blake2b {
 
     /**
      * Rounds 0 to 5 on {@link #v}. Each group of eight lines is RFC 7693's mixing function G(a, b,
-     * c, d, x, y) on the columns (0 4 8 12) .. (3 7 11 15), then the diagonals (0 5 10 15), (1 6
-     * 11 12), (2 7 8 13), (3 4 9 14), with x and y the message words sigma[round][2i] and
+     * c, d, x, y) on the columns (0 4 8 12) .. (3 7 11 15), then the diagonals (0 5 10 15), (1 6 11
+     * 12), (2 7 8 13), (3 4 9 14), with x and y the message words sigma[round][2i] and
      * sigma[round][2i + 1] and rotations 32, 24, 16, 63. The rounds are split in two methods
      * because one method with all twelve would exceed HotSpot's 8000-byte limit for compiling a
      * method at all.

@@ -4,8 +4,8 @@ import java.util.Arrays;
 import java.util.List;
 
 /**
- * Writes Hypercore's compact-encoding: a uint is 1 byte up to {@code 0xFC}, else a marker
- * ({@code 0xFD}, {@code 0xFE}, {@code 0xFF}) and a 2-, 4- or 8-byte little-endian value.
+ * Writes Hypercore's compact-encoding: a uint is 1 byte up to {@code 0xFC}, else a marker ({@code
+ * 0xFD}, {@code 0xFE}, {@code 0xFF}) and a 2-, 4- or 8-byte little-endian value.
  */
 public final class CompactWriter {
   private byte[] buffer;

@@ -78,6 +78,8 @@ public sealed interface CoreDescriptor {
 
   /** The descriptor of a writer's core, to register it with a node. */
   static CoreDescriptor of(CoreIdentity identity) {
-    return identity.isCompat() ? new CompatKey(identity.key()) : new ByManifest(identity.manifest().encode());
+    return identity.isCompat()
+        ? new CompatKey(identity.key())
+        : new ByManifest(identity.manifest().encode());
   }
 }

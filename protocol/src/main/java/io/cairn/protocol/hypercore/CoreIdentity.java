@@ -81,8 +81,8 @@ public final class CoreIdentity {
   }
 
   /**
-   * The bytes a signer signs for a tree. Manifest mode, 112 bytes: {@code NS[TREE] (32) || core
-   * key (32) || tree hash (32) || u64le(length) || u64le(fork)}. Compat mode, 80 bytes: the same
+   * The bytes a signer signs for a tree. Manifest mode, 112 bytes: {@code NS[TREE] (32) || core key
+   * (32) || tree hash (32) || u64le(length) || u64le(fork)}. Compat mode, 80 bytes: the same
    * without the core key.
    */
   public byte[] signable(byte[] treeHash, long length, long fork) {

@@ -11,8 +11,8 @@ import java.util.List;
  */
 public final class CoreTree {
   /**
-   * What appending some blocks adds: the nodes each block completes (its leaf, then the parents
-   * it closes, bottom-up) and the head of the longer tree, signed or not yet.
+   * What appending some blocks adds: the nodes each block completes (its leaf, then the parents it
+   * closes, bottom-up) and the head of the longer tree, signed or not yet.
    */
   public record Growth(long start, List<List<TreeNode>> nodesPerBlock, TreeHead head) {
     public Growth {
@@ -20,8 +20,8 @@ public final class CoreTree {
     }
 
     Growth signed(byte[] signature) {
-      return new Growth(start, nodesPerBlock,
-          new TreeHead(head.fork(), head.length(), head.roots(), signature));
+      return new Growth(
+          start, nodesPerBlock, new TreeHead(head.fork(), head.length(), head.roots(), signature));
     }
   }
 
@@ -73,7 +73,8 @@ public final class CoreTree {
       List<TreeNode> added = new ArrayList<>(2);
       TreeNode node = hasher.leaf(length++, block);
       added.add(node);
-      while (!roots.isEmpty() && roots.get(roots.size() - 1).index() == FlatTree.sibling(node.index())) {
+      while (!roots.isEmpty()
+          && roots.get(roots.size() - 1).index() == FlatTree.sibling(node.index())) {
         node = hasher.parent(roots.remove(roots.size() - 1), node);
         added.add(node);
       }
@@ -90,37 +91,42 @@ public final class CoreTree {
 
   /**
    * Checks a batch another party signed: it must continue this tree at its length and fork, any
-   * roots it names must be the ones its blocks give, and the signature must be the core's over
-   * the resulting tree. On success the result carries the growth to {@link #apply}.
+   * roots it names must be the ones its blocks give, and the signature must be the core's over the
+   * resulting tree. On success the result carries the growth to {@link #apply}.
    */
   public Check check(SignedBatch batch) {
     long fork = batch.fork();
     long start = batch.start();
     List<byte[]> blocks = batch.blocks();
     if (fork != head.fork()) {
-      return new Check.Refused(RejectReason.FORK_MISMATCH,
+      return new Check.Refused(
+          RejectReason.FORK_MISMATCH,
           "batch is for fork " + fork + " but the core is at fork " + head.fork());
     }
     if (start != head.length()) {
-      return new Check.Refused(RejectReason.UPGRADE_START_MISMATCH,
+      return new Check.Refused(
+          RejectReason.UPGRADE_START_MISMATCH,
           "batch starts at block " + start + " but the core has " + head.length() + " blocks");
     }
     if (blocks.isEmpty()) {
       return new Check.Refused(RejectReason.INVALID_LENGTH, "batch has no blocks");
     }
     if (head.length() + blocks.size() > FlatTree.MAX_LENGTH) {
-      return new Check.Refused(RejectReason.INVALID_LENGTH,
-          "core would exceed " + FlatTree.MAX_LENGTH + " blocks");
+      return new Check.Refused(
+          RejectReason.INVALID_LENGTH, "core would exceed " + FlatTree.MAX_LENGTH + " blocks");
     }
     Growth growth = grow(blocks);
     if (!batch.roots().isEmpty() && !sameNodes(batch.roots(), growth.head().roots())) {
-      return new Check.Refused(RejectReason.HASH_MISMATCH,
-          "the batch's roots are not the ones its blocks hash to");
+      return new Check.Refused(
+          RejectReason.HASH_MISMATCH, "the batch's roots are not the ones its blocks hash to");
     }
     RejectReason invalid = identity.verify(signable(growth.head()), batch.signature());
     if (invalid != null) {
-      return new Check.Refused(invalid, "the signature does not sign length "
-          + growth.head().length() + " of this core with these blocks");
+      return new Check.Refused(
+          invalid,
+          "the signature does not sign length "
+              + growth.head().length()
+              + " of this core with these blocks");
     }
     return new Check.Accepted(growth.signed(batch.signature()));
   }
@@ -132,7 +138,10 @@ public final class CoreTree {
     record Refused(RejectReason reason, String message) implements Check {}
   }
 
-  /** Makes {@code growth} part of the tree. It must come from this tree's {@link #grow} or {@link #check}. */
+  /**
+   * Makes {@code growth} part of the tree. It must come from this tree's {@link #grow} or {@link
+   * #check}.
+   */
   public void apply(Growth growth) {
     if (growth.start() != head.length()) {
       throw new IllegalStateException(
@@ -152,7 +161,8 @@ public final class CoreTree {
    */
   public TreeHead truncated(long newLength) {
     if (newLength < 0 || newLength > head.length()) {
-      throw new IllegalArgumentException("cannot truncate length " + head.length() + " to " + newLength);
+      throw new IllegalArgumentException(
+          "cannot truncate length " + head.length() + " to " + newLength);
     }
     long[] indexes = FlatTree.fullRoots(newLength);
     List<TreeNode> kept = new ArrayList<>(indexes.length);
@@ -162,7 +172,9 @@ public final class CoreTree {
     return new TreeHead(head.fork() + 1, newLength, kept, null);
   }
 
-  /** Makes a signed truncation from {@link #truncated} the tree's head, forgetting the cut nodes. */
+  /**
+   * Makes a signed truncation from {@link #truncated} the tree's head, forgetting the cut nodes.
+   */
   public void cut(TreeHead signedTruncation) {
     store.truncate(signedTruncation.length());
     head = signedTruncation;

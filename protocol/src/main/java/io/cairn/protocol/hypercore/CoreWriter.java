@@ -5,8 +5,8 @@ import java.util.List;
 
 /**
  * The writer of one core: appends blocks, truncates, and signs the new tree after each change.
- * Every node it computes goes into the {@link TreeStore}, so proofs never re-hash blocks. The
- * block bytes themselves are the caller's to keep. Not thread-safe.
+ * Every node it computes goes into the {@link TreeStore}, so proofs never re-hash blocks. The block
+ * bytes themselves are the caller's to keep. Not thread-safe.
  */
 public final class CoreWriter {
   private final CoreKeyPair keyPair;
@@ -42,7 +42,8 @@ public final class CoreWriter {
    * reports it. Appending needs only the head's roots; truncating needs the nodes it cuts back to,
    * so it works only for nodes that are in {@code store}.
    */
-  public static CoreWriter resume(CoreKeyPair keyPair, CoreIdentity identity, TreeStore store, TreeHead head) {
+  public static CoreWriter resume(
+      CoreKeyPair keyPair, CoreIdentity identity, TreeStore store, TreeHead head) {
     return new CoreWriter(keyPair, CoreTree.restore(identity, store, head));
   }
 
@@ -65,8 +66,8 @@ public final class CoreWriter {
   }
 
   /**
-   * Appends the blocks in order and signs once, for the final length only: the intermediate
-   * lengths of a batch are never signed (as in Hypercore's batched append).
+   * Appends the blocks in order and signs once, for the final length only: the intermediate lengths
+   * of a batch are never signed (as in Hypercore's batched append).
    */
   public TreeHead append(List<byte[]> blocks) {
     if (blocks.isEmpty()) {

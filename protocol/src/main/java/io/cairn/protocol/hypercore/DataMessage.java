@@ -18,9 +18,12 @@ public record DataMessage(long request, Proof proof) {
   public byte[] encode() {
     Proof.Block block = proof.block();
     Proof.Upgrade upgrade = proof.upgrade();
-    int size = 32 + (block == null ? 0 : block.value().length + 34 * block.nodes().size())
-        + (upgrade == null ? 0 : 100 + 34 * (upgrade.nodes().size()
-            + upgrade.additionalNodes().size()));
+    int size =
+        32
+            + (block == null ? 0 : block.value().length + 34 * block.nodes().size())
+            + (upgrade == null
+                ? 0
+                : 100 + 34 * (upgrade.nodes().size() + upgrade.additionalNodes().size()));
     CompactWriter out = new CompactWriter(size);
     out.uint((block == null ? 0 : BLOCK) | (upgrade == null ? 0 : UPGRADE));
     out.uint(request).uint(proof.fork());
@@ -56,8 +59,9 @@ public record DataMessage(long request, Proof proof) {
       var nodes = in.nodes();
       var additional = in.nodes();
       byte[] signature = in.buffer();
-      upgrade = new Proof.Upgrade(
-          start, length, nodes, additional, signature.length == 0 ? null : signature);
+      upgrade =
+          new Proof.Upgrade(
+              start, length, nodes, additional, signature.length == 0 ? null : signature);
     }
     in.end();
     return new DataMessage(request, new Proof(fork, block, upgrade));

@@ -6,8 +6,8 @@ package io.cairn.protocol.hypercore;
  */
 public interface Ed25519Verification {
   /**
-   * Whether {@code signature} (64 bytes: R || S) signs {@code message} under {@code publicKey}
-   * (32 bytes). Malformed keys or signatures are simply not valid.
+   * Whether {@code signature} (64 bytes: R || S) signs {@code message} under {@code publicKey} (32
+   * bytes). Malformed keys or signatures are simply not valid.
    */
   boolean verify(byte[] publicKey, byte[] message, byte[] signature);
 

@@ -37,7 +37,8 @@ public final class Ed25519Verifications {
     return new Ed25519Verification() {
       @Override
       public boolean verify(byte[] publicKey, byte[] message, byte[] signature) {
-        return publicKey.length == 32 && signature.length == 64
+        return publicKey.length == 32
+            && signature.length == 64
             && sodium.cryptoSignVerifyDetached(signature, message, message.length, publicKey);
       }
 
@@ -77,7 +78,8 @@ public final class Ed25519Verifications {
     byte[] signature = signer.generateSignature();
     byte[] forged = signature.clone();
     forged[0] ^= 1;
-    return candidate.verify(publicKey, message, signature) && !candidate.verify(publicKey, message, forged);
+    return candidate.verify(publicKey, message, signature)
+        && !candidate.verify(publicKey, message, forged);
   }
 
   private static final class BouncyCastle implements Ed25519Verification {
@@ -85,7 +87,8 @@ public final class Ed25519Verifications {
 
     @Override
     public boolean verify(byte[] publicKey, byte[] message, byte[] signature) {
-      return publicKey.length == 32 && signature.length == 64
+      return publicKey.length == 32
+          && signature.length == 64
           && Ed25519.verify(signature, 0, publicKey, 0, message, 0, message.length);
     }
 

@@ -67,9 +67,9 @@ public final class MerkleHasher {
   }
 
   /**
-   * The tree hash (root hash) of the roots of a tree, left to right: {@code BLAKE2b-256(0x02 ||
-   * for each root: hash (32) || u64le(index) || u64le(size))}, {@code 1 + 48k} bytes in. It is
-   * never a node hash, even for a single root.
+   * The tree hash (root hash) of the roots of a tree, left to right: {@code BLAKE2b-256(0x02 || for
+   * each root: hash (32) || u64le(index) || u64le(size))}, {@code 1 + 48k} bytes in. It is never a
+   * node hash, even for a single root.
    */
   public byte[] treeHash(List<TreeNode> roots) {
     digest.update(ROOT_TYPE);

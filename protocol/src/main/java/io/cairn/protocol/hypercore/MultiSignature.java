@@ -7,8 +7,8 @@ import java.util.List;
 /**
  * The signature record Hypercore stores and sends for a manifest of version 1: {@code proof count
  * (uint) || per proof: signer index (uint) || Ed25519 signature (64) || patch length (uint) ||
- * patch node count (uint) || patch nodes}. With one signer and no patch it is 68 bytes:
- * {@code 01 00 <64 bytes> 00 00}.
+ * patch node count (uint) || patch nodes}. With one signer and no patch it is 68 bytes: {@code 01
+ * 00 <64 bytes> 00 00}.
  *
  * @param proofs one entry per signer that signed
  * @param patch nodes shared by patched proofs; always empty unless the manifest allows patches

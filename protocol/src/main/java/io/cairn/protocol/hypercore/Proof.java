@@ -54,8 +54,8 @@ public record Proof(long fork, Block block, Upgrade upgrade) {
    * @param length the number of blocks the upgrade adds
    * @param nodes {@link FlatTree#upgradeNodes(long, long) upgrade nodes} from start to start +
    *     length, minus the one the block rebuilds
-   * @param additionalNodes upgrade nodes from start + length to the signed length (empty when
-   *     those are equal)
+   * @param additionalNodes upgrade nodes from start + length to the signed length (empty when those
+   *     are equal)
    * @param signature the stored signature form for the signed length
    */
   public record Upgrade(
@@ -88,9 +88,17 @@ public record Proof(long fork, Block block, Upgrade upgrade) {
 
     @Override
     public String toString() {
-      return "Upgrade[" + start + "+" + length + ", nodes " + nodes + ", additional "
-          + additionalNodes + ", signature "
-          + (signature == null ? "none" : HexFormat.of().formatHex(signature)) + "]";
+      return "Upgrade["
+          + start
+          + "+"
+          + length
+          + ", nodes "
+          + nodes
+          + ", additional "
+          + additionalNodes
+          + ", signature "
+          + (signature == null ? "none" : HexFormat.of().formatHex(signature))
+          + "]";
     }
   }
 

@@ -68,8 +68,7 @@ public final class ProofBuilder {
       for (long index : FlatTree.upgradeNodes(to, head.length())) {
         additional.add(store.require(index));
       }
-      upgradePart =
-          new Proof.Upgrade(from, upgrade.length(), nodes, additional, head.signature());
+      upgradePart = new Proof.Upgrade(from, upgrade.length(), nodes, additional, head.signature());
     }
     return new Proof(head.fork(), block, upgradePart);
   }

@@ -22,7 +22,9 @@ public final class ProofProtos {
         .build();
   }
 
-  /** @throws IllegalArgumentException for a negative index or size, or a hash not of 32 bytes */
+  /**
+   * @throws IllegalArgumentException for a negative index or size, or a hash not of 32 bytes
+   */
   public static TreeNode fromProto(io.cairn.protocol.proto.core.TreeNode node) {
     return new TreeNode(node.getIndex(), node.getSize(), node.getHash().toByteArray());
   }
@@ -31,18 +33,20 @@ public final class ProofProtos {
     var out = io.cairn.protocol.proto.core.Proof.newBuilder().setFork(proof.fork());
     Proof.Block block = proof.block();
     if (block != null) {
-      out.setBlock(BlockProof.newBuilder()
-          .setIndex(block.index())
-          .setValue(ByteString.copyFrom(block.value()))
-          .addAllNodes(toProtos(block.nodes())));
+      out.setBlock(
+          BlockProof.newBuilder()
+              .setIndex(block.index())
+              .setValue(ByteString.copyFrom(block.value()))
+              .addAllNodes(toProtos(block.nodes())));
     }
     Proof.Upgrade upgrade = proof.upgrade();
     if (upgrade != null) {
-      var u = UpgradeProof.newBuilder()
-          .setStart(upgrade.start())
-          .setLength(upgrade.length())
-          .addAllNodes(toProtos(upgrade.nodes()))
-          .addAllAdditionalNodes(toProtos(upgrade.additionalNodes()));
+      var u =
+          UpgradeProof.newBuilder()
+              .setStart(upgrade.start())
+              .setLength(upgrade.length())
+              .addAllNodes(toProtos(upgrade.nodes()))
+              .addAllAdditionalNodes(toProtos(upgrade.additionalNodes()));
       if (upgrade.signature() != null) {
         u.setSignature(ByteString.copyFrom(upgrade.signature()));
       }
@@ -51,31 +55,38 @@ public final class ProofProtos {
     return out.build();
   }
 
-  /** @throws IllegalArgumentException for values no proof record can hold */
+  /**
+   * @throws IllegalArgumentException for values no proof record can hold
+   */
   public static Proof fromProto(io.cairn.protocol.proto.core.Proof proof) {
     Proof.Block block = null;
     if (proof.hasBlock()) {
       BlockProof b = proof.getBlock();
-      block = new Proof.Block(b.getIndex(), b.getValue().toByteArray(),
-          fromProtos(b.getNodesList()));
+      block =
+          new Proof.Block(b.getIndex(), b.getValue().toByteArray(), fromProtos(b.getNodesList()));
     }
     Proof.Upgrade upgrade = null;
     if (proof.hasUpgrade()) {
       UpgradeProof u = proof.getUpgrade();
-      upgrade = new Proof.Upgrade(u.getStart(), u.getLength(), fromProtos(u.getNodesList()),
-          fromProtos(u.getAdditionalNodesList()),
-          u.getSignature().isEmpty() ? null : u.getSignature().toByteArray());
+      upgrade =
+          new Proof.Upgrade(
+              u.getStart(),
+              u.getLength(),
+              fromProtos(u.getNodesList()),
+              fromProtos(u.getAdditionalNodesList()),
+              u.getSignature().isEmpty() ? null : u.getSignature().toByteArray());
     }
     return new Proof(proof.getFork(), block, upgrade);
   }
 
   /** The batch of {@code blocks} that took the core to {@code head}. */
   public static io.cairn.protocol.proto.core.RangeProof toProto(RangeProof proof) {
-    var out = io.cairn.protocol.proto.core.RangeProof.newBuilder()
-        .setFork(proof.fork())
-        .setLength(proof.length())
-        .setStart(proof.start())
-        .addAllNodes(toProtos(proof.nodes()));
+    var out =
+        io.cairn.protocol.proto.core.RangeProof.newBuilder()
+            .setFork(proof.fork())
+            .setLength(proof.length())
+            .setStart(proof.start())
+            .addAllNodes(toProtos(proof.nodes()));
     for (byte[] value : proof.values()) {
       out.addValues(ByteString.copyFrom(value));
     }
@@ -90,7 +101,11 @@ public final class ProofProtos {
     for (ByteString value : proof.getValuesList()) {
       values.add(value.toByteArray());
     }
-    return new RangeProof(proof.getFork(), proof.getLength(), proof.getStart(), values,
+    return new RangeProof(
+        proof.getFork(),
+        proof.getLength(),
+        proof.getStart(),
+        values,
         fromProtos(proof.getNodesList()),
         proof.getSignature().isEmpty() ? null : proof.getSignature().toByteArray());
   }
@@ -100,7 +115,8 @@ public final class ProofProtos {
     if (descriptor instanceof CoreDescriptor.ByManifest manifest) {
       out.setManifest(ByteString.copyFrom(manifest.encoded()));
     } else {
-      out.setCompatPublicKey(ByteString.copyFrom(((CoreDescriptor.CompatKey) descriptor).publicKey()));
+      out.setCompatPublicKey(
+          ByteString.copyFrom(((CoreDescriptor.CompatKey) descriptor).publicKey()));
     }
     return out.build();
   }
@@ -109,16 +125,20 @@ public final class ProofProtos {
   public static CoreDescriptor fromProto(io.cairn.protocol.proto.core.CoreDescriptor descriptor) {
     return switch (descriptor.getKindCase()) {
       case MANIFEST -> new CoreDescriptor.ByManifest(descriptor.getManifest().toByteArray());
-      case COMPAT_PUBLIC_KEY -> new CoreDescriptor.CompatKey(descriptor.getCompatPublicKey().toByteArray());
-      case KIND_NOT_SET -> throw new MalformedEncodingException("the core names neither a manifest nor a compat key");
+      case COMPAT_PUBLIC_KEY ->
+          new CoreDescriptor.CompatKey(descriptor.getCompatPublicKey().toByteArray());
+      case KIND_NOT_SET ->
+          throw new MalformedEncodingException(
+              "the core names neither a manifest nor a compat key");
     };
   }
 
   public static SignedAppendBatch toProto(SignedBatch batch) {
-    var out = SignedAppendBatch.newBuilder()
-        .setFork(batch.fork())
-        .setStart(batch.start())
-        .addAllRoots(toProtos(batch.roots()));
+    var out =
+        SignedAppendBatch.newBuilder()
+            .setFork(batch.fork())
+            .setStart(batch.start())
+            .addAllRoots(toProtos(batch.roots()));
     for (byte[] block : batch.blocks()) {
       out.addBlocks(ByteString.copyFrom(block));
     }
@@ -133,7 +153,11 @@ public final class ProofProtos {
     for (ByteString block : batch.getBlocksList()) {
       blocks.add(block.toByteArray());
     }
-    return new SignedBatch(batch.getFork(), batch.getStart(), blocks, fromProtos(batch.getRootsList()),
+    return new SignedBatch(
+        batch.getFork(),
+        batch.getStart(),
+        blocks,
+        fromProtos(batch.getRootsList()),
         batch.getSignature().isEmpty() ? null : batch.getSignature().toByteArray());
   }
 

@@ -79,7 +79,8 @@ public final class ProofVerifier {
         throw new Rejection(RejectReason.INVALID_LENGTH, "length " + proof.length());
       }
       if (proof.values().isEmpty() || proof.start() < 0 || end > proof.length()) {
-        throw new Rejection(RejectReason.BLOCK_OUT_OF_RANGE,
+        throw new Rejection(
+            RejectReason.BLOCK_OUT_OF_RANGE,
             "range " + proof.start() + "+" + proof.values().size() + " at " + proof.length());
       }
       RangeCursor cursor = new RangeCursor(proof);
@@ -115,11 +116,12 @@ public final class ProofVerifier {
     }
     if (upgrade == null) {
       if (proof.fork() != trusted.fork()) {
-        throw new Rejection(RejectReason.FORK_MISMATCH,
-            "fork " + proof.fork() + ", trusted " + trusted.fork());
+        throw new Rejection(
+            RejectReason.FORK_MISMATCH, "fork " + proof.fork() + ", trusted " + trusted.fork());
       }
       if (block.index() >= trusted.length()) {
-        throw new Rejection(RejectReason.BLOCK_OUT_OF_RANGE,
+        throw new Rejection(
+            RejectReason.BLOCK_OUT_OF_RANGE,
             "block " + block.index() + " at trusted length " + trusted.length());
       }
       checkTrusted(fold(block), trusted, trustedNodes);
@@ -129,16 +131,19 @@ public final class ProofVerifier {
     List<TreeNode> base;
     if (proof.fork() == trusted.fork()) {
       if (upgrade.start() != trusted.length()) {
-        throw new Rejection(RejectReason.UPGRADE_START_MISMATCH,
+        throw new Rejection(
+            RejectReason.UPGRADE_START_MISMATCH,
             "upgrade starts at " + upgrade.start() + ", trusted length " + trusted.length());
       }
       base = trusted.roots();
     } else if (proof.fork() < trusted.fork()) {
-      throw new Rejection(RejectReason.STALE_FORK,
+      throw new Rejection(
+          RejectReason.STALE_FORK,
           "fork " + proof.fork() + " older than trusted " + trusted.fork());
     } else {
       if (upgrade.start() != 0) {
-        throw new Rejection(RejectReason.UPGRADE_START_MISMATCH,
+        throw new Rejection(
+            RejectReason.UPGRADE_START_MISMATCH,
             "a new fork must be proven from 0, not " + upgrade.start());
       }
       base = List.of();
@@ -151,8 +156,8 @@ public final class ProofVerifier {
     TreeNode blockNode = null;
     if (block != null) {
       if (block.index() >= to) {
-        throw new Rejection(RejectReason.BLOCK_OUT_OF_RANGE,
-            "block " + block.index() + " beyond upgrade to " + to);
+        throw new Rejection(
+            RejectReason.BLOCK_OUT_OF_RANGE, "block " + block.index() + " beyond upgrade to " + to);
       }
       TreeNode top = fold(block);
       if (block.index() < upgrade.start()) {
@@ -177,7 +182,8 @@ public final class ProofVerifier {
         }
         node = nodes.get(next++);
         if (node.index() != index) {
-          throw new Rejection(RejectReason.UNEXPECTED_NODE,
+          throw new Rejection(
+              RejectReason.UNEXPECTED_NODE,
               "upgrade node " + node.index() + " where " + index + " belongs");
         }
       }
@@ -187,7 +193,8 @@ public final class ProofVerifier {
       throw new Rejection(RejectReason.EXTRA_NODES, (nodes.size() - next) + " upgrade nodes extra");
     }
     if (blockNode != null) {
-      throw new Rejection(RejectReason.BLOCK_NOT_CONNECTED,
+      throw new Rejection(
+          RejectReason.BLOCK_NOT_CONNECTED,
           "block path ends at " + blockNode.index() + ", which the upgrade does not use");
     }
 
@@ -200,7 +207,8 @@ public final class ProofVerifier {
       if (node.index() > 4 * FlatTree.MAX_LENGTH
           || FlatTree.leftSpan(node.index()) != edge
           || FlatTree.depth(node.index()) > FlatTree.depth(last)) {
-        throw new Rejection(RejectReason.UNEXPECTED_NODE,
+        throw new Rejection(
+            RejectReason.UNEXPECTED_NODE,
             "additional node " + node.index() + " does not continue the tree at " + edge);
       }
       push(roots, node);
@@ -248,7 +256,8 @@ public final class ProofVerifier {
       TreeNode uncle = uncles.get(i);
       long expected = FlatTree.sibling(index);
       if (uncle.index() != expected) {
-        throw new Rejection(RejectReason.UNEXPECTED_NODE,
+        throw new Rejection(
+            RejectReason.UNEXPECTED_NODE,
             "block node " + uncle.index() + " where sibling " + expected + " belongs");
       }
       size += uncle.size();
@@ -277,12 +286,12 @@ public final class ProofVerifier {
       known = trustedNodes.get(node.index());
     }
     if (known == null) {
-      throw new Rejection(RejectReason.BLOCK_NOT_CONNECTED,
-          "block path ends at untrusted node " + node.index());
+      throw new Rejection(
+          RejectReason.BLOCK_NOT_CONNECTED, "block path ends at untrusted node " + node.index());
     }
     if (!known.equals(node)) {
-      throw new Rejection(RejectReason.HASH_MISMATCH,
-          "block path rebuilds node " + node.index() + " differently");
+      throw new Rejection(
+          RejectReason.HASH_MISMATCH, "block path rebuilds node " + node.index() + " differently");
     }
   }
 
@@ -306,7 +315,8 @@ public final class ProofVerifier {
       }
       TreeNode node = nodes.get(cursor.next++);
       if (node.index() != index) {
-        throw new Rejection(RejectReason.UNEXPECTED_NODE,
+        throw new Rejection(
+            RejectReason.UNEXPECTED_NODE,
             "range node " + node.index() + " where " + index + " belongs");
       }
       return node;

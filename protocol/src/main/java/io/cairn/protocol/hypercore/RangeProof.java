@@ -15,7 +15,11 @@ import java.util.List;
  *     receiver already trusts that length
  */
 public record RangeProof(
-    long fork, long length, long start, List<byte[]> values, List<TreeNode> nodes,
+    long fork,
+    long length,
+    long start,
+    List<byte[]> values,
+    List<TreeNode> nodes,
     byte[] signature) {
   public RangeProof {
     values = List.copyOf(values);

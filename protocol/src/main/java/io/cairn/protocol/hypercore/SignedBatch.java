@@ -7,16 +7,24 @@ import java.util.List;
  * Blocks a writer appended at once and its signature over the tree after them: what a writer sends
  * a node that stores its core. {@code roots} may be empty (the node computes them anyway).
  */
-public record SignedBatch(long fork, long start, List<byte[]> blocks, List<TreeNode> roots, byte[] signature) {
+public record SignedBatch(
+    long fork, long start, List<byte[]> blocks, List<TreeNode> roots, byte[] signature) {
   public SignedBatch {
     blocks = List.copyOf(blocks);
     roots = List.copyOf(roots);
   }
 
-  /** The batch that took a writer from {@code start} blocks to {@code head} by appending {@code blocks}. */
+  /**
+   * The batch that took a writer from {@code start} blocks to {@code head} by appending {@code
+   * blocks}.
+   */
   public static SignedBatch of(TreeHead head, List<byte[]> blocks) {
-    return new SignedBatch(head.fork(), head.length() - blocks.size(), new ArrayList<>(blocks),
-        head.roots(), head.signature());
+    return new SignedBatch(
+        head.fork(),
+        head.length() - blocks.size(),
+        new ArrayList<>(blocks),
+        head.roots(),
+        head.signature());
   }
 
   public long byteLength() {

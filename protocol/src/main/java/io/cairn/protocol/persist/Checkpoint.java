@@ -10,8 +10,8 @@ import java.util.Optional;
 /**
  * What a persistor announces: how many pairs it holds and the {@link PairAccumulator} root over
  * them. Published as the unencrypted JSON content {@code {"checkpoint":{"count":N,"root":"<hex>"}}}
- * (count a JSON number, root 64 lowercase hex digits) of an event signed by the persistor's
- * service address; its size does not depend on the count.
+ * (count a JSON number, root 64 lowercase hex digits) of an event signed by the persistor's service
+ * address; its size does not depend on the count.
  */
 public record Checkpoint(long count, byte[] root) {
   public Checkpoint {
@@ -39,7 +39,8 @@ public record Checkpoint(long count, byte[] root) {
 
   /** {@code {"checkpoint":{"count":N,"root":"<hex>"}}} in UTF-8. */
   public byte[] toContent() {
-    return ("{\"checkpoint\":{\"count\":" + count + ",\"root\":\"" + rootHex() + "\"}}").getBytes(StandardCharsets.UTF_8);
+    return ("{\"checkpoint\":{\"count\":" + count + ",\"root\":\"" + rootHex() + "\"}}")
+        .getBytes(StandardCharsets.UTF_8);
   }
 
   /** The checkpoint a content holds, or empty when it is not a checkpoint content. */
@@ -54,7 +55,8 @@ public record Checkpoint(long count, byte[] root) {
       if (!root.equals(root.toLowerCase(java.util.Locale.ROOT))) {
         return Optional.empty();
       }
-      return Optional.of(new Checkpoint(checkpoint.get("count").getAsLong(), HexFormat.of().parseHex(root)));
+      return Optional.of(
+          new Checkpoint(checkpoint.get("count").getAsLong(), HexFormat.of().parseHex(root)));
     } catch (RuntimeException notACheckpoint) {
       return Optional.empty();
     }
@@ -62,7 +64,9 @@ public record Checkpoint(long count, byte[] root) {
 
   @Override
   public boolean equals(Object other) {
-    return other instanceof Checkpoint that && count == that.count && java.util.Arrays.equals(root, that.root);
+    return other instanceof Checkpoint that
+        && count == that.count
+        && java.util.Arrays.equals(root, that.root);
   }
 
   @Override

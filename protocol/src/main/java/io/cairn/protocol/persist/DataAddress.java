@@ -8,13 +8,14 @@ import java.util.regex.Pattern;
 /**
  * Where a persisted item's ciphertext lives: blocks {@code first} to {@code last} (both inclusive)
  * of the core whose 32-byte key is given. Its text form, used in the {@code address} of a pair, is
- * {@code <core key as 64 lowercase hex digits>/<block>} for one block and
- * {@code <core key>/<first>-<last>} for an item spread over several; the text form is canonical
- * (one item, one spelling), so persistors can recognise a pair they already hold by its address.
+ * {@code <core key as 64 lowercase hex digits>/<block>} for one block and {@code <core
+ * key>/<first>-<last>} for an item spread over several; the text form is canonical (one item, one
+ * spelling), so persistors can recognise a pair they already hold by its address.
  */
 public record DataAddress(byte[] coreKey, long first, long last) {
   public static final int CORE_KEY_LENGTH = 32;
-  private static final Pattern TEXT = Pattern.compile("([0-9a-f]{64})/(0|[1-9][0-9]{0,18})(?:-(0|[1-9][0-9]{0,18}))?");
+  private static final Pattern TEXT =
+      Pattern.compile("([0-9a-f]{64})/(0|[1-9][0-9]{0,18})(?:-(0|[1-9][0-9]{0,18}))?");
 
   public DataAddress {
     if (coreKey == null || coreKey.length != CORE_KEY_LENGTH) {
@@ -41,19 +42,26 @@ public record DataAddress(byte[] coreKey, long first, long last) {
   public static DataAddress parse(String text) {
     Matcher matcher = TEXT.matcher(text == null ? "" : text);
     if (!matcher.matches()) {
-      throw new IllegalArgumentException("'" + text + "' is not a data address; expected"
-          + " <core key, 64 lowercase hex digits>/<block> or <core key>/<first block>-<last block>");
+      throw new IllegalArgumentException(
+          "'"
+              + text
+              + "' is not a data address; expected"
+              + " <core key, 64 lowercase hex digits>/<block> or <core key>/<first block>-<last block>");
     }
     try {
       long first = Long.parseLong(matcher.group(2));
       long last = matcher.group(3) == null ? first : Long.parseLong(matcher.group(3));
       if (matcher.group(3) != null && last <= first) {
-        throw new IllegalArgumentException("'" + text + "' is not a data address: a range's last block comes after"
-            + " its first, and a single block is written without a range");
+        throw new IllegalArgumentException(
+            "'"
+                + text
+                + "' is not a data address: a range's last block comes after"
+                + " its first, and a single block is written without a range");
       }
       return new DataAddress(HexFormat.of().parseHex(matcher.group(1)), first, last);
     } catch (NumberFormatException tooLarge) {
-      throw new IllegalArgumentException("'" + text + "' is not a data address: a block index is too large");
+      throw new IllegalArgumentException(
+          "'" + text + "' is not a data address: a block index is too large");
     }
   }
 
@@ -78,8 +86,10 @@ public record DataAddress(byte[] coreKey, long first, long last) {
 
   @Override
   public boolean equals(Object other) {
-    return other instanceof DataAddress address && Arrays.equals(coreKey, address.coreKey)
-        && first == address.first && last == address.last;
+    return other instanceof DataAddress address
+        && Arrays.equals(coreKey, address.coreKey)
+        && first == address.first
+        && last == address.last;
   }
 
   @Override

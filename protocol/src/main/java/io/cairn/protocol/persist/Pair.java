@@ -29,7 +29,8 @@ public final class Pair {
       throw new IllegalArgumentException("a pair's address must not be empty");
     }
     if (key.length != KEY_LENGTH) {
-      throw new IllegalArgumentException("a pair's key is " + KEY_LENGTH + " bytes, not " + key.length);
+      throw new IllegalArgumentException(
+          "a pair's key is " + KEY_LENGTH + " bytes, not " + key.length);
     }
     this.address = address;
     this.key = key.clone();
@@ -45,16 +46,20 @@ public final class Pair {
   }
 
   /**
-   * The pair's merkle leaf: BLAKE2b-256 of
-   * {@code 0x00 || "cairn-pair" || u32be(len(address)) || address (UTF-8) || u32be(32) || key}.
+   * The pair's merkle leaf: BLAKE2b-256 of {@code 0x00 || "cairn-pair" || u32be(len(address)) ||
+   * address (UTF-8) || u32be(32) || key}.
    */
   public byte[] leaf() {
     byte[] addressBytes = address.getBytes(StandardCharsets.UTF_8);
-    ByteBuffer encoded = ByteBuffer.allocate(1 + PairAccumulator.PAIR_DOMAIN.length + 4 + addressBytes.length + 4 + KEY_LENGTH)
-        .put(PairAccumulator.LEAF)
-        .put(PairAccumulator.PAIR_DOMAIN)
-        .putInt(addressBytes.length).put(addressBytes)
-        .putInt(KEY_LENGTH).put(key);
+    ByteBuffer encoded =
+        ByteBuffer.allocate(
+                1 + PairAccumulator.PAIR_DOMAIN.length + 4 + addressBytes.length + 4 + KEY_LENGTH)
+            .put(PairAccumulator.LEAF)
+            .put(PairAccumulator.PAIR_DOMAIN)
+            .putInt(addressBytes.length)
+            .put(addressBytes)
+            .putInt(KEY_LENGTH)
+            .put(key);
     return Blake2b.hash(encoded.array());
   }
 
@@ -73,11 +78,14 @@ public final class Pair {
     return ByteBuffer.wrap(hash).getLong();
   }
 
-  private static final byte[] ADDRESS_DOMAIN = "cairn-pair-address".getBytes(StandardCharsets.US_ASCII);
+  private static final byte[] ADDRESS_DOMAIN =
+      "cairn-pair-address".getBytes(StandardCharsets.US_ASCII);
 
   @Override
   public boolean equals(Object other) {
-    return other instanceof Pair that && address.equals(that.address) && Arrays.equals(key, that.key);
+    return other instanceof Pair that
+        && address.equals(that.address)
+        && Arrays.equals(key, that.key);
   }
 
   @Override

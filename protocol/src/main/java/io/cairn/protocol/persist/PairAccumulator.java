@@ -32,15 +32,26 @@ public final class PairAccumulator {
   private static final byte[] ROOT_DOMAIN = "cairn-pairs".getBytes(StandardCharsets.US_ASCII);
 
   private long count;
-  /** {@code peaks[h]} is the root of the tree of 2^h pairs, present when bit h of the count is set. */
+
+  /**
+   * {@code peaks[h]} is the root of the tree of 2^h pairs, present when bit h of the count is set.
+   */
   private final byte[][] peaks = new byte[64][];
 
   public PairAccumulator() {}
 
-  /** An accumulator of {@code count} pairs with these peaks, oldest first, as {@link #peaks()} gives them. */
+  /**
+   * An accumulator of {@code count} pairs with these peaks, oldest first, as {@link #peaks()} gives
+   * them.
+   */
   public static PairAccumulator of(long count, List<byte[]> peaks) {
     if (count < 0 || Long.bitCount(count) != peaks.size()) {
-      throw new IllegalArgumentException(count + " pairs have " + Long.bitCount(Math.max(0, count)) + " peaks, not " + peaks.size());
+      throw new IllegalArgumentException(
+          count
+              + " pairs have "
+              + Long.bitCount(Math.max(0, count))
+              + " peaks, not "
+              + peaks.size());
     }
     PairAccumulator accumulator = new PairAccumulator();
     accumulator.count = count;
@@ -87,7 +98,8 @@ public final class PairAccumulator {
 
   /** The root over every pair appended, binding their count (see the class comment). */
   public byte[] root() {
-    ByteBuffer prefix = ByteBuffer.allocate(1 + ROOT_DOMAIN.length + 8).put(ROOT).put(ROOT_DOMAIN).putLong(count);
+    ByteBuffer prefix =
+        ByteBuffer.allocate(1 + ROOT_DOMAIN.length + 8).put(ROOT).put(ROOT_DOMAIN).putLong(count);
     List<byte[]> parts = new ArrayList<>();
     parts.add(prefix.array());
     parts.addAll(peaks());
@@ -105,7 +117,8 @@ public final class PairAccumulator {
 
   private static byte[] checked(byte[] hash) {
     if (hash.length != Blake2b.HASH_LENGTH) {
-      throw new IllegalArgumentException("a merkle hash is " + Blake2b.HASH_LENGTH + " bytes, not " + hash.length);
+      throw new IllegalArgumentException(
+          "a merkle hash is " + Blake2b.HASH_LENGTH + " bytes, not " + hash.length);
     }
     return hash;
   }

@@ -15,8 +15,8 @@ import java.util.List;
 /**
  * The content of a pair event, as Resourced publishers write it and persistors rebroadcast it:
  * {@code {"data":[{"address":"...","key":"..."}, ...]}} in UTF-8, {@code key} the standard, padded
- * base64 of the 32 key bytes. Read through the protobuf JSON mapping of
- * {@link io.cairn.protocol.proto.persist.PairContent}, which checks the field types.
+ * base64 of the 32 key bytes. Read through the protobuf JSON mapping of {@link
+ * io.cairn.protocol.proto.persist.PairContent}, which checks the field types.
  */
 public final class PairContent {
   private static final Gson GSON = new GsonBuilder().disableHtmlEscaping().create();
@@ -58,15 +58,17 @@ public final class PairContent {
   /**
    * The pairs of a content.
    *
-   * @throws MalformedPairContentException when it is not a JSON object with a {@code data} array
-   *     of {@code {address, key}} objects
+   * @throws MalformedPairContentException when it is not a JSON object with a {@code data} array of
+   *     {@code {address, key}} objects
    */
   public static Decoded decode(byte[] content) {
-    io.cairn.protocol.proto.persist.PairContent.Builder parsed = io.cairn.protocol.proto.persist.PairContent.newBuilder();
+    io.cairn.protocol.proto.persist.PairContent.Builder parsed =
+        io.cairn.protocol.proto.persist.PairContent.newBuilder();
     try {
       PARSER.merge(new String(content, StandardCharsets.UTF_8), parsed);
     } catch (InvalidProtocolBufferException | RuntimeException e) {
-      throw new MalformedPairContentException("not a {\"data\":[{\"address\",\"key\"}]} content: " + e.getMessage());
+      throw new MalformedPairContentException(
+          "not a {\"data\":[{\"address\",\"key\"}]} content: " + e.getMessage());
     }
     List<Pair> pairs = new ArrayList<>(parsed.getDataCount());
     List<String> skipped = new ArrayList<>();
@@ -84,7 +86,13 @@ public final class PairContent {
         continue;
       }
       if (key.length != Pair.KEY_LENGTH) {
-        skipped.add("the key of " + entry.getAddress() + " is " + key.length + " bytes, not " + Pair.KEY_LENGTH);
+        skipped.add(
+            "the key of "
+                + entry.getAddress()
+                + " is "
+                + key.length
+                + " bytes, not "
+                + Pair.KEY_LENGTH);
         continue;
       }
       pairs.add(new Pair(entry.getAddress(), key));

@@ -27,7 +27,9 @@ public enum Permission {
     }
     throw new Rejection(
         ErrorCode.INVALID_PERMISSION,
-        "'" + text + "' is not a permission; expected one of publish, subscribe, edit, delete, grant");
+        "'"
+            + text
+            + "' is not a permission; expected one of publish, subscribe, edit, delete, grant");
   }
 
   public String label() {

@@ -6,9 +6,9 @@ import io.cairn.protocol.Rejection;
 import java.util.regex.Pattern;
 
 /**
- * A stream's id, {@code <owner address>/<path>} as in the Streamr Network, for example
- * {@code 0x6a0e9a2a5d3f8d1c9b7e4f2a1b3c5d7e9f0a1b2c/sensors/temperature}. The path is one or more
- * segments of letters, digits, {@code .}, {@code _} and {@code -} separated by single slashes.
+ * A stream's id, {@code <owner address>/<path>} as in the Streamr Network, for example {@code
+ * 0x6a0e9a2a5d3f8d1c9b7e4f2a1b3c5d7e9f0a1b2c/sensors/temperature}. The path is one or more segments
+ * of letters, digits, {@code .}, {@code _} and {@code -} separated by single slashes.
  */
 public record StreamId(EthereumAddress owner, String path) {
   public static final int MAX_LENGTH = 255;
@@ -18,7 +18,9 @@ public record StreamId(EthereumAddress owner, String path) {
     if (path == null || !PATH.matcher(path).matches()) {
       throw new Rejection(
           ErrorCode.INVALID_STREAM_ID,
-          "stream path '" + path + "' must be segments of letters, digits, '.', '_' or '-'"
+          "stream path '"
+              + path
+              + "' must be segments of letters, digits, '.', '_' or '-'"
               + " separated by single '/'");
     }
     if (owner.value().length() + 1 + path.length() > MAX_LENGTH) {
@@ -34,8 +36,7 @@ public record StreamId(EthereumAddress owner, String path) {
     int slash = text.indexOf('/');
     if (slash < 0) {
       throw new Rejection(
-          ErrorCode.INVALID_STREAM_ID,
-          "stream id '" + text + "' must be <owner address>/<path>");
+          ErrorCode.INVALID_STREAM_ID, "stream id '" + text + "' must be <owner address>/<path>");
     }
     EthereumAddress owner;
     try {

@@ -29,17 +29,24 @@ import org.junit.jupiter.api.Test;
  */
 class EncryptedEventSigningTest {
   /** Hardhat's account #0, published with the tool: never use it for anything of value. */
-  private static final EventSigner SIGNER = new EventSigner(
-      PrivateKeySigner.fromHex("ac0974bec39a17e36ba4a6b4d238ff944bacb478cbed5efcae784d7bf4f2ff80"));
-  private static final EventVerifier VERIFIER = new EventVerifier(
-      new EventFieldRules(Clock.fixed(Instant.ofEpochMilli(1_704_067_200_000L), ZoneOffset.UTC),
-          Duration.ofMinutes(10)),
-      AddressRecoveries.preferred());
-  private static final StreamMessage PLAIN = StreamEncryptionTest.plain("{\"temperature\":21.5,\"unit\":\"C\"}");
+  private static final EventSigner SIGNER =
+      new EventSigner(
+          PrivateKeySigner.fromHex(
+              "ac0974bec39a17e36ba4a6b4d238ff944bacb478cbed5efcae784d7bf4f2ff80"));
+
+  private static final EventVerifier VERIFIER =
+      new EventVerifier(
+          new EventFieldRules(
+              Clock.fixed(Instant.ofEpochMilli(1_704_067_200_000L), ZoneOffset.UTC),
+              Duration.ofMinutes(10)),
+          AddressRecoveries.preferred());
+  private static final StreamMessage PLAIN =
+      StreamEncryptionTest.plain("{\"temperature\":21.5,\"unit\":\"C\"}");
 
   @Test
   void anEncryptedThenSignedEventVerifiesAndDecrypts() {
-    StreamMessage event = SIGNER.sign(StreamEncryption.encryptContent(PLAIN, Fixtures.KEY_1, Fixtures.KEY_2));
+    StreamMessage event =
+        SIGNER.sign(StreamEncryption.encryptContent(PLAIN, Fixtures.KEY_1, Fixtures.KEY_2));
     assertTrue(VERIFIER.verify(event).accepted(), VERIFIER.verify(event).toString());
 
     StreamEncryption.Decrypted decrypted = StreamEncryption.decryptContent(event, Fixtures.KEY_1);
@@ -50,14 +57,16 @@ class EncryptedEventSigningTest {
 
   @Test
   void theSignedPayloadHoldsTheCiphertextAndTheEncryptedNextKeyNotThePlaintext() {
-    StreamMessage event = SIGNER.sign(StreamEncryption.encryptContent(PLAIN, Fixtures.KEY_1, Fixtures.KEY_2));
+    StreamMessage event =
+        SIGNER.sign(StreamEncryption.encryptContent(PLAIN, Fixtures.KEY_1, Fixtures.KEY_2));
     byte[] payload = SignaturePayload.of(event);
     ByteArrayOutputStream tail = new ByteArrayOutputStream();
     tail.writeBytes(event.getContentMessage().getContent().toByteArray());
     tail.writeBytes("key-2".getBytes(StandardCharsets.UTF_8));
     tail.writeBytes(event.getContentMessage().getNewGroupKey().getData().toByteArray());
     byte[] expectedTail = tail.toByteArray();
-    byte[] actualTail = java.util.Arrays.copyOfRange(payload, payload.length - expectedTail.length, payload.length);
+    byte[] actualTail =
+        java.util.Arrays.copyOfRange(payload, payload.length - expectedTail.length, payload.length);
     assertArrayEquals(expectedTail, actualTail);
   }
 
@@ -75,7 +84,8 @@ class EncryptedEventSigningTest {
 
   @Test
   void aChangedNextKeyIsCaughtByTheSignature() {
-    StreamMessage event = SIGNER.sign(StreamEncryption.encryptContent(PLAIN, Fixtures.KEY_1, Fixtures.KEY_2));
+    StreamMessage event =
+        SIGNER.sign(StreamEncryption.encryptContent(PLAIN, Fixtures.KEY_1, Fixtures.KEY_2));
     byte[] data = event.getContentMessage().getNewGroupKey().getData().toByteArray();
     data[20] ^= 0x01;
     StreamMessage.Builder changed = event.toBuilder();
@@ -84,8 +94,8 @@ class EncryptedEventSigningTest {
   }
 
   /**
-   * Streamr's payload leaves the group key id out, so a changed id still verifies; it can only
-   * send the subscriber to a key it does not have (or to a wrong key, which yields garbage).
+   * Streamr's payload leaves the group key id out, so a changed id still verifies; it can only send
+   * the subscriber to a key it does not have (or to a wrong key, which yields garbage).
    */
   @Test
   void theGroupKeyIdIsNotSignedButOnlyMisdirects() {
@@ -93,15 +103,18 @@ class EncryptedEventSigningTest {
     StreamMessage.Builder changed = event.toBuilder();
     changed.getContentMessageBuilder().setGroupKeyId("key-9");
     assertTrue(VERIFIER.verify(changed.build()).accepted());
-    assertThrows(UnknownGroupKeyException.class,
+    assertThrows(
+        UnknownGroupKeyException.class,
         () -> StreamEncryption.decryptContent(changed.build(), GroupKeyLookup.of(Fixtures.KEY_1)));
   }
 
   @Test
   void signingBeforeEncryptingDoesNotVerify() {
     StreamMessage signedPlain = SIGNER.sign(PLAIN);
-    StreamMessage encryptedAfter = StreamEncryption.encryptContent(signedPlain, Fixtures.KEY_1)
-        .toBuilder().setSignature(signedPlain.getSignature()).build();
+    StreamMessage encryptedAfter =
+        StreamEncryption.encryptContent(signedPlain, Fixtures.KEY_1).toBuilder()
+            .setSignature(signedPlain.getSignature())
+            .build();
     assertEquals(ADDRESS_MISMATCH, VERIFIER.verify(encryptedAfter).reason());
   }
 }

@@ -10,9 +10,12 @@ import java.util.HexFormat;
 /** Keys and files shared by the encryption tests (see vectors/encryption/README.md). */
 final class Fixtures {
   /** The content key of the known-answer vectors: bytes 00, 01, …, 1f. */
-  static final GroupKey KEY_1 = key("key-1", "000102030405060708090a0b0c0d0e0f101112131415161718191a1b1c1d1e1f");
+  static final GroupKey KEY_1 =
+      key("key-1", "000102030405060708090a0b0c0d0e0f101112131415161718191a1b1c1d1e1f");
+
   /** The next key of the vectors: bytes 1f, 1e, …, 00. */
-  static final GroupKey KEY_2 = key("key-2", "1f1e1d1c1b1a191817161514131211100f0e0d0c0b0a09080706050403020100");
+  static final GroupKey KEY_2 =
+      key("key-2", "1f1e1d1c1b1a191817161514131211100f0e0d0c0b0a09080706050403020100");
 
   private Fixtures() {}
 

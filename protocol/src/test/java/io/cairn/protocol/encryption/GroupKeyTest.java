@@ -34,7 +34,8 @@ class GroupKeyTest {
   @Test
   void streamrsRulesForIdsAndLengthsHold() {
     assertThrows(IllegalArgumentException.class, () -> new GroupKey("", new byte[32]));
-    assertThrows(IllegalArgumentException.class,
+    assertThrows(
+        IllegalArgumentException.class,
         () -> new GroupKey("-----BEGIN PUBLIC KEY-----", new byte[32]));
     assertThrows(IllegalArgumentException.class, () -> new GroupKey("k", new byte[16]));
     assertThrows(IllegalArgumentException.class, () -> new GroupKey("k", new byte[33]));

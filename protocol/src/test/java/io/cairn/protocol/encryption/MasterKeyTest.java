@@ -15,13 +15,16 @@ class MasterKeyTest {
   @Test
   void sealedValuesOpenWithTheSameKeyAndAssociatedDataOnly() {
     MasterKey key = MasterKey.generate();
-    byte[] secret = HexFormat.of().parseHex("00112233445566778899aabbccddeeff00112233445566778899aabbccddeeff");
+    byte[] secret =
+        HexFormat.of().parseHex("00112233445566778899aabbccddeeff00112233445566778899aabbccddeeff");
     byte[] sealed = key.seal(secret, AAD);
     assertEquals(MasterKey.NONCE_LENGTH + secret.length + MasterKey.TAG_LENGTH, sealed.length);
     assertArrayEquals(secret, key.open(sealed, AAD));
     assertFalse(HexFormat.of().formatHex(sealed).contains(HexFormat.of().formatHex(secret)));
 
-    assertThrows(IllegalStateException.class, () -> key.open(sealed, "other".getBytes(StandardCharsets.UTF_8)));
+    assertThrows(
+        IllegalStateException.class,
+        () -> key.open(sealed, "other".getBytes(StandardCharsets.UTF_8)));
     assertThrows(IllegalStateException.class, () -> MasterKey.generate().open(sealed, AAD));
     byte[] changed = sealed.clone();
     changed[20] ^= 1;
@@ -32,12 +35,15 @@ class MasterKeyTest {
   void aKeyFileHoldsHexOrRawBytes() {
     MasterKey key = MasterKey.generate();
     byte[] sealed = key.seal(new byte[] {1, 2, 3}, AAD);
-    MasterKey fromHex = MasterKey.parse(("0x" + key.toHex() + "\n").getBytes(StandardCharsets.US_ASCII));
+    MasterKey fromHex =
+        MasterKey.parse(("0x" + key.toHex() + "\n").getBytes(StandardCharsets.US_ASCII));
     assertArrayEquals(new byte[] {1, 2, 3}, fromHex.open(sealed, AAD));
     MasterKey fromRaw = MasterKey.parse(HexFormat.of().parseHex(key.toHex()));
     assertArrayEquals(new byte[] {1, 2, 3}, fromRaw.open(sealed, AAD));
 
-    assertThrows(IllegalArgumentException.class, () -> MasterKey.parse("abcd".getBytes(StandardCharsets.US_ASCII)));
+    assertThrows(
+        IllegalArgumentException.class,
+        () -> MasterKey.parse("abcd".getBytes(StandardCharsets.US_ASCII)));
     assertEquals("MasterKey[32 bytes]", key.toString());
   }
 }

@@ -17,13 +17,17 @@ class AddressRecoveryTest {
   private static final String OS = System.getProperty("os.name").toLowerCase();
   private static final String ARCH = System.getProperty("os.arch");
   private static final boolean NATIVE_BUNDLED =
-      OS.contains("linux") && (ARCH.equals("amd64") || ARCH.equals("x86_64") || ARCH.equals("aarch64"));
+      OS.contains("linux")
+          && (ARCH.equals("amd64") || ARCH.equals("x86_64") || ARCH.equals("aarch64"));
 
   @Test
   void wellKnownKeysHaveTheirWellKnownAddresses() {
-    assertEquals("0x7e5f4552091a69125d5dfcb7b8c2659029395bdf",
+    assertEquals(
+        "0x7e5f4552091a69125d5dfcb7b8c2659029395bdf",
         PrivateKeySigner.fromHex("0x" + "0".repeat(63) + "1").address().value());
-    assertEquals(TestEvents.HARDHAT_ADDRESS, PrivateKeySigner.fromHex(TestEvents.HARDHAT_KEY).address().value());
+    assertEquals(
+        TestEvents.HARDHAT_ADDRESS,
+        PrivateKeySigner.fromHex(TestEvents.HARDHAT_KEY).address().value());
   }
 
   @Test
@@ -37,30 +41,35 @@ class AddressRecoveryTest {
   @Test
   void nativeRecoveryIsChosenWhereItIsBundled() {
     assumeTrue(NATIVE_BUNDLED, "libsecp256k1 is bundled for Linux x86-64 and aarch64 only");
-    assertTrue(AddressRecoveries.preferred() instanceof NativeRecovery, AddressRecoveries.preferred().name());
+    assertTrue(
+        AddressRecoveries.preferred() instanceof NativeRecovery,
+        AddressRecoveries.preferred().name());
   }
 
   @Test
   void bouncyCastleIsChosenWhenTheNativeLibraryDoesNotLoad() {
-    AddressRecovery chosen = AddressRecoveries.select(() -> {
-      throw new UnsatisfiedLinkError("no secp256k1-jni in java.library.path");
-    });
+    AddressRecovery chosen =
+        AddressRecoveries.select(
+            () -> {
+              throw new UnsatisfiedLinkError("no secp256k1-jni in java.library.path");
+            });
     assertTrue(chosen instanceof BouncyCastleRecovery);
   }
 
   @Test
   void bouncyCastleIsChosenWhenTheNativeLibraryGivesWrongAnswers() {
-    AddressRecovery wrong = new AddressRecovery() {
-      @Override
-      public EthereumAddress recover(byte[] digest, EvmSignature signature) {
-        return new EthereumAddress("0x" + "00".repeat(20));
-      }
+    AddressRecovery wrong =
+        new AddressRecovery() {
+          @Override
+          public EthereumAddress recover(byte[] digest, EvmSignature signature) {
+            return new EthereumAddress("0x" + "00".repeat(20));
+          }
 
-      @Override
-      public String name() {
-        return "broken";
-      }
-    };
+          @Override
+          public String name() {
+            return "broken";
+          }
+        };
     assertTrue(AddressRecoveries.select(() -> wrong) instanceof BouncyCastleRecovery);
     AddressRecovery working = new BouncyCastleRecovery();
     assertSame(working, AddressRecoveries.select(() -> working));
@@ -82,9 +91,14 @@ class AddressRecoveryTest {
       assertEquals(key.address(), nativeRecovery.recover(digest, signature));
       // A signature over another digest, and a random canonical one, still agree.
       byte[] otherDigest = PersonalMessage.digest(new byte[] {(byte) i});
-      assertEquals(java.recover(otherDigest, signature), nativeRecovery.recover(otherDigest, signature));
-      EvmSignature arbitrary = new EvmSignature(scalar(random), scalar(random).shiftRight(1), i % 2);
-      assertEquals(java.recover(digest, arbitrary), nativeRecovery.recover(digest, arbitrary), "signature " + i);
+      assertEquals(
+          java.recover(otherDigest, signature), nativeRecovery.recover(otherDigest, signature));
+      EvmSignature arbitrary =
+          new EvmSignature(scalar(random), scalar(random).shiftRight(1), i % 2);
+      assertEquals(
+          java.recover(digest, arbitrary),
+          nativeRecovery.recover(digest, arbitrary),
+          "signature " + i);
     }
   }
 
@@ -97,7 +111,9 @@ class AddressRecoveryTest {
     if (NATIVE_BUNDLED) {
       assertNull(NativeRecovery.load().recover(digest, signature));
     }
-    assertNotNull(new BouncyCastleRecovery().recover(digest, new EvmSignature(BigInteger.ONE, BigInteger.ONE, 0)));
+    assertNotNull(
+        new BouncyCastleRecovery()
+            .recover(digest, new EvmSignature(BigInteger.ONE, BigInteger.ONE, 0)));
   }
 
   @Test

@@ -24,9 +24,13 @@ import java.util.function.UnaryOperator;
 import org.junit.jupiter.api.Test;
 
 class EventFieldRulesTest {
-  private static final StreamMessage VALID = TestEvents.signed(TestEvents.withPrevious(
-      TestEvents.unsigned(TestEvents.STREAM, 0, 1_700_000_000_000L, "chain", "{\"a\":[1,2]}"),
-      1_699_999_999_000L, 7));
+  private static final StreamMessage VALID =
+      TestEvents.signed(
+          TestEvents.withPrevious(
+              TestEvents.unsigned(
+                  TestEvents.STREAM, 0, 1_700_000_000_000L, "chain", "{\"a\":[1,2]}"),
+              1_699_999_999_000L,
+              7));
 
   @Test
   void aValidEventPasses() {
@@ -37,14 +41,19 @@ class EventFieldRulesTest {
   void eachIdFieldIsCheckedOnItsOwn() {
     assertRejected(MESSAGE_ID_MISSING, VALID.toBuilder().clearMessageId().build());
     assertRejected(INVALID_STREAM_ID, id(b -> b.setStreamId("sensors/temperature")));
-    assertRejected(INVALID_STREAM_ID, id(b -> b.setStreamId(TestEvents.HARDHAT_ADDRESS.toUpperCase() + "/x")));
+    assertRejected(
+        INVALID_STREAM_ID, id(b -> b.setStreamId(TestEvents.HARDHAT_ADDRESS.toUpperCase() + "/x")));
     assertRejected(INVALID_PARTITION, id(b -> b.setStreamPartition(-1)));
     assertRejected(INVALID_PARTITION, id(b -> b.setStreamPartition(100)));
-    assertRejected(TIMESTAMP_OUT_OF_RANGE, id(b -> b.setTimestamp(EventFieldRules.MIN_TIMESTAMP - 1)));
-    assertRejected(TIMESTAMP_OUT_OF_RANGE, id(b -> b.setTimestamp(TestEvents.NOW + 10 * 60_000 + 1)));
-    assertDoesNotThrow(() -> TestEvents.rules().check(id(b -> b.setTimestamp(TestEvents.NOW + 10 * 60_000))));
+    assertRejected(
+        TIMESTAMP_OUT_OF_RANGE, id(b -> b.setTimestamp(EventFieldRules.MIN_TIMESTAMP - 1)));
+    assertRejected(
+        TIMESTAMP_OUT_OF_RANGE, id(b -> b.setTimestamp(TestEvents.NOW + 10 * 60_000 + 1)));
+    assertDoesNotThrow(
+        () -> TestEvents.rules().check(id(b -> b.setTimestamp(TestEvents.NOW + 10 * 60_000))));
     assertRejected(INVALID_SEQUENCE_NUMBER, id(b -> b.setSequenceNumber(-1)));
-    assertRejected(INVALID_PUBLISHER_ID, id(b -> b.setPublisherId(ByteString.copyFrom(new byte[19]))));
+    assertRejected(
+        INVALID_PUBLISHER_ID, id(b -> b.setPublisherId(ByteString.copyFrom(new byte[19]))));
     assertRejected(INVALID_PUBLISHER_ID, id(b -> b.clearPublisherId()));
     assertRejected(INVALID_MESSAGE_CHAIN_ID, id(b -> b.setMessageChainId("")));
     assertRejected(INVALID_MESSAGE_CHAIN_ID, id(b -> b.setMessageChainId("c".repeat(129))));
@@ -57,8 +66,8 @@ class EventFieldRulesTest {
     assertRejected(INVALID_PREVIOUS_REF, TestEvents.withPrevious(VALID, timestamp + 1, 0));
     assertRejected(INVALID_PREVIOUS_REF, TestEvents.withPrevious(VALID, 1_000, 0));
     assertRejected(INVALID_PREVIOUS_REF, TestEvents.withPrevious(VALID, timestamp - 1, -1));
-    StreamMessage sameMillisecond = TestEvents.withPrevious(
-        id(b -> b.setSequenceNumber(1)), timestamp, 0);
+    StreamMessage sameMillisecond =
+        TestEvents.withPrevious(id(b -> b.setSequenceNumber(1)), timestamp, 0);
     assertDoesNotThrow(() -> TestEvents.rules().check(sameMillisecond));
   }
 
@@ -69,13 +78,18 @@ class EventFieldRulesTest {
     assertRejected(INVALID_CONTENT, content(ByteString.copyFromUtf8("{} {}")));
     assertRejected(INVALID_CONTENT, content(ByteString.copyFromUtf8("{'a':1}")));
     assertRejected(INVALID_CONTENT, content(ByteString.EMPTY));
-    assertRejected(INVALID_CONTENT, content(ByteString.copyFrom(new byte[] {'"', (byte) 0xff, '"'})));
-    assertDoesNotThrow(() -> TestEvents.rules().check(content(ByteString.copyFromUtf8(" [1, \"é\", null] "))));
+    assertRejected(
+        INVALID_CONTENT, content(ByteString.copyFrom(new byte[] {'"', (byte) 0xff, '"'})));
+    assertDoesNotThrow(
+        () -> TestEvents.rules().check(content(ByteString.copyFromUtf8(" [1, \"é\", null] "))));
 
     StreamMessage.Builder encryptedWithoutKey = VALID.toBuilder();
     encryptedWithoutKey.getContentMessageBuilder().setEncryptionType(EncryptionType.AES);
     assertRejected(INVALID_CONTENT, encryptedWithoutKey.build());
-    encryptedWithoutKey.getContentMessageBuilder().setGroupKeyId("k").setContent(ByteString.fromHex("00ff"));
+    encryptedWithoutKey
+        .getContentMessageBuilder()
+        .setGroupKeyId("k")
+        .setContent(ByteString.fromHex("00ff"));
     assertDoesNotThrow(() -> TestEvents.rules().check(encryptedWithoutKey.build()));
 
     StreamMessage.Builder plainWithKey = VALID.toBuilder();
@@ -88,14 +102,23 @@ class EventFieldRulesTest {
 
   @Test
   void groupKeyMessagesAreSignedOverTheirOwnFields() {
-    StreamMessage request = TestEvents.signed(VALID.toBuilder().setGroupKeyRequest(GroupKeyRequest.newBuilder()
-        .setRequestId("r1").setRecipientId(ByteString.fromHex("11".repeat(20)))
-        .setRsaPublicKey(ByteString.copyFromUtf8("-----BEGIN PUBLIC KEY-----")).addGroupKeyIds("k1").addGroupKeyIds("k2"))
-        .build());
+    StreamMessage request =
+        TestEvents.signed(
+            VALID.toBuilder()
+                .setGroupKeyRequest(
+                    GroupKeyRequest.newBuilder()
+                        .setRequestId("r1")
+                        .setRecipientId(ByteString.fromHex("11".repeat(20)))
+                        .setRsaPublicKey(ByteString.copyFromUtf8("-----BEGIN PUBLIC KEY-----"))
+                        .addGroupKeyIds("k1")
+                        .addGroupKeyIds("k2"))
+                .build());
     EventVerifier verifier = TestEvents.verifier(AddressRecoveries.bouncyCastle());
     assertEquals("ok", verifier.verify(request).toString());
-    StreamMessage otherKey = request.toBuilder().setGroupKeyRequest(
-        request.getGroupKeyRequest().toBuilder().setGroupKeyIds(1, "k3")).build();
+    StreamMessage otherKey =
+        request.toBuilder()
+            .setGroupKeyRequest(request.getGroupKeyRequest().toBuilder().setGroupKeyIds(1, "k3"))
+            .build();
     assertEquals(EventRejectReason.ADDRESS_MISMATCH, verifier.verify(otherKey).reason());
   }
 
@@ -110,7 +133,8 @@ class EventFieldRulesTest {
   }
 
   private static void assertRejected(EventRejectReason reason, StreamMessage message) {
-    EventRejection rejection = assertThrows(EventRejection.class, () -> TestEvents.rules().check(message));
+    EventRejection rejection =
+        assertThrows(EventRejection.class, () -> TestEvents.rules().check(message));
     assertEquals(reason, rejection.reason(), rejection.getMessage());
   }
 }

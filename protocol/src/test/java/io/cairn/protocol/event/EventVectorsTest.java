@@ -42,14 +42,23 @@ class EventVectorsTest {
       byte[] payload = SignaturePayload.of(event);
       assertEquals(vector.get("payload").getAsString(), HEX.formatHex(payload), name);
       String header = vector.get("header").getAsString();
-      assertArrayEquals(header.getBytes(StandardCharsets.UTF_8),
-          Arrays.copyOf(payload, header.getBytes(StandardCharsets.UTF_8).length), name);
-      assertEquals(vector.get("digest").getAsString(), HEX.formatHex(PersonalMessage.digest(payload)), name);
-      assertEquals(vector.get("signature").getAsString(), HEX.formatHex(event.getSignature().toByteArray()), name);
-      for (AddressRecovery recovery : List.of(AddressRecoveries.bouncyCastle(), AddressRecoveries.preferred())) {
+      assertArrayEquals(
+          header.getBytes(StandardCharsets.UTF_8),
+          Arrays.copyOf(payload, header.getBytes(StandardCharsets.UTF_8).length),
+          name);
+      assertEquals(
+          vector.get("digest").getAsString(), HEX.formatHex(PersonalMessage.digest(payload)), name);
+      assertEquals(
+          vector.get("signature").getAsString(),
+          HEX.formatHex(event.getSignature().toByteArray()),
+          name);
+      for (AddressRecovery recovery :
+          List.of(AddressRecoveries.bouncyCastle(), AddressRecoveries.preferred())) {
         EventVerification verdict = TestEvents.verifier(recovery).verify(event);
-        assertEquals(vector.get("verification").getAsString(),
-            verdict.accepted() ? "ok" : verdict.reason().name(), name + " with " + recovery.name());
+        assertEquals(
+            vector.get("verification").getAsString(),
+            verdict.accepted() ? "ok" : verdict.reason().name(),
+            name + " with " + recovery.name());
       }
     }
   }
@@ -61,8 +70,12 @@ class EventVectorsTest {
         continue;
       }
       StreamMessage event = event(vector);
-      StreamMessage unsigned = event.toBuilder().clearSignature().clearSignatureType()
-          .setMessageId(event.getMessageId().toBuilder().clearPublisherId()).build();
+      StreamMessage unsigned =
+          event.toBuilder()
+              .clearSignature()
+              .clearSignatureType()
+              .setMessageId(event.getMessageId().toBuilder().clearPublisherId())
+              .build();
       assertEquals(event, TestEvents.signed(unsigned), vector.get("name").getAsString());
     }
   }
@@ -79,9 +92,12 @@ class EventVectorsTest {
       System.arraycopy(signature.getR(), 0, web3jSignature, 0, 32);
       System.arraycopy(signature.getS(), 0, web3jSignature, 32, 32);
       web3jSignature[64] = signature.getV()[0];
-      assertEquals(vector.get("signature").getAsString(), HEX.formatHex(web3jSignature),
+      assertEquals(
+          vector.get("signature").getAsString(),
+          HEX.formatHex(web3jSignature),
           vector.get("name").getAsString());
-      assertEquals(vector.get("digest").getAsString(), HEX.formatHex(Sign.getEthereumMessageHash(payload)));
+      assertEquals(
+          vector.get("digest").getAsString(), HEX.formatHex(Sign.getEthereumMessageHash(payload)));
     }
   }
 
@@ -104,12 +120,14 @@ class EventVectorsTest {
 
   private static List<JsonObject> vectors() {
     return StreamSupport.stream(root().getAsJsonArray("vectors").spliterator(), false)
-        .map(JsonElement::getAsJsonObject).toList();
+        .map(JsonElement::getAsJsonObject)
+        .toList();
   }
 
   private static JsonObject root() {
     try (InputStream in = EventVectorsTest.class.getResourceAsStream(RESOURCE)) {
-      return JsonParser.parseString(new String(in.readAllBytes(), StandardCharsets.UTF_8)).getAsJsonObject();
+      return JsonParser.parseString(new String(in.readAllBytes(), StandardCharsets.UTF_8))
+          .getAsJsonObject();
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }

@@ -11,7 +11,8 @@ import org.junit.jupiter.api.Test;
 
 /** A node holding someone else's core: it accepts exactly the batches the writer signed. */
 class CoreTreeTest {
-  private final CoreWriter writer = CoreWriter.create(HypercoreVectors.keyPair(), new InMemoryTreeStore());
+  private final CoreWriter writer =
+      CoreWriter.create(HypercoreVectors.keyPair(), new InMemoryTreeStore());
   private final InMemoryTreeStore nodeStore = new InMemoryTreeStore();
   private final CoreTree node = CoreTree.empty(writer.identity(), nodeStore);
   private final List<byte[]> blocks = HypercoreVectors.blocks();
@@ -52,14 +53,19 @@ class CoreTreeTest {
   private void assertRefused(RejectReason reason, SignedBatch batch) {
     TreeHead before = node.head();
     CoreTree.Check check = node.check(batch);
-    assertEquals(reason, assertInstanceOf(CoreTree.Check.Refused.class, check, check::toString).reason());
+    assertEquals(
+        reason, assertInstanceOf(CoreTree.Check.Refused.class, check, check::toString).reason());
     assertEquals(before, node.head());
     assertNull(nodeStore.get(2L * before.length()), "a refused batch stores no node");
   }
 
   private static SignedBatch with(SignedBatch batch, UnaryOperator<List<byte[]>> blocks) {
-    return new SignedBatch(batch.fork(), batch.start(), blocks.apply(new ArrayList<>(batch.blocks())),
-        batch.roots(), batch.signature());
+    return new SignedBatch(
+        batch.fork(),
+        batch.start(),
+        blocks.apply(new ArrayList<>(batch.blocks())),
+        batch.roots(),
+        batch.signature());
   }
 
   @Test
@@ -67,32 +73,48 @@ class CoreTreeTest {
     accept(write(0, 3));
     SignedBatch good = write(3, 6);
 
-    SignedBatch tampered = with(good, list -> {
-      list.set(1, "tampered".getBytes());
-      return list;
-    });
+    SignedBatch tampered =
+        with(
+            good,
+            list -> {
+              list.set(1, "tampered".getBytes());
+              return list;
+            });
     assertRefused(RejectReason.HASH_MISMATCH, tampered);
-    assertRefused(RejectReason.SIGNATURE_INVALID, new SignedBatch(tampered.fork(), tampered.start(),
-        tampered.blocks(), List.of(), tampered.signature()));
+    assertRefused(
+        RejectReason.SIGNATURE_INVALID,
+        new SignedBatch(
+            tampered.fork(), tampered.start(), tampered.blocks(), List.of(), tampered.signature()));
     byte[] flipped = good.signature().clone();
     flipped[10] ^= 1; // inside the Ed25519 signature, not the record's framing
-    assertRefused(RejectReason.SIGNATURE_INVALID,
+    assertRefused(
+        RejectReason.SIGNATURE_INVALID,
         new SignedBatch(good.fork(), good.start(), good.blocks(), good.roots(), flipped));
-    assertRefused(RejectReason.SIGNATURE_MALFORMED,
+    assertRefused(
+        RejectReason.SIGNATURE_MALFORMED,
         new SignedBatch(good.fork(), good.start(), good.blocks(), good.roots(), new byte[3]));
-    assertRefused(RejectReason.UPGRADE_START_MISMATCH,
+    assertRefused(
+        RejectReason.UPGRADE_START_MISMATCH,
         new SignedBatch(good.fork(), 2, good.blocks(), good.roots(), good.signature()));
-    assertRefused(RejectReason.FORK_MISMATCH,
+    assertRefused(
+        RejectReason.FORK_MISMATCH,
         new SignedBatch(1, good.start(), good.blocks(), good.roots(), good.signature()));
-    assertRefused(RejectReason.INVALID_LENGTH,
+    assertRefused(
+        RejectReason.INVALID_LENGTH,
         new SignedBatch(good.fork(), good.start(), List.of(), List.of(), good.signature()));
     List<TreeNode> wrongRoots = new ArrayList<>(good.roots());
-    wrongRoots.set(0, new TreeNode(wrongRoots.get(0).index(), wrongRoots.get(0).size() + 1, wrongRoots.get(0).hash()));
-    assertRefused(RejectReason.HASH_MISMATCH,
+    wrongRoots.set(
+        0,
+        new TreeNode(
+            wrongRoots.get(0).index(), wrongRoots.get(0).size() + 1, wrongRoots.get(0).hash()));
+    assertRefused(
+        RejectReason.HASH_MISMATCH,
         new SignedBatch(good.fork(), good.start(), good.blocks(), wrongRoots, good.signature()));
 
-    CoreTree otherCore = CoreTree.empty(
-        CoreWriter.create(CoreKeyPair.generate(), new InMemoryTreeStore()).identity(), new InMemoryTreeStore());
+    CoreTree otherCore =
+        CoreTree.empty(
+            CoreWriter.create(CoreKeyPair.generate(), new InMemoryTreeStore()).identity(),
+            new InMemoryTreeStore());
     assertInstanceOf(CoreTree.Check.Refused.class, otherCore.check(write(6, 9)));
 
     accept(good);
@@ -109,6 +131,8 @@ class CoreTreeTest {
     uncles.set(0, new TreeNode(first.index(), Long.MAX_VALUE, first.hash()));
     Proof hostile = new Proof(proof.fork(), new Proof.Block(1, blocks.get(1), uncles), null);
     VerificationResult result = new ProofVerifier(writer.identity()).verify(hostile, node.head());
-    assertEquals(RejectReason.MALFORMED, assertInstanceOf(VerificationResult.Rejected.class, result).reason());
+    assertEquals(
+        RejectReason.MALFORMED,
+        assertInstanceOf(VerificationResult.Rejected.class, result).reason());
   }
 }

@@ -27,8 +27,10 @@ class Ed25519VerificationsTest {
       for (int bit = 0; bit < signature.length * 8; bit += 7) {
         byte[] forged = signature.clone();
         forged[bit / 8] ^= (byte) (1 << (bit % 8));
-        assertEquals(bouncyCastle.verify(keyPair.publicKey(), message, forged),
-            sodium.verify(keyPair.publicKey(), message, forged), "bit " + bit);
+        assertEquals(
+            bouncyCastle.verify(keyPair.publicKey(), message, forged),
+            sodium.verify(keyPair.publicKey(), message, forged),
+            "bit " + bit);
         assertFalse(sodium.verify(keyPair.publicKey(), message, forged), "bit " + bit);
       }
     }
@@ -38,21 +40,24 @@ class Ed25519VerificationsTest {
 
   @Test
   void aNativeLibraryThatFailsToLoadFallsBackToBouncyCastle() {
-    Ed25519Verification chosen = Ed25519Verifications.select(() -> {
-      throw new UnsatisfiedLinkError("no libsodium");
-    });
+    Ed25519Verification chosen =
+        Ed25519Verifications.select(
+            () -> {
+              throw new UnsatisfiedLinkError("no libsodium");
+            });
     assertEquals("BouncyCastle", chosen.name());
-    Ed25519Verification lying = new Ed25519Verification() {
-      @Override
-      public boolean verify(byte[] publicKey, byte[] message, byte[] signature) {
-        return true;
-      }
+    Ed25519Verification lying =
+        new Ed25519Verification() {
+          @Override
+          public boolean verify(byte[] publicKey, byte[] message, byte[] signature) {
+            return true;
+          }
 
-      @Override
-      public String name() {
-        return "accepts everything";
-      }
-    };
+          @Override
+          public String name() {
+            return "accepts everything";
+          }
+        };
     assertEquals("BouncyCastle", Ed25519Verifications.select(() -> lying).name());
     assertEquals("libsodium", Ed25519Verifications.preferred().name());
   }

@@ -9,7 +9,9 @@ import java.util.HexFormat;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
-/** Compact-encoding uints, manifests and multisig records, including what a strict reader refuses. */
+/**
+ * Compact-encoding uints, manifests and multisig records, including what a strict reader refuses.
+ */
 class EncodingTest {
   private static final HexFormat HEX = HexFormat.of();
 
@@ -29,14 +31,14 @@ class EncodingTest {
   @Test
   void strictReaderRefusesLongFormsTruncationAndTrailingBytes() {
     for (String bad : new String[] {"fd0500", "fe05000000", "ffffffffffffffffff", "fd05", ""}) {
-      assertThrows(MalformedEncodingException.class,
-          () -> new CompactReader(HEX.parseHex(bad)).uint(), bad);
+      assertThrows(
+          MalformedEncodingException.class, () -> new CompactReader(HEX.parseHex(bad)).uint(), bad);
     }
     CompactReader trailing = new CompactReader(HEX.parseHex("0102"));
     trailing.uint();
     assertThrows(MalformedEncodingException.class, trailing::end);
-    assertThrows(MalformedEncodingException.class,
-        () -> new CompactReader(HEX.parseHex("ff")).buffer());
+    assertThrows(
+        MalformedEncodingException.class, () -> new CompactReader(HEX.parseHex("ff")).buffer());
   }
 
   @Test
@@ -45,8 +47,15 @@ class EncodingTest {
     CoreKeyPair b = CoreKeyPair.fromSeed(filled(3));
     CoreKeyPair c = CoreKeyPair.fromSeed(filled(4));
     byte[] ns = Namespaces.defaultNamespace();
-    Manifest manifest = new Manifest(1, false, 2, List.of(new Manifest.Signer(ns, a.publicKey()),
-        new Manifest.Signer(ns, b.publicKey()), new Manifest.Signer(ns, c.publicKey())));
+    Manifest manifest =
+        new Manifest(
+            1,
+            false,
+            2,
+            List.of(
+                new Manifest.Signer(ns, a.publicKey()),
+                new Manifest.Signer(ns, b.publicKey()),
+                new Manifest.Signer(ns, c.publicKey())));
     byte[] encoded = manifest.encode();
     assertEquals(5 + 3 * 65, encoded.length);
     assertEquals(manifest, Manifest.decode(encoded));
@@ -55,18 +64,23 @@ class EncodingTest {
     byte[] signable = identity.signable(new byte[32], 3, 0);
     MultiSignature.Entry byC = new MultiSignature.Entry(2, c.sign(signable), 0);
     MultiSignature.Entry byA = new MultiSignature.Entry(0, a.sign(signable), 0);
-    assertNull(identity.verify(signable,
-        new MultiSignature(List.of(byC, byA), List.of()).encode()));
-    assertEquals(RejectReason.SIGNER_INVALID, identity.verify(signable,
-        new MultiSignature(List.of(byC), List.of()).encode()));
-    assertEquals(RejectReason.SIGNER_INVALID, identity.verify(signable,
-        new MultiSignature(List.of(byC, byC), List.of()).encode()));
+    assertNull(
+        identity.verify(signable, new MultiSignature(List.of(byC, byA), List.of()).encode()));
+    assertEquals(
+        RejectReason.SIGNER_INVALID,
+        identity.verify(signable, new MultiSignature(List.of(byC), List.of()).encode()));
+    assertEquals(
+        RejectReason.SIGNER_INVALID,
+        identity.verify(signable, new MultiSignature(List.of(byC, byC), List.of()).encode()));
     MultiSignature.Entry wrongIndex = new MultiSignature.Entry(1, a.sign(signable), 0);
-    assertEquals(RejectReason.SIGNATURE_INVALID, identity.verify(signable,
-        new MultiSignature(List.of(byC, wrongIndex), List.of()).encode()));
+    assertEquals(
+        RejectReason.SIGNATURE_INVALID,
+        identity.verify(
+            signable, new MultiSignature(List.of(byC, wrongIndex), List.of()).encode()));
     MultiSignature.Entry patched = new MultiSignature.Entry(0, a.sign(signable), 1);
-    assertEquals(RejectReason.PATCH_NOT_SUPPORTED, identity.verify(signable,
-        new MultiSignature(List.of(byC, patched), List.of()).encode()));
+    assertEquals(
+        RejectReason.PATCH_NOT_SUPPORTED,
+        identity.verify(signable, new MultiSignature(List.of(byC, patched), List.of()).encode()));
     assertThrows(IllegalStateException.class, () -> identity.storedSignature(new byte[64]));
   }
 
@@ -78,8 +92,8 @@ class EncodingTest {
       bad[change[0]] = (byte) change[1];
       assertThrows(MalformedEncodingException.class, () -> Manifest.decode(bad));
     }
-    assertThrows(MalformedEncodingException.class,
-        () -> Manifest.decode(java.util.Arrays.copyOf(good, 71)));
+    assertThrows(
+        MalformedEncodingException.class, () -> Manifest.decode(java.util.Arrays.copyOf(good, 71)));
   }
 
   @Test
@@ -88,9 +102,13 @@ class EncodingTest {
       byte[] bytes = HEX.parseHex(bad);
       if (bad.equals("000100")) {
         // No parts at all decodes, and the verifier refuses it as empty.
-        assertEquals(RejectReason.EMPTY_PROOF, ((VerificationResult.Rejected) new ProofVerifier(
-            CoreIdentity.ofPublicKey(CoreKeyPair.fromSeed(filled(1)).publicKey()))
-            .verifyEncoded(bytes, TreeHead.EMPTY)).reason());
+        assertEquals(
+            RejectReason.EMPTY_PROOF,
+            ((VerificationResult.Rejected)
+                    new ProofVerifier(
+                            CoreIdentity.ofPublicKey(CoreKeyPair.fromSeed(filled(1)).publicKey()))
+                        .verifyEncoded(bytes, TreeHead.EMPTY))
+                .reason());
       } else {
         assertThrows(MalformedEncodingException.class, () -> DataMessage.decode(bytes), bad);
       }
@@ -114,8 +132,8 @@ class EncodingTest {
     }
     TreeHead head = writer.append(List.of(new byte[] {10}, new byte[] {11}));
     assertEquals(1, head.fork());
-    assertArrayEquals(new long[] {7, 19},
-        head.roots().stream().mapToLong(TreeNode::index).toArray());
+    assertArrayEquals(
+        new long[] {7, 19}, head.roots().stream().mapToLong(TreeNode::index).toArray());
   }
 
   private static String hex(long value) {

@@ -16,18 +16,21 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.Optional;
 
-/** The vectors the JavaScript Hypercore produced ({@code ../shared/vectors/hypercore}), for tests of every module. */
+/**
+ * The vectors the JavaScript Hypercore produced ({@code ../shared/vectors/hypercore}), for tests of
+ * every module.
+ */
 public final class HypercoreVectors {
   /** Where the JavaScript reference put the vectors: beside the project, in shared/. */
-  static final Path SHARED = Path.of("shared", "vectors", "hypercore",
-      "hypercore-vectors.json");
+  static final Path SHARED = Path.of("shared", "vectors", "hypercore", "hypercore-vectors.json");
+
   private static JsonObject root;
 
   private HypercoreVectors() {}
 
   /**
-   * A verbatim copy of {@code shared/vectors/hypercore} ships with these tests, so a clone
-   * anywhere can run them; {@code VectorsCopyTest} checks the copy against the shared original.
+   * A verbatim copy of {@code shared/vectors/hypercore} ships with these tests, so a clone anywhere
+   * can run them; {@code VectorsCopyTest} checks the copy against the shared original.
    */
   static final String RESOURCE = "/vectors/hypercore/hypercore-vectors.json";
 
@@ -115,13 +118,19 @@ public final class HypercoreVectors {
     Proof.Block block = null;
     if (!p.get("block").isJsonNull()) {
       JsonObject b = p.getAsJsonObject("block");
-      block = new Proof.Block(b.get("index").getAsLong(), hex(b.get("value")), nodes(b.get("nodes")));
+      block =
+          new Proof.Block(b.get("index").getAsLong(), hex(b.get("value")), nodes(b.get("nodes")));
     }
     Proof.Upgrade upgrade = null;
     if (!p.get("upgrade").isJsonNull()) {
       JsonObject u = p.getAsJsonObject("upgrade");
-      upgrade = new Proof.Upgrade(u.get("start").getAsLong(), u.get("length").getAsLong(),
-          nodes(u.get("nodes")), nodes(u.get("additionalNodes")), hex(u.get("signature")));
+      upgrade =
+          new Proof.Upgrade(
+              u.get("start").getAsLong(),
+              u.get("length").getAsLong(),
+              nodes(u.get("nodes")),
+              nodes(u.get("additionalNodes")),
+              hex(u.get("signature")));
     }
     return new Proof(p.get("fork").getAsLong(), block, upgrade);
   }
@@ -130,7 +139,10 @@ public final class HypercoreVectors {
   public static TreeHead head(int length) {
     JsonArray lengths = json().getAsJsonArray("lengths");
     JsonObject l = lengths.get(length - 1).getAsJsonObject();
-    return new TreeHead(l.get("fork").getAsLong(), l.get("length").getAsLong(),
-        nodes(l.get("roots")), hex(l.get("signature")));
+    return new TreeHead(
+        l.get("fork").getAsLong(),
+        l.get("length").getAsLong(),
+        nodes(l.get("roots")),
+        hex(l.get("signature")));
   }
 }

@@ -28,8 +28,8 @@ class HypercoreVectorsTest {
   void blake2bKnownAnswers() {
     JsonObject c = V.getAsJsonObject("constants");
     assertArrayEquals(hex(c.get("blake2b256_empty")), Blake2b.hash(new byte[0]));
-    assertArrayEquals(hex(c.get("blake2b256_abc")),
-        Blake2b.hash("abc".getBytes(StandardCharsets.US_ASCII)));
+    assertArrayEquals(
+        hex(c.get("blake2b256_abc")), Blake2b.hash("abc".getBytes(StandardCharsets.US_ASCII)));
     assertEquals(c.get("leafType").getAsInt(), MerkleHasher.LEAF_TYPE);
     assertEquals(c.get("parentType").getAsInt(), MerkleHasher.PARENT_TYPE);
     assertEquals(c.get("rootType").getAsInt(), MerkleHasher.ROOT_TYPE);
@@ -40,13 +40,14 @@ class HypercoreVectorsTest {
     JsonObject c = V.getAsJsonObject("constants");
     assertArrayEquals(hex(c.get("namespaceSeedHash")), Namespaces.seed());
     JsonObject ns = c.getAsJsonObject("namespaces");
-    Map<String, byte[]> java = Map.of(
-        "TREE", Namespaces.tree(),
-        "REPLICATE_INITIATOR", Namespaces.replicateInitiator(),
-        "REPLICATE_RESPONDER", Namespaces.replicateResponder(),
-        "MANIFEST", Namespaces.manifest(),
-        "DEFAULT_NAMESPACE", Namespaces.defaultNamespace(),
-        "DEFAULT_ENCRYPTION", Namespaces.defaultEncryption());
+    Map<String, byte[]> java =
+        Map.of(
+            "TREE", Namespaces.tree(),
+            "REPLICATE_INITIATOR", Namespaces.replicateInitiator(),
+            "REPLICATE_RESPONDER", Namespaces.replicateResponder(),
+            "MANIFEST", Namespaces.manifest(),
+            "DEFAULT_NAMESPACE", Namespaces.defaultNamespace(),
+            "DEFAULT_ENCRYPTION", Namespaces.defaultEncryption());
     assertEquals(ns.keySet(), java.keySet());
     java.forEach((name, value) -> assertArrayEquals(hex(ns.get(name)), value, name));
   }
@@ -161,7 +162,10 @@ class HypercoreVectorsTest {
     List<byte[]> blocks = blocks();
     writer.append(blocks.subList(0, 5));
     TreeHead head = writer.append(blocks.subList(5, 12));
-    assertHead(V.getAsJsonArray("lengths").get(11).getAsJsonObject(), head, writer.identity(),
+    assertHead(
+        V.getAsJsonArray("lengths").get(11).getAsJsonObject(),
+        head,
+        writer.identity(),
         new MerkleHasher());
   }
 
@@ -174,8 +178,9 @@ class HypercoreVectorsTest {
     JsonObject f = forked.get(0).getAsJsonObject();
     TreeHead head = writer.truncate(f.get("length").getAsLong());
     assertHead(f, head, writer.identity(), new MerkleHasher());
-    assertTrue(hex(f.get("signable")).length == 112
-        && f.get("signable").getAsString().endsWith("0100000000000000"));
+    assertTrue(
+        hex(f.get("signable")).length == 112
+            && f.get("signable").getAsString().endsWith("0100000000000000"));
   }
 
   @Test
@@ -195,8 +200,8 @@ class HypercoreVectorsTest {
       JsonObject l = lengths.get(i).getAsJsonObject();
       assertEquals(l.get("length").getAsLong(), head.length());
       assertEquals(l.get("fork").getAsLong(), head.fork());
-      byte[] signable = writer.identity().signable(hasher.treeHash(head.roots()), head.length(),
-          head.fork());
+      byte[] signable =
+          writer.identity().signable(hasher.treeHash(head.roots()), head.length(), head.fork());
       assertEquals(80, signable.length);
       assertEquals(l.get("signable").getAsString(), hex(signable));
       assertEquals(l.get("signature").getAsString(), hex(head.signature()));
@@ -210,16 +215,18 @@ class HypercoreVectorsTest {
         CoreWriter.createCompat(HypercoreVectors.keyPair(), new InMemoryTreeStore());
     List<byte[]> blocks = blocks();
     TreeHead head = writer.append(blocks);
-    Proof proof = new ProofBuilder(writer.store())
-        .build(head, ProofRequest.blockAndUpgrade(3, 0, 12), blocks.get(3));
+    Proof proof =
+        new ProofBuilder(writer.store())
+            .build(head, ProofRequest.blockAndUpgrade(3, 0, 12), blocks.get(3));
     ProofVerifier verifier = new ProofVerifier(CoreIdentity.compat(hex(V.get("publicKey"))));
     VerificationResult result = verifier.verify(proof, TreeHead.EMPTY);
     assertEquals(head, assertInstanceOf(VerificationResult.Accepted.class, result).head());
     // A manifest-mode verifier for the same key signs different bytes and must refuse it.
-    VerificationResult wrongMode = new ProofVerifier(
-        CoreIdentity.ofPublicKey(hex(V.get("publicKey")))).verify(proof, TreeHead.EMPTY);
-    assertEquals(RejectReason.SIGNATURE_MALFORMED,
-        ((VerificationResult.Rejected) wrongMode).reason());
+    VerificationResult wrongMode =
+        new ProofVerifier(CoreIdentity.ofPublicKey(hex(V.get("publicKey"))))
+            .verify(proof, TreeHead.EMPTY);
+    assertEquals(
+        RejectReason.SIGNATURE_MALFORMED, ((VerificationResult.Rejected) wrongMode).reason());
   }
 
   @Test
@@ -271,8 +278,9 @@ class HypercoreVectorsTest {
     List<byte[]> blocks = blocks();
     writer.append(blocks);
     TreeHead truncated = writer.truncate(10);
-    Proof proof = new ProofBuilder(writer.store())
-        .build(truncated, ProofRequest.blockAndUpgrade(9, 0, 10), blocks.get(9));
+    Proof proof =
+        new ProofBuilder(writer.store())
+            .build(truncated, ProofRequest.blockAndUpgrade(9, 0, 10), blocks.get(9));
     ProofVerifier verifier = new ProofVerifier(writer.identity());
     VerificationResult result = verifier.verify(proof, HypercoreVectors.head(12));
     TreeHead head = assertInstanceOf(VerificationResult.Accepted.class, result).head();
@@ -283,9 +291,11 @@ class HypercoreVectorsTest {
     assertEquals(f.get("signature").getAsString(), hex(head.signature()));
 
     // The old fork can no longer upgrade a reader that has seen fork 1.
-    Proof old = HypercoreVectors.proof(
-        V.getAsJsonArray("proofs").get(0).getAsJsonObject().getAsJsonObject("proof"));
-    assertEquals(RejectReason.STALE_FORK,
+    Proof old =
+        HypercoreVectors.proof(
+            V.getAsJsonArray("proofs").get(0).getAsJsonObject().getAsJsonObject("proof"));
+    assertEquals(
+        RejectReason.STALE_FORK,
         ((VerificationResult.Rejected) verifier.verify(old, head)).reason());
   }
 
@@ -293,9 +303,10 @@ class HypercoreVectorsTest {
     return switch (kind) {
       case "block-only" -> HypercoreVectors.head(atLength);
       case "block+upgrade-from-0" -> TreeHead.EMPTY;
-      case "upgrade-only" -> request.upgrade().start() == 0
-          ? TreeHead.EMPTY
-          : HypercoreVectors.head((int) request.upgrade().start());
+      case "upgrade-only" ->
+          request.upgrade().start() == 0
+              ? TreeHead.EMPTY
+              : HypercoreVectors.head((int) request.upgrade().start());
       default -> throw new AssertionError("unknown proof kind " + kind);
     };
   }
@@ -314,8 +325,8 @@ class HypercoreVectorsTest {
     return new ProofRequest(block, upgrade);
   }
 
-  private static void assertHead(JsonObject l, TreeHead head, CoreIdentity identity,
-      MerkleHasher hasher) {
+  private static void assertHead(
+      JsonObject l, TreeHead head, CoreIdentity identity, MerkleHasher hasher) {
     String at = "length " + head.length();
     assertEquals(l.get("length").getAsLong(), head.length(), at);
     assertEquals(l.get("fork").getAsLong(), head.fork(), at);
@@ -336,8 +347,7 @@ class HypercoreVectorsTest {
     MultiSignature stored = MultiSignature.decode(head.signature());
     assertEquals(1, stored.proofs().size());
     assertEquals(0, stored.proofs().get(0).signer());
-    assertEquals(l.get("signatureRaw").getAsString(),
-        hex(stored.proofs().get(0).signature()), at);
+    assertEquals(l.get("signatureRaw").getAsString(), hex(stored.proofs().get(0).signature()), at);
     assertArrayEquals(hex(l.get("signatureRaw")), HypercoreVectors.keyPair().sign(signable), at);
     assertNull(identity.verify(signable, head.signature()), at);
   }

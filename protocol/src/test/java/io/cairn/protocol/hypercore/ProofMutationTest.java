@@ -19,8 +19,8 @@ import org.junit.jupiter.api.Test;
  * Single-byte changes of a valid proof's wire form are refused, and so is every change of a field
  * of the proof record, each with a reason. Every byte gets every bit flip plus the compact-encoding
  * marker and boundary values; proofs without a signature (cheap to check) get all 255 other values
- * at every byte. Trying all 255 values on signed proofs would cost one Ed25519 verification each and
- * mostly repeat the bit flips inside hashes and signatures.
+ * at every byte. Trying all 255 values on signed proofs would cost one Ed25519 verification each
+ * and mostly repeat the bit flips inside hashes and signatures.
  */
 class ProofMutationTest {
   /** Position of the request id in a data message whose flags fit one byte and request id is 1. */
@@ -45,19 +45,28 @@ class ProofMutationTest {
         }
       }
     }
-    assertTrue(seen.containsAll(EnumSet.of(RejectReason.MALFORMED, RejectReason.FORK_MISMATCH,
-        RejectReason.UNEXPECTED_NODE, RejectReason.HASH_MISMATCH,
-        RejectReason.SIGNATURE_INVALID, RejectReason.SIGNER_INVALID,
-        RejectReason.PATCH_NOT_SUPPORTED, RejectReason.UPGRADE_START_MISMATCH)), seen::toString);
+    assertTrue(
+        seen.containsAll(
+            EnumSet.of(
+                RejectReason.MALFORMED,
+                RejectReason.FORK_MISMATCH,
+                RejectReason.UNEXPECTED_NODE,
+                RejectReason.HASH_MISMATCH,
+                RejectReason.SIGNATURE_INVALID,
+                RejectReason.SIGNER_INVALID,
+                RejectReason.PATCH_NOT_SUPPORTED,
+                RejectReason.UPGRADE_START_MISMATCH)),
+        seen::toString);
   }
 
   private static int[] valuesToTry(Proof proof, byte current) {
     int original = current & 0xFF;
-    java.util.stream.IntStream values = proof.upgrade() == null
-        ? java.util.stream.IntStream.range(0, 256)
-        : java.util.stream.IntStream.concat(
-            java.util.stream.IntStream.range(0, 8).map(bit -> original ^ (1 << bit)),
-            java.util.Arrays.stream(MARKERS));
+    java.util.stream.IntStream values =
+        proof.upgrade() == null
+            ? java.util.stream.IntStream.range(0, 256)
+            : java.util.stream.IntStream.concat(
+                java.util.stream.IntStream.range(0, 8).map(bit -> original ^ (1 << bit)),
+                java.util.Arrays.stream(MARKERS));
     return values.filter(v -> v != original).distinct().toArray();
   }
 
@@ -86,8 +95,10 @@ class ProofMutationTest {
       Proof p = c.proof;
       Proof.Block b = p.block();
       Proof.Upgrade u = p.upgrade();
-      expect(c, RejectReason.STALE_FORK, c.trusted.fork() > 0 && u != null
-          ? new Proof(c.trusted.fork() - 1, b, u) : null);
+      expect(
+          c,
+          RejectReason.STALE_FORK,
+          c.trusted.fork() > 0 && u != null ? new Proof(c.trusted.fork() - 1, b, u) : null);
       if (b != null) {
         expect(c, null, withBlock(p, new Proof.Block(b.index() + 1, b.value(), b.nodes())));
         byte[] longer = java.util.Arrays.copyOf(b.value(), b.value().length + 1);
@@ -98,11 +109,26 @@ class ProofMutationTest {
         }
         for (int i = 0; i < b.nodes().size(); i++) {
           int at = i;
-          expect(c, null, withBlock(p, new Proof.Block(b.index(), b.value(),
-              replace(b.nodes(), at, n -> new TreeNode(n.index(), n.size() + 1, n.hash())))));
-          expect(c, RejectReason.UNEXPECTED_NODE, withBlock(p, new Proof.Block(b.index(),
-              b.value(), replace(b.nodes(), at, n -> new TreeNode(n.index() + 2, n.size(),
-                  n.hash())))));
+          expect(
+              c,
+              null,
+              withBlock(
+                  p,
+                  new Proof.Block(
+                      b.index(),
+                      b.value(),
+                      replace(
+                          b.nodes(), at, n -> new TreeNode(n.index(), n.size() + 1, n.hash())))));
+          expect(
+              c,
+              RejectReason.UNEXPECTED_NODE,
+              withBlock(
+                  p,
+                  new Proof.Block(
+                      b.index(),
+                      b.value(),
+                      replace(
+                          b.nodes(), at, n -> new TreeNode(n.index() + 2, n.size(), n.hash())))));
           List<TreeNode> dropped = new ArrayList<>(b.nodes());
           dropped.remove(at);
           expect(c, null, withBlock(p, new Proof.Block(b.index(), b.value(), dropped)));
@@ -112,13 +138,24 @@ class ProofMutationTest {
         expect(c, null, withBlock(p, new Proof.Block(b.index(), b.value(), extra)));
       }
       if (u != null) {
-        expect(c, null, withUpgrade(p, u.start() + 1, u.length(), u.nodes(),
-            u.additionalNodes(), u.signature()));
-        expect(c, null, withUpgrade(p, u.start(), u.length() + 1, u.nodes(),
-            u.additionalNodes(), u.signature()));
-        expect(c, null, withUpgrade(p, u.start(), u.length() - 1, u.nodes(),
-            u.additionalNodes(), u.signature()));
-        expect(c, RejectReason.SIGNATURE_MALFORMED,
+        expect(
+            c,
+            null,
+            withUpgrade(
+                p, u.start() + 1, u.length(), u.nodes(), u.additionalNodes(), u.signature()));
+        expect(
+            c,
+            null,
+            withUpgrade(
+                p, u.start(), u.length() + 1, u.nodes(), u.additionalNodes(), u.signature()));
+        expect(
+            c,
+            null,
+            withUpgrade(
+                p, u.start(), u.length() - 1, u.nodes(), u.additionalNodes(), u.signature()));
+        expect(
+            c,
+            RejectReason.SIGNATURE_MALFORMED,
             withUpgrade(p, u.start(), u.length(), u.nodes(), u.additionalNodes(), null));
         expect(c, null, new Proof(p.fork() + 1, b, u));
         List<List<TreeNode>> lists = List.of(u.nodes(), u.additionalNodes());
@@ -126,22 +163,28 @@ class ProofMutationTest {
           List<TreeNode> list = lists.get(which);
           for (int i = 0; i < list.size(); i++) {
             int at = i;
-            List<TreeNode> bigger = replace(list, at,
-                n -> new TreeNode(n.index(), n.size() + 1, n.hash()));
+            List<TreeNode> bigger =
+                replace(list, at, n -> new TreeNode(n.index(), n.size() + 1, n.hash()));
             List<TreeNode> dropped = new ArrayList<>(list);
             dropped.remove(at);
             for (List<TreeNode> changed : List.of(bigger, dropped)) {
-              expect(c, null, which == 0
-                  ? withUpgrade(p, u.start(), u.length(), changed, u.additionalNodes(),
-                      u.signature())
-                  : withUpgrade(p, u.start(), u.length(), u.nodes(), changed, u.signature()));
+              expect(
+                  c,
+                  null,
+                  which == 0
+                      ? withUpgrade(
+                          p, u.start(), u.length(), changed, u.additionalNodes(), u.signature())
+                      : withUpgrade(p, u.start(), u.length(), u.nodes(), changed, u.signature()));
             }
           }
           List<TreeNode> extra = new ArrayList<>(list);
           extra.add(new TreeNode(1L << 40, 1, new byte[32]));
-          expect(c, null, which == 0
-              ? withUpgrade(p, u.start(), u.length(), extra, u.additionalNodes(), u.signature())
-              : withUpgrade(p, u.start(), u.length(), u.nodes(), extra, u.signature()));
+          expect(
+              c,
+              null,
+              which == 0
+                  ? withUpgrade(p, u.start(), u.length(), extra, u.additionalNodes(), u.signature())
+                  : withUpgrade(p, u.start(), u.length(), u.nodes(), extra, u.signature()));
         }
       }
     }
@@ -151,17 +194,22 @@ class ProofMutationTest {
     return new Proof(p.fork(), block, p.upgrade());
   }
 
-  private static Proof withUpgrade(Proof p, long start, long length, List<TreeNode> nodes,
-      List<TreeNode> additional, byte[] signature) {
+  private static Proof withUpgrade(
+      Proof p,
+      long start,
+      long length,
+      List<TreeNode> nodes,
+      List<TreeNode> additional,
+      byte[] signature) {
     if (length < 0) {
       return null;
     }
-    return new Proof(p.fork(), p.block(),
-        new Proof.Upgrade(start, length, nodes, additional, signature));
+    return new Proof(
+        p.fork(), p.block(), new Proof.Upgrade(start, length, nodes, additional, signature));
   }
 
-  private static List<TreeNode> replace(List<TreeNode> nodes, int at,
-      UnaryOperator<TreeNode> change) {
+  private static List<TreeNode> replace(
+      List<TreeNode> nodes, int at, UnaryOperator<TreeNode> change) {
     List<TreeNode> out = new ArrayList<>(nodes);
     out.set(at, change.apply(out.get(at)));
     return out;
@@ -173,8 +221,11 @@ class ProofMutationTest {
       return;
     }
     VerificationResult result = c.verifier.verify(changed, c.trusted);
-    VerificationResult.Rejected rejected = assertInstanceOf(VerificationResult.Rejected.class,
-        result, () -> c.name + " accepted a changed proof: " + changed);
+    VerificationResult.Rejected rejected =
+        assertInstanceOf(
+            VerificationResult.Rejected.class,
+            result,
+            () -> c.name + " accepted a changed proof: " + changed);
     if (reason != null) {
       assertEquals(reason, rejected.reason(), c.name + ": " + rejected);
     }
@@ -196,18 +247,22 @@ class ProofMutationTest {
 
   private static List<Case> vectorCases() {
     JsonObject v = HypercoreVectors.json();
-    ProofVerifier verifier = new ProofVerifier(CoreIdentity.of(
-        Manifest.decode(HypercoreVectors.hex(v.getAsJsonObject("manifest").get("encoded")))));
+    ProofVerifier verifier =
+        new ProofVerifier(
+            CoreIdentity.of(
+                Manifest.decode(
+                    HypercoreVectors.hex(v.getAsJsonObject("manifest").get("encoded")))));
     List<Case> cases = new ArrayList<>();
     for (JsonElement e : v.getAsJsonArray("proofs")) {
       JsonObject vector = e.getAsJsonObject();
       Proof proof = HypercoreVectors.proof(vector.getAsJsonObject("proof"));
       int atLength = vector.get("atLength").getAsInt();
-      TreeHead trusted = proof.upgrade() == null
-          ? HypercoreVectors.head(atLength)
-          : proof.upgrade().start() == 0
-              ? TreeHead.EMPTY
-              : HypercoreVectors.head((int) proof.upgrade().start());
+      TreeHead trusted =
+          proof.upgrade() == null
+              ? HypercoreVectors.head(atLength)
+              : proof.upgrade().start() == 0
+                  ? TreeHead.EMPTY
+                  : HypercoreVectors.head((int) proof.upgrade().start());
       String name = vector.get("kind").getAsString() + " " + vector.get("request");
       assertTrue(verifier.verify(proof, trusted).accepted(), name);
       cases.add(new Case(name, verifier, proof, trusted));
@@ -232,24 +287,31 @@ class ProofMutationTest {
       switch (i % 3) {
         case 0 -> {
           long index = random.nextInt((int) length);
-          proof = core.builder.build(head, ProofRequest.blockAndUpgrade(index, 0, length),
-              core.blocks.get((int) index));
+          proof =
+              core.builder.build(
+                  head,
+                  ProofRequest.blockAndUpgrade(index, 0, length),
+                  core.blocks.get((int) index));
           trusted = TreeHead.EMPTY;
         }
         case 1 -> {
           long start = earlier.length();
           long upTo = start + 1 + random.nextInt((int) (length - start));
           long index = start + random.nextInt((int) (upTo - start));
-          proof = core.builder.build(head,
-              ProofRequest.blockAndUpgrade(index, start, upTo - start),
-              core.blocks.get((int) index));
+          proof =
+              core.builder.build(
+                  head,
+                  ProofRequest.blockAndUpgrade(index, start, upTo - start),
+                  core.blocks.get((int) index));
           trusted = earlier;
         }
         default -> {
           long index = random.nextInt((int) length);
-          proof = core.builder.build(head,
-              ProofRequest.block(index, ProofPropertyTest.uncleCount(length, index)),
-              core.blocks.get((int) index));
+          proof =
+              core.builder.build(
+                  head,
+                  ProofRequest.block(index, ProofPropertyTest.uncleCount(length, index)),
+                  core.blocks.get((int) index));
           trusted = head;
         }
       }

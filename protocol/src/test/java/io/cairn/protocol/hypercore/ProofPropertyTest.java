@@ -43,8 +43,9 @@ class ProofPropertyTest {
     long index = random.nextInt((int) head.length());
     long length = 1 + random.nextInt((int) head.length());
     index = Math.min(index, length - 1);
-    Proof proof = core.builder.build(head, ProofRequest.blockAndUpgrade(index, 0, length),
-        core.blocks.get((int) index));
+    Proof proof =
+        core.builder.build(
+            head, ProofRequest.blockAndUpgrade(index, 0, length), core.blocks.get((int) index));
     assertAccepted(head, core.verifier.verify(proof, TreeHead.EMPTY), seed);
     // The same proof survives the wire.
     byte[] wire = new DataMessage(7, proof).encode();
@@ -56,16 +57,16 @@ class ProofPropertyTest {
     TreeHead head = core.writer.head();
     long index = random.nextInt((int) head.length());
     int full = uncleCount(head.length(), index);
-    Proof proof = core.builder.build(head, ProofRequest.block(index, full),
-        core.blocks.get((int) index));
+    Proof proof =
+        core.builder.build(head, ProofRequest.block(index, full), core.blocks.get((int) index));
     assertEquals(full, proof.block().nodes().size(), seed);
     VerificationResult result = core.verifier.verify(proof, head);
     assertAccepted(head, result, seed);
 
     // Fewer uncles: the rest comes from nodes the reader already trusts.
     int fewer = random.nextInt(full + 1);
-    Proof partial = core.builder.build(head, ProofRequest.block(index, fewer),
-        core.blocks.get((int) index));
+    Proof partial =
+        core.builder.build(head, ProofRequest.block(index, fewer), core.blocks.get((int) index));
     assertAccepted(head, core.verifier.verify(partial, head, core.writer.store()), seed);
     if (fewer < full) {
       assertRejected(RejectReason.BLOCK_NOT_CONNECTED, core.verifier.verify(partial, head), seed);
@@ -74,9 +75,10 @@ class ProofPropertyTest {
 
   private static void checkUpgradeFromEarlierHead(Core core, Random random, String seed) {
     TreeHead head = core.writer.head();
-    List<TreeHead> earlier = core.heads.stream()
-        .filter(h -> h.fork() == head.fork() && h.length() < head.length())
-        .toList();
+    List<TreeHead> earlier =
+        core.heads.stream()
+            .filter(h -> h.fork() == head.fork() && h.length() < head.length())
+            .toList();
     if (earlier.isEmpty()) {
       return;
     }
@@ -97,21 +99,24 @@ class ProofPropertyTest {
           request = ProofRequest.upgrade(start, length);
         } else {
           long index = random.nextInt((int) start);
-          request = new ProofRequest(
-              new ProofRequest.Block(index, uncleCount(start, index)),
-              new ProofRequest.Upgrade(start, length));
+          request =
+              new ProofRequest(
+                  new ProofRequest.Block(index, uncleCount(start, index)),
+                  new ProofRequest.Upgrade(start, length));
           value = core.blocks.get((int) index);
         }
       }
     }
     Proof proof = core.builder.build(head, request, value);
-    assertEquals(FlatTree.upgradeNodes(start + length, head.length()).length,
-        proof.upgrade().additionalNodes().size(), seed);
+    assertEquals(
+        FlatTree.upgradeNodes(start + length, head.length()).length,
+        proof.upgrade().additionalNodes().size(),
+        seed);
     assertAccepted(head, core.verifier.verify(proof, from), seed);
     // A reader that never saw `from` cannot use it.
     if (start > 0) {
-      assertRejected(RejectReason.UPGRADE_START_MISMATCH,
-          core.verifier.verify(proof, TreeHead.EMPTY), seed);
+      assertRejected(
+          RejectReason.UPGRADE_START_MISMATCH, core.verifier.verify(proof, TreeHead.EMPTY), seed);
     }
   }
 
@@ -119,18 +124,19 @@ class ProofPropertyTest {
     TreeHead head = core.writer.head();
     int start = random.nextInt((int) head.length());
     int count = 1 + random.nextInt((int) head.length() - start);
-    RangeProof proof = core.builder.buildRange(head, start,
-        core.blocks.subList(start, start + count));
+    RangeProof proof =
+        core.builder.buildRange(head, start, core.blocks.subList(start, start + count));
     assertAccepted(head, core.verifier.verifyRange(proof, TreeHead.EMPTY), seed);
     assertAccepted(head, core.verifier.verifyRange(proof, head), seed);
     byte[] changed = proof.values().get(count - 1).clone();
     changed = changed.length == 0 ? new byte[] {1} : flipFirst(changed);
     List<byte[]> values = new ArrayList<>(proof.values());
     values.set(count - 1, changed);
-    RangeProof forged = new RangeProof(proof.fork(), proof.length(), proof.start(), values,
-        proof.nodes(), proof.signature());
-    assertRejected(RejectReason.SIGNATURE_INVALID,
-        core.verifier.verifyRange(forged, TreeHead.EMPTY), seed);
+    RangeProof forged =
+        new RangeProof(
+            proof.fork(), proof.length(), proof.start(), values, proof.nodes(), proof.signature());
+    assertRejected(
+        RejectReason.SIGNATURE_INVALID, core.verifier.verifyRange(forged, TreeHead.EMPTY), seed);
     assertRejected(RejectReason.HASH_MISMATCH, core.verifier.verifyRange(forged, head), seed);
   }
 
@@ -155,10 +161,11 @@ class ProofPropertyTest {
     assertEquals(expected, accepted.head(), seed);
   }
 
-  private static void assertRejected(RejectReason reason, VerificationResult result,
-      String seed) {
-    assertEquals(reason, assertInstanceOf(VerificationResult.Rejected.class, result, seed)
-        .reason(), seed + ": " + result);
+  private static void assertRejected(RejectReason reason, VerificationResult result, String seed) {
+    assertEquals(
+        reason,
+        assertInstanceOf(VerificationResult.Rejected.class, result, seed).reason(),
+        seed + ": " + result);
   }
 
   /** A writer, the blocks it holds, every head it signed, and a reader for it. */
@@ -180,9 +187,10 @@ class ProofPropertyTest {
       InMemoryTreeStore store = new InMemoryTreeStore();
       writer = compat ? CoreWriter.createCompat(keyPair, store) : CoreWriter.create(keyPair, store);
       builder = new ProofBuilder(store);
-      CoreIdentity identity = compat
-          ? CoreIdentity.compat(keyPair.publicKey())
-          : CoreIdentity.of(Manifest.decode(writer.identity().manifest().encode()));
+      CoreIdentity identity =
+          compat
+              ? CoreIdentity.compat(keyPair.publicKey())
+              : CoreIdentity.of(Manifest.decode(writer.identity().manifest().encode()));
       verifier = new ProofVerifier(identity);
     }
 
@@ -190,11 +198,12 @@ class ProofPropertyTest {
       List<byte[]> batch = new ArrayList<>();
       for (int i = 0; i < count; i++) {
         // Mostly small blocks, with some up to maxBlock and some empty.
-        int size = switch (random.nextInt(8)) {
-          case 0 -> 0;
-          case 1 -> random.nextInt(maxBlock + 1);
-          default -> random.nextInt(Math.min(200, maxBlock + 1));
-        };
+        int size =
+            switch (random.nextInt(8)) {
+              case 0 -> 0;
+              case 1 -> random.nextInt(maxBlock + 1);
+              default -> random.nextInt(Math.min(200, maxBlock + 1));
+            };
         byte[] block = new byte[size];
         random.nextBytes(block);
         batch.add(block);

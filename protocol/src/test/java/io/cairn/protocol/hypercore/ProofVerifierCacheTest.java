@@ -28,16 +28,22 @@ class ProofVerifierCacheTest {
     byte[] forged = proof.upgrade().signature().clone();
     forged[10] ^= 1;
     Proof.Upgrade u = proof.upgrade();
-    Proof changed = new Proof(proof.fork(), proof.block(),
-        new Proof.Upgrade(u.start(), u.length(), u.nodes(), u.additionalNodes(), forged));
+    Proof changed =
+        new Proof(
+            proof.fork(),
+            proof.block(),
+            new Proof.Upgrade(u.start(), u.length(), u.nodes(), u.additionalNodes(), forged));
     VerificationResult refused = verifier.verify(changed, TreeHead.EMPTY);
-    assertEquals(RejectReason.SIGNATURE_INVALID,
-        ((VerificationResult.Rejected) refused).reason());
+    assertEquals(RejectReason.SIGNATURE_INVALID, ((VerificationResult.Rejected) refused).reason());
 
     // Same signature, other roots: a different signable, so Ed25519 is asked again and refuses.
-    Proof otherBlock = new Proof(proof.fork(),
-        new Proof.Block(3, new byte[] {3, 1, 3}, proof.block().nodes()), proof.upgrade());
-    assertEquals(RejectReason.SIGNATURE_INVALID,
+    Proof otherBlock =
+        new Proof(
+            proof.fork(),
+            new Proof.Block(3, new byte[] {3, 1, 3}, proof.block().nodes()),
+            proof.upgrade());
+    assertEquals(
+        RejectReason.SIGNATURE_INVALID,
         ((VerificationResult.Rejected) verifier.verify(otherBlock, TreeHead.EMPTY)).reason());
     assertTrue(verifier.verify(proof, TreeHead.EMPTY).accepted());
   }

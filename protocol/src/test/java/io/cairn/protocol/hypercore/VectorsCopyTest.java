@@ -12,9 +12,12 @@ class VectorsCopyTest {
   @Test
   void theCopyIsTheSharedOriginal() throws Exception {
     Path shared = HypercoreVectors.shared().orElse(null);
-    Assumptions.assumeTrue(shared != null,
+    Assumptions.assumeTrue(
+        shared != null,
         "no " + HypercoreVectors.SHARED + " beside this checkout to compare the test copy with");
-    assertArrayEquals(Files.readAllBytes(shared), HypercoreVectors.bytes(),
+    assertArrayEquals(
+        Files.readAllBytes(shared),
+        HypercoreVectors.bytes(),
         "protocol/src/test/resources" + HypercoreVectors.RESOURCE + " differs from " + shared);
   }
 }

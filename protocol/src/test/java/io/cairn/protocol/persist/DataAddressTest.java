@@ -33,10 +33,22 @@ class DataAddressTest {
 
   @Test
   void onlyTheCanonicalSpellingIsAnAddress() {
-    for (String other : new String[] {
-        KEY.toUpperCase() + "/1", KEY + "/01", KEY + "/1-1", KEY + "/5-3", KEY + "/-1", KEY + "/1-",
-        KEY.substring(2) + "/1", KEY + "/99999999999999999999", "", KEY, KEY + "/1/2"}) {
-      IllegalArgumentException refused = assertThrows(IllegalArgumentException.class, () -> DataAddress.parse(other));
+    for (String other :
+        new String[] {
+          KEY.toUpperCase() + "/1",
+          KEY + "/01",
+          KEY + "/1-1",
+          KEY + "/5-3",
+          KEY + "/-1",
+          KEY + "/1-",
+          KEY.substring(2) + "/1",
+          KEY + "/99999999999999999999",
+          "",
+          KEY,
+          KEY + "/1/2"
+        }) {
+      IllegalArgumentException refused =
+          assertThrows(IllegalArgumentException.class, () -> DataAddress.parse(other));
       assertTrue(refused.getMessage().contains("not a data address"), refused.getMessage());
     }
     assertThrows(IllegalArgumentException.class, () -> DataAddress.parse(null));

@@ -22,7 +22,10 @@ class PairAccumulatorTest {
     return new Pair("address-" + i, key);
   }
 
-  /** The root by the definition in docs/protocol.md: perfect trees of the count's set bits, oldest first. */
+  /**
+   * The root by the definition in docs/protocol.md: perfect trees of the count's set bits, oldest
+   * first.
+   */
   private static byte[] definition(List<Pair> pairs) {
     List<byte[]> peaks = new ArrayList<>();
     int start = 0;
@@ -34,8 +37,12 @@ class PairAccumulatorTest {
       }
     }
     List<byte[]> parts = new ArrayList<>();
-    parts.add(ByteBuffer.allocate(1 + 11 + 8).put((byte) 2).put("cairn-pairs".getBytes(StandardCharsets.US_ASCII))
-        .putLong(pairs.size()).array());
+    parts.add(
+        ByteBuffer.allocate(1 + 11 + 8)
+            .put((byte) 2)
+            .put("cairn-pairs".getBytes(StandardCharsets.US_ASCII))
+            .putLong(pairs.size())
+            .array());
     parts.addAll(peaks);
     return Blake2b.hash(parts.toArray(byte[][]::new));
   }
@@ -43,12 +50,17 @@ class PairAccumulatorTest {
   private static byte[] tree(List<Pair> pairs) {
     if (pairs.size() == 1) {
       byte[] address = pairs.get(0).address().getBytes(StandardCharsets.UTF_8);
-      return Blake2b.hash(new byte[] {0}, "cairn-pair".getBytes(StandardCharsets.US_ASCII),
-          ByteBuffer.allocate(4).putInt(address.length).array(), address,
-          ByteBuffer.allocate(4).putInt(32).array(), pairs.get(0).key());
+      return Blake2b.hash(
+          new byte[] {0},
+          "cairn-pair".getBytes(StandardCharsets.US_ASCII),
+          ByteBuffer.allocate(4).putInt(address.length).array(),
+          address,
+          ByteBuffer.allocate(4).putInt(32).array(),
+          pairs.get(0).key());
     }
     int half = pairs.size() / 2;
-    return Blake2b.hash(new byte[] {1}, tree(pairs.subList(0, half)), tree(pairs.subList(half, pairs.size())));
+    return Blake2b.hash(
+        new byte[] {1}, tree(pairs.subList(0, half)), tree(pairs.subList(half, pairs.size())));
   }
 
   @Test
@@ -74,7 +86,8 @@ class PairAccumulatorTest {
     accumulator.append(pair(13));
     restored.appendLeaf(pair(13).leaf());
     assertArrayEquals(accumulator.root(), restored.root());
-    assertThrows(IllegalArgumentException.class, () -> PairAccumulator.of(3, List.of(new byte[32])));
+    assertThrows(
+        IllegalArgumentException.class, () -> PairAccumulator.of(3, List.of(new byte[32])));
   }
 
   @Test
@@ -100,7 +113,10 @@ class PairAccumulatorTest {
     assertEquals(VECTOR_THREE, accumulator.rootHex());
   }
 
-  static final String VECTOR_EMPTY = "f1eb4570a941688006299c4971df7789b3671707aad68c6eb5ec616300844b3b";
-  static final String VECTOR_LEAF_0 = "c73834dada375ae130fbaaa111ff360a4727919d6948665ff732b2c6cbddb92f";
-  static final String VECTOR_THREE = "d7004bafd6cc4d41e8d6d42b0e9edef665c6cc8019e8f2c2b51b3a6d34c91b5e";
+  static final String VECTOR_EMPTY =
+      "f1eb4570a941688006299c4971df7789b3671707aad68c6eb5ec616300844b3b";
+  static final String VECTOR_LEAF_0 =
+      "c73834dada375ae130fbaaa111ff360a4727919d6948665ff732b2c6cbddb92f";
+  static final String VECTOR_THREE =
+      "d7004bafd6cc4d41e8d6d42b0e9edef665c6cc8019e8f2c2b51b3a6d34c91b5e";
 }

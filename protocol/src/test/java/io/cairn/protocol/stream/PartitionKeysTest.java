@@ -13,7 +13,8 @@ import org.junit.jupiter.api.Test;
 class PartitionKeysTest {
   @Test
   void matchesStreamrsOwnExample() {
-    // Streamr's keyToArrayIndex test expects 72 for "foo" in 100: md5 acbd18db... -> 0xdb18bdac = -619135572
+    // Streamr's keyToArrayIndex test expects 72 for "foo" in 100: md5 acbd18db... -> 0xdb18bdac =
+    // -619135572
     assertEquals(72, PartitionKeys.partitionOf("foo", 100));
     assertEquals(2, PartitionKeys.partitionOf("foo", 10));
   }
@@ -27,7 +28,8 @@ class PartitionKeysTest {
     assertEquals(5, PartitionKeys.partitionOf("sensor-1", 10));
     // md5 "room 7" 2ef0ec90... -> 0x90ecf02e = -1863520210
     assertEquals(1, PartitionKeys.partitionOf("room 7", 3));
-    // md5 of the UTF-8 bytes d0 ba d0 bb d1 8e d1 87 ("ключ") c3657b66... -> 0x667b65c3 = 1719363011
+    // md5 of the UTF-8 bytes d0 ba d0 bb d1 8e d1 87 ("ключ") c3657b66... -> 0x667b65c3 =
+    // 1719363011
     assertEquals(11, PartitionKeys.partitionOf("ключ", 100));
   }
 

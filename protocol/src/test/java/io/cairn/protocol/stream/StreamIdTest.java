@@ -55,8 +55,7 @@ class StreamIdTest {
   void refusesIdsLongerThanTheLimit() {
     String path = "p".repeat(StreamId.MAX_LENGTH - OWNER.length());
     assertEquals(StreamId.MAX_LENGTH + 1, (OWNER + "/" + path).length());
-    Rejection rejection =
-        assertThrows(Rejection.class, () -> StreamId.parse(OWNER + "/" + path));
+    Rejection rejection = assertThrows(Rejection.class, () -> StreamId.parse(OWNER + "/" + path));
     assertEquals(ErrorCode.INVALID_STREAM_ID, rejection.code());
     StreamId.parse(OWNER + "/" + path.substring(1));
   }
