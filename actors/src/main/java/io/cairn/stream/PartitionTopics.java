@@ -2,21 +2,27 @@ package io.cairn.stream;
 
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Consumer;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.actor.typed.Extension;
 import org.apache.pekko.actor.typed.ExtensionId;
 import org.apache.pekko.actor.typed.Props;
+import org.apache.pekko.actor.typed.javadsl.Adapter;
+import org.apache.pekko.actor.typed.javadsl.AskPattern;
 import org.apache.pekko.actor.typed.pubsub.Topic;
 
 /**
  * This node's end of the cluster-wide topics, one per stream partition: the partition entity
  * publishes each stored event to its topic, and every node's subscribers to that partition receive
- * it. A topic is started the first time this node publishes or subscribes to it.
+ * it. A topic is started the first time this node publishes or subscribes to it, and stopped once
+ * it has had no local subscriber and no use for {@code cairn.stream.topic-idle-after}.
  */
 public final class PartitionTopics implements Extension {
   /**
@@ -89,27 +95,47 @@ public final class PartitionTopics implements Extension {
     return ID.apply(system);
   }
 
+  /** How long the sweep waits for a topic to say how many local subscribers it has. */
+  private static final Duration STATS_TIMEOUT = Duration.ofSeconds(5);
+
+  /** A topic actor on this node and when this node last published or subscribed to it. */
+  private static final class LocalTopic {
+    private final ActorRef<Topic.Command<Delivery>> ref;
+    private volatile long lastUsedNanos = System.nanoTime();
+
+    LocalTopic(ActorRef<Topic.Command<Delivery>> ref) {
+      this.ref = ref;
+    }
+  }
+
   private final ActorSystem<?> system;
-  private final ConcurrentMap<String, ActorRef<Topic.Command<Delivery>>> topics =
-      new ConcurrentHashMap<>();
+  private final long idleAfterNanos;
+  private final ConcurrentMap<String, LocalTopic> topics = new ConcurrentHashMap<>();
+
+  /**
+   * Numbers each topic actor this node starts: a topic stopped as idle may still be stopping when
+   * the partition's next event starts it again, and the two need different actor names.
+   */
+  private final AtomicLong started = new AtomicLong();
 
   private PartitionTopics(ActorSystem<?> system) {
     this.system = system;
+    Duration idleAfter = system.settings().config().getDuration("cairn.stream.topic-idle-after");
+    this.idleAfterNanos = idleAfter.toNanos();
+    Duration sweepEvery = idleAfter.dividedBy(2);
+    system
+        .scheduler()
+        .scheduleWithFixedDelay(
+            sweepEvery, sweepEvery, this::stopIdleTopics, system.executionContext());
   }
 
-  /** The topic of {@code streamPartition} ({@code <stream id>#<partition>}). */
+  /** The topic of {@code streamPartition} ({@code <stream id>#<partition>}), started if need be. */
   public ActorRef<Topic.Command<Delivery>> topic(String streamPartition) {
-    return topics.computeIfAbsent(
-        streamPartition,
-        name ->
-            system.systemActorOf(
-                Topic.create(Delivery.class, "partition:" + name),
-                "partition-topic-" + URLEncoder.encode(name, StandardCharsets.UTF_8),
-                Props.empty()));
+    return use(streamPartition, ref -> {});
   }
 
   public void publish(Delivery delivery) {
-    topic(delivery.streamPartition()).tell(Topic.publish(delivery));
+    use(delivery.streamPartition(), ref -> ref.tell(Topic.publish(delivery)));
   }
 
   /**
@@ -118,6 +144,70 @@ public final class PartitionTopics implements Extension {
    * the receptionist stops on the second.
    */
   public void subscribe(String streamPartition, ActorRef<Delivery> subscriber) {
-    topic(streamPartition).tell(Topic.subscribe(subscriber));
+    use(streamPartition, ref -> ref.tell(Topic.subscribe(subscriber)));
+  }
+
+  /** Topic actors on this node now. */
+  public int size() {
+    return topics.size();
+  }
+
+  /**
+   * Marks the topic used and tells it {@code message} under the map's lock for the partition, so
+   * that a sweep never stops a topic between its use and the message reaching its mailbox.
+   */
+  private ActorRef<Topic.Command<Delivery>> use(
+      String streamPartition, Consumer<ActorRef<Topic.Command<Delivery>>> message) {
+    return topics.compute(
+            streamPartition,
+            (name, existing) -> {
+              LocalTopic topic = existing == null ? start(name) : existing;
+              topic.lastUsedNanos = System.nanoTime();
+              message.accept(topic.ref);
+              return topic;
+            })
+        .ref;
+  }
+
+  private LocalTopic start(String streamPartition) {
+    return new LocalTopic(
+        system.systemActorOf(
+            Topic.create(Delivery.class, "partition:" + streamPartition),
+            "partition-topic-"
+                + URLEncoder.encode(streamPartition, StandardCharsets.UTF_8)
+                + "-"
+                + started.incrementAndGet(),
+            Props.empty()));
+  }
+
+  /**
+   * Stops each topic unused for {@code topic-idle-after} that has no local subscriber, unless it
+   * was used again while its subscribers were being counted.
+   */
+  private void stopIdleTopics() {
+    long now = System.nanoTime();
+    topics.forEach(
+        (name, topic) -> {
+          long lastUsed = topic.lastUsedNanos;
+          if (now - lastUsed < idleAfterNanos) {
+            return;
+          }
+          AskPattern.<Topic.Command<Delivery>, Topic.TopicStats>ask(
+                  topic.ref, Topic::getTopicStats, STATS_TIMEOUT, system.scheduler())
+              .thenAccept(
+                  stats -> {
+                    if (stats.localSubscriberCount() == 0) {
+                      topics.computeIfPresent(
+                          name,
+                          (key, current) -> {
+                            if (current != topic || current.lastUsedNanos != lastUsed) {
+                              return current;
+                            }
+                            Adapter.toClassic(system).stop(Adapter.toClassic(current.ref));
+                            return null;
+                          });
+                    }
+                  });
+        });
   }
 }

@@ -15,6 +15,7 @@ import java.util.Deque;
 import java.util.EnumSet;
 import java.util.HashMap;
 import java.util.HexFormat;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -73,6 +74,10 @@ public final class Publisher {
       CompletableFuture<StreamPartition.Incoming> checked,
       CompletableFuture<StreamPartition.Ack> ack) {}
 
+  /**
+   * A queue per partition with events on their way; a queue is dropped as soon as it is empty, so a
+   * node that has published to millions of partitions holds only those busy now.
+   */
   private final ConcurrentMap<String, PartitionQueue> queues = new ConcurrentHashMap<>();
 
   /**
@@ -104,8 +109,25 @@ public final class Publisher {
       waiting.addLast(pending);
     }
 
+    /** Nothing waits, nothing is in flight, no failed write holds its chain back. */
+    synchronized boolean idle() {
+      long now = System.nanoTime();
+      fences.values().removeIf(fence -> now - fence.untilNanos() > 0);
+      return !inFlight && waiting.isEmpty() && fences.isEmpty();
+    }
+
+    /**
+     * Leaves the map once idle. Called without this queue's lock held: {@link #publish} takes the
+     * map's lock for the partition before this one, so this must not take them the other way.
+     */
+    private void forgetIfIdle() {
+      queues.computeIfPresent(part, (key, queue) -> queue == this && idle() ? null : queue);
+    }
+
     void dispatch() {
       List<Pending> batch = new ArrayList<>();
+      // completed only after the lock is released: a caller's continuation may publish again
+      Map<Pending, Throwable> refusals = new LinkedHashMap<>();
       synchronized (this) {
         if (inFlight) {
           return;
@@ -121,7 +143,7 @@ public final class Publisher {
           }
           if (refused != null) {
             waiting.pollFirst();
-            next.ack().completeExceptionally(refused);
+            refusals.put(next, refused);
             continue;
           }
           int size = next.checked().join().message().length;
@@ -132,10 +154,14 @@ public final class Publisher {
           batch.add(next);
           batchBytes += size;
         }
-        if (batch.isEmpty()) {
-          return;
+        if (!batch.isEmpty()) {
+          inFlight = true;
         }
-        inFlight = true;
+      }
+      refusals.forEach((refusedEvent, reason) -> refusedEvent.ack().completeExceptionally(reason));
+      if (batch.isEmpty()) {
+        forgetIfIdle();
+        return;
       }
       List<StreamPartition.Incoming> events =
           batch.stream().map(pending -> pending.checked().join()).toList();
@@ -219,10 +245,21 @@ public final class Publisher {
     MessageId id = message.getMessageId();
     String part = StreamPartition.entityId(id.getStreamId(), id.getStreamPartition());
     Pending pending = new Pending(check(message).toCompletableFuture(), new CompletableFuture<>());
-    PartitionQueue queue = queues.computeIfAbsent(part, PartitionQueue::new);
-    queue.add(pending);
+    PartitionQueue queue =
+        queues.compute(
+            part,
+            (key, existing) -> {
+              PartitionQueue joined = existing == null ? new PartitionQueue(key) : existing;
+              joined.add(pending);
+              return joined;
+            });
     pending.checked().whenComplete((event, refused) -> queue.dispatch());
     return pending.ack();
+  }
+
+  /** Partitions with events on their way through this publisher now. */
+  public int partitionsInFlight() {
+    return queues.size();
   }
 
   /** Checks 1 to 6, in order; the first that fails is the answer. */

@@ -11,7 +11,9 @@ public record StreamSettings(
     Duration askTimeout,
     int maxContentBytes,
     Duration permissionCacheTtl,
-    int partitionSnapshotEvery) {
+    int streamCacheSize,
+    int partitionSnapshotEvery,
+    Duration topicIdleAfter) {
 
   public static StreamSettings fromConfig(Config config) {
     Config stream = config.getConfig("cairn.stream");
@@ -22,6 +24,8 @@ public record StreamSettings(
         stream.getDuration("ask-timeout"),
         (int) stream.getBytes("max-content-size").longValue(),
         stream.getDuration("permission-cache-ttl"),
-        stream.getInt("partition-snapshot-every"));
+        stream.getInt("stream-cache-size"),
+        stream.getInt("partition-snapshot-every"),
+        stream.getDuration("topic-idle-after"));
   }
 }

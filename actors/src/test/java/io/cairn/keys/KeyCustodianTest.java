@@ -36,7 +36,15 @@ import org.junit.jupiter.api.io.TempDir;
 class KeyCustodianTest {
   private static final StreamSettings STREAMS =
       new StreamSettings(
-          100, 4096, 100, Duration.ofSeconds(5), 1024 * 1024, Duration.ofSeconds(1), 100);
+          100,
+          4096,
+          100,
+          Duration.ofSeconds(5),
+          1024 * 1024,
+          Duration.ofSeconds(1),
+          10_000,
+          100,
+          Duration.ofSeconds(60));
 
   /** A snapshot after the third event, so recovery reads a snapshot and replays events after it. */
   private static final KeySettings SETTINGS = new KeySettings(Duration.ofSeconds(10), 3);

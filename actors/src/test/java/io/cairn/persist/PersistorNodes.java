@@ -40,7 +40,15 @@ import org.apache.pekko.stream.javadsl.Sink;
 final class PersistorNodes implements AutoCloseable {
   static final StreamSettings STREAMS =
       new StreamSettings(
-          100, 4096, 100, Duration.ofSeconds(10), 1024 * 1024, Duration.ofMillis(1), 10000);
+          100,
+          4096,
+          100,
+          Duration.ofSeconds(10),
+          1024 * 1024,
+          Duration.ofMillis(1),
+          10_000,
+          10000,
+          Duration.ofSeconds(60));
   static final Duration WAIT = Duration.ofSeconds(40);
 
   final ClusterNodes cluster;
@@ -79,10 +87,7 @@ final class PersistorNodes implements AutoCloseable {
 
   static Publisher publisher(ActorTestKit node) {
     return new Publisher(
-        node.system(),
-        STREAMS,
-        new StreamCache(streams(node), STREAMS.permissionCacheTtl()),
-        EventVerifier.standard());
+        node.system(), STREAMS, new StreamCache(streams(node), STREAMS), EventVerifier.standard());
   }
 
   static Resends resends(ActorTestKit node) {

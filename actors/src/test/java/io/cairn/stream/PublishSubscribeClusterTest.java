@@ -43,7 +43,15 @@ class PublishSubscribeClusterTest {
   private static final int WINDOW = 64;
   private static final StreamSettings SETTINGS =
       new StreamSettings(
-          100, 4096, 1000, Duration.ofSeconds(5), 1024 * 1024, Duration.ofSeconds(1), 1000);
+          100,
+          4096,
+          1000,
+          Duration.ofSeconds(5),
+          1024 * 1024,
+          Duration.ofSeconds(1),
+          10_000,
+          1000,
+          Duration.ofSeconds(60));
   private ClusterNodes cluster;
 
   @AfterEach
@@ -91,7 +99,7 @@ class PublishSubscribeClusterTest {
         new Publisher(
             publishingNode.system(),
             SETTINGS,
-            new StreamCache(streams, SETTINGS.permissionCacheTtl()),
+            new StreamCache(streams, SETTINGS),
             EventVerifier.standard());
 
     Map<ActorTestKit, ConcurrentLinkedQueue<Long>> received = new HashMap<>();

@@ -39,7 +39,16 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class PublisherTest {
   private static final StreamSettings SETTINGS =
-      new StreamSettings(100, 4096, 100, Duration.ofSeconds(10), 1024, Duration.ofMillis(1), 10000);
+      new StreamSettings(
+          100,
+          4096,
+          100,
+          Duration.ofSeconds(10),
+          1024,
+          Duration.ofMillis(1),
+          10_000,
+          10000,
+          Duration.ofSeconds(60));
   private static final PrivateKeySigner OWNER = PrivateKeySigner.generate();
   private static final PrivateKeySigner STRANGER = PrivateKeySigner.generate();
   private static final String STREAM = OWNER.address() + "/publishing";
@@ -60,10 +69,7 @@ class PublisherTest {
     streams.create(STREAM, OWNER.address(), "", 2).toCompletableFuture().join();
     publisher =
         new Publisher(
-            node.system(),
-            SETTINGS,
-            new StreamCache(streams, SETTINGS.permissionCacheTtl()),
-            EventVerifier.standard());
+            node.system(), SETTINGS, new StreamCache(streams, SETTINGS), EventVerifier.standard());
   }
 
   @AfterAll

@@ -20,7 +20,15 @@ import org.junit.jupiter.api.Test;
 class StreamClusterTest {
   private static final StreamSettings SETTINGS =
       new StreamSettings(
-          100, 4096, 100, Duration.ofSeconds(5), 1024 * 1024, Duration.ofSeconds(1), 100);
+          100,
+          4096,
+          100,
+          Duration.ofSeconds(5),
+          1024 * 1024,
+          Duration.ofSeconds(1),
+          10_000,
+          100,
+          Duration.ofSeconds(60));
   private ClusterNodes cluster;
 
   @AfterEach

@@ -38,7 +38,15 @@ abstract class StreamPersistenceSuite {
   private static final EthereumAddress OWNER = StreamTest.OWNER;
   private static final StreamSettings SETTINGS =
       new StreamSettings(
-          100, 4096, 4, Duration.ofSeconds(5), 1024 * 1024, Duration.ofSeconds(1), 4);
+          100,
+          4096,
+          4,
+          Duration.ofSeconds(5),
+          1024 * 1024,
+          Duration.ofSeconds(1),
+          10_000,
+          4,
+          Duration.ofSeconds(60));
   private final String streamId = OWNER + "/persistence/" + UUID.randomUUID();
   private ActorTestKit node;
 

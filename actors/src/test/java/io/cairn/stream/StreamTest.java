@@ -31,7 +31,16 @@ class StreamTest {
       new EthereumAddress("0x2222222222222222222222222222222222222222");
   static final String STREAM_ID = OWNER + "/sensors/temperature";
   static final StreamSettings SETTINGS =
-      new StreamSettings(100, 64, 100, Duration.ofSeconds(5), 1024, Duration.ofSeconds(1), 100);
+      new StreamSettings(
+          100,
+          64,
+          100,
+          Duration.ofSeconds(5),
+          1024,
+          Duration.ofSeconds(1),
+          10_000,
+          100,
+          Duration.ofSeconds(60));
 
   private static final ActorTestKit testKit =
       ActorTestKit.create(EventSourcedBehaviorTestKit.config().withFallback(ConfigFactory.load()));

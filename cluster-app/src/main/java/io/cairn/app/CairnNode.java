@@ -119,7 +119,7 @@ public final class CairnNode {
           new Publisher(
               system,
               streamSettings,
-              new StreamCache(streams, streamSettings.permissionCacheTtl()),
+              new StreamCache(streams, streamSettings),
               EventVerifier.standard());
       Persistor.init(
           system,
@@ -142,7 +142,7 @@ public final class CairnNode {
       Streams streams = new Streams(system, streamSettings, JournalSettings.READ_JOURNAL);
       Resends resends =
           new Resends(system, JournalSettings.READ_JOURNAL, streamSettings.askTimeout());
-      StreamCache streamCache = new StreamCache(streams, streamSettings.permissionCacheTtl());
+      StreamCache streamCache = new StreamCache(streams, streamSettings);
       Publisher publisher =
           new Publisher(system, streamSettings, streamCache, EventVerifier.standard());
       PartitionKeyCheck partitionKeys = new PartitionKeyCheck(streamCache);
