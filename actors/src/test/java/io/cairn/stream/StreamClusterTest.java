@@ -1,5 +1,6 @@
 package io.cairn.stream;
 
+import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -7,7 +8,7 @@ import io.cairn.cluster.ClusterNodes;
 import io.cairn.journal.TestDatabases;
 import io.cairn.protocol.stream.Permission;
 import java.time.Duration;
-import java.util.Optional;
+import java.util.Objects;
 import java.util.UUID;
 import java.util.concurrent.CompletionException;
 import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
@@ -80,18 +81,17 @@ class StreamClusterTest {
   /** While the shard moves, asks time out; the answer must come once it has moved. */
   private static Stream.State askUntilAnswered(ActorSystem<?> system, String streamId) {
     var stream = ClusterSharding.get(system).entityRefFor(Stream.ENTITY_KEY, streamId);
-    long deadline = System.nanoTime() + Duration.ofSeconds(45).toNanos();
-    Optional<RuntimeException> last = Optional.empty();
-    while (System.nanoTime() < deadline) {
-      try {
-        return stream
-            .<Stream.State>askWithStatus(Stream.Get::new, Duration.ofSeconds(3))
-            .toCompletableFuture()
-            .join();
-      } catch (CompletionException e) {
-        last = Optional.of(e);
-      }
-    }
-    throw new AssertionError("no answer from " + streamId, last.orElse(null));
+    return await()
+        .alias("an answer from " + streamId)
+        .atMost(Duration.ofSeconds(45))
+        .pollDelay(Duration.ZERO)
+        .ignoreExceptionsInstanceOf(CompletionException.class)
+        .until(
+            () ->
+                stream
+                    .<Stream.State>askWithStatus(Stream.Get::new, Duration.ofSeconds(3))
+                    .toCompletableFuture()
+                    .join(),
+            Objects::nonNull);
   }
 }

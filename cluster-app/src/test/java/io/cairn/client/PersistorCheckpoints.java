@@ -3,6 +3,7 @@ package io.cairn.client;
 import io.cairn.protocol.proto.persist.PersistorStatus;
 import java.io.UncheckedIOException;
 import java.time.Duration;
+import org.awaitility.Awaitility;
 
 /** Waiting, in tests, for a stream's persistor to have checkpointed a number of pairs. */
 public final class PersistorCheckpoints {
@@ -14,28 +15,15 @@ public final class PersistorCheckpoints {
    * last one is reported if the wait ends without the checkpoint.
    */
   public static PersistorStatus await(
-      CairnClient client, String streamId, long count, Duration patience)
-      throws InterruptedException {
-    long deadline = System.nanoTime() + patience.toNanos();
-    Object last = "no answer";
-    while (System.nanoTime() < deadline) {
-      try {
-        PersistorStatus status = client.persistor(streamId);
-        if (status.hasCheckpoint() && status.getCheckpoint().getCount() == count) {
-          return status;
-        }
-        last = status;
-      } catch (CairnApiException | UncheckedIOException notYet) {
-        last = notYet;
-      }
-      Thread.sleep(100);
-    }
-    throw new AssertionError(
-        "no checkpoint of "
-            + count
-            + " pairs within "
-            + patience.toSeconds()
-            + " s; last: "
-            + last);
+      CairnClient client, String streamId, long count, Duration patience) {
+    return Awaitility.await()
+        .alias("a checkpoint of " + count + " pairs")
+        .atMost(patience)
+        .pollInterval(Duration.ofMillis(100))
+        .ignoreExceptionsInstanceOf(CairnApiException.class)
+        .ignoreExceptionsInstanceOf(UncheckedIOException.class)
+        .until(
+            () -> client.persistor(streamId),
+            status -> status.hasCheckpoint() && status.getCheckpoint().getCount() == count);
   }
 }

@@ -1,5 +1,6 @@
 package io.cairn.api.ws;
 
+import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -11,6 +12,8 @@ import io.cairn.protocol.proto.event.StreamMessage;
 import io.cairn.protocol.proto.ws.Request;
 import io.cairn.protocol.proto.ws.Response;
 import io.cairn.protocol.proto.ws.Subscribe;
+import io.cairn.stream.PartitionTopics;
+import io.cairn.stream.StreamPartition;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -28,6 +31,8 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
+import org.apache.pekko.actor.typed.javadsl.AskPattern;
+import org.apache.pekko.actor.typed.pubsub.Topic;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -70,6 +75,17 @@ class SlowSubscriberTest {
   @AfterAll
   static void stop() throws Exception {
     node.close();
+  }
+
+  private static int localSubscribers(String part) {
+    return AskPattern.<Topic.Command<PartitionTopics.Delivery>, Topic.TopicStats>ask(
+            PartitionTopics.get(node.system()).topic(part),
+            Topic::getTopicStats,
+            Duration.ofSeconds(5),
+            node.system().scheduler())
+        .toCompletableFuture()
+        .join()
+        .localSubscriberCount();
   }
 
   /** A client that takes one frame, then reads nothing until {@code resume} completes. */
@@ -159,7 +175,10 @@ class SlowSubscriberTest {
     assertEquals(
         OWNER.address().value(), reading.received.poll(10, TimeUnit.SECONDS).getAuthenticated());
     assertEquals(STREAM, reading.received.poll(10, TimeUnit.SECONDS).getSubscribed().getStreamId());
-    Thread.sleep(1000);
+    // the stalled client reads no answer: its subscription is known once the topic counts it
+    await()
+        .atMost(Duration.ofSeconds(10))
+        .until(() -> localSubscribers(StreamPartition.entityId(STREAM, 0)) == 2);
 
     long start = System.currentTimeMillis() - 600_000;
     StreamMessage previous = null;

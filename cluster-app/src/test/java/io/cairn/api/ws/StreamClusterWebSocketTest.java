@@ -1,5 +1,6 @@
 package io.cairn.api.ws;
 
+import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -340,24 +341,20 @@ class StreamClusterWebSocketTest {
    */
   private static void awaitSubscribersKnownTo(TestNode host, String part, int nodes)
       throws Exception {
-    long deadline = System.nanoTime() + ANSWER_WITHIN.toNanos();
-    while (true) {
-      Topic.TopicStats stats =
-          AskPattern.<Topic.Command<PartitionTopics.Delivery>, Topic.TopicStats>ask(
-                  PartitionTopics.get(host.system()).topic(part),
-                  Topic::getTopicStats,
-                  Duration.ofSeconds(10),
-                  host.system().scheduler())
-              .toCompletableFuture()
-              .get();
-      if (stats.topicInstanceCount() == nodes) {
-        return;
-      }
-      assertTrue(
-          System.nanoTime() < deadline,
-          "the subscribers' nodes are unknown to the partition's topic");
-      Thread.sleep(50);
-    }
+    await()
+        .alias("the subscribers' nodes are known to the partition's topic")
+        .atMost(ANSWER_WITHIN)
+        .until(
+            () ->
+                AskPattern.<Topic.Command<PartitionTopics.Delivery>, Topic.TopicStats>ask(
+                            PartitionTopics.get(host.system()).topic(part),
+                            Topic::getTopicStats,
+                            Duration.ofSeconds(10),
+                            host.system().scheduler())
+                        .toCompletableFuture()
+                        .get()
+                        .topicInstanceCount()
+                    == nodes);
   }
 
   private static void assertSameEvents(

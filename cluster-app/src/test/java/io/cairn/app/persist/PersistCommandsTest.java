@@ -1,5 +1,6 @@
 package io.cairn.app.persist;
 
+import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -12,6 +13,7 @@ import io.cairn.client.CairnClient;
 import io.cairn.protocol.event.PrivateKeySigner;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import java.util.Random;
 import org.junit.jupiter.api.AfterAll;
@@ -147,24 +149,19 @@ class PersistCommandsTest {
    * ms.
    */
   private static CairnCommandLine.Result waitForRecovery(
-      String stream, PrivateKeySigner reader, Path out, int count) throws InterruptedException {
-    long deadline = System.nanoTime() + 30_000_000_000L;
-    while (true) {
-      CairnCommandLine.Result result =
-          cairn("recover", stream, "--out", out.toString(), "--key", reader.toHex());
-      if (result.exitCode() == 0
-          && JsonParser.parseString(result.out().strip())
-                  .getAsJsonObject()
-                  .get("recovered")
-                  .getAsInt()
-              == count) {
-        return result;
-      }
-      if (System.nanoTime() > deadline) {
-        throw new AssertionError(
-            "recovered no " + count + " items: " + result.out() + result.err());
-      }
-      Thread.sleep(200);
-    }
+      String stream, PrivateKeySigner reader, Path out, int count) {
+    return await()
+        .alias("cairn recover finds " + count + " items")
+        .atMost(Duration.ofSeconds(30))
+        .pollInterval(Duration.ofMillis(200))
+        .until(
+            () -> cairn("recover", stream, "--out", out.toString(), "--key", reader.toHex()),
+            result ->
+                result.exitCode() == 0
+                    && JsonParser.parseString(result.out().strip())
+                            .getAsJsonObject()
+                            .get("recovered")
+                            .getAsInt()
+                        == count);
   }
 }
