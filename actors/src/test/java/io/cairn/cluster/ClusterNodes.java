@@ -62,7 +62,7 @@ public final class ClusterNodes implements AutoCloseable {
             """,
                 freePort()))
         .withFallback(ConfigFactory.parseResources("cairn/large-messages.conf"))
-        .withFallback(journal.pekkoConfig())
+        .withFallback(journal.overlay())
         .withFallback(ConfigFactory.load());
   }
 

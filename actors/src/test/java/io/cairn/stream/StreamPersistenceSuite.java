@@ -55,7 +55,7 @@ abstract class StreamPersistenceSuite {
   private ActorTestKit startNode() {
     JournalSettings journal = journal();
     JournalSchema.ensure(journal);
-    node = ActorTestKit.create("cairn", journal.pekkoConfig().withFallback(ConfigFactory.load()));
+    node = ActorTestKit.create("cairn", ConfigFactory.load(journal.overlay()));
     return node;
   }
 

@@ -70,9 +70,7 @@ public final class CairnNode {
     JournalSettings journal = JournalSettings.fromConfig(config);
     ActorSystem<Void> system;
     try {
-      system =
-          ActorSystem.create(
-              Behaviors.empty(), SYSTEM_NAME, journal.pekkoConfig().withFallback(config));
+      system = ActorSystem.create(Behaviors.empty(), SYSTEM_NAME, config);
     } catch (RuntimeException e) {
       throw new StartupException(
           "cannot start the cluster node on "

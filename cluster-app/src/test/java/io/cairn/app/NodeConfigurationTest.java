@@ -46,6 +46,7 @@ class NodeConfigurationTest {
     Files.writeString(
         file,
         """
+        include classpath("cairn/persistence/postgres.conf")
         cairn.node { cluster-port = 2600, api-port = 7200 }
         cairn.journal.url = "jdbc:postgresql://db.example:5432/cairn"
         """);

@@ -2,15 +2,14 @@ package io.cairn.journal;
 
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigFactory;
-import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Arrays;
 import java.util.HashMap;
-import java.util.List;
 import java.util.Map;
 
 /**
- * Where the journal and snapshot store live, read from {@code cairn.journal}: the embedded H2 file
- * database in the data directory unless a JDBC URL is configured.
+ * Where the journal and snapshot store live, read from {@code cairn.journal}: which database is the
+ * deployment's choice, made by the overlay its configuration includes, not by code.
  */
 public record JournalSettings(
     Kind kind,
@@ -21,22 +20,16 @@ public record JournalSettings(
     Duration connectTimeout) {
 
   public enum Kind {
-    H2("h2", "slick.jdbc.H2Profile$", "org.h2.Driver", "cairn/schema/h2.sql"),
-    POSTGRES(
-        "postgres",
-        "slick.jdbc.PostgresProfile$",
-        "org.postgresql.Driver",
-        "cairn/schema/postgres.sql");
+    H2("h2", "jdbc:h2:", "cairn/schema/h2.sql"),
+    POSTGRES("postgres", "jdbc:postgresql:", "cairn/schema/postgres.sql");
 
     private final String label;
-    private final String slickProfile;
-    private final String driver;
+    private final String urlPrefix;
     private final String schemaResource;
 
-    Kind(String label, String slickProfile, String driver, String schemaResource) {
+    Kind(String label, String urlPrefix, String schemaResource) {
       this.label = label;
-      this.slickProfile = slickProfile;
-      this.driver = driver;
+      this.urlPrefix = urlPrefix;
       this.schemaResource = schemaResource;
     }
 
@@ -53,82 +46,68 @@ public record JournalSettings(
   public static final String READ_JOURNAL = "jdbc-read-journal";
 
   /**
-   * H2 keeps committed transactions in memory for up to half a second by default (WRITE_DELAY); an
-   * acknowledged event must survive a SIGKILL, so every commit is written out at once. H2 keeps a
-   * BLOB of up to 256 bytes in its row and any larger one in a separate LOB store, two more map
-   * writes per event; a signed event is a few hundred bytes, so events up to 16 KiB stay in the
-   * row.
+   * Reads {@code cairn.journal}, as the overlay the deployment includes set it ({@code
+   * cairn/persistence/h2.conf} or {@code postgres.conf}); a URL of another database than the
+   * overlay's is refused with what to include instead.
    */
-  static final String H2_OPTIONS =
-      ";WRITE_DELAY=0;DB_CLOSE_ON_EXIT=FALSE;MAX_LENGTH_INPLACE_LOB=16384";
-
   public static JournalSettings fromConfig(Config config) {
     Config journal = config.getConfig("cairn.journal");
+    String kindName = journal.getString("kind");
+    Kind kind =
+        Arrays.stream(Kind.values())
+            .filter(candidate -> candidate.label.equals(kindName))
+            .findFirst()
+            .orElseThrow(
+                () ->
+                    new IllegalArgumentException(
+                        "cairn.journal.kind is '"
+                            + kindName
+                            + "': include the journal overlay cairn/persistence/h2.conf (one node)"
+                            + " or cairn/persistence/postgres.conf (a cluster, as config/postgres.conf"
+                            + " does)"));
     String url = journal.getString("url").trim();
-    String user = journal.getString("user");
-    String password = journal.getString("password");
-    if (url.isEmpty()) {
-      Path file =
-          Path.of(config.getString("cairn.data-dir"))
-              .toAbsolutePath()
-              .normalize()
-              .resolve("journal")
-              .resolve("cairn");
-      url = "jdbc:h2:file:" + file + H2_OPTIONS;
-      if (user.isEmpty()) {
-        user = "cairn";
-      }
+    if (!url.startsWith(kind.urlPrefix)) {
+      throw new IllegalArgumentException(
+          "journal URL '"
+              + displayUrl(url)
+              + "' is not a "
+              + kind.label
+              + " URL ("
+              + kind.urlPrefix
+              + "...), which the included overlay cairn/persistence/"
+              + kind.label
+              + ".conf expects");
     }
     return new JournalSettings(
-        kindOf(url),
+        kind,
         url,
-        user,
-        password,
+        journal.getString("user"),
+        journal.getString("password"),
         journal.getInt("max-connections"),
         journal.getDuration("connect-timeout"));
   }
 
-  private static Kind kindOf(String url) {
-    if (url.startsWith("jdbc:postgresql:")) {
-      return Kind.POSTGRES;
-    }
-    if (url.startsWith("jdbc:h2:")) {
-      return Kind.H2;
-    }
-    throw new IllegalArgumentException(
-        "unsupported journal URL '" + url + "': expected jdbc:postgresql:... or jdbc:h2:...");
-  }
-
   /**
-   * The settings that make Pekko Persistence write to this journal: the JDBC journal, snapshot
-   * store and read journal, all on one shared connection pool named "cairn". Layered over the rest
-   * of the configuration, so they win over every reference.conf.
+   * This journal as configuration: its overlay with these settings over it, for programs that make
+   * their configuration in code (tests, benchmarks); a node reads the overlay its files include.
    */
-  public Config pekkoConfig() {
-    String db = "pekko-persistence-jdbc.shared-databases.cairn.";
+  public Config overlay() {
     Map<String, Object> settings = new HashMap<>();
-    settings.put("pekko.persistence.journal.plugin", "jdbc-journal");
-    settings.put("pekko.persistence.snapshot-store.plugin", "jdbc-snapshot-store");
-    for (String plugin :
-        List.of(
-            "jdbc-journal",
-            "jdbc-snapshot-store",
-            "jdbc-read-journal",
-            "jdbc-durable-state-store")) {
-      settings.put(plugin + ".use-shared-db", "cairn");
-    }
-    settings.put(db + "profile", kind.slickProfile);
-    settings.put(db + "db.url", url);
-    settings.put(db + "db.user", user);
-    settings.put(db + "db.password", password);
-    settings.put(db + "db.driver", kind.driver);
-    settings.put(db + "db.numThreads", maxConnections);
-    settings.put(db + "db.maxConnections", maxConnections);
-    return ConfigFactory.parseMap(settings, "cairn.journal");
+    settings.put("cairn.journal.url", url);
+    settings.put("cairn.journal.user", user);
+    settings.put("cairn.journal.password", password);
+    settings.put("cairn.journal.max-connections", maxConnections);
+    settings.put("cairn.journal.connect-timeout", connectTimeout.toMillis() + "ms");
+    return ConfigFactory.parseMap(settings, "journal settings")
+        .withFallback(ConfigFactory.parseResources("cairn/persistence/" + kind.label + ".conf"));
   }
 
   /** The URL without options, safe to print: it never holds the password. */
   public String displayUrl() {
+    return displayUrl(url);
+  }
+
+  private static String displayUrl(String url) {
     int options = url.indexOf(';');
     return options < 0 ? url : url.substring(0, options);
   }

@@ -11,8 +11,10 @@ import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 
 class JournalSettingsTest {
-  private static Config config(String overrides) {
+  /** {@code overrides} over the journal overlay {@code kind} (h2 or postgres). */
+  private static Config config(String kind, String overrides) {
     return ConfigFactory.parseString(overrides)
+        .withFallback(ConfigFactory.parseResources("cairn/persistence/" + kind + ".conf"))
         .withFallback(ConfigFactory.defaultReference())
         .resolve();
   }
@@ -20,20 +22,24 @@ class JournalSettingsTest {
   @Test
   void embeddedDefaultIsAnH2FileInTheDataDirectory() {
     JournalSettings settings =
-        JournalSettings.fromConfig(config("cairn.data-dir = \"/var/cairn\""));
+        JournalSettings.fromConfig(config("h2", "cairn.data-dir = \"/var/cairn\""));
     assertEquals(JournalSettings.Kind.H2, settings.kind());
     assertEquals("jdbc:h2:file:" + Path.of("/var/cairn/journal/cairn"), settings.displayUrl());
     assertTrue(settings.url().contains("WRITE_DELAY=0"), settings.url());
   }
 
   @Test
-  void aPostgresUrlSelectsPostgres() {
-    JournalSettings settings =
-        JournalSettings.fromConfig(
-            config(
-                "cairn.journal { url = \"jdbc:postgresql://db:5432/cairn\", user = u, password = secret }"));
+  void thePostgresOverlaySelectsPostgres() {
+    Config config =
+        config(
+            "postgres",
+            "cairn.journal { url = \"jdbc:postgresql://db:5432/cairn\", user = u, password = secret }");
+    JournalSettings settings = JournalSettings.fromConfig(config);
     assertEquals(JournalSettings.Kind.POSTGRES, settings.kind());
-    Config pekko = settings.pekkoConfig();
+    Config pekko = ConfigFactory.load(settings.overlay());
+    assertEquals(
+        "jdbc:postgresql://db:5432/cairn",
+        config.getString("pekko-persistence-jdbc.shared-databases.cairn.db.url"));
     assertEquals(
         "slick.jdbc.PostgresProfile$",
         pekko.getString("pekko-persistence-jdbc.shared-databases.cairn.profile"));
@@ -44,13 +50,23 @@ class JournalSettingsTest {
   }
 
   @Test
-  void anotherDatabaseIsRefusedByName() {
+  void aUrlOfAnotherDatabaseThanTheOverlaysIsRefusedByName() {
     IllegalArgumentException error =
         assertThrows(
             IllegalArgumentException.class,
             () ->
                 JournalSettings.fromConfig(
-                    config("cairn.journal.url = \"jdbc:mysql://db/cairn\"")));
-    assertTrue(error.getMessage().contains("jdbc:mysql://db/cairn"), error.getMessage());
+                    config("h2", "cairn.journal.url = \"jdbc:postgresql://db/cairn\"")));
+    assertTrue(error.getMessage().contains("jdbc:postgresql://db/cairn"), error.getMessage());
+    assertTrue(error.getMessage().contains("cairn/persistence/h2.conf"), error.getMessage());
+  }
+
+  @Test
+  void withoutAnOverlayTheNodeIsToldWhatToInclude() {
+    IllegalArgumentException error =
+        assertThrows(
+            IllegalArgumentException.class,
+            () -> JournalSettings.fromConfig(ConfigFactory.defaultReference().resolve()));
+    assertTrue(error.getMessage().contains("cairn/persistence/postgres.conf"), error.getMessage());
   }
 }

@@ -1,8 +1,10 @@
 package io.cairn.journal;
 
+import com.typesafe.config.ConfigFactory;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.time.Duration;
+import java.util.Map;
 import org.junit.jupiter.api.Assertions;
 import org.junit.jupiter.api.Assumptions;
 import org.testcontainers.DockerClientFactory;
@@ -20,14 +22,18 @@ public final class TestDatabases {
 
   private TestDatabases() {}
 
+  /** The embedded journal as a node with data directory {@code directory} has it. */
   public static JournalSettings h2(Path directory) {
-    return new JournalSettings(
-        JournalSettings.Kind.H2,
-        "jdbc:h2:file:" + directory.toAbsolutePath().resolve("cairn") + JournalSettings.H2_OPTIONS,
-        "cairn",
-        "",
-        4,
-        Duration.ofSeconds(5));
+    return JournalSettings.fromConfig(
+        ConfigFactory.parseMap(
+                Map.of(
+                    "cairn.data-dir",
+                    directory.toAbsolutePath().toString(),
+                    "cairn.journal.max-connections",
+                    4))
+            .withFallback(ConfigFactory.parseResources("cairn/persistence/h2.conf"))
+            .withFallback(ConfigFactory.defaultReference())
+            .resolve());
   }
 
   public static synchronized JournalSettings postgres() {
