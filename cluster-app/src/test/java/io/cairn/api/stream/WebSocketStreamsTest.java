@@ -1,4 +1,4 @@
-package io.cairn.api.ws;
+package io.cairn.api.stream;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -10,16 +10,16 @@ import io.cairn.app.SignedEvents;
 import io.cairn.app.TestNode;
 import io.cairn.client.ResponseListener;
 import io.cairn.journal.JournalSettings;
+import io.cairn.protocol.api.v1.PublishBatch;
+import io.cairn.protocol.api.v1.PublishResult;
+import io.cairn.protocol.api.v1.Request;
+import io.cairn.protocol.api.v1.Resend;
+import io.cairn.protocol.api.v1.ResendOptions;
+import io.cairn.protocol.api.v1.Response;
+import io.cairn.protocol.api.v1.StreamMessage;
+import io.cairn.protocol.api.v1.StreamPart;
+import io.cairn.protocol.api.v1.Subscribe;
 import io.cairn.protocol.event.PrivateKeySigner;
-import io.cairn.protocol.proto.event.StreamMessage;
-import io.cairn.protocol.proto.ws.PublishBatch;
-import io.cairn.protocol.proto.ws.PublishResult;
-import io.cairn.protocol.proto.ws.Request;
-import io.cairn.protocol.proto.ws.Resend;
-import io.cairn.protocol.proto.ws.ResendOptions;
-import io.cairn.protocol.proto.ws.Response;
-import io.cairn.protocol.proto.ws.StreamPart;
-import io.cairn.protocol.proto.ws.Subscribe;
 import io.cairn.stream.PartitionTopics;
 import io.cairn.stream.Resends;
 import io.cairn.stream.StreamPartition;
@@ -210,9 +210,9 @@ class WebSocketStreamsTest {
     Function<List<PartitionTopics.Delivery>, List<Long>> joined =
         deliveries ->
             Source.from(deliveries)
-                .mapConcat(WebSocketConnection::numbered)
+                .mapConcat(StreamWebSocketHandler::numbered)
                 .statefulMapConcat(
-                    () -> WebSocketConnection.seam(resends, part, Resends.Filter.ALL))
+                    () -> StreamWebSocketHandler.seam(resends, part, Resends.Filter.ALL))
                 .flatMapConcat(source -> source)
                 .map(
                     event -> {
