@@ -138,6 +138,64 @@ class WebSocketStreamsTest {
     assertEquals(200, response.statusCode(), response.body());
   }
 
+  /**
+   * A resend's publisherId is read by one parser for every transport: one that is no address is
+   * refused, over WebSocket as over HTTP, rather than matched against nothing.
+   */
+  @Test
+  void aPublisherIdThatIsNoAddressIsRefusedOnEveryTransport() throws Exception {
+    ResendOptions malformed =
+        ResendOptions.newBuilder().setLast(1).setPublisherId("0xnot-an-address").build();
+    try (Client client = new Client()) {
+      client.send(
+          Request.newBuilder()
+              .setRequestId("auth")
+              .setAuthenticate(SESSIONS.issue(OWNER.address()))
+              .build());
+      assertEquals(OWNER.address().value(), client.next().getAuthenticated());
+
+      client.send(
+          Request.newBuilder()
+              .setRequestId("resend")
+              .setResend(Resend.newBuilder().setStreamId(STREAM).setOptions(malformed))
+              .build());
+      Response resend = client.next();
+      assertEquals("resend", resend.getRequestId());
+      assertEquals("MALFORMED_REQUEST", resend.getError().getError(), resend.toString());
+
+      client.send(
+          Request.newBuilder()
+              .setRequestId("sub")
+              .setSubscribe(Subscribe.newBuilder().setStreamId(STREAM).setResend(malformed))
+              .build());
+      Response subscribe = client.next();
+      assertEquals("sub", subscribe.getRequestId());
+      assertEquals("MALFORMED_REQUEST", subscribe.getError().getError(), subscribe.toString());
+      client.send(
+          Request.newBuilder()
+              .setRequestId("unsub")
+              .setUnsubscribe(StreamPart.newBuilder().setStreamId(STREAM))
+              .build());
+      assertEquals(
+          "NOT_FOUND", client.next().getError().getError(), "the refused subscribe subscribed");
+    }
+
+    HttpResponse<String> overHttp =
+        HttpClient.newHttpClient()
+            .send(
+                HttpRequest.newBuilder(
+                        node.api()
+                            .resolve(
+                                "/api/v1/streams/"
+                                    + URLEncoder.encode(STREAM, StandardCharsets.UTF_8)
+                                    + "/data/partitions/0/last?publisherId=0xnot-an-address"))
+                    .header("Authorization", "Bearer " + SESSIONS.issue(OWNER.address()))
+                    .build(),
+                HttpResponse.BodyHandlers.ofString());
+    assertEquals(400, overHttp.statusCode(), overHttp.body());
+    assertTrue(overHttp.body().contains("\"MALFORMED_REQUEST\""), overHttp.body());
+  }
+
   @Test
   void historyThenLiveWithNothingMissedOrDoubled() throws Exception {
     long start = System.currentTimeMillis() - 60_000;
