@@ -3,10 +3,10 @@ package io.cairn.cluster;
 import com.typesafe.config.Config;
 import io.cairn.journal.JournalSettings;
 import io.cairn.protocol.EthereumAddress;
+import io.cairn.protocol.api.v1.StreamMessage;
 import io.cairn.protocol.event.EventSigner;
 import io.cairn.protocol.event.EvmSigner;
 import io.cairn.protocol.event.PrivateKeySigner;
-import io.cairn.protocol.proto.event.StreamMessage;
 import java.nio.charset.StandardCharsets;
 
 /**

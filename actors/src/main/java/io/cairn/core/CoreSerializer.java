@@ -1,19 +1,19 @@
 package io.cairn.core;
 
 import com.google.protobuf.ByteString;
+import io.cairn.cluster.proto.core.AppendBatch;
+import io.cairn.cluster.proto.core.BlockAppended;
+import io.cairn.cluster.proto.core.CoreInfo;
+import io.cairn.cluster.proto.core.CoreRegistered;
+import io.cairn.cluster.proto.core.GetBlockProof;
+import io.cairn.cluster.proto.core.GetCoreInfo;
+import io.cairn.cluster.proto.core.GetRangeProof;
+import io.cairn.cluster.proto.core.GetUpgradeProof;
+import io.cairn.cluster.proto.core.RegisterCore;
 import io.cairn.protocol.hypercore.MerkleHasher;
 import io.cairn.protocol.hypercore.ProofProtos;
 import io.cairn.protocol.hypercore.TreeHead;
 import io.cairn.protocol.hypercore.TreeNode;
-import io.cairn.protocol.proto.core.AppendBatch;
-import io.cairn.protocol.proto.core.BlockAppended;
-import io.cairn.protocol.proto.core.CoreInfo;
-import io.cairn.protocol.proto.core.CoreRegistered;
-import io.cairn.protocol.proto.core.GetBlockProof;
-import io.cairn.protocol.proto.core.GetCoreInfo;
-import io.cairn.protocol.proto.core.GetRangeProof;
-import io.cairn.protocol.proto.core.GetUpgradeProof;
-import io.cairn.protocol.proto.core.RegisterCore;
 import io.cairn.serialization.ProtobufSerializer;
 import java.util.ArrayList;
 import java.util.List;
@@ -21,8 +21,9 @@ import org.apache.pekko.actor.ExtendedActorSystem;
 
 /**
  * Writes the Core entity's events, commands and info replies as the messages of {@code
- * cairn/core.proto}. Proof replies are the protocol's own records, bound here too. Manifests are
- * stored with every event: never reuse or rename one.
+ * cairn/cluster/core.proto}. Proof replies are the protocol's own records, bound here too and
+ * written in the public Hypercore formats of {@code cairn/api/v1/core.proto}. Manifests are stored
+ * with every event: never reuse or rename one.
  */
 public final class CoreSerializer extends ProtobufSerializer {
 
@@ -72,12 +73,12 @@ public final class CoreSerializer extends ProtobufSerializer {
         "P",
         io.cairn.protocol.hypercore.Proof.class,
         ProofProtos::toProto,
-        bytes -> ProofProtos.fromProto(io.cairn.protocol.proto.core.Proof.parseFrom(bytes)));
+        bytes -> ProofProtos.fromProto(io.cairn.protocol.api.v1.Proof.parseFrom(bytes)));
     bind(
         "RP",
         io.cairn.protocol.hypercore.RangeProof.class,
         ProofProtos::toProto,
-        bytes -> ProofProtos.fromProto(io.cairn.protocol.proto.core.RangeProof.parseFrom(bytes)));
+        bytes -> ProofProtos.fromProto(io.cairn.protocol.api.v1.RangeProof.parseFrom(bytes)));
 
     bind(
         "C",
@@ -151,7 +152,7 @@ public final class CoreSerializer extends ProtobufSerializer {
         });
   }
 
-  public static CoreInfo toProto(Core.Info info) {
+  private static CoreInfo toProto(Core.Info info) {
     var out =
         CoreInfo.newBuilder()
             .setKey(ByteString.copyFrom(info.key()))
@@ -168,7 +169,7 @@ public final class CoreSerializer extends ProtobufSerializer {
     return out.build();
   }
 
-  public static Core.Info fromProto(CoreInfo info) {
+  private static Core.Info fromProto(CoreInfo info) {
     List<TreeNode> roots = nodes(info.getRootsList());
     TreeHead head =
         new TreeHead(
@@ -184,7 +185,7 @@ public final class CoreSerializer extends ProtobufSerializer {
         new MerkleHasher().treeHash(roots));
   }
 
-  private static List<TreeNode> nodes(List<io.cairn.protocol.proto.core.TreeNode> nodes) {
+  private static List<TreeNode> nodes(List<io.cairn.protocol.api.v1.TreeNode> nodes) {
     List<TreeNode> out = new ArrayList<>(nodes.size());
     nodes.forEach(node -> out.add(ProofProtos.fromProto(node)));
     return out;

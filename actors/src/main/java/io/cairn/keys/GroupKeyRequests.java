@@ -3,14 +3,13 @@ package io.cairn.keys;
 import io.cairn.protocol.ErrorCode;
 import io.cairn.protocol.EthereumAddress;
 import io.cairn.protocol.Rejection;
+import io.cairn.protocol.api.v1.AsymmetricEncryptionType;
+import io.cairn.protocol.api.v1.GroupKeyRequest;
+import io.cairn.protocol.api.v1.StreamMessage;
 import io.cairn.protocol.encryption.GroupKeySealing;
 import io.cairn.protocol.encryption.InvalidPublicKeyException;
 import io.cairn.protocol.event.EventVerification;
 import io.cairn.protocol.event.EventVerifier;
-import io.cairn.protocol.proto.event.AsymmetricEncryptionType;
-import io.cairn.protocol.proto.event.GroupKeyRequest;
-import io.cairn.protocol.proto.event.StreamMessage;
-import io.cairn.stream.Publisher;
 import java.util.HexFormat;
 
 /**
@@ -49,9 +48,7 @@ final class GroupKeyRequests {
     }
     EventVerification verification = verifier.verify(message);
     if (!verification.accepted()) {
-      throw new Rejection(
-          Publisher.codeOf(verification.reason()),
-          verification.reason() + ": " + verification.message());
+      throw verification.rejection();
     }
     GroupKeyRequest request = message.getGroupKeyRequest();
     if (request.getRequestId().isEmpty()) {

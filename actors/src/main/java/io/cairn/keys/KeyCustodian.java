@@ -6,12 +6,12 @@ import io.cairn.protocol.ErrorCode;
 import io.cairn.protocol.EthereumAddress;
 import io.cairn.protocol.Randomness;
 import io.cairn.protocol.Rejection;
+import io.cairn.protocol.api.v1.MessageId;
+import io.cairn.protocol.api.v1.StreamMessage;
 import io.cairn.protocol.encryption.GroupKey;
 import io.cairn.protocol.encryption.GroupKeySealing;
 import io.cairn.protocol.encryption.MasterKey;
 import io.cairn.protocol.event.EventVerifier;
-import io.cairn.protocol.proto.event.MessageId;
-import io.cairn.protocol.proto.event.StreamMessage;
 import io.cairn.protocol.stream.Permission;
 import io.cairn.protocol.stream.StreamId;
 import io.cairn.stream.Grantee;
@@ -533,16 +533,15 @@ public final class KeyCustodian
   }
 
   /**
-   * The stream's refusal as it is; anything else as UNAVAILABLE: the answer may cross nodes, where
-   * only a Rejection has a serializer.
+   * The stream's refusal as it is, anything else as the rejection that stands for it: the answer
+   * may cross nodes, where only a Rejection has a serializer.
    */
   private Rejection rejection(Throwable failure) {
-    if (failure instanceof Rejection rejection) {
-      return rejection;
+    Rejection rejection = Rejection.of(failure);
+    if (rejection.code() == ErrorCode.INTERNAL) {
+      context.getLog().error("Asking stream {} failed", id, rejection.getCause());
     }
-    return new Rejection(
-        ErrorCode.UNAVAILABLE,
-        "stream " + id + " did not answer the key custodian in time; try again");
+    return rejection;
   }
 
   private StatusReply<Info> info(State state) {

@@ -1,22 +1,22 @@
 package io.cairn.keys;
 
 import com.google.protobuf.ByteString;
+import io.cairn.cluster.proto.keys.AppointCustodian;
+import io.cairn.cluster.proto.keys.CustodianAppointed;
+import io.cairn.cluster.proto.keys.CustodianInfo;
+import io.cairn.cluster.proto.keys.CustodianState;
+import io.cairn.cluster.proto.keys.FindGroupKeys;
+import io.cairn.cluster.proto.keys.GetCustodian;
+import io.cairn.cluster.proto.keys.GroupKeyAnswer;
+import io.cairn.cluster.proto.keys.GroupKeyRotated;
+import io.cairn.cluster.proto.keys.GroupKeys;
+import io.cairn.cluster.proto.keys.PlainGroupKey;
+import io.cairn.cluster.proto.keys.RequestGroupKeys;
+import io.cairn.cluster.proto.keys.RotateAfterRevoke;
+import io.cairn.cluster.proto.keys.RotateGroupKey;
+import io.cairn.cluster.proto.keys.StoredGroupKey;
 import io.cairn.protocol.EthereumAddress;
 import io.cairn.protocol.encryption.GroupKey;
-import io.cairn.protocol.proto.keys.AppointCustodian;
-import io.cairn.protocol.proto.keys.CustodianAppointed;
-import io.cairn.protocol.proto.keys.CustodianInfo;
-import io.cairn.protocol.proto.keys.CustodianState;
-import io.cairn.protocol.proto.keys.FindGroupKeys;
-import io.cairn.protocol.proto.keys.GetCustodian;
-import io.cairn.protocol.proto.keys.GroupKeyAnswer;
-import io.cairn.protocol.proto.keys.GroupKeyRotated;
-import io.cairn.protocol.proto.keys.GroupKeys;
-import io.cairn.protocol.proto.keys.PlainGroupKey;
-import io.cairn.protocol.proto.keys.RequestGroupKeys;
-import io.cairn.protocol.proto.keys.RotateAfterRevoke;
-import io.cairn.protocol.proto.keys.RotateGroupKey;
-import io.cairn.protocol.proto.keys.StoredGroupKey;
 import io.cairn.serialization.ProtobufSerializer;
 import io.cairn.stream.Grantee;
 import java.time.Instant;
@@ -25,7 +25,8 @@ import org.apache.pekko.actor.ExtendedActorSystem;
 
 /**
  * Writes the KeyCustodian entity's commands, events, state and replies as the protobuf messages of
- * {@code cairn/keys.proto}. The manifests are stored with every event: never reuse or rename one.
+ * {@code cairn/cluster/keys.proto}. The manifests are stored with every event: never reuse or
+ * rename one.
  */
 public final class KeyCustodianSerializer extends ProtobufSerializer {
 

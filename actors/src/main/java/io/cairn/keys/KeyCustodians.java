@@ -1,7 +1,7 @@
 package io.cairn.keys;
 
 import io.cairn.protocol.EthereumAddress;
-import io.cairn.protocol.proto.event.StreamMessage;
+import io.cairn.protocol.api.v1.StreamMessage;
 import java.time.Duration;
 import java.util.concurrent.CompletionStage;
 import org.apache.pekko.actor.typed.ActorSystem;

@@ -1,7 +1,7 @@
 package io.cairn.persist;
 
 import com.google.protobuf.ByteString;
-import io.cairn.protocol.proto.persist.PairPage;
+import io.cairn.protocol.api.v1.PairPage;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;

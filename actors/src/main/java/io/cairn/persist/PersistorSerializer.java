@@ -1,21 +1,21 @@
 package io.cairn.persist;
 
 import com.google.protobuf.ByteString;
+import io.cairn.cluster.proto.persist.ChainPoint;
+import io.cairn.cluster.proto.persist.CheckpointSigned;
+import io.cairn.cluster.proto.persist.ConfigurePersistor;
+import io.cairn.cluster.proto.persist.GetPersistorStatus;
+import io.cairn.cluster.proto.persist.LocatePairs;
+import io.cairn.cluster.proto.persist.PairsLocated;
+import io.cairn.cluster.proto.persist.PairsRecorded;
+import io.cairn.cluster.proto.persist.PersistorConfigured;
+import io.cairn.cluster.proto.persist.PersistorMode;
+import io.cairn.cluster.proto.persist.PersistorSettings;
+import io.cairn.cluster.proto.persist.PersistorStatus;
+import io.cairn.cluster.proto.persist.PositionsAdvanced;
+import io.cairn.cluster.proto.persist.RebroadcastAdvanced;
+import io.cairn.cluster.proto.persist.SignedCheckpoint;
 import io.cairn.protocol.persist.Checkpoint;
-import io.cairn.protocol.proto.persist.ChainPoint;
-import io.cairn.protocol.proto.persist.CheckpointSigned;
-import io.cairn.protocol.proto.persist.ConfigurePersistor;
-import io.cairn.protocol.proto.persist.GetPersistorStatus;
-import io.cairn.protocol.proto.persist.LocatePairs;
-import io.cairn.protocol.proto.persist.PairsLocated;
-import io.cairn.protocol.proto.persist.PairsRecorded;
-import io.cairn.protocol.proto.persist.PersistorConfigured;
-import io.cairn.protocol.proto.persist.PersistorMode;
-import io.cairn.protocol.proto.persist.PersistorSettings;
-import io.cairn.protocol.proto.persist.PersistorStatus;
-import io.cairn.protocol.proto.persist.PositionsAdvanced;
-import io.cairn.protocol.proto.persist.RebroadcastAdvanced;
-import io.cairn.protocol.proto.persist.SignedCheckpoint;
 import io.cairn.serialization.ProtobufSerializer;
 import io.cairn.stream.StreamPartition.Position;
 import java.time.Duration;
@@ -25,7 +25,7 @@ import org.apache.pekko.actor.ExtendedActorSystem;
 
 /**
  * Writes the Persistor entity's events, and the commands and replies that cross nodes, as {@code
- * cairn/persist.proto}.
+ * cairn/cluster/persist.proto}.
  */
 public final class PersistorSerializer extends ProtobufSerializer {
   public PersistorSerializer(ExtendedActorSystem system) {
@@ -168,8 +168,8 @@ public final class PersistorSerializer extends ProtobufSerializer {
         });
   }
 
-  /** The status as the HTTP API shows it. */
-  public static PersistorStatus toProto(Persistor.Status status) {
+  /** The status as it crosses nodes. */
+  private static PersistorStatus toProto(Persistor.Status status) {
     var out =
         PersistorStatus.newBuilder()
             .setStreamId(status.streamId())
@@ -210,13 +210,13 @@ public final class PersistorSerializer extends ProtobufSerializer {
         checkpoint);
   }
 
-  public static PersistorMode toProto(Persistor.Mode mode) {
+  private static PersistorMode toProto(Persistor.Mode mode) {
     return mode == Persistor.Mode.REBROADCAST
         ? PersistorMode.REBROADCAST
         : PersistorMode.CHECKPOINT;
   }
 
-  public static Persistor.Mode fromProto(PersistorMode mode) {
+  private static Persistor.Mode fromProto(PersistorMode mode) {
     return mode == PersistorMode.REBROADCAST
         ? Persistor.Mode.REBROADCAST
         : Persistor.Mode.CHECKPOINT;

@@ -1,7 +1,7 @@
 package io.cairn.stream;
 
 import com.google.protobuf.ByteString;
-import io.cairn.protocol.proto.stream.PartitionDelivery;
+import io.cairn.cluster.proto.stream.PartitionDelivery;
 import io.cairn.serialization.ProtobufSerializer;
 import org.apache.pekko.actor.ExtendedActorSystem;
 

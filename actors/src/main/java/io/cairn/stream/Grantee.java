@@ -16,14 +16,14 @@ public record Grantee(Optional<EthereumAddress> address) {
   }
 
   /** As events and commands carry it. */
-  public io.cairn.protocol.proto.stream.Grantee toProto() {
+  public io.cairn.cluster.proto.stream.Grantee toProto() {
     return address
-        .map(who -> io.cairn.protocol.proto.stream.Grantee.newBuilder().setAddress(who.value()))
-        .orElseGet(() -> io.cairn.protocol.proto.stream.Grantee.newBuilder().setEveryone(true))
+        .map(who -> io.cairn.cluster.proto.stream.Grantee.newBuilder().setAddress(who.value()))
+        .orElseGet(() -> io.cairn.cluster.proto.stream.Grantee.newBuilder().setEveryone(true))
         .build();
   }
 
-  public static Grantee fromProto(io.cairn.protocol.proto.stream.Grantee grantee) {
+  public static Grantee fromProto(io.cairn.cluster.proto.stream.Grantee grantee) {
     return switch (grantee.getKindCase()) {
       case ADDRESS -> of(new EthereumAddress(grantee.getAddress()));
       case EVERYONE -> EVERYONE;

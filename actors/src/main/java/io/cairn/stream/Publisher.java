@@ -3,23 +3,19 @@ package io.cairn.stream;
 import io.cairn.protocol.ErrorCode;
 import io.cairn.protocol.EthereumAddress;
 import io.cairn.protocol.Rejection;
-import io.cairn.protocol.event.EventRejectReason;
+import io.cairn.protocol.api.v1.MessageId;
+import io.cairn.protocol.api.v1.StreamMessage;
 import io.cairn.protocol.event.EventVerification;
 import io.cairn.protocol.event.EventVerifier;
-import io.cairn.protocol.proto.event.MessageId;
-import io.cairn.protocol.proto.event.StreamMessage;
-import io.cairn.protocol.stream.Permission;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
-import java.util.EnumSet;
 import java.util.HashMap;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
@@ -36,14 +32,6 @@ import org.apache.pekko.cluster.sharding.typed.javadsl.ClusterSharding;
  * {@link #publish}: a chain published in a pipeline stays in order.
  */
 public final class Publisher {
-  private static final Set<EventRejectReason> SIGNATURE_REASONS =
-      EnumSet.of(
-          EventRejectReason.UNSUPPORTED_SIGNATURE_TYPE,
-          EventRejectReason.SIGNATURE_MALFORMED,
-          EventRejectReason.HIGH_S,
-          EventRejectReason.BAD_V,
-          EventRejectReason.SIGNATURE_INVALID);
-
   private final ClusterSharding sharding;
   private final StreamSettings settings;
   private final StreamCache streams;
@@ -269,11 +257,8 @@ public final class Publisher {
         .get(id.getStreamId())
         .thenCompose(
             stream -> {
-              try {
-                stream.requirePartition(id.getStreamPartition());
-              } catch (Rejection outOfRange) {
-                return CompletableFuture.failedFuture(outOfRange);
-              }
+              // a refusal thrown here fails the check, as the failed futures below do
+              stream.requirePartition(id.getStreamPartition());
               int size = message.getContentMessage().getContent().size();
               if (size > settings.maxContentBytes()) {
                 return failed(
@@ -286,18 +271,12 @@ public final class Publisher {
               EventVerification verification =
                   verifier.verifyArrival(message, stream.streamId(), id.getStreamPartition());
               if (!verification.accepted()) {
-                return failed(
-                    codeOf(verification.reason()),
-                    verification.reason() + ": " + verification.message());
+                return CompletableFuture.failedFuture(verification.rejection());
               }
               EthereumAddress publisher =
                   new EthereumAddress(
                       "0x" + HexFormat.of().formatHex(id.getPublisherId().toByteArray()));
-              if (!stream.may(publisher, Permission.PUBLISH)) {
-                return failed(
-                    ErrorCode.NOT_PERMITTED,
-                    publisher + " lacks the publish permission on " + stream.streamId());
-              }
+              StreamAccess.requirePublisher(stream, publisher);
               StreamPartition.Position position =
                   new StreamPartition.Position(id.getTimestamp(), id.getSequenceNumber());
               Optional<StreamPartition.Position> previous =
@@ -311,16 +290,6 @@ public final class Publisher {
               return CompletableFuture.completedFuture(
                   new StreamPartition.Incoming(message.toByteArray(), chain, position, previous));
             });
-  }
-
-  /** The API's code for an event verification refused: the same for events and for key requests. */
-  public static ErrorCode codeOf(EventRejectReason reason) {
-    if (reason == EventRejectReason.ADDRESS_MISMATCH) {
-      return ErrorCode.PUBLISHER_MISMATCH;
-    }
-    return SIGNATURE_REASONS.contains(reason)
-        ? ErrorCode.INVALID_SIGNATURE
-        : ErrorCode.INVALID_EVENT;
   }
 
   private static <T> CompletionStage<T> failed(ErrorCode code, String message) {

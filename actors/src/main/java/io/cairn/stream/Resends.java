@@ -1,6 +1,10 @@
 package io.cairn.stream;
 
+import io.cairn.protocol.ErrorCode;
+import io.cairn.protocol.EthereumAddress;
+import io.cairn.protocol.Rejection;
 import java.time.Duration;
+import java.util.Locale;
 import java.util.Optional;
 import java.util.function.Predicate;
 import org.apache.pekko.NotUsed;
@@ -21,6 +25,27 @@ public final class Resends {
   public record Filter(Optional<String> publisherId, Optional<String> messageChainId)
       implements Predicate<StreamPartition.Stored> {
     public static final Filter ALL = new Filter(Optional.empty(), Optional.empty());
+
+    /**
+     * A resend's {@code publisherId} and {@code msgChainId} as every transport reads them: empty
+     * means any; a publisher id in any case is the address it spells, and one that is no address is
+     * refused {@code MALFORMED_REQUEST} rather than matched against nothing.
+     */
+    public static Filter parse(Optional<String> publisherId, Optional<String> messageChainId) {
+      return new Filter(
+          publisherId.filter(id -> !id.isEmpty()).map(Filter::publisher),
+          messageChainId.filter(id -> !id.isEmpty()));
+    }
+
+    private static String publisher(String id) {
+      String lowerCase = id.toLowerCase(Locale.ROOT);
+      if (!EthereumAddress.isCanonical(lowerCase)) {
+        throw new Rejection(
+            ErrorCode.MALFORMED_REQUEST,
+            "publisherId '" + id + "' is not an address (0x followed by 40 hex digits)");
+      }
+      return lowerCase;
+    }
 
     @Override
     public boolean test(StreamPartition.Stored stored) {

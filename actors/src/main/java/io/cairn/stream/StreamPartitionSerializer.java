@@ -1,19 +1,19 @@
 package io.cairn.stream;
 
 import com.google.protobuf.ByteString;
+import io.cairn.cluster.proto.stream.ChainHead;
+import io.cairn.cluster.proto.stream.ChainPosition;
+import io.cairn.cluster.proto.stream.EventStored;
+import io.cairn.cluster.proto.stream.GetPartitionHead;
+import io.cairn.cluster.proto.stream.IncomingEvent;
+import io.cairn.cluster.proto.stream.PartitionHead;
+import io.cairn.cluster.proto.stream.PartitionSnapshot;
+import io.cairn.cluster.proto.stream.PublishAck;
+import io.cairn.cluster.proto.stream.PublishEventBatch;
+import io.cairn.cluster.proto.stream.PublishOutcome;
+import io.cairn.cluster.proto.stream.PublishOutcomes;
 import io.cairn.protocol.ErrorCode;
 import io.cairn.protocol.Rejection;
-import io.cairn.protocol.proto.stream.ChainHead;
-import io.cairn.protocol.proto.stream.ChainPosition;
-import io.cairn.protocol.proto.stream.EventStored;
-import io.cairn.protocol.proto.stream.GetPartitionHead;
-import io.cairn.protocol.proto.stream.IncomingEvent;
-import io.cairn.protocol.proto.stream.PartitionHead;
-import io.cairn.protocol.proto.stream.PartitionSnapshot;
-import io.cairn.protocol.proto.stream.PublishAck;
-import io.cairn.protocol.proto.stream.PublishEventBatch;
-import io.cairn.protocol.proto.stream.PublishOutcome;
-import io.cairn.protocol.proto.stream.PublishOutcomes;
 import io.cairn.serialization.ProtobufSerializer;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -24,7 +24,7 @@ import org.apache.pekko.actor.ExtendedActorSystem;
 
 /**
  * Writes the StreamPartition entity's events, snapshot, commands and replies as {@code
- * cairn/partition.proto}.
+ * cairn/cluster/partition.proto}.
  */
 public final class StreamPartitionSerializer extends ProtobufSerializer {
   public StreamPartitionSerializer(ExtendedActorSystem system) {

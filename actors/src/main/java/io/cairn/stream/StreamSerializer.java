@@ -1,19 +1,19 @@
 package io.cairn.stream;
 
+import io.cairn.cluster.proto.stream.CreateStream;
+import io.cairn.cluster.proto.stream.DeleteStream;
+import io.cairn.cluster.proto.stream.GetStream;
+import io.cairn.cluster.proto.stream.GrantPermission;
+import io.cairn.cluster.proto.stream.PermissionGranted;
+import io.cairn.cluster.proto.stream.PermissionRevoked;
+import io.cairn.cluster.proto.stream.PermissionSet;
+import io.cairn.cluster.proto.stream.RevokePermission;
+import io.cairn.cluster.proto.stream.StreamCreated;
+import io.cairn.cluster.proto.stream.StreamDeleted;
+import io.cairn.cluster.proto.stream.StreamState;
+import io.cairn.cluster.proto.stream.StreamUpdated;
+import io.cairn.cluster.proto.stream.UpdateStream;
 import io.cairn.protocol.EthereumAddress;
-import io.cairn.protocol.proto.stream.CreateStream;
-import io.cairn.protocol.proto.stream.DeleteStream;
-import io.cairn.protocol.proto.stream.GetStream;
-import io.cairn.protocol.proto.stream.GrantPermission;
-import io.cairn.protocol.proto.stream.PermissionGranted;
-import io.cairn.protocol.proto.stream.PermissionRevoked;
-import io.cairn.protocol.proto.stream.PermissionSet;
-import io.cairn.protocol.proto.stream.RevokePermission;
-import io.cairn.protocol.proto.stream.StreamCreated;
-import io.cairn.protocol.proto.stream.StreamDeleted;
-import io.cairn.protocol.proto.stream.StreamState;
-import io.cairn.protocol.proto.stream.StreamUpdated;
-import io.cairn.protocol.proto.stream.UpdateStream;
 import io.cairn.protocol.stream.Permission;
 import io.cairn.serialization.ProtobufSerializer;
 import java.time.Instant;
@@ -27,7 +27,8 @@ import org.apache.pekko.actor.ExtendedActorSystem;
 
 /**
  * Writes the Stream entity's commands, events and state as the protobuf messages of {@code
- * cairn/stream.proto}. The manifests are stored with every event: never reuse or rename one.
+ * cairn/cluster/stream.proto}. The manifests are stored with every event: never reuse or rename
+ * one.
  */
 public final class StreamSerializer extends ProtobufSerializer {
 
@@ -260,25 +261,25 @@ public final class StreamSerializer extends ProtobufSerializer {
         fromProto(state.getPublicPermissionsList()));
   }
 
-  private static io.cairn.protocol.proto.stream.Permission toProto(Permission permission) {
-    return io.cairn.protocol.proto.stream.Permission.valueOf(permission.name());
+  private static io.cairn.cluster.proto.stream.Permission toProto(Permission permission) {
+    return io.cairn.cluster.proto.stream.Permission.valueOf(permission.name());
   }
 
-  private static Permission fromProto(io.cairn.protocol.proto.stream.Permission permission) {
-    if (permission == io.cairn.protocol.proto.stream.Permission.PERMISSION_UNSPECIFIED
-        || permission == io.cairn.protocol.proto.stream.Permission.UNRECOGNIZED) {
+  private static Permission fromProto(io.cairn.cluster.proto.stream.Permission permission) {
+    if (permission == io.cairn.cluster.proto.stream.Permission.PERMISSION_UNSPECIFIED
+        || permission == io.cairn.cluster.proto.stream.Permission.UNRECOGNIZED) {
       throw new IllegalArgumentException("unknown permission " + permission);
     }
     return Permission.valueOf(permission.name());
   }
 
-  private static List<io.cairn.protocol.proto.stream.Permission> toProto(
+  private static List<io.cairn.cluster.proto.stream.Permission> toProto(
       Collection<Permission> permissions) {
     return permissions.stream().sorted().map(StreamSerializer::toProto).toList();
   }
 
   private static Set<Permission> fromProto(
-      List<io.cairn.protocol.proto.stream.Permission> permissions) {
+      List<io.cairn.cluster.proto.stream.Permission> permissions) {
     EnumSet<Permission> set = EnumSet.noneOf(Permission.class);
     permissions.forEach(permission -> set.add(fromProto(permission)));
     return set;

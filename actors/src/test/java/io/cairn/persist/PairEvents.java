@@ -1,15 +1,15 @@
 package io.cairn.persist;
 
 import com.google.protobuf.ByteString;
+import io.cairn.protocol.api.v1.ContentMessage;
+import io.cairn.protocol.api.v1.ContentType;
+import io.cairn.protocol.api.v1.StreamMessage;
 import io.cairn.protocol.encryption.GroupKey;
 import io.cairn.protocol.encryption.StreamEncryption;
 import io.cairn.protocol.event.EventSigner;
 import io.cairn.protocol.event.EvmSigner;
 import io.cairn.protocol.persist.Pair;
 import io.cairn.protocol.persist.PairContent;
-import io.cairn.protocol.proto.event.ContentMessage;
-import io.cairn.protocol.proto.event.ContentType;
-import io.cairn.protocol.proto.event.StreamMessage;
 import java.util.List;
 
 /**

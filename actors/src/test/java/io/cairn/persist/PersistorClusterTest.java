@@ -107,7 +107,7 @@ class PersistorClusterTest {
 
   /** The partitions of the stopped node move too: an event sent meanwhile is sent again. */
   private static void publishRetrying(
-      ActorTestKit node, io.cairn.protocol.proto.event.StreamMessage event) {
+      ActorTestKit node, io.cairn.protocol.api.v1.StreamMessage event) {
     io.cairn.stream.Publisher publisher = PersistorNodes.publisher(node);
     for (int attempt = 1; ; attempt++) {
       try {

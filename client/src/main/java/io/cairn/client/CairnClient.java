@@ -4,6 +4,27 @@ import com.google.protobuf.InvalidProtocolBufferException;
 import com.google.protobuf.Message;
 import com.google.protobuf.util.JsonFormat;
 import io.cairn.protocol.EthereumAddress;
+import io.cairn.protocol.api.v1.ApiError;
+import io.cairn.protocol.api.v1.Challenge;
+import io.cairn.protocol.api.v1.ChallengeRequest;
+import io.cairn.protocol.api.v1.CoreInfo;
+import io.cairn.protocol.api.v1.CreateStreamRequest;
+import io.cairn.protocol.api.v1.CustodianDescription;
+import io.cairn.protocol.api.v1.Health;
+import io.cairn.protocol.api.v1.NodeInfo;
+import io.cairn.protocol.api.v1.PermissionRequest;
+import io.cairn.protocol.api.v1.PersistorMode;
+import io.cairn.protocol.api.v1.PersistorSettings;
+import io.cairn.protocol.api.v1.PersistorStatus;
+import io.cairn.protocol.api.v1.PublishAck;
+import io.cairn.protocol.api.v1.Request;
+import io.cairn.protocol.api.v1.Resend;
+import io.cairn.protocol.api.v1.ResendOptions;
+import io.cairn.protocol.api.v1.Session;
+import io.cairn.protocol.api.v1.SessionRequest;
+import io.cairn.protocol.api.v1.StreamDescription;
+import io.cairn.protocol.api.v1.StreamMessage;
+import io.cairn.protocol.api.v1.Subscribe;
 import io.cairn.protocol.event.EvmSigner;
 import io.cairn.protocol.event.PersonalMessage;
 import io.cairn.protocol.hypercore.CoreDescriptor;
@@ -11,27 +32,6 @@ import io.cairn.protocol.hypercore.Proof;
 import io.cairn.protocol.hypercore.ProofProtos;
 import io.cairn.protocol.hypercore.RangeProof;
 import io.cairn.protocol.hypercore.SignedBatch;
-import io.cairn.protocol.proto.api.ApiError;
-import io.cairn.protocol.proto.api.Challenge;
-import io.cairn.protocol.proto.api.ChallengeRequest;
-import io.cairn.protocol.proto.api.Health;
-import io.cairn.protocol.proto.api.NodeInfo;
-import io.cairn.protocol.proto.api.Session;
-import io.cairn.protocol.proto.api.SessionRequest;
-import io.cairn.protocol.proto.core.CoreInfo;
-import io.cairn.protocol.proto.event.StreamMessage;
-import io.cairn.protocol.proto.keys.CustodianDescription;
-import io.cairn.protocol.proto.persist.PersistorMode;
-import io.cairn.protocol.proto.persist.PersistorSettings;
-import io.cairn.protocol.proto.persist.PersistorStatus;
-import io.cairn.protocol.proto.stream.CreateStreamRequest;
-import io.cairn.protocol.proto.stream.PermissionRequest;
-import io.cairn.protocol.proto.stream.PublishAck;
-import io.cairn.protocol.proto.stream.StreamDescription;
-import io.cairn.protocol.proto.ws.Request;
-import io.cairn.protocol.proto.ws.Resend;
-import io.cairn.protocol.proto.ws.ResendOptions;
-import io.cairn.protocol.proto.ws.Subscribe;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -561,7 +561,7 @@ public final class CairnClient {
     try {
       Proof proof =
           ProofProtos.fromProto(
-              io.cairn.protocol.proto.core.Proof.parseFrom(Base64.getDecoder().decode(header)));
+              io.cairn.protocol.api.v1.Proof.parseFrom(Base64.getDecoder().decode(header)));
       return new Proof(
           proof.fork(),
           new Proof.Block(index, response.body(), proof.block().nodes()),
@@ -574,18 +574,18 @@ public final class CairnClient {
 
   public RangeProof range(byte[] key, long start, long end) {
     return ProofProtos.fromProto(
-        (io.cairn.protocol.proto.core.RangeProof)
+        (io.cairn.protocol.api.v1.RangeProof)
             get(
                 corePath(key) + "/blocks?start=" + start + "&end=" + end,
-                io.cairn.protocol.proto.core.RangeProof.newBuilder()));
+                io.cairn.protocol.api.v1.RangeProof.newBuilder()));
   }
 
   public Proof upgrade(byte[] key, long from, long to) {
     return ProofProtos.fromProto(
-        (io.cairn.protocol.proto.core.Proof)
+        (io.cairn.protocol.api.v1.Proof)
             get(
                 corePath(key) + "/upgrade?from=" + from + "&to=" + to,
-                io.cairn.protocol.proto.core.Proof.newBuilder()));
+                io.cairn.protocol.api.v1.Proof.newBuilder()));
   }
 
   private static String corePath(byte[] key) {

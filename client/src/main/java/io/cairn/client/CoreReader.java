@@ -1,5 +1,6 @@
 package io.cairn.client;
 
+import io.cairn.protocol.api.v1.CoreInfo;
 import io.cairn.protocol.hypercore.CoreIdentity;
 import io.cairn.protocol.hypercore.Proof;
 import io.cairn.protocol.hypercore.ProofProtos;
@@ -8,7 +9,6 @@ import io.cairn.protocol.hypercore.RangeProof;
 import io.cairn.protocol.hypercore.RejectReason;
 import io.cairn.protocol.hypercore.TreeHead;
 import io.cairn.protocol.hypercore.VerificationResult;
-import io.cairn.protocol.proto.core.CoreInfo;
 import java.util.Arrays;
 import java.util.HexFormat;
 import java.util.List;

@@ -1,5 +1,6 @@
 package io.cairn.client;
 
+import io.cairn.protocol.api.v1.CoreInfo;
 import io.cairn.protocol.hypercore.CoreDescriptor;
 import io.cairn.protocol.hypercore.CoreIdentity;
 import io.cairn.protocol.hypercore.CoreKeyPair;
@@ -10,7 +11,6 @@ import io.cairn.protocol.hypercore.RejectReason;
 import io.cairn.protocol.hypercore.SignedBatch;
 import io.cairn.protocol.hypercore.TreeHead;
 import io.cairn.protocol.hypercore.TreeNode;
-import io.cairn.protocol.proto.core.CoreInfo;
 import java.util.ArrayList;
 import java.util.List;
 

@@ -1,6 +1,10 @@
 package io.cairn.client;
 
 import io.cairn.protocol.EthereumAddress;
+import io.cairn.protocol.api.v1.CustodianDescription;
+import io.cairn.protocol.api.v1.GroupKeyResponse;
+import io.cairn.protocol.api.v1.MessageId;
+import io.cairn.protocol.api.v1.StreamMessage;
 import io.cairn.protocol.encryption.GroupKey;
 import io.cairn.protocol.encryption.GroupKeyLookup;
 import io.cairn.protocol.encryption.GroupKeySealing;
@@ -8,10 +12,6 @@ import io.cairn.protocol.event.EventSigner;
 import io.cairn.protocol.event.EventVerification;
 import io.cairn.protocol.event.EventVerifier;
 import io.cairn.protocol.event.EvmSigner;
-import io.cairn.protocol.proto.event.GroupKeyResponse;
-import io.cairn.protocol.proto.event.MessageId;
-import io.cairn.protocol.proto.event.StreamMessage;
-import io.cairn.protocol.proto.keys.CustodianDescription;
 import java.security.KeyPair;
 import java.security.interfaces.RSAPrivateKey;
 import java.security.interfaces.RSAPublicKey;

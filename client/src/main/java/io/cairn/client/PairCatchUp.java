@@ -1,6 +1,10 @@
 package io.cairn.client;
 
 import io.cairn.protocol.EthereumAddress;
+import io.cairn.protocol.api.v1.EncryptionType;
+import io.cairn.protocol.api.v1.PairPage;
+import io.cairn.protocol.api.v1.SignedCheckpoint;
+import io.cairn.protocol.api.v1.StreamMessage;
 import io.cairn.protocol.encryption.GroupKey;
 import io.cairn.protocol.encryption.GroupKeyLookup;
 import io.cairn.protocol.encryption.StreamEncryption;
@@ -10,10 +14,6 @@ import io.cairn.protocol.persist.Checkpoint;
 import io.cairn.protocol.persist.Pair;
 import io.cairn.protocol.persist.PairAccumulator;
 import io.cairn.protocol.persist.PairSealing;
-import io.cairn.protocol.proto.event.EncryptionType;
-import io.cairn.protocol.proto.event.StreamMessage;
-import io.cairn.protocol.proto.persist.PairPage;
-import io.cairn.protocol.proto.persist.SignedCheckpoint;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;

@@ -1,15 +1,15 @@
 package io.cairn.client;
 
 import io.cairn.protocol.EthereumAddress;
+import io.cairn.protocol.api.v1.EncryptionType;
+import io.cairn.protocol.api.v1.PersistorStatus;
+import io.cairn.protocol.api.v1.SignedCheckpoint;
+import io.cairn.protocol.api.v1.StreamMessage;
 import io.cairn.protocol.persist.Checkpoint;
 import io.cairn.protocol.persist.DataAddress;
 import io.cairn.protocol.persist.ItemDecryptionException;
 import io.cairn.protocol.persist.Pair;
 import io.cairn.protocol.persist.PairAccumulator;
-import io.cairn.protocol.proto.event.EncryptionType;
-import io.cairn.protocol.proto.event.StreamMessage;
-import io.cairn.protocol.proto.persist.PersistorStatus;
-import io.cairn.protocol.proto.persist.SignedCheckpoint;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;

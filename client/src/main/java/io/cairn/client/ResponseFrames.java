@@ -1,7 +1,7 @@
 package io.cairn.client;
 
 import com.google.protobuf.InvalidProtocolBufferException;
-import io.cairn.protocol.proto.ws.Response;
+import io.cairn.protocol.api.v1.Response;
 import java.nio.ByteBuffer;
 import java.util.Optional;
 

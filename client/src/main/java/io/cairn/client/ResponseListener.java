@@ -2,7 +2,7 @@ package io.cairn.client;
 
 import com.google.protobuf.InvalidProtocolBufferException;
 import com.google.protobuf.util.JsonFormat;
-import io.cairn.protocol.proto.ws.Response;
+import io.cairn.protocol.api.v1.Response;
 import java.net.http.WebSocket;
 import java.nio.ByteBuffer;
 import java.util.concurrent.CompletionStage;

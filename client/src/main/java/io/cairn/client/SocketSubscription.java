@@ -1,10 +1,10 @@
 package io.cairn.client;
 
 import io.cairn.protocol.ErrorCode;
-import io.cairn.protocol.proto.api.ApiError;
-import io.cairn.protocol.proto.event.StreamMessage;
-import io.cairn.protocol.proto.ws.Request;
-import io.cairn.protocol.proto.ws.Response;
+import io.cairn.protocol.api.v1.ApiError;
+import io.cairn.protocol.api.v1.Request;
+import io.cairn.protocol.api.v1.Response;
+import io.cairn.protocol.api.v1.StreamMessage;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URI;

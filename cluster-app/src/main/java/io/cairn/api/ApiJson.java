@@ -5,18 +5,19 @@ import com.google.protobuf.MessageOrBuilder;
 import com.google.protobuf.util.JsonFormat;
 import io.cairn.protocol.ErrorCode;
 import io.cairn.protocol.Rejection;
-import io.cairn.protocol.proto.api.ApiError;
-import java.util.concurrent.CompletionException;
-import java.util.concurrent.TimeoutException;
+import io.cairn.protocol.api.v1.ApiError;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.http.javadsl.model.ContentTypes;
 import org.apache.pekko.http.javadsl.model.HttpEntities;
 import org.apache.pekko.http.javadsl.model.HttpResponse;
 import org.apache.pekko.http.javadsl.model.StatusCode;
 import org.apache.pekko.http.javadsl.model.StatusCodes;
-import org.apache.pekko.pattern.AskTimeoutException;
 
-/** The API's JSON: the protobuf JSON mapping of the messages in {@code protocol}. */
+/**
+ * The API's JSON (the protobuf JSON mapping of the public messages in {@code protocol}) and its one
+ * error model: every failure becomes a {@link Rejection} by {@link Rejection#of}, answered as an
+ * {@code ApiError} over HTTP and WebSocket alike.
+ */
 public final class ApiJson {
   private static final JsonFormat.Printer PRINTER =
       JsonFormat.printer().omittingInsignificantWhitespace();
@@ -39,31 +40,30 @@ public final class ApiJson {
 
   /** {@code {"error": CODE, "message": ...}} with the status the code stands for. */
   public static HttpResponse error(ErrorCode code, String message) {
-    return response(
-        StatusCodes.get(code.httpStatus()),
-        ApiError.newBuilder().setError(code.name()).setMessage(message).build());
+    return error(new Rejection(code, message));
   }
 
   public static HttpResponse error(Rejection rejection) {
-    return error(rejection.code(), rejection.getMessage());
+    return response(StatusCodes.get(rejection.code().httpStatus()), apiError(rejection));
+  }
+
+  /** A rejection as clients see it. */
+  public static ApiError apiError(Rejection rejection) {
+    return ApiError.newBuilder()
+        .setError(rejection.code().name())
+        .setMessage(rejection.getMessage())
+        .build();
   }
 
   /**
-   * The error to answer for a failed ask: its rejection, unavailable on timeout, internal
-   * otherwise.
+   * The rejection to answer a failed request with ({@link Rejection#of}); a fault of the node is
+   * logged with its cause here, once, as the client only learns that it happened.
    */
   public static Rejection rejectionOf(Throwable failure, ActorSystem<?> system) {
-    Throwable cause =
-        failure instanceof CompletionException && failure.getCause() != null
-            ? failure.getCause()
-            : failure;
-    if (cause instanceof Rejection rejection) {
-      return rejection;
+    Rejection rejection = Rejection.of(failure);
+    if (rejection.code() == ErrorCode.INTERNAL) {
+      system.log().error("Request failed", rejection.getCause());
     }
-    if (cause instanceof AskTimeoutException || cause instanceof TimeoutException) {
-      return new Rejection(ErrorCode.UNAVAILABLE, "the cluster did not answer in time; try again");
-    }
-    system.log().error("Request failed", cause);
-    return new Rejection(ErrorCode.INTERNAL, "the node failed to answer; see its log");
+    return rejection;
   }
 }

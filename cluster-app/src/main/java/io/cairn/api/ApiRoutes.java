@@ -4,10 +4,8 @@ import com.google.protobuf.InvalidProtocolBufferException;
 import com.google.protobuf.Message;
 import com.google.protobuf.util.JsonFormat;
 import io.cairn.protocol.ErrorCode;
-import io.cairn.protocol.Rejection;
 import java.util.concurrent.CompletionStage;
 import java.util.function.Function;
-import java.util.function.Supplier;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.http.javadsl.model.HttpResponse;
 import org.apache.pekko.http.javadsl.model.MediaTypes;
@@ -17,7 +15,9 @@ import org.apache.pekko.http.javadsl.unmarshalling.Unmarshaller;
 
 /**
  * What every feature's routes share: request bodies in protobuf or its JSON mapping, and answers to
- * asks.
+ * asks. A route refuses by throwing a {@link io.cairn.protocol.Rejection} or by answering with a
+ * failed future; {@link ApiServer} answers both, and every other failure, through {@link
+ * ApiJson#rejectionOf}.
  */
 public abstract class ApiRoutes extends AllDirectives {
   public static final String PROTOBUF = "application/x-protobuf";
@@ -73,24 +73,8 @@ public abstract class ApiRoutes extends AllDirectives {
         });
   }
 
-  /** Runs {@code inner} on what {@code parse} reads from the request; a refusal is the answer. */
-  protected <T> Route parsed(Supplier<T> parse, Function<T, Route> inner) {
-    T value;
-    try {
-      value = parse.get();
-    } catch (Rejection refused) {
-      return complete(ApiJson.error(refused));
-    }
-    return inner.apply(value);
-  }
-
-  /** Completes with {@code ok} of the answer, or with the error it failed with. */
+  /** Completes with {@code ok} of the answer; a failed answer is the API's error for it. */
   protected <T> Route reply(CompletionStage<T> answer, Function<T, HttpResponse> ok) {
-    return onComplete(
-        answer,
-        result ->
-            result.isSuccess()
-                ? complete(ok.apply(result.get()))
-                : complete(ApiJson.error(ApiJson.rejectionOf(result.failed().get(), system))));
+    return onSuccess(answer, value -> complete(ok.apply(value)));
   }
 }

@@ -1,8 +1,6 @@
 package io.cairn.api;
 
-import io.cairn.app.NodeSettings;
 import io.cairn.protocol.ErrorCode;
-import io.cairn.protocol.Rejection;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
@@ -32,12 +30,12 @@ public final class ApiServer extends AllDirectives {
     this.features = features;
   }
 
-  /** Binds the routes of every feature under {@code /api/v1} on the node's API port. */
+  /** Binds the routes of every feature under {@code /api/v1} on {@code host:port}. */
   public static CompletionStage<ServerBinding> start(
-      ActorSystem<?> system, NodeSettings node, List<ApiRoutes> features) {
+      ActorSystem<?> system, String host, int port, List<ApiRoutes> features) {
     ApiServer server = new ApiServer(system, features);
     return Http.get(system)
-        .newServerAt(node.host(), node.apiPort())
+        .newServerAt(host, port)
         .bind(server.route())
         .thenApply(
             binding -> {
@@ -109,9 +107,12 @@ public final class ApiServer extends AllDirectives {
         .seal();
   }
 
+  /**
+   * Every failure of a route, a refusal it threw or a failed answer, becomes its error here: the
+   * HTTP side of the API's one error model.
+   */
   private ExceptionHandler exceptions() {
     return ExceptionHandler.newBuilder()
-        .match(Rejection.class, rejection -> complete(ApiJson.error(rejection)))
         .match(
             EntityStreamSizeException.class,
             tooLarge ->
@@ -119,12 +120,7 @@ public final class ApiServer extends AllDirectives {
                     ApiJson.error(
                         ErrorCode.REQUEST_TOO_LARGE,
                         "the request body exceeds " + tooLarge.limit() + " bytes")))
-        .matchAny(
-            failure -> {
-              system.log().error("Request failed", failure);
-              return complete(
-                  ApiJson.error(ErrorCode.INTERNAL, "the node failed to answer; see its log"));
-            })
+        .matchAny(failure -> complete(ApiJson.error(ApiJson.rejectionOf(failure, system))))
         .build();
   }
 }

@@ -9,13 +9,15 @@ import io.cairn.api.auth.SessionChallenges;
 import io.cairn.api.auth.SessionSettings;
 import io.cairn.api.auth.SessionTokens;
 import io.cairn.api.core.CoreRoutes;
+import io.cairn.api.core.CoreWebSocketHandler;
 import io.cairn.api.keys.CustodianRoutes;
 import io.cairn.api.node.NodeRoutes;
 import io.cairn.api.persist.PersistorRoutes;
 import io.cairn.api.stream.PartitionKeyCheck;
 import io.cairn.api.stream.StreamDataRoutes;
+import io.cairn.api.stream.StreamReadAccess;
 import io.cairn.api.stream.StreamRoutes;
-import io.cairn.api.ws.WebSocketRequests;
+import io.cairn.api.stream.StreamWebSocketHandler;
 import io.cairn.api.ws.WebSocketRoutes;
 import io.cairn.cluster.NodeRole;
 import io.cairn.cluster.ServiceIdentity;
@@ -144,6 +146,7 @@ public final class CairnNode {
       Publisher publisher =
           new Publisher(system, streamSettings, streamCache, EventVerifier.standard());
       PartitionKeyCheck partitionKeys = new PartitionKeyCheck(streamCache);
+      StreamReadAccess readAccess = new StreamReadAccess(streams, authentication);
       List<ApiRoutes> features =
           List.of(
               new NodeRoutes(
@@ -163,6 +166,7 @@ public final class CairnNode {
                   system,
                   streams,
                   authentication,
+                  readAccess,
                   new PairJournal(system, JournalSettings.READ_JOURNAL),
                   persistorSettings),
               new StreamDataRoutes(
@@ -170,22 +174,24 @@ public final class CairnNode {
                   publisher,
                   partitionKeys,
                   resends,
-                  streams,
-                  authentication,
+                  readAccess,
                   streamSettings.maxContentBytes()),
               new CoreRoutes(system, cores),
               new WebSocketRoutes(
                   system,
-                  new WebSocketRequests(cores),
-                  publisher,
-                  partitionKeys,
-                  resends,
-                  streams,
                   tokens,
-                  config.getBytes("cairn.api.websocket.max-message-size"),
-                  config.getInt("cairn.api.websocket.live-buffer")));
+                  List.of(
+                      new StreamWebSocketHandler.Factory(
+                          system,
+                          publisher,
+                          partitionKeys,
+                          resends,
+                          streams,
+                          config.getInt("cairn.api.websocket.live-buffer")),
+                      new CoreWebSocketHandler.Factory(cores)),
+                  config.getBytes("cairn.api.websocket.max-message-size")));
       await(
-          ApiServer.start(system, node, features),
+          ApiServer.start(system, node.host(), node.apiPort(), features),
           "cannot start the public API on " + node.host() + ":" + node.apiPort());
     }
     NodeStarted.ID.get(Adapter.toClassic(system)).markStarted();

@@ -1,12 +1,12 @@
 package io.cairn.app;
 
 import com.google.protobuf.ByteString;
+import io.cairn.protocol.api.v1.ContentMessage;
+import io.cairn.protocol.api.v1.ContentType;
+import io.cairn.protocol.api.v1.MessageRef;
+import io.cairn.protocol.api.v1.StreamMessage;
 import io.cairn.protocol.event.EventSigner;
 import io.cairn.protocol.event.PrivateKeySigner;
-import io.cairn.protocol.proto.event.ContentMessage;
-import io.cairn.protocol.proto.event.ContentType;
-import io.cairn.protocol.proto.event.MessageRef;
-import io.cairn.protocol.proto.event.StreamMessage;
 
 /** Signed Streamr events for tests, in chain "chain-a". */
 public final class SignedEvents {

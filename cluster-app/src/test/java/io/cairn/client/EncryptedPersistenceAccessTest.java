@@ -9,6 +9,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.cairn.app.TestNode;
 import io.cairn.protocol.EthereumAddress;
+import io.cairn.protocol.api.v1.PersistorMode;
+import io.cairn.protocol.api.v1.StreamMessage;
 import io.cairn.protocol.encryption.GroupKey;
 import io.cairn.protocol.encryption.GroupKeyLookup;
 import io.cairn.protocol.encryption.StreamEncryption;
@@ -18,8 +20,6 @@ import io.cairn.protocol.hypercore.CoreKeyPair;
 import io.cairn.protocol.persist.DataAddress;
 import io.cairn.protocol.persist.Pair;
 import io.cairn.protocol.persist.PairContent;
-import io.cairn.protocol.proto.event.StreamMessage;
-import io.cairn.protocol.proto.persist.PersistorMode;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;

@@ -1,6 +1,6 @@
 package io.cairn.client;
 
-import io.cairn.protocol.proto.persist.PersistorStatus;
+import io.cairn.protocol.api.v1.PersistorStatus;
 import java.io.UncheckedIOException;
 import java.time.Duration;
 import org.awaitility.Awaitility;

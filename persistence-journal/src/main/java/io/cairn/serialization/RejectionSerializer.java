@@ -1,8 +1,8 @@
 package io.cairn.serialization;
 
+import io.cairn.cluster.proto.RejectionMessage;
 import io.cairn.protocol.ErrorCode;
 import io.cairn.protocol.Rejection;
-import io.cairn.protocol.proto.api.RejectionMessage;
 import org.apache.pekko.actor.ExtendedActorSystem;
 
 /** Writes a {@link Rejection} inside a {@code StatusReply} error that crosses cluster nodes. */

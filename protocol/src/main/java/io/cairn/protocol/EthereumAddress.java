@@ -23,6 +23,11 @@ public record EthereumAddress(String value) {
     return new EthereumAddress(text);
   }
 
+  /** Whether {@code text} is an address in the canonical form {@link #parse} accepts. */
+  public static boolean isCanonical(String text) {
+    return text != null && CANONICAL.matcher(text).matches();
+  }
+
   private static Rejection invalid(String value) {
     if (value != null && ANY_CASE.matcher(value).matches()) {
       return new Rejection(

@@ -3,10 +3,10 @@ package io.cairn.api.auth;
 import io.cairn.api.ApiJson;
 import io.cairn.api.ApiRoutes;
 import io.cairn.protocol.EthereumAddress;
-import io.cairn.protocol.proto.api.Challenge;
-import io.cairn.protocol.proto.api.ChallengeRequest;
-import io.cairn.protocol.proto.api.Session;
-import io.cairn.protocol.proto.api.SessionRequest;
+import io.cairn.protocol.api.v1.Challenge;
+import io.cairn.protocol.api.v1.ChallengeRequest;
+import io.cairn.protocol.api.v1.Session;
+import io.cairn.protocol.api.v1.SessionRequest;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.http.javadsl.server.Route;
 
@@ -34,21 +34,17 @@ public final class AuthRoutes extends ApiRoutes {
                             () ->
                                 this.<ChallengeRequest>body(
                                     ChallengeRequest.newBuilder(),
-                                    request ->
-                                        parsed(
-                                            () -> EthereumAddress.parse(request.getAddress()),
-                                            address -> {
-                                              SessionChallenges.Challenge challenge =
-                                                  challenges.challenge(address);
-                                              return complete(
-                                                  ApiJson.ok(
-                                                      Challenge.newBuilder()
-                                                          .setChallenge(challenge.text())
-                                                          .setExpiresAtMs(
-                                                              challenge
-                                                                  .expiresAt()
-                                                                  .toEpochMilli())));
-                                            })))),
+                                    request -> {
+                                      SessionChallenges.Challenge challenge =
+                                          challenges.challenge(
+                                              EthereumAddress.parse(request.getAddress()));
+                                      return complete(
+                                          ApiJson.ok(
+                                              Challenge.newBuilder()
+                                                  .setChallenge(challenge.text())
+                                                  .setExpiresAtMs(
+                                                      challenge.expiresAt().toEpochMilli())));
+                                    }))),
                 path(
                     "session",
                     () ->
@@ -56,22 +52,18 @@ public final class AuthRoutes extends ApiRoutes {
                             () ->
                                 this.<SessionRequest>body(
                                     SessionRequest.newBuilder(),
-                                    request ->
-                                        parsed(
-                                            () ->
-                                                challenges.open(
-                                                    request.getChallenge(), request.getSignature()),
-                                            address -> {
-                                              String token = tokens.issue(address);
-                                              return complete(
-                                                  ApiJson.ok(
-                                                      Session.newBuilder()
-                                                          .setToken(token)
-                                                          .setAddress(address.value())
-                                                          .setExpiresAtMs(
-                                                              tokens
-                                                                  .expiryOf(token)
-                                                                  .toEpochMilli())));
-                                            }))))));
+                                    request -> {
+                                      EthereumAddress address =
+                                          challenges.open(
+                                              request.getChallenge(), request.getSignature());
+                                      String token = tokens.issue(address);
+                                      return complete(
+                                          ApiJson.ok(
+                                              Session.newBuilder()
+                                                  .setToken(token)
+                                                  .setAddress(address.value())
+                                                  .setExpiresAtMs(
+                                                      tokens.expiryOf(token).toEpochMilli())));
+                                    })))));
   }
 }

@@ -2,17 +2,12 @@ package io.cairn.api.core;
 
 import io.cairn.api.ApiJson;
 import io.cairn.api.ApiRoutes;
-import io.cairn.core.CoreSerializer;
 import io.cairn.core.Cores;
 import io.cairn.protocol.ErrorCode;
-import io.cairn.protocol.hypercore.CoreDescriptor;
-import io.cairn.protocol.hypercore.CoreIdentity;
+import io.cairn.protocol.api.v1.SignedAppendBatch;
 import io.cairn.protocol.hypercore.Proof;
-import io.cairn.protocol.hypercore.ProofProtos;
-import io.cairn.protocol.proto.core.SignedAppendBatch;
 import java.util.Base64;
 import java.util.HexFormat;
-import java.util.Optional;
 import java.util.function.Function;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.http.javadsl.model.ContentTypes;
@@ -64,8 +59,7 @@ public final class CoreRoutes extends ApiRoutes {
                                                     reply(
                                                         cores.info(key),
                                                         info ->
-                                                            ApiJson.ok(
-                                                                CoreSerializer.toProto(info))))),
+                                                            ApiJson.ok(CoreApiMapper.info(info))))),
                                     path("batches", () -> post(() -> append(key))),
                                     path(
                                         PathMatchers.segment("blocks")
@@ -76,23 +70,14 @@ public final class CoreRoutes extends ApiRoutes {
   }
 
   private Route register() {
-    return this.<io.cairn.protocol.proto.core.CoreDescriptor>body(
-        io.cairn.protocol.proto.core.CoreDescriptor.newBuilder(),
+    return this.<io.cairn.protocol.api.v1.CoreDescriptor>body(
+        io.cairn.protocol.api.v1.CoreDescriptor.newBuilder(),
         message -> {
-          CoreDescriptor descriptor;
-          CoreIdentity identity;
-          try {
-            descriptor = ProofProtos.fromProto(message);
-            identity = descriptor.identity();
-          } catch (IllegalArgumentException malformed) {
-            return complete(
-                ApiJson.error(
-                    ErrorCode.INVALID_MANIFEST, "cannot read the core: " + malformed.getMessage()));
-          }
+          CoreApiMapper.Registration registration = CoreApiMapper.registration(message);
           return reply(
-              cores.register(identity.key(), descriptor),
+              cores.register(registration.key(), registration.descriptor()),
               info ->
-                  ApiJson.response(StatusCodes.CREATED, CoreSerializer.toProto(info))
+                  ApiJson.response(StatusCodes.CREATED, CoreApiMapper.info(info))
                       .addHeader(
                           Location.create(
                               "/api/v1/cores/" + HexFormat.of().formatHex(info.key()))));
@@ -109,8 +94,8 @@ public final class CoreRoutes extends ApiRoutes {
                 SignedAppendBatch.newBuilder(),
                 batch ->
                     reply(
-                        cores.append(key, ProofProtos.fromProto(batch)),
-                        info -> ApiJson.ok(CoreSerializer.toProto(info)))));
+                        cores.append(key, CoreApiMapper.batch(batch)),
+                        info -> ApiJson.ok(CoreApiMapper.info(info)))));
   }
 
   /**
@@ -135,7 +120,7 @@ public final class CoreRoutes extends ApiRoutes {
                   }
                   return reply(
                       cores.block(key, index, trusted.orElse(0L)),
-                      raw ? CoreRoutes::rawBlock : proof -> ApiJson.ok(ProofProtos.toProto(proof)));
+                      raw ? CoreRoutes::rawBlock : proof -> ApiJson.ok(CoreApiMapper.proof(proof)));
                 }));
   }
 
@@ -152,7 +137,7 @@ public final class CoreRoutes extends ApiRoutes {
             RawHeader.create(
                 PROOF_HEADER,
                 Base64.getEncoder()
-                    .encodeToString(ProofProtos.toProto(withoutValue).toByteArray())));
+                    .encodeToString(CoreApiMapper.proof(withoutValue).toByteArray())));
   }
 
   private Route range(byte[] key) {
@@ -166,7 +151,7 @@ public final class CoreRoutes extends ApiRoutes {
                 end ->
                     reply(
                         cores.range(key, start, end),
-                        proof -> ApiJson.ok(ProofProtos.toProto(proof)))));
+                        proof -> ApiJson.ok(CoreApiMapper.rangeProof(proof)))));
   }
 
   private Route upgrade(byte[] key) {
@@ -180,24 +165,10 @@ public final class CoreRoutes extends ApiRoutes {
                 to ->
                     reply(
                         cores.upgrade(key, from, to),
-                        proof -> ApiJson.ok(ProofProtos.toProto(proof)))));
+                        proof -> ApiJson.ok(CoreApiMapper.proof(proof)))));
   }
 
   private Route withKey(String hex, Function<byte[], Route> inner) {
-    Optional<byte[]> key = parseKey(hex);
-    return key.map(inner)
-        .orElseGet(
-            () ->
-                complete(
-                    ApiJson.error(
-                        ErrorCode.INVALID_CORE_KEY,
-                        "'" + hex + "' is not a core key (64 hex digits)")));
-  }
-
-  private static Optional<byte[]> parseKey(String hex) {
-    if (!hex.matches("[0-9a-fA-F]{64}")) {
-      return Optional.empty();
-    }
-    return Optional.of(HexFormat.of().parseHex(hex));
+    return inner.apply(CoreApiMapper.key(hex));
   }
 }

@@ -5,8 +5,7 @@ import io.cairn.api.ApiRoutes;
 import io.cairn.api.auth.Authentication;
 import io.cairn.keys.KeyCustodian;
 import io.cairn.keys.KeyCustodians;
-import io.cairn.protocol.proto.event.StreamMessage;
-import io.cairn.protocol.proto.keys.CustodianDescription;
+import io.cairn.protocol.api.v1.StreamMessage;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.http.javadsl.model.HttpResponse;
 import org.apache.pekko.http.javadsl.server.PathMatchers;
@@ -77,10 +76,6 @@ public final class CustodianRoutes extends ApiRoutes {
   }
 
   private static HttpResponse describe(KeyCustodian.Info info) {
-    return ApiJson.ok(
-        CustodianDescription.newBuilder()
-            .setStreamId(info.streamId())
-            .setServiceAddress(info.serviceAddress().value())
-            .setCurrentGroupKeyId(info.currentGroupKeyId()));
+    return ApiJson.ok(CustodianApiMapper.description(info));
   }
 }

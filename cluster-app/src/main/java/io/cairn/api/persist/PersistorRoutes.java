@@ -3,14 +3,12 @@ package io.cairn.api.persist;
 import io.cairn.api.ApiJson;
 import io.cairn.api.ApiRoutes;
 import io.cairn.api.auth.Authentication;
+import io.cairn.api.stream.StreamReadAccess;
 import io.cairn.persist.PairJournal;
 import io.cairn.persist.Persistor;
-import io.cairn.persist.PersistorSerializer;
 import io.cairn.persist.PersistorSettings;
-import io.cairn.protocol.ErrorCode;
-import io.cairn.protocol.proto.persist.PairPage;
-import io.cairn.protocol.stream.Permission;
-import io.cairn.stream.Stream;
+import io.cairn.protocol.api.v1.PairPage;
+import io.cairn.stream.StreamAccess;
 import io.cairn.stream.Streams;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -44,6 +42,7 @@ public final class PersistorRoutes extends ApiRoutes {
 
   private final Streams streams;
   private final Authentication authentication;
+  private final StreamReadAccess access;
   private final PairJournal journal;
   private final PersistorSettings settings;
 
@@ -51,11 +50,13 @@ public final class PersistorRoutes extends ApiRoutes {
       ActorSystem<?> system,
       Streams streams,
       Authentication authentication,
+      StreamReadAccess access,
       PairJournal journal,
       PersistorSettings settings) {
     super(system);
     this.streams = streams;
     this.authentication = authentication;
+    this.access = access;
     this.journal = journal;
     this.settings = settings;
   }
@@ -75,7 +76,7 @@ public final class PersistorRoutes extends ApiRoutes {
                                 concat(
                                     get(
                                         () ->
-                                            readable(
+                                            access.readable(
                                                 id,
                                                 () ->
                                                     reply(
@@ -85,10 +86,10 @@ public final class PersistorRoutes extends ApiRoutes {
                                                                 settings.askTimeout()),
                                                         status ->
                                                             ApiJson.ok(
-                                                                PersistorSerializer.toProto(
+                                                                PersistorApiMapper.status(
                                                                     status))))),
                                     put(() -> owned(id, () -> configure(id))))),
-                        path("pairs", () -> get(() -> readable(id, () -> pairs(id)))))));
+                        path("pairs", () -> get(() -> access.readable(id, () -> pairs(id)))))));
   }
 
   private EntityRef<Persistor.Command> persistor(String id) {
@@ -96,28 +97,18 @@ public final class PersistorRoutes extends ApiRoutes {
   }
 
   private Route configure(String id) {
-    return this.<io.cairn.protocol.proto.persist.PersistorSettings>body(
-        io.cairn.protocol.proto.persist.PersistorSettings.newBuilder(),
+    return this.<io.cairn.protocol.api.v1.PersistorSettings>body(
+        io.cairn.protocol.api.v1.PersistorSettings.newBuilder(),
         requested -> {
-          if (requested.getIntervalMillis() < 0) {
-            return complete(
-                ApiJson.error(
-                    ErrorCode.INVALID_PERSISTOR_SETTINGS, "intervalMillis is not negative"));
-          }
-          Optional<Duration> interval =
-              requested.getIntervalMillis() == 0
-                  ? Optional.empty()
-                  : Optional.of(Duration.ofMillis(requested.getIntervalMillis()));
+          Optional<Duration> interval = PersistorApiMapper.interval(requested);
           return reply(
               persistor(id)
                   .<Persistor.Status>askWithStatus(
                       replyTo ->
                           new Persistor.Configure(
-                              PersistorSerializer.fromProto(requested.getMode()),
-                              interval,
-                              replyTo),
+                              PersistorApiMapper.mode(requested.getMode()), interval, replyTo),
                       settings.askTimeout()),
-              status -> ApiJson.ok(PersistorSerializer.toProto(status)));
+              status -> ApiJson.ok(PersistorApiMapper.status(status)));
         });
   }
 
@@ -130,31 +121,25 @@ public final class PersistorRoutes extends ApiRoutes {
                 StringUnmarshallers.LONG,
                 "to",
                 to ->
-                    onComplete(
+                    onSuccess(
                         persistor(id)
                             .<Persistor.Located>askWithStatus(
                                 replyTo -> new Persistor.Locate(from, to.orElse(-1L), replyTo),
                                 settings.askTimeout()),
-                        located -> {
-                          if (located.isFailure()) {
-                            return complete(
-                                ApiJson.error(ApiJson.rejectionOf(located.failed().get(), system)));
-                          }
-                          Persistor.Located range = located.get();
-                          return complete(
-                              HttpResponse.create()
-                                  .withEntity(
-                                      HttpEntities.createChunked(
-                                          PAGES,
-                                          journal
-                                              .pages(
-                                                  id,
-                                                  range.fromSequenceNr(),
-                                                  range.from(),
-                                                  range.to(),
-                                                  settings.pageSize())
-                                              .map(PersistorRoutes::delimited))));
-                        })));
+                        range ->
+                            complete(
+                                HttpResponse.create()
+                                    .withEntity(
+                                        HttpEntities.createChunked(
+                                            PAGES,
+                                            journal
+                                                .pages(
+                                                    id,
+                                                    range.fromSequenceNr(),
+                                                    range.from(),
+                                                    range.to(),
+                                                    settings.pageSize())
+                                                .map(PersistorRoutes::delimited)))))));
   }
 
   /** One page after its varint length, as {@code parseDelimitedFrom} reads it. */
@@ -168,49 +153,15 @@ public final class PersistorRoutes extends ApiRoutes {
     return ByteString.fromArrayUnsafe(out.toByteArray());
   }
 
-  /**
-   * The stream's persistor is read by those who may read the stream: everyone on a public stream,
-   * else by session.
-   */
-  private Route readable(String id, Supplier<Route> inner) {
-    return onComplete(
-        streams.get(id),
-        result -> {
-          if (result.isFailure()) {
-            return complete(ApiJson.error(ApiJson.rejectionOf(result.failed().get(), system)));
-          }
-          Stream.State stream = result.get();
-          if (stream.publicPermissions().contains(Permission.SUBSCRIBE)) {
-            return inner.get();
-          }
-          return authentication.authenticated(
-              reader ->
-                  stream.may(reader, Permission.SUBSCRIBE)
-                      ? inner.get()
-                      : complete(
-                          ApiJson.error(
-                              ErrorCode.NOT_PERMITTED,
-                              reader + " lacks the subscribe permission on " + id)));
-        });
-  }
-
   /** Appointing a persistor commits the cluster to work for the stream: only its owner may. */
   private Route owned(String id, Supplier<Route> inner) {
     return authentication.authenticated(
         requester ->
-            onComplete(
+            onSuccess(
                 streams.get(id),
-                result -> {
-                  if (result.isFailure()) {
-                    return complete(
-                        ApiJson.error(ApiJson.rejectionOf(result.failed().get(), system)));
-                  }
-                  return result.get().owner().equals(requester)
-                      ? inner.get()
-                      : complete(
-                          ApiJson.error(
-                              ErrorCode.NOT_PERMITTED,
-                              "only the owner of " + id + " appoints its persistor"));
+                stream -> {
+                  StreamAccess.requireOwner(stream, requester, "appoints its persistor");
+                  return inner.get();
                 }));
   }
 }

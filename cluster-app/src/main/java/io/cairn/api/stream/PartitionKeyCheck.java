@@ -2,8 +2,8 @@ package io.cairn.api.stream;
 
 import io.cairn.protocol.ErrorCode;
 import io.cairn.protocol.Rejection;
-import io.cairn.protocol.proto.event.MessageId;
-import io.cairn.protocol.proto.event.StreamMessage;
+import io.cairn.protocol.api.v1.MessageId;
+import io.cairn.protocol.api.v1.StreamMessage;
 import io.cairn.protocol.stream.PartitionKeys;
 import io.cairn.stream.StreamCache;
 import java.util.Optional;

@@ -3,21 +3,13 @@ package io.cairn.api.stream;
 import com.google.protobuf.util.JsonFormat;
 import io.cairn.api.ApiJson;
 import io.cairn.api.ApiRoutes;
-import io.cairn.api.auth.Authentication;
 import io.cairn.protocol.ErrorCode;
-import io.cairn.protocol.EthereumAddress;
-import io.cairn.protocol.Rejection;
-import io.cairn.protocol.proto.event.StreamMessage;
-import io.cairn.protocol.proto.stream.PublishAck;
-import io.cairn.protocol.stream.Permission;
+import io.cairn.protocol.api.v1.StreamMessage;
 import io.cairn.stream.Publisher;
 import io.cairn.stream.Resends;
-import io.cairn.stream.Stream;
 import io.cairn.stream.StreamPartition;
-import io.cairn.stream.Streams;
 import java.nio.ByteBuffer;
 import java.util.function.Function;
-import java.util.function.Supplier;
 import org.apache.pekko.NotUsed;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.http.javadsl.model.ContentTypes;
@@ -43,8 +35,7 @@ public final class StreamDataRoutes extends ApiRoutes {
   private final Publisher publisher;
   private final PartitionKeyCheck partitionKeys;
   private final Resends resends;
-  private final Streams streams;
-  private final Authentication authentication;
+  private final StreamReadAccess access;
   private final long maxContentBytes;
 
   public StreamDataRoutes(
@@ -52,16 +43,14 @@ public final class StreamDataRoutes extends ApiRoutes {
       Publisher publisher,
       PartitionKeyCheck partitionKeys,
       Resends resends,
-      Streams streams,
-      Authentication authentication,
+      StreamReadAccess access,
       long maxContentBytes) {
     super(system);
     this.maxContentBytes = maxContentBytes;
     this.publisher = publisher;
     this.partitionKeys = partitionKeys;
     this.resends = resends;
-    this.streams = streams;
-    this.authentication = authentication;
+    this.access = access;
   }
 
   @Override
@@ -81,7 +70,7 @@ public final class StreamDataRoutes extends ApiRoutes {
                             partition ->
                                 get(
                                     () ->
-                                        readable(
+                                        access.readable(
                                             id,
                                             partition,
                                             () ->
@@ -118,43 +107,8 @@ public final class StreamDataRoutes extends ApiRoutes {
                               partitionKeys
                                   .check(message, partitionKey)
                                   .thenCompose(checked -> publisher.publish(message)),
-                              ack ->
-                                  ApiJson.ok(
-                                      PublishAck.newBuilder()
-                                          .setSequenceNr(ack.sequenceNr())
-                                          .setDuplicate(ack.duplicate())
-                                          .setGap(ack.gap())));
+                              ack -> ApiJson.ok(StreamApiMapper.ack(ack)));
                         })));
-  }
-
-  /**
-   * Stored events are for those allowed to subscribe: everyone on a public stream, else by session.
-   */
-  private Route readable(String id, int partition, Supplier<Route> inner) {
-    return onComplete(
-        streams.get(id),
-        result -> {
-          if (result.isFailure()) {
-            return complete(ApiJson.error(ApiJson.rejectionOf(result.failed().get(), system)));
-          }
-          Stream.State stream = result.get();
-          try {
-            stream.requirePartition(partition);
-          } catch (Rejection outOfRange) {
-            return complete(ApiJson.error(outOfRange));
-          }
-          if (stream.publicPermissions().contains(Permission.SUBSCRIBE)) {
-            return inner.get();
-          }
-          return authentication.authenticated(
-              reader ->
-                  stream.may(reader, Permission.SUBSCRIBE)
-                      ? inner.get()
-                      : complete(
-                          ApiJson.error(
-                              ErrorCode.NOT_PERMITTED,
-                              reader + " lacks the subscribe permission on " + id)));
-        });
   }
 
   private Route last(String id, int partition) {
@@ -225,15 +179,7 @@ public final class StreamDataRoutes extends ApiRoutes {
         "publisherId",
         publisherId ->
             parameterOptional(
-                "msgChainId",
-                chainId ->
-                    parsed(
-                        () ->
-                            new Resends.Filter(
-                                publisherId.map(
-                                    p -> EthereumAddress.parse(p.toLowerCase()).value()),
-                                chainId),
-                        inner)));
+                "msgChainId", chainId -> inner.apply(Resends.Filter.parse(publisherId, chainId))));
   }
 
   private Route respond(Source<Resends.Resent, NotUsed> events) {

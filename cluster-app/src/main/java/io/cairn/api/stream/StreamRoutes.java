@@ -4,14 +4,14 @@ import io.cairn.api.ApiJson;
 import io.cairn.api.ApiRoutes;
 import io.cairn.api.auth.Authentication;
 import io.cairn.protocol.EthereumAddress;
-import io.cairn.protocol.proto.stream.CreateStreamRequest;
-import io.cairn.protocol.proto.stream.PermissionRequest;
-import io.cairn.protocol.proto.stream.StreamList;
-import io.cairn.protocol.proto.stream.UpdateStreamRequest;
+import io.cairn.protocol.api.v1.CreateStreamRequest;
+import io.cairn.protocol.api.v1.PermissionRequest;
+import io.cairn.protocol.api.v1.UpdateStreamRequest;
 import io.cairn.protocol.stream.Permission;
 import io.cairn.protocol.stream.StreamId;
-import io.cairn.stream.Grantee;
 import io.cairn.stream.Streams;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.http.javadsl.model.StatusCodes;
 import org.apache.pekko.http.javadsl.model.headers.Location;
@@ -58,7 +58,8 @@ public final class StreamRoutes extends ApiRoutes {
                                                 reply(
                                                     streams.get(id),
                                                     state ->
-                                                        ApiJson.ok(StreamJson.describe(state)))),
+                                                        ApiJson.ok(
+                                                            StreamApiMapper.description(state)))),
                                         put(
                                             () ->
                                                 authentication.authenticated(
@@ -71,7 +72,7 @@ public final class StreamRoutes extends ApiRoutes {
                                                             streams.delete(id, requester),
                                                             state ->
                                                                 ApiJson.ok(
-                                                                    StreamJson.describe(
+                                                                    StreamApiMapper.description(
                                                                         state))))))),
                             path(
                                 "permissions",
@@ -97,21 +98,16 @@ public final class StreamRoutes extends ApiRoutes {
     return this.<CreateStreamRequest>body(
         CreateStreamRequest.newBuilder(),
         request ->
-            parsed(
-                () -> StreamId.parse(request.getId()),
-                id ->
-                    reply(
-                        streams.create(
-                            id.toString(),
-                            requester,
-                            request.getDescription(),
-                            request.getPartitions()),
-                        state ->
-                            ApiJson.response(StatusCodes.CREATED, StreamJson.describe(state))
-                                .addHeader(
-                                    Location.create(
-                                        "/api/v1/streams/"
-                                            + StreamJson.encodeId(state.streamId()))))));
+            reply(
+                streams.create(
+                    StreamId.parse(request.getId()).toString(),
+                    requester,
+                    request.getDescription(),
+                    request.getPartitions()),
+                state ->
+                    ApiJson.response(StatusCodes.CREATED, StreamApiMapper.description(state))
+                        .addHeader(
+                            Location.create("/api/v1/streams/" + encodeId(state.streamId())))));
   }
 
   private Route update(String id, EthereumAddress requester) {
@@ -120,35 +116,31 @@ public final class StreamRoutes extends ApiRoutes {
         request ->
             reply(
                 streams.update(id, requester, request.getDescription(), request.getPartitions()),
-                state -> ApiJson.ok(StreamJson.describe(state))));
+                state -> ApiJson.ok(StreamApiMapper.description(state))));
   }
 
   private Route grant(String id, EthereumAddress requester) {
     return this.<PermissionRequest>body(
         PermissionRequest.newBuilder(),
         request ->
-            parsed(
-                () -> grantee(request.getPublic(), request.getAddress()),
-                grantee ->
-                    parsed(
-                        () -> Permission.parse(request.getPermission()),
-                        permission ->
-                            reply(
-                                streams.grant(id, requester, grantee, permission),
-                                state -> ApiJson.ok(StreamJson.describe(state))))));
+            reply(
+                streams.grant(
+                    id,
+                    requester,
+                    StreamApiMapper.grantee(request.getPublic(), request.getAddress()),
+                    Permission.parse(request.getPermission())),
+                state -> ApiJson.ok(StreamApiMapper.description(state))));
   }
 
   /** {@code DELETE /streams/{id}/permissions/{address or "public"}/{permission}}. */
   private Route revoke(String id, EthereumAddress requester, String grantee, String permission) {
-    return parsed(
-        () -> grantee("public".equals(grantee), grantee),
-        who ->
-            parsed(
-                () -> Permission.parse(permission),
-                what ->
-                    reply(
-                        streams.revoke(id, requester, who, what),
-                        state -> ApiJson.ok(StreamJson.describe(state)))));
+    return reply(
+        streams.revoke(
+            id,
+            requester,
+            StreamApiMapper.grantee("public".equals(grantee), grantee),
+            Permission.parse(permission)),
+        state -> ApiJson.ok(StreamApiMapper.description(state)));
   }
 
   /**
@@ -166,23 +158,16 @@ public final class StreamRoutes extends ApiRoutes {
                         StringUnmarshallers.INTEGER,
                         "max",
                         max ->
-                            parsed(
-                                () -> owner.map(EthereumAddress::parse),
-                                ownerAddress ->
-                                    reply(
-                                        streams.search(
-                                            ownerAddress,
-                                            text,
-                                            Math.min(Math.max(max.orElse(100), 1), 1000)),
-                                        found -> {
-                                          StreamList.Builder list = StreamList.newBuilder();
-                                          found.forEach(
-                                              state -> list.addStreams(StreamJson.describe(state)));
-                                          return ApiJson.ok(list);
-                                        })))));
+                            reply(
+                                streams.search(
+                                    owner.map(EthereumAddress::parse),
+                                    text,
+                                    Math.min(Math.max(max.orElse(100), 1), 1000)),
+                                found -> ApiJson.ok(StreamApiMapper.list(found))))));
   }
 
-  private static Grantee grantee(boolean everyone, String address) {
-    return everyone ? Grantee.EVERYONE : Grantee.of(EthereumAddress.parse(address));
+  /** A stream id as one path segment: its slash percent-encoded. */
+  private static String encodeId(String streamId) {
+    return URLEncoder.encode(streamId, StandardCharsets.UTF_8);
   }
 }

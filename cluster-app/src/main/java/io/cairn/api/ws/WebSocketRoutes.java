@@ -2,18 +2,15 @@ package io.cairn.api.ws;
 
 import com.google.protobuf.InvalidProtocolBufferException;
 import com.google.protobuf.util.JsonFormat;
+import io.cairn.api.ApiJson;
 import io.cairn.api.ApiRoutes;
 import io.cairn.api.auth.SessionTokens;
-import io.cairn.api.stream.PartitionKeyCheck;
 import io.cairn.protocol.ErrorCode;
 import io.cairn.protocol.Rejection;
-import io.cairn.protocol.proto.api.ApiError;
-import io.cairn.protocol.proto.ws.Request;
-import io.cairn.protocol.proto.ws.Response;
-import io.cairn.stream.Publisher;
-import io.cairn.stream.Resends;
-import io.cairn.stream.Streams;
+import io.cairn.protocol.api.v1.Request;
+import io.cairn.protocol.api.v1.Response;
 import java.nio.charset.StandardCharsets;
+import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
@@ -33,7 +30,9 @@ import org.apache.pekko.stream.javadsl.Source;
 import org.apache.pekko.util.ByteString;
 
 /**
- * {@code /api/v1/ws}: requests and answers as in {@code cairn/ws.proto}. A frame that cannot be
+ * {@code /api/v1/ws}: requests and answers as in {@code cairn/api/v1/ws.proto}. This transport
+ * reads frames and writes answers; each connection's {@link WebSocketSession} authenticates and
+ * hands each request to the handler of the feature that serves its type. A frame that cannot be
  * read is answered with an error frame and the connection stays open; so is a request this node has
  * no handler for.
  */
@@ -48,34 +47,19 @@ public final class WebSocketRoutes extends ApiRoutes {
   /** Answers one producer may have on the way to the socket before it waits. */
   private static final int PER_PRODUCER_BUFFER = 16;
 
-  private final WebSocketRequests requests;
-  private final Publisher publisher;
-  private final PartitionKeyCheck partitionKeys;
-  private final Resends resends;
-  private final Streams streams;
   private final SessionTokens tokens;
+  private final List<WebSocketHandler.Factory> features;
   private final long maxMessageBytes;
-  private final int liveBuffer;
 
   public WebSocketRoutes(
       ActorSystem<?> system,
-      WebSocketRequests requests,
-      Publisher publisher,
-      PartitionKeyCheck partitionKeys,
-      Resends resends,
-      Streams streams,
       SessionTokens tokens,
-      long maxMessageBytes,
-      int liveBuffer) {
+      List<WebSocketHandler.Factory> features,
+      long maxMessageBytes) {
     super(system);
-    this.requests = requests;
-    this.publisher = publisher;
-    this.partitionKeys = partitionKeys;
-    this.resends = resends;
-    this.streams = streams;
     this.tokens = tokens;
+    this.features = List.copyOf(features);
     this.maxMessageBytes = maxMessageBytes;
-    this.liveBuffer = liveBuffer;
   }
 
   @Override
@@ -85,30 +69,16 @@ public final class WebSocketRoutes extends ApiRoutes {
 
   /**
    * One connection: each message read whole (up to the limit) and handed to its {@link
-   * WebSocketConnection}; everything it answers goes out through one hub, in the format of the
-   * request it answers. An answer marked last closes the connection after it is sent.
+   * WebSocketSession}; everything it answers goes out through one hub, in the format of the request
+   * it answers. An answer marked last closes the connection after it is sent.
    */
   Flow<Message, Message, NotUsed> flow() {
-    Pair<Sink<WebSocketConnection.Outgoing, NotUsed>, Source<WebSocketConnection.Outgoing, NotUsed>>
-        hub =
-            MergeHub.of(WebSocketConnection.Outgoing.class, PER_PRODUCER_BUFFER)
-                .preMaterialize(system);
-    Pair<
-            BoundedSourceQueue<WebSocketConnection.Outgoing>,
-            Source<WebSocketConnection.Outgoing, NotUsed>>
-        answers = Source.<WebSocketConnection.Outgoing>queue(ANSWER_QUEUE).preMaterialize(system);
-    WebSocketConnection connection =
-        new WebSocketConnection(
-            system,
-            requests,
-            publisher,
-            partitionKeys,
-            resends,
-            streams,
-            tokens,
-            liveBuffer,
-            hub.first(),
-            answers.first());
+    Pair<Sink<WebSocketSession.Outgoing, NotUsed>, Source<WebSocketSession.Outgoing, NotUsed>> hub =
+        MergeHub.of(WebSocketSession.Outgoing.class, PER_PRODUCER_BUFFER).preMaterialize(system);
+    Pair<BoundedSourceQueue<WebSocketSession.Outgoing>, Source<WebSocketSession.Outgoing, NotUsed>>
+        answers = Source.<WebSocketSession.Outgoing>queue(ANSWER_QUEUE).preMaterialize(system);
+    WebSocketSession connection =
+        WebSocketSession.open(system, tokens, features, hub.first(), answers.first());
     Sink<Message, NotUsed> in =
         Flow.<Message>create()
             .mapAsync(1, this::read)
@@ -233,14 +203,11 @@ public final class WebSocketRoutes extends ApiRoutes {
     return new Frame(text, request.build(), null);
   }
 
-  static Response error(String requestId, Rejection rejection) {
-    return Response.newBuilder().setRequestId(requestId).setError(apiError(rejection)).build();
-  }
-
-  static ApiError apiError(Rejection rejection) {
-    return ApiError.newBuilder()
-        .setError(rejection.code().name())
-        .setMessage(rejection.getMessage())
+  /** The error frame answering request {@code requestId}. */
+  public static Response error(String requestId, Rejection rejection) {
+    return Response.newBuilder()
+        .setRequestId(requestId)
+        .setError(ApiJson.apiError(rejection))
         .build();
   }
 }

@@ -2,11 +2,11 @@ package io.cairn.app.event;
 
 import com.google.protobuf.InvalidProtocolBufferException;
 import com.google.protobuf.util.JsonFormat;
+import io.cairn.protocol.api.v1.StreamMessage;
 import io.cairn.protocol.event.EventFieldRules;
 import io.cairn.protocol.event.EventRejection;
 import io.cairn.protocol.event.EventSigner;
 import io.cairn.protocol.event.PrivateKeySigner;
-import io.cairn.protocol.proto.event.StreamMessage;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStream;

@@ -2,10 +2,10 @@ package io.cairn.app.event;
 
 import com.google.protobuf.InvalidProtocolBufferException;
 import com.google.protobuf.util.JsonFormat;
+import io.cairn.protocol.api.v1.StreamMessage;
 import io.cairn.protocol.event.EventRejectReason;
 import io.cairn.protocol.event.EventVerification;
 import io.cairn.protocol.event.EventVerifier;
-import io.cairn.protocol.proto.event.StreamMessage;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStream;

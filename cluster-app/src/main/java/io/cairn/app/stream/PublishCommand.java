@@ -2,7 +2,7 @@ package io.cairn.app.stream;
 
 import com.google.protobuf.util.JsonFormat;
 import io.cairn.client.EventPublisher;
-import io.cairn.protocol.proto.stream.PublishAck;
+import io.cairn.protocol.api.v1.PublishAck;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;

@@ -3,7 +3,7 @@ package io.cairn.app.stream;
 import com.google.protobuf.InvalidProtocolBufferException;
 import com.google.protobuf.util.JsonFormat;
 import io.cairn.client.CairnClient;
-import io.cairn.protocol.proto.event.StreamMessage;
+import io.cairn.protocol.api.v1.StreamMessage;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;

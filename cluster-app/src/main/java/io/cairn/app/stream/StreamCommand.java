@@ -6,7 +6,7 @@ import com.google.protobuf.util.JsonFormat;
 import com.typesafe.config.ConfigException;
 import com.typesafe.config.ConfigFactory;
 import io.cairn.protocol.EthereumAddress;
-import io.cairn.protocol.proto.persist.PersistorMode;
+import io.cairn.protocol.api.v1.PersistorMode;
 import java.time.Duration;
 import java.util.Locale;
 import java.util.Map;

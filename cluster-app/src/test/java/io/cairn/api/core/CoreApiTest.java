@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
+import com.google.protobuf.ByteString;
 import com.sun.net.httpserver.HttpServer;
 import io.cairn.app.TestNode;
 import io.cairn.client.CairnApiException;
@@ -277,6 +278,22 @@ class CoreApiTest {
         400,
         "MALFORMED_REQUEST",
         send("POST", batches, "application/x-protobuf", new byte[] {(byte) 0xff, 0x01}));
+    // a root whose hash is not 32 bytes cannot even be read: the batch is refused as over
+    // WebSocket, not failed as the node's fault
+    assertError(
+        422,
+        "INVALID_BATCH",
+        send(
+            "POST",
+            batches,
+            "application/x-protobuf",
+            ProofProtos.toProto(good).toBuilder()
+                .setRoots(
+                    0,
+                    ProofProtos.toProto(good.roots().get(0)).toBuilder()
+                        .setHash(ByteString.copyFrom(new byte[3])))
+                .build()
+                .toByteArray()));
     assertTooLargeByDeclaredLength(batches, 13 * 1024 * 1024);
 
     CairnApiException tooLarge =

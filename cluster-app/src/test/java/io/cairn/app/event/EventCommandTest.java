@@ -8,7 +8,7 @@ import com.google.gson.JsonParser;
 import com.google.protobuf.ByteString;
 import com.google.protobuf.util.JsonFormat;
 import io.cairn.app.CairnCommandLine;
-import io.cairn.protocol.proto.event.StreamMessage;
+import io.cairn.protocol.api.v1.StreamMessage;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;

@@ -3,10 +3,10 @@ package io.cairn.protocol.encryption;
 import com.google.protobuf.ByteString;
 import io.cairn.protocol.EthereumAddress;
 import io.cairn.protocol.Randomness;
-import io.cairn.protocol.proto.event.AsymmetricEncryptionType;
-import io.cairn.protocol.proto.event.GroupKeyRequest;
-import io.cairn.protocol.proto.event.GroupKeyResponse;
-import io.cairn.protocol.proto.event.StreamMessage;
+import io.cairn.protocol.api.v1.AsymmetricEncryptionType;
+import io.cairn.protocol.api.v1.GroupKeyRequest;
+import io.cairn.protocol.api.v1.GroupKeyResponse;
+import io.cairn.protocol.api.v1.StreamMessage;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
 import java.security.KeyFactory;
@@ -192,7 +192,7 @@ public final class GroupKeySealing {
    *
    * @throws InvalidPublicKeyException when the key is shorter than {@value #MIN_KEY_SIZE} bits
    */
-  public static io.cairn.protocol.proto.event.GroupKey seal(GroupKey key, RSAPublicKey publicKey) {
+  public static io.cairn.protocol.api.v1.GroupKey seal(GroupKey key, RSAPublicKey publicKey) {
     int bits = publicKey.getModulus().bitLength();
     if (bits < MIN_KEY_SIZE) {
       throw new InvalidPublicKeyException(
@@ -205,7 +205,7 @@ public final class GroupKeySealing {
     try {
       Cipher cipher = Cipher.getInstance(TRANSFORMATION);
       cipher.init(Cipher.ENCRYPT_MODE, publicKey, OAEP_SHA1, Randomness.generator());
-      return io.cairn.protocol.proto.event.GroupKey.newBuilder()
+      return io.cairn.protocol.api.v1.GroupKey.newBuilder()
           .setId(key.id())
           .setData(ByteString.copyFrom(cipher.doFinal(key.bytes())))
           .build();
@@ -221,7 +221,7 @@ public final class GroupKeySealing {
    *     content is not a 32-byte key, or the id is not a valid group key id
    */
   public static GroupKey unseal(
-      io.cairn.protocol.proto.event.GroupKey sealed, RSAPrivateKey privateKey) {
+      io.cairn.protocol.api.v1.GroupKey sealed, RSAPrivateKey privateKey) {
     byte[] data;
     try {
       Cipher cipher = Cipher.getInstance(TRANSFORMATION);

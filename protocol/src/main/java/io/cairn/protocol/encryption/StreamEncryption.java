@@ -2,9 +2,9 @@ package io.cairn.protocol.encryption;
 
 import com.google.protobuf.ByteString;
 import io.cairn.protocol.Randomness;
-import io.cairn.protocol.proto.event.ContentMessage;
-import io.cairn.protocol.proto.event.EncryptionType;
-import io.cairn.protocol.proto.event.StreamMessage;
+import io.cairn.protocol.api.v1.ContentMessage;
+import io.cairn.protocol.api.v1.EncryptionType;
+import io.cairn.protocol.api.v1.StreamMessage;
 import java.security.GeneralSecurityException;
 import java.util.Arrays;
 import java.util.Objects;
@@ -172,9 +172,8 @@ public final class StreamEncryption {
    * {@code next} encrypted under {@code current}, as a message's {@code newGroupKey} carries it: id
    * in clear, data = IV || AES-256-CTR(current, next's 32 bytes), 48 bytes.
    */
-  public static io.cairn.protocol.proto.event.GroupKey encryptNextKey(
-      GroupKey next, GroupKey current) {
-    return io.cairn.protocol.proto.event.GroupKey.newBuilder()
+  public static io.cairn.protocol.api.v1.GroupKey encryptNextKey(GroupKey next, GroupKey current) {
+    return io.cairn.protocol.api.v1.GroupKey.newBuilder()
         .setId(next.id())
         .setData(ByteString.copyFrom(encrypt(next.bytes(), current)))
         .build();
@@ -187,7 +186,7 @@ public final class StreamEncryption {
    * @throws MalformedCiphertextException when it is not 48 bytes
    */
   public static GroupKey decryptNextKey(
-      io.cairn.protocol.proto.event.GroupKey encrypted, GroupKey current) {
+      io.cairn.protocol.api.v1.GroupKey encrypted, GroupKey current) {
     byte[] data = encrypted.getData().toByteArray();
     if (data.length < IV_LENGTH) {
       throw new TruncatedCiphertextException(data.length);

@@ -1,5 +1,9 @@
 package io.cairn.protocol.event;
 
+import io.cairn.protocol.ErrorCode;
+import java.util.EnumSet;
+import java.util.Set;
+
 /**
  * Why an event was refused. Each value names the first check that failed; the names are stable, as
  * the public API reports them.
@@ -40,5 +44,20 @@ public enum EventRejectReason {
   /** No public key recovers from the signature over this payload. */
   SIGNATURE_INVALID,
   /** The signature recovers to another address than the publisher id. */
-  ADDRESS_MISMATCH
+  ADDRESS_MISMATCH;
+
+  private static final Set<EventRejectReason> SIGNATURE_REASONS =
+      EnumSet.of(UNSUPPORTED_SIGNATURE_TYPE, SIGNATURE_MALFORMED, HIGH_S, BAD_V, SIGNATURE_INVALID);
+
+  /**
+   * The API's code for an event refused for this reason, the same for published events and for
+   * group key requests: a signature that recovers to another address is {@code PUBLISHER_MISMATCH},
+   * a faulty signature {@code INVALID_SIGNATURE}, anything else {@code INVALID_EVENT}.
+   */
+  public ErrorCode errorCode() {
+    if (this == ADDRESS_MISMATCH) {
+      return ErrorCode.PUBLISHER_MISMATCH;
+    }
+    return SIGNATURE_REASONS.contains(this) ? ErrorCode.INVALID_SIGNATURE : ErrorCode.INVALID_EVENT;
+  }
 }

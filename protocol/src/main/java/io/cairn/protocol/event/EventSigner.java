@@ -1,8 +1,8 @@
 package io.cairn.protocol.event;
 
 import com.google.protobuf.ByteString;
-import io.cairn.protocol.proto.event.SignatureType;
-import io.cairn.protocol.proto.event.StreamMessage;
+import io.cairn.protocol.api.v1.SignatureType;
+import io.cairn.protocol.api.v1.StreamMessage;
 import java.util.HexFormat;
 
 /** Signs events as their publisher: sets the publisher id, the signature type and the signature. */

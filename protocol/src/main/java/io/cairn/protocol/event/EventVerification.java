@@ -1,5 +1,7 @@
 package io.cairn.protocol.event;
 
+import io.cairn.protocol.Rejection;
+
 /**
  * The outcome of verifying an event: accepted, or refused for {@code reason} with a message saying
  * which field and why.
@@ -17,6 +19,14 @@ public record EventVerification(EventRejectReason reason, String message) {
 
   public boolean accepted() {
     return reason == null;
+  }
+
+  /** The refusal to answer a refused event with: its reason's code, the reason and the message. */
+  public Rejection rejection() {
+    if (accepted()) {
+      throw new IllegalStateException("an accepted event is not refused");
+    }
+    return new Rejection(reason.errorCode(), reason + ": " + message);
   }
 
   @Override

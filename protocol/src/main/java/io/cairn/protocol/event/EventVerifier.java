@@ -1,8 +1,8 @@
 package io.cairn.protocol.event;
 
 import io.cairn.protocol.EthereumAddress;
-import io.cairn.protocol.proto.event.SignatureType;
-import io.cairn.protocol.proto.event.StreamMessage;
+import io.cairn.protocol.api.v1.SignatureType;
+import io.cairn.protocol.api.v1.StreamMessage;
 
 /**
  * Decides whether an event is acceptable: every field on its own ({@link EventFieldRules}), then

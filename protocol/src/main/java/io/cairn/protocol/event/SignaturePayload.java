@@ -1,13 +1,13 @@
 package io.cairn.protocol.event;
 
 import com.google.protobuf.ByteString;
-import io.cairn.protocol.proto.event.ContentMessage;
-import io.cairn.protocol.proto.event.GroupKey;
-import io.cairn.protocol.proto.event.GroupKeyRequest;
-import io.cairn.protocol.proto.event.GroupKeyResponse;
-import io.cairn.protocol.proto.event.MessageId;
-import io.cairn.protocol.proto.event.MessageRef;
-import io.cairn.protocol.proto.event.StreamMessage;
+import io.cairn.protocol.api.v1.ContentMessage;
+import io.cairn.protocol.api.v1.GroupKey;
+import io.cairn.protocol.api.v1.GroupKeyRequest;
+import io.cairn.protocol.api.v1.GroupKeyResponse;
+import io.cairn.protocol.api.v1.MessageId;
+import io.cairn.protocol.api.v1.MessageRef;
+import io.cairn.protocol.api.v1.StreamMessage;
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.HexFormat;

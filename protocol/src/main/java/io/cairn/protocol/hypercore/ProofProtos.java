@@ -1,21 +1,22 @@
 package io.cairn.protocol.hypercore;
 
 import com.google.protobuf.ByteString;
-import io.cairn.protocol.proto.core.BlockProof;
-import io.cairn.protocol.proto.core.SignedAppendBatch;
-import io.cairn.protocol.proto.core.UpgradeProof;
+import io.cairn.protocol.api.v1.BlockProof;
+import io.cairn.protocol.api.v1.SignedAppendBatch;
+import io.cairn.protocol.api.v1.UpgradeProof;
 import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Maps the proof records to and from their protobuf messages ({@code cairn/core.proto}). Protobuf
- * is only the envelope: a decoded proof is verified like any other, so nothing here is trusted.
+ * Maps the proof records to and from their protobuf messages ({@code cairn/api/v1/core.proto}).
+ * Protobuf is only the envelope: a decoded proof is verified like any other, so nothing here is
+ * trusted.
  */
 public final class ProofProtos {
   private ProofProtos() {}
 
-  public static io.cairn.protocol.proto.core.TreeNode toProto(TreeNode node) {
-    return io.cairn.protocol.proto.core.TreeNode.newBuilder()
+  public static io.cairn.protocol.api.v1.TreeNode toProto(TreeNode node) {
+    return io.cairn.protocol.api.v1.TreeNode.newBuilder()
         .setIndex(node.index())
         .setSize(node.size())
         .setHash(ByteString.copyFrom(node.hash()))
@@ -25,12 +26,12 @@ public final class ProofProtos {
   /**
    * @throws IllegalArgumentException for a negative index or size, or a hash not of 32 bytes
    */
-  public static TreeNode fromProto(io.cairn.protocol.proto.core.TreeNode node) {
+  public static TreeNode fromProto(io.cairn.protocol.api.v1.TreeNode node) {
     return new TreeNode(node.getIndex(), node.getSize(), node.getHash().toByteArray());
   }
 
-  public static io.cairn.protocol.proto.core.Proof toProto(Proof proof) {
-    var out = io.cairn.protocol.proto.core.Proof.newBuilder().setFork(proof.fork());
+  public static io.cairn.protocol.api.v1.Proof toProto(Proof proof) {
+    var out = io.cairn.protocol.api.v1.Proof.newBuilder().setFork(proof.fork());
     Proof.Block block = proof.block();
     if (block != null) {
       out.setBlock(
@@ -58,7 +59,7 @@ public final class ProofProtos {
   /**
    * @throws IllegalArgumentException for values no proof record can hold
    */
-  public static Proof fromProto(io.cairn.protocol.proto.core.Proof proof) {
+  public static Proof fromProto(io.cairn.protocol.api.v1.Proof proof) {
     Proof.Block block = null;
     if (proof.hasBlock()) {
       BlockProof b = proof.getBlock();
@@ -80,9 +81,9 @@ public final class ProofProtos {
   }
 
   /** The batch of {@code blocks} that took the core to {@code head}. */
-  public static io.cairn.protocol.proto.core.RangeProof toProto(RangeProof proof) {
+  public static io.cairn.protocol.api.v1.RangeProof toProto(RangeProof proof) {
     var out =
-        io.cairn.protocol.proto.core.RangeProof.newBuilder()
+        io.cairn.protocol.api.v1.RangeProof.newBuilder()
             .setFork(proof.fork())
             .setLength(proof.length())
             .setStart(proof.start())
@@ -96,7 +97,7 @@ public final class ProofProtos {
     return out.build();
   }
 
-  public static RangeProof fromProto(io.cairn.protocol.proto.core.RangeProof proof) {
+  public static RangeProof fromProto(io.cairn.protocol.api.v1.RangeProof proof) {
     List<byte[]> values = new ArrayList<>(proof.getValuesCount());
     for (ByteString value : proof.getValuesList()) {
       values.add(value.toByteArray());
@@ -110,8 +111,8 @@ public final class ProofProtos {
         proof.getSignature().isEmpty() ? null : proof.getSignature().toByteArray());
   }
 
-  public static io.cairn.protocol.proto.core.CoreDescriptor toProto(CoreDescriptor descriptor) {
-    var out = io.cairn.protocol.proto.core.CoreDescriptor.newBuilder();
+  public static io.cairn.protocol.api.v1.CoreDescriptor toProto(CoreDescriptor descriptor) {
+    var out = io.cairn.protocol.api.v1.CoreDescriptor.newBuilder();
     if (descriptor instanceof CoreDescriptor.ByManifest manifest) {
       out.setManifest(ByteString.copyFrom(manifest.encoded()));
     } else {
@@ -122,7 +123,7 @@ public final class ProofProtos {
   }
 
   /** The descriptor a message names; one naming neither a manifest nor a key is malformed. */
-  public static CoreDescriptor fromProto(io.cairn.protocol.proto.core.CoreDescriptor descriptor) {
+  public static CoreDescriptor fromProto(io.cairn.protocol.api.v1.CoreDescriptor descriptor) {
     return switch (descriptor.getKindCase()) {
       case MANIFEST -> new CoreDescriptor.ByManifest(descriptor.getManifest().toByteArray());
       case COMPAT_PUBLIC_KEY ->
@@ -161,15 +162,15 @@ public final class ProofProtos {
         batch.getSignature().isEmpty() ? null : batch.getSignature().toByteArray());
   }
 
-  private static List<io.cairn.protocol.proto.core.TreeNode> toProtos(List<TreeNode> nodes) {
-    List<io.cairn.protocol.proto.core.TreeNode> out = new ArrayList<>(nodes.size());
+  private static List<io.cairn.protocol.api.v1.TreeNode> toProtos(List<TreeNode> nodes) {
+    List<io.cairn.protocol.api.v1.TreeNode> out = new ArrayList<>(nodes.size());
     for (TreeNode node : nodes) {
       out.add(toProto(node));
     }
     return out;
   }
 
-  private static List<TreeNode> fromProtos(List<io.cairn.protocol.proto.core.TreeNode> nodes) {
+  private static List<TreeNode> fromProtos(List<io.cairn.protocol.api.v1.TreeNode> nodes) {
     List<TreeNode> out = new ArrayList<>(nodes.size());
     for (var node : nodes) {
       out.add(fromProto(node));

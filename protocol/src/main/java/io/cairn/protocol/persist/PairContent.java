@@ -6,7 +6,7 @@ import com.google.gson.JsonArray;
 import com.google.gson.JsonObject;
 import com.google.protobuf.InvalidProtocolBufferException;
 import com.google.protobuf.util.JsonFormat;
-import io.cairn.protocol.proto.persist.PairEntry;
+import io.cairn.protocol.api.v1.PairEntry;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Base64;
@@ -16,7 +16,7 @@ import java.util.List;
  * The content of a pair event, as Resourced publishers write it and persistors rebroadcast it:
  * {@code {"data":[{"address":"...","key":"..."}, ...]}} in UTF-8, {@code key} the standard, padded
  * base64 of the 32 key bytes. Read through the protobuf JSON mapping of {@link
- * io.cairn.protocol.proto.persist.PairContent}, which checks the field types.
+ * io.cairn.protocol.api.v1.PairContent}, which checks the field types.
  */
 public final class PairContent {
   private static final Gson GSON = new GsonBuilder().disableHtmlEscaping().create();
@@ -62,8 +62,8 @@ public final class PairContent {
    *     {@code {address, key}} objects
    */
   public static Decoded decode(byte[] content) {
-    io.cairn.protocol.proto.persist.PairContent.Builder parsed =
-        io.cairn.protocol.proto.persist.PairContent.newBuilder();
+    io.cairn.protocol.api.v1.PairContent.Builder parsed =
+        io.cairn.protocol.api.v1.PairContent.newBuilder();
     try {
       PARSER.merge(new String(content, StandardCharsets.UTF_8), parsed);
     } catch (InvalidProtocolBufferException | RuntimeException e) {

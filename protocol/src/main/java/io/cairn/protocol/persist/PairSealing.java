@@ -2,9 +2,9 @@ package io.cairn.protocol.persist;
 
 import com.google.protobuf.ByteString;
 import com.google.protobuf.InvalidProtocolBufferException;
+import io.cairn.protocol.api.v1.PairRecord;
 import io.cairn.protocol.encryption.GroupKey;
 import io.cairn.protocol.encryption.StreamEncryption;
-import io.cairn.protocol.proto.persist.PairRecord;
 
 /**
  * One pair sealed under a stream's group key, as a persistor keeps it at rest and serves it in

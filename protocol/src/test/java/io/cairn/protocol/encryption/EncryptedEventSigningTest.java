@@ -7,13 +7,13 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.google.protobuf.ByteString;
+import io.cairn.protocol.api.v1.StreamMessage;
 import io.cairn.protocol.event.AddressRecoveries;
 import io.cairn.protocol.event.EventFieldRules;
 import io.cairn.protocol.event.EventSigner;
 import io.cairn.protocol.event.EventVerifier;
 import io.cairn.protocol.event.PrivateKeySigner;
 import io.cairn.protocol.event.SignaturePayload;
-import io.cairn.protocol.proto.event.StreamMessage;
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;

@@ -8,10 +8,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.google.protobuf.ByteString;
 import io.cairn.protocol.EthereumAddress;
-import io.cairn.protocol.proto.event.AsymmetricEncryptionType;
-import io.cairn.protocol.proto.event.GroupKeyRequest;
-import io.cairn.protocol.proto.event.GroupKeyResponse;
-import io.cairn.protocol.proto.event.StreamMessage;
+import io.cairn.protocol.api.v1.AsymmetricEncryptionType;
+import io.cairn.protocol.api.v1.GroupKeyRequest;
+import io.cairn.protocol.api.v1.GroupKeyResponse;
+import io.cairn.protocol.api.v1.StreamMessage;
 import java.math.BigInteger;
 import java.nio.charset.StandardCharsets;
 import java.security.KeyPair;
@@ -92,12 +92,12 @@ class GroupKeySealingTest {
 
   @Test
   void theSealedKeyOpensAndIsAsLongAsTheModulus() {
-    io.cairn.protocol.proto.event.GroupKey sealed = GroupKeySealing.seal(Fixtures.KEY_2, publicKey);
+    io.cairn.protocol.api.v1.GroupKey sealed = GroupKeySealing.seal(Fixtures.KEY_2, publicKey);
     assertEquals("key-2", sealed.getId());
     assertEquals(512, sealed.getData().size());
     assertEquals(Fixtures.KEY_2, GroupKeySealing.unseal(sealed, privateKey));
     // OAEP is randomized: sealing again gives other bytes that open to the same key
-    io.cairn.protocol.proto.event.GroupKey again = GroupKeySealing.seal(Fixtures.KEY_2, publicKey);
+    io.cairn.protocol.api.v1.GroupKey again = GroupKeySealing.seal(Fixtures.KEY_2, publicKey);
     assertFalse(sealed.getData().equals(again.getData()));
     assertEquals(Fixtures.KEY_2, GroupKeySealing.unseal(again, privateKey));
   }
@@ -115,8 +115,8 @@ class GroupKeySealingTest {
   }
 
   /** "key-2" as another implementation sealed it, from the hex in {@code file}. */
-  private static io.cairn.protocol.proto.event.GroupKey sealedKey2(String file) {
-    return io.cairn.protocol.proto.event.GroupKey.newBuilder()
+  private static io.cairn.protocol.api.v1.GroupKey sealedKey2(String file) {
+    return io.cairn.protocol.api.v1.GroupKey.newBuilder()
         .setId("key-2")
         .setData(ByteString.copyFrom(Fixtures.hex(Fixtures.text(file).strip())))
         .build();
@@ -124,7 +124,7 @@ class GroupKeySealingTest {
 
   @Test
   void anotherPrivateKeyOrChangedBytesDoNotOpen() {
-    io.cairn.protocol.proto.event.GroupKey sealed = GroupKeySealing.seal(Fixtures.KEY_2, publicKey);
+    io.cairn.protocol.api.v1.GroupKey sealed = GroupKeySealing.seal(Fixtures.KEY_2, publicKey);
     RSAPrivateKey other = (RSAPrivateKey) GroupKeySealing.generateKeyPair(2048).getPrivate();
     UnsealException wrongKey =
         assertThrows(UnsealException.class, () -> GroupKeySealing.unseal(sealed, other));
@@ -145,8 +145,8 @@ class GroupKeySealingTest {
     javax.crypto.Cipher cipher =
         javax.crypto.Cipher.getInstance("RSA/ECB/OAEPWithSHA-1AndMGF1Padding");
     cipher.init(javax.crypto.Cipher.ENCRYPT_MODE, publicKey);
-    io.cairn.protocol.proto.event.GroupKey sixteen =
-        io.cairn.protocol.proto.event.GroupKey.newBuilder()
+    io.cairn.protocol.api.v1.GroupKey sixteen =
+        io.cairn.protocol.api.v1.GroupKey.newBuilder()
             .setId("short")
             .setData(ByteString.copyFrom(cipher.doFinal(new byte[16])))
             .build();

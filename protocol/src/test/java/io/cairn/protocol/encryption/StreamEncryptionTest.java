@@ -9,11 +9,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.google.protobuf.ByteString;
 import io.cairn.protocol.Randomness;
-import io.cairn.protocol.proto.event.ContentMessage;
-import io.cairn.protocol.proto.event.ContentType;
-import io.cairn.protocol.proto.event.EncryptionType;
-import io.cairn.protocol.proto.event.GroupKeyRequest;
-import io.cairn.protocol.proto.event.StreamMessage;
+import io.cairn.protocol.api.v1.ContentMessage;
+import io.cairn.protocol.api.v1.ContentType;
+import io.cairn.protocol.api.v1.EncryptionType;
+import io.cairn.protocol.api.v1.GroupKeyRequest;
+import io.cairn.protocol.api.v1.StreamMessage;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.Optional;

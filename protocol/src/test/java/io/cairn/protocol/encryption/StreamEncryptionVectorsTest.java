@@ -67,8 +67,8 @@ class StreamEncryptionVectorsTest {
     byte[] encrypted =
         StreamEncryption.encrypt(Fixtures.KEY_2.data(), Fixtures.KEY_1, Fixtures.hex(NEXT_KEY_IV));
     assertEquals(NEXT_KEY_IV + NEXT_KEY_CTR, Fixtures.hex(encrypted));
-    io.cairn.protocol.proto.event.GroupKey carried =
-        io.cairn.protocol.proto.event.GroupKey.newBuilder()
+    io.cairn.protocol.api.v1.GroupKey carried =
+        io.cairn.protocol.api.v1.GroupKey.newBuilder()
             .setId("key-2")
             .setData(ByteString.copyFrom(Fixtures.hex(NEXT_KEY_IV + NEXT_KEY_CTR)))
             .build();

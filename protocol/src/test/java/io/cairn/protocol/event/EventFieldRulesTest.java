@@ -15,11 +15,11 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import com.google.protobuf.ByteString;
-import io.cairn.protocol.proto.event.EncryptionType;
-import io.cairn.protocol.proto.event.GroupKey;
-import io.cairn.protocol.proto.event.GroupKeyRequest;
-import io.cairn.protocol.proto.event.MessageId;
-import io.cairn.protocol.proto.event.StreamMessage;
+import io.cairn.protocol.api.v1.EncryptionType;
+import io.cairn.protocol.api.v1.GroupKey;
+import io.cairn.protocol.api.v1.GroupKeyRequest;
+import io.cairn.protocol.api.v1.MessageId;
+import io.cairn.protocol.api.v1.StreamMessage;
 import java.util.function.UnaryOperator;
 import org.junit.jupiter.api.Test;
 

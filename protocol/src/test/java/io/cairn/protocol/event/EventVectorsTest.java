@@ -8,7 +8,7 @@ import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
 import com.google.protobuf.util.JsonFormat;
-import io.cairn.protocol.proto.event.StreamMessage;
+import io.cairn.protocol.api.v1.StreamMessage;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;

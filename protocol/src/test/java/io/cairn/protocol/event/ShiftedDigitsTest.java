@@ -5,9 +5,9 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.google.protobuf.ByteString;
-import io.cairn.protocol.proto.event.ContentMessage;
-import io.cairn.protocol.proto.event.ContentType;
-import io.cairn.protocol.proto.event.StreamMessage;
+import io.cairn.protocol.api.v1.ContentMessage;
+import io.cairn.protocol.api.v1.ContentType;
+import io.cairn.protocol.api.v1.StreamMessage;
 import org.junit.jupiter.api.Test;
 
 /**

@@ -10,11 +10,11 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.google.protobuf.ByteString;
-import io.cairn.protocol.proto.event.ContentType;
-import io.cairn.protocol.proto.event.EncryptionType;
-import io.cairn.protocol.proto.event.GroupKey;
-import io.cairn.protocol.proto.event.SignatureType;
-import io.cairn.protocol.proto.event.StreamMessage;
+import io.cairn.protocol.api.v1.ContentType;
+import io.cairn.protocol.api.v1.EncryptionType;
+import io.cairn.protocol.api.v1.GroupKey;
+import io.cairn.protocol.api.v1.SignatureType;
+import io.cairn.protocol.api.v1.StreamMessage;
 import java.math.BigInteger;
 import java.security.SignatureException;
 import java.util.Arrays;

@@ -1,10 +1,10 @@
 package io.cairn.protocol.event;
 
 import com.google.protobuf.ByteString;
-import io.cairn.protocol.proto.event.ContentMessage;
-import io.cairn.protocol.proto.event.ContentType;
-import io.cairn.protocol.proto.event.MessageRef;
-import io.cairn.protocol.proto.event.StreamMessage;
+import io.cairn.protocol.api.v1.ContentMessage;
+import io.cairn.protocol.api.v1.ContentType;
+import io.cairn.protocol.api.v1.MessageRef;
+import io.cairn.protocol.api.v1.StreamMessage;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;

@@ -6,7 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import com.google.gson.JsonElement;
-import io.cairn.protocol.proto.core.SignedAppendBatch;
+import io.cairn.protocol.api.v1.SignedAppendBatch;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
@@ -16,7 +16,7 @@ class ProofProtosTest {
     for (JsonElement e : HypercoreVectors.json().getAsJsonArray("proofs")) {
       Proof proof = HypercoreVectors.proof(e.getAsJsonObject().getAsJsonObject("proof"));
       byte[] bytes = ProofProtos.toProto(proof).toByteArray();
-      Proof back = ProofProtos.fromProto(io.cairn.protocol.proto.core.Proof.parseFrom(bytes));
+      Proof back = ProofProtos.fromProto(io.cairn.protocol.api.v1.Proof.parseFrom(bytes));
       assertEquals(proof, back);
     }
   }
@@ -41,7 +41,7 @@ class ProofProtosTest {
 
   @Test
   void aHashOfTheWrongLengthIsRefused() {
-    var node = io.cairn.protocol.proto.core.TreeNode.newBuilder().setIndex(1).setSize(2).build();
+    var node = io.cairn.protocol.api.v1.TreeNode.newBuilder().setIndex(1).setSize(2).build();
     assertThrows(IllegalArgumentException.class, () -> ProofProtos.fromProto(node));
     assertFalse(ProofProtos.toProto(new Proof(0, null, null)).hasBlock());
   }

@@ -1,4 +1,4 @@
-package io.cairn.api.ws;
+package io.cairn.api.stream;
 
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -11,11 +11,11 @@ import io.cairn.app.TestCluster;
 import io.cairn.app.TestNode;
 import io.cairn.client.ResponseListener;
 import io.cairn.journal.TestDatabases;
+import io.cairn.protocol.api.v1.Request;
+import io.cairn.protocol.api.v1.Response;
+import io.cairn.protocol.api.v1.StreamMessage;
+import io.cairn.protocol.api.v1.Subscribe;
 import io.cairn.protocol.event.PrivateKeySigner;
-import io.cairn.protocol.proto.event.StreamMessage;
-import io.cairn.protocol.proto.ws.Request;
-import io.cairn.protocol.proto.ws.Response;
-import io.cairn.protocol.proto.ws.Subscribe;
 import io.cairn.stream.PartitionTopics;
 import io.cairn.stream.StreamPartition;
 import java.net.URI;

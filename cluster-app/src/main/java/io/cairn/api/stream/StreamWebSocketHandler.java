@@ -1,31 +1,34 @@
-package io.cairn.api.ws;
+package io.cairn.api.stream;
 
 import io.cairn.api.ApiJson;
-import io.cairn.api.auth.SessionTokens;
-import io.cairn.api.stream.PartitionKeyCheck;
+import io.cairn.api.ws.WebSocketHandler;
+import io.cairn.api.ws.WebSocketRoutes;
+import io.cairn.api.ws.WebSocketSession;
+import io.cairn.api.ws.WebSocketSession.Outgoing;
 import io.cairn.protocol.ErrorCode;
-import io.cairn.protocol.EthereumAddress;
 import io.cairn.protocol.Rejection;
-import io.cairn.protocol.proto.event.StreamMessage;
-import io.cairn.protocol.proto.stream.ChainPosition;
-import io.cairn.protocol.proto.stream.PublishAck;
-import io.cairn.protocol.proto.ws.PublishResult;
-import io.cairn.protocol.proto.ws.PublishResults;
-import io.cairn.protocol.proto.ws.Request;
-import io.cairn.protocol.proto.ws.ResendOptions;
-import io.cairn.protocol.proto.ws.Response;
-import io.cairn.protocol.proto.ws.StreamPart;
-import io.cairn.protocol.stream.Permission;
+import io.cairn.protocol.api.v1.PublishResult;
+import io.cairn.protocol.api.v1.PublishResults;
+import io.cairn.protocol.api.v1.Request;
+import io.cairn.protocol.api.v1.Resend;
+import io.cairn.protocol.api.v1.ResendOptions;
+import io.cairn.protocol.api.v1.Response;
+import io.cairn.protocol.api.v1.StreamMessage;
+import io.cairn.protocol.api.v1.StreamPart;
+import io.cairn.protocol.api.v1.Subscribe;
 import io.cairn.stream.PartitionTopics;
 import io.cairn.stream.Publisher;
 import io.cairn.stream.Resends;
 import io.cairn.stream.Stream;
+import io.cairn.stream.StreamAccess;
 import io.cairn.stream.StreamPartition;
 import io.cairn.stream.Streams;
 import java.util.ArrayList;
+import java.util.EnumSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
@@ -33,11 +36,9 @@ import org.apache.pekko.NotUsed;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.japi.Pair;
-import org.apache.pekko.stream.BoundedSourceQueue;
 import org.apache.pekko.stream.BufferOverflowException;
 import org.apache.pekko.stream.KillSwitches;
 import org.apache.pekko.stream.OverflowStrategy;
-import org.apache.pekko.stream.QueueOfferResult;
 import org.apache.pekko.stream.UniqueKillSwitch;
 import org.apache.pekko.stream.javadsl.Keep;
 import org.apache.pekko.stream.javadsl.Sink;
@@ -45,73 +46,86 @@ import org.apache.pekko.stream.javadsl.Source;
 import org.apache.pekko.stream.typed.javadsl.ActorSource;
 
 /**
- * One WebSocket connection's requests and subscriptions. Every answer and every subscription's
- * events run into {@code out}, which feeds the socket with backpressure; a subscription's live
- * events wait in a bounded buffer, and a subscriber too slow for it is told and disconnected
- * without holding back the partition or anyone else.
+ * The stream feature on one WebSocket connection: publish and publish batches, subscriptions and
+ * resends, with the same rules as the HTTP routes ({@link StreamAccess}, {@link PartitionKeyCheck},
+ * {@link StreamApiMapper}). Every answer and every subscription's events run into the session's
+ * {@code out}, which feeds the socket with backpressure; a subscription's live events wait in a
+ * bounded buffer, and a subscriber too slow for it is told and disconnected without holding back
+ * the partition or anyone else.
  */
-final class WebSocketConnection {
-  /**
-   * An answer and the format of the request it answers; {@code last} closes the connection after
-   * it.
-   */
-  record Outgoing(boolean text, Response response, boolean last) {}
+public final class StreamWebSocketHandler implements WebSocketHandler {
+  /** The node's stream services, from which each connection gets its handler. */
+  public static final class Factory implements WebSocketHandler.Factory {
+    private final ActorSystem<?> system;
+    private final Publisher publisher;
+    private final PartitionKeyCheck partitionKeys;
+    private final Resends resends;
+    private final Streams streams;
+    private final int liveBuffer;
+
+    public Factory(
+        ActorSystem<?> system,
+        Publisher publisher,
+        PartitionKeyCheck partitionKeys,
+        Resends resends,
+        Streams streams,
+        int liveBuffer) {
+      this.system = system;
+      this.publisher = publisher;
+      this.partitionKeys = partitionKeys;
+      this.resends = resends;
+      this.streams = streams;
+      this.liveBuffer = liveBuffer;
+    }
+
+    @Override
+    public Set<Request.BodyCase> requestTypes() {
+      return EnumSet.of(
+          Request.BodyCase.PUBLISH,
+          Request.BodyCase.PUBLISH_BATCH,
+          Request.BodyCase.SUBSCRIBE,
+          Request.BodyCase.UNSUBSCRIBE,
+          Request.BodyCase.RESEND);
+    }
+
+    @Override
+    public WebSocketHandler open(WebSocketSession session) {
+      return new StreamWebSocketHandler(this, session);
+    }
+  }
 
   private final ActorSystem<?> system;
-  private final WebSocketRequests requests;
+  private final WebSocketSession session;
   private final Publisher publisher;
   private final PartitionKeyCheck partitionKeys;
   private final Resends resends;
   private final Streams streams;
-  private final SessionTokens tokens;
   private final int liveBuffer;
   private final Sink<Outgoing, NotUsed> out;
-  private final BoundedSourceQueue<Outgoing> answers;
   private final Map<String, UniqueKillSwitch> subscriptions = new ConcurrentHashMap<>();
-  private volatile Optional<EthereumAddress> address = Optional.empty();
 
   /**
    * Completes once the latest publish was handed to the publisher; only {@link #handle} touches it.
    */
   private CompletionStage<Void> lastHandedOver = CompletableFuture.completedStage(null);
 
-  WebSocketConnection(
-      ActorSystem<?> system,
-      WebSocketRequests requests,
-      Publisher publisher,
-      PartitionKeyCheck partitionKeys,
-      Resends resends,
-      Streams streams,
-      SessionTokens tokens,
-      int liveBuffer,
-      Sink<Outgoing, NotUsed> out,
-      BoundedSourceQueue<Outgoing> answers) {
-    this.system = system;
-    this.requests = requests;
-    this.publisher = publisher;
-    this.partitionKeys = partitionKeys;
-    this.resends = resends;
-    this.streams = streams;
-    this.tokens = tokens;
-    this.liveBuffer = liveBuffer;
-    this.out = out;
-    this.answers = answers;
+  private StreamWebSocketHandler(Factory services, WebSocketSession session) {
+    this.system = services.system;
+    this.session = session;
+    this.publisher = services.publisher;
+    this.partitionKeys = services.partitionKeys;
+    this.resends = services.resends;
+    this.streams = services.streams;
+    this.liveBuffer = services.liveBuffer;
+    this.out = session.out();
   }
 
-  void handle(boolean text, Request request) {
+  @Override
+  public void handle(boolean text, Request request) {
     String id = request.getRequestId();
     switch (request.getBodyCase()) {
-      case AUTHENTICATE -> {
-        try {
-          EthereumAddress who = tokens.verify(request.getAuthenticate());
-          address = Optional.of(who);
-          send(text, Response.newBuilder().setRequestId(id).setAuthenticated(who.value()).build());
-        } catch (Rejection refused) {
-          send(text, WebSocketRoutes.error(id, refused));
-        }
-      }
       case PUBLISH ->
-          answer(
+          session.answer(
               text,
               id,
               publish(
@@ -123,81 +137,58 @@ final class WebSocketConnection {
                       ack ->
                           Response.newBuilder()
                               .setRequestId(id)
-                              .setPublishAck(toProto(ack))
+                              .setPublishAck(StreamApiMapper.ack(ack))
                               .build()));
       case PUBLISH_BATCH -> publishBatch(text, id, request.getPublishBatch().getEventsList());
-      case SUBSCRIBE ->
-          subscribe(
-              text,
-              id,
-              request.getSubscribe().getStreamId(),
-              request.getSubscribe().getPartition(),
-              request.getSubscribe().hasResend()
-                  ? Optional.of(request.getSubscribe().getResend())
-                  : Optional.empty());
+      case SUBSCRIBE -> {
+        Subscribe subscribe = request.getSubscribe();
+        Optional<ResendOptions> resend =
+            subscribe.hasResend() ? Optional.of(subscribe.getResend()) : Optional.empty();
+        // a filter that cannot be read is refused before anything is subscribed
+        resend.ifPresent(StreamApiMapper::filter);
+        subscribe(text, id, subscribe.getStreamId(), subscribe.getPartition(), resend);
+      }
       case UNSUBSCRIBE -> {
         StreamPart part = request.getUnsubscribe();
         UniqueKillSwitch subscription =
             subscriptions.remove(StreamPartition.entityId(part.getStreamId(), part.getPartition()));
         if (subscription == null) {
-          send(
-              text,
-              WebSocketRoutes.error(
-                  id,
-                  new Rejection(
-                      ErrorCode.NOT_FOUND,
-                      "no subscription to "
-                          + part.getStreamId()
-                          + "#"
-                          + part.getPartition()
-                          + " on this connection")));
-        } else {
-          subscription.shutdown();
-          send(text, Response.newBuilder().setRequestId(id).setUnsubscribed(part).build());
+          throw new Rejection(
+              ErrorCode.NOT_FOUND,
+              "no subscription to "
+                  + part.getStreamId()
+                  + "#"
+                  + part.getPartition()
+                  + " on this connection");
         }
+        subscription.shutdown();
+        send(text, Response.newBuilder().setRequestId(id).setUnsubscribed(part).build());
       }
-      case RESEND ->
-          resend(
-              text,
-              id,
-              request.getResend().getStreamId(),
-              request.getResend().getPartition(),
-              request.getResend().getOptions());
-      default -> answer(text, id, requests.answer(request));
+      case RESEND -> {
+        Resend resend = request.getResend();
+        StreamApiMapper.filter(resend.getOptions());
+        resend(text, id, resend.getStreamId(), resend.getPartition(), resend.getOptions());
+      }
+      default ->
+          throw new IllegalArgumentException(
+              "the stream handler does not take " + request.getBodyCase());
     }
   }
 
-  /** One answer; a client that lets the answer queue fill up without reading is disconnected. */
-  void send(boolean text, Response response) {
-    QueueOfferResult result = answers.offer(new Outgoing(text, response, false));
-    if (result != QueueOfferResult.enqueued() && result != QueueOfferResult.closed()) {
-      answers.fail(new IllegalStateException("the client did not read its answers"));
-    }
-  }
-
-  void close() {
+  @Override
+  public void close() {
     subscriptions.values().forEach(UniqueKillSwitch::shutdown);
     subscriptions.clear();
   }
 
-  private void answer(boolean text, String id, CompletionStage<Response> answer) {
-    answer.whenComplete(
-        (response, failure) ->
-            send(
-                text,
-                failure == null
-                    ? response
-                    : WebSocketRoutes.error(id, ApiJson.rejectionOf(failure, system))));
+  private void send(boolean text, Response response) {
+    session.send(text, response);
   }
 
   /** Each event published as if alone, all answered in one frame once the last has its outcome. */
   private void publishBatch(boolean text, String id, List<StreamMessage> events) {
     if (events.isEmpty()) {
-      send(
-          text,
-          WebSocketRoutes.error(
-              id, new Rejection(ErrorCode.MALFORMED_REQUEST, "publishBatch holds no events")));
-      return;
+      throw new Rejection(ErrorCode.MALFORMED_REQUEST, "publishBatch holds no events");
     }
     List<CompletableFuture<PublishResult>> results =
         events.stream()
@@ -207,11 +198,12 @@ final class WebSocketConnection {
                         .handle(
                             (ack, refused) ->
                                 refused == null
-                                    ? PublishResult.newBuilder().setAck(toProto(ack)).build()
+                                    ? PublishResult.newBuilder()
+                                        .setAck(StreamApiMapper.ack(ack))
+                                        .build()
                                     : PublishResult.newBuilder()
                                         .setError(
-                                            WebSocketRoutes.apiError(
-                                                ApiJson.rejectionOf(refused, system)))
+                                            ApiJson.apiError(ApiJson.rejectionOf(refused, system)))
                                         .build())
                         .toCompletableFuture())
             .toList();
@@ -222,14 +214,6 @@ final class WebSocketConnection {
               results.forEach(result -> answer.addResults(result.join()));
               send(text, Response.newBuilder().setRequestId(id).setPublishResults(answer).build());
             });
-  }
-
-  private static PublishAck toProto(StreamPartition.Ack ack) {
-    return PublishAck.newBuilder()
-        .setSequenceNr(ack.sequenceNr())
-        .setDuplicate(ack.duplicate())
-        .setGap(ack.gap())
-        .build();
   }
 
   /**
@@ -257,21 +241,7 @@ final class WebSocketConnection {
   private CompletionStage<Stream.State> readable(String streamId, int partition) {
     return streams
         .get(streamId)
-        .thenApply(
-            stream -> {
-              stream.requirePartition(partition);
-              boolean allowed =
-                  stream.publicPermissions().contains(Permission.SUBSCRIBE)
-                      || address.map(who -> stream.may(who, Permission.SUBSCRIBE)).orElse(false);
-              if (!allowed) {
-                throw new Rejection(
-                    address.isEmpty() ? ErrorCode.UNAUTHENTICATED : ErrorCode.NOT_PERMITTED,
-                    address
-                        .map(who -> who + " lacks the subscribe permission on " + streamId)
-                        .orElse("authenticate first: stream " + streamId + " is not public"));
-              }
-              return stream;
-            });
+        .thenApply(stream -> StreamAccess.requireSubscriber(stream, partition, session.address()));
   }
 
   private void subscribe(
@@ -302,7 +272,7 @@ final class WebSocketConnection {
                           .preMaterialize(system);
               PartitionTopics.get(system).subscribe(part, live.first());
               Resends.Filter filter =
-                  resend.map(WebSocketConnection::filterOf).orElse(Resends.Filter.ALL);
+                  resend.map(StreamApiMapper::filter).orElse(Resends.Filter.ALL);
               Source<Numbered, NotUsed> history =
                   resend
                       .map(options -> history(part, options))
@@ -315,7 +285,7 @@ final class WebSocketConnection {
               // deliveries themselves are taken from the actor as fast as this stream runs
               Source<Numbered, NotUsed> liveEvents =
                   live.second()
-                      .mapConcat(WebSocketConnection::numbered)
+                      .mapConcat(StreamWebSocketHandler::numbered)
                       .buffer(liveBuffer, OverflowStrategy.fail());
               Source<Outgoing, NotUsed> events =
                   history
@@ -451,32 +421,18 @@ final class WebSocketConnection {
     };
   }
 
-  private static Resends.Filter filterOf(ResendOptions options) {
-    return new Resends.Filter(
-        options.getPublisherId().isEmpty()
-            ? Optional.empty()
-            : Optional.of(options.getPublisherId().toLowerCase()),
-        options.getMsgChainId().isEmpty()
-            ? Optional.empty()
-            : Optional.of(options.getMsgChainId()));
-  }
-
   private Source<Resends.Resent, NotUsed> history(String part, ResendOptions options) {
-    Resends.Filter filter = filterOf(options);
+    Resends.Filter filter = StreamApiMapper.filter(options);
     return switch (options.getKindCase()) {
       case LAST -> resends.last(part, Math.max(0, options.getLast()), filter);
-      case FROM -> resends.from(part, position(options.getFrom()), filter);
+      case FROM -> resends.from(part, StreamApiMapper.position(options.getFrom()), filter);
       case RANGE ->
           resends.range(
               part,
-              position(options.getRange().getFrom()),
-              position(options.getRange().getTo()),
+              StreamApiMapper.position(options.getRange().getFrom()),
+              StreamApiMapper.position(options.getRange().getTo()),
               filter);
       case KIND_NOT_SET -> Source.empty();
     };
-  }
-
-  private static StreamPartition.Position position(ChainPosition position) {
-    return new StreamPartition.Position(position.getTimestamp(), position.getSequenceNumber());
   }
 }

@@ -1,4 +1,4 @@
-package io.cairn.api.ws;
+package io.cairn.api.stream;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -10,16 +10,16 @@ import io.cairn.app.SignedEvents;
 import io.cairn.app.TestNode;
 import io.cairn.client.ResponseListener;
 import io.cairn.journal.JournalSettings;
+import io.cairn.protocol.api.v1.PublishBatch;
+import io.cairn.protocol.api.v1.PublishResult;
+import io.cairn.protocol.api.v1.Request;
+import io.cairn.protocol.api.v1.Resend;
+import io.cairn.protocol.api.v1.ResendOptions;
+import io.cairn.protocol.api.v1.Response;
+import io.cairn.protocol.api.v1.StreamMessage;
+import io.cairn.protocol.api.v1.StreamPart;
+import io.cairn.protocol.api.v1.Subscribe;
 import io.cairn.protocol.event.PrivateKeySigner;
-import io.cairn.protocol.proto.event.StreamMessage;
-import io.cairn.protocol.proto.ws.PublishBatch;
-import io.cairn.protocol.proto.ws.PublishResult;
-import io.cairn.protocol.proto.ws.Request;
-import io.cairn.protocol.proto.ws.Resend;
-import io.cairn.protocol.proto.ws.ResendOptions;
-import io.cairn.protocol.proto.ws.Response;
-import io.cairn.protocol.proto.ws.StreamPart;
-import io.cairn.protocol.proto.ws.Subscribe;
 import io.cairn.stream.PartitionTopics;
 import io.cairn.stream.Resends;
 import io.cairn.stream.StreamPartition;
@@ -138,6 +138,64 @@ class WebSocketStreamsTest {
     assertEquals(200, response.statusCode(), response.body());
   }
 
+  /**
+   * A resend's publisherId is read by one parser for every transport: one that is no address is
+   * refused, over WebSocket as over HTTP, rather than matched against nothing.
+   */
+  @Test
+  void aPublisherIdThatIsNoAddressIsRefusedOnEveryTransport() throws Exception {
+    ResendOptions malformed =
+        ResendOptions.newBuilder().setLast(1).setPublisherId("0xnot-an-address").build();
+    try (Client client = new Client()) {
+      client.send(
+          Request.newBuilder()
+              .setRequestId("auth")
+              .setAuthenticate(SESSIONS.issue(OWNER.address()))
+              .build());
+      assertEquals(OWNER.address().value(), client.next().getAuthenticated());
+
+      client.send(
+          Request.newBuilder()
+              .setRequestId("resend")
+              .setResend(Resend.newBuilder().setStreamId(STREAM).setOptions(malformed))
+              .build());
+      Response resend = client.next();
+      assertEquals("resend", resend.getRequestId());
+      assertEquals("MALFORMED_REQUEST", resend.getError().getError(), resend.toString());
+
+      client.send(
+          Request.newBuilder()
+              .setRequestId("sub")
+              .setSubscribe(Subscribe.newBuilder().setStreamId(STREAM).setResend(malformed))
+              .build());
+      Response subscribe = client.next();
+      assertEquals("sub", subscribe.getRequestId());
+      assertEquals("MALFORMED_REQUEST", subscribe.getError().getError(), subscribe.toString());
+      client.send(
+          Request.newBuilder()
+              .setRequestId("unsub")
+              .setUnsubscribe(StreamPart.newBuilder().setStreamId(STREAM))
+              .build());
+      assertEquals(
+          "NOT_FOUND", client.next().getError().getError(), "the refused subscribe subscribed");
+    }
+
+    HttpResponse<String> overHttp =
+        HttpClient.newHttpClient()
+            .send(
+                HttpRequest.newBuilder(
+                        node.api()
+                            .resolve(
+                                "/api/v1/streams/"
+                                    + URLEncoder.encode(STREAM, StandardCharsets.UTF_8)
+                                    + "/data/partitions/0/last?publisherId=0xnot-an-address"))
+                    .header("Authorization", "Bearer " + SESSIONS.issue(OWNER.address()))
+                    .build(),
+                HttpResponse.BodyHandlers.ofString());
+    assertEquals(400, overHttp.statusCode(), overHttp.body());
+    assertTrue(overHttp.body().contains("\"MALFORMED_REQUEST\""), overHttp.body());
+  }
+
   @Test
   void historyThenLiveWithNothingMissedOrDoubled() throws Exception {
     long start = System.currentTimeMillis() - 60_000;
@@ -210,9 +268,9 @@ class WebSocketStreamsTest {
     Function<List<PartitionTopics.Delivery>, List<Long>> joined =
         deliveries ->
             Source.from(deliveries)
-                .mapConcat(WebSocketConnection::numbered)
+                .mapConcat(StreamWebSocketHandler::numbered)
                 .statefulMapConcat(
-                    () -> WebSocketConnection.seam(resends, part, Resends.Filter.ALL))
+                    () -> StreamWebSocketHandler.seam(resends, part, Resends.Filter.ALL))
                 .flatMapConcat(source -> source)
                 .map(
                     event -> {
