@@ -37,7 +37,9 @@ public final class ClusterNodes implements AutoCloseable {
     JournalSchema.ensure(journal);
     ClusterNodes cluster = new ClusterNodes();
     for (int i = 0; i < count; i++) {
-      cluster.nodes.add(ActorTestKit.create("cairn", overrides.withFallback(config(journal))));
+      cluster.nodes.add(
+          ActorTestKit.create(
+              "cairn", ConfigFactory.load(overrides.withFallback(config(journal)))));
     }
     Cluster first = Cluster.get(cluster.nodes.get(0).system());
     for (ActorTestKit node : cluster.nodes) {
@@ -62,8 +64,7 @@ public final class ClusterNodes implements AutoCloseable {
             """,
                 freePort()))
         .withFallback(ConfigFactory.parseResources("cairn/large-messages.conf"))
-        .withFallback(journal.overlay())
-        .withFallback(ConfigFactory.load());
+        .withFallback(journal.overlay());
   }
 
   private static int freePort() throws IOException {
