@@ -1,6 +1,6 @@
 package io.cairn.api;
 
-import static io.cairn.app.SignedEvents.event;
+import static io.cairn.node.SignedEvents.event;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -10,8 +10,8 @@ import com.google.gson.JsonParser;
 import com.google.protobuf.ByteString;
 import com.google.protobuf.util.JsonFormat;
 import io.cairn.api.auth.SessionTokens;
-import io.cairn.app.TestNode;
 import io.cairn.client.ResponseListener;
+import io.cairn.node.TestNode;
 import io.cairn.protocol.api.v1.Request;
 import io.cairn.protocol.api.v1.Response;
 import io.cairn.protocol.api.v1.StreamMessage;

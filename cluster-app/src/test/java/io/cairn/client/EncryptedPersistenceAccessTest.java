@@ -7,7 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.cairn.app.TestNode;
+import io.cairn.node.TestNode;
 import io.cairn.protocol.EthereumAddress;
 import io.cairn.protocol.api.v1.PersistorMode;
 import io.cairn.protocol.api.v1.StreamMessage;

@@ -3,9 +3,9 @@ package io.cairn.client;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-import io.cairn.app.TestCluster;
-import io.cairn.app.TestNode;
 import io.cairn.journal.TestDatabases;
+import io.cairn.node.TestCluster;
+import io.cairn.node.TestNode;
 import io.cairn.persist.Persistor;
 import io.cairn.protocol.EthereumAddress;
 import io.cairn.protocol.api.v1.PersistorMode;

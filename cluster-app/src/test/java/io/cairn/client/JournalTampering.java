@@ -3,9 +3,9 @@ package io.cairn.client;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.cairn.app.TestNode;
 import io.cairn.core.Core;
 import io.cairn.journal.JournalSettings;
+import io.cairn.node.TestNode;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.PreparedStatement;

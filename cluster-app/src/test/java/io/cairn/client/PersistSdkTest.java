@@ -7,7 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
-import io.cairn.app.TestNode;
+import io.cairn.node.TestNode;
 import io.cairn.protocol.api.v1.EncryptionType;
 import io.cairn.protocol.api.v1.StreamMessage;
 import io.cairn.protocol.encryption.GroupKey;

@@ -4,7 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
-import io.cairn.app.TestNode;
+import io.cairn.node.TestNode;
 import io.cairn.protocol.event.AddressRecoveries;
 import io.cairn.protocol.event.PersonalMessage;
 import io.cairn.protocol.event.PrivateKeySigner;

@@ -7,11 +7,11 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.google.protobuf.util.JsonFormat;
-import io.cairn.app.SignedEvents;
-import io.cairn.app.TestNode;
 import io.cairn.client.CairnApiException;
 import io.cairn.client.CairnClient;
 import io.cairn.client.GroupKeyExchange;
+import io.cairn.node.SignedEvents;
+import io.cairn.node.TestNode;
 import io.cairn.protocol.EthereumAddress;
 import io.cairn.protocol.api.v1.AsymmetricEncryptionType;
 import io.cairn.protocol.api.v1.MessageId;

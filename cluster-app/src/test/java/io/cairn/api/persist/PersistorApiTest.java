@@ -4,13 +4,13 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import com.google.protobuf.ByteString;
-import io.cairn.app.TestNode;
 import io.cairn.client.CairnApiException;
 import io.cairn.client.CairnClient;
 import io.cairn.client.CheckpointRejectedException;
 import io.cairn.client.GroupKeyExchange;
 import io.cairn.client.PairCatchUp;
 import io.cairn.client.PersistorCheckpoints;
+import io.cairn.node.TestNode;
 import io.cairn.protocol.EthereumAddress;
 import io.cairn.protocol.api.v1.ContentMessage;
 import io.cairn.protocol.api.v1.ContentType;

@@ -6,11 +6,11 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.cairn.api.auth.SessionTokens;
-import io.cairn.app.SignedEvents;
-import io.cairn.app.TestCluster;
-import io.cairn.app.TestNode;
 import io.cairn.client.ResponseListener;
 import io.cairn.journal.TestDatabases;
+import io.cairn.node.SignedEvents;
+import io.cairn.node.TestCluster;
+import io.cairn.node.TestNode;
 import io.cairn.protocol.api.v1.Request;
 import io.cairn.protocol.api.v1.Response;
 import io.cairn.protocol.api.v1.StreamMessage;

@@ -1,6 +1,6 @@
 package io.cairn.api.stream;
 
-import static io.cairn.app.SignedEvents.event;
+import static io.cairn.node.SignedEvents.event;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -11,7 +11,7 @@ import com.google.gson.JsonParser;
 import com.google.protobuf.ByteString;
 import com.google.protobuf.util.JsonFormat;
 import io.cairn.api.auth.SessionTokens;
-import io.cairn.app.TestNode;
+import io.cairn.node.TestNode;
 import io.cairn.protocol.api.v1.StreamMessage;
 import io.cairn.protocol.event.PrivateKeySigner;
 import java.net.URLEncoder;

@@ -7,7 +7,7 @@ import com.google.gson.JsonArray;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
 import io.cairn.api.auth.SessionTokens;
-import io.cairn.app.TestNode;
+import io.cairn.node.TestNode;
 import io.cairn.protocol.EthereumAddress;
 import java.net.URLEncoder;
 import java.net.http.HttpClient;

@@ -6,10 +6,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.google.protobuf.util.JsonFormat;
 import io.cairn.api.auth.SessionTokens;
-import io.cairn.app.SignedEvents;
-import io.cairn.app.TestNode;
 import io.cairn.client.ResponseListener;
 import io.cairn.journal.JournalSettings;
+import io.cairn.node.SignedEvents;
+import io.cairn.node.TestNode;
 import io.cairn.protocol.api.v1.PublishBatch;
 import io.cairn.protocol.api.v1.PublishResult;
 import io.cairn.protocol.api.v1.Request;

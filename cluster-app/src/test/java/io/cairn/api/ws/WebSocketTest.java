@@ -6,7 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.google.protobuf.ByteString;
 import com.google.protobuf.util.JsonFormat;
-import io.cairn.app.TestNode;
+import io.cairn.node.TestNode;
 import io.cairn.protocol.api.v1.AppendToCore;
 import io.cairn.protocol.api.v1.GetBlock;
 import io.cairn.protocol.api.v1.Request;

@@ -1,0 +1,72 @@
+package io.cairn.cli.stream;
+
+import com.google.protobuf.InvalidProtocolBufferException;
+import com.google.protobuf.util.JsonFormat;
+import io.cairn.client.CairnClient;
+import io.cairn.protocol.api.v1.StreamMessage;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.ArgGroup;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
+@Command(
+    name = "resend",
+    mixinStandardHelpOptions = true,
+    description =
+        "Prints stored events, one JSON StreamMessage per line: the last N, or from a time (to a time).")
+public final class ResendCommand implements Callable<Integer> {
+  @Spec CommandSpec spec;
+  @Mixin ClientOptions options;
+
+  @Parameters(paramLabel = "ID")
+  String id;
+
+  @Option(names = "--partition", defaultValue = "0", paramLabel = "P")
+  int partition;
+
+  @ArgGroup(exclusive = true)
+  Which which;
+
+  static final class Which {
+    @Option(names = "--last", paramLabel = "N")
+    Integer last;
+
+    @Option(names = "--from", paramLabel = "MS")
+    Long from;
+  }
+
+  @Option(
+      names = "--to",
+      paramLabel = "MS",
+      description = "With --from: the last timestamp included.")
+  Long to;
+
+  @Override
+  public Integer call() throws InvalidProtocolBufferException {
+    String query;
+    if (which != null && which.from != null) {
+      query =
+          to == null
+              ? "from?fromTimestamp=" + which.from
+              : "range?fromTimestamp=" + which.from + "&toTimestamp=" + to;
+    } else {
+      if (to != null) {
+        throw new IllegalArgumentException("--to goes with --from");
+      }
+      query = "last?count=" + (which == null || which.last == null ? 1 : which.last);
+    }
+    // a key, when given, opens a session for streams that are not public
+    CairnClient client =
+        options.key == null || options.key.isBlank() ? options.client() : options.authenticated();
+    for (StreamMessage event : client.storedEvents(id, partition, query)) {
+      spec.commandLine()
+          .getOut()
+          .println(JsonFormat.printer().omittingInsignificantWhitespace().print(event));
+    }
+    return 0;
+  }
+}

@@ -1,0 +1,167 @@
+package io.cairn.cli.persist;
+
+import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.google.gson.JsonObject;
+import com.google.gson.JsonParser;
+import io.cairn.cli.CairnCommandLine;
+import io.cairn.client.CairnClient;
+import io.cairn.node.TestNode;
+import io.cairn.protocol.event.PrivateKeySigner;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Random;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * {@code cairn persist} and {@code cairn recover} against a real node, with the stream set up from
+ * the CLI too.
+ */
+class PersistCommandsTest {
+  @TempDir static Path data;
+  private static TestNode node;
+
+  @BeforeAll
+  static void start() throws Exception {
+    node = TestNode.start(data);
+  }
+
+  @AfterAll
+  static void stop() throws Exception {
+    node.close();
+  }
+
+  private static CairnCommandLine.Result cairn(String... args) {
+    return CairnCommandLine.against(node.api(), args);
+  }
+
+  private static CairnCommandLine.Result succeed(String... args) {
+    CairnCommandLine.Result result = cairn(args);
+    assertEquals(0, result.exitCode(), String.join(" ", args) + ": " + result.err());
+    return result;
+  }
+
+  @Test
+  void filesPersistedOnAStreamAreRecoveredByASubscriber(@TempDir Path files) throws Exception {
+    PrivateKeySigner owner = PrivateKeySigner.generate();
+    PrivateKeySigner reader = PrivateKeySigner.generate();
+    String stream = owner.address() + "/files";
+    String service = CairnClient.connect(node.api()).nodeInfo().getServiceAddress();
+    succeed("stream", "create", stream, "--key", owner.toHex());
+    succeed("stream", "grant", stream, service, "publish", "--key", owner.toHex());
+    succeed(
+        "stream", "grant", stream, reader.address().value(), "subscribe", "--key", owner.toHex());
+    succeed("stream", "custodian", stream, "--key", owner.toHex());
+    JsonObject persistor =
+        JsonParser.parseString(
+                succeed(
+                        "stream",
+                        "persistor",
+                        stream,
+                        "--interval",
+                        "200ms",
+                        "--key",
+                        owner.toHex())
+                    .out())
+            .getAsJsonObject();
+    assertEquals(200, persistor.get("intervalMillis").getAsLong());
+    assertEquals(
+        2,
+        cairn("stream", "persistor", stream, "--mode", "sometimes", "--key", owner.toHex())
+            .exitCode());
+
+    Random random = new Random(11);
+    byte[][] contents = {new byte[0], new byte[70_000], new byte[1_500_000]};
+    for (byte[] content : contents) {
+      random.nextBytes(content);
+    }
+    for (int i = 0; i < contents.length; i++) {
+      Files.write(files.resolve("f" + i), contents[i]);
+    }
+    CairnCommandLine.Result missing =
+        cairn(
+            "persist",
+            stream,
+            files.resolve("f0").toString(),
+            files.resolve("absent").toString(),
+            "--key",
+            owner.toHex());
+    assertEquals(2, missing.exitCode(), missing.err());
+    assertTrue(missing.err().contains("nothing was persisted"), missing.err());
+    CairnCommandLine.Result persisted =
+        succeed(
+            "persist",
+            stream,
+            files.resolve("f0").toString(),
+            files.resolve("f1").toString(),
+            files.resolve("f2").toString(),
+            "--key",
+            owner.toHex());
+    List<String> lines = persisted.out().strip().lines().toList();
+    assertEquals(4, lines.size(), persisted.out());
+    assertEquals(
+        3, JsonParser.parseString(lines.get(3)).getAsJsonObject().get("persisted").getAsInt());
+    assertTrue(
+        JsonParser.parseString(lines.get(2))
+            .getAsJsonObject()
+            .get("address")
+            .getAsString()
+            .matches("[0-9a-f]{64}/\\d+-\\d+"),
+        "the 1.5 MB file spans blocks: " + lines.get(2));
+
+    Path out = files.resolve("recovered");
+    CairnCommandLine.Result recovered = waitForRecovery(stream, reader, out, contents.length);
+    JsonObject total = JsonParser.parseString(recovered.out().strip()).getAsJsonObject();
+    assertEquals(0, total.get("failed").getAsInt());
+    for (int i = 0; i < contents.length; i++) {
+      assertArrayEquals(
+          contents[i], Files.readAllBytes(out.resolve(String.format("item-%08d", i))), "file " + i);
+    }
+
+    CairnCommandLine.Result notADirectory =
+        cairn("recover", stream, "--out", files.resolve("f1").toString(), "--key", reader.toHex());
+    assertEquals(2, notADirectory.exitCode(), notADirectory.err());
+    assertTrue(
+        notADirectory.err().startsWith("cairn: cannot write items into "), notADirectory.err());
+
+    CairnCommandLine.Result stranger =
+        cairn(
+            "recover",
+            stream,
+            "--out",
+            files.resolve("nothing").toString(),
+            "--key",
+            PrivateKeySigner.generate().toHex());
+    assertEquals(3, stranger.exitCode(), stranger.err());
+    assertTrue(stranger.err().contains("NOT_PERMITTED"), stranger.err());
+  }
+
+  /**
+   * Recovers until the persistor's checkpoint holds {@code count} items; it checkpoints every 200
+   * ms.
+   */
+  private static CairnCommandLine.Result waitForRecovery(
+      String stream, PrivateKeySigner reader, Path out, int count) {
+    return await()
+        .alias("cairn recover finds " + count + " items")
+        .atMost(Duration.ofSeconds(30))
+        .pollInterval(Duration.ofMillis(200))
+        .until(
+            () -> cairn("recover", stream, "--out", out.toString(), "--key", reader.toHex()),
+            result ->
+                result.exitCode() == 0
+                    && JsonParser.parseString(result.out().strip())
+                            .getAsJsonObject()
+                            .get("recovered")
+                            .getAsInt()
+                        == count);
+  }
+}

@@ -1,0 +1,87 @@
+package io.cairn.node;
+
+import com.typesafe.config.Config;
+import com.typesafe.config.ConfigFactory;
+import io.cairn.journal.JournalSchema;
+import io.cairn.journal.JournalSettings;
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+import org.apache.pekko.actor.typed.ActorSystem;
+import org.apache.pekko.cluster.MemberStatus;
+import org.apache.pekko.cluster.typed.Cluster;
+
+/**
+ * A whole node in this JVM, started as {@code cairn node} starts one, on free ports of 127.0.0.1.
+ */
+public final class TestNode implements AutoCloseable {
+  private final ActorSystem<Void> system;
+  private final NodeSettings settings;
+
+  private TestNode(ActorSystem<Void> system, NodeSettings settings) {
+    this.system = system;
+    this.settings = settings;
+  }
+
+  /** The session secret test nodes sign tokens with, so tests can open sessions of their own. */
+  public static final String SESSION_SECRET = "5e55" + "00".repeat(30);
+
+  public static TestNode start(Path dataDir) throws Exception {
+    return start(dataDir, Map.of());
+  }
+
+  /** A node whose configuration {@code overrides} change, e.g. a limit a test wants to reach. */
+  public static TestNode start(Path dataDir, Map<String, Object> overrides) throws Exception {
+    Config config =
+        ConfigFactory.load(
+            ConfigFactory.parseMap(overrides)
+                .withFallback(
+                    ConfigFactory.parseMap(
+                        Map.of(
+                            "cairn.node.cluster-port", freePort(),
+                            "cairn.node.management-port", freePort(),
+                            "cairn.node.api-port", freePort(),
+                            "cairn.data-dir", dataDir.toString(),
+                            "cairn.api.session.secret", SESSION_SECRET)))
+                .withFallback(ConfigFactory.parseResources("application.conf")));
+    JournalSchema.ensure(JournalSettings.fromConfig(config));
+    ActorSystem<Void> system = CairnNode.start(config);
+    long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+    while (Cluster.get(system).selfMember().status() != MemberStatus.up()) {
+      if (System.nanoTime() > deadline) {
+        system.terminate();
+        throw new AssertionError("test node did not come up");
+      }
+      Thread.sleep(50);
+    }
+    return new TestNode(system, NodeSettings.fromConfig(config));
+  }
+
+  static int freePort() throws IOException {
+    try (ServerSocket socket = new ServerSocket(0)) {
+      return socket.getLocalPort();
+    }
+  }
+
+  /** Where other nodes join this one, as {@code cairn node --seed} takes it. */
+  public String seed() {
+    return settings.host() + ":" + settings.clusterPort();
+  }
+
+  public URI api() {
+    return URI.create("http://" + settings.host() + ":" + settings.apiPort());
+  }
+
+  public ActorSystem<Void> system() {
+    return system;
+  }
+
+  @Override
+  public void close() throws Exception {
+    system.terminate();
+    system.getWhenTerminated().toCompletableFuture().get();
+  }
+}
