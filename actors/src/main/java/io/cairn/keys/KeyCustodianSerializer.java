@@ -18,7 +18,7 @@ import io.cairn.cluster.proto.keys.StoredGroupKey;
 import io.cairn.protocol.EthereumAddress;
 import io.cairn.protocol.encryption.GroupKey;
 import io.cairn.serialization.ProtobufSerializer;
-import io.cairn.stream.Grantee;
+import io.cairn.stream.GranteeMapper;
 import java.time.Instant;
 import java.util.Optional;
 import org.apache.pekko.actor.ExtendedActorSystem;
@@ -109,13 +109,13 @@ public final class KeyCustodianSerializer extends ProtobufSerializer {
         KeyCustodian.RotateAfterRevoke.class,
         c ->
             RotateAfterRevoke.newBuilder()
-                .setRevoked(c.revoked().toProto())
+                .setRevoked(GranteeMapper.toProto(c.revoked()))
                 .setReplyTo(serialize(c.replyTo()))
                 .build(),
         bytes -> {
           RotateAfterRevoke c = RotateAfterRevoke.parseFrom(bytes);
           return new KeyCustodian.RotateAfterRevoke(
-              Grantee.fromProto(c.getRevoked()), resolve(c.getReplyTo()));
+              GranteeMapper.fromProto(c.getRevoked()), resolve(c.getReplyTo()));
         });
     bind(
         "G",

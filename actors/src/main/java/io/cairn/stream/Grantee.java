@@ -15,22 +15,6 @@ public record Grantee(Optional<EthereumAddress> address) {
     return address.isEmpty();
   }
 
-  /** As events and commands carry it. */
-  public io.cairn.cluster.proto.stream.Grantee toProto() {
-    return address
-        .map(who -> io.cairn.cluster.proto.stream.Grantee.newBuilder().setAddress(who.value()))
-        .orElseGet(() -> io.cairn.cluster.proto.stream.Grantee.newBuilder().setEveryone(true))
-        .build();
-  }
-
-  public static Grantee fromProto(io.cairn.cluster.proto.stream.Grantee grantee) {
-    return switch (grantee.getKindCase()) {
-      case ADDRESS -> of(new EthereumAddress(grantee.getAddress()));
-      case EVERYONE -> EVERYONE;
-      case KIND_NOT_SET -> throw new IllegalArgumentException("grantee is missing");
-    };
-  }
-
   @Override
   public String toString() {
     return address.map(EthereumAddress::value).orElse("everyone");

@@ -77,14 +77,14 @@ public final class StreamSerializer extends ProtobufSerializer {
         Stream.Granted.class,
         e ->
             PermissionGranted.newBuilder()
-                .setGrantee(e.grantee().toProto())
+                .setGrantee(GranteeMapper.toProto(e.grantee()))
                 .setPermission(toProto(e.permission()))
                 .setGrantedBy(e.by().value())
                 .build(),
         bytes -> {
           PermissionGranted e = PermissionGranted.parseFrom(bytes);
           return new Stream.Granted(
-              Grantee.fromProto(e.getGrantee()),
+              GranteeMapper.fromProto(e.getGrantee()),
               fromProto(e.getPermission()),
               new EthereumAddress(e.getGrantedBy()));
         });
@@ -93,14 +93,14 @@ public final class StreamSerializer extends ProtobufSerializer {
         Stream.Revoked.class,
         e ->
             PermissionRevoked.newBuilder()
-                .setGrantee(e.grantee().toProto())
+                .setGrantee(GranteeMapper.toProto(e.grantee()))
                 .setPermission(toProto(e.permission()))
                 .setRevokedBy(e.by().value())
                 .build(),
         bytes -> {
           PermissionRevoked e = PermissionRevoked.parseFrom(bytes);
           return new Stream.Revoked(
-              Grantee.fromProto(e.getGrantee()),
+              GranteeMapper.fromProto(e.getGrantee()),
               fromProto(e.getPermission()),
               new EthereumAddress(e.getRevokedBy()));
         });
@@ -165,7 +165,7 @@ public final class StreamSerializer extends ProtobufSerializer {
         c ->
             GrantPermission.newBuilder()
                 .setRequester(c.requester().value())
-                .setGrantee(c.grantee().toProto())
+                .setGrantee(GranteeMapper.toProto(c.grantee()))
                 .setPermission(toProto(c.permission()))
                 .setReplyTo(serialize(c.replyTo()))
                 .build(),
@@ -173,7 +173,7 @@ public final class StreamSerializer extends ProtobufSerializer {
           GrantPermission c = GrantPermission.parseFrom(bytes);
           return new Stream.Grant(
               new EthereumAddress(c.getRequester()),
-              Grantee.fromProto(c.getGrantee()),
+              GranteeMapper.fromProto(c.getGrantee()),
               fromProto(c.getPermission()),
               resolve(c.getReplyTo()));
         });
@@ -183,7 +183,7 @@ public final class StreamSerializer extends ProtobufSerializer {
         c ->
             RevokePermission.newBuilder()
                 .setRequester(c.requester().value())
-                .setGrantee(c.grantee().toProto())
+                .setGrantee(GranteeMapper.toProto(c.grantee()))
                 .setPermission(toProto(c.permission()))
                 .setReplyTo(serialize(c.replyTo()))
                 .build(),
@@ -191,7 +191,7 @@ public final class StreamSerializer extends ProtobufSerializer {
           RevokePermission c = RevokePermission.parseFrom(bytes);
           return new Stream.Revoke(
               new EthereumAddress(c.getRequester()),
-              Grantee.fromProto(c.getGrantee()),
+              GranteeMapper.fromProto(c.getGrantee()),
               fromProto(c.getPermission()),
               resolve(c.getReplyTo()));
         });
