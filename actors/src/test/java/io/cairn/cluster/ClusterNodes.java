@@ -28,10 +28,16 @@ public final class ClusterNodes implements AutoCloseable {
 
   /** Starts {@code count} nodes with every entity role and waits until all see each other Up. */
   public static ClusterNodes start(int count, JournalSettings journal) throws IOException {
+    return start(count, journal, ConfigFactory.empty());
+  }
+
+  /** As {@link #start(int, JournalSettings)}, with {@code overrides} before the nodes' config. */
+  public static ClusterNodes start(int count, JournalSettings journal, Config overrides)
+      throws IOException {
     JournalSchema.ensure(journal);
     ClusterNodes cluster = new ClusterNodes();
     for (int i = 0; i < count; i++) {
-      cluster.nodes.add(ActorTestKit.create("cairn", config(journal)));
+      cluster.nodes.add(ActorTestKit.create("cairn", overrides.withFallback(config(journal))));
     }
     Cluster first = Cluster.get(cluster.nodes.get(0).system());
     for (ActorTestKit node : cluster.nodes) {

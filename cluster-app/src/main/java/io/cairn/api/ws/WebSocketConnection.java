@@ -16,13 +16,12 @@ import io.cairn.protocol.proto.ws.ResendOptions;
 import io.cairn.protocol.proto.ws.Response;
 import io.cairn.protocol.proto.ws.StreamPart;
 import io.cairn.protocol.stream.Permission;
-import io.cairn.stream.PartitionTopics;
+import io.cairn.stream.PartitionFeed;
 import io.cairn.stream.Publisher;
 import io.cairn.stream.Resends;
 import io.cairn.stream.Stream;
 import io.cairn.stream.StreamPartition;
 import io.cairn.stream.Streams;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -30,19 +29,17 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
 import org.apache.pekko.NotUsed;
-import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.japi.Pair;
+import org.apache.pekko.japi.pf.PFBuilder;
 import org.apache.pekko.stream.BoundedSourceQueue;
 import org.apache.pekko.stream.BufferOverflowException;
 import org.apache.pekko.stream.KillSwitches;
-import org.apache.pekko.stream.OverflowStrategy;
 import org.apache.pekko.stream.QueueOfferResult;
 import org.apache.pekko.stream.UniqueKillSwitch;
 import org.apache.pekko.stream.javadsl.Keep;
 import org.apache.pekko.stream.javadsl.Sink;
 import org.apache.pekko.stream.javadsl.Source;
-import org.apache.pekko.stream.typed.javadsl.ActorSource;
 
 /**
  * One WebSocket connection's requests and subscriptions. Every answer and every subscription's
@@ -62,6 +59,7 @@ final class WebSocketConnection {
   private final Publisher publisher;
   private final PartitionKeyCheck partitionKeys;
   private final Resends resends;
+  private final PartitionFeed feed;
   private final Streams streams;
   private final SessionTokens tokens;
   private final int liveBuffer;
@@ -91,6 +89,7 @@ final class WebSocketConnection {
     this.publisher = publisher;
     this.partitionKeys = partitionKeys;
     this.resends = resends;
+    this.feed = new PartitionFeed(system, resends);
     this.streams = streams;
     this.tokens = tokens;
     this.liveBuffer = liveBuffer;
@@ -274,6 +273,10 @@ final class WebSocketConnection {
             });
   }
 
+  /**
+   * Answers {@code subscribed} once the feed has confirmed the partition's position, so that every
+   * event stored after the answer reaches this connection.
+   */
   private void subscribe(
       boolean text, String id, String streamId, int partition, Optional<ResendOptions> resend) {
     String part = StreamPartition.entityId(streamId, partition);
@@ -286,42 +289,12 @@ final class WebSocketConnection {
                 send(text, WebSocketRoutes.error(id, ApiJson.rejectionOf(refused, system)));
                 return;
               }
-              // live events are caught from the topic before history is read, so none falls in
-              // between. The
-              // topic watches the source's actor and drops it when this stream ends: unsubscribing
-              // as well
-              // would, for the topic's last subscriber, deregister the topic twice, which stops the
-              // receptionist
-              Pair<ActorRef<PartitionTopics.Delivery>, Source<PartitionTopics.Delivery, NotUsed>>
-                  live =
-                      ActorSource.<PartitionTopics.Delivery>actorRef(
-                              message -> false,
-                              message -> Optional.empty(),
-                              liveBuffer,
-                              OverflowStrategy.fail())
-                          .preMaterialize(system);
-              PartitionTopics.get(system).subscribe(part, live.first());
-              Resends.Filter filter =
-                  resend.map(WebSocketConnection::filterOf).orElse(Resends.Filter.ALL);
-              Source<Numbered, NotUsed> history =
+              PartitionFeed.History history =
                   resend
-                      .map(options -> history(part, options))
-                      .orElseGet(Source::empty)
-                      .map(
-                          event ->
-                              new Numbered(event.sequenceNr(), event.stored().message(), false));
-              // the bound counts events: a delivery holds all the events of one journal write, and
-              // the
-              // deliveries themselves are taken from the actor as fast as this stream runs
-              Source<Numbered, NotUsed> liveEvents =
-                  live.second()
-                      .mapConcat(WebSocketConnection::numbered)
-                      .buffer(liveBuffer, OverflowStrategy.fail());
-              Source<Outgoing, NotUsed> events =
-                  history
-                      .concat(liveEvents)
-                      .statefulMapConcat(() -> seam(resends, part, filter))
-                      .flatMapConcat(source -> source)
+                      .map(options -> PartitionFeed.History.resend(history(part, options)))
+                      .orElseGet(PartitionFeed.History::none);
+              Source<Outgoing, CompletionStage<Long>> events =
+                  feed.follow(part, history, PartitionFeed.LiveBuffer.failing(liveBuffer))
                       .map(
                           event ->
                               new Outgoing(
@@ -330,40 +303,61 @@ final class WebSocketConnection {
                                       .setRequestId(id)
                                       .setEvent(StreamMessage.parseFrom(event.message()))
                                       .build(),
-                                  false))
+                                  false));
+              CompletableFuture<Outgoing> subscribed = new CompletableFuture<>();
+              Pair<CompletionStage<Long>, UniqueKillSwitch> running =
+                  Source.completionStage(subscribed)
+                      .concatMat(events, Keep.right())
                       .recover(
-                          BufferOverflowException.class,
-                          () ->
-                              new Outgoing(
-                                  text,
-                                  WebSocketRoutes.error(
-                                      id,
-                                      new Rejection(
-                                          ErrorCode.SLOW_SUBSCRIBER,
-                                          "this connection read "
-                                              + part
-                                              + " too slowly: more than "
-                                              + liveBuffer
-                                              + " events waited; reconnect and resend from the last one")),
-                                  true));
-              // the subscription is answered once it is registered, so an unsubscribe right after
-              // finds it
-              CompletableFuture<Outgoing> registered = new CompletableFuture<>();
-              Pair<UniqueKillSwitch, NotUsed> running =
-                  Source.completionStage(registered)
-                      .concat(events)
-                      .viaMat(KillSwitches.single(), Keep.right())
-                      .toMat(out, Keep.both())
+                          new PFBuilder<Throwable, Outgoing>()
+                              .match(
+                                  BufferOverflowException.class,
+                                  overflow ->
+                                      new Outgoing(
+                                          text,
+                                          WebSocketRoutes.error(
+                                              id,
+                                              new Rejection(
+                                                  ErrorCode.SLOW_SUBSCRIBER,
+                                                  "this connection read "
+                                                      + part
+                                                      + " too slowly: more than "
+                                                      + liveBuffer
+                                                      + " events waited; reconnect and resend from the last one")),
+                                          true))
+                              .matchAny(
+                                  failure ->
+                                      new Outgoing(
+                                          text,
+                                          WebSocketRoutes.error(
+                                              id, ApiJson.rejectionOf(failure, system)),
+                                          false))
+                              .build())
+                      .viaMat(KillSwitches.single(), Keep.both())
+                      .toMat(out, Keep.left())
                       .run(system);
-              UniqueKillSwitch previous = subscriptions.put(part, running.first());
+              // registered before it is answered, so an unsubscribe right after the answer finds it
+              UniqueKillSwitch previous = subscriptions.put(part, running.second());
               if (previous != null) {
                 previous.shutdown();
               }
-              registered.complete(
-                  new Outgoing(
-                      text,
-                      Response.newBuilder().setRequestId(id).setSubscribed(named).build(),
-                      false));
+              running
+                  .first()
+                  .whenComplete(
+                      (position, failure) -> {
+                        if (failure == null) {
+                          subscribed.complete(
+                              new Outgoing(
+                                  text,
+                                  Response.newBuilder()
+                                      .setRequestId(id)
+                                      .setSubscribed(named)
+                                      .build(),
+                                  false));
+                        } else {
+                          subscriptions.remove(part, running.second());
+                        }
+                      });
             });
   }
 
@@ -397,58 +391,6 @@ final class WebSocketConnection {
                               false)))
                   .runWith(out, system);
             });
-  }
-
-  /**
-   * An event with its sequence number in the partition's journal; {@code live} if it came from the
-   * topic. Without a message it is the partition's announcement that {@code sequenceNr} is its
-   * last.
-   */
-  record Numbered(long sequenceNr, byte[] message, boolean live) {
-    boolean announcesHead() {
-      return message == null;
-    }
-  }
-
-  static List<Numbered> numbered(PartitionTopics.Delivery delivery) {
-    if (delivery.messages().isEmpty()) {
-      return List.of(new Numbered(delivery.lastSequenceNr(), null, true));
-    }
-    List<Numbered> events = new ArrayList<>(delivery.messages().size());
-    for (int i = 0; i < delivery.messages().size(); i++) {
-      events.add(new Numbered(delivery.firstSequenceNr() + i, delivery.messages().get(i), true));
-    }
-    return events;
-  }
-
-  /**
-   * Joins history and live events: an event at or below the last one sent is dropped (history and
-   * live overlap at the seam), and a live event or head announcement past a hole (the topic reached
-   * this node after some events were stored, or a delivery was lost between nodes) first brings the
-   * missing events from the journal.
-   */
-  static org.apache.pekko.japi.function.Function<Numbered, Iterable<Source<Numbered, NotUsed>>>
-      seam(Resends resends, String part, Resends.Filter filter) {
-    long[] lastSent = {-1};
-    return event -> {
-      if (event.sequenceNr() <= lastSent[0]) {
-        return List.of();
-      }
-      Source<Numbered, NotUsed> next =
-          event.announcesHead() ? Source.empty() : Source.single(event);
-      long missingTo = event.announcesHead() ? event.sequenceNr() : event.sequenceNr() - 1;
-      if (event.live() && lastSent[0] >= 0 && missingTo > lastSent[0]) {
-        next =
-            resends
-                .after(part, lastSent[0])
-                .takeWhile(missed -> missed.sequenceNr() <= missingTo)
-                .filter(missed -> filter.test(missed.stored()))
-                .map(missed -> new Numbered(missed.sequenceNr(), missed.stored().message(), false))
-                .concat(next);
-      }
-      lastSent[0] = event.sequenceNr();
-      return List.of(next);
-    };
   }
 
   private static Resends.Filter filterOf(ResendOptions options) {
