@@ -129,19 +129,19 @@ public final class PartitionFeed {
                 any -> false, any -> Optional.empty(), buffer.events(), buffer.overflow())
             .mapMaterializedValue(
                 subscriber -> {
-                  // the topic watches the subscriber and drops it when this feed ends: an
-                  // unsubscribe as well would, for the topic's last subscriber, deregister the
-                  // topic
-                  // twice, which stops the receptionist
+                  // the topic watches the subscriber and drops it when this feed ends; an
+                  // unsubscribe as well would deregister a last subscriber's topic twice, which
+                  // stops the receptionist
                   topics.subscribe(streamPartition, subscriber);
                   return NotUsed.getInstance();
-                }));
+                })
+            .merge(polls(streamPartition)));
   }
 
   /**
-   * As the public {@code follow}, with {@code deliveries} in place of the topic's: what reached
-   * this node, for tests that lose some on the way. The head is asked once {@code deliveries} is
-   * materialized.
+   * As the public {@code follow}, with {@code deliveries} in place of the topic's and the polls:
+   * what reached this node, for tests that lose some on the way. The head is asked once {@code
+   * deliveries} is materialized.
    */
   Source<Event, CompletionStage<Long>> follow(
       String streamPartition,
@@ -167,7 +167,6 @@ public final class PartitionFeed {
                                     });
                             return NotUsed.getInstance();
                           })
-                      .merge(polls(streamPartition))
                       .mapConcat(PartitionFeed::signals)
                       .buffer(buffer.events(), buffer.overflow());
               // concat materializes the live part at once, so the topic is subscribed and
