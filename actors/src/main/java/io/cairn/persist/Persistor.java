@@ -1,52 +1,31 @@
 package io.cairn.persist;
 
-import com.google.protobuf.ByteString;
-import com.google.protobuf.InvalidProtocolBufferException;
 import io.cairn.cluster.NodeRole;
 import io.cairn.keys.StreamKeys;
 import io.cairn.protocol.ErrorCode;
 import io.cairn.protocol.Rejection;
-import io.cairn.protocol.api.v1.ContentMessage;
-import io.cairn.protocol.api.v1.ContentType;
-import io.cairn.protocol.api.v1.EncryptionType;
-import io.cairn.protocol.api.v1.StreamMessage;
 import io.cairn.protocol.encryption.GroupKey;
-import io.cairn.protocol.encryption.StreamEncryption;
 import io.cairn.protocol.event.EventSigner;
 import io.cairn.protocol.event.EvmSigner;
 import io.cairn.protocol.persist.Checkpoint;
-import io.cairn.protocol.persist.MalformedPairContentException;
-import io.cairn.protocol.persist.Pair;
-import io.cairn.protocol.persist.PairAccumulator;
-import io.cairn.protocol.persist.PairContent;
 import io.cairn.protocol.persist.PairSealing;
-import io.cairn.stream.PartitionTopics;
+import io.cairn.stream.PartitionFeed;
 import io.cairn.stream.Publisher;
 import io.cairn.stream.Resends;
-import io.cairn.stream.Stream;
-import io.cairn.stream.StreamPartition;
 import io.cairn.stream.StreamPartition.Position;
-import java.io.ByteArrayOutputStream;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.HashMap;
-import java.util.HashSet;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
-import java.util.concurrent.CompletionStage;
 import org.apache.pekko.Done;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.actor.typed.Behavior;
 import org.apache.pekko.actor.typed.SupervisorStrategy;
 import org.apache.pekko.actor.typed.javadsl.ActorContext;
-import org.apache.pekko.actor.typed.javadsl.AskPattern;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
 import org.apache.pekko.actor.typed.javadsl.TimerScheduler;
 import org.apache.pekko.cluster.sharding.typed.ClusterShardingSettings;
@@ -61,43 +40,34 @@ import org.apache.pekko.persistence.typed.javadsl.EventHandler;
 import org.apache.pekko.persistence.typed.javadsl.EventSourcedBehaviorWithEnforcedReplies;
 import org.apache.pekko.persistence.typed.javadsl.ReplyEffect;
 import org.apache.pekko.persistence.typed.javadsl.SignalHandler;
-import org.apache.pekko.stream.javadsl.Sink;
+import org.apache.pekko.stream.Materializer;
 
 /**
  * The persistor of one stream (Resourced's persistor), sharded by stream id on the nodes with the
  * {@code persistor} role and remembered by sharding, so an appointed persistor starts again by
- * itself after a restart or a move. It follows every partition of its stream: the stored events
- * after the last one it recorded, then the live deliveries; it decrypts each pair event with the
- * stream's group keys and records each address's first pair once, in order, under a {@link
- * PairAccumulator}. Each interval in which the count changed it publishes a signed {@link
- * Checkpoint} on partition 0 through the normal publish path; in rebroadcast mode it also
- * republishes its pairs, a bounded number of pages per interval.
+ * itself after a restart or a move. Its {@link PartitionFollowers} follow every partition of its
+ * stream from the last event it recorded and hand it each event's pairs, opened off its thread
+ * ({@link PairExtraction}); it records each address's first pair once, in order, under a {@link
+ * io.cairn.protocol.persist.PairAccumulator}. Each interval in which the count changed it publishes
+ * a signed {@link Checkpoint} on partition 0 ({@link PersistorChain}); in rebroadcast mode it also
+ * republishes its pairs ({@link Rebroadcaster}), a bounded number of pages per interval.
  *
  * <p>At rest the journal holds no data key in clear: each pair is sealed under the group key of the
  * event it came in ({@link PairSealing}), next to its merkle leaf and address fingerprint, so
  * recovery needs no key and catch-up pages are served without decrypting anything.
  *
- * <p>Its own events on the stream (publisher = the service address) are not pairs to record; an
- * event it cannot decrypt or read as pairs is skipped and logged.
+ * <p>Whatever runs elsewhere (reading the stream, opening events, reading pairs back) gets the
+ * values it needs from the state here, before it starts, and hands its result back as a command.
  */
 public final class Persistor
     extends EventSourcedBehaviorWithEnforcedReplies<
-        Persistor.Command, Persistor.Event, Persistor.State> {
+        Persistor.Command, Persistor.Event, PersistorState> {
 
   public static final EntityTypeKey<Command> ENTITY_KEY =
       EntityTypeKey.create(Command.class, "Persistor");
 
   /** The message chain id of the persistor's own events on its stream. */
   public static final String CHAIN_ID = "persistor";
-
-  /**
-   * Answers from the custodian that it lacks a group key before the events under it are skipped as
-   * unreadable.
-   */
-  private static final int KEY_ATTEMPTS = 3;
-
-  private static final Duration KEY_RETRY = Duration.ofSeconds(2);
-  private static final Duration FOLLOW_RETRY = Duration.ofSeconds(2);
 
   public enum Mode {
     CHECKPOINT,
@@ -122,49 +92,32 @@ public final class Persistor
   public record Locate(long from, long to, ActorRef<StatusReply<Located>> replyTo)
       implements Command {}
 
-  /** One stored event of a partition and its sequence number there. */
-  public record Observed(long sequenceNr, byte[] message) {}
+  /** From a follower: the last event it read of {@code partition}, which is to be read after. */
+  record GetPosition(int partition, ActorRef<Long> replyTo) implements Command {}
 
   /**
-   * Stored events of one partition, in order; {@code replyTo}, when present, is told once they are
-   * recorded.
+   * From a follower: events of {@code partition} read up to {@code readTo}, and the pairs of those
+   * that hold any, in order; answered once they are recorded.
    */
-  public record Observe(int partition, List<Observed> events, Optional<ActorRef<Done>> replyTo)
+  record Record(
+      int partition, long readTo, List<PairExtraction.Pairs> pairs, ActorRef<Done> replyTo)
       implements Command {
-    public Observe {
-      events = List.copyOf(events);
+    Record {
+      pairs = List.copyOf(pairs);
     }
   }
 
-  private record Delivered(PartitionTopics.Delivery delivery) implements Command {}
-
-  private enum Tick implements Command {
+  /** The interval's work is due: a checkpoint, and in rebroadcast mode the next pages. */
+  enum Tick implements Command {
     INSTANCE
   }
-
-  private record PartitionsKnown(int partitions) implements Command {}
-
-  private record FollowFailed(Throwable failure) implements Command {}
-
-  private enum FollowAgain implements Command {
-    INSTANCE
-  }
-
-  private record CatchUp(int partition) implements Command {}
-
-  private record CatchUpEnded(int partition, Optional<Throwable> failure) implements Command {}
 
   /**
-   * The answer to a key fetch: {@code missing}, the ids the custodian said it does not have (or has
-   * no custodian for), count towards giving up on them; {@code unanswered}, a fetch that got no
-   * answer (a custodian being moved, a timeout), only makes the persistor ask again later.
+   * Pair contents to republish under {@code key}; the next interval starts at {@code nextIndex}.
    */
-  private record KeysArrived(Set<String> missing, boolean unanswered) implements Command {}
+  record RebroadcastReady(List<byte[]> contents, GroupKey key, long nextIndex) implements Command {}
 
-  private record RebroadcastReady(List<byte[]> contents, GroupKey key, long nextIndex)
-      implements Command {}
-
-  private record RebroadcastFailed(Throwable failure) implements Command {}
+  record RebroadcastFailed(Throwable failure) implements Command {}
 
   // ---- events ----
 
@@ -199,22 +152,14 @@ public final class Persistor
 
     @Override
     public boolean equals(Object other) {
-      if (!(other instanceof PairsRecorded that)
-          || partition != that.partition
-          || sequenceNr != that.sequenceNr
-          || firstIndex != that.firstIndex
-          || !groupKeyId.equals(that.groupKeyId)
-          || size() != that.size()
-          || !Arrays.equals(leaves, that.leaves)
-          || !Arrays.equals(fingerprints, that.fingerprints)) {
-        return false;
-      }
-      for (int i = 0; i < size(); i++) {
-        if (!Arrays.equals(sealedPairs.get(i), that.sealedPairs.get(i))) {
-          return false;
-        }
-      }
-      return true;
+      return other instanceof PairsRecorded that
+          && partition == that.partition
+          && sequenceNr == that.sequenceNr
+          && firstIndex == that.firstIndex
+          && groupKeyId.equals(that.groupKeyId)
+          && Arrays.equals(leaves, that.leaves)
+          && Arrays.equals(fingerprints, that.fingerprints)
+          && Arrays.deepEquals(sealedPairs.toArray(), that.sealedPairs.toArray());
     }
 
     @Override
@@ -224,15 +169,7 @@ public final class Persistor
 
     @Override
     public String toString() {
-      return "PairsRecorded["
-          + partition
-          + "#"
-          + sequenceNr
-          + ", pairs "
-          + firstIndex
-          + ".."
-          + (firstIndex + size())
-          + "]";
+      return "PairsRecorded[" + partition + "#" + sequenceNr + ", pairs from " + firstIndex + "]";
     }
   }
 
@@ -243,47 +180,13 @@ public final class Persistor
     }
   }
 
-  /**
-   * A checkpoint signed at the next place of the persistor's chain, written down before it is
-   * published.
-   */
+  /** A checkpoint signed at the chain's next place, written down before it is published. */
   public record CheckpointSigned(SignedCheckpoint checkpoint) implements Event {}
 
-  /**
-   * Rebroadcast events about to be published: the chain's new head, and the pair the next interval
-   * starts at.
-   */
+  /** Rebroadcast events about to be published: the chain's new head, the next one's first pair. */
   public record RebroadcastAdvanced(Position head, long nextIndex) implements Event {}
 
   // ---- replies ----
-
-  /** A checkpoint and the signed event that carries it. */
-  public record SignedCheckpoint(Checkpoint checkpoint, byte[] message) {
-    public StreamMessage event() {
-      try {
-        return StreamMessage.parseFrom(message);
-      } catch (InvalidProtocolBufferException e) {
-        throw new IllegalStateException("a signed checkpoint holds the event it signed", e);
-      }
-    }
-
-    Position position() {
-      var id = event().getMessageId();
-      return new Position(id.getTimestamp(), id.getSequenceNumber());
-    }
-
-    @Override
-    public boolean equals(Object other) {
-      return other instanceof SignedCheckpoint that
-          && checkpoint.equals(that.checkpoint)
-          && Arrays.equals(message, that.message);
-    }
-
-    @Override
-    public int hashCode() {
-      return checkpoint.hashCode();
-    }
-  }
 
   public record Status(
       String streamId,
@@ -321,58 +224,9 @@ public final class Persistor
    */
   public record Located(long from, long to, long count, long fromSequenceNr) {}
 
-  // ---- state ----
-
-  /**
-   * Changed in place by the event handler, as {@link StreamPartition}'s state is: copying a million
-   * fingerprints for every recorded batch would cost more than the journal write. The command
-   * handler only reads it; there are no snapshots, so it is never serialized.
-   */
-  public static final class State {
-    private boolean appointed;
-    private Mode mode = Mode.CHECKPOINT;
-    private Optional<Duration> interval = Optional.empty();
-    private final Map<Integer, Long> positions = new HashMap<>();
-    private final PairAccumulator accumulator = new PairAccumulator();
-    private final FingerprintSet fingerprints = new FingerprintSet();
-    private final PairIndex index = new PairIndex();
-    private Optional<Position> chainHead = Optional.empty();
-    private Optional<SignedCheckpoint> checkpoint = Optional.empty();
-    private long nextRebroadcast;
-
-    public boolean appointed() {
-      return appointed;
-    }
-
-    public long count() {
-      return accumulator.count();
-    }
-
-    public byte[] root() {
-      return accumulator.root();
-    }
-
-    /** The last sequence number recorded of each partition. */
-    public Map<Integer, Long> positions() {
-      return Map.copyOf(positions);
-    }
-
-    public Optional<SignedCheckpoint> checkpoint() {
-      return checkpoint;
-    }
-
-    @Override
-    public String toString() {
-      return "Persistor.State[" + (appointed ? mode : "not appointed") + ", " + count() + " pairs]";
-    }
-  }
-
   // ---- wiring ----
 
-  /**
-   * What a persistor uses besides the journal: the stream's keys, the service signer, the publish
-   * path.
-   */
+  /** What a persistor uses besides its journal. */
   public record Services(
       StreamKeys keys,
       EvmSigner signer,
@@ -390,11 +244,7 @@ public final class Persistor
             Entity.of(
                     ENTITY_KEY,
                     context ->
-                        create(
-                            context.getEntityId(),
-                            settings,
-                            services,
-                            Optional.of(context.getShard())))
+                        create(context.getEntityId(), settings, services, context.getShard()))
                 .withRole(NodeRole.PERSISTOR.label())
                 .withSettings(
                     ClusterShardingSettings.create(system)
@@ -405,10 +255,7 @@ public final class Persistor
                                 .MODULE$)));
   }
 
-  /**
-   * Reaches the persistors of other nodes from a node that hosts none (it lacks the persistor
-   * role).
-   */
+  /** Reaches the persistors of other nodes from a node without the persistor role. */
   public static void initProxy(ActorSystem<?> system) {
     ClusterSharding.get(system)
         .init(
@@ -420,11 +267,11 @@ public final class Persistor
    * @param shard the shard this persistor runs in, asked to stop and forget it when nobody
    *     appointed it: a stream must not stay remembered because someone asked about its persistor
    */
-  public static Behavior<Command> create(
+  private static Behavior<Command> create(
       String streamId,
       PersistorSettings settings,
       Services services,
-      Optional<ActorRef<ClusterSharding.ShardCommand>> shard) {
+      ActorRef<ClusterSharding.ShardCommand> shard) {
     return Behaviors.setup(
         context ->
             Behaviors.withTimers(
@@ -432,25 +279,12 @@ public final class Persistor
   }
 
   private final ActorContext<Command> context;
-  private final TimerScheduler<Command> timers;
   private final String streamId;
   private final PersistorSettings settings;
   private final Services services;
-  private final Optional<ActorRef<ClusterSharding.ShardCommand>> shard;
+  private final ActorRef<ClusterSharding.ShardCommand> shard;
   private final KeyCache keys;
-  private final EventSigner eventSigner;
-  private final byte[] serviceId;
-  private final PairJournal journal;
-
-  // what this incarnation follows, not persisted: rebuilt from the state on start
-  private final Map<Integer, Long> next = new HashMap<>();
-  private final Set<Integer> catchingUp = new HashSet<>();
-  private final Set<Integer> behind = new HashSet<>();
-  private int followed;
-  private boolean fetchingKeys;
-  private final Map<String, Integer> keyAttempts = new HashMap<>();
-  private final Set<String> unreadableKeys = new HashSet<>();
-  private boolean rebroadcasting;
+  private final PersistorIntervals intervals;
 
   private Persistor(
       ActorContext<Command> context,
@@ -458,20 +292,29 @@ public final class Persistor
       String streamId,
       PersistorSettings settings,
       Services services,
-      Optional<ActorRef<ClusterSharding.ShardCommand>> shard) {
+      ActorRef<ClusterSharding.ShardCommand> shard) {
     super(
         PersistenceId.of(ENTITY_KEY.name(), streamId),
         SupervisorStrategy.restartWithBackoff(Duration.ofMillis(200), Duration.ofSeconds(5), 0.1));
     this.context = context;
-    this.timers = timers;
     this.streamId = streamId;
     this.settings = settings;
     this.services = services;
     this.shard = shard;
-    this.keys = new KeyCache(services.keys(), streamId);
-    this.eventSigner = new EventSigner(services.signer());
-    this.serviceId = HexFormat.of().parseHex(services.signer().address().value().substring(2));
-    this.journal = new PairJournal(context.getSystem(), services.readJournalPluginId());
+    this.keys = new KeyCache(context.getSystem(), services.keys(), streamId);
+    this.intervals =
+        new PersistorIntervals(
+            context,
+            timers,
+            streamId,
+            settings,
+            new PersistorChain(streamId, new EventSigner(services.signer()), services.publisher()),
+            new Rebroadcaster(
+                streamId,
+                keys,
+                new PairJournal(context.getSystem(), services.readJournalPluginId()),
+                settings.rebroadcastPageSize(),
+                Materializer.createMaterializer(context)));
   }
 
   /** The persistence id of the persistor of {@code streamId}, whose events catch-up reads. */
@@ -480,45 +323,41 @@ public final class Persistor
   }
 
   @Override
-  public State emptyState() {
-    return new State();
+  public PersistorState emptyState() {
+    return new PersistorState();
   }
 
   @Override
-  public SignalHandler<State> signalHandler() {
+  public SignalHandler<PersistorState> signalHandler() {
     return newSignalHandlerBuilder()
         .onSignal(
             RecoveryCompleted.class,
             (state, completed) -> {
-              if (state.appointed) {
+              if (state.appointed()) {
                 start(state);
               }
             })
         .build();
   }
 
-  /** Starts following the stream and ticking, as appointed or after recovery. */
-  private void start(State state) {
-    state.positions.forEach((partition, last) -> next.put(partition, last + 1));
-    followPartitions();
-    restartTimer(state);
-  }
-
-  private void restartTimer(State state) {
-    timers.startTimerWithFixedDelay(Tick.INSTANCE, state.interval.orElse(settings.interval()));
-  }
-
-  private void followPartitions() {
-    context.pipeToSelf(
-        ClusterSharding.get(context.getSystem())
-            .entityRefFor(Stream.ENTITY_KEY, streamId)
-            .<Stream.State>askWithStatus(Stream.Get::new, settings.askTimeout()),
-        (stream, failure) ->
-            failure != null ? new FollowFailed(failure) : new PartitionsKnown(stream.partitions()));
+  /**
+   * Starts following the stream and the intervals, as appointed or after recovery. The followers
+   * have no name, which a follower stopped by a restart after a journal failure might still hold.
+   */
+  private void start(PersistorState state) {
+    context.spawnAnonymous(
+        PartitionFollowers.create(
+            streamId,
+            context.getSelf(),
+            new PartitionFeed(context.getSystem(), services.resends()),
+            keys,
+            HexFormat.of().parseHex(services.signer().address().value().substring(2)),
+            settings));
+    intervals.next(state);
   }
 
   @Override
-  public CommandHandlerWithReply<Command, Event, State> commandHandler() {
+  public CommandHandlerWithReply<Command, Event, PersistorState> commandHandler() {
     return newCommandHandlerWithReplyBuilder()
         .forAnyState()
         .onCommand(Configure.class, this::onConfigure)
@@ -528,56 +367,24 @@ public final class Persistor
                 Effect()
                     .reply(
                         command.replyTo(),
-                        state.appointed ? StatusReply.success(status(state)) : notAppointed()))
+                        state.appointed() ? StatusReply.success(status(state)) : notAppointed()))
         .onCommand(Locate.class, this::onLocate)
-        .onCommand(Observe.class, this::onObserve)
-        .onCommand(Delivered.class, this::onDelivered)
-        .onCommand(PartitionsKnown.class, this::onPartitionsKnown)
         .onCommand(
-            FollowFailed.class,
-            (state, failed) -> {
-              context
-                  .getLog()
-                  .warn(
-                      "Persistor of {} cannot read its stream, trying again: {}",
-                      streamId,
-                      failed.failure().getMessage());
-              timers.startSingleTimer(FollowAgain.INSTANCE, FOLLOW_RETRY);
-              return Effect().noReply();
-            })
+            GetPosition.class,
+            (state, command) ->
+                Effect().reply(command.replyTo(), state.position(command.partition())))
+        .onCommand(Record.class, this::onRecord)
+        .onCommand(Tick.class, (state, tick) -> intervals.due(Effect(), state))
         .onCommand(
-            FollowAgain.class,
-            (state, again) -> {
-              followPartitions();
-              return Effect().noReply();
-            })
-        .onCommand(
-            CatchUp.class,
-            (state, again) -> {
-              catchUp(again.partition());
-              return Effect().noReply();
-            })
-        .onCommand(CatchUpEnded.class, this::onCatchUpEnded)
-        .onCommand(KeysArrived.class, this::onKeysArrived)
-        .onCommand(Tick.class, this::onTick)
-        .onCommand(RebroadcastReady.class, this::onRebroadcastReady)
+            RebroadcastReady.class, (state, ready) -> intervals.rebroadcast(Effect(), state, ready))
         .onCommand(
             RebroadcastFailed.class,
-            (state, failed) -> {
-              rebroadcasting = false;
-              context
-                  .getLog()
-                  .warn(
-                      "Persistor of {} could not read pairs to rebroadcast: {}",
-                      streamId,
-                      failed.failure().getMessage());
-              return Effect().noReply();
-            })
+            (state, failed) -> intervals.rebroadcastFailed(Effect(), state, failed))
         .build();
   }
 
   private <T> StatusReply<T> notAppointed() {
-    shard.ifPresent(region -> region.tell(new ClusterSharding.Passivate<>(context.getSelf())));
+    shard.tell(new ClusterSharding.Passivate<>(context.getSelf()));
     return StatusReply.error(
         new Rejection(
             ErrorCode.PERSISTOR_NOT_APPOINTED,
@@ -586,18 +393,18 @@ public final class Persistor
                 + "; its owner appoints one with PUT /streams/{id}/persistor"));
   }
 
-  private Status status(State state) {
+  private Status status(PersistorState state) {
     return new Status(
         streamId,
-        state.mode,
-        state.interval.orElse(settings.interval()),
-        state.count(),
-        state.root(),
+        state.mode(),
+        state.interval().orElse(settings.interval()),
+        state.pairs().count(),
+        state.pairs().root(),
         services.signer().address().value(),
-        state.checkpoint);
+        state.checkpoint());
   }
 
-  private ReplyEffect<Event, State> onConfigure(State state, Configure command) {
+  private ReplyEffect<Event, PersistorState> onConfigure(PersistorState state, Configure command) {
     if (command.interval().isPresent()
         && command.interval().get().compareTo(settings.minInterval()) < 0) {
       return Effect()
@@ -608,7 +415,7 @@ public final class Persistor
                       ErrorCode.INVALID_PERSISTOR_SETTINGS,
                       "the interval is at least " + settings.minInterval().toMillis() + " ms")));
     }
-    boolean first = !state.appointed;
+    boolean first = !state.appointed();
     return Effect()
         .persist(new Configured(command.mode(), command.interval()))
         .thenRun(
@@ -616,17 +423,17 @@ public final class Persistor
               if (first) {
                 start(after);
               } else {
-                restartTimer(after);
+                intervals.next(after);
               }
             })
         .thenReply(command.replyTo(), after -> StatusReply.success(status(after)));
   }
 
-  private ReplyEffect<Event, State> onLocate(State state, Locate command) {
-    if (!state.appointed) {
+  private ReplyEffect<Event, PersistorState> onLocate(PersistorState state, Locate command) {
+    if (!state.appointed()) {
       return Effect().reply(command.replyTo(), notAppointed());
     }
-    long count = state.count();
+    long count = state.pairs().count();
     long to = command.to() < 0 ? count : command.to();
     if (command.from() < 0 || command.from() > count || to < command.from() || to > count) {
       return Effect()
@@ -635,565 +442,59 @@ public final class Persistor
               StatusReply.error(
                   new Rejection(
                       ErrorCode.INVALID_RANGE,
-                      "pairs ["
-                          + command.from()
-                          + ", "
-                          + (command.to() < 0 ? "count" : command.to())
-                          + ") are not within the "
-                          + count
-                          + " pairs the persistor holds; ask for 0 <= from <= to <= "
-                          + count)));
+                      String.format(
+                          "pairs [%d, %s) are not within the %d pairs the persistor holds; ask for"
+                              + " 0 <= from <= to <= %d",
+                          command.from(),
+                          command.to() < 0 ? "count" : command.to(),
+                          count,
+                          count))));
     }
     return Effect()
         .reply(
             command.replyTo(),
             StatusReply.success(
-                new Located(command.from(), to, count, state.index.sequenceNrOf(command.from()))));
+                new Located(
+                    command.from(), to, count, state.pairs().sequenceNrOf(command.from()))));
   }
 
-  // ---- following the partitions ----
+  // ---- recording ----
 
-  private ReplyEffect<Event, State> onPartitionsKnown(State state, PartitionsKnown known) {
-    ActorRef<PartitionTopics.Delivery> deliveries =
-        context.messageAdapter(PartitionTopics.Delivery.class, Delivered::new);
-    for (int partition = followed; partition < known.partitions(); partition++) {
-      // subscribed before reading the stored events, so that nothing falls between the two
-      PartitionTopics.get(context.getSystem())
-          .subscribe(StreamPartition.entityId(streamId, partition), deliveries);
-      next.putIfAbsent(partition, 1L);
-      catchUp(partition);
-    }
-    followed = Math.max(followed, known.partitions());
-    return Effect().noReply();
-  }
-
-  private void catchUp(int partition) {
-    if (!catchingUp.add(partition)) {
-      behind.add(partition);
-      return;
-    }
-    behind.remove(partition);
-    CompletionStage<Done> read =
-        services
-            .resends()
-            .after(StreamPartition.entityId(streamId, partition), next.get(partition) - 1)
-            .map(resent -> new Observed(resent.sequenceNr(), resent.stored().message()))
-            .grouped(settings.catchUpBatch())
-            .mapAsync(
-                1,
-                events ->
-                    AskPattern.<Command, Done>ask(
-                        context.getSelf(),
-                        replyTo -> new Observe(partition, events, Optional.of(replyTo)),
-                        settings.askTimeout().multipliedBy(KEY_ATTEMPTS + 1),
-                        context.getSystem().scheduler()))
-            .runWith(Sink.ignore(), context.getSystem());
-    context.pipeToSelf(
-        read, (done, failure) -> new CatchUpEnded(partition, Optional.ofNullable(failure)));
-  }
-
-  private ReplyEffect<Event, State> onCatchUpEnded(State state, CatchUpEnded ended) {
-    catchingUp.remove(ended.partition());
-    if (ended.failure().isPresent()) {
-      context
-          .getLog()
-          .warn(
-              "Persistor of {} failed to read partition {}, trying again: {}",
-              streamId,
-              ended.partition(),
-              ended.failure().get().getMessage());
-      timers.startSingleTimer(
-          "catch-up-" + ended.partition(), new CatchUp(ended.partition()), FOLLOW_RETRY);
-    } else if (behind.contains(ended.partition())) {
-      catchUp(ended.partition());
-    }
-    return Effect().noReply();
-  }
-
-  /**
-   * A live delivery: recorded when it follows what was recorded; after a gap (a lost delivery, or a
-   * head announcement beyond what was seen) the stored events are read instead.
-   */
-  private ReplyEffect<Event, State> onDelivered(State state, Delivered delivered) {
-    PartitionTopics.Delivery delivery = delivered.delivery();
-    int partition =
-        Integer.parseInt(
-            delivery.streamPartition().substring(delivery.streamPartition().lastIndexOf('#') + 1));
-    Long expected = next.get(partition);
-    if (expected == null) {
-      return Effect().noReply();
-    }
-    if (catchingUp.contains(partition)) {
-      if (delivery.lastSequenceNr() >= expected) {
-        behind.add(partition);
-      }
-      return Effect().noReply();
-    }
-    if (delivery.firstSequenceNr() > expected
-        || (delivery.messages().isEmpty() && delivery.lastSequenceNr() >= expected)) {
-      catchUp(partition);
-      return Effect().noReply();
-    }
-    List<Observed> events = new ArrayList<>();
-    for (int i = 0; i < delivery.messages().size(); i++) {
-      events.add(new Observed(delivery.firstSequenceNr() + i, delivery.messages().get(i)));
-    }
-    return onObserve(state, new Observe(partition, events, Optional.empty()));
-  }
-
-  private ReplyEffect<Event, State> onObserve(State state, Observe observe) {
-    if (fetchingKeys) {
-      return Effect().stash();
-    }
-    long expected = next.getOrDefault(observe.partition(), 1L);
-    List<StreamMessage> messages = new ArrayList<>();
-    List<Long> sequenceNrs = new ArrayList<>();
-    Set<String> missingKeys = new HashSet<>();
-    for (Observed event : observe.events()) {
-      if (event.sequenceNr() < expected) {
-        continue;
-      }
-      StreamMessage message;
-      try {
-        message = StreamMessage.parseFrom(event.message());
-      } catch (InvalidProtocolBufferException e) {
-        context
-            .getLog()
-            .warn(
-                "Persistor of {} skips unreadable event {} of partition {}",
-                streamId,
-                event.sequenceNr(),
-                observe.partition());
-        continue;
-      }
-      messages.add(message);
-      sequenceNrs.add(event.sequenceNr());
-      encryptedKeyId(message)
-          .filter(id -> keys.known(id).isEmpty() && !unreadableKeys.contains(id))
-          .ifPresent(missingKeys::add);
-    }
-    if (!missingKeys.isEmpty()) {
-      fetchKeys(missingKeys);
-      return Effect().stash();
-    }
-    List<Event> recorded = new ArrayList<>();
-    FingerprintSet batch = new FingerprintSet();
-    long nextIndex = state.count();
-    for (int i = 0; i < messages.size(); i++) {
-      Optional<PairsRecorded> pairs =
-          newPairs(
-              state, batch, observe.partition(), sequenceNrs.get(i), messages.get(i), nextIndex);
-      if (pairs.isPresent()) {
-        recorded.add(pairs.get());
-        nextIndex += pairs.get().size();
-      }
-    }
-    if (!sequenceNrs.isEmpty()) {
-      next.put(observe.partition(), sequenceNrs.get(sequenceNrs.size() - 1) + 1);
-    }
-    if (recorded.isEmpty()) {
-      return observe
-          .replyTo()
-          .<ReplyEffect<Event, State>>map(replyTo -> Effect().reply(replyTo, Done.getInstance()))
-          .orElseGet(() -> Effect().noReply());
-    }
-    var persisted = Effect().persist(recorded);
-    return observe
-        .replyTo()
-        .<ReplyEffect<Event, State>>map(
-            replyTo -> persisted.thenReply(replyTo, after -> Done.getInstance()))
-        .orElseGet(persisted::thenNoReply);
-  }
-
-  /**
-   * The group key id of an encrypted event of someone else: the events a persistor reads pairs
-   * from.
-   */
-  private Optional<String> encryptedKeyId(StreamMessage message) {
-    if (Arrays.equals(message.getMessageId().getPublisherId().toByteArray(), serviceId)
-        || message.getBodyCase() != StreamMessage.BodyCase.CONTENT_MESSAGE
-        || message.getContentMessage().getEncryptionType() != EncryptionType.AES) {
-      return Optional.empty();
-    }
-    return Optional.of(message.getContentMessage().getGroupKeyId());
-  }
-
-  private void fetchKeys(Set<String> ids) {
-    fetchingKeys = true;
-    List<CompletableFuture<KeysArrived>> fetches = new ArrayList<>();
-    for (String id : ids) {
-      fetches.add(
-          keys.get(id)
-              .handle(
-                  (key, failure) ->
-                      failure == null
-                          ? new KeysArrived(Set.of(), false)
-                          : custodianLacks(failure)
-                              ? new KeysArrived(Set.of(id), false)
-                              : new KeysArrived(Set.of(), true))
-              .toCompletableFuture());
-    }
-    CompletionStage<KeysArrived> all =
-        CompletableFuture.allOf(fetches.toArray(CompletableFuture[]::new))
-            .thenApply(
-                done -> {
-                  Set<String> missing = new HashSet<>();
-                  boolean unanswered = false;
-                  for (CompletableFuture<KeysArrived> fetch : fetches) {
-                    missing.addAll(fetch.join().missing());
-                    unanswered |= fetch.join().unanswered();
-                  }
-                  return new KeysArrived(missing, unanswered);
-                });
-    context.pipeToSelf(
-        all, (arrived, failure) -> failure == null ? arrived : new KeysArrived(Set.of(), true));
-  }
-
-  /**
-   * Whether a failed fetch is the custodian's answer that the key does not exist, rather than no
-   * answer.
-   */
-  private static boolean custodianLacks(Throwable failure) {
-    Throwable cause =
-        failure instanceof CompletionException && failure.getCause() != null
-            ? failure.getCause()
-            : failure;
-    return cause instanceof MissingGroupKeyException
-        || cause instanceof Rejection rejection
-            && (rejection.code() == ErrorCode.UNKNOWN_GROUP_KEY
-                || rejection.code() == ErrorCode.CUSTODIAN_NOT_FOUND);
-  }
-
-  private ReplyEffect<Event, State> onKeysArrived(State state, KeysArrived arrived) {
-    boolean retry = arrived.unanswered();
-    for (String id : arrived.missing()) {
-      int attempts = keyAttempts.merge(id, 1, Integer::sum);
-      if (attempts >= KEY_ATTEMPTS) {
-        context
-            .getLog()
-            .warn(
-                "Persistor of {} gives up on group key {}: its custodian answered {} times that it has"
-                    + " no such key; events under it are skipped",
-                streamId,
-                id,
-                attempts);
-        unreadableKeys.add(id);
-      } else {
-        retry = true;
-      }
-    }
-    if (retry) {
-      // the stashed events wait: a key custodian that is away (moving with its node) must not cost
-      // pairs
-      timers.startSingleTimer("keys", new KeysArrived(Set.of(), false), KEY_RETRY);
-      return Effect().noReply();
-    }
-    fetchingKeys = false;
-    // the javadsl types unstashing as a plain Effect although every effect it builds is a
-    // ReplyEffect
-    return (ReplyEffect<Event, State>) Effect().unstashAll();
-  }
-
-  /**
-   * The pairs of one event not recorded before, sealed for the journal; empty when it holds none.
-   */
-  private Optional<PairsRecorded> newPairs(
-      State state,
-      FingerprintSet batch,
-      int partition,
-      long sequenceNr,
-      StreamMessage message,
-      long firstIndex) {
-    Optional<String> keyId = encryptedKeyId(message);
-    if (keyId.isEmpty()) {
-      return Optional.empty();
-    }
-    Optional<GroupKey> key = keys.known(keyId.get());
-    if (key.isEmpty()) {
-      context
-          .getLog()
-          .warn(
-              "Persistor of {} skips event {} of partition {}: group key {} is not available",
-              streamId,
-              sequenceNr,
-              partition,
-              keyId.get());
-      return Optional.empty();
-    }
-    PairContent.Decoded decoded;
-    try {
-      StreamEncryption.Decrypted plain = StreamEncryption.decryptContent(message, key.get());
-      if (message.getContentMessage().getContentType() != ContentType.JSON) {
-        return Optional.empty();
-      }
-      decoded = PairContent.decode(plain.content());
-    } catch (MalformedPairContentException notPairs) {
-      context
-          .getLog()
-          .debug(
-              "Persistor of {}: event {} of partition {} holds no pairs: {}",
-              streamId,
-              sequenceNr,
-              partition,
-              notPairs.getMessage());
-      return Optional.empty();
-    } catch (RuntimeException undecryptable) {
-      context
-          .getLog()
-          .warn(
-              "Persistor of {} cannot decrypt event {} of partition {}: {}",
-              streamId,
-              sequenceNr,
-              partition,
-              undecryptable.getMessage());
-      return Optional.empty();
-    }
-    decoded
-        .skipped()
-        .forEach(
-            reason ->
-                context
-                    .getLog()
-                    .info(
-                        "Persistor of {} skips a pair of event {} of partition {}: {}",
-                        streamId,
-                        sequenceNr,
-                        partition,
-                        reason));
-    List<byte[]> sealed = new ArrayList<>();
-    ByteArrayOutputStream leaves = new ByteArrayOutputStream();
-    List<Long> fingerprints = new ArrayList<>();
-    StreamEncryption.Encryptor encryptor = StreamEncryption.encryptor(key.get());
-    for (Pair pair : decoded.pairs()) {
-      long fingerprint = pair.addressFingerprint();
-      if (state.fingerprints.contains(fingerprint) || !batch.add(fingerprint)) {
-        continue;
-      }
-      sealed.add(PairSealing.seal(pair, encryptor));
-      leaves.writeBytes(pair.leaf());
-      fingerprints.add(fingerprint);
-    }
-    if (sealed.isEmpty()) {
-      return Optional.empty();
-    }
-    return Optional.of(
-        new PairsRecorded(
-            partition,
-            sequenceNr,
-            firstIndex,
-            key.get().id(),
-            sealed,
-            leaves.toByteArray(),
-            fingerprints.stream().mapToLong(Long::longValue).toArray()));
-  }
-
-  // ---- the interval: positions, checkpoint, rebroadcast ----
-
-  private ReplyEffect<Event, State> onTick(State state, Tick tick) {
-    List<Event> events = new ArrayList<>();
-    Map<Integer, Long> advanced = new HashMap<>();
-    next.forEach(
-        (partition, nextNr) -> {
-          if (nextNr - 1 > state.positions.getOrDefault(partition, 0L)) {
-            advanced.put(partition, nextNr - 1);
-          }
-        });
-    if (!advanced.isEmpty()) {
-      events.add(new PositionsAdvanced(advanced));
-    }
-    Optional<StreamMessage> checkpoint = Optional.empty();
-    long checkpointed = state.checkpoint.map(signed -> signed.checkpoint().count()).orElse(0L);
-    if (state.count() != checkpointed) {
-      Position at = nextPosition(state.chainHead);
-      Checkpoint values = Checkpoint.of(state.accumulator);
-      StreamMessage signed = eventSigner.sign(unsigned(at, state.chainHead, values.toContent()));
-      checkpoint = Optional.of(signed);
-      events.add(new CheckpointSigned(new SignedCheckpoint(values, signed.toByteArray())));
-    }
-    if (state.mode == Mode.REBROADCAST && !rebroadcasting && state.count() > 0) {
-      startRebroadcast(state);
+  /** Records the new pairs of a follower's events, and how far it read. */
+  private ReplyEffect<Event, PersistorState> onRecord(PersistorState state, Record record) {
+    long position = state.position(record.partition());
+    List<Event> events =
+        new ArrayList<>(
+            PairExtraction.newPairs(
+                record.pairs(),
+                record.partition(),
+                position,
+                state.pairs().count(),
+                state.pairs()::holds));
+    long recordedTo =
+        events.isEmpty() ? position : ((PairsRecorded) events.get(events.size() - 1)).sequenceNr();
+    if (record.readTo() > recordedTo) {
+      events.add(new PositionsAdvanced(Map.of(record.partition(), record.readTo())));
     }
     if (events.isEmpty()) {
-      return Effect().noReply();
+      return Effect().reply(record.replyTo(), Done.getInstance());
     }
-    Optional<StreamMessage> toPublish = checkpoint;
-    return Effect()
-        .persist(events)
-        .thenRun(after -> toPublish.ifPresent(this::publish))
-        .thenNoReply();
-  }
-
-  private void startRebroadcast(State state) {
-    rebroadcasting = true;
-    long from = state.nextRebroadcast >= state.count() ? 0 : state.nextRebroadcast;
-    long to =
-        Math.min(
-            state.count(),
-            from + (long) settings.rebroadcastPageSize() * settings.rebroadcastMaxPages());
-    CompletionStage<RebroadcastReady> ready =
-        keys.current()
-            .thenCompose(
-                current ->
-                    journal
-                        .pages(
-                            streamId,
-                            state.index.sequenceNrOf(from),
-                            from,
-                            to,
-                            settings.rebroadcastPageSize())
-                        .mapAsync(
-                            1,
-                            page ->
-                                keys.get(page.getGroupKeyId())
-                                    .thenApply(
-                                        key -> {
-                                          StreamEncryption.Decryptor decryptor =
-                                              StreamEncryption.decryptor(key);
-                                          return page.getPairsList().stream()
-                                              .map(
-                                                  sealedPair ->
-                                                      PairSealing.open(
-                                                          sealedPair.toByteArray(), decryptor, key))
-                                              .toList();
-                                        }))
-                        .mapConcat(pairs -> pairs)
-                        .grouped(settings.rebroadcastPageSize())
-                        .map(PairContent::encode)
-                        .runWith(Sink.seq(), context.getSystem())
-                        .thenApply(contents -> new RebroadcastReady(contents, current, to)));
-    context.pipeToSelf(
-        ready, (result, failure) -> failure != null ? new RebroadcastFailed(failure) : result);
-  }
-
-  private ReplyEffect<Event, State> onRebroadcastReady(State state, RebroadcastReady ready) {
-    rebroadcasting = false;
-    if (ready.contents().isEmpty()) {
-      return Effect().noReply();
-    }
-    List<StreamMessage> events = new ArrayList<>();
-    Optional<Position> head = state.chainHead;
-    for (byte[] content : ready.contents()) {
-      Position at = nextPosition(head);
-      events.add(
-          eventSigner.sign(
-              StreamEncryption.encryptContent(unsigned(at, head, content), ready.key())));
-      head = Optional.of(at);
-    }
-    return Effect()
-        .persist(new RebroadcastAdvanced(head.orElseThrow(), ready.nextIndex()))
-        .thenRun(after -> events.forEach(this::publish))
-        .thenNoReply();
-  }
-
-  /**
-   * The next place of the persistor's chain: later than its head, even when this node's clock is
-   * behind the last one's.
-   */
-  private static Position nextPosition(Optional<Position> head) {
-    long now = System.currentTimeMillis();
-    if (head.isPresent() && head.get().timestamp() >= now) {
-      return new Position(head.get().timestamp(), head.get().sequenceNumber() + 1);
-    }
-    return new Position(now, 0);
-  }
-
-  private StreamMessage unsigned(Position at, Optional<Position> previous, byte[] content) {
-    StreamMessage.Builder builder = StreamMessage.newBuilder();
-    builder
-        .getMessageIdBuilder()
-        .setStreamId(streamId)
-        .setStreamPartition(0)
-        .setTimestamp(at.timestamp())
-        .setSequenceNumber(at.sequenceNumber())
-        .setMessageChainId(CHAIN_ID);
-    previous.ifPresent(
-        head ->
-            builder
-                .getPreviousMessageRefBuilder()
-                .setTimestamp(head.timestamp())
-                .setSequenceNumber(head.sequenceNumber()));
-    return builder
-        .setContentMessage(
-            ContentMessage.newBuilder()
-                .setContent(ByteString.copyFrom(content))
-                .setContentType(ContentType.JSON)
-                .setEncryptionType(EncryptionType.NONE))
-        .build();
-  }
-
-  /**
-   * Through the node's publish path, so the event is checked, stored, chained and fanned out like
-   * any other.
-   */
-  private void publish(StreamMessage event) {
-    services
-        .publisher()
-        .publish(event)
-        .whenComplete(
-            (ack, failure) -> {
-              if (failure != null) {
-                context
-                    .getSystem()
-                    .log()
-                    .warn(
-                        "Persistor of {} could not publish its event {}: {}",
-                        streamId,
-                        event.getMessageId().getTimestamp()
-                            + "/"
-                            + event.getMessageId().getSequenceNumber(),
-                        failure.getMessage());
-              }
-            });
+    return Effect().persist(events).thenReply(record.replyTo(), after -> Done.getInstance());
   }
 
   // ---- events ----
 
   @Override
-  public EventHandler<State, Event> eventHandler() {
+  public EventHandler<PersistorState, Event> eventHandler() {
     return newEventHandlerBuilder()
         .forAnyState()
-        .onEvent(
-            Configured.class,
-            (state, configured) -> {
-              state.appointed = true;
-              state.mode = configured.mode();
-              state.interval = configured.interval();
-              return state;
-            })
+        .onEvent(Configured.class, PersistorState::configured)
         .onEvent(
             PairsRecorded.class,
-            (state, recorded) -> {
-              state.index.add(recorded.firstIndex(), lastSequenceNumber(context));
-              byte[] leaves = recorded.leaves();
-              for (int i = 0; i < recorded.size(); i++) {
-                state.accumulator.appendLeaf(Arrays.copyOfRange(leaves, i * 32, i * 32 + 32));
-                state.fingerprints.add(recorded.fingerprints()[i]);
-              }
-              state.positions.merge(recorded.partition(), recorded.sequenceNr(), Math::max);
-              return state;
-            })
-        .onEvent(
-            PositionsAdvanced.class,
-            (state, advanced) -> {
-              advanced
-                  .positions()
-                  .forEach((partition, last) -> state.positions.merge(partition, last, Math::max));
-              return state;
-            })
-        .onEvent(
-            CheckpointSigned.class,
-            (state, signed) -> {
-              state.checkpoint = Optional.of(signed.checkpoint());
-              state.chainHead = Optional.of(signed.checkpoint().position());
-              return state;
-            })
-        .onEvent(
-            RebroadcastAdvanced.class,
-            (state, advanced) -> {
-              state.chainHead = Optional.of(advanced.head());
-              state.nextRebroadcast = advanced.nextIndex();
-              return state;
-            })
+            (state, recorded) -> state.recorded(recorded, lastSequenceNumber(context)))
+        .onEvent(PositionsAdvanced.class, PersistorState::advanced)
+        .onEvent(CheckpointSigned.class, PersistorState::checkpointSigned)
+        .onEvent(RebroadcastAdvanced.class, PersistorState::rebroadcastAdvanced)
         .build();
   }
 }

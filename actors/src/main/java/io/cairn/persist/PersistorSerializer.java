@@ -14,7 +14,6 @@ import io.cairn.cluster.proto.persist.PersistorSettings;
 import io.cairn.cluster.proto.persist.PersistorStatus;
 import io.cairn.cluster.proto.persist.PositionsAdvanced;
 import io.cairn.cluster.proto.persist.RebroadcastAdvanced;
-import io.cairn.cluster.proto.persist.SignedCheckpoint;
 import io.cairn.protocol.persist.Checkpoint;
 import io.cairn.serialization.ProtobufSerializer;
 import io.cairn.stream.StreamPartition.Position;
@@ -89,7 +88,7 @@ public final class PersistorSerializer extends ProtobufSerializer {
         bytes -> {
           CheckpointSigned e = CheckpointSigned.parseFrom(bytes);
           return new Persistor.CheckpointSigned(
-              new Persistor.SignedCheckpoint(
+              new SignedCheckpoint(
                   new Checkpoint(e.getCount(), e.getRoot().toByteArray()),
                   e.getMessage().toByteArray()));
         });
@@ -183,7 +182,7 @@ public final class PersistorSerializer extends ProtobufSerializer {
         .ifPresent(
             signed ->
                 out.setCheckpoint(
-                    SignedCheckpoint.newBuilder()
+                    io.cairn.cluster.proto.persist.SignedCheckpoint.newBuilder()
                         .setCount(signed.checkpoint().count())
                         .setRoot(signed.checkpoint().rootHex())
                         .setMessage(signed.event())));
@@ -191,10 +190,10 @@ public final class PersistorSerializer extends ProtobufSerializer {
   }
 
   private static Persistor.Status fromProto(PersistorStatus status) {
-    Optional<Persistor.SignedCheckpoint> checkpoint =
+    Optional<SignedCheckpoint> checkpoint =
         status.hasCheckpoint()
             ? Optional.of(
-                new Persistor.SignedCheckpoint(
+                new SignedCheckpoint(
                     new Checkpoint(
                         status.getCheckpoint().getCount(),
                         HexFormat.of().parseHex(status.getCheckpoint().getRoot())),

@@ -6,6 +6,7 @@ import io.cairn.protocol.Rejection;
 import java.time.Duration;
 import java.util.Locale;
 import java.util.Optional;
+import java.util.concurrent.CompletionStage;
 import java.util.function.Predicate;
 import org.apache.pekko.NotUsed;
 import org.apache.pekko.actor.typed.ActorSystem;
@@ -78,22 +79,24 @@ public final class Resends {
     this.askTimeout = askTimeout;
   }
 
+  /** The sequence number of the partition's last stored event; 0 when it has none. */
+  public CompletionStage<Long> head(String streamPartition) {
+    return sharding
+        .entityRefFor(StreamPartition.ENTITY_KEY, streamPartition)
+        .<StreamPartition.Head>askWithStatus(StreamPartition.GetHead::new, askTimeout)
+        .thenApply(StreamPartition.Head::lastSequenceNr);
+  }
+
   /** The last {@code count} events of the partition that pass the filter, oldest first. */
   public Source<Resent, NotUsed> last(String streamPartition, int count, Filter filter) {
-    return Source.completionStage(
-            sharding
-                .entityRefFor(StreamPartition.ENTITY_KEY, streamPartition)
-                .<StreamPartition.Head>askWithStatus(StreamPartition.GetHead::new, askTimeout))
+    return Source.completionStage(head(streamPartition))
         .flatMapConcat(
             head ->
                 filter.isAll()
-                    ? stored(
-                        streamPartition,
-                        Math.max(1, head.lastSequenceNr() - count + 1),
-                        head.lastSequenceNr())
+                    ? stored(streamPartition, Math.max(1, head - count + 1), head)
                     // one publisher's last events can lie anywhere in the partition
                     : Source.completionStage(
-                            stored(streamPartition, 1, head.lastSequenceNr())
+                            stored(streamPartition, 1, head)
                                 .filter(event -> filter.test(event.stored()))
                                 .runWith(Sink.takeLast(count), system))
                         .mapConcat(events -> events));

@@ -16,14 +16,13 @@ import io.cairn.protocol.api.v1.Response;
 import io.cairn.protocol.api.v1.StreamMessage;
 import io.cairn.protocol.api.v1.StreamPart;
 import io.cairn.protocol.api.v1.Subscribe;
-import io.cairn.stream.PartitionTopics;
+import io.cairn.stream.PartitionFeed;
 import io.cairn.stream.Publisher;
 import io.cairn.stream.Resends;
 import io.cairn.stream.Stream;
 import io.cairn.stream.StreamAccess;
 import io.cairn.stream.StreamPartition;
 import io.cairn.stream.Streams;
-import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Map;
@@ -33,17 +32,15 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
 import org.apache.pekko.NotUsed;
-import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.japi.Pair;
+import org.apache.pekko.japi.pf.PFBuilder;
 import org.apache.pekko.stream.BufferOverflowException;
 import org.apache.pekko.stream.KillSwitches;
-import org.apache.pekko.stream.OverflowStrategy;
 import org.apache.pekko.stream.UniqueKillSwitch;
 import org.apache.pekko.stream.javadsl.Keep;
 import org.apache.pekko.stream.javadsl.Sink;
 import org.apache.pekko.stream.javadsl.Source;
-import org.apache.pekko.stream.typed.javadsl.ActorSource;
 
 /**
  * The stream feature on one WebSocket connection: publish and publish batches, subscriptions and
@@ -99,6 +96,7 @@ public final class StreamWebSocketHandler implements WebSocketHandler {
   private final Publisher publisher;
   private final PartitionKeyCheck partitionKeys;
   private final Resends resends;
+  private final PartitionFeed feed;
   private final Streams streams;
   private final int liveBuffer;
   private final Sink<Outgoing, NotUsed> out;
@@ -115,6 +113,7 @@ public final class StreamWebSocketHandler implements WebSocketHandler {
     this.publisher = services.publisher;
     this.partitionKeys = services.partitionKeys;
     this.resends = services.resends;
+    this.feed = new PartitionFeed(services.system, services.resends);
     this.streams = services.streams;
     this.liveBuffer = services.liveBuffer;
     this.out = session.out();
@@ -244,6 +243,10 @@ public final class StreamWebSocketHandler implements WebSocketHandler {
         .thenApply(stream -> StreamAccess.requireSubscriber(stream, partition, session.address()));
   }
 
+  /**
+   * Answers {@code subscribed} once the feed has confirmed the partition's position, so that every
+   * event stored after the answer reaches this connection.
+   */
   private void subscribe(
       boolean text, String id, String streamId, int partition, Optional<ResendOptions> resend) {
     String part = StreamPartition.entityId(streamId, partition);
@@ -256,42 +259,12 @@ public final class StreamWebSocketHandler implements WebSocketHandler {
                 send(text, WebSocketRoutes.error(id, ApiJson.rejectionOf(refused, system)));
                 return;
               }
-              // live events are caught from the topic before history is read, so none falls in
-              // between. The
-              // topic watches the source's actor and drops it when this stream ends: unsubscribing
-              // as well
-              // would, for the topic's last subscriber, deregister the topic twice, which stops the
-              // receptionist
-              Pair<ActorRef<PartitionTopics.Delivery>, Source<PartitionTopics.Delivery, NotUsed>>
-                  live =
-                      ActorSource.<PartitionTopics.Delivery>actorRef(
-                              message -> false,
-                              message -> Optional.empty(),
-                              liveBuffer,
-                              OverflowStrategy.fail())
-                          .preMaterialize(system);
-              PartitionTopics.get(system).subscribe(part, live.first());
-              Resends.Filter filter =
-                  resend.map(StreamApiMapper::filter).orElse(Resends.Filter.ALL);
-              Source<Numbered, NotUsed> history =
+              PartitionFeed.History history =
                   resend
-                      .map(options -> history(part, options))
-                      .orElseGet(Source::empty)
-                      .map(
-                          event ->
-                              new Numbered(event.sequenceNr(), event.stored().message(), false));
-              // the bound counts events: a delivery holds all the events of one journal write, and
-              // the
-              // deliveries themselves are taken from the actor as fast as this stream runs
-              Source<Numbered, NotUsed> liveEvents =
-                  live.second()
-                      .mapConcat(StreamWebSocketHandler::numbered)
-                      .buffer(liveBuffer, OverflowStrategy.fail());
-              Source<Outgoing, NotUsed> events =
-                  history
-                      .concat(liveEvents)
-                      .statefulMapConcat(() -> seam(resends, part, filter))
-                      .flatMapConcat(source -> source)
+                      .map(options -> PartitionFeed.History.resend(history(part, options)))
+                      .orElseGet(PartitionFeed.History::none);
+              Source<Outgoing, CompletionStage<Long>> events =
+                  feed.follow(part, history, PartitionFeed.LiveBuffer.failing(liveBuffer))
                       .map(
                           event ->
                               new Outgoing(
@@ -300,40 +273,61 @@ public final class StreamWebSocketHandler implements WebSocketHandler {
                                       .setRequestId(id)
                                       .setEvent(StreamMessage.parseFrom(event.message()))
                                       .build(),
-                                  false))
+                                  false));
+              CompletableFuture<Outgoing> subscribed = new CompletableFuture<>();
+              Pair<CompletionStage<Long>, UniqueKillSwitch> running =
+                  Source.completionStage(subscribed)
+                      .concatMat(events, Keep.right())
                       .recover(
-                          BufferOverflowException.class,
-                          () ->
-                              new Outgoing(
-                                  text,
-                                  WebSocketRoutes.error(
-                                      id,
-                                      new Rejection(
-                                          ErrorCode.SLOW_SUBSCRIBER,
-                                          "this connection read "
-                                              + part
-                                              + " too slowly: more than "
-                                              + liveBuffer
-                                              + " events waited; reconnect and resend from the last one")),
-                                  true));
-              // the subscription is answered once it is registered, so an unsubscribe right after
-              // finds it
-              CompletableFuture<Outgoing> registered = new CompletableFuture<>();
-              Pair<UniqueKillSwitch, NotUsed> running =
-                  Source.completionStage(registered)
-                      .concat(events)
-                      .viaMat(KillSwitches.single(), Keep.right())
-                      .toMat(out, Keep.both())
+                          new PFBuilder<Throwable, Outgoing>()
+                              .match(
+                                  BufferOverflowException.class,
+                                  overflow ->
+                                      new Outgoing(
+                                          text,
+                                          WebSocketRoutes.error(
+                                              id,
+                                              new Rejection(
+                                                  ErrorCode.SLOW_SUBSCRIBER,
+                                                  "this connection read "
+                                                      + part
+                                                      + " too slowly: more than "
+                                                      + liveBuffer
+                                                      + " events waited; reconnect and resend from the last one")),
+                                          true))
+                              .matchAny(
+                                  failure ->
+                                      new Outgoing(
+                                          text,
+                                          WebSocketRoutes.error(
+                                              id, ApiJson.rejectionOf(failure, system)),
+                                          false))
+                              .build())
+                      .viaMat(KillSwitches.single(), Keep.both())
+                      .toMat(out, Keep.left())
                       .run(system);
-              UniqueKillSwitch previous = subscriptions.put(part, running.first());
+              // registered before it is answered, so an unsubscribe right after the answer finds it
+              UniqueKillSwitch previous = subscriptions.put(part, running.second());
               if (previous != null) {
                 previous.shutdown();
               }
-              registered.complete(
-                  new Outgoing(
-                      text,
-                      Response.newBuilder().setRequestId(id).setSubscribed(named).build(),
-                      false));
+              running
+                  .first()
+                  .whenComplete(
+                      (position, failure) -> {
+                        if (failure == null) {
+                          subscribed.complete(
+                              new Outgoing(
+                                  text,
+                                  Response.newBuilder()
+                                      .setRequestId(id)
+                                      .setSubscribed(named)
+                                      .build(),
+                                  false));
+                        } else {
+                          subscriptions.remove(part, running.second());
+                        }
+                      });
             });
   }
 
@@ -367,58 +361,6 @@ public final class StreamWebSocketHandler implements WebSocketHandler {
                               false)))
                   .runWith(out, system);
             });
-  }
-
-  /**
-   * An event with its sequence number in the partition's journal; {@code live} if it came from the
-   * topic. Without a message it is the partition's announcement that {@code sequenceNr} is its
-   * last.
-   */
-  record Numbered(long sequenceNr, byte[] message, boolean live) {
-    boolean announcesHead() {
-      return message == null;
-    }
-  }
-
-  static List<Numbered> numbered(PartitionTopics.Delivery delivery) {
-    if (delivery.messages().isEmpty()) {
-      return List.of(new Numbered(delivery.lastSequenceNr(), null, true));
-    }
-    List<Numbered> events = new ArrayList<>(delivery.messages().size());
-    for (int i = 0; i < delivery.messages().size(); i++) {
-      events.add(new Numbered(delivery.firstSequenceNr() + i, delivery.messages().get(i), true));
-    }
-    return events;
-  }
-
-  /**
-   * Joins history and live events: an event at or below the last one sent is dropped (history and
-   * live overlap at the seam), and a live event or head announcement past a hole (the topic reached
-   * this node after some events were stored, or a delivery was lost between nodes) first brings the
-   * missing events from the journal.
-   */
-  static org.apache.pekko.japi.function.Function<Numbered, Iterable<Source<Numbered, NotUsed>>>
-      seam(Resends resends, String part, Resends.Filter filter) {
-    long[] lastSent = {-1};
-    return event -> {
-      if (event.sequenceNr() <= lastSent[0]) {
-        return List.of();
-      }
-      Source<Numbered, NotUsed> next =
-          event.announcesHead() ? Source.empty() : Source.single(event);
-      long missingTo = event.announcesHead() ? event.sequenceNr() : event.sequenceNr() - 1;
-      if (event.live() && lastSent[0] >= 0 && missingTo > lastSent[0]) {
-        next =
-            resends
-                .after(part, lastSent[0])
-                .takeWhile(missed -> missed.sequenceNr() <= missingTo)
-                .filter(missed -> filter.test(missed.stored()))
-                .map(missed -> new Numbered(missed.sequenceNr(), missed.stored().message(), false))
-                .concat(next);
-      }
-      lastSent[0] = event.sequenceNr();
-      return List.of(next);
-    };
   }
 
   private Source<Resends.Resent, NotUsed> history(String part, ResendOptions options) {

@@ -174,6 +174,7 @@ class SlowSubscriberTest {
     reading.subscribe();
     assertEquals(
         OWNER.address().value(), reading.received.poll(10, TimeUnit.SECONDS).getAuthenticated());
+    // subscribed: every event stored from now on reaches the subscription
     assertEquals(STREAM, reading.received.poll(10, TimeUnit.SECONDS).getSubscribed().getStreamId());
     // the stalled client reads no answer: its subscription is known once the topic counts it
     await()

@@ -1,13 +1,11 @@
 package io.cairn.api.stream;
 
-import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.google.protobuf.util.JsonFormat;
 import io.cairn.api.auth.SessionTokens;
 import io.cairn.client.ResponseListener;
-import io.cairn.journal.JournalSettings;
 import io.cairn.node.SignedEvents;
 import io.cairn.node.TestNode;
 import io.cairn.protocol.api.v1.PublishBatch;
@@ -20,9 +18,6 @@ import io.cairn.protocol.api.v1.StreamMessage;
 import io.cairn.protocol.api.v1.StreamPart;
 import io.cairn.protocol.api.v1.Subscribe;
 import io.cairn.protocol.event.PrivateKeySigner;
-import io.cairn.stream.PartitionTopics;
-import io.cairn.stream.Resends;
-import io.cairn.stream.StreamPartition;
 import java.net.URI;
 import java.net.URLEncoder;
 import java.net.http.HttpClient;
@@ -42,12 +37,9 @@ import java.util.Map;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
-import java.util.function.Function;
 import org.apache.pekko.actor.typed.javadsl.AskPattern;
 import org.apache.pekko.actor.typed.receptionist.Receptionist;
 import org.apache.pekko.actor.typed.receptionist.ServiceKey;
-import org.apache.pekko.stream.javadsl.Sink;
-import org.apache.pekko.stream.javadsl.Source;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -243,63 +235,6 @@ class WebSocketStreamsTest {
       }
       assertEquals(null, subscriber.received.poll(500, TimeUnit.MILLISECONDS), "nothing twice");
     }
-  }
-
-  /**
-   * Messages between nodes arrive at most once. What a subscription's topic passed on, with some
-   * deliveries lost, is joined with the journal: a later event or the partition's announcement of
-   * its last event brings the missing ones, in order, once each.
-   */
-  @Test
-  void deliveriesLostOnTheWayAreReadFromTheJournal() throws Exception {
-    String stream = OWNER.address() + "/lost";
-    createStream(stream, 1);
-    long start = System.currentTimeMillis() - 60_000;
-    List<byte[]> stored = new ArrayList<>();
-    StreamMessage previous = null;
-    for (int i = 0; i < 4; i++) {
-      previous = SignedEvents.event(OWNER, stream, 0, start + i, "{\"n\":" + i + "}", previous);
-      publishOverHttp(previous);
-      stored.add(previous.toByteArray());
-    }
-    Resends resends =
-        new Resends(node.system(), JournalSettings.READ_JOURNAL, Duration.ofSeconds(10));
-    String part = StreamPartition.entityId(stream, 0);
-    Function<List<PartitionTopics.Delivery>, List<Long>> joined =
-        deliveries ->
-            Source.from(deliveries)
-                .mapConcat(StreamWebSocketHandler::numbered)
-                .statefulMapConcat(
-                    () -> StreamWebSocketHandler.seam(resends, part, Resends.Filter.ALL))
-                .flatMapConcat(source -> source)
-                .map(
-                    event -> {
-                      assertArrayEquals(
-                          stored.get((int) event.sequenceNr() - 1),
-                          event.message(),
-                          "event " + event.sequenceNr());
-                      return event.sequenceNr();
-                    })
-                .runWith(Sink.seq(), node.system())
-                .toCompletableFuture()
-                .join();
-
-    PartitionTopics.Delivery first = PartitionTopics.Delivery.of(part, 1, stored.get(0));
-    PartitionTopics.Delivery last = PartitionTopics.Delivery.of(part, 4, stored.get(3));
-    assertEquals(
-        List.of(1L, 2L, 3L, 4L),
-        joined.apply(List.of(first, PartitionTopics.Delivery.head(part, 4))),
-        "2 to 4 lost, then the announcement");
-    assertEquals(
-        List.of(1L, 2L, 3L, 4L), joined.apply(List.of(first, last)), "2 and 3 lost, then 4");
-    assertEquals(
-        List.of(1L),
-        joined.apply(List.of(first, PartitionTopics.Delivery.head(part, 1))),
-        "nothing lost");
-    assertEquals(
-        List.of(4L),
-        joined.apply(List.of(PartitionTopics.Delivery.head(part, 3), last)),
-        "a subscription from now starts at the announced head");
   }
 
   @Test

@@ -9,7 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.cairn.journal.TestDatabases;
+import io.cairn.journal.JournalSettings;
 import io.cairn.keys.InMemoryStreamKeys;
 import io.cairn.protocol.ErrorCode;
 import io.cairn.protocol.Rejection;
@@ -22,7 +22,6 @@ import io.cairn.protocol.persist.Checkpoint;
 import io.cairn.protocol.persist.Pair;
 import io.cairn.protocol.persist.PairContent;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -39,25 +38,26 @@ import org.apache.pekko.persistence.query.javadsl.CurrentEventsByPersistenceIdQu
 import org.apache.pekko.stream.javadsl.Sink;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
- * A persistor on one node and the real H2 journal: it records each address once, catches up with
- * what was stored before it was appointed, checkpoints signed events, serves pairs from any index,
- * and comes back by itself with the same count and root after the node restarts.
+ * A persistor on one node and a real journal, each database through a subclass: it records each
+ * address once, catches up with what was stored before it was appointed, checkpoints signed events,
+ * serves pairs from any index, and comes back by itself with the same count and root after the node
+ * restarts.
  */
-class PersistorTest {
+abstract class PersistorSuite {
   private static final PersistorSettings SETTINGS =
       new PersistorSettings(
           Duration.ofMillis(300), Duration.ofMillis(100), Duration.ofSeconds(10), 16, 4, 3, 2);
 
-  @TempDir Path journalDir;
   private final PrivateKeySigner owner = PrivateKeySigner.generate();
   private final PrivateKeySigner publisherKey = PrivateKeySigner.generate();
   private final PrivateKeySigner service = PrivateKeySigner.generate();
   private final InMemoryStreamKeys keys = new InMemoryStreamKeys();
   private final String streamId = owner.address() + "/persisted";
   private PersistorNodes nodes;
+
+  protected abstract JournalSettings journal();
 
   @AfterEach
   void stop() {
@@ -67,7 +67,7 @@ class PersistorTest {
   }
 
   private PersistorNodes start(PersistorSettings settings) throws Exception {
-    nodes = PersistorNodes.start(1, TestDatabases.h2(journalDir), settings, keys, service);
+    nodes = PersistorNodes.start(1, journal(), settings, keys, service);
     return nodes;
   }
 
