@@ -51,6 +51,7 @@ public final class KeyCustodianSerializer extends ProtobufSerializer {
             GroupKeyRotated.newBuilder()
                 .setKey(toProto(e.key()))
                 .setRotatedBy(e.by().map(EthereumAddress::value).orElse(""))
+                .setAfterRevoke(e.afterRevoke())
                 .build(),
         bytes -> {
           GroupKeyRotated e = GroupKeyRotated.parseFrom(bytes);
@@ -58,7 +59,8 @@ public final class KeyCustodianSerializer extends ProtobufSerializer {
               fromProto(e.getKey()),
               e.getRotatedBy().isEmpty()
                   ? Optional.empty()
-                  : Optional.of(new EthereumAddress(e.getRotatedBy())));
+                  : Optional.of(new EthereumAddress(e.getRotatedBy())),
+              e.getAfterRevoke());
         });
     bind(
         "K",
@@ -68,13 +70,15 @@ public final class KeyCustodianSerializer extends ProtobufSerializer {
                 .setStreamId(state.streamId())
                 .setAppointed(state.appointed())
                 .addAllKeys(state.keys().stream().map(KeyCustodianSerializer::toProto).toList())
+                .setRotatedAfterRevoke(state.rotatedAfterRevoke())
                 .build(),
         bytes -> {
           CustodianState state = CustodianState.parseFrom(bytes);
           return new KeyCustodian.State(
               state.getStreamId(),
               state.getAppointed(),
-              state.getKeysList().stream().map(KeyCustodianSerializer::fromProto).toList());
+              state.getKeysList().stream().map(KeyCustodianSerializer::fromProto).toList(),
+              state.getRotatedAfterRevoke());
         });
 
     bind(
@@ -109,12 +113,13 @@ public final class KeyCustodianSerializer extends ProtobufSerializer {
         c ->
             RotateAfterRevoke.newBuilder()
                 .setRevoked(c.revoked().toProto())
+                .setRevokeSequenceNr(c.revokeSequenceNr())
                 .setReplyTo(serialize(c.replyTo()))
                 .build(),
         bytes -> {
           RotateAfterRevoke c = RotateAfterRevoke.parseFrom(bytes);
           return new KeyCustodian.RotateAfterRevoke(
-              Grantee.fromProto(c.getRevoked()), resolve(c.getReplyTo()));
+              Grantee.fromProto(c.getRevoked()), c.getRevokeSequenceNr(), resolve(c.getReplyTo()));
         });
     bind(
         "G",
@@ -156,6 +161,7 @@ public final class KeyCustodianSerializer extends ProtobufSerializer {
                 .setCurrentGroupKeyId(r.currentGroupKeyId())
                 .setServiceAddress(r.serviceAddress().value())
                 .setGroupKeys(r.groupKeys())
+                .setRotatedAfterRevoke(r.rotatedAfterRevoke())
                 .build(),
         bytes -> {
           CustodianInfo r = CustodianInfo.parseFrom(bytes);
@@ -164,7 +170,8 @@ public final class KeyCustodianSerializer extends ProtobufSerializer {
               r.getAppointed(),
               r.getCurrentGroupKeyId(),
               new EthereumAddress(r.getServiceAddress()),
-              r.getGroupKeys());
+              r.getGroupKeys(),
+              r.getRotatedAfterRevoke());
         });
     bind(
         "KS",

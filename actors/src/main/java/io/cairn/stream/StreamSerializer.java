@@ -6,6 +6,7 @@ import io.cairn.protocol.proto.stream.DeleteStream;
 import io.cairn.protocol.proto.stream.GetStream;
 import io.cairn.protocol.proto.stream.GrantPermission;
 import io.cairn.protocol.proto.stream.PermissionGranted;
+import io.cairn.protocol.proto.stream.PermissionRevocation;
 import io.cairn.protocol.proto.stream.PermissionRevoked;
 import io.cairn.protocol.proto.stream.PermissionSet;
 import io.cairn.protocol.proto.stream.RevokePermission;
@@ -26,7 +27,7 @@ import java.util.Set;
 import org.apache.pekko.actor.ExtendedActorSystem;
 
 /**
- * Writes the Stream entity's commands, events and state as the protobuf messages of {@code
+ * Writes the Stream entity's commands, events, state and replies as the protobuf messages of {@code
  * cairn/stream.proto}. The manifests are stored with every event: never reuse or rename one.
  */
 public final class StreamSerializer extends ProtobufSerializer {
@@ -121,6 +122,18 @@ public final class StreamSerializer extends ProtobufSerializer {
         Stream.State.class,
         StreamSerializer::toProto,
         bytes -> fromProto(StreamState.parseFrom(bytes)));
+    bind(
+        "RA",
+        Stream.Revocation.class,
+        r ->
+            PermissionRevocation.newBuilder()
+                .setState(toProto(r.state()))
+                .setSequenceNr(r.sequenceNr())
+                .build(),
+        bytes -> {
+          PermissionRevocation r = PermissionRevocation.parseFrom(bytes);
+          return new Stream.Revocation(fromProto(r.getState()), r.getSequenceNr());
+        });
 
     bind(
         "C",

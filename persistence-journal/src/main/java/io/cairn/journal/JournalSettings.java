@@ -21,22 +21,30 @@ public record JournalSettings(
     Duration connectTimeout) {
 
   public enum Kind {
-    H2("h2", "slick.jdbc.H2Profile$", "org.h2.Driver", "cairn/schema/h2.sql"),
+    H2("h2", "slick.jdbc.H2Profile$", "org.h2.Driver", "h2-dialect", "cairn/schema/h2.sql"),
     POSTGRES(
         "postgres",
         "slick.jdbc.PostgresProfile$",
         "org.postgresql.Driver",
+        "postgres-dialect",
         "cairn/schema/postgres.sql");
 
     private final String label;
     private final String slickProfile;
     private final String driver;
+    private final String projectionDialect;
     private final String schemaResource;
 
-    Kind(String label, String slickProfile, String driver, String schemaResource) {
+    Kind(
+        String label,
+        String slickProfile,
+        String driver,
+        String projectionDialect,
+        String schemaResource) {
       this.label = label;
       this.slickProfile = slickProfile;
       this.driver = driver;
+      this.projectionDialect = projectionDialect;
       this.schemaResource = schemaResource;
     }
 
@@ -88,7 +96,7 @@ public record JournalSettings(
         journal.getDuration("connect-timeout"));
   }
 
-  private static Kind kindOf(String url) {
+  static Kind kindOf(String url) {
     if (url.startsWith("jdbc:postgresql:")) {
       return Kind.POSTGRES;
     }
@@ -101,8 +109,10 @@ public record JournalSettings(
 
   /**
    * The settings that make Pekko Persistence write to this journal: the JDBC journal, snapshot
-   * store and read journal, all on one shared connection pool named "cairn". Layered over the rest
-   * of the configuration, so they win over every reference.conf.
+   * store and read journal, all on one shared connection pool named "cairn"; and projections keep
+   * their offsets in the same database ({@link JournalDatabase}), through a pool of as many
+   * connections with as many threads. Layered over the rest of the configuration, so they win over
+   * every reference.conf.
    */
   public Config pekkoConfig() {
     String db = "pekko-persistence-jdbc.shared-databases.cairn.";
@@ -124,6 +134,10 @@ public record JournalSettings(
     settings.put(db + "db.driver", kind.driver);
     settings.put(db + "db.numThreads", maxConnections);
     settings.put(db + "db.maxConnections", maxConnections);
+    settings.put("pekko.projection.jdbc.dialect", kind.projectionDialect);
+    settings.put(
+        "pekko.projection.jdbc.blocking-jdbc-dispatcher.thread-pool-executor.fixed-pool-size",
+        maxConnections);
     return ConfigFactory.parseMap(settings, "cairn.journal");
   }
 

@@ -1,5 +1,6 @@
 package io.cairn.api.stream;
 
+import io.cairn.keys.KeyCustodians;
 import io.cairn.protocol.proto.stream.AddressPermissions;
 import io.cairn.protocol.proto.stream.StreamDescription;
 import io.cairn.protocol.stream.Permission;
@@ -36,6 +37,19 @@ final class StreamJson {
         .map(Permission::label)
         .forEach(out::addPublicPermissions);
     return out.build();
+  }
+
+  /**
+   * The answer to revoking subscribe: the stream after it, and where the rotation of its group key
+   * stands; nothing about a rotation when it has no key custodian.
+   */
+  static StreamDescription revoked(Stream.State state, KeyCustodians.RevokeRotation rotation) {
+    StreamDescription described = describe(state);
+    return switch (rotation) {
+      case DONE -> described.toBuilder().setKeyRotation("done").build();
+      case PENDING -> described.toBuilder().setKeyRotation("pending").build();
+      case NO_CUSTODIAN -> described;
+    };
   }
 
   /** A stream id as one path segment: its slash percent-encoded. */

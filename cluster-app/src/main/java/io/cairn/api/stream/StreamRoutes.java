@@ -3,15 +3,19 @@ package io.cairn.api.stream;
 import io.cairn.api.ApiJson;
 import io.cairn.api.ApiRoutes;
 import io.cairn.api.auth.Authentication;
+import io.cairn.keys.KeyCustodians;
 import io.cairn.protocol.EthereumAddress;
 import io.cairn.protocol.proto.stream.CreateStreamRequest;
 import io.cairn.protocol.proto.stream.PermissionRequest;
+import io.cairn.protocol.proto.stream.StreamDescription;
 import io.cairn.protocol.proto.stream.StreamList;
 import io.cairn.protocol.proto.stream.UpdateStreamRequest;
 import io.cairn.protocol.stream.Permission;
 import io.cairn.protocol.stream.StreamId;
 import io.cairn.stream.Grantee;
 import io.cairn.stream.Streams;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.http.javadsl.model.StatusCodes;
 import org.apache.pekko.http.javadsl.model.headers.Location;
@@ -27,11 +31,17 @@ import org.apache.pekko.http.javadsl.unmarshalling.StringUnmarshallers;
  */
 public final class StreamRoutes extends ApiRoutes {
   private final Streams streams;
+  private final KeyCustodians custodians;
   private final Authentication authentication;
 
-  public StreamRoutes(ActorSystem<?> system, Streams streams, Authentication authentication) {
+  public StreamRoutes(
+      ActorSystem<?> system,
+      Streams streams,
+      KeyCustodians custodians,
+      Authentication authentication) {
     super(system);
     this.streams = streams;
+    this.custodians = custodians;
     this.authentication = authentication;
   }
 
@@ -138,17 +148,31 @@ public final class StreamRoutes extends ApiRoutes {
                                 state -> ApiJson.ok(StreamJson.describe(state))))));
   }
 
-  /** {@code DELETE /streams/{id}/permissions/{address or "public"}/{permission}}. */
+  /**
+   * {@code DELETE /streams/{id}/permissions/{address or "public"}/{permission}}. Revoking {@code
+   * subscribe} answers, after a bounded wait, whether the key custodian's rotation that follows is
+   * done or pending.
+   */
   private Route revoke(String id, EthereumAddress requester, String grantee, String permission) {
     return parsed(
         () -> grantee("public".equals(grantee), grantee),
         who ->
             parsed(
                 () -> Permission.parse(permission),
-                what ->
-                    reply(
-                        streams.revoke(id, requester, who, what),
-                        state -> ApiJson.ok(StreamJson.describe(state)))));
+                what -> reply(revoked(id, requester, who, what), ApiJson::ok)));
+  }
+
+  private CompletionStage<StreamDescription> revoked(
+      String id, EthereumAddress requester, Grantee who, Permission what) {
+    return streams
+        .revoke(id, requester, who, what)
+        .thenCompose(
+            revocation ->
+                what == Permission.SUBSCRIBE
+                    ? custodians
+                        .rotationAfterRevoke(id, revocation.sequenceNr())
+                        .thenApply(rotation -> StreamJson.revoked(revocation.state(), rotation))
+                    : CompletableFuture.completedFuture(StreamJson.describe(revocation.state())));
   }
 
   /**
