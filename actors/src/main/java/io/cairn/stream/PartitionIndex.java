@@ -53,7 +53,7 @@ public final class PartitionIndex {
 
   private final JournalDatabase database;
 
-  PartitionIndex(ActorSystem<?> system) {
+  public PartitionIndex(ActorSystem<?> system) {
     this.database = JournalDatabase.get(system);
   }
 

@@ -6,6 +6,7 @@ import io.cairn.app.CairnNode;
 import io.cairn.journal.JournalSchema;
 import io.cairn.journal.JournalSettings;
 import io.cairn.protocol.Randomness;
+import io.cairn.stream.PartitionIndex;
 import io.cairn.stream.Resends;
 import io.cairn.stream.StreamPartition;
 import java.io.IOException;
@@ -26,9 +27,9 @@ import org.apache.pekko.stream.javadsl.Sink;
  * What a {@code from} resend near the end of a large partition costs, on one node in this JVM
  * (embedded H2 journal, default settings). It stores {@code --events} events of 300 bytes in one
  * partition, in batches of 1,000 written straight to the partition entity (the checks before it,
- * signatures included, are not what is measured), then asks {@link Resends#from} for the last
- * {@code --tail} events by their chain position and reads them all, {@code --runs} times; it prints
- * the median and every run.
+ * signatures included, are not what is measured), waits until the {@link PartitionIndex} holds them
+ * all, then asks {@link Resends#from} for the last {@code --tail} events by their chain position
+ * and reads them all, {@code --runs} times; it prints the median and every run.
  *
  * <pre>
  * java -Xmx2g -cp bench/target/benchmarks.jar io.cairn.bench.resend.ResendBench \
@@ -79,6 +80,12 @@ public final class ResendBench {
       store(system, partition, events, firstTimestamp);
       System.err.printf(
           "%,d events stored in %.1f s%n", events, (System.nanoTime() - stored) / 1e9);
+      PartitionIndex index = new PartitionIndex(system);
+      while (index.indexedTo(partition).toCompletableFuture().get() < events) {
+        Thread.sleep(500);
+      }
+      System.err.printf(
+          "and indexed %.1f s after the first was stored%n", (System.nanoTime() - stored) / 1e9);
 
       Resends resends = new Resends(system, JournalSettings.READ_JOURNAL, ASK);
       StreamPartition.Position from =
