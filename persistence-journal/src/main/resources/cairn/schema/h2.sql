@@ -26,6 +26,9 @@ CREATE TABLE IF NOT EXISTS PUBLIC."event_tag" (
   PRIMARY KEY ("event_id", "tag"),
   CONSTRAINT "fk_event_journal" FOREIGN KEY ("event_id") REFERENCES PUBLIC."event_journal" ("ordering") ON DELETE CASCADE
 );
+-- pekko-persistence-jdbc reads events by tag with a join that H2 starts from "event_tag": without
+-- this index each poll of each projection reads every tagged row; with it, only the rows of its tag.
+CREATE INDEX IF NOT EXISTS "event_tag_tag" ON PUBLIC."event_tag" ("tag", "event_id");
 CREATE TABLE IF NOT EXISTS PUBLIC."snapshot" (
   "persistence_id" VARCHAR(255) NOT NULL,
   "sequence_number" BIGINT NOT NULL,

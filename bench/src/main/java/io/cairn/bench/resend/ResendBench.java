@@ -69,7 +69,12 @@ public final class ResendBench {
                         "cairn.api.session.secret",
                         "be" + "00".repeat(31),
                         "pekko.loglevel",
-                        "WARNING"))
+                        "WARNING",
+                        // pekko-persistence-jdbc's events-by-tag query reads every row of the tag
+                        // on H2 (see docs/benchmarks.md): fewer, larger pages let the index
+                        // catch up with a million events in minutes
+                        "jdbc-read-journal.max-buffer-size",
+                        "20000"))
                 .withFallback(ConfigFactory.parseResources("application.conf")));
     JournalSchema.ensure(JournalSettings.fromConfig(config));
     ActorSystem<Void> system = CairnNode.start(config);
