@@ -26,6 +26,9 @@ CREATE TABLE IF NOT EXISTS PUBLIC."event_tag" (
   PRIMARY KEY ("event_id", "tag"),
   CONSTRAINT "fk_event_journal" FOREIGN KEY ("event_id") REFERENCES PUBLIC."event_journal" ("ordering") ON DELETE CASCADE
 );
+-- pekko-persistence-jdbc reads events by tag with a join that H2 starts from "event_tag": without
+-- this index each poll of each projection reads every tagged row; with it, only the rows of its tag.
+CREATE INDEX IF NOT EXISTS "event_tag_tag" ON PUBLIC."event_tag" ("tag", "event_id");
 CREATE TABLE IF NOT EXISTS PUBLIC."snapshot" (
   "persistence_id" VARCHAR(255) NOT NULL,
   "sequence_number" BIGINT NOT NULL,
@@ -37,4 +40,45 @@ CREATE TABLE IF NOT EXISTS PUBLIC."snapshot" (
   "meta_ser_manifest" VARCHAR,
   "meta_payload" BLOB,
   PRIMARY KEY ("persistence_id", "sequence_number")
+);
+-- Projection offsets, as pekko-projection-jdbc's H2 dialect reads them (lower-case names). A
+-- projection's read model is written in the same transaction as its offset, so both live here.
+-- Pekko's own script adds an index on "projection_name"; the primary key starts with it.
+CREATE TABLE IF NOT EXISTS PUBLIC."pekko_projection_offset_store" (
+  "projection_name" VARCHAR(255) NOT NULL,
+  "projection_key" VARCHAR(255) NOT NULL,
+  "current_offset" VARCHAR(255) NOT NULL,
+  "manifest" VARCHAR(4) NOT NULL,
+  "mergeable" BOOLEAN NOT NULL,
+  "last_updated" BIGINT NOT NULL,
+  PRIMARY KEY ("projection_name", "projection_key")
+);
+CREATE TABLE IF NOT EXISTS PUBLIC."pekko_projection_management" (
+  "projection_name" VARCHAR(255) NOT NULL,
+  "projection_key" VARCHAR(255) NOT NULL,
+  "paused" BOOLEAN NOT NULL,
+  "last_updated" BIGINT NOT NULL,
+  PRIMARY KEY ("projection_name", "projection_key")
+);
+-- Read model of io.cairn.stream.StreamDirectory: every stream, for search.
+CREATE TABLE IF NOT EXISTS PUBLIC."stream_directory" (
+  "stream_id" VARCHAR(255) NOT NULL PRIMARY KEY,
+  "owner" VARCHAR(42) NOT NULL,
+  "description" VARCHAR NOT NULL,
+  "deleted" BOOLEAN NOT NULL
+);
+CREATE INDEX IF NOT EXISTS "stream_directory_owner" ON PUBLIC."stream_directory" ("owner", "stream_id");
+-- Read model of io.cairn.stream.PartitionIndex: where each stored event of a partition sits in
+-- its chain, to find the first event of a resend without reading the events before it.
+CREATE TABLE IF NOT EXISTS PUBLIC."partition_index" (
+  "stream_partition" VARCHAR(255) NOT NULL,
+  "chain_timestamp" BIGINT NOT NULL,
+  "chain_sequence_number" INTEGER NOT NULL,
+  "sequence_nr" BIGINT NOT NULL,
+  PRIMARY KEY ("stream_partition", "chain_timestamp", "chain_sequence_number", "sequence_nr")
+);
+CREATE TABLE IF NOT EXISTS PUBLIC."partition_index_progress" (
+  "stream_partition" VARCHAR(255) NOT NULL PRIMARY KEY,
+  "first_sequence_nr" BIGINT NOT NULL,
+  "last_sequence_nr" BIGINT NOT NULL
 );

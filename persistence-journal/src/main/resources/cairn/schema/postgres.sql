@@ -36,3 +36,44 @@ CREATE TABLE IF NOT EXISTS snapshot (
   meta_payload BYTEA,
   PRIMARY KEY (persistence_id, sequence_number)
 );
+-- Projection offsets, as pekko-projection-jdbc's PostgreSQL dialect reads them (lower-case
+-- names). A projection's read model is written in the same transaction as its offset, so both
+-- live here. Pekko's own script adds an index on projection_name; the primary key starts with it.
+CREATE TABLE IF NOT EXISTS pekko_projection_offset_store (
+  projection_name VARCHAR(255) NOT NULL,
+  projection_key VARCHAR(255) NOT NULL,
+  current_offset VARCHAR(255) NOT NULL,
+  manifest VARCHAR(4) NOT NULL,
+  mergeable BOOLEAN NOT NULL,
+  last_updated BIGINT NOT NULL,
+  PRIMARY KEY (projection_name, projection_key)
+);
+CREATE TABLE IF NOT EXISTS pekko_projection_management (
+  projection_name VARCHAR(255) NOT NULL,
+  projection_key VARCHAR(255) NOT NULL,
+  paused BOOLEAN NOT NULL,
+  last_updated BIGINT NOT NULL,
+  PRIMARY KEY (projection_name, projection_key)
+);
+-- Read model of io.cairn.stream.StreamDirectory: every stream, for search.
+CREATE TABLE IF NOT EXISTS stream_directory (
+  stream_id VARCHAR(255) NOT NULL PRIMARY KEY,
+  owner VARCHAR(42) NOT NULL,
+  description TEXT NOT NULL,
+  deleted BOOLEAN NOT NULL
+);
+CREATE INDEX IF NOT EXISTS stream_directory_owner ON stream_directory (owner, stream_id);
+-- Read model of io.cairn.stream.PartitionIndex: where each stored event of a partition sits in
+-- its chain, to find the first event of a resend without reading the events before it.
+CREATE TABLE IF NOT EXISTS partition_index (
+  stream_partition VARCHAR(255) NOT NULL,
+  chain_timestamp BIGINT NOT NULL,
+  chain_sequence_number INTEGER NOT NULL,
+  sequence_nr BIGINT NOT NULL,
+  PRIMARY KEY (stream_partition, chain_timestamp, chain_sequence_number, sequence_nr)
+);
+CREATE TABLE IF NOT EXISTS partition_index_progress (
+  stream_partition VARCHAR(255) NOT NULL PRIMARY KEY,
+  first_sequence_nr BIGINT NOT NULL,
+  last_sequence_nr BIGINT NOT NULL
+);

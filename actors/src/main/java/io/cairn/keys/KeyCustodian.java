@@ -81,10 +81,12 @@ public final class KeyCustodian
       implements Command {}
 
   /**
-   * A new current key because {@code revoked} lost {@code subscribe}; sent by the cluster itself
-   * after the stream stored the revocation. Without a custodian there is nothing to rotate.
+   * A new current key because {@code revoked} lost {@code subscribe} by the stream's event {@code
+   * revokeSequenceNr}; sent by {@link RevokeRotation} for each such event. Idempotent: a key made
+   * after a later revocation covers this one too. Without a custodian there is nothing to rotate.
    */
-  public record RotateAfterRevoke(Grantee revoked, ActorRef<StatusReply<Info>> replyTo)
+  public record RotateAfterRevoke(
+      Grantee revoked, long revokeSequenceNr, ActorRef<StatusReply<Info>> replyTo)
       implements Command {}
 
   public record GetInfo(ActorRef<StatusReply<Info>> replyTo) implements Command {}
@@ -128,19 +130,26 @@ public final class KeyCustodian
 
   public record Appointed(EthereumAddress by, StoredKey firstKey) implements Event {}
 
-  /** {@code by} is the owner who asked for it; empty when a revocation caused it. */
-  public record Rotated(StoredKey key, Optional<EthereumAddress> by) implements Event {}
+  /**
+   * {@code by} is the owner who asked for it; empty when a revocation caused it, which is the
+   * stream's event {@code afterRevoke} (0 for the owner's, and for rotations stored before
+   * revocations were numbered).
+   */
+  public record Rotated(StoredKey key, Optional<EthereumAddress> by, long afterRevoke)
+      implements Event {}
 
   // ---- replies ----
 
   public sealed interface Reply {}
 
+  /** {@code rotatedAfterRevoke}: see {@link State}. */
   public record Info(
       String streamId,
       boolean appointed,
       String currentGroupKeyId,
       EthereumAddress serviceAddress,
-      int groupKeys)
+      int groupKeys,
+      long rotatedAfterRevoke)
       implements Reply {}
 
   public record KeyResponse(StreamMessage message) implements Reply {}
@@ -174,14 +183,19 @@ public final class KeyCustodian
     }
   }
 
-  /** Immutable; {@code keys} oldest first, the last being the current one. */
-  public record State(String streamId, boolean appointed, List<StoredKey> keys) {
+  /**
+   * Immutable; {@code keys} oldest first, the last being the current one. {@code
+   * rotatedAfterRevoke} is the sequence number of the stream's last revocation of {@code subscribe}
+   * that a rotation followed: the current key was made after every revocation up to it.
+   */
+  public record State(
+      String streamId, boolean appointed, List<StoredKey> keys, long rotatedAfterRevoke) {
     public State {
       keys = List.copyOf(keys);
     }
 
     static State empty(String streamId) {
-      return new State(streamId, false, List.of());
+      return new State(streamId, false, List.of(), 0);
     }
 
     public Optional<StoredKey> current() {
@@ -193,13 +207,14 @@ public final class KeyCustodian
     }
 
     State withAppointment(Appointed event) {
-      return new State(streamId, true, List.of(event.firstKey()));
+      return new State(streamId, true, List.of(event.firstKey()), rotatedAfterRevoke);
     }
 
     State withRotation(Rotated event) {
       List<StoredKey> more = new ArrayList<>(keys);
       more.add(event.key());
-      return new State(streamId, appointed, more);
+      return new State(
+          streamId, appointed, more, Math.max(rotatedAfterRevoke, event.afterRevoke()));
     }
   }
 
@@ -339,18 +354,11 @@ public final class KeyCustodian
                 ownerOnly(
                     command.requester(),
                     command.replyTo(),
-                    () -> rotate(Optional.of(command.requester()), command.replyTo())))
-        .onCommand(
-            RotateAfterRevoke.class,
-            (state, command) -> {
-              context
-                  .getLog()
-                  .info(
-                      "Rotating the group key of {}: {} lost the subscribe permission",
-                      id,
-                      command.revoked());
-              return rotate(Optional.empty(), command.replyTo());
-            })
+                    () ->
+                        Effect()
+                            .persist(new Rotated(newKey(), Optional.of(command.requester()), 0))
+                            .thenReply(command.replyTo(), this::info)))
+        .onCommand(RotateAfterRevoke.class, this::onRotateAfterRevoke)
         .onCommand(
             GetInfo.class, (state, command) -> Effect().reply(command.replyTo(), info(state)))
         .onCommand(RequestKeys.class, this::onRequestKeys)
@@ -387,9 +395,20 @@ public final class KeyCustodian
         .thenReply(command.replyTo(), this::info);
   }
 
-  private ReplyEffect<Event, State> rotate(
-      Optional<EthereumAddress> by, ActorRef<StatusReply<Info>> replyTo) {
-    return Effect().persist(new Rotated(newKey(), by)).thenReply(replyTo, this::info);
+  private ReplyEffect<Event, State> onRotateAfterRevoke(State state, RotateAfterRevoke command) {
+    if (command.revokeSequenceNr() <= state.rotatedAfterRevoke()) {
+      // told again (a projection replays from its last stored offset): rotated already
+      return Effect().reply(command.replyTo(), info(state));
+    }
+    context
+        .getLog()
+        .info(
+            "Rotating the group key of {}: {} lost the subscribe permission",
+            id,
+            command.revoked());
+    return Effect()
+        .persist(new Rotated(newKey(), Optional.empty(), command.revokeSequenceNr()))
+        .thenReply(command.replyTo(), this::info);
   }
 
   private ReplyEffect<Event, State> onRequestKeys(State state, RequestKeys command) {
@@ -551,7 +570,8 @@ public final class KeyCustodian
             state.appointed(),
             state.current().map(StoredKey::id).orElse(""),
             identity.address(),
-            state.keys().size()));
+            state.keys().size(),
+            state.rotatedAfterRevoke()));
   }
 
   /** Events keep milliseconds, as the journal does, so a recovered state equals the live one. */

@@ -52,6 +52,7 @@ public final class KeyCustodianSerializer extends ProtobufSerializer {
             GroupKeyRotated.newBuilder()
                 .setKey(toProto(e.key()))
                 .setRotatedBy(e.by().map(EthereumAddress::value).orElse(""))
+                .setAfterRevoke(e.afterRevoke())
                 .build(),
         bytes -> {
           GroupKeyRotated e = GroupKeyRotated.parseFrom(bytes);
@@ -59,7 +60,8 @@ public final class KeyCustodianSerializer extends ProtobufSerializer {
               fromProto(e.getKey()),
               e.getRotatedBy().isEmpty()
                   ? Optional.empty()
-                  : Optional.of(new EthereumAddress(e.getRotatedBy())));
+                  : Optional.of(new EthereumAddress(e.getRotatedBy())),
+              e.getAfterRevoke());
         });
     bind(
         "K",
@@ -69,13 +71,15 @@ public final class KeyCustodianSerializer extends ProtobufSerializer {
                 .setStreamId(state.streamId())
                 .setAppointed(state.appointed())
                 .addAllKeys(state.keys().stream().map(KeyCustodianSerializer::toProto).toList())
+                .setRotatedAfterRevoke(state.rotatedAfterRevoke())
                 .build(),
         bytes -> {
           CustodianState state = CustodianState.parseFrom(bytes);
           return new KeyCustodian.State(
               state.getStreamId(),
               state.getAppointed(),
-              state.getKeysList().stream().map(KeyCustodianSerializer::fromProto).toList());
+              state.getKeysList().stream().map(KeyCustodianSerializer::fromProto).toList(),
+              state.getRotatedAfterRevoke());
         });
 
     bind(
@@ -110,12 +114,15 @@ public final class KeyCustodianSerializer extends ProtobufSerializer {
         c ->
             RotateAfterRevoke.newBuilder()
                 .setRevoked(GranteeMapper.toProto(c.revoked()))
+                .setRevokeSequenceNr(c.revokeSequenceNr())
                 .setReplyTo(serialize(c.replyTo()))
                 .build(),
         bytes -> {
           RotateAfterRevoke c = RotateAfterRevoke.parseFrom(bytes);
           return new KeyCustodian.RotateAfterRevoke(
-              GranteeMapper.fromProto(c.getRevoked()), resolve(c.getReplyTo()));
+              GranteeMapper.fromProto(c.getRevoked()),
+              c.getRevokeSequenceNr(),
+              resolve(c.getReplyTo()));
         });
     bind(
         "G",
@@ -157,6 +164,7 @@ public final class KeyCustodianSerializer extends ProtobufSerializer {
                 .setCurrentGroupKeyId(r.currentGroupKeyId())
                 .setServiceAddress(r.serviceAddress().value())
                 .setGroupKeys(r.groupKeys())
+                .setRotatedAfterRevoke(r.rotatedAfterRevoke())
                 .build(),
         bytes -> {
           CustodianInfo r = CustodianInfo.parseFrom(bytes);
@@ -165,7 +173,8 @@ public final class KeyCustodianSerializer extends ProtobufSerializer {
               r.getAppointed(),
               r.getCurrentGroupKeyId(),
               new EthereumAddress(r.getServiceAddress()),
-              r.getGroupKeys());
+              r.getGroupKeys(),
+              r.getRotatedAfterRevoke());
         });
     bind(
         "KS",

@@ -7,13 +7,19 @@ import io.cairn.protocol.encryption.MasterKey;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 
-/** The key custodians' settings, read from {@code cairn.keys}. */
-public record KeySettings(Duration askTimeout, int snapshotEvery) {
+/**
+ * The key custodians' settings, read from {@code cairn.keys}. {@code revokeRotationWait}: how long
+ * the answer to a revocation of {@code subscribe} waits for the custodian's rotation after it.
+ */
+public record KeySettings(Duration askTimeout, int snapshotEvery, Duration revokeRotationWait) {
   public static final String MASTER_KEY_SETTING = "cairn.keys.master-key-file";
 
   public static KeySettings fromConfig(Config config) {
     Config keys = config.getConfig("cairn.keys");
-    return new KeySettings(keys.getDuration("ask-timeout"), keys.getInt("snapshot-every"));
+    return new KeySettings(
+        keys.getDuration("ask-timeout"),
+        keys.getInt("snapshot-every"),
+        keys.getDuration("revoke-rotation-wait"));
   }
 
   /**

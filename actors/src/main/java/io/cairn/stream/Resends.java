@@ -19,7 +19,8 @@ import org.apache.pekko.stream.javadsl.Source;
 /**
  * Stored events read back from the journal, as the Streamr storage node's resend queries ask for
  * them: the last N, from a position, or within a range, optionally of one publisher or one chain.
- * Results are streams: they are read in pages as the consumer takes them.
+ * Results are streams: they are read in pages as the consumer takes them. A query by position
+ * starts reading where the {@link PartitionIndex} says its first event is.
  */
 public final class Resends {
   /** Which events a resend wants, besides their position. */
@@ -65,14 +66,20 @@ public final class Resends {
    */
   public record Resent(long sequenceNr, StreamPartition.Stored stored) {}
 
+  /** A position no event passes: the open end of a query from a position. */
+  private static final StreamPartition.Position END =
+      new StreamPartition.Position(Long.MAX_VALUE, Integer.MAX_VALUE);
+
   private final ActorSystem<?> system;
   private final ClusterSharding sharding;
   private final CurrentEventsByPersistenceIdQuery journal;
   private final Duration askTimeout;
+  private final PartitionIndex index;
 
   public Resends(ActorSystem<?> system, String readJournalPluginId, Duration askTimeout) {
     this.system = system;
     this.sharding = ClusterSharding.get(system);
+    this.index = new PartitionIndex(system);
     this.journal =
         PersistenceQuery.get(system)
             .getReadJournalFor(CurrentEventsByPersistenceIdQuery.class, readJournalPluginId);
@@ -105,7 +112,8 @@ public final class Resends {
   /** Events at or after {@code from} in their chains' order. */
   public Source<Resent, NotUsed> from(
       String streamPartition, StreamPartition.Position from, Filter filter) {
-    return stored(streamPartition, 1, Long.MAX_VALUE)
+    return Source.completionStage(index.find(streamPartition, from, END))
+        .flatMapConcat(span -> stored(streamPartition, span.start(), Long.MAX_VALUE))
         .filter(event -> event.stored().position().compareTo(from) >= 0)
         .filter(event -> filter.test(event.stored()));
   }
@@ -116,8 +124,16 @@ public final class Resends {
       StreamPartition.Position from,
       StreamPartition.Position to,
       Filter filter) {
-    return from(streamPartition, from, filter)
-        .filter(event -> event.stored().position().compareTo(to) <= 0);
+    return Source.completionStage(index.find(streamPartition, from, to))
+        .flatMapConcat(
+            span ->
+                (span.first() <= span.last()
+                        ? stored(streamPartition, span.first(), span.last())
+                        : Source.<Resent>empty())
+                    .concat(stored(streamPartition, span.unindexedFrom(), Long.MAX_VALUE)))
+        .filter(event -> event.stored().position().compareTo(from) >= 0)
+        .filter(event -> event.stored().position().compareTo(to) <= 0)
+        .filter(event -> filter.test(event.stored()));
   }
 
   /** Every event stored after {@code sequenceNr}: what a subscriber missed. */

@@ -1,6 +1,7 @@
 package io.cairn.stream;
 
 import io.cairn.cluster.NodeRole;
+import io.cairn.projection.EventSlices;
 import io.cairn.protocol.ErrorCode;
 import io.cairn.protocol.EthereumAddress;
 import io.cairn.protocol.Rejection;
@@ -18,6 +19,7 @@ import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.actor.typed.Behavior;
 import org.apache.pekko.actor.typed.SupervisorStrategy;
+import org.apache.pekko.actor.typed.javadsl.ActorContext;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
 import org.apache.pekko.cluster.sharding.typed.javadsl.ClusterSharding;
 import org.apache.pekko.cluster.sharding.typed.javadsl.Entity;
@@ -41,10 +43,14 @@ public final class Stream
   public static final EntityTypeKey<Command> ENTITY_KEY =
       EntityTypeKey.create(Command.class, "Stream");
 
-  // ---- commands: every one is answered with the stream's state or a Rejection ----
+  /** How the events are tagged: projections over them build read models and run workflows. */
+  public static final EventSlices SLICES = EventSlices.of(ENTITY_KEY);
+
+  // ---- commands: every one is answered with the stream's state (a revocation: with where it is
+  // in the stream's journal) or a Rejection ----
 
   public sealed interface Command {
-    ActorRef<StatusReply<State>> replyTo();
+    ActorRef<? extends StatusReply<?>> replyTo();
   }
 
   /** Creates the stream; only the address the id starts with may create it. */
@@ -73,7 +79,7 @@ public final class Stream
       EthereumAddress requester,
       Grantee grantee,
       Permission permission,
-      ActorRef<StatusReply<State>> replyTo)
+      ActorRef<StatusReply<Revocation>> replyTo)
       implements Command {}
 
   public record Delete(EthereumAddress requester, ActorRef<StatusReply<State>> replyTo)
@@ -99,6 +105,14 @@ public final class Stream
       implements Event {}
 
   public record Deleted(EthereumAddress by, Instant at) implements Event {}
+
+  // ---- replies besides the state ----
+
+  /**
+   * The state after a revocation, and the sequence number of its {@link Revoked} event: what the
+   * workflows it starts are identified by (a key custodian's rotation after it, for one).
+   */
+  public record Revocation(State state, long sequenceNr) {}
 
   // ---- state ----
 
@@ -262,22 +276,37 @@ public final class Stream
     } catch (Rejection invalid) {
       return Behaviors.receiveMessage(
           command -> {
-            command.replyTo().tell(StatusReply.error(invalid));
+            replyTo(command).tell(StatusReply.error(invalid));
             return Behaviors.same();
           });
     }
-    return new Stream(id, settings);
+    return Behaviors.setup(context -> new Stream(context, id, settings));
   }
 
+  /**
+   * Every command's reply goes to its {@code replyTo}, a StatusReply of the type the command names.
+   */
+  @SuppressWarnings("unchecked")
+  private static ActorRef<StatusReply<Object>> replyTo(Command command) {
+    return (ActorRef<StatusReply<Object>>) command.replyTo();
+  }
+
+  private final ActorContext<Command> context;
   private final StreamId id;
   private final StreamSettings settings;
 
-  private Stream(StreamId id, StreamSettings settings) {
+  private Stream(ActorContext<Command> context, StreamId id, StreamSettings settings) {
     super(
         PersistenceId.of(ENTITY_KEY.name(), id.toString()),
         SupervisorStrategy.restartWithBackoff(Duration.ofMillis(200), Duration.ofSeconds(5), 0.1));
+    this.context = context;
     this.id = id;
     this.settings = settings;
+  }
+
+  @Override
+  public Set<String> tagsFor(Event event) {
+    return SLICES.tagsFor(id.toString());
   }
 
   @Override
@@ -391,9 +420,11 @@ public final class Stream
           ErrorCode.NOT_PERMITTED,
           "the owner's permissions on " + id + " cannot be revoked");
     }
+    long sequenceNr = lastSequenceNumber(context) + 1;
     return Effect()
         .persist(new Revoked(command.grantee(), command.permission(), command.requester()))
-        .thenReply(command.replyTo(), StatusReply::success);
+        .thenReply(
+            command.replyTo(), revoked -> StatusReply.success(new Revocation(revoked, sequenceNr)));
   }
 
   private ReplyEffect<Event, State> onDelete(State state, Delete command) {
@@ -438,7 +469,7 @@ public final class Stream
   }
 
   private ReplyEffect<Event, State> reject(Command command, ErrorCode code, String message) {
-    return Effect().reply(command.replyTo(), StatusReply.error(new Rejection(code, message)));
+    return Effect().reply(replyTo(command), StatusReply.error(new Rejection(code, message)));
   }
 
   @Override

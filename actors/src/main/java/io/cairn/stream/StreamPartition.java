@@ -1,6 +1,7 @@
 package io.cairn.stream;
 
 import io.cairn.cluster.NodeRole;
+import io.cairn.projection.EventSlices;
 import io.cairn.protocol.ErrorCode;
 import io.cairn.protocol.Rejection;
 import java.time.Duration;
@@ -49,6 +50,11 @@ public final class StreamPartition
 
   public static final EntityTypeKey<Command> ENTITY_KEY =
       EntityTypeKey.create(Command.class, "StreamPartition");
+
+  /**
+   * How the stored events are tagged: {@link PartitionIndex} is built by a projection over them.
+   */
+  public static final EventSlices SLICES = EventSlices.of(ENTITY_KEY);
 
   /**
    * Positions per chain kept to recognise an event sent again: at least a whole batch, so that
@@ -356,6 +362,7 @@ public final class StreamPartition
   private final String streamPartition;
   private final StreamSettings settings;
   private final PartitionTopics topics;
+  private final Set<String> tags;
 
   private StreamPartition(
       ActorContext<Command> context,
@@ -370,6 +377,12 @@ public final class StreamPartition
     this.streamPartition = streamPartition;
     this.settings = settings;
     this.topics = PartitionTopics.get(context.getSystem());
+    this.tags = SLICES.tagsFor(streamPartition);
+  }
+
+  @Override
+  public Set<String> tagsFor(Event event) {
+    return tags;
   }
 
   @Override

@@ -5,6 +5,7 @@ import io.cairn.cluster.proto.stream.DeleteStream;
 import io.cairn.cluster.proto.stream.GetStream;
 import io.cairn.cluster.proto.stream.GrantPermission;
 import io.cairn.cluster.proto.stream.PermissionGranted;
+import io.cairn.cluster.proto.stream.PermissionRevocation;
 import io.cairn.cluster.proto.stream.PermissionRevoked;
 import io.cairn.cluster.proto.stream.PermissionSet;
 import io.cairn.cluster.proto.stream.RevokePermission;
@@ -122,6 +123,18 @@ public final class StreamSerializer extends ProtobufSerializer {
         Stream.State.class,
         StreamSerializer::toProto,
         bytes -> fromProto(StreamState.parseFrom(bytes)));
+    bind(
+        "RA",
+        Stream.Revocation.class,
+        r ->
+            PermissionRevocation.newBuilder()
+                .setState(toProto(r.state()))
+                .setSequenceNr(r.sequenceNr())
+                .build(),
+        bytes -> {
+          PermissionRevocation r = PermissionRevocation.parseFrom(bytes);
+          return new Stream.Revocation(fromProto(r.getState()), r.getSequenceNr());
+        });
 
     bind(
         "C",

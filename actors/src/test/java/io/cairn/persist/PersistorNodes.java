@@ -82,7 +82,7 @@ final class PersistorNodes implements AutoCloseable {
   }
 
   static Streams streams(ActorTestKit node) {
-    return new Streams(node.system(), STREAMS, JdbcReadJournal.Identifier());
+    return new Streams(node.system(), STREAMS);
   }
 
   static Publisher publisher(ActorTestKit node) {

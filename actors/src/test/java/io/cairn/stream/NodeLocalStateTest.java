@@ -21,7 +21,6 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
 import org.apache.pekko.actor.testkit.typed.javadsl.TestProbe;
-import org.apache.pekko.persistence.jdbc.query.javadsl.JdbcReadJournal;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -62,7 +61,7 @@ class NodeLocalStateTest {
     node = cluster.node(0);
     Stream.init(node.system(), SETTINGS);
     StreamPartition.init(node.system(), SETTINGS);
-    streams = new Streams(node.system(), SETTINGS, JdbcReadJournal.Identifier());
+    streams = new Streams(node.system(), SETTINGS);
   }
 
   @AfterEach

@@ -81,7 +81,7 @@ class PublishSubscribeClusterTest {
     PrivateKeySigner owner = PrivateKeySigner.generate();
     String streamId = owner.address() + "/cluster-" + System.nanoTime();
     String part = StreamPartition.entityId(streamId, 0);
-    new Streams(cluster.node(0).system(), SETTINGS, JdbcReadJournal.Identifier())
+    new Streams(cluster.node(0).system(), SETTINGS)
         .create(streamId, owner.address(), "", 1)
         .toCompletableFuture()
         .join();
@@ -94,7 +94,7 @@ class PublishSubscribeClusterTest {
         .join();
     ActorTestKit publishingNode =
         cluster.others(cluster.hostOf(StreamPartition.ENTITY_KEY, part)).get(0);
-    Streams streams = new Streams(publishingNode.system(), SETTINGS, JdbcReadJournal.Identifier());
+    Streams streams = new Streams(publishingNode.system(), SETTINGS);
     Publisher publisher =
         new Publisher(
             publishingNode.system(),

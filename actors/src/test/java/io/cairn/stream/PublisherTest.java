@@ -65,7 +65,7 @@ class PublisherTest {
     node = cluster.node(0);
     Stream.init(node.system(), SETTINGS);
     StreamPartition.init(node.system(), SETTINGS);
-    Streams streams = new Streams(node.system(), SETTINGS, JdbcReadJournal.Identifier());
+    Streams streams = new Streams(node.system(), SETTINGS);
     streams.create(STREAM, OWNER.address(), "", 2).toCompletableFuture().join();
     publisher =
         new Publisher(
@@ -177,7 +177,7 @@ class PublisherTest {
 
   @Test
   void aStoredEventReachesSubscribersAsPublished() {
-    Streams streams = new Streams(node.system(), SETTINGS, JdbcReadJournal.Identifier());
+    Streams streams = new Streams(node.system(), SETTINGS);
     await(
         streams.grant(STREAM, OWNER.address(), Grantee.of(STRANGER.address()), Permission.PUBLISH));
     TestProbe<PartitionTopics.Delivery> subscriber = node.createTestProbe();

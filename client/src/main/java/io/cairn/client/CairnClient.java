@@ -154,8 +154,9 @@ public final class CairnClient {
 
   /**
    * Revokes {@code permission} from an address, or from everyone if null. Revoking {@code
-   * subscribe} from a stream with a key custodian is answered once its group key rotated; a failed
-   * rotation is {@code KEY_ROTATION_FAILED}, and revoking again rotates again.
+   * subscribe} from a stream with a key custodian makes it rotate the group key; the answer's
+   * {@code getKeyRotation()} is {@code "done"} once the current key was made after the revocation,
+   * or {@code "pending"} while the cluster is still rotating it (it retries until it is done).
    */
   public StreamDescription revoke(String streamId, EthereumAddress grantee, String permission) {
     String who = grantee == null ? "public" : grantee.value();

@@ -29,15 +29,18 @@ import io.cairn.keys.CustodianStreamKeys;
 import io.cairn.keys.KeyCustodian;
 import io.cairn.keys.KeyCustodians;
 import io.cairn.keys.KeySettings;
+import io.cairn.keys.RevokeRotation;
 import io.cairn.persist.PairJournal;
 import io.cairn.persist.Persistor;
 import io.cairn.persist.PersistorSettings;
 import io.cairn.protocol.event.AddressRecoveries;
 import io.cairn.protocol.event.EventVerifier;
+import io.cairn.stream.PartitionIndex;
 import io.cairn.stream.Publisher;
 import io.cairn.stream.Resends;
 import io.cairn.stream.Stream;
 import io.cairn.stream.StreamCache;
+import io.cairn.stream.StreamDirectory;
 import io.cairn.stream.StreamPartition;
 import io.cairn.stream.StreamSettings;
 import io.cairn.stream.Streams;
@@ -114,7 +117,7 @@ public final class CairnNode {
           keySettings,
           identity,
           secret(() -> KeySettings.masterKey(config, journal.kind())));
-      Streams streams = new Streams(system, streamSettings, JournalSettings.READ_JOURNAL);
+      Streams streams = new Streams(system, streamSettings);
       Publisher publisher =
           new Publisher(
               system,
@@ -135,11 +138,16 @@ public final class CairnNode {
       KeyCustodian.initProxy(system);
       Persistor.initProxy(system);
     }
+    if (node.has(NodeRole.STREAM)) {
+      StreamDirectory.start(system);
+      PartitionIndex.start(system);
+      RevokeRotation.start(system, keySettings);
+    }
     if (node.has(NodeRole.API)) {
       Cores cores = new Cores(system, coreSettings, JournalSettings.READ_JOURNAL);
       SessionTokens tokens = SessionSettings.fromConfig(config, system).tokens();
       Authentication authentication = new Authentication(tokens);
-      Streams streams = new Streams(system, streamSettings, JournalSettings.READ_JOURNAL);
+      Streams streams = new Streams(system, streamSettings);
       Resends resends =
           new Resends(system, JournalSettings.READ_JOURNAL, streamSettings.askTimeout());
       StreamCache streamCache = new StreamCache(streams, streamSettings);
@@ -147,6 +155,7 @@ public final class CairnNode {
           new Publisher(system, streamSettings, streamCache, EventVerifier.standard());
       PartitionKeyCheck partitionKeys = new PartitionKeyCheck(streamCache);
       StreamReadAccess readAccess = new StreamReadAccess(streams, authentication);
+      KeyCustodians custodians = new KeyCustodians(system, keySettings);
       List<ApiRoutes> features =
           List.of(
               new NodeRoutes(
@@ -159,9 +168,8 @@ public final class CairnNode {
                   system,
                   new SessionChallenges(tokens, AddressRecoveries.preferred(), Clock.systemUTC()),
                   tokens),
-              new StreamRoutes(system, streams, authentication),
-              new CustodianRoutes(
-                  system, new KeyCustodians(system, keySettings.askTimeout()), authentication),
+              new StreamRoutes(system, streams, custodians, authentication),
+              new CustodianRoutes(system, custodians, authentication),
               new PersistorRoutes(
                   system,
                   streams,

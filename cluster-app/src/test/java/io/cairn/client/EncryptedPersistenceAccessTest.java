@@ -25,6 +25,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.Flow;
 import java.util.concurrent.LinkedBlockingQueue;
@@ -45,7 +46,8 @@ class EncryptedPersistenceAccessTest {
 
   @BeforeAll
   static void start() throws Exception {
-    node = TestNode.start(data);
+    // a loaded machine may take more than the default wait for a revocation's rotation
+    node = TestNode.start(data, Map.of("cairn.keys.revoke-rotation-wait", "30s"));
   }
 
   @AfterAll
@@ -106,7 +108,10 @@ class EncryptedPersistenceAccessTest {
     subscribe(revoked, seenByRevoked);
 
     List<DataAddress> early = persister.persist(List.of(bytes("early 1"), bytes("early 2")));
-    persisting.owner().revoke(stream, revokedWallet.address(), "subscribe");
+    assertEquals(
+        "done",
+        persisting.owner().revoke(stream, revokedWallet.address(), "subscribe").getKeyRotation(),
+        "what is persisted next is sealed under a key made after the revocation");
     persister.persist(List.of(bytes("late 1"), bytes("late 2")));
 
     // what the revoked subscriber held still opens: the announcement of the early items and the

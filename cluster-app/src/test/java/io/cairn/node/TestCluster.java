@@ -63,11 +63,34 @@ public final class TestCluster implements AutoCloseable {
   }
 
   /**
+   * Starts a cluster of one node whose configuration {@code overrides} change (its roles, say);
+   * others join it with {@link #join(Map)}.
+   */
+  public static TestCluster start(
+      JournalSettings journal, Path dataDir, Map<String, Object> overrides) throws Exception {
+    TestCluster cluster = new TestCluster(journal, dataDir);
+    try {
+      cluster.join(overrides);
+      return cluster;
+    } catch (Exception | AssertionError e) {
+      cluster.close();
+      throw e;
+    }
+  }
+
+  /**
    * Starts one more node, as a crashed node's replacement comes back: it joins through the running
    * nodes, on a data directory of its own, and the call returns once every node sees it Up.
    */
   public TestNode join() throws Exception {
-    TestNode node = TestNode.start(dataDir.resolve("node-" + started++), nodeConfig());
+    return join(Map.of());
+  }
+
+  /** Starts one more node, as {@link #join()}, whose configuration {@code overrides} change. */
+  public TestNode join(Map<String, Object> overrides) throws Exception {
+    Map<String, Object> config = nodeConfig();
+    config.putAll(overrides);
+    TestNode node = TestNode.start(dataDir.resolve("node-" + started++), config);
     nodes.add(node);
     awaitMembersUp(nodes.size());
     return node;

@@ -14,6 +14,18 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 class JournalSchemaTest {
+  /** The journal's, the projections' offsets and the read models' (quoted lower case: both). */
+  private static final String[] TABLES = {
+    "\"event_journal\"",
+    "\"event_tag\"",
+    "\"snapshot\"",
+    "\"pekko_projection_offset_store\"",
+    "\"pekko_projection_management\"",
+    "\"stream_directory\"",
+    "\"partition_index\"",
+    "\"partition_index_progress\""
+  };
+
   @TempDir Path directory;
 
   @Test
@@ -21,14 +33,14 @@ class JournalSchemaTest {
     JournalSettings settings = TestDatabases.h2(directory);
     JournalSchema.ensure(settings);
     JournalSchema.ensure(settings);
-    assertTablesUsable(settings, "\"event_journal\"", "\"snapshot\"");
+    assertTablesUsable(settings, TABLES);
   }
 
   @Test
   void createsPostgresTablesAndCanRunAgain() throws SQLException {
     JournalSettings settings = TestDatabases.postgres();
     JournalSchema.ensure(settings);
-    assertTablesUsable(settings, "event_journal", "snapshot");
+    assertTablesUsable(settings, TABLES);
   }
 
   @Test

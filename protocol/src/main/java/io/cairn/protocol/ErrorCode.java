@@ -49,8 +49,7 @@ public enum ErrorCode {
   PARTITION_KEY_MISMATCH(422),
   SLOW_SUBSCRIBER(429),
   INTERNAL(500),
-  UNAVAILABLE(503),
-  KEY_ROTATION_FAILED(503);
+  UNAVAILABLE(503);
 
   private final int httpStatus;
 

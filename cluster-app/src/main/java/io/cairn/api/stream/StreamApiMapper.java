@@ -1,5 +1,6 @@
 package io.cairn.api.stream;
 
+import io.cairn.keys.KeyCustodians;
 import io.cairn.protocol.EthereumAddress;
 import io.cairn.protocol.api.v1.AddressPermissions;
 import io.cairn.protocol.api.v1.ChainPosition;
@@ -23,6 +24,20 @@ import java.util.Optional;
  */
 public final class StreamApiMapper {
   private StreamApiMapper() {}
+
+  /**
+   * The answer to revoking subscribe: the stream after it, and where the rotation of its group key
+   * stands; nothing about a rotation when it has no key custodian.
+   */
+  public static StreamDescription revoked(
+      Stream.State state, KeyCustodians.RevokeRotation rotation) {
+    StreamDescription described = description(state);
+    return switch (rotation) {
+      case DONE -> described.toBuilder().setKeyRotation("done").build();
+      case PENDING -> described.toBuilder().setKeyRotation("pending").build();
+      case NO_CUSTODIAN -> described;
+    };
+  }
 
   public static StreamDescription description(Stream.State state) {
     StreamDescription.Builder out =

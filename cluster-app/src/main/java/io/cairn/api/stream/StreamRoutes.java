@@ -3,15 +3,20 @@ package io.cairn.api.stream;
 import io.cairn.api.ApiJson;
 import io.cairn.api.ApiRoutes;
 import io.cairn.api.auth.Authentication;
+import io.cairn.keys.KeyCustodians;
 import io.cairn.protocol.EthereumAddress;
 import io.cairn.protocol.api.v1.CreateStreamRequest;
 import io.cairn.protocol.api.v1.PermissionRequest;
+import io.cairn.protocol.api.v1.StreamDescription;
 import io.cairn.protocol.api.v1.UpdateStreamRequest;
 import io.cairn.protocol.stream.Permission;
 import io.cairn.protocol.stream.StreamId;
+import io.cairn.stream.Grantee;
 import io.cairn.stream.Streams;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.http.javadsl.model.StatusCodes;
 import org.apache.pekko.http.javadsl.model.headers.Location;
@@ -27,11 +32,17 @@ import org.apache.pekko.http.javadsl.unmarshalling.StringUnmarshallers;
  */
 public final class StreamRoutes extends ApiRoutes {
   private final Streams streams;
+  private final KeyCustodians custodians;
   private final Authentication authentication;
 
-  public StreamRoutes(ActorSystem<?> system, Streams streams, Authentication authentication) {
+  public StreamRoutes(
+      ActorSystem<?> system,
+      Streams streams,
+      KeyCustodians custodians,
+      Authentication authentication) {
     super(system);
     this.streams = streams;
+    this.custodians = custodians;
     this.authentication = authentication;
   }
 
@@ -132,15 +143,30 @@ public final class StreamRoutes extends ApiRoutes {
                 state -> ApiJson.ok(StreamApiMapper.description(state))));
   }
 
-  /** {@code DELETE /streams/{id}/permissions/{address or "public"}/{permission}}. */
+  /**
+   * {@code DELETE /streams/{id}/permissions/{address or "public"}/{permission}}. Revoking {@code
+   * subscribe} answers, after a bounded wait, whether the key custodian's rotation that follows is
+   * done or pending.
+   */
   private Route revoke(String id, EthereumAddress requester, String grantee, String permission) {
-    return reply(
-        streams.revoke(
-            id,
-            requester,
-            StreamApiMapper.grantee("public".equals(grantee), grantee),
-            Permission.parse(permission)),
-        state -> ApiJson.ok(StreamApiMapper.description(state)));
+    Grantee who = StreamApiMapper.grantee("public".equals(grantee), grantee);
+    Permission what = Permission.parse(permission);
+    return reply(revoked(id, requester, who, what), ApiJson::ok);
+  }
+
+  private CompletionStage<StreamDescription> revoked(
+      String id, EthereumAddress requester, Grantee who, Permission what) {
+    return streams
+        .revoke(id, requester, who, what)
+        .thenCompose(
+            revocation ->
+                what == Permission.SUBSCRIBE
+                    ? custodians
+                        .rotationAfterRevoke(id, revocation.sequenceNr())
+                        .thenApply(
+                            rotation -> StreamApiMapper.revoked(revocation.state(), rotation))
+                    : CompletableFuture.completedFuture(
+                        StreamApiMapper.description(revocation.state())));
   }
 
   /**
