@@ -46,6 +46,7 @@ public final class TestNode implements AutoCloseable {
                             "cairn.node.api-port", freePort(),
                             "cairn.data-dir", dataDir.toString(),
                             "cairn.api.session.secret", SESSION_SECRET)))
+                .withFallback(journalOverlay(overrides))
                 .withFallback(ConfigFactory.parseResources("application.conf")));
     JournalSchema.ensure(JournalSettings.fromConfig(config));
     ActorSystem<Void> system = CairnNode.start(config);
@@ -58,6 +59,17 @@ public final class TestNode implements AutoCloseable {
       Thread.sleep(50);
     }
     return new TestNode(system, NodeSettings.fromConfig(config));
+  }
+
+  /**
+   * The PostgreSQL overlay when {@code overrides} name a PostgreSQL journal, as a cluster node's
+   * config file includes it; otherwise application.conf's own H2 overlay applies.
+   */
+  private static Config journalOverlay(Map<String, Object> overrides) {
+    Object url = overrides.get("cairn.journal.url");
+    return url != null && url.toString().startsWith("jdbc:postgresql:")
+        ? ConfigFactory.parseResources("cairn/persistence/postgres.conf")
+        : ConfigFactory.empty();
   }
 
   static int freePort() throws IOException {
