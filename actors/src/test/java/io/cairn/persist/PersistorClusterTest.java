@@ -109,19 +109,18 @@ class PersistorClusterTest {
   private static void publishRetrying(
       ActorTestKit node, io.cairn.protocol.api.v1.StreamMessage event) {
     io.cairn.stream.Publisher publisher = PersistorNodes.publisher(node);
-    for (int attempt = 1; ; attempt++) {
-      try {
-        publisher
-            .publish(event)
-            .toCompletableFuture()
-            .get(30, java.util.concurrent.TimeUnit.SECONDS);
-        return;
-      } catch (Exception failure) {
-        if (attempt == 6) {
-          throw new AssertionError("not stored after " + attempt + " attempts", failure);
-        }
-      }
-    }
+    org.awaitility.Awaitility.await()
+        .alias("the event stored once its stream and partition have moved")
+        .atMost(MOVE_WAIT)
+        .pollDelay(Duration.ZERO)
+        .ignoreExceptions()
+        .until(
+            () ->
+                publisher
+                    .publish(event)
+                    .toCompletableFuture()
+                    .get(30, java.util.concurrent.TimeUnit.SECONDS),
+            java.util.Objects::nonNull);
   }
 
   private Checkpoint awaitCheckpoint(ActorTestKit node, String streamId, long count) {
