@@ -1,6 +1,8 @@
 package io.cairn.cluster;
 
 import java.util.Locale;
+import org.apache.pekko.actor.typed.ActorSystem;
+import org.apache.pekko.cluster.typed.Cluster;
 
 /**
  * The cluster roles a node can take. Entities are placed only on nodes with their role, so each
@@ -18,5 +20,10 @@ public enum NodeRole {
 
   public String label() {
     return name().toLowerCase(Locale.ROOT);
+  }
+
+  /** Whether the node of {@code system} has this role, as sharding decides where entities go. */
+  public boolean isHeldBy(ActorSystem<?> system) {
+    return Cluster.get(system).selfMember().hasRole(label());
   }
 }

@@ -10,8 +10,6 @@ import io.cairn.protocol.hypercore.FlatTree;
 import io.cairn.protocol.hypercore.InMemoryTreeStore;
 import io.cairn.protocol.hypercore.MerkleHasher;
 import io.cairn.protocol.hypercore.Proof;
-import io.cairn.protocol.hypercore.ProofBuilder;
-import io.cairn.protocol.hypercore.ProofRequest;
 import io.cairn.protocol.hypercore.RangeProof;
 import io.cairn.protocol.hypercore.SignedBatch;
 import io.cairn.protocol.hypercore.TreeHead;
@@ -19,12 +17,12 @@ import io.cairn.protocol.hypercore.TreeNode;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.Collections;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.NavigableMap;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.function.Supplier;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.actor.typed.Behavior;
@@ -71,7 +69,7 @@ public final class Core
   }
 
   /** Registers the core; registering the same core again answers its info. */
-  public record Register(CoreDescriptor descriptor, ActorRef<StatusReply<Info>> replyTo)
+  public record Register(CoreDescriptor descriptor, ActorRef<StatusReply<Registration>> replyTo)
       implements Command {}
 
   /** Appends a batch the core's writer signed; a batch already stored is acknowledged again. */
@@ -147,6 +145,9 @@ public final class Core
     }
   }
 
+  /** The answer to {@link Register}: {@code created} when this request registered the core. */
+  public record Registration(Info info, boolean created) {}
+
   // ---- state ----
 
   /**
@@ -185,6 +186,15 @@ public final class Core
 
     public TreeHead head() {
       return tree.head();
+    }
+
+    CoreTree tree() {
+      return tree;
+    }
+
+    /** The writer's signature of the tree at {@code length}, or null when it signed none there. */
+    byte[] signatureAt(long length) {
+      return signatures.get(length);
     }
 
     /** The lengths a writer signed: the end of every batch. */
@@ -303,9 +313,26 @@ public final class Core
             GetInfo.class,
             (state, command) ->
                 Effect().reply(command.replyTo(), StatusReply.success(state.info())))
-        .onCommand(GetBlockProof.class, this::onGetBlockProof)
-        .onCommand(GetRangeProof.class, this::onGetRangeProof)
-        .onCommand(GetUpgradeProof.class, this::onGetUpgradeProof);
+        .onCommand(
+            GetBlockProof.class,
+            (state, command) ->
+                answer(
+                    command.replyTo(),
+                    () -> CoreProofs.block(state, command.index(), command.trustedLength())))
+        .onCommand(
+            GetRangeProof.class,
+            (state, command) ->
+                answer(
+                    command.replyTo(),
+                    () ->
+                        CoreProofs.range(
+                            state, command.start(), command.end(), settings.maxRangeBlocks())))
+        .onCommand(
+            GetUpgradeProof.class,
+            (state, command) ->
+                answer(
+                    command.replyTo(),
+                    () -> CoreProofs.upgrade(state, command.from(), command.to())));
     return builder.build();
   }
 
@@ -331,7 +358,9 @@ public final class Core
     }
     return Effect()
         .persist(new Registered(command.descriptor()))
-        .thenReply(command.replyTo(), registered -> StatusReply.success(registered.info()));
+        .thenReply(
+            command.replyTo(),
+            registered -> StatusReply.success(new Registration(registered.info(), true)));
   }
 
   private ReplyEffect<Event, State> onRegisterAgain(State state, Register command) {
@@ -341,7 +370,8 @@ public final class Core
           ErrorCode.INVALID_CORE_KEY,
           "core " + discoveryKey + " is registered with another manifest");
     }
-    return Effect().reply(command.replyTo(), StatusReply.success(state.info()));
+    return Effect()
+        .reply(command.replyTo(), StatusReply.success(new Registration(state.info(), false)));
   }
 
   private ReplyEffect<Event, State> onAppend(State state, Append command) {
@@ -418,105 +448,13 @@ public final class Core
     return true;
   }
 
-  private ReplyEffect<Event, State> onGetBlockProof(State state, GetBlockProof command) {
-    TreeHead head = state.head();
-    if (command.index() < 0 || command.index() >= head.length()) {
-      return reject(
-          command.replyTo(),
-          ErrorCode.BLOCK_NOT_FOUND,
-          "block "
-              + command.index()
-              + " does not exist: the core has "
-              + head.length()
-              + " blocks");
+  /** A read answered from the state: its result, or the refusal it throws. */
+  private <T> ReplyEffect<Event, State> answer(ActorRef<StatusReply<T>> replyTo, Supplier<T> read) {
+    try {
+      return Effect().reply(replyTo, StatusReply.success(read.get()));
+    } catch (Rejection refused) {
+      return Effect().reply(replyTo, StatusReply.error(refused));
     }
-    if (command.trustedLength() < 0 || command.trustedLength() > head.length()) {
-      return reject(
-          command.replyTo(),
-          ErrorCode.INVALID_RANGE,
-          "trusted length "
-              + command.trustedLength()
-              + " is beyond the core's "
-              + head.length()
-              + " blocks");
-    }
-    long trusted = command.trustedLength();
-    // a block inside the reader's trusted tree needs its uncles up to a root the reader holds
-    int uncles = command.index() < trusted ? unclesToRoot(command.index(), trusted) : 0;
-    ProofRequest request =
-        trusted == head.length()
-            ? ProofRequest.block(command.index(), uncles)
-            : new ProofRequest(
-                new ProofRequest.Block(command.index(), uncles),
-                new ProofRequest.Upgrade(trusted, head.length() - trusted));
-    Proof proof = new ProofBuilder(state.tree.store()).build(head, request, new byte[0]);
-    return Effect().reply(command.replyTo(), StatusReply.success(proof));
-  }
-
-  /**
-   * How many steps lead from block {@code index}'s leaf up to its root in a tree of {@code length}
-   * blocks.
-   */
-  static int unclesToRoot(long index, long length) {
-    long[] roots = FlatTree.fullRoots(length);
-    long node = 2 * index;
-    int steps = 0;
-    while (Arrays.binarySearch(roots, node) < 0) {
-      node = FlatTree.parent(node);
-      steps++;
-    }
-    return steps;
-  }
-
-  private ReplyEffect<Event, State> onGetRangeProof(State state, GetRangeProof command) {
-    TreeHead head = state.head();
-    if (command.start() < 0 || command.end() <= command.start() || command.end() > head.length()) {
-      return reject(
-          command.replyTo(),
-          ErrorCode.INVALID_RANGE,
-          "blocks "
-              + command.start()
-              + " to "
-              + command.end()
-              + " are not a range of the core's "
-              + head.length()
-              + " blocks");
-    }
-    if (command.end() - command.start() > settings.maxRangeBlocks()) {
-      return reject(
-          command.replyTo(),
-          ErrorCode.INVALID_RANGE,
-          "a range holds at most " + settings.maxRangeBlocks() + " blocks");
-    }
-    List<byte[]> placeholders =
-        Collections.nCopies((int) (command.end() - command.start()), new byte[0]);
-    RangeProof proof =
-        new ProofBuilder(state.tree.store()).buildRange(head, command.start(), placeholders);
-    return Effect().reply(command.replyTo(), StatusReply.success(proof));
-  }
-
-  private ReplyEffect<Event, State> onGetUpgradeProof(State state, GetUpgradeProof command) {
-    byte[] signature = state.signatures.get(command.to());
-    if (signature == null) {
-      return reject(
-          command.replyTo(),
-          ErrorCode.INVALID_RANGE,
-          "length "
-              + command.to()
-              + " was never signed; signed lengths end each appended batch, the latest is "
-              + state.head().length());
-    }
-    if (command.from() < 0 || command.from() >= command.to()) {
-      return reject(
-          command.replyTo(),
-          ErrorCode.INVALID_RANGE,
-          "cannot upgrade from length " + command.from() + " to " + command.to());
-    }
-    TreeHead head = state.headAt(state.head().fork(), command.to(), signature);
-    Proof proof =
-        new ProofBuilder(state.tree.store())
-            .build(head, ProofRequest.upgrade(command.from(), command.to() - command.from()), null);
-    return Effect().reply(command.replyTo(), StatusReply.success(proof));
   }
 
   private <T> ReplyEffect<Event, State> reject(

@@ -5,6 +5,7 @@ import io.cairn.cluster.proto.core.AppendBatch;
 import io.cairn.cluster.proto.core.BlockAppended;
 import io.cairn.cluster.proto.core.CoreInfo;
 import io.cairn.cluster.proto.core.CoreRegistered;
+import io.cairn.cluster.proto.core.CoreRegistration;
 import io.cairn.cluster.proto.core.GetBlockProof;
 import io.cairn.cluster.proto.core.GetCoreInfo;
 import io.cairn.cluster.proto.core.GetRangeProof;
@@ -69,6 +70,18 @@ public final class CoreSerializer extends ProtobufSerializer {
         Core.Info.class,
         CoreSerializer::toProto,
         bytes -> fromProto(CoreInfo.parseFrom(bytes)));
+    bind(
+        "R",
+        Core.Registration.class,
+        r ->
+            CoreRegistration.newBuilder()
+                .setInfo(toProto(r.info()))
+                .setCreated(r.created())
+                .build(),
+        bytes -> {
+          CoreRegistration r = CoreRegistration.parseFrom(bytes);
+          return new Core.Registration(fromProto(r.getInfo()), r.getCreated());
+        });
     bind(
         "P",
         io.cairn.protocol.hypercore.Proof.class,

@@ -39,7 +39,8 @@ public final class Cores {
     return settings;
   }
 
-  public CompletionStage<Core.Info> register(byte[] key, CoreDescriptor descriptor) {
+  /** The core, and whether this call registered it (false: it was registered, identically). */
+  public CompletionStage<Core.Registration> register(byte[] key, CoreDescriptor descriptor) {
     return core(key)
         .askWithStatus(replyTo -> new Core.Register(descriptor, replyTo), settings.askTimeout());
   }

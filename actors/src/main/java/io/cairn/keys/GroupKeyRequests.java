@@ -1,16 +1,21 @@
 package io.cairn.keys;
 
+import io.cairn.cluster.ServiceIdentity;
 import io.cairn.protocol.ErrorCode;
 import io.cairn.protocol.EthereumAddress;
+import io.cairn.protocol.Randomness;
 import io.cairn.protocol.Rejection;
 import io.cairn.protocol.api.v1.AsymmetricEncryptionType;
 import io.cairn.protocol.api.v1.GroupKeyRequest;
+import io.cairn.protocol.api.v1.MessageId;
 import io.cairn.protocol.api.v1.StreamMessage;
+import io.cairn.protocol.encryption.GroupKey;
 import io.cairn.protocol.encryption.GroupKeySealing;
 import io.cairn.protocol.encryption.InvalidPublicKeyException;
 import io.cairn.protocol.event.EventVerification;
 import io.cairn.protocol.event.EventVerifier;
 import java.util.HexFormat;
+import java.util.List;
 
 /**
  * What a signed group key request must be before a custodian looks at the keys it asks for, as
@@ -22,9 +27,9 @@ import java.util.HexFormat;
  */
 final class GroupKeyRequests {
   private final EventVerifier verifier;
-  private final EthereumAddress responder;
+  private final ServiceIdentity responder;
 
-  GroupKeyRequests(EventVerifier verifier, EthereumAddress responder) {
+  GroupKeyRequests(EventVerifier verifier, ServiceIdentity responder) {
     this.verifier = verifier;
     this.responder = responder;
   }
@@ -55,13 +60,13 @@ final class GroupKeyRequests {
       throw new Rejection(ErrorCode.INVALID_KEY_REQUEST, "the request has no requestId");
     }
     String recipient = "0x" + HexFormat.of().formatHex(request.getRecipientId().toByteArray());
-    if (!recipient.equals(responder.value())) {
+    if (!recipient.equals(responder.address().value())) {
       throw new Rejection(
           ErrorCode.WRONG_RECIPIENT,
           "the request is addressed to "
               + recipient
               + ", not to this cluster's service address "
-              + responder);
+              + responder.address());
     }
     if (request.getEncryptionType() != AsymmetricEncryptionType.RSA) {
       throw new Rejection(
@@ -79,5 +84,30 @@ final class GroupKeyRequests {
     }
     return new EthereumAddress(
         "0x" + HexFormat.of().formatHex(message.getMessageId().getPublisherId().toByteArray()));
+  }
+
+  /**
+   * The response to a checked request, signed by the responder: {@code keys} sealed to the
+   * requester's public key, naming the ids they were picked for (the current key's when the request
+   * named none), on a message chain of its own.
+   */
+  StreamMessage respond(StreamMessage request, List<GroupKey> keys) {
+    StreamMessage.Builder asked = request.toBuilder();
+    asked
+        .getGroupKeyRequestBuilder()
+        .clearGroupKeyIds()
+        .addAllGroupKeyIds(keys.stream().map(GroupKey::id).toList());
+    MessageId requestId = request.getMessageId();
+    return responder.sign(
+        StreamMessage.newBuilder()
+            .setMessageId(
+                MessageId.newBuilder()
+                    .setStreamId(requestId.getStreamId())
+                    .setStreamPartition(requestId.getStreamPartition())
+                    .setTimestamp(System.currentTimeMillis())
+                    .setSequenceNumber(0)
+                    .setMessageChainId(HexFormat.of().formatHex(Randomness.bytes(10))))
+            .setGroupKeyResponse(GroupKeySealing.respond(asked.build(), keys))
+            .build());
   }
 }

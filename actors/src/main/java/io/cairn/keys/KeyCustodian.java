@@ -1,28 +1,22 @@
 package io.cairn.keys;
 
+import com.google.protobuf.ByteString;
 import io.cairn.cluster.NodeRole;
 import io.cairn.cluster.ServiceIdentity;
 import io.cairn.protocol.ErrorCode;
 import io.cairn.protocol.EthereumAddress;
-import io.cairn.protocol.Randomness;
 import io.cairn.protocol.Rejection;
-import io.cairn.protocol.api.v1.MessageId;
 import io.cairn.protocol.api.v1.StreamMessage;
 import io.cairn.protocol.encryption.GroupKey;
-import io.cairn.protocol.encryption.GroupKeySealing;
 import io.cairn.protocol.encryption.MasterKey;
 import io.cairn.protocol.event.EventVerifier;
-import io.cairn.protocol.stream.Permission;
 import io.cairn.protocol.stream.StreamId;
 import io.cairn.stream.Grantee;
 import io.cairn.stream.Stream;
-import java.nio.charset.StandardCharsets;
+import io.cairn.stream.StreamAccess;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
-import java.util.Arrays;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletionStage;
@@ -162,26 +156,10 @@ public final class KeyCustodian
 
   // ---- state ----
 
-  /** One group key: its id, its 32 bytes sealed under the master key, when it was made. */
-  public record StoredKey(String id, byte[] sealed, Instant createdAt) {
-    @Override
-    public boolean equals(Object other) {
-      return other instanceof StoredKey that
-          && id.equals(that.id)
-          && Arrays.equals(sealed, that.sealed)
-          && createdAt.equals(that.createdAt);
-    }
-
-    @Override
-    public int hashCode() {
-      return id.hashCode();
-    }
-
-    @Override
-    public String toString() {
-      return "StoredKey[" + id + ", " + createdAt + "]";
-    }
-  }
+  /**
+   * One group key: its id, its 32 bytes sealed under the master key (compared by value), its birth.
+   */
+  public record StoredKey(String id, ByteString sealed, Instant createdAt) {}
 
   /**
    * Immutable; {@code keys} oldest first, the last being the current one. {@code
@@ -282,7 +260,7 @@ public final class KeyCustodian
   private final StreamId id;
   private final KeySettings settings;
   private final ServiceIdentity identity;
-  private final MasterKey masterKey;
+  private final GroupKeyVault vault;
   private final GroupKeyRequests requests;
 
   private KeyCustodian(
@@ -299,8 +277,8 @@ public final class KeyCustodian
     this.id = id;
     this.settings = settings;
     this.identity = identity;
-    this.masterKey = masterKey;
-    this.requests = new GroupKeyRequests(verifier, identity.address());
+    this.vault = new GroupKeyVault(id.toString(), masterKey);
+    this.requests = new GroupKeyRequests(verifier, identity);
   }
 
   @Override
@@ -356,7 +334,8 @@ public final class KeyCustodian
                     command.replyTo(),
                     () ->
                         Effect()
-                            .persist(new Rotated(newKey(), Optional.of(command.requester()), 0))
+                            .persist(
+                                new Rotated(vault.newKey(), Optional.of(command.requester()), 0))
                             .thenReply(command.replyTo(), this::info)))
         .onCommand(RotateAfterRevoke.class, this::onRotateAfterRevoke)
         .onCommand(
@@ -391,7 +370,7 @@ public final class KeyCustodian
           .reply(command.replyTo(), StatusReply.error(rejection(command.failure().get())));
     }
     return Effect()
-        .persist(new Appointed(command.requester(), newKey()))
+        .persist(new Appointed(command.requester(), vault.newKey()))
         .thenReply(command.replyTo(), this::info);
   }
 
@@ -407,7 +386,7 @@ public final class KeyCustodian
             id,
             command.revoked());
     return Effect()
-        .persist(new Rotated(newKey(), Optional.empty(), command.revokeSequenceNr()))
+        .persist(new Rotated(vault.newKey(), Optional.empty(), command.revokeSequenceNr()))
         .thenReply(command.replyTo(), this::info);
   }
 
@@ -416,7 +395,7 @@ public final class KeyCustodian
     List<GroupKey> keys;
     try {
       requester = requests.check(command.request(), id.toString());
-      keys = keys(state, command.request().getGroupKeyRequest().getGroupKeyIdsList());
+      keys = vault.open(state, command.request().getGroupKeyRequest().getGroupKeyIdsList());
     } catch (Rejection refused) {
       return Effect().reply(command.replyTo(), StatusReply.error(refused));
     }
@@ -438,40 +417,15 @@ public final class KeyCustodian
       return Effect()
           .reply(command.replyTo(), StatusReply.error(rejection(command.failure().get())));
     }
-    Stream.State stream = command.stream().orElseThrow();
-    if (!stream.may(command.requester(), Permission.SUBSCRIBE)) {
-      return Effect()
-          .reply(
-              command.replyTo(),
-              StatusReply.error(
-                  new Rejection(
-                      ErrorCode.NOT_PERMITTED,
-                      command.requester() + " lacks the subscribe permission on " + id)));
-    }
-    MessageId requestId = command.request().getMessageId();
     try {
-      stream.requirePartition(requestId.getStreamPartition());
-    } catch (Rejection outOfRange) {
-      return Effect().reply(command.replyTo(), StatusReply.error(outOfRange));
+      StreamAccess.requireSubscriber(
+          command.stream().orElseThrow(),
+          command.request().getMessageId().getStreamPartition(),
+          Optional.of(command.requester()));
+    } catch (Rejection refused) {
+      return Effect().reply(command.replyTo(), StatusReply.error(refused));
     }
-    // the ids the keys were picked for: with none asked for, the current key's
-    StreamMessage.Builder asked = command.request().toBuilder();
-    asked
-        .getGroupKeyRequestBuilder()
-        .clearGroupKeyIds()
-        .addAllGroupKeyIds(command.keys().stream().map(GroupKey::id).toList());
-    StreamMessage response =
-        identity.sign(
-            StreamMessage.newBuilder()
-                .setMessageId(
-                    MessageId.newBuilder()
-                        .setStreamId(requestId.getStreamId())
-                        .setStreamPartition(requestId.getStreamPartition())
-                        .setTimestamp(System.currentTimeMillis())
-                        .setSequenceNumber(0)
-                        .setMessageChainId(HexFormat.of().formatHex(Randomness.bytes(10))))
-                .setGroupKeyResponse(GroupKeySealing.respond(asked.build(), command.keys()))
-                .build());
+    StreamMessage response = requests.respond(command.request(), command.keys());
     return Effect().reply(command.replyTo(), StatusReply.success(new KeyResponse(response)));
   }
 
@@ -479,50 +433,11 @@ public final class KeyCustodian
     try {
       return Effect()
           .reply(
-              command.replyTo(), StatusReply.success(new Keys(keys(state, command.groupKeyIds()))));
+              command.replyTo(),
+              StatusReply.success(new Keys(vault.open(state, command.groupKeyIds()))));
     } catch (Rejection unknown) {
       return Effect().reply(command.replyTo(), StatusReply.error(unknown));
     }
-  }
-
-  /**
-   * The keys with these ids in clear, or the current one for none; an unknown id refuses them all.
-   */
-  private List<GroupKey> keys(State state, List<String> ids) {
-    if (ids.isEmpty()) {
-      return List.of(open(state.current().orElseThrow()));
-    }
-    List<GroupKey> found = new ArrayList<>();
-    for (String keyId : ids.stream().distinct().toList()) {
-      StoredKey stored =
-          state
-              .find(keyId)
-              .orElseThrow(
-                  () ->
-                      new Rejection(
-                          ErrorCode.UNKNOWN_GROUP_KEY,
-                          "stream " + id + " has no group key \"" + keyId + "\""));
-      found.add(open(stored));
-    }
-    return found;
-  }
-
-  private StoredKey newKey() {
-    GroupKey key = GroupKey.generate();
-    return new StoredKey(
-        key.id(), masterKey.seal(key.data(), associatedData(id.toString(), key.id())), now());
-  }
-
-  private GroupKey open(StoredKey stored) {
-    return new GroupKey(
-        stored.id(), masterKey.open(stored.sealed(), associatedData(id.toString(), stored.id())));
-  }
-
-  /**
-   * What a sealed key is bound to: moved to another stream or id in the journal, it does not open.
-   */
-  static byte[] associatedData(String streamId, String keyId) {
-    return ("cairn group key\0" + streamId + "\0" + keyId).getBytes(StandardCharsets.UTF_8);
   }
 
   private CompletionStage<Stream.State> streamState() {
@@ -572,11 +487,6 @@ public final class KeyCustodian
             identity.address(),
             state.keys().size(),
             state.rotatedAfterRevoke()));
-  }
-
-  /** Events keep milliseconds, as the journal does, so a recovered state equals the live one. */
-  private static Instant now() {
-    return Instant.now().truncatedTo(ChronoUnit.MILLIS);
   }
 
   @Override

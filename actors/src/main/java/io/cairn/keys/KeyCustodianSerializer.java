@@ -206,13 +206,13 @@ public final class KeyCustodianSerializer extends ProtobufSerializer {
   private static StoredGroupKey toProto(KeyCustodian.StoredKey key) {
     return StoredGroupKey.newBuilder()
         .setId(key.id())
-        .setSealed(ByteString.copyFrom(key.sealed()))
+        .setSealed(key.sealed())
         .setCreatedAtMs(key.createdAt().toEpochMilli())
         .build();
   }
 
   private static KeyCustodian.StoredKey fromProto(StoredGroupKey key) {
     return new KeyCustodian.StoredKey(
-        key.getId(), key.getSealed().toByteArray(), Instant.ofEpochMilli(key.getCreatedAtMs()));
+        key.getId(), key.getSealed(), Instant.ofEpochMilli(key.getCreatedAtMs()));
   }
 }

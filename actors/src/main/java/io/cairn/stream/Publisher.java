@@ -57,8 +57,13 @@ public final class Publisher {
    */
   private static final int FENCE_ASK_TIMEOUTS = 3;
 
-  /** An event handed in: its checks, and its acknowledgement once the partition has stored it. */
+  /**
+   * An event handed in: its chain and place in it, its checks, and its acknowledgement once the
+   * partition has stored it.
+   */
   private record Pending(
+      String chain,
+      StreamPartition.Position position,
       CompletableFuture<StreamPartition.Incoming> checked,
       CompletableFuture<StreamPartition.Ack> ack) {}
 
@@ -81,7 +86,8 @@ public final class Publisher {
    * <p>When a batch gets no answer (its node died, or the journal failed) its events may or may not
    * be stored. The events of the same chains behind it are then refused as {@code UNAVAILABLE}
    * until the first failed event is sent again: stored before it, they would open a gap that makes
-   * the retried events older than the chain's head, refused for good.
+   * the retried events older than the chain's head, refused for good. An event whose checks could
+   * not run (the stream's entity did not answer in time) holds its chain back the same way.
    */
   private final class PartitionQueue {
     private final String part;
@@ -126,6 +132,9 @@ public final class Publisher {
             && batch.size() < MAX_BATCH) {
           Pending next = waiting.peekFirst();
           Throwable refused = next.checked().handle((event, failure) -> failure).join();
+          if (refused != null && couldNotCheck(refused)) {
+            fence(next.chain(), next.position());
+          }
           if (refused == null) {
             refused = behindFailedWrite(next.checked().join()).orElse(null);
           }
@@ -183,14 +192,18 @@ public final class Publisher {
     }
 
     private synchronized void fence(List<StreamPartition.Incoming> failed) {
+      for (StreamPartition.Incoming event : failed) {
+        fence(event.chain(), event.position());
+      }
+    }
+
+    private synchronized void fence(String chain, StreamPartition.Position from) {
       long until =
           System.nanoTime() + settings.askTimeout().multipliedBy(FENCE_ASK_TIMEOUTS).toNanos();
-      for (StreamPartition.Incoming event : failed) {
-        fences.merge(
-            event.chain(),
-            new Fence(event.position(), until),
-            (fence, other) -> fence.from().compareTo(other.from()) <= 0 ? fence : other);
-      }
+      fences.merge(
+          chain,
+          new Fence(from, until),
+          (fence, other) -> fence.from().compareTo(other.from()) <= 0 ? fence : other);
     }
 
     /**
@@ -232,7 +245,12 @@ public final class Publisher {
     }
     MessageId id = message.getMessageId();
     String part = StreamPartition.entityId(id.getStreamId(), id.getStreamPartition());
-    Pending pending = new Pending(check(message).toCompletableFuture(), new CompletableFuture<>());
+    Pending pending =
+        new Pending(
+            chain(id),
+            new StreamPartition.Position(id.getTimestamp(), id.getSequenceNumber()),
+            check(message).toCompletableFuture(),
+            new CompletableFuture<>());
     PartitionQueue queue =
         queues.compute(
             part,
@@ -243,6 +261,26 @@ public final class Publisher {
             });
     pending.checked().whenComplete((event, refused) -> queue.dispatch());
     return pending.ack();
+  }
+
+  /**
+   * The chain an event belongs to, as the partition keys its chains: the publisher's address and
+   * the message chain id.
+   */
+  private static String chain(MessageId id) {
+    return "0x"
+        + HexFormat.of().formatHex(id.getPublisherId().toByteArray())
+        + "|"
+        + id.getMessageChainId();
+  }
+
+  /**
+   * Whether a refusal says nothing about the event itself: the checks did not get an answer in time
+   * or failed inside the node, so the publisher may send it again.
+   */
+  private static boolean couldNotCheck(Throwable refused) {
+    ErrorCode code = Rejection.of(refused).code();
+    return code == ErrorCode.UNAVAILABLE || code == ErrorCode.INTERNAL;
   }
 
   /** Partitions with events on their way through this publisher now. */
@@ -286,9 +324,9 @@ public final class Publisher {
                               message.getPreviousMessageRef().getTimestamp(),
                               message.getPreviousMessageRef().getSequenceNumber()))
                       : Optional.empty();
-              String chain = publisher + "|" + id.getMessageChainId();
               return CompletableFuture.completedFuture(
-                  new StreamPartition.Incoming(message.toByteArray(), chain, position, previous));
+                  new StreamPartition.Incoming(
+                      message.toByteArray(), chain(id), position, previous));
             });
   }
 

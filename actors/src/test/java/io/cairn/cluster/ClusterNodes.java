@@ -24,6 +24,7 @@ import org.apache.pekko.cluster.typed.Join;
 
 /** Cluster nodes on 127.0.0.1 in this JVM, one ActorSystem each, sharing one journal. */
 public final class ClusterNodes implements AutoCloseable {
+  private static final Duration STOP_WAIT = Duration.ofSeconds(60);
   private final List<ActorTestKit> nodes = new ArrayList<>();
 
   /** Starts {@code count} nodes with every entity role and waits until all see each other Up. */
@@ -117,9 +118,13 @@ public final class ClusterNodes implements AutoCloseable {
     return nodes.stream().filter(node -> node != host).toList();
   }
 
-  /** Stops one node the way an operator does: it leaves the cluster and its shards move. */
+  /**
+   * Stops one node the way an operator does: it leaves the cluster and its shards move. The wait
+   * covers coordinated shutdown's own phase timeouts (shard hand-off, cluster exit), which on a
+   * busy machine add up to more than the test kit's default of 10 s.
+   */
   public void stop(ActorTestKit node) {
-    node.shutdownTestKit();
+    ActorTestKit.shutdown(node.system(), STOP_WAIT, true);
     nodes.remove(node);
   }
 

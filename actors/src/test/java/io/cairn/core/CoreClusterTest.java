@@ -17,10 +17,11 @@ import io.cairn.protocol.hypercore.TreeHead;
 import io.cairn.protocol.hypercore.VerificationResult;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Random;
 import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
-import org.apache.pekko.persistence.jdbc.query.javadsl.JdbcReadJournal;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -37,15 +38,17 @@ class CoreClusterTest {
     }
   }
 
-  private static Cores coresOn(ActorTestKit node) {
-    return new Cores(node.system(), SETTINGS, JdbcReadJournal.Identifier());
+  private final Map<ActorTestKit, Cores> cores = new HashMap<>();
+
+  private Cores coresOn(ActorTestKit node) {
+    return cores.get(node);
   }
 
   @Test
   void appendedOnOneNodeVerifiedOnAnother() throws Exception {
     cluster = ClusterNodes.start(3, TestDatabases.postgres());
     for (ActorTestKit node : cluster.nodes()) {
-      Core.init(node.system(), SETTINGS);
+      cores.put(node, CoreModule.init(node.system(), SETTINGS).cores());
     }
     CoreWriter writer = CoreWriter.create(CoreKeyPair.generate(), new InMemoryTreeStore());
     byte[] key = writer.identity().key();

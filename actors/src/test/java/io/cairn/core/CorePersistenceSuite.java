@@ -44,8 +44,7 @@ abstract class CorePersistenceSuite {
 
   private void startNode() throws Exception {
     node = ClusterNodes.start(1, journal());
-    Core.init(node.node(0).system(), CoreTest.SETTINGS);
-    cores = new Cores(node.node(0).system(), CoreTest.SETTINGS, JdbcReadJournal.Identifier());
+    cores = CoreModule.init(node.node(0).system(), CoreTest.SETTINGS).cores();
   }
 
   private void stopNode() {

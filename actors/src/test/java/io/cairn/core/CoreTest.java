@@ -2,6 +2,7 @@ package io.cairn.core;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -77,7 +78,9 @@ class CoreTest {
   }
 
   private void register() {
-    assertTrue(this.<Core.Info>run(replyTo -> new Core.Register(descriptor, replyTo)).isSuccess());
+    StatusReply<Core.Registration> registered =
+        this.<Core.Registration>run(replyTo -> new Core.Register(descriptor, replyTo));
+    assertTrue(registered.isSuccess() && registered.getValue().created(), registered.toString());
   }
 
   private Core.Info append(SignedBatch batch) {
@@ -124,10 +127,10 @@ class CoreTest {
   @Test
   void registeringAnotherCoresManifestOrGarbageIsRefused() {
     CoreWriter other = CoreWriter.create(CoreKeyPair.generate(), new InMemoryTreeStore());
-    this.<Core.Info>assertRejected(
+    this.<Core.Registration>assertRejected(
         ErrorCode.INVALID_CORE_KEY,
         replyTo -> new Core.Register(CoreDescriptor.of(other.identity()), replyTo));
-    this.<Core.Info>assertRejected(
+    this.<Core.Registration>assertRejected(
         ErrorCode.INVALID_MANIFEST,
         replyTo -> new Core.Register(new CoreDescriptor.ByManifest(new byte[] {9, 9, 9}), replyTo));
     this.<Core.Info>assertRejected(
@@ -139,9 +142,10 @@ class CoreTest {
   void registeringTwiceAnswersTheSameCore() {
     register();
     append(write(blocks(0, 2)));
-    StatusReply<Core.Info> again =
-        this.<Core.Info>run(replyTo -> new Core.Register(descriptor, replyTo));
-    assertEquals(2, again.getValue().head().length());
+    StatusReply<Core.Registration> again =
+        this.<Core.Registration>run(replyTo -> new Core.Register(descriptor, replyTo));
+    assertFalse(again.getValue().created(), "registered before");
+    assertEquals(2, again.getValue().info().head().length());
   }
 
   @Test
@@ -310,7 +314,8 @@ class CoreTest {
             testKit.system(),
             Core.create(Core.entityId(key), SETTINGS),
             EventSourcedBehaviorTestKit.enabledSerializationSettings().withVerifyState(false));
-    assertTrue(this.<Core.Info>run(replyTo -> new Core.Register(javascript, replyTo)).isSuccess());
+    assertTrue(
+        this.<Core.Registration>run(replyTo -> new Core.Register(javascript, replyTo)).isSuccess());
 
     // the JS writer signed every length; importing all blocks needs only the signature of the last
     List<byte[]> blocks = HypercoreVectors.blocks();

@@ -15,10 +15,12 @@ import io.cairn.protocol.EthereumAddress;
 import io.cairn.protocol.Rejection;
 import io.cairn.protocol.encryption.GroupKey;
 import io.cairn.protocol.encryption.MasterKey;
+import io.cairn.protocol.event.EventVerifier;
 import io.cairn.protocol.event.PrivateKeySigner;
 import io.cairn.protocol.stream.Permission;
 import io.cairn.stream.Grantee;
 import io.cairn.stream.Stream;
+import io.cairn.stream.StreamModule;
 import io.cairn.stream.StreamSettings;
 import io.cairn.stream.Streams;
 import java.time.Duration;
@@ -72,12 +74,11 @@ abstract class KeyCustodianSuite {
   private void startNode() throws Exception {
     cluster = ClusterNodes.start(1, journal());
     ActorSystem<?> system = cluster.node(0).system();
-    Stream.init(system, STREAMS);
-    KeyCustodian.init(system, SETTINGS, SERVICE, MASTER);
-    RevokeRotation.start(system, SETTINGS);
-    streams = new Streams(system, STREAMS);
-    custodians = new KeyCustodians(system, SETTINGS);
-    keys = new CustodianStreamKeys(system, SETTINGS.askTimeout());
+    streams = StreamModule.init(system, STREAMS, EventVerifier.standard()).streams();
+    KeysModule module =
+        KeysModule.init(system, SETTINGS, () -> new KeysModule.Custody(SERVICE, MASTER));
+    custodians = module.custodians();
+    keys = module.streamKeys();
   }
 
   @AfterEach

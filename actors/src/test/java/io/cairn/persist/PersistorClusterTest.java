@@ -8,12 +8,14 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.cairn.journal.TestDatabases;
 import io.cairn.keys.InMemoryStreamKeys;
+import io.cairn.protocol.api.v1.StreamMessage;
 import io.cairn.protocol.encryption.GroupKey;
 import io.cairn.protocol.event.PrivateKeySigner;
 import io.cairn.protocol.persist.Checkpoint;
 import io.cairn.protocol.persist.Pair;
 import io.cairn.protocol.stream.Permission;
 import io.cairn.stream.Grantee;
+import io.cairn.stream.Publisher;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -22,6 +24,7 @@ import java.util.Optional;
 import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
 import org.apache.pekko.cluster.typed.Cluster;
 import org.apache.pekko.cluster.typed.Down;
+import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -66,7 +69,8 @@ class PersistorClusterTest {
             PrivateKeySigner.generate());
     GroupKey key = nodes.createStream(streamId, owner, 2);
     await(
-        PersistorNodes.streams(nodes.cluster.node(0))
+        nodes
+            .streams(nodes.cluster.node(0))
             .grant(
                 streamId, owner.address(), Grantee.of(publisherKey.address()), Permission.PUBLISH));
     PersistorNodes.configure(
@@ -79,7 +83,7 @@ class PersistorClusterTest {
     for (int i = 0; i < 20; i++) {
       Pair pair = pair("before/" + i);
       before.add(pair);
-      await(PersistorNodes.publisher(survivor).publish(events.pairs(i % 2, key, List.of(pair))));
+      await(nodes.publisher(survivor).publish(events.pairs(i % 2, key, List.of(pair))));
     }
     awaitCheckpoint(survivor, streamId, 20);
     byte[] rootBefore = PersistorNodes.status(survivor, streamId).root();
@@ -106,10 +110,9 @@ class PersistorClusterTest {
   }
 
   /** The partitions of the stopped node move too: an event sent meanwhile is sent again. */
-  private static void publishRetrying(
-      ActorTestKit node, io.cairn.protocol.api.v1.StreamMessage event) {
-    io.cairn.stream.Publisher publisher = PersistorNodes.publisher(node);
-    org.awaitility.Awaitility.await()
+  private void publishRetrying(ActorTestKit node, StreamMessage event) {
+    Publisher publisher = nodes.publisher(node);
+    Awaitility.await()
         .alias("the event stored once its stream and partition have moved")
         .atMost(MOVE_WAIT)
         .pollDelay(Duration.ZERO)

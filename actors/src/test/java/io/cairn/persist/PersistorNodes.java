@@ -19,15 +19,16 @@ import io.cairn.protocol.stream.Permission;
 import io.cairn.stream.Grantee;
 import io.cairn.stream.Publisher;
 import io.cairn.stream.Resends;
-import io.cairn.stream.Stream;
-import io.cairn.stream.StreamCache;
+import io.cairn.stream.StreamModule;
 import io.cairn.stream.StreamPartition;
 import io.cairn.stream.StreamSettings;
 import io.cairn.stream.Streams;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.TimeUnit;
@@ -52,11 +53,17 @@ final class PersistorNodes implements AutoCloseable {
   static final Duration WAIT = Duration.ofSeconds(40);
 
   final ClusterNodes cluster;
+  private final Map<ActorTestKit, StreamModule> streams;
   final InMemoryStreamKeys keys;
   final PrivateKeySigner service;
 
-  private PersistorNodes(ClusterNodes cluster, InMemoryStreamKeys keys, PrivateKeySigner service) {
+  private PersistorNodes(
+      ClusterNodes cluster,
+      Map<ActorTestKit, StreamModule> streams,
+      InMemoryStreamKeys keys,
+      PrivateKeySigner service) {
     this.cluster = cluster;
+    this.streams = streams;
     this.keys = keys;
     this.service = service;
   }
@@ -69,29 +76,25 @@ final class PersistorNodes implements AutoCloseable {
       PrivateKeySigner service)
       throws IOException {
     ClusterNodes cluster = ClusterNodes.start(count, journal);
+    Map<ActorTestKit, StreamModule> streams = new HashMap<>();
     for (ActorTestKit node : cluster.nodes()) {
-      Stream.init(node.system(), STREAMS);
-      StreamPartition.init(node.system(), STREAMS);
-      Persistor.init(
-          node.system(),
-          settings,
-          new Persistor.Services(
-              keys, service, publisher(node), resends(node), JdbcReadJournal.Identifier()));
+      StreamModule stream = StreamModule.init(node.system(), STREAMS, EventVerifier.standard());
+      PersistorModule.init(node.system(), settings, stream, keys, () -> service);
+      streams.put(node, stream);
     }
-    return new PersistorNodes(cluster, keys, service);
+    return new PersistorNodes(cluster, streams, keys, service);
   }
 
-  static Streams streams(ActorTestKit node) {
-    return new Streams(node.system(), STREAMS);
+  Streams streams(ActorTestKit node) {
+    return streams.get(node).streams();
   }
 
-  static Publisher publisher(ActorTestKit node) {
-    return new Publisher(
-        node.system(), STREAMS, new StreamCache(streams(node), STREAMS), EventVerifier.standard());
+  Publisher publisher(ActorTestKit node) {
+    return streams.get(node).publisher();
   }
 
-  static Resends resends(ActorTestKit node) {
-    return new Resends(node.system(), JdbcReadJournal.Identifier(), STREAMS.askTimeout());
+  Resends resends(ActorTestKit node) {
+    return streams.get(node).resends();
   }
 
   /** A stream of {@code owner} on which the service address may publish, with a first group key. */

@@ -76,7 +76,7 @@ abstract class PersistorSuite {
   }
 
   private void publish(StreamMessage event) {
-    await(PersistorNodes.publisher(node()).publish(event));
+    await(nodes.publisher(node()).publish(event));
   }
 
   private void awaitCount(long count) {
@@ -115,7 +115,8 @@ abstract class PersistorSuite {
     start(SETTINGS);
     GroupKey key = nodes.createStream(streamId, owner, 1);
     await(
-        PersistorNodes.streams(node())
+        nodes
+            .streams(node())
             .grant(
                 streamId,
                 owner.address(),
@@ -149,7 +150,8 @@ abstract class PersistorSuite {
     GroupKey first = nodes.createStream(streamId, owner, 2);
     PairEvents events = new PairEvents(publisherKey, streamId, "pairs");
     await(
-        PersistorNodes.streams(node())
+        nodes
+            .streams(node())
             .grant(
                 streamId,
                 owner.address(),
@@ -266,7 +268,8 @@ abstract class PersistorSuite {
     start(SETTINGS);
     GroupKey key = nodes.createStream(streamId, owner, 1);
     await(
-        PersistorNodes.streams(node())
+        nodes
+            .streams(node())
             .grant(
                 streamId,
                 owner.address(),

@@ -49,6 +49,7 @@ class NodeLocalStateTest {
   @TempDir Path journalDir;
   private ClusterNodes cluster;
   private ActorTestKit node;
+  private StreamModule module;
   private Streams streams;
 
   @BeforeEach
@@ -59,9 +60,8 @@ class NodeLocalStateTest {
             TestDatabases.h2(journalDir),
             ConfigFactory.parseString("cairn.stream.topic-idle-after = 1s"));
     node = cluster.node(0);
-    Stream.init(node.system(), SETTINGS);
-    StreamPartition.init(node.system(), SETTINGS);
-    streams = new Streams(node.system(), SETTINGS);
+    module = StreamModule.init(node.system(), SETTINGS, EventVerifier.standard());
+    streams = module.streams();
   }
 
   @AfterEach
@@ -73,9 +73,7 @@ class NodeLocalStateTest {
   void publishingToManyPartitionsLeavesNoQueueBehind() {
     String stream = OWNER.address() + "/many-partitions";
     streams.create(stream, OWNER.address(), "", 1).toCompletableFuture().join();
-    Publisher publisher =
-        new Publisher(
-            node.system(), SETTINGS, new StreamCache(streams, SETTINGS), EventVerifier.standard());
+    Publisher publisher = module.publisher();
     List<CompletableFuture<StreamPartition.Ack>> answers = new ArrayList<>();
     for (int partition = 1; partition <= PARTITIONS_TOUCHED; partition++) {
       StreamMessage.Builder event = StreamMessage.newBuilder();
@@ -111,7 +109,7 @@ class NodeLocalStateTest {
 
   @Test
   void theStreamCacheKeepsTheMostRecentlyUsedStreams() {
-    StreamCache cache = new StreamCache(streams, SETTINGS);
+    StreamCache cache = module.cache();
     for (int i = 0; i < CACHE_SIZE * 4; i++) {
       String stream = OWNER.address() + "/cached-" + i;
       streams.create(stream, OWNER.address(), "", 1).toCompletableFuture().join();

@@ -27,7 +27,6 @@ import org.apache.pekko.actor.typed.pubsub.Topic;
 import org.apache.pekko.cluster.sharding.typed.javadsl.ClusterSharding;
 import org.apache.pekko.cluster.typed.Cluster;
 import org.apache.pekko.cluster.typed.Down;
-import org.apache.pekko.persistence.jdbc.query.javadsl.JdbcReadJournal;
 import org.apache.pekko.stream.javadsl.Sink;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -74,14 +73,16 @@ class PublishSubscribeClusterTest {
   @Test
   void acknowledgedEventsSurviveTheLossOfThePartitionsNode() throws Exception {
     cluster = ClusterNodes.start(3, TestDatabases.postgres());
+    Map<ActorTestKit, StreamModule> modules = new HashMap<>();
     for (ActorTestKit node : cluster.nodes()) {
-      Stream.init(node.system(), SETTINGS);
-      StreamPartition.init(node.system(), SETTINGS);
+      modules.put(node, StreamModule.init(node.system(), SETTINGS, EventVerifier.standard()));
     }
     PrivateKeySigner owner = PrivateKeySigner.generate();
     String streamId = owner.address() + "/cluster-" + System.nanoTime();
     String part = StreamPartition.entityId(streamId, 0);
-    new Streams(cluster.node(0).system(), SETTINGS)
+    modules
+        .get(cluster.node(0))
+        .streams()
         .create(streamId, owner.address(), "", 1)
         .toCompletableFuture()
         .join();
@@ -94,13 +95,7 @@ class PublishSubscribeClusterTest {
         .join();
     ActorTestKit publishingNode =
         cluster.others(cluster.hostOf(StreamPartition.ENTITY_KEY, part)).get(0);
-    Streams streams = new Streams(publishingNode.system(), SETTINGS);
-    Publisher publisher =
-        new Publisher(
-            publishingNode.system(),
-            SETTINGS,
-            new StreamCache(streams, SETTINGS),
-            EventVerifier.standard());
+    Publisher publisher = modules.get(publishingNode).publisher();
 
     Map<ActorTestKit, ConcurrentLinkedQueue<Long>> received = new HashMap<>();
     for (ActorTestKit node : cluster.others(publishingNode)) {
@@ -174,7 +169,9 @@ class PublishSubscribeClusterTest {
         acknowledged.size(), refused.size(), failedPublishes);
 
     List<Long> stored =
-        new Resends(publishingNode.system(), JdbcReadJournal.Identifier(), Duration.ofSeconds(10))
+        modules
+            .get(publishingNode)
+            .resends()
             .last(part, EVENTS * 2, Resends.Filter.ALL)
             .map(
                 event ->

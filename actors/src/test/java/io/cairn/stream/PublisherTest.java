@@ -56,6 +56,7 @@ class PublisherTest {
   @TempDir static Path journalDir;
   private static ClusterNodes cluster;
   private static ActorTestKit node;
+  private static StreamModule module;
   private static Publisher publisher;
 
   @BeforeAll
@@ -63,13 +64,9 @@ class PublisherTest {
     JournalSettings journal = TestDatabases.h2(journalDir);
     cluster = ClusterNodes.start(1, journal);
     node = cluster.node(0);
-    Stream.init(node.system(), SETTINGS);
-    StreamPartition.init(node.system(), SETTINGS);
-    Streams streams = new Streams(node.system(), SETTINGS);
-    streams.create(STREAM, OWNER.address(), "", 2).toCompletableFuture().join();
-    publisher =
-        new Publisher(
-            node.system(), SETTINGS, new StreamCache(streams, SETTINGS), EventVerifier.standard());
+    module = StreamModule.init(node.system(), SETTINGS, EventVerifier.standard());
+    module.streams().create(STREAM, OWNER.address(), "", 2).toCompletableFuture().join();
+    publisher = module.publisher();
   }
 
   @AfterAll
@@ -177,9 +174,10 @@ class PublisherTest {
 
   @Test
   void aStoredEventReachesSubscribersAsPublished() {
-    Streams streams = new Streams(node.system(), SETTINGS);
     await(
-        streams.grant(STREAM, OWNER.address(), Grantee.of(STRANGER.address()), Permission.PUBLISH));
+        module
+            .streams()
+            .grant(STREAM, OWNER.address(), Grantee.of(STRANGER.address()), Permission.PUBLISH));
     TestProbe<PartitionTopics.Delivery> subscriber = node.createTestProbe();
     PartitionTopics.get(node.system())
         .subscribe(StreamPartition.entityId(STREAM, 1), subscriber.ref());

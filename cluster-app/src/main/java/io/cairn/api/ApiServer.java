@@ -10,6 +10,7 @@ import org.apache.pekko.http.javadsl.Http;
 import org.apache.pekko.http.javadsl.ServerBinding;
 import org.apache.pekko.http.javadsl.server.AllDirectives;
 import org.apache.pekko.http.javadsl.server.ExceptionHandler;
+import org.apache.pekko.http.javadsl.server.ExpectedWebSocketRequestRejection;
 import org.apache.pekko.http.javadsl.server.MalformedQueryParamRejection;
 import org.apache.pekko.http.javadsl.server.MalformedRequestContentRejection;
 import org.apache.pekko.http.javadsl.server.MethodRejection;
@@ -89,6 +90,14 @@ public final class ApiServer extends AllDirectives {
                     ApiJson.error(
                         ErrorCode.MALFORMED_REQUEST,
                         "query parameter " + rejection.parameterName() + " is required")))
+        .handle(
+            ExpectedWebSocketRequestRejection.class,
+            rejection ->
+                complete(
+                    ApiJson.error(
+                        ErrorCode.MALFORMED_REQUEST,
+                        "this is the WebSocket endpoint: open it with a WebSocket upgrade request"
+                            + " (GET with Upgrade: websocket)")))
         .handleAll(
             MethodRejection.class,
             rejections ->

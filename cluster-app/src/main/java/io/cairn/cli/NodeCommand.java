@@ -100,8 +100,10 @@ final class NodeCommand implements Callable<Integer> {
       JournalSettings journal = JournalSettings.fromConfig(config);
       checkJournalShared(node, journal);
       checkPortsFree(node);
+      // every check, the secrets included, before the first write to the journal
+      CairnNode.Dependencies dependencies = CairnNode.Dependencies.fromConfig(config);
       JournalSchema.ensure(journal);
-      system = CairnNode.start(config);
+      system = CairnNode.start(config, dependencies);
     } catch (StartupException
         | JournalUnavailableException
         | IllegalArgumentException

@@ -21,29 +21,19 @@ import io.cairn.api.stream.StreamWebSocketHandler;
 import io.cairn.api.ws.WebSocketRoutes;
 import io.cairn.cluster.NodeRole;
 import io.cairn.cluster.ServiceIdentity;
-import io.cairn.core.Core;
+import io.cairn.core.CoreModule;
 import io.cairn.core.CoreSettings;
-import io.cairn.core.Cores;
 import io.cairn.journal.JournalSettings;
-import io.cairn.keys.CustodianStreamKeys;
-import io.cairn.keys.KeyCustodian;
-import io.cairn.keys.KeyCustodians;
 import io.cairn.keys.KeySettings;
-import io.cairn.keys.RevokeRotation;
-import io.cairn.persist.PairJournal;
-import io.cairn.persist.Persistor;
+import io.cairn.keys.KeysModule;
+import io.cairn.persist.PersistorModule;
 import io.cairn.persist.PersistorSettings;
+import io.cairn.protocol.EthereumAddress;
 import io.cairn.protocol.event.AddressRecoveries;
+import io.cairn.protocol.event.AddressRecovery;
 import io.cairn.protocol.event.EventVerifier;
-import io.cairn.stream.PartitionIndex;
-import io.cairn.stream.Publisher;
-import io.cairn.stream.Resends;
-import io.cairn.stream.Stream;
-import io.cairn.stream.StreamCache;
-import io.cairn.stream.StreamDirectory;
-import io.cairn.stream.StreamPartition;
+import io.cairn.stream.StreamModule;
 import io.cairn.stream.StreamSettings;
-import io.cairn.stream.Streams;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
@@ -69,10 +59,55 @@ public final class CairnNode {
 
   private CairnNode() {}
 
+  /**
+   * What a node uses from outside its configuration: the journal it was configured with, the
+   * verifier of events and session signatures, the clock, and the cluster secrets a node with the
+   * persistor role holds.
+   */
+  public record Dependencies(
+      JournalSettings journal,
+      EventVerifier verifier,
+      AddressRecovery recoveries,
+      Clock clock,
+      Supplier<KeysModule.Custody> custody) {
+
+    /**
+     * The standard verifiers, the system clock and the secret files {@code config} names, read now
+     * on a node with the persistor role: a missing or unreadable secret stops the start before the
+     * node writes anything.
+     */
+    public static Dependencies fromConfig(Config config) {
+      JournalSettings journal = JournalSettings.fromConfig(config);
+      Supplier<KeysModule.Custody> custody;
+      if (NodeSettings.fromConfig(config).has(NodeRole.PERSISTOR)) {
+        KeysModule.Custody secrets =
+            new KeysModule.Custody(
+                secret(() -> ServiceIdentity.fromConfig(config, journal.kind())),
+                secret(() -> KeySettings.masterKey(config, journal.kind())));
+        custody = () -> secrets;
+      } else {
+        custody =
+            () -> {
+              throw new IllegalStateException("only a node with the persistor role holds secrets");
+            };
+      }
+      return new Dependencies(
+          journal,
+          EventVerifier.standard(),
+          AddressRecoveries.preferred(),
+          Clock.systemUTC(),
+          custody);
+    }
+  }
+
   /** Starts a node on a complete configuration; a failed start leaves nothing running. */
   public static ActorSystem<Void> start(Config config) {
+    return start(config, Dependencies.fromConfig(config));
+  }
+
+  /** As {@link #start(Config)}, with dependencies made (and secrets checked) beforehand. */
+  public static ActorSystem<Void> start(Config config, Dependencies dependencies) {
     NodeSettings node = NodeSettings.fromConfig(config);
-    JournalSettings journal = JournalSettings.fromConfig(config);
     ActorSystem<Void> system;
     try {
       system = ActorSystem.create(Behaviors.empty(), SYSTEM_NAME, config);
@@ -87,7 +122,7 @@ public final class CairnNode {
           e);
     }
     try {
-      init(system, node, journal);
+      init(system, node, dependencies);
       return system;
     } catch (RuntimeException e) {
       system.terminate();
@@ -96,113 +131,111 @@ public final class CairnNode {
     }
   }
 
-  static void init(ActorSystem<Void> system, NodeSettings node, JournalSettings journal) {
+  /**
+   * Makes {@code system} a Cairn node: management, cluster membership, every feature module once,
+   * then the public API on a node with the api role.
+   */
+  public static void init(ActorSystem<Void> system, NodeSettings node, Dependencies dependencies) {
     await(
         PekkoManagement.get(system).start(),
         "cannot start management HTTP on " + node.host() + ":" + node.managementPort());
     joinCluster(system, node);
     Config config = system.settings().config();
-    StreamSettings streamSettings = StreamSettings.fromConfig(config);
-    Stream.init(system, streamSettings);
-    StreamPartition.init(system, streamSettings);
-    CoreSettings coreSettings = CoreSettings.fromConfig(config);
-    Core.init(system, coreSettings);
-    KeySettings keySettings = KeySettings.fromConfig(config);
+    Supplier<KeysModule.Custody> custody = dependencies.custody();
+    StreamModule stream =
+        StreamModule.init(system, StreamSettings.fromConfig(config), dependencies.verifier());
+    CoreModule core = CoreModule.init(system, CoreSettings.fromConfig(config));
+    KeysModule keys = KeysModule.init(system, KeySettings.fromConfig(config), custody);
     PersistorSettings persistorSettings = PersistorSettings.fromConfig(config);
-    Optional<ServiceIdentity> service = Optional.empty();
-    if (node.has(NodeRole.PERSISTOR)) {
-      ServiceIdentity identity = secret(() -> ServiceIdentity.fromConfig(config, journal.kind()));
-      KeyCustodian.init(
-          system,
-          keySettings,
-          identity,
-          secret(() -> KeySettings.masterKey(config, journal.kind())));
-      Streams streams = new Streams(system, streamSettings);
-      Publisher publisher =
-          new Publisher(
-              system,
-              streamSettings,
-              new StreamCache(streams, streamSettings),
-              EventVerifier.standard());
-      Persistor.init(
-          system,
-          persistorSettings,
-          new Persistor.Services(
-              new CustodianStreamKeys(system, keySettings.askTimeout()),
-              identity.signer(),
-              publisher,
-              new Resends(system, JournalSettings.READ_JOURNAL, streamSettings.askTimeout()),
-              JournalSettings.READ_JOURNAL));
-      service = Optional.of(identity);
-    } else {
-      KeyCustodian.initProxy(system);
-      Persistor.initProxy(system);
-    }
-    if (node.has(NodeRole.STREAM)) {
-      StreamDirectory.start(system);
-      PartitionIndex.start(system);
-      RevokeRotation.start(system, keySettings);
-    }
+    PersistorModule persistor =
+        PersistorModule.init(
+            system,
+            persistorSettings,
+            stream,
+            keys.streamKeys(),
+            () -> custody.get().identity().signer());
     if (node.has(NodeRole.API)) {
-      Cores cores = new Cores(system, coreSettings, JournalSettings.READ_JOURNAL);
-      SessionTokens tokens = SessionSettings.fromConfig(config, system).tokens();
-      Authentication authentication = new Authentication(tokens);
-      Streams streams = new Streams(system, streamSettings);
-      Resends resends =
-          new Resends(system, JournalSettings.READ_JOURNAL, streamSettings.askTimeout());
-      StreamCache streamCache = new StreamCache(streams, streamSettings);
-      Publisher publisher =
-          new Publisher(system, streamSettings, streamCache, EventVerifier.standard());
-      PartitionKeyCheck partitionKeys = new PartitionKeyCheck(streamCache);
-      StreamReadAccess readAccess = new StreamReadAccess(streams, authentication);
-      KeyCustodians custodians = new KeyCustodians(system, keySettings);
-      List<ApiRoutes> features =
-          List.of(
-              new NodeRoutes(
-                  system,
-                  node.roles(),
-                  journal.kind().label(),
-                  CairnVersion.current(),
-                  service.map(ServiceIdentity::address)),
-              new AuthRoutes(
-                  system,
-                  new SessionChallenges(tokens, AddressRecoveries.preferred(), Clock.systemUTC()),
-                  tokens),
-              new StreamRoutes(system, streams, custodians, authentication),
-              new CustodianRoutes(system, custodians, authentication),
-              new PersistorRoutes(
-                  system,
-                  streams,
-                  authentication,
-                  readAccess,
-                  new PairJournal(system, JournalSettings.READ_JOURNAL),
-                  persistorSettings),
-              new StreamDataRoutes(
-                  system,
-                  publisher,
-                  partitionKeys,
-                  resends,
-                  readAccess,
-                  streamSettings.maxContentBytes()),
-              new CoreRoutes(system, cores),
-              new WebSocketRoutes(
-                  system,
-                  tokens,
-                  List.of(
-                      new StreamWebSocketHandler.Factory(
-                          system,
-                          publisher,
-                          partitionKeys,
-                          resends,
-                          streams,
-                          config.getInt("cairn.api.websocket.live-buffer")),
-                      new CoreWebSocketHandler.Factory(cores)),
-                  config.getBytes("cairn.api.websocket.max-message-size")));
+      Optional<EthereumAddress> serviceAddress =
+          node.has(NodeRole.PERSISTOR)
+              ? Optional.of(custody.get().identity().address())
+              : Optional.empty();
       await(
-          ApiServer.start(system, node.host(), node.apiPort(), features),
+          ApiServer.start(
+              system,
+              node.host(),
+              node.apiPort(),
+              routes(
+                  system,
+                  node,
+                  dependencies,
+                  serviceAddress,
+                  stream,
+                  core,
+                  keys,
+                  persistor,
+                  persistorSettings)),
           "cannot start the public API on " + node.host() + ":" + node.apiPort());
     }
     NodeStarted.ID.get(Adapter.toClassic(system)).markStarted();
+  }
+
+  /** Every feature's routes over the services its module built. */
+  private static List<ApiRoutes> routes(
+      ActorSystem<Void> system,
+      NodeSettings node,
+      Dependencies dependencies,
+      Optional<EthereumAddress> serviceAddress,
+      StreamModule stream,
+      CoreModule core,
+      KeysModule keys,
+      PersistorModule persistor,
+      PersistorSettings persistorSettings) {
+    Config config = system.settings().config();
+    SessionTokens tokens = SessionSettings.fromConfig(config, system).tokens();
+    Authentication authentication = new Authentication(tokens);
+    PartitionKeyCheck partitionKeys = new PartitionKeyCheck(stream.cache());
+    StreamReadAccess readAccess = new StreamReadAccess(stream.streams(), authentication);
+    return List.of(
+        new NodeRoutes(
+            system,
+            node.roles(),
+            dependencies.journal().kind().label(),
+            CairnVersion.current(),
+            serviceAddress),
+        new AuthRoutes(
+            system,
+            new SessionChallenges(tokens, dependencies.recoveries(), dependencies.clock()),
+            tokens),
+        new StreamRoutes(system, stream.streams(), keys.custodians(), authentication),
+        new CustodianRoutes(system, keys.custodians(), authentication),
+        new PersistorRoutes(
+            system,
+            stream.streams(),
+            authentication,
+            readAccess,
+            persistor.pairs(),
+            persistorSettings),
+        new StreamDataRoutes(
+            system,
+            stream.publisher(),
+            partitionKeys,
+            stream.resends(),
+            readAccess,
+            StreamSettings.fromConfig(config).maxContentBytes()),
+        new CoreRoutes(system, core.cores()),
+        new WebSocketRoutes(
+            system,
+            tokens,
+            List.of(
+                new StreamWebSocketHandler.Factory(
+                    system,
+                    stream.publisher(),
+                    partitionKeys,
+                    stream.resends(),
+                    stream.streams(),
+                    config.getInt("cairn.api.websocket.live-buffer")),
+                new CoreWebSocketHandler.Factory(core.cores())),
+            config.getBytes("cairn.api.websocket.max-message-size")));
   }
 
   /**

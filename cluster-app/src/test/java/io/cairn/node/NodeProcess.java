@@ -129,6 +129,14 @@ final class NodeProcess implements AutoCloseable {
     return process.exitValue();
   }
 
+  /** The exit code of a node that stops by itself, as one refusing to start does. */
+  int awaitExit(Duration within) throws Exception {
+    if (!process.waitFor(within.toSeconds(), TimeUnit.SECONDS)) {
+      throw new AssertionError("node still running after " + within + ":\n" + log());
+    }
+    return process.exitValue();
+  }
+
   /** SIGKILL: no shutdown hook, no flush. */
   void kill() throws Exception {
     process.destroyForcibly();

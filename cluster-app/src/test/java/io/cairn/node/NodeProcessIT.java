@@ -24,6 +24,10 @@ import io.cairn.stream.Stream;
 import io.cairn.stream.StreamSettings;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.Statement;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -166,6 +170,54 @@ class NodeProcessIT {
         }
       } finally {
         member.shutdownTestKit();
+      }
+    }
+  }
+
+  /**
+   * A node on PostgreSQL whose service key file is missing refuses to start, names the file, and
+   * leaves its database as it found it: every check runs before the first write.
+   */
+  @Test
+  void aNodeThatRefusesToStartWritesNothing() throws Exception {
+    JournalSettings shared = TestDatabases.postgres();
+    String database = "cairn_refused_" + System.nanoTime();
+    try (Connection admin =
+            DriverManager.getConnection(shared.url(), shared.user(), shared.password());
+        Statement statement = admin.createStatement()) {
+      statement.execute("CREATE DATABASE " + database);
+    }
+    String url = shared.url().substring(0, shared.url().lastIndexOf('/') + 1) + database;
+    Path masterKey = Files.writeString(work.resolve("master.key"), MasterKey.generate().toHex());
+    Path missing = work.resolve("no-such-service.key");
+    Map<String, String> environment =
+        Map.of(
+            "CAIRN_JDBC_URL", url,
+            "CAIRN_JDBC_USER", shared.user(),
+            "CAIRN_JDBC_PASSWORD", shared.password(),
+            "CAIRN_MASTER_KEY_FILE", masterKey.toString(),
+            "CAIRN_SERVICE_KEY_FILE", missing.toString());
+    String config = Path.of("..", "config", "postgres.conf").toString();
+    try (NodeProcess node = NodeProcess.start(work.resolve("a"), environment, "--config", config)) {
+      assertEquals(1, node.awaitExit(READY_WITHIN), node.log());
+      assertTrue(node.log().contains(missing.toString()), node.log());
+    }
+    try (Connection connection =
+            DriverManager.getConnection(url, shared.user(), shared.password());
+        Statement statement = connection.createStatement();
+        ResultSet tables =
+            statement.executeQuery(
+                "SELECT table_name FROM information_schema.tables WHERE table_schema = 'public'")) {
+      List<String> created = new ArrayList<>();
+      while (tables.next()) {
+        created.add(tables.getString(1));
+      }
+      assertEquals(List.of(), created, "tables created by a node that refused to start");
+    } finally {
+      try (Connection admin =
+              DriverManager.getConnection(shared.url(), shared.user(), shared.password());
+          Statement statement = admin.createStatement()) {
+        statement.execute("DROP DATABASE " + database);
       }
     }
   }

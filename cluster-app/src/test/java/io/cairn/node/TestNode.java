@@ -7,6 +7,9 @@ import io.cairn.journal.JournalSettings;
 import java.io.IOException;
 import java.net.ServerSocket;
 import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
@@ -85,6 +88,24 @@ public final class TestNode implements AutoCloseable {
 
   public URI api() {
     return URI.create("http://" + settings.host() + ":" + settings.apiPort());
+  }
+
+  /** Creates {@code stream} with {@code partitions} over HTTP as the session's owner would. */
+  public void createStream(String stream, int partitions, String session) throws Exception {
+    HttpResponse<String> created =
+        HttpClient.newHttpClient()
+            .send(
+                HttpRequest.newBuilder(api().resolve("/api/v1/streams"))
+                    .header("Authorization", "Bearer " + session)
+                    .header("Content-Type", "application/json")
+                    .POST(
+                        HttpRequest.BodyPublishers.ofString(
+                            "{\"id\":\"" + stream + "\",\"partitions\":" + partitions + "}"))
+                    .build(),
+                HttpResponse.BodyHandlers.ofString());
+    if (created.statusCode() != 201) {
+      throw new AssertionError("creating " + stream + ": " + created.body());
+    }
   }
 
   public ActorSystem<Void> system() {

@@ -47,26 +47,27 @@ public final class CoreRoutes extends ApiRoutes {
                 pathEnd(() -> post(this::register)),
                 pathPrefix(
                     PathMatchers.segment(),
+                    // the key is read inside each method: a wrong method is 405 whatever the key
                     hex ->
-                        withKey(
-                            hex,
-                            key ->
-                                concat(
-                                    pathEnd(
+                        concat(
+                            pathEnd(
+                                () ->
+                                    get(
                                         () ->
-                                            get(
-                                                () ->
+                                            withKey(
+                                                hex,
+                                                key ->
                                                     reply(
                                                         cores.info(key),
                                                         info ->
-                                                            ApiJson.ok(CoreApiMapper.info(info))))),
-                                    path("batches", () -> post(() -> append(key))),
-                                    path(
-                                        PathMatchers.segment("blocks")
-                                            .slash(PathMatchers.longSegment()),
-                                        index -> get(() -> block(key, index))),
-                                    path("blocks", () -> get(() -> range(key))),
-                                    path("upgrade", () -> get(() -> upgrade(key))))))));
+                                                            ApiJson.ok(
+                                                                CoreApiMapper.info(info)))))),
+                            path("batches", () -> post(() -> withKey(hex, this::append))),
+                            path(
+                                PathMatchers.segment("blocks").slash(PathMatchers.longSegment()),
+                                index -> get(() -> withKey(hex, key -> block(key, index)))),
+                            path("blocks", () -> get(() -> withKey(hex, this::range))),
+                            path("upgrade", () -> get(() -> withKey(hex, this::upgrade)))))));
   }
 
   private Route register() {
@@ -76,11 +77,14 @@ public final class CoreRoutes extends ApiRoutes {
           CoreApiMapper.Registration registration = CoreApiMapper.registration(message);
           return reply(
               cores.register(registration.key(), registration.descriptor()),
-              info ->
-                  ApiJson.response(StatusCodes.CREATED, CoreApiMapper.info(info))
+              registered ->
+                  ApiJson.response(
+                          registered.created() ? StatusCodes.CREATED : StatusCodes.OK,
+                          CoreApiMapper.info(registered.info()))
                       .addHeader(
                           Location.create(
-                              "/api/v1/cores/" + HexFormat.of().formatHex(info.key()))));
+                              "/api/v1/cores/"
+                                  + HexFormat.of().formatHex(registered.info().key()))));
         });
   }
 

@@ -63,7 +63,8 @@ public final class CoreWebSocketHandler implements WebSocketHandler {
             CoreApiMapper.registration(request.getRegisterCore());
         yield cores
             .register(registration.key(), registration.descriptor())
-            .thenApply(info -> response.setCoreInfo(CoreApiMapper.info(info)).build());
+            .thenApply(
+                registered -> response.setCoreInfo(CoreApiMapper.info(registered.info())).build());
       }
       case APPEND_TO_CORE ->
           cores

@@ -67,18 +67,29 @@ public final class StreamDataRoutes extends ApiRoutes {
                             PathMatchers.segment("data")
                                 .slash("partitions")
                                 .slash(PathMatchers.integerSegment()),
+                            // the resource first, then who may read it: an unknown path is 404
+                            // on any stream
                             partition ->
                                 get(
                                     () ->
-                                        access.readable(
-                                            id,
-                                            partition,
-                                            () ->
-                                                concat(
-                                                    path("last", () -> last(id, partition)),
-                                                    path("from", () -> from(id, partition)),
-                                                    path(
-                                                        "range", () -> range(id, partition)))))))));
+                                        concat(
+                                            path(
+                                                "last",
+                                                () ->
+                                                    access.readable(
+                                                        id, partition, () -> last(id, partition))),
+                                            path(
+                                                "from",
+                                                () ->
+                                                    access.readable(
+                                                        id, partition, () -> from(id, partition))),
+                                            path(
+                                                "range",
+                                                () ->
+                                                    access.readable(
+                                                        id,
+                                                        partition,
+                                                        () -> range(id, partition)))))))));
   }
 
   private Route publish(String id) {

@@ -31,6 +31,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Base64;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Random;
@@ -229,10 +230,31 @@ class CoreApiTest {
   }
 
   @Test
+  void registeringACoreAgainAnswers200AndRegisteringANewOne201() throws Exception {
+    io.cairn.protocol.hypercore.CoreIdentity identity =
+        io.cairn.protocol.hypercore.CoreIdentity.ofPublicKey(CoreKeyPair.generate().publicKey());
+    byte[] manifest =
+        ((io.cairn.protocol.hypercore.CoreDescriptor.ByManifest)
+                io.cairn.protocol.hypercore.CoreDescriptor.of(identity))
+            .encoded();
+    byte[] body = json("{\"manifest\": \"" + Base64.getEncoder().encodeToString(manifest) + "\"}");
+    String location = "/api/v1/cores/" + HexFormat.of().formatHex(identity.key());
+    HttpResponse<String> created = send("POST", "/api/v1/cores", "application/json", body);
+    assertEquals(201, created.statusCode(), created.body());
+    assertEquals(location, created.headers().firstValue("Location").orElseThrow());
+    HttpResponse<String> again = send("POST", "/api/v1/cores", "application/json", body);
+    assertEquals(200, again.statusCode(), again.body());
+    assertEquals(location, again.headers().firstValue("Location").orElseThrow());
+    assertEquals(created.body(), again.body(), "registering again changes nothing");
+  }
+
+  @Test
   void lookupErrors() throws Exception {
     String unknown = HexFormat.of().formatHex(new byte[32]);
     assertError(400, "INVALID_CORE_KEY", send("GET", "/api/v1/cores/not-a-key", null, null));
     assertError(404, "CORE_NOT_FOUND", send("GET", "/api/v1/cores/" + unknown, null, null));
+    // the method is wrong whatever the key: no core can be deleted
+    assertError(405, "METHOD_NOT_ALLOWED", send("DELETE", "/api/v1/cores/not-a-key", null, null));
     CoreWriter writer = CoreWriter.open(client, CoreKeyPair.generate());
     writer.append(List.of("a".getBytes(), "b".getBytes()));
     String core = "/api/v1/cores/" + HexFormat.of().formatHex(writer.key());

@@ -48,10 +48,10 @@ import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Four whole nodes on PostgreSQL, used through the public API only. A publisher streams one signed
- * chain into one node over WebSocket, with a window of events in flight, while subscribers on two
- * other nodes read it live. Halfway through, the node hosting the partition, which no socket is
- * connected to, crashes and is downed; the publisher sends again every event that was not
+ * Whole nodes on PostgreSQL, used through the public API only. With four, a publisher streams one
+ * signed chain into one node over WebSocket, with a window of events in flight, while subscribers
+ * on two other nodes read it live. Halfway through, the node hosting the partition, which no socket
+ * is connected to, crashes and is downed; the publisher sends again every event that was not
  * acknowledged. Afterwards every acknowledged event is stored exactly once, in chain order, and
  * each subscriber received exactly the stored events, in that order. No event is refused as out of
  * order: the events behind a batch lost with the host are turned back until it is sent again.
@@ -117,7 +117,7 @@ class StreamClusterWebSocketTest {
       List<StreamMessage> events = signed.get();
       long ready = System.nanoTime();
       TestNode first = cluster.nodes().get(0);
-      createStream(first, stream, session);
+      first.createStream(stream, 1, session);
       // reading the partition starts it on some node: that one crashes, the others carry the
       // sockets
       assertEquals(List.of(), stored(first, stream, session));
@@ -201,6 +201,62 @@ class StreamClusterWebSocketTest {
   }
 
   /**
+   * A new stream's first events, published on the node that hosts its partition right after
+   * subscribers on the other nodes were confirmed, before gossip has told the partition's topic
+   * about them: the subscriptions know the partition's position when confirmed and fill from the
+   * journal, so each receives every event, once and in order.
+   */
+  @Test
+  void subscribersOnOtherNodesReceiveTheFirstEventsOfANewStreamPublishedOnItsPartitionsNode()
+      throws Exception {
+    PrivateKeySigner owner = PrivateKeySigner.generate();
+    String session = SESSIONS.issue(owner.address());
+    int first = 7;
+    try (TestCluster cluster = TestCluster.start(3, TestDatabases.postgres(), data)) {
+      for (int round = 0; round < 3; round++) {
+        String stream = owner.address() + "/new-" + round;
+        String part = StreamPartition.entityId(stream, 0);
+        cluster.nodes().get(0).createStream(stream, 1, session);
+        // reading the empty partition starts it on some node: the publisher connects there
+        assertEquals(List.of(), stored(cluster.nodes().get(0), stream, session));
+        TestNode host = cluster.hostOf(StreamPartition.ENTITY_KEY, part);
+        List<TestNode> others = cluster.nodes().stream().filter(node -> node != host).toList();
+        long start = System.currentTimeMillis();
+        List<StreamMessage> events = new ArrayList<>();
+        StreamMessage previous = null;
+        for (int i = 0; i < first; i++) {
+          previous = SignedEvents.event(owner, stream, 0, start + i, "{\"n\":" + i + "}", previous);
+          events.add(previous);
+        }
+        try (Connection subscriberB = subscribe(others.get(0), stream, session);
+            Connection subscriberC = subscribe(others.get(1), stream, session);
+            Connection publisher = new Connection(host)) {
+          for (int i = 0; i < first; i++) {
+            publisher.send(
+                Request.newBuilder()
+                    .setRequestId(Integer.toString(i))
+                    .setPublish(events.get(i))
+                    .build());
+          }
+          for (int i = 0; i < first; i++) {
+            Response answer = publisher.next();
+            assertTrue(answer.hasPublishAck(), answer.toString());
+          }
+          StreamMessage last = events.get(first - 1);
+          assertSameEvents(
+              events,
+              receivedUntil(subscriberB, last),
+              "round " + round + ", received on " + others.get(0).seed());
+          assertSameEvents(
+              events,
+              receivedUntil(subscriberC, last),
+              "round " + round + ", received on " + others.get(1).seed());
+        }
+      }
+    }
+  }
+
+  /**
    * What became of the events published: acknowledged or refused for good, by index; answers not
    * expected.
    */
@@ -273,21 +329,6 @@ class StreamClusterWebSocketTest {
       events.add(previous);
     }
     return events;
-  }
-
-  private static void createStream(TestNode node, String stream, String session) throws Exception {
-    HttpResponse<String> created =
-        HttpClient.newHttpClient()
-            .send(
-                HttpRequest.newBuilder(node.api().resolve("/api/v1/streams"))
-                    .header("Authorization", "Bearer " + session)
-                    .header("Content-Type", "application/json")
-                    .POST(
-                        HttpRequest.BodyPublishers.ofString(
-                            "{\"id\":\"" + stream + "\",\"partitions\":1}"))
-                    .build(),
-                HttpResponse.BodyHandlers.ofString());
-    assertEquals(201, created.statusCode(), created.body());
   }
 
   /**

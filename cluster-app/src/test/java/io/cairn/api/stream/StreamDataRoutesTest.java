@@ -254,6 +254,11 @@ class StreamDataRoutesTest {
             null));
     String base = streamPath(STREAM) + "/data/partitions/1/last";
     assertError(401, "UNAUTHENTICATED", send("GET", base, null, null));
+    // a path that names nothing is not found, on a private stream as on any
+    assertError(
+        404,
+        "NOT_FOUND",
+        send("GET", streamPath(STREAM) + "/data/partitions/1/latest", null, null));
     assertError(
         403,
         "NOT_PERMITTED",
