@@ -7,11 +7,16 @@ import io.cairn.protocol.hypercore.Proof;
 import io.cairn.protocol.hypercore.RangeProof;
 import io.cairn.protocol.hypercore.SignedBatch;
 import java.util.ArrayList;
+import java.util.HexFormat;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import java.util.function.Function;
+import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.cluster.sharding.typed.javadsl.ClusterSharding;
 import org.apache.pekko.cluster.sharding.typed.javadsl.EntityRef;
+import org.apache.pekko.pattern.StatusReply;
 import org.apache.pekko.persistence.query.PersistenceQuery;
 import org.apache.pekko.persistence.query.javadsl.CurrentEventsByPersistenceIdQuery;
 import org.apache.pekko.stream.javadsl.Sink;
@@ -41,24 +46,20 @@ public final class Cores {
 
   /** The core, and whether this call registered it (false: it was registered, identically). */
   public CompletionStage<Core.Registration> register(byte[] key, CoreDescriptor descriptor) {
-    return core(key)
-        .askWithStatus(replyTo -> new Core.Register(descriptor, replyTo), settings.askTimeout());
+    return ask(key, replyTo -> new Core.Register(descriptor, replyTo));
   }
 
   public CompletionStage<Core.Info> append(byte[] key, SignedBatch batch) {
-    return core(key)
-        .askWithStatus(replyTo -> new Core.Append(batch, replyTo), settings.askTimeout());
+    return ask(key, replyTo -> new Core.Append(batch, replyTo));
   }
 
   public CompletionStage<Core.Info> info(byte[] key) {
-    return core(key).askWithStatus(Core.GetInfo::new, settings.askTimeout());
+    return ask(key, Core.GetInfo::new);
   }
 
   /** Block {@code index} with its proof, upgraded from {@code trustedLength}. */
   public CompletionStage<Proof> block(byte[] key, long index, long trustedLength) {
-    return core(key)
-        .<Proof>askWithStatus(
-            replyTo -> new Core.GetBlockProof(index, trustedLength, replyTo), settings.askTimeout())
+    return this.<Proof>ask(key, replyTo -> new Core.GetBlockProof(index, trustedLength, replyTo))
         .thenCompose(
             proof ->
                 values(key, index, index + 1)
@@ -72,9 +73,7 @@ public final class Cores {
 
   /** Blocks {@code start} (inclusive) to {@code end} (exclusive) with one proof. */
   public CompletionStage<RangeProof> range(byte[] key, long start, long end) {
-    return core(key)
-        .<RangeProof>askWithStatus(
-            replyTo -> new Core.GetRangeProof(start, end, replyTo), settings.askTimeout())
+    return this.<RangeProof>ask(key, replyTo -> new Core.GetRangeProof(start, end, replyTo))
         .thenCompose(
             proof ->
                 values(key, start, end)
@@ -90,9 +89,25 @@ public final class Cores {
   }
 
   public CompletionStage<Proof> upgrade(byte[] key, long from, long to) {
+    return ask(key, replyTo -> new Core.GetUpgradeProof(from, to, replyTo));
+  }
+
+  /**
+   * Asks the core of {@code key}; a refusal because it is not registered names that key, as the
+   * user gave it (the entity knows only its discovery key).
+   */
+  private <T> CompletionStage<T> ask(
+      byte[] key, Function<ActorRef<StatusReply<T>>, Core.Command> command) {
     return core(key)
-        .askWithStatus(
-            replyTo -> new Core.GetUpgradeProof(from, to, replyTo), settings.askTimeout());
+        .<T>askWithStatus(command::apply, settings.askTimeout())
+        .exceptionallyCompose(
+            failure ->
+                CompletableFuture.failedFuture(
+                    Rejection.of(failure).code() == ErrorCode.CORE_NOT_FOUND
+                        ? new Rejection(
+                            ErrorCode.CORE_NOT_FOUND,
+                            "no core with key " + HexFormat.of().formatHex(key) + " is registered")
+                        : failure));
   }
 
   private EntityRef<Core.Command> core(byte[] key) {

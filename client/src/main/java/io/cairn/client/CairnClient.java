@@ -23,8 +23,10 @@ import io.cairn.protocol.api.v1.ResendOptions;
 import io.cairn.protocol.api.v1.Session;
 import io.cairn.protocol.api.v1.SessionRequest;
 import io.cairn.protocol.api.v1.StreamDescription;
+import io.cairn.protocol.api.v1.StreamList;
 import io.cairn.protocol.api.v1.StreamMessage;
 import io.cairn.protocol.api.v1.Subscribe;
+import io.cairn.protocol.api.v1.UpdateStreamRequest;
 import io.cairn.protocol.event.EvmSigner;
 import io.cairn.protocol.event.PersonalMessage;
 import io.cairn.protocol.hypercore.CoreDescriptor;
@@ -35,11 +37,13 @@ import io.cairn.protocol.hypercore.SignedBatch;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
+import java.net.ConnectException;
 import java.net.URI;
 import java.net.URLEncoder;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.net.http.HttpTimeoutException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -135,6 +139,44 @@ public final class CairnClient {
 
   public StreamDescription stream(String streamId) {
     return get(streamPath(streamId), StreamDescription.newBuilder());
+  }
+
+  /** Changes the description and the number of partitions (never fewer); needs edit. */
+  public StreamDescription updateStream(String streamId, String description, int partitions) {
+    return send(
+        "PUT",
+        streamPath(streamId),
+        UpdateStreamRequest.newBuilder()
+            .setDescription(description)
+            .setPartitions(partitions)
+            .build(),
+        StreamDescription.newBuilder());
+  }
+
+  /** Deletes the stream; needs delete. Its id is never used again. */
+  public StreamDescription deleteStream(String streamId) {
+    return send("DELETE", streamPath(streamId), null, StreamDescription.newBuilder());
+  }
+
+  /**
+   * Streams of {@code owner}, or whose id or description holds {@code text}, or both (a null leaves
+   * that condition out); at most {@code max}.
+   */
+  public StreamList searchStreams(EthereumAddress owner, String text, int max) {
+    StringBuilder query = new StringBuilder("/api/v1/streams?max=").append(max);
+    if (owner != null) {
+      query.append("&owner=").append(owner.value());
+    }
+    if (text != null) {
+      query.append("&search=").append(URLEncoder.encode(text, StandardCharsets.UTF_8));
+    }
+    return get(query.toString(), StreamList.newBuilder());
+  }
+
+  /** The session token of an {@link #authenticate authenticated} client, for other HTTP tools. */
+  public String sessionToken() {
+    return session.orElseThrow(
+        () -> new IllegalStateException("this client has no session: authenticate first"));
   }
 
   /**
@@ -643,12 +685,22 @@ public final class CairnClient {
     try {
       return http.send(request, handler);
     } catch (IOException e) {
-      throw new UncheckedIOException(
-          "cannot reach the Cairn node at " + node + ": " + e.getMessage(), e);
+      throw new UncheckedIOException("cannot reach the Cairn node at " + node + ": " + why(e), e);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new IllegalStateException("interrupted while waiting for " + node, e);
     }
+  }
+
+  /** Why a request got no answer, in words a person starting out can act on. */
+  private String why(IOException e) {
+    if (e instanceof ConnectException) {
+      return "connection refused — is it running? start one with ./cairn node";
+    }
+    if (e instanceof HttpTimeoutException) {
+      return "no answer within " + timeout.toSeconds() + " s";
+    }
+    return e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
   }
 
   private static CairnApiException failure(int status, String body) {

@@ -4,6 +4,7 @@ import io.cairn.cli.core.CoreCommand;
 import io.cairn.cli.event.EventCommand;
 import io.cairn.cli.persist.PersistCommand;
 import io.cairn.cli.persist.RecoverCommand;
+import io.cairn.cli.stream.AuthCommand;
 import io.cairn.cli.stream.KeyCommand;
 import io.cairn.cli.stream.PublishCommand;
 import io.cairn.cli.stream.ResendCommand;
@@ -13,6 +14,7 @@ import io.cairn.client.CairnApiException;
 import io.cairn.client.ProofRejectedException;
 import io.cairn.node.CairnVersion;
 import java.io.UncheckedIOException;
+import picocli.AutoComplete;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -33,6 +35,8 @@ import picocli.CommandLine.Command;
       SubscribeCommand.class,
       CoreCommand.class,
       EventCommand.class,
+      AuthCommand.class,
+      AutoComplete.GenerateCompletion.class,
       CommandLine.HelpCommand.class
     })
 public final class Cairn {

@@ -1,5 +1,6 @@
 package io.cairn.cli.core;
 
+import io.cairn.cli.stream.NodeUrl;
 import io.cairn.client.CairnClient;
 import java.net.URI;
 import java.nio.file.Path;
@@ -10,6 +11,7 @@ final class NodeOptions {
   @Option(
       names = "--node",
       paramLabel = "URL",
+      converter = NodeUrl.class,
       defaultValue = "${CAIRN_NODE:-http://127.0.0.1:7171}",
       description = "The node's public API (default: ${DEFAULT-VALUE}; env CAIRN_NODE).")
   URI node;

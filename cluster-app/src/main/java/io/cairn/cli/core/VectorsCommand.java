@@ -222,9 +222,10 @@ public final class VectorsCommand implements Callable<Integer> {
     json.addProperty("hash", HEX.formatHex(node.hash()));
   }
 
-  private static byte[] parseSeed(String seed) throws InputException {
+  /** A malformed seed is a usage mistake (exit 2), unlike a file that cannot be read (1). */
+  private static byte[] parseSeed(String seed) {
     if (seed.length() != 64 || !isHex(seed)) {
-      throw new InputException("--seed must be 32 bytes written as 64 hex characters");
+      throw new IllegalArgumentException("--seed must be 32 bytes written as 64 hex characters");
     }
     return HEX.parseHex(seed);
   }

@@ -14,6 +14,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.HexFormat;
 import java.util.List;
@@ -60,8 +61,9 @@ public final class PersistCommand implements Callable<Integer> {
     // it
     for (Path file : files) {
       if (!Files.isRegularFile(file) || !Files.isReadable(file)) {
-        throw new IllegalArgumentException(
-            "cannot read " + file + ": not a readable file; nothing was persisted");
+        throw new UncheckedIOException(
+            "cannot read " + file + ": not a readable file; nothing was persisted",
+            new NoSuchFileException(file.toString()));
       }
     }
     PrivateKeySigner signer = options.signer();

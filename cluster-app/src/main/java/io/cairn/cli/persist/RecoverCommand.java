@@ -55,8 +55,7 @@ public final class RecoverCommand implements Callable<Integer> {
     try {
       Files.createDirectories(out);
     } catch (IOException e) {
-      throw new IllegalArgumentException(
-          "cannot write items into " + out + ": " + e.getMessage(), e);
+      throw new UncheckedIOException("cannot write items into " + out + ": " + e.getMessage(), e);
     }
     CairnClient client = options.authenticated();
     EthereumAddress signer =

@@ -11,6 +11,7 @@ public final class ClientOptions {
   @Option(
       names = "--node",
       paramLabel = "URL",
+      converter = NodeUrl.class,
       defaultValue = "${CAIRN_NODE:-http://127.0.0.1:7171}",
       scope = ScopeType.INHERIT,
       description = "The node's public API (default: ${DEFAULT-VALUE}; env CAIRN_NODE).")

@@ -30,7 +30,12 @@ public final class KeyCommand {
       mixinStandardHelpOptions = true,
       description = "Prints the address of a private key.")
   int address(
-      @Option(names = "--key", required = true, paramLabel = "HEX", defaultValue = "${CAIRN_KEY}")
+      @Option(
+              names = "--key",
+              required = true,
+              paramLabel = "HEX",
+              defaultValue = "${CAIRN_KEY}",
+              description = "Ethereum private key, 64 hex digits (env CAIRN_KEY).")
           String key) {
     spec.commandLine().getOut().println(PrivateKeySigner.fromHex(key.trim()).address());
     return 0;

@@ -22,20 +22,27 @@ public final class ResendCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
   @Mixin ClientOptions options;
 
-  @Parameters(paramLabel = "ID")
+  @Parameters(paramLabel = "ID", description = "The stream's id.")
   String id;
 
-  @Option(names = "--partition", defaultValue = "0", paramLabel = "P")
+  @Option(
+      names = "--partition",
+      defaultValue = "0",
+      paramLabel = "P",
+      description = "The partition (default: ${DEFAULT-VALUE}).")
   int partition;
 
   @ArgGroup(exclusive = true)
   Which which;
 
   static final class Which {
-    @Option(names = "--last", paramLabel = "N")
+    @Option(names = "--last", paramLabel = "N", description = "The last N stored events.")
     Integer last;
 
-    @Option(names = "--from", paramLabel = "MS")
+    @Option(
+        names = "--from",
+        paramLabel = "MS",
+        description = "The events from this timestamp (ms since 1970) on.")
     Long from;
   }
 

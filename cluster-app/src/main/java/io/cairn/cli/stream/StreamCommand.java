@@ -30,9 +30,20 @@ public final class StreamCommand {
       mixinStandardHelpOptions = true,
       description = "Creates stream ID (<your address>/<path>); --public lets everyone subscribe.")
   int create(
-      @Parameters(paramLabel = "ID") String id,
-      @Option(names = "--partitions", defaultValue = "1", paramLabel = "N") int partitions,
-      @Option(names = "--description", defaultValue = "", paramLabel = "TEXT") String description,
+      @Parameters(paramLabel = "ID", description = "The new stream's id: your address/path.")
+          String id,
+      @Option(
+              names = "--partitions",
+              defaultValue = "1",
+              paramLabel = "N",
+              description = "Partitions, 1 to the node's limit (default: ${DEFAULT-VALUE}).")
+          int partitions,
+      @Option(
+              names = "--description",
+              defaultValue = "",
+              paramLabel = "TEXT",
+              description = "What the stream carries, for people who find it.")
+          String description,
       @Option(names = "--public", description = "Everyone may subscribe.") boolean everyone)
       throws InvalidProtocolBufferException {
     var client = options.authenticated();
@@ -47,8 +58,85 @@ public final class StreamCommand {
       name = "get",
       mixinStandardHelpOptions = true,
       description = "Prints a stream's description and permissions.")
-  int get(@Parameters(paramLabel = "ID") String id) throws InvalidProtocolBufferException {
+  int get(@Parameters(paramLabel = "ID", description = "The stream's id.") String id)
+      throws InvalidProtocolBufferException {
     return print(options.client().stream(id));
+  }
+
+  @Command(
+      name = "list",
+      mixinStandardHelpOptions = true,
+      description =
+          "Lists streams, one JSON object per line: those of --owner, or whose id or description"
+              + " holds --search, or both.")
+  int list(
+      @Option(
+              names = "--owner",
+              paramLabel = "ADDRESS",
+              description = "Only the streams this address owns.")
+          String owner,
+      @Option(
+              names = "--search",
+              paramLabel = "TEXT",
+              description = "Only streams whose id or description holds TEXT.")
+          String search,
+      @Option(
+              names = "--max",
+              defaultValue = "100",
+              paramLabel = "N",
+              description = "At most N streams, 1 to 1000 (default: ${DEFAULT-VALUE}).")
+          int max)
+      throws InvalidProtocolBufferException {
+    if (owner == null && search == null) {
+      throw new IllegalArgumentException("name --owner ADDRESS, --search TEXT or both");
+    }
+    for (var stream :
+        options
+            .client()
+            .searchStreams(owner == null ? null : EthereumAddress.parse(owner.trim()), search, max)
+            .getStreamsList()) {
+      print(stream);
+    }
+    return 0;
+  }
+
+  @Command(
+      name = "update",
+      mixinStandardHelpOptions = true,
+      description =
+          "Changes stream ID's description or adds partitions (needs edit; partitions never go"
+              + " away, so events stored under them stay reachable).")
+  int update(
+      @Parameters(paramLabel = "ID", description = "The stream's id.") String id,
+      @Option(names = "--description", paramLabel = "TEXT", description = "The new description.")
+          String description,
+      @Option(
+              names = "--partitions",
+              paramLabel = "N",
+              description = "The new number of partitions, no fewer than now.")
+          Integer partitions)
+      throws InvalidProtocolBufferException {
+    if (description == null && partitions == null) {
+      throw new IllegalArgumentException("name what changes: --description TEXT, --partitions N");
+    }
+    var client = options.authenticated();
+    var current = client.stream(id);
+    return print(
+        client.updateStream(
+            id,
+            description == null ? current.getDescription() : description,
+            partitions == null ? current.getPartitions() : partitions));
+  }
+
+  @Command(
+      name = "delete",
+      mixinStandardHelpOptions = true,
+      description =
+          "Deletes stream ID (needs delete): it takes no more events and its id is never used"
+              + " again.")
+  int delete(@Parameters(paramLabel = "ID", description = "The stream's id.") String id)
+      throws InvalidProtocolBufferException {
+    return print(options.authenticated().deleteStream(id));
   }
 
   @Command(
@@ -57,12 +145,44 @@ public final class StreamCommand {
       description =
           "Grants PERMISSION (publish, subscribe, edit, delete, grant) to ADDRESS, or to everyone with 'public'.")
   int grant(
-      @Parameters(index = "0", paramLabel = "ID") String id,
-      @Parameters(index = "1", paramLabel = "ADDRESS") String address,
-      @Parameters(index = "2", paramLabel = "PERMISSION") String permission)
+      @Parameters(index = "0", paramLabel = "ID", description = "The stream's id.") String id,
+      @Parameters(
+              index = "1",
+              paramLabel = "ADDRESS",
+              description = "Who gets it: a 0x address, or 'public' for everyone.")
+          String address,
+      @Parameters(
+              index = "2",
+              paramLabel = "PERMISSION",
+              description = "publish, subscribe, edit, delete or grant.")
+          String permission)
       throws InvalidProtocolBufferException {
     EthereumAddress grantee = address.equals("public") ? null : EthereumAddress.parse(address);
     return print(options.authenticated().grant(id, grantee, permission));
+  }
+
+  @Command(
+      name = "revoke",
+      mixinStandardHelpOptions = true,
+      description =
+          "Revokes PERMISSION from ADDRESS, or from everyone with 'public'. Revoking subscribe on a"
+              + " stream with a key custodian rotates its group key; the answer's keyRotation says"
+              + " whether that is done or still pending.")
+  int revoke(
+      @Parameters(index = "0", paramLabel = "ID", description = "The stream's id.") String id,
+      @Parameters(
+              index = "1",
+              paramLabel = "ADDRESS",
+              description = "Who loses it: a 0x address, or 'public'.")
+          String address,
+      @Parameters(
+              index = "2",
+              paramLabel = "PERMISSION",
+              description = "publish, subscribe, edit, delete or grant.")
+          String permission)
+      throws InvalidProtocolBufferException {
+    EthereumAddress grantee = address.equals("public") ? null : EthereumAddress.parse(address);
+    return print(options.authenticated().revoke(id, grantee, permission));
   }
 
   @Command(
@@ -72,7 +192,8 @@ public final class StreamCommand {
           "Appoints the cluster as key custodian of stream ID (its owner only; again, harmlessly):"
               + " it makes the first group key and hands keys to subscribers. Prints the current key id and"
               + " the address that signs the key responses.")
-  int custodian(@Parameters(paramLabel = "ID") String id) throws InvalidProtocolBufferException {
+  int custodian(@Parameters(paramLabel = "ID", description = "The stream's id.") String id)
+      throws InvalidProtocolBufferException {
     return print(options.authenticated().appointCustodian(id));
   }
 
@@ -82,7 +203,8 @@ public final class StreamCommand {
       description =
           "Makes a new current group key for stream ID (its owner only); old keys stay readable to"
               + " subscribers. Revoking subscribe rotates the key by itself.")
-  int rotateKey(@Parameters(paramLabel = "ID") String id) throws InvalidProtocolBufferException {
+  int rotateKey(@Parameters(paramLabel = "ID", description = "The stream's id.") String id)
+      throws InvalidProtocolBufferException {
     return print(options.authenticated().rotateGroupKey(id));
   }
 
@@ -96,7 +218,7 @@ public final class StreamCommand {
         "The persistor signs with the cluster's service address: grant that address publish on the stream."
       })
   int persistor(
-      @Parameters(paramLabel = "ID") String id,
+      @Parameters(paramLabel = "ID", description = "The stream's id.") String id,
       @Option(
               names = "--mode",
               defaultValue = "checkpoint",

@@ -27,10 +27,14 @@ public final class SubscribeCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
   @Mixin ClientOptions options;
 
-  @Parameters(paramLabel = "ID")
+  @Parameters(paramLabel = "ID", description = "The stream's id.")
   String id;
 
-  @Option(names = "--partition", defaultValue = "0", paramLabel = "P")
+  @Option(
+      names = "--partition",
+      defaultValue = "0",
+      paramLabel = "P",
+      description = "The partition (default: ${DEFAULT-VALUE}).")
   int partition;
 
   @Option(

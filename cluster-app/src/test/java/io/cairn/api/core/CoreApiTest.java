@@ -252,7 +252,9 @@ class CoreApiTest {
   void lookupErrors() throws Exception {
     String unknown = HexFormat.of().formatHex(new byte[32]);
     assertError(400, "INVALID_CORE_KEY", send("GET", "/api/v1/cores/not-a-key", null, null));
-    assertError(404, "CORE_NOT_FOUND", send("GET", "/api/v1/cores/" + unknown, null, null));
+    HttpResponse<String> notFound = send("GET", "/api/v1/cores/" + unknown, null, null);
+    assertError(404, "CORE_NOT_FOUND", notFound);
+    assertTrue(notFound.body().contains("no core with key " + unknown), "names the key asked for");
     // the method is wrong whatever the key: no core can be deleted
     assertError(405, "METHOD_NOT_ALLOWED", send("DELETE", "/api/v1/cores/not-a-key", null, null));
     CoreWriter writer = CoreWriter.open(client, CoreKeyPair.generate());

@@ -94,7 +94,7 @@ class PersistCommandsTest {
             files.resolve("absent").toString(),
             "--key",
             owner.toHex());
-    assertEquals(2, missing.exitCode(), missing.err());
+    assertEquals(1, missing.exitCode(), missing.err());
     assertTrue(missing.err().contains("nothing was persisted"), missing.err());
     CairnCommandLine.Result persisted =
         succeed(
@@ -128,7 +128,7 @@ class PersistCommandsTest {
 
     CairnCommandLine.Result notADirectory =
         cairn("recover", stream, "--out", files.resolve("f1").toString(), "--key", reader.toHex());
-    assertEquals(2, notADirectory.exitCode(), notADirectory.err());
+    assertEquals(1, notADirectory.exitCode(), notADirectory.err());
     assertTrue(
         notADirectory.err().startsWith("cairn: cannot write items into "), notADirectory.err());
 

@@ -44,7 +44,8 @@ public final class AddressRecoveries {
     try {
       AddressRecovery loaded = loadNative.get();
       if (PROBE_SIGNER.equals(loaded.recover(PROBE_DIGEST, probe))) {
-        LOG.log(Level.INFO, "secp256k1 address recovery: " + loaded.name());
+        // routine, so not shown by default: only a fallback to the slower one is worth a warning
+        LOG.log(Level.DEBUG, "secp256k1 address recovery: " + loaded.name());
         return loaded;
       }
       LOG.log(
