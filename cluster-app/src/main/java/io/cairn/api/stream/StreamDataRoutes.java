@@ -3,6 +3,7 @@ package io.cairn.api.stream;
 import com.google.protobuf.util.JsonFormat;
 import io.cairn.api.ApiJson;
 import io.cairn.api.ApiRoutes;
+import io.cairn.client.EventJson;
 import io.cairn.protocol.ErrorCode;
 import io.cairn.protocol.api.v1.StreamMessage;
 import io.cairn.stream.Publisher;
@@ -25,8 +26,10 @@ import org.apache.pekko.util.ByteString;
  * Publishing ({@code POST /streams/{id}/messages}, with an optional {@code partitionKey} the
  * event's partition must match) and the stored-event queries at the paths and parameters of a
  * Streamr storage node ({@code /streams/{id}/data/partitions/{p}/last|from|range}). Answers stream
- * from the journal with backpressure: {@code format=object} as a JSON array of StreamMessages,
- * {@code format=raw} as frames of a 4-byte big-endian length and the protobuf bytes.
+ * from the journal with backpressure: {@code format=object} as a JSON array in the object form of
+ * Streamr's storage nodes, {@code format=protobuf-json} as a JSON array of StreamMessages in
+ * protobuf's JSON mapping, {@code format=raw} as frames of a 4-byte big-endian length and the
+ * protobuf bytes.
  */
 public final class StreamDataRoutes extends ApiRoutes {
   private static final JsonFormat.Printer JSON =
@@ -206,17 +209,24 @@ public final class StreamDataRoutes extends ApiRoutes {
                             ContentTypes.APPLICATION_OCTET_STREAM,
                             events.map(event -> frame(event.stored().message())))));
           }
-          if (!chosen.equals("object")) {
+          org.apache.pekko.japi.function.Function<StreamMessage, String> json =
+              switch (chosen) {
+                case "object" -> event -> EventJson.streamrObject(event).toString();
+                case "protobuf-json" -> JSON::print;
+                default -> null;
+              };
+          if (json == null) {
             return complete(
                 ApiJson.error(
-                    ErrorCode.MALFORMED_REQUEST, "format is object or raw, not " + chosen));
+                    ErrorCode.MALFORMED_REQUEST,
+                    "format is object, protobuf-json or raw, not " + chosen));
           }
           Source<ByteString, NotUsed> array =
               events
                   .map(
                       event ->
                           ByteString.fromString(
-                              JSON.print(StreamMessage.parseFrom(event.stored().message()))))
+                              json.apply(StreamMessage.parseFrom(event.stored().message()))))
                   .intersperse(
                       ByteString.fromString("["),
                       ByteString.fromString(","),

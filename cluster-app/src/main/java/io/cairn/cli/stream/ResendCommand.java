@@ -1,7 +1,6 @@
 package io.cairn.cli.stream;
 
 import com.google.protobuf.InvalidProtocolBufferException;
-import com.google.protobuf.util.JsonFormat;
 import io.cairn.client.CairnClient;
 import io.cairn.protocol.api.v1.StreamMessage;
 import java.util.concurrent.Callable;
@@ -21,6 +20,7 @@ import picocli.CommandLine.Spec;
 public final class ResendCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
   @Mixin ClientOptions options;
+  @Mixin EventOutputOptions output;
 
   @Parameters(paramLabel = "ID", description = "The stream's id.")
   String id;
@@ -54,6 +54,7 @@ public final class ResendCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws InvalidProtocolBufferException {
+    output.check();
     String query;
     if (which != null && which.from != null) {
       query =
@@ -70,9 +71,7 @@ public final class ResendCommand implements Callable<Integer> {
     CairnClient client =
         options.key == null || options.key.isBlank() ? options.client() : options.authenticated();
     for (StreamMessage event : client.storedEvents(id, partition, query)) {
-      spec.commandLine()
-          .getOut()
-          .println(JsonFormat.printer().omittingInsignificantWhitespace().print(event));
+      output.print(event, spec.commandLine().getOut(), System.out);
     }
     return 0;
   }

@@ -1,7 +1,6 @@
 package io.cairn.cli.stream;
 
 import com.google.protobuf.InvalidProtocolBufferException;
-import com.google.protobuf.util.JsonFormat;
 import io.cairn.client.CairnClient;
 import io.cairn.protocol.api.v1.ResendOptions;
 import io.cairn.protocol.api.v1.StreamMessage;
@@ -26,6 +25,7 @@ import picocli.CommandLine.Spec;
 public final class SubscribeCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
   @Mixin ClientOptions options;
+  @Mixin EventOutputOptions output;
 
   @Parameters(paramLabel = "ID", description = "The stream's id.")
   String id;
@@ -51,6 +51,7 @@ public final class SubscribeCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws InterruptedException, InvalidProtocolBufferException {
+    output.check();
     if (last != null && last < 0) {
       throw new IllegalArgumentException("--last takes a number of events, not " + last);
     }
@@ -67,11 +68,9 @@ public final class SubscribeCommand implements Callable<Integer> {
     OneAtATime events = new OneAtATime();
     client.subscribe(id, partition, history).subscribe(events);
     PrintWriter out = spec.commandLine().getOut();
-    JsonFormat.Printer json = JsonFormat.printer().omittingInsignificantWhitespace();
     try {
       for (long printed = 0; count == null || printed < count; printed++) {
-        out.println(json.print(events.next()));
-        out.flush();
+        output.print(events.next(), out, System.out);
       }
     } finally {
       events.cancel();

@@ -107,12 +107,7 @@ class StreamDataRoutesTest {
   }
 
   private static long timestampOf(JsonArray events, int i) {
-    return events
-        .get(i)
-        .getAsJsonObject()
-        .getAsJsonObject("messageId")
-        .get("timestamp")
-        .getAsLong();
+    return events.get(i).getAsJsonObject().get("timestamp").getAsLong();
   }
 
   @Test
@@ -121,6 +116,32 @@ class StreamDataRoutesTest {
     JsonArray last = objects("last?count=2", owner);
     assertEquals(2, last.size());
     assertEquals(published.get(3).getMessageId().getTimestamp(), timestampOf(last, 0));
+    // Streamr's storage node object form: JSON content parsed, addresses and signature in hex
+    StreamMessage fourth = published.get(3);
+    JsonObject object = last.get(0).getAsJsonObject();
+    assertEquals(STREAM, object.get("streamId").getAsString());
+    assertEquals(0, object.get("streamPartition").getAsInt());
+    assertEquals(OWNER.address().value(), object.get("publisherId").getAsString());
+    assertEquals(fourth.getMessageId().getMessageChainId(), object.get("msgChainId").getAsString());
+    assertEquals(27, object.get("messageType").getAsInt(), "Streamr's MESSAGE");
+    assertEquals(0, object.get("contentType").getAsInt(), "JSON");
+    assertEquals(0, object.get("encryptionType").getAsInt(), "NONE");
+    assertEquals(
+        JsonParser.parseString(fourth.getContentMessage().getContent().toStringUtf8()),
+        object.get("content"));
+    assertEquals(
+        HexFormat.of().formatHex(fourth.getSignature().toByteArray()),
+        object.get("signature").getAsString());
+    // protobuf-json: the StreamMessage as protobuf maps it to JSON
+    JsonArray protobuf = objects("last?count=2&format=protobuf-json", owner);
+    assertEquals(
+        fourth.getMessageId().getTimestamp(),
+        protobuf
+            .get(0)
+            .getAsJsonObject()
+            .getAsJsonObject("messageId")
+            .get("timestamp")
+            .getAsLong());
 
     long third = published.get(2).getMessageId().getTimestamp();
     assertEquals(3, objects("from?fromTimestamp=" + third, owner).size());

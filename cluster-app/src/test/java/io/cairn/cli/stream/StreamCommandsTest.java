@@ -15,7 +15,6 @@ import java.io.ByteArrayInputStream;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.util.Base64;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
@@ -79,10 +78,28 @@ class StreamCommandsTest {
 
     CairnCommandLine.Result resent = cairn("resend", stream, "--last", "2");
     assertEquals(0, resent.exitCode(), resent.err());
-    assertEquals(2, resent.out().strip().lines().count(), resent.out());
+    List<String> lines = resent.out().strip().lines().toList();
+    assertEquals(2, lines.size(), resent.out());
+    // readable: the content as the publisher wrote it, the publisher as its address
+    JsonObject lastEvent = JsonParser.parseString(lines.get(1)).getAsJsonObject();
+    assertEquals(JsonParser.parseString("{\"t\": 3}"), lastEvent.get("content"));
+    assertEquals(address, lastEvent.get("publisherId").getAsString());
+    assertTrue(lastEvent.get("timestamp").getAsLong() > 0);
+    JsonObject withMetadata =
+        JsonParser.parseString(
+                cairn("resend", stream, "--last", "1", "--with-metadata").out().strip())
+            .getAsJsonObject();
+    assertEquals(stream, withMetadata.get("streamId").getAsString());
     assertTrue(
-        resent.out().contains("eyJ0IjogM30="),
-        "the last event's content, base64 of {\"t\": 3}: " + resent.out());
+        withMetadata.has("msgChainId") && withMetadata.has("prevTimestamp"),
+        withMetadata.toString());
+    // protobuf-json is the StreamMessage's own JSON mapping, content in base64
+    CairnCommandLine.Result protobuf =
+        cairn("resend", stream, "--last", "1", "--format", "protobuf-json");
+    assertTrue(
+        protobuf.out().contains("eyJ0IjogM30="),
+        "the last event's content, base64 of {\"t\": 3}: " + protobuf.out());
+    assertEquals(2, cairn("resend", stream, "--format", "xml").exitCode());
 
     CairnCommandLine.Result again = cairn("stream", "create", stream, "--key", privateKey);
     assertEquals(3, again.exitCode());
@@ -123,6 +140,7 @@ class StreamCommandsTest {
   }
 
   /** The {@code n} of each printed event's JSON content {"n": N}. */
+  /** The {@code n} of each event printed in the readable form: the content as published. */
   private static List<Integer> numbers(String printed) {
     return printed
         .strip()
@@ -131,14 +149,7 @@ class StreamCommandsTest {
             line ->
                 JsonParser.parseString(line)
                     .getAsJsonObject()
-                    .getAsJsonObject("contentMessage")
-                    .get("content")
-                    .getAsString())
-        .map(
-            base64 ->
-                JsonParser.parseString(
-                        new String(Base64.getDecoder().decode(base64), StandardCharsets.UTF_8))
-                    .getAsJsonObject()
+                    .getAsJsonObject("content")
                     .get("n")
                     .getAsInt())
         .toList();
