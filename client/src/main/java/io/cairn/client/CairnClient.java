@@ -484,6 +484,14 @@ public final class CairnClient {
         .build();
   }
 
+  /**
+   * A producer publishing as {@code signer} over a WebSocket of its own, pipelined and batched;
+   * close it to send what waits and release the connection.
+   */
+  public Producer producer(EvmSigner signer, Producer.Settings settings) {
+    return Producer.open(http, webSocketEndpoint(), timeout, signer, settings);
+  }
+
   private URI webSocketEndpoint() {
     return URI.create(
         (node.getScheme().equals("https") ? "wss" : "ws")

@@ -2,7 +2,6 @@ package io.cairn.client;
 
 import com.google.protobuf.ByteString;
 import io.cairn.protocol.ErrorCode;
-import io.cairn.protocol.api.v1.ContentMessage;
 import io.cairn.protocol.api.v1.ContentType;
 import io.cairn.protocol.api.v1.MessageRef;
 import io.cairn.protocol.api.v1.PublishAck;
@@ -15,7 +14,6 @@ import io.cairn.protocol.stream.PartitionKeys;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Optional;
-import java.util.UUID;
 
 /**
  * Publishes one publisher's events, signed in this process: each stream partition gets a message
@@ -25,7 +23,7 @@ import java.util.UUID;
 public final class EventPublisher {
   private final CairnClient client;
   private final EventSigner signer;
-  private final String messageChainId = UUID.randomUUID().toString();
+  private final MessageChain chain = new MessageChain();
   private final Map<String, MessageRef> heads = new HashMap<>();
   private final Map<String, Integer> partitionCounts = new HashMap<>();
 
@@ -125,25 +123,7 @@ public final class EventPublisher {
       ContentType type,
       Optional<GroupKey> encryption) {
     String part = streamId + "#" + partition;
-    MessageRef previous = heads.get(part);
-    long timestamp = System.currentTimeMillis();
-    int sequence =
-        previous != null && previous.getTimestamp() >= timestamp
-            ? previous.getSequenceNumber() + 1
-            : 0;
-    timestamp = previous != null ? Math.max(timestamp, previous.getTimestamp()) : timestamp;
-    StreamMessage.Builder event = StreamMessage.newBuilder();
-    event
-        .getMessageIdBuilder()
-        .setStreamId(streamId)
-        .setStreamPartition(partition)
-        .setTimestamp(timestamp)
-        .setSequenceNumber(sequence)
-        .setMessageChainId(messageChainId);
-    if (previous != null) {
-      event.setPreviousMessageRef(previous);
-    }
-    event.setContentMessage(ContentMessage.newBuilder().setContent(content).setContentType(type));
+    StreamMessage.Builder event = chain.next(streamId, partition, heads.get(part), content, type);
     StreamMessage unsigned =
         encryption
             .map(key -> StreamEncryption.encryptContent(event.build(), key))
@@ -153,8 +133,8 @@ public final class EventPublisher {
         partitionKey.isPresent()
             ? client.publish(signed, partitionKey.get())
             : client.publish(signed);
-    heads.put(
-        part, MessageRef.newBuilder().setTimestamp(timestamp).setSequenceNumber(sequence).build());
+    // the chain moves on only once the event is stored: a refused one leaves no gap
+    heads.put(part, MessageChain.refOf(event));
     return ack;
   }
 }

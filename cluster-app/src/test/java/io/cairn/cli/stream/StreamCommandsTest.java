@@ -199,6 +199,38 @@ class StreamCommandsTest {
   }
 
   @Test
+  void aMalformedLineIsReportedWithItsNumberAndNeverPublished() {
+    PrivateKeySigner wallet = PrivateKeySigner.generate();
+    String key = wallet.toHex();
+    String stream = wallet.address() + "/lines";
+    assertEquals(0, cairn("stream", "create", stream, "--key", key).exitCode());
+    String input = "{\"n\": 1}\nnot json\n{\"n\": 2}\n";
+
+    CairnCommandLine.Result stopped = publishing(input, "publish", stream, "--key", key);
+    assertEquals(1, stopped.exitCode(), stopped.err());
+    assertEquals(1, stopped.out().strip().lines().count(), "what came before is published");
+    assertTrue(stopped.err().startsWith("cairn: line 2 is not a JSON document"), stopped.err());
+
+    CairnCommandLine.Result skipped =
+        publishing(input, "publish", stream, "--key", key, "--on-error", "skip");
+    assertEquals(1, skipped.exitCode(), skipped.err());
+    assertEquals(2, skipped.out().strip().lines().count(), skipped.out());
+
+    CairnCommandLine.Result stored = cairn("resend", stream, "--last", "10", "--key", key);
+    assertEquals(List.of(1, 1, 2), numbers(stored.out()), "the malformed line never was");
+  }
+
+  private static CairnCommandLine.Result publishing(String stdin, String... args) {
+    InputStream original = System.in;
+    try {
+      System.setIn(new ByteArrayInputStream(stdin.getBytes(StandardCharsets.UTF_8)));
+      return cairn(args);
+    } finally {
+      System.setIn(original);
+    }
+  }
+
+  @Test
   void publishPicksThePartitionOfAKey() {
     PrivateKeySigner wallet = PrivateKeySigner.generate();
     String key = wallet.toHex();
