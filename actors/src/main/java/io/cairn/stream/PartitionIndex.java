@@ -13,6 +13,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletionStage;
 import org.apache.pekko.actor.typed.ActorSystem;
+import org.apache.pekko.persistence.query.Sequence;
 import org.apache.pekko.persistence.typed.PersistenceId;
 import org.apache.pekko.projection.eventsourced.EventEnvelope;
 import org.apache.pekko.projection.jdbc.javadsl.JdbcHandler;
@@ -178,6 +179,41 @@ public final class PartitionIndex {
       }
       for (Map.Entry<String, Indexed> partition : written.entrySet()) {
         recordProgress(connection, partition.getKey(), partition.getValue());
+      }
+      forgetIndexedTags(connection, envelopes);
+    }
+
+    /**
+     * Deletes the tag rows of the events just indexed. This index is the only reader of the
+     * partitions' tags, and H2 finds the events after a projection's offset by reading its tag's
+     * rows from the first: kept, they would make every poll slower as the partitions grow (the load
+     * generator fell from 10,000 to 6,500 events/s in three runs). Deleted in the offset's
+     * transaction, they go exactly when they have served. An index built again from nothing starts
+     * at the events stored after that, and resends scan the part before, as for partitions stored
+     * before their events were tagged.
+     */
+    private static void forgetIndexedTags(
+        Connection connection, List<EventEnvelope<StreamPartition.Event>> envelopes)
+        throws SQLException {
+      Map<String, Long> lastIndexed = new HashMap<>();
+      for (EventEnvelope<StreamPartition.Event> envelope : envelopes) {
+        long ordering = ((Sequence) envelope.offset()).value();
+        for (String tag :
+            StreamPartition.SLICES.tagsFor(
+                PersistenceId.extractEntityId(envelope.persistenceId()))) {
+          lastIndexed.merge(tag, ordering, Math::max);
+        }
+      }
+      try (PreparedStatement delete =
+          connection.prepareStatement(
+              """
+              DELETE FROM "event_tag" WHERE "tag" = ? AND "event_id" <= ?""")) {
+        for (Map.Entry<String, Long> tag : lastIndexed.entrySet()) {
+          delete.setString(1, tag.getKey());
+          delete.setLong(2, tag.getValue());
+          delete.addBatch();
+        }
+        delete.executeBatch();
       }
     }
 

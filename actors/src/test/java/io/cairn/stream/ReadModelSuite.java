@@ -11,6 +11,7 @@ import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.PreparedStatement;
+import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -100,6 +101,17 @@ abstract class ReadModelSuite {
     assertResendsAsScanned("the last events stored, perhaps not yet indexed");
     awaitIndexed(600);
     assertResendsAsScanned("everything indexed again");
+    // indexed events leave their tags behind: the projection's polls read only what is pending
+    String tag = StreamPartition.SLICES.tagsFor(partition).iterator().next();
+    try (Connection connection = connect();
+        PreparedStatement statement =
+            connection.prepareStatement("SELECT COUNT(*) FROM \"event_tag\" WHERE \"tag\" = ?")) {
+      statement.setString(1, tag);
+      try (ResultSet rows = statement.executeQuery()) {
+        rows.next();
+        assertEquals(0, rows.getLong(1), "tag rows left of " + tag);
+      }
+    }
   }
 
   @Test

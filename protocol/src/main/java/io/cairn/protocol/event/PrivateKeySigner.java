@@ -59,11 +59,24 @@ public final class PrivateKeySigner implements EvmSigner {
     return address;
   }
 
+  /** Signs with libsecp256k1 where it loads, otherwise with BouncyCastle: the same signature. */
   @Override
   public EvmSignature sign(byte[] digest) {
     if (digest.length != 32) {
       throw new IllegalArgumentException("the digest to sign must be 32 bytes");
     }
+    return NativeSigning.get()
+        .map(library -> library.sign(digest, secret(), address))
+        .orElseGet(() -> signPortably(digest));
+  }
+
+  /** The private key's 32 bytes, for the native library. */
+  byte[] secret() {
+    return Secp256k1Curve.toBytes32(privateKey);
+  }
+
+  /** Signing in pure Java, available everywhere. */
+  EvmSignature signPortably(byte[] digest) {
     ECDSASigner signer = new ECDSASigner(new HMacDSAKCalculator(new SHA256Digest()));
     signer.init(true, new ECPrivateKeyParameters(privateKey, Secp256k1Curve.DOMAIN));
     BigInteger[] rs = signer.generateSignature(digest);
