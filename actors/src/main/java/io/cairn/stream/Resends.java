@@ -94,9 +94,13 @@ public final class Resends {
         .thenApply(StreamPartition.Head::lastSequenceNr);
   }
 
-  /** The last {@code count} events of the partition that pass the filter, oldest first. */
+  /**
+   * The last {@code count} events of the partition that pass the filter, oldest first. The head is
+   * asked when the source runs, not when it is made: a feed runs its history after confirming its
+   * position, and a head asked before that could end the history short of it, leaving a gap.
+   */
   public Source<Resent, NotUsed> last(String streamPartition, int count, Filter filter) {
-    return Source.completionStage(head(streamPartition))
+    return Source.lazyCompletionStage(() -> head(streamPartition))
         .flatMapConcat(
             head ->
                 filter.isAll()
@@ -112,7 +116,7 @@ public final class Resends {
   /** Events at or after {@code from} in their chains' order. */
   public Source<Resent, NotUsed> from(
       String streamPartition, StreamPartition.Position from, Filter filter) {
-    return Source.completionStage(index.find(streamPartition, from, END))
+    return Source.lazyCompletionStage(() -> index.find(streamPartition, from, END))
         .flatMapConcat(span -> stored(streamPartition, span.start(), Long.MAX_VALUE))
         .filter(event -> event.stored().position().compareTo(from) >= 0)
         .filter(event -> filter.test(event.stored()));
@@ -124,7 +128,7 @@ public final class Resends {
       StreamPartition.Position from,
       StreamPartition.Position to,
       Filter filter) {
-    return Source.completionStage(index.find(streamPartition, from, to))
+    return Source.lazyCompletionStage(() -> index.find(streamPartition, from, to))
         .flatMapConcat(
             span ->
                 (span.first() <= span.last()

@@ -338,8 +338,7 @@ class BadInputTest {
             null);
     long copies = 0;
     for (JsonElement read : JsonParser.parseString(resent.body()).getAsJsonArray()) {
-      long timestamp =
-          read.getAsJsonObject().getAsJsonObject("messageId").get("timestamp").getAsLong();
+      long timestamp = read.getAsJsonObject().get("timestamp").getAsLong();
       copies += timestamp == event.getMessageId().getTimestamp() ? 1 : 0;
     }
     assertEquals(1, copies, "copies among the stored events");
