@@ -68,17 +68,18 @@ CREATE TABLE IF NOT EXISTS PUBLIC."stream_directory" (
   "deleted" BOOLEAN NOT NULL
 );
 CREATE INDEX IF NOT EXISTS "stream_directory_owner" ON PUBLIC."stream_directory" ("owner", "stream_id");
--- Read model of io.cairn.stream.PartitionIndex: where each stored event of a partition sits in
--- its chain, to find the first event of a resend without reading the events before it.
-CREATE TABLE IF NOT EXISTS PUBLIC."partition_index" (
+-- Read model of io.cairn.stream.PartitionIndex: the chain positions each page of a partition's
+-- events holds, to find the first event of a resend without reading the pages before it. The
+-- two tables of its first form, a row per event, are dropped.
+DROP TABLE IF EXISTS PUBLIC."partition_index";
+DROP TABLE IF EXISTS PUBLIC."partition_index_progress";
+CREATE TABLE IF NOT EXISTS PUBLIC."partition_index_page" (
   "stream_partition" VARCHAR(255) NOT NULL,
-  "chain_timestamp" BIGINT NOT NULL,
-  "chain_sequence_number" INTEGER NOT NULL,
-  "sequence_nr" BIGINT NOT NULL,
-  PRIMARY KEY ("stream_partition", "chain_timestamp", "chain_sequence_number", "sequence_nr")
-);
-CREATE TABLE IF NOT EXISTS PUBLIC."partition_index_progress" (
-  "stream_partition" VARCHAR(255) NOT NULL PRIMARY KEY,
   "first_sequence_nr" BIGINT NOT NULL,
-  "last_sequence_nr" BIGINT NOT NULL
+  "last_sequence_nr" BIGINT NOT NULL,
+  "lowest_timestamp" BIGINT NOT NULL,
+  "lowest_sequence_number" INTEGER NOT NULL,
+  "highest_timestamp" BIGINT NOT NULL,
+  "highest_sequence_number" INTEGER NOT NULL,
+  PRIMARY KEY ("stream_partition", "last_sequence_nr")
 );

@@ -11,6 +11,7 @@ import java.sql.SQLException;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.CompletionStage;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.persistence.query.Sequence;
@@ -19,19 +20,79 @@ import org.apache.pekko.projection.eventsourced.EventEnvelope;
 import org.apache.pekko.projection.jdbc.javadsl.JdbcHandler;
 
 /**
- * Where each stored event of a partition sits in its chain, so that a resend from a chain position
- * starts reading the partition's journal at the first event it returns instead of at the first
- * event of the partition. A projection over {@link StreamPartition} events writes one row per event
- * (partition, chain position, sequence number) and, per partition, the sequence numbers it has
- * indexed so far; the first must be 1, or the partition has events from before the index and
- * nothing is skipped.
+ * Where a partition's stored events sit in their chains, page by page, so that a resend from a
+ * chain position starts reading the partition's journal at the page of its first event instead of
+ * at the first event of the partition.
  *
- * <p>The index trails the journal by the projection's delay: events stored since are not in it, so
- * a query also reads everything after the last indexed event. Results are therefore the same
- * whether the index has caught up or not; only their cost differs.
+ * <p>A page is {@link #EVENTS_PER_PAGE} consecutive events of a partition's journal. The partition
+ * keeps the lowest and highest chain position of the page it is filling, and the event that fills
+ * it carries them ({@link Page}); only such events are tagged, and a projection over them writes
+ * one row per page. Indexing therefore costs the write path one tagged event in {@value
+ * #EVENTS_PER_PAGE}, not a row per event, and a query reads at most one page it did not ask for. A
+ * partition's indexed pages run without a hole from the first one the projection saw; when that is
+ * not the partition's first page, the partition has events from before the index and nothing is
+ * skipped.
+ *
+ * <p>The index trails the journal by the page being filled and the projection's delay: a query also
+ * reads everything after the last indexed page. Results are therefore the same whether the index
+ * has caught up or not; only their cost differs.
  */
 public final class PartitionIndex {
   static final String PROJECTION = "partition-index";
+
+  /**
+   * Events per page: a query reads at most this many events before its first, and the write path
+   * tags one event in this many.
+   */
+  public static final int EVENTS_PER_PAGE = 256;
+
+  /** A position before every other, and one after every other. */
+  private static final StreamPartition.Position FIRST =
+      new StreamPartition.Position(Long.MIN_VALUE, Integer.MIN_VALUE);
+
+  private static final StreamPartition.Position LAST =
+      new StreamPartition.Position(Long.MAX_VALUE, Integer.MAX_VALUE);
+
+  /**
+   * The lowest and highest chain position among some events of a partition: the events a page
+   * holds, or those of the page being filled.
+   */
+  public record Bounds(StreamPartition.Position lowest, StreamPartition.Position highest) {
+    /**
+     * For events whose positions were not kept (a snapshot written before pages were): bounds that
+     * no query skips.
+     */
+    static final Bounds UNKNOWN = new Bounds(FIRST, LAST);
+
+    static Bounds of(StreamPartition.Position position) {
+      return new Bounds(position, position);
+    }
+
+    /** These bounds widened to {@code position}; {@code bounds} may be null, for no events. */
+    static Bounds including(Bounds bounds, StreamPartition.Position position) {
+      if (bounds == null) {
+        return of(position);
+      }
+      return new Bounds(
+          position.compareTo(bounds.lowest) < 0 ? position : bounds.lowest,
+          position.compareTo(bounds.highest) > 0 ? position : bounds.highest);
+    }
+  }
+
+  /**
+   * Carried by the event that fills a page: the page starts at {@code firstSequenceNr} and ends at
+   * that event, and its events lie within {@code bounds}.
+   */
+  public record Page(long firstSequenceNr, Bounds bounds) {
+    /** Whether the event at {@code sequenceNr} of a partition's journal fills a page. */
+    static boolean isFilledBy(long sequenceNr) {
+      return sequenceNr % EVENTS_PER_PAGE == 0;
+    }
+
+    static Page filledBy(long sequenceNr, Bounds bounds) {
+      return new Page(sequenceNr - EVENTS_PER_PAGE + 1, bounds);
+    }
+  }
 
   /**
    * Where the events between two chain positions lie in a partition's journal: each is either in
@@ -46,11 +107,7 @@ public final class PartitionIndex {
   }
 
   /** Sequence numbers of a partition, from {@code first} to {@code last}. */
-  private record Indexed(long first, long last) {
-    Indexed then(Indexed next) {
-      return new Indexed(first, next.last);
-    }
-  }
+  private record Indexed(long first, long last) {}
 
   private final JournalDatabase database;
 
@@ -61,7 +118,7 @@ public final class PartitionIndex {
   /** On nodes with the stream role: keeps the index of every partition. */
   public static void start(ActorSystem<?> system) {
     Projections.grouped(
-        system, PROJECTION, StreamPartition.SLICES, NodeRole.STREAM, IndexWriter::new);
+        system, PROJECTION, StreamPartition.SLICES, NodeRole.STREAM, PageWriter::new);
   }
 
   /**
@@ -75,7 +132,7 @@ public final class PartitionIndex {
 
   /**
    * The last indexed sequence number of {@code streamPartition}, 0 when nothing of it is indexed:
-   * how far the projection has come.
+   * how far the projection has come, always the end of a page.
    */
   public CompletionStage<Long> indexedTo(String streamPartition) {
     return database.read(
@@ -96,15 +153,17 @@ public final class PartitionIndex {
       return new Span(1, 0, 1);
     }
     long unindexedFrom = progress.last() + 1;
-    // rows written after the progress row was read are in the unindexed part already
+    // pages written after the progress was read are in the unindexed part already
     try (PreparedStatement query =
         connection.prepareStatement(
             """
-            SELECT MIN("sequence_nr"), MAX("sequence_nr") FROM "partition_index"
+            SELECT MIN("first_sequence_nr"), MAX("last_sequence_nr") FROM "partition_index_page"
             WHERE "stream_partition" = ?
-              AND "chain_timestamp" >= ? AND NOT ("chain_timestamp" = ? AND "chain_sequence_number" < ?)
-              AND "chain_timestamp" <= ? AND NOT ("chain_timestamp" = ? AND "chain_sequence_number" > ?)
-              AND "sequence_nr" < ?""")) {
+              AND "highest_timestamp" >= ?
+              AND NOT ("highest_timestamp" = ? AND "highest_sequence_number" < ?)
+              AND "lowest_timestamp" <= ?
+              AND NOT ("lowest_timestamp" = ? AND "lowest_sequence_number" > ?)
+              AND "last_sequence_nr" < ?""")) {
       query.setString(1, streamPartition);
       query.setLong(2, from.timestamp());
       query.setLong(3, from.timestamp());
@@ -129,17 +188,19 @@ public final class PartitionIndex {
     try (PreparedStatement query =
         connection.prepareStatement(
             """
-            SELECT "first_sequence_nr", "last_sequence_nr" FROM "partition_index_progress"
+            SELECT MIN("first_sequence_nr"), MAX("last_sequence_nr") FROM "partition_index_page"
             WHERE "stream_partition" = ?""")) {
       query.setString(1, streamPartition);
       try (ResultSet rows = query.executeQuery()) {
-        return rows.next() ? new Indexed(rows.getLong(1), rows.getLong(2)) : null;
+        rows.next();
+        long first = rows.getLong(1);
+        return rows.wasNull() ? null : new Indexed(first, rows.getLong(2));
       }
     }
   }
 
-  /** Writes a group of stored events and the partitions' progress, in the offset's transaction. */
-  private static final class IndexWriter
+  /** Writes the pages a group of tagged events fills, in the offset's transaction. */
+  private static final class PageWriter
       extends JdbcHandler<List<EventEnvelope<StreamPartition.Event>>, JournalSession> {
     @Override
     public void process(
@@ -155,30 +216,30 @@ public final class PartitionIndex {
     private static void write(
         Connection connection, List<EventEnvelope<StreamPartition.Event>> envelopes)
         throws SQLException {
-      Map<String, Indexed> written = new HashMap<>();
       try (PreparedStatement insert =
           connection.prepareStatement(
               """
-              INSERT INTO "partition_index"
-                ("stream_partition", "chain_timestamp", "chain_sequence_number", "sequence_nr")
-              VALUES (?, ?, ?, ?)""")) {
+              INSERT INTO "partition_index_page"
+                ("stream_partition", "first_sequence_nr", "last_sequence_nr",
+                 "lowest_timestamp", "lowest_sequence_number",
+                 "highest_timestamp", "highest_sequence_number")
+              VALUES (?, ?, ?, ?, ?, ?, ?)""")) {
         for (EventEnvelope<StreamPartition.Event> envelope : envelopes) {
-          String streamPartition = PersistenceId.extractEntityId(envelope.persistenceId());
-          StreamPartition.Stored stored = (StreamPartition.Stored) envelope.event();
-          insert.setString(1, streamPartition);
-          insert.setLong(2, stored.position().timestamp());
-          insert.setInt(3, stored.position().sequenceNumber());
-          insert.setLong(4, envelope.sequenceNr());
-          insert.addBatch();
-          written.merge(
-              streamPartition,
-              new Indexed(envelope.sequenceNr(), envelope.sequenceNr()),
-              Indexed::then);
+          // events tagged before pages were (each stored event was) fill no page
+          Optional<Page> fills = ((StreamPartition.Stored) envelope.event()).fills();
+          if (fills.isPresent()) {
+            Page page = fills.get();
+            insert.setString(1, PersistenceId.extractEntityId(envelope.persistenceId()));
+            insert.setLong(2, page.firstSequenceNr());
+            insert.setLong(3, envelope.sequenceNr());
+            insert.setLong(4, page.bounds().lowest().timestamp());
+            insert.setInt(5, page.bounds().lowest().sequenceNumber());
+            insert.setLong(6, page.bounds().highest().timestamp());
+            insert.setInt(7, page.bounds().highest().sequenceNumber());
+            insert.addBatch();
+          }
         }
         insert.executeBatch();
-      }
-      for (Map.Entry<String, Indexed> partition : written.entrySet()) {
-        recordProgress(connection, partition.getKey(), partition.getValue());
       }
       forgetIndexedTags(connection, envelopes);
     }
@@ -186,11 +247,10 @@ public final class PartitionIndex {
     /**
      * Deletes the tag rows of the events just indexed. This index is the only reader of the
      * partitions' tags, and H2 finds the events after a projection's offset by reading its tag's
-     * rows from the first: kept, they would make every poll slower as the partitions grow (the load
-     * generator fell from 10,000 to 6,500 events/s in three runs). Deleted in the offset's
-     * transaction, they go exactly when they have served. An index built again from nothing starts
-     * at the events stored after that, and resends scan the part before, as for partitions stored
-     * before their events were tagged.
+     * rows from the first: kept, they would make every poll slower as the partitions grow. Deleted
+     * in the offset's transaction, they go exactly when they have served. An index built again from
+     * nothing starts at the pages filled after that, and resends scan the part before, as for
+     * partitions stored before their events were tagged.
      */
     private static void forgetIndexedTags(
         Connection connection, List<EventEnvelope<StreamPartition.Event>> envelopes)
@@ -214,32 +274,6 @@ public final class PartitionIndex {
           delete.addBatch();
         }
         delete.executeBatch();
-      }
-    }
-
-    private static void recordProgress(
-        Connection connection, String streamPartition, Indexed written) throws SQLException {
-      try (PreparedStatement update =
-          connection.prepareStatement(
-              """
-              UPDATE "partition_index_progress" SET "last_sequence_nr" = ?
-              WHERE "stream_partition" = ?""")) {
-        update.setLong(1, written.last());
-        update.setString(2, streamPartition);
-        if (update.executeUpdate() == 1) {
-          return;
-        }
-      }
-      try (PreparedStatement insert =
-          connection.prepareStatement(
-              """
-              INSERT INTO "partition_index_progress"
-                ("stream_partition", "first_sequence_nr", "last_sequence_nr")
-              VALUES (?, ?, ?)""")) {
-        insert.setString(1, streamPartition);
-        insert.setLong(2, written.first());
-        insert.setLong(3, written.last());
-        insert.executeUpdate();
       }
     }
   }

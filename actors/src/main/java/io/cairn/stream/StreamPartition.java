@@ -12,6 +12,7 @@ import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import org.apache.pekko.actor.typed.ActorRef;
@@ -52,7 +53,8 @@ public final class StreamPartition
       EntityTypeKey.create(Command.class, "StreamPartition");
 
   /**
-   * How the stored events are tagged: {@link PartitionIndex} is built by a projection over them.
+   * How the events that fill an index page are tagged: {@link PartitionIndex} is built by a
+   * projection over them.
    */
   public static final EventSlices SLICES = EventSlices.of(ENTITY_KEY);
 
@@ -115,8 +117,16 @@ public final class StreamPartition
 
   public sealed interface Event {}
 
-  /** A stored event; {@code gap} names the chain positions missing before it, if any. */
-  public record Stored(byte[] message, String chain, Position position, Optional<Gap> gap)
+  /**
+   * A stored event; {@code gap} names the chain positions missing before it, if any, and {@code
+   * fills} the index page it completes, if it does.
+   */
+  public record Stored(
+      byte[] message,
+      String chain,
+      Position position,
+      Optional<Gap> gap,
+      Optional<PartitionIndex.Page> fills)
       implements Event {
     @Override
     public boolean equals(Object other) {
@@ -124,7 +134,8 @@ public final class StreamPartition
           && Arrays.equals(message, that.message)
           && chain.equals(that.chain)
           && position.equals(that.position)
-          && gap.equals(that.gap);
+          && gap.equals(that.gap)
+          && fills.equals(that.fills);
     }
 
     @Override
@@ -179,100 +190,31 @@ public final class StreamPartition
   // ---- state ----
 
   /**
-   * A chain's latest positions, oldest first, to recognise an event sent again. Stored positions
-   * only ever grow along a chain, so the window is a sorted ring searched by bisection; it is kept
-   * as primitives, two arrays per chain, and changed in place: copying it for every stored event
-   * cost more than the journal write.
-   */
-  static final class ChainWindow {
-    private final long[] timestamps = new long[RECENT_POSITIONS];
-    private final int[] sequenceNumbers = new int[RECENT_POSITIONS];
-    private int oldest;
-    private int size;
-
-    ChainWindow() {}
-
-    ChainWindow(Iterable<Position> oldestFirst) {
-      oldestFirst.forEach(this::add);
-    }
-
-    /** Appends a position past the head; the oldest falls out of a full window. */
-    void add(Position position) {
-      int slot = (oldest + size) % RECENT_POSITIONS;
-      timestamps[slot] = position.timestamp();
-      sequenceNumbers[slot] = position.sequenceNumber();
-      if (size < RECENT_POSITIONS) {
-        size++;
-      } else {
-        oldest = (oldest + 1) % RECENT_POSITIONS;
-      }
-    }
-
-    Position head() {
-      return size == 0 ? null : at(size - 1);
-    }
-
-    boolean contains(Position position) {
-      int low = 0;
-      int high = size - 1;
-      while (low <= high) {
-        int middle = (low + high) >>> 1;
-        int order = at(middle).compareTo(position);
-        if (order == 0) {
-          return true;
-        }
-        if (order < 0) {
-          low = middle + 1;
-        } else {
-          high = middle - 1;
-        }
-      }
-      return false;
-    }
-
-    /** The {@code i}-th position, oldest first. */
-    private Position at(int i) {
-      int slot = (oldest + i) % RECENT_POSITIONS;
-      return new Position(timestamps[slot], sequenceNumbers[slot]);
-    }
-
-    List<Position> positions() {
-      List<Position> positions = new ArrayList<>(size);
-      for (int i = 0; i < size; i++) {
-        positions.add(at(i));
-      }
-      return positions;
-    }
-
-    @Override
-    public boolean equals(Object other) {
-      return other instanceof ChainWindow that && positions().equals(that.positions());
-    }
-
-    @Override
-    public int hashCode() {
-      return positions().hashCode();
-    }
-  }
-
-  /**
-   * Each chain's window. The event handler changes it in place; the command handler only reads it,
-   * and a snapshot is taken of a copy (see {@link #snapshotAdapter}) because the snapshot store
+   * Each chain's window, and the bounds of the index page being filled (null before its first
+   * event). The event handler changes it in place; the command handler only reads it, and a
+   * snapshot is taken of a copy (see {@link #snapshotAdapter}) because the snapshot store
    * serializes it later, on another thread.
    */
   public static final class State {
     private final Map<String, ChainWindow> chains;
+    private PartitionIndex.Bounds page;
 
-    State(Map<String, ChainWindow> chains) {
+    State(Map<String, ChainWindow> chains, PartitionIndex.Bounds page) {
       this.chains = chains;
+      this.page = page;
     }
 
     static State empty() {
-      return new State(new HashMap<>());
+      return new State(new HashMap<>(), null);
     }
 
     Map<String, ChainWindow> chains() {
       return Collections.unmodifiableMap(chains);
+    }
+
+    /** The bounds of the page being filled; empty when it has no event yet. */
+    Optional<PartitionIndex.Bounds> page() {
+      return Optional.ofNullable(page);
     }
 
     Optional<Position> head(String chain) {
@@ -287,18 +229,24 @@ public final class StreamPartition
 
     State stored(Stored event) {
       chains.computeIfAbsent(event.chain(), chain -> new ChainWindow()).add(event.position());
+      page =
+          event.fills().isPresent()
+              ? null
+              : PartitionIndex.Bounds.including(page, event.position());
       return this;
     }
 
     State copy() {
       Map<String, ChainWindow> copied = new HashMap<>();
       chains.forEach((chain, window) -> copied.put(chain, new ChainWindow(window.positions())));
-      return new State(copied);
+      return new State(copied, page);
     }
 
     @Override
     public boolean equals(Object other) {
-      return other instanceof State that && chains.equals(that.chains);
+      return other instanceof State that
+          && chains.equals(that.chains)
+          && Objects.equals(page, that.page);
     }
 
     @Override
@@ -320,9 +268,11 @@ public final class StreamPartition
     private final State state;
     private final Map<String, Position> heads = new HashMap<>();
     private final Map<String, Set<Position>> added = new HashMap<>();
+    private PartitionIndex.Bounds page;
 
     BatchView(State state) {
       this.state = state;
+      this.page = state.page;
     }
 
     Optional<Position> head(String chain) {
@@ -335,9 +285,17 @@ public final class StreamPartition
           || state.isRecent(chain, position);
     }
 
-    void add(String chain, Position position) {
+    /** Adds the event at {@code sequenceNr}, and when it fills an index page, the page it fills. */
+    Optional<PartitionIndex.Page> add(String chain, Position position, long sequenceNr) {
       heads.put(chain, position);
       added.computeIfAbsent(chain, any -> new HashSet<>()).add(position);
+      page = PartitionIndex.Bounds.including(page, position);
+      if (!PartitionIndex.Page.isFilledBy(sequenceNr)) {
+        return Optional.empty();
+      }
+      PartitionIndex.Page filled = PartitionIndex.Page.filledBy(sequenceNr, page);
+      page = null;
+      return Optional.of(filled);
     }
   }
 
@@ -382,7 +340,7 @@ public final class StreamPartition
 
   @Override
   public Set<String> tagsFor(Event event) {
-    return tags;
+    return event instanceof Stored stored && stored.fills().isPresent() ? tags : Set.of();
   }
 
   @Override
@@ -447,9 +405,14 @@ public final class StreamPartition
               .previous()
               .filter(previous -> !Optional.of(previous).equals(head))
               .map(previous -> new Gap(head, previous));
-      Stored stored = new Stored(event.message(), event.chain(), event.position(), gap);
-      toStore.add(stored);
-      running.add(event.chain(), event.position());
+      long sequenceNr = before + toStore.size() + 1;
+      toStore.add(
+          new Stored(
+              event.message(),
+              event.chain(),
+              event.position(),
+              gap,
+              running.add(event.chain(), event.position(), sequenceNr)));
       outcomes.add(Outcome.acknowledged(new Ack(before + toStore.size(), false, gap.isPresent())));
     }
     Outcomes answer = new Outcomes(outcomes);

@@ -6,8 +6,10 @@ import io.cairn.cluster.proto.stream.ChainPosition;
 import io.cairn.cluster.proto.stream.EventStored;
 import io.cairn.cluster.proto.stream.GetPartitionHead;
 import io.cairn.cluster.proto.stream.IncomingEvent;
+import io.cairn.cluster.proto.stream.IndexPage;
 import io.cairn.cluster.proto.stream.PartitionHead;
 import io.cairn.cluster.proto.stream.PartitionSnapshot;
+import io.cairn.cluster.proto.stream.PositionBounds;
 import io.cairn.cluster.proto.stream.PublishAck;
 import io.cairn.cluster.proto.stream.PublishEventBatch;
 import io.cairn.cluster.proto.stream.PublishOutcome;
@@ -44,6 +46,13 @@ public final class StreamPartitionSerializer extends ProtobufSerializer {
                     gap.from().ifPresent(from -> out.setGapFrom(toProto(from)));
                     out.setGapTo(toProto(gap.to()));
                   });
+          e.fills()
+              .ifPresent(
+                  page ->
+                      out.setFills(
+                          IndexPage.newBuilder()
+                              .setFirstSequenceNr(page.firstSequenceNr())
+                              .setBounds(toProto(page.bounds()))));
           return out.build();
         },
         bytes -> {
@@ -58,13 +67,22 @@ public final class StreamPartitionSerializer extends ProtobufSerializer {
                           fromProto(e.getGapTo())))
                   : Optional.empty();
           return new StreamPartition.Stored(
-              e.getMessage().toByteArray(), e.getChain(), fromProto(e.getPosition()), gap);
+              e.getMessage().toByteArray(),
+              e.getChain(),
+              fromProto(e.getPosition()),
+              gap,
+              e.hasFills()
+                  ? Optional.of(
+                      new PartitionIndex.Page(
+                          e.getFills().getFirstSequenceNr(), fromProto(e.getFills().getBounds())))
+                  : Optional.empty());
         });
     bind(
         "PS",
         StreamPartition.State.class,
         state -> {
-          var out = PartitionSnapshot.newBuilder();
+          var out = PartitionSnapshot.newBuilder().setPagesKept(true);
+          state.page().ifPresent(page -> out.setPage(toProto(page)));
           state.chains().entrySet().stream()
               .sorted(Map.Entry.comparingByKey())
               .forEach(
@@ -82,16 +100,21 @@ public final class StreamPartitionSerializer extends ProtobufSerializer {
           return out.build();
         },
         bytes -> {
-          Map<String, StreamPartition.ChainWindow> chains = new HashMap<>();
-          for (ChainHead chain : PartitionSnapshot.parseFrom(bytes).getChainsList()) {
+          PartitionSnapshot snapshot = PartitionSnapshot.parseFrom(bytes);
+          Map<String, ChainWindow> chains = new HashMap<>();
+          for (ChainHead chain : snapshot.getChainsList()) {
             chains.put(
                 chain.getChain(),
-                new StreamPartition.ChainWindow(
+                new ChainWindow(
                     chain.getRecentList().stream()
                         .map(StreamPartitionSerializer::fromProto)
                         .toList()));
           }
-          return new StreamPartition.State(chains);
+          PartitionIndex.Bounds page =
+              !snapshot.getPagesKept()
+                  ? PartitionIndex.Bounds.UNKNOWN
+                  : snapshot.hasPage() ? fromProto(snapshot.getPage()) : null;
+          return new StreamPartition.State(chains, page);
         });
     bind(
         "PB",
@@ -181,6 +204,17 @@ public final class StreamPartitionSerializer extends ProtobufSerializer {
 
   private static StreamPartition.Ack fromProto(PublishAck ack) {
     return new StreamPartition.Ack(ack.getSequenceNr(), ack.getDuplicate(), ack.getGap());
+  }
+
+  private static PositionBounds toProto(PartitionIndex.Bounds bounds) {
+    return PositionBounds.newBuilder()
+        .setLowest(toProto(bounds.lowest()))
+        .setHighest(toProto(bounds.highest()))
+        .build();
+  }
+
+  private static PartitionIndex.Bounds fromProto(PositionBounds bounds) {
+    return new PartitionIndex.Bounds(fromProto(bounds.getLowest()), fromProto(bounds.getHighest()));
   }
 
   private static ChainPosition toProto(StreamPartition.Position position) {

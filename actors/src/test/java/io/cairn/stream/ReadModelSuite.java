@@ -48,6 +48,8 @@ abstract class ReadModelSuite {
           100,
           Duration.ofSeconds(60));
   private static final Duration CATCH_UP = Duration.ofSeconds(60);
+  private static final StreamPartition.Position AFTER_ALL =
+      new StreamPartition.Position(Long.MAX_VALUE, Integer.MAX_VALUE);
 
   /** Three publishers' chains whose clocks disagree, so positions and journal order differ. */
   private static final List<String> CHAINS =
@@ -83,52 +85,45 @@ abstract class ReadModelSuite {
   @Test
   void resendsByPositionAnswerTheSameBeforeDuringAndAfterIndexingAndStartAtTheFirstMatch()
       throws Exception {
-    store(0, 300);
+    store(0, 700);
+    assertEquals(
+        700 / PartitionIndex.EVENTS_PER_PAGE,
+        taggedEvents(),
+        "only the events that fill a page are tagged");
     assertResendsAsScanned("nothing indexed yet");
 
     PartitionIndex.start(system);
-    awaitIndexed(300);
-    assertResendsAsScanned("everything indexed");
-    // the first event of the "late" chain at or after its 50th position is the first match
-    StreamPartition.Position late50 = position(1, 50);
-    Resends.Resent firstLate50 = scan().stream().filter(at(late50)).findFirst().orElseThrow();
-    PartitionIndex.Span span = await(index.find(partition, late50, late50));
-    assertEquals(firstLate50.sequenceNr(), span.first());
-    assertEquals(firstLate50.sequenceNr(), span.last());
-    assertEquals(301, span.unindexedFrom());
+    awaitIndexed(512);
+    assertResendsAsScanned("two pages indexed, the third being filled");
+    // the "late" chain's 150th position is the 452nd event: the read starts at its page, the second
+    StreamPartition.Position late150 = position(1, 150);
+    Resends.Resent firstMatch = scan().stream().filter(at(late150)).findFirst().orElseThrow();
+    assertEquals(452, firstMatch.sequenceNr());
+    PartitionIndex.Span span = await(index.find(partition, late150, AFTER_ALL));
+    assertEquals(new PartitionIndex.Span(257, 512, 513), span);
 
-    store(300, 300);
+    store(700, 300);
     assertResendsAsScanned("the last events stored, perhaps not yet indexed");
-    awaitIndexed(600);
-    assertResendsAsScanned("everything indexed again");
-    // indexed events leave their tags behind: the projection's polls read only what is pending
-    String tag = StreamPartition.SLICES.tagsFor(partition).iterator().next();
-    try (Connection connection = connect();
-        PreparedStatement statement =
-            connection.prepareStatement("SELECT COUNT(*) FROM \"event_tag\" WHERE \"tag\" = ?")) {
-      statement.setString(1, tag);
-      try (ResultSet rows = statement.executeQuery()) {
-        rows.next();
-        assertEquals(0, rows.getLong(1), "tag rows left of " + tag);
-      }
-    }
+    awaitIndexed(768);
+    assertResendsAsScanned("three pages indexed");
+    assertEquals(0, taggedEvents(), "indexed events leave their tags behind");
   }
 
   @Test
   void aPartitionWithEventsFromBeforeTheIndexIsReadFromItsStart() throws Exception {
-    store(0, 60);
+    store(0, 600);
     PartitionIndex.start(system);
-    awaitIndexed(60);
-    // as a partition whose first events were stored before their events were tagged
+    awaitIndexed(512);
+    // as a partition whose first page was filled before its events were tagged
     try (Connection connection = connect();
         PreparedStatement statement =
             connection.prepareStatement(
-                "UPDATE \"partition_index_progress\" SET \"first_sequence_nr\" = 31"
-                    + " WHERE \"stream_partition\" = ?")) {
+                "DELETE FROM \"partition_index_page\""
+                    + " WHERE \"stream_partition\" = ? AND \"first_sequence_nr\" = 1")) {
       statement.setString(1, partition);
       assertEquals(1, statement.executeUpdate());
     }
-    PartitionIndex.Span span = await(index.find(partition, position(1, 10), position(1, 12)));
+    PartitionIndex.Span span = await(index.find(partition, position(1, 150), position(1, 152)));
     assertEquals(1, span.unindexedFrom());
     assertTrue(span.first() > span.last(), span.toString());
     assertResendsAsScanned("read whole");
@@ -230,6 +225,8 @@ abstract class ReadModelSuite {
             position(2, 49),
             position(1, 5),
             position(1, 99),
+            position(1, 150),
+            position(0, 300),
             position(1, 10_000));
     List<Resends.Filter> filters =
         List.of(
@@ -258,6 +255,21 @@ abstract class ReadModelSuite {
 
   private static Predicate<Resends.Resent> at(StreamPartition.Position from) {
     return event -> event.stored().position().compareTo(from) >= 0;
+  }
+
+  /** How many of the partition's events have a tag row. */
+  private long taggedEvents() throws SQLException {
+    try (Connection connection = connect();
+        PreparedStatement statement =
+            connection.prepareStatement(
+                "SELECT COUNT(*) FROM \"event_tag\" t JOIN \"event_journal\" j"
+                    + " ON t.\"event_id\" = j.\"ordering\" WHERE j.\"persistence_id\" = ?")) {
+      statement.setString(1, StreamPartition.ENTITY_KEY.name() + "|" + partition);
+      try (ResultSet rows = statement.executeQuery()) {
+        rows.next();
+        return rows.getLong(1);
+      }
+    }
   }
 
   private List<Resends.Resent> scan() {

@@ -172,4 +172,44 @@ class StreamPartitionTest {
         stored + 1,
         publish(at(2000 + stored, 0), Optional.of(at(2000 + stored - 1, 0))).ack().sequenceNr());
   }
+
+  @Test
+  void theEventThatFillsAnIndexPageCarriesTheLowestAndHighestPositionsOfItsPage() {
+    String late = StreamTest.ALICE + "|late";
+    List<StreamPartition.Event> events = new java.util.ArrayList<>();
+    // two chains whose clocks are 100 s apart, in turns; the first page is filled across a
+    // restart, which recovers from a snapshot (taken every 100 events) of the page's bounds
+    for (int i = 0; i < PartitionIndex.EVENTS_PER_PAGE + 10; i++) {
+      if (i == 150) {
+        partition.restart();
+      }
+      int n = i / 2;
+      Optional<StreamPartition.Position> previous =
+          n == 0
+              ? Optional.empty()
+              : Optional.of(at(i % 2 == 0 ? 1000 + n - 1 : 101_000 + n - 1, 0));
+      events.addAll(
+          i % 2 == 0
+              ? publish(CHAIN, at(1000 + n, 0), previous).events()
+              : publish(late, at(101_000 + n, 0), previous).events());
+    }
+    int filling = PartitionIndex.EVENTS_PER_PAGE - 1;
+    for (int i = 0; i < events.size(); i++) {
+      Optional<PartitionIndex.Page> fills = ((StreamPartition.Stored) events.get(i)).fills();
+      assertEquals(
+          i == filling
+              ? Optional.of(
+                  new PartitionIndex.Page(
+                      1, new PartitionIndex.Bounds(at(1000, 0), at(101_000 + filling / 2, 0))))
+              : Optional.empty(),
+          fills,
+          "event " + (i + 1));
+    }
+    assertEquals(
+        Optional.of(
+            new PartitionIndex.Bounds(
+                at(1000 + (filling + 1) / 2, 0), at(101_000 + (events.size() - 1) / 2, 0))),
+        partition.getState().page(),
+        "the second page is being filled");
+  }
 }

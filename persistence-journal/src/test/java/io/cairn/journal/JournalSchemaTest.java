@@ -22,8 +22,7 @@ class JournalSchemaTest {
     "\"pekko_projection_offset_store\"",
     "\"pekko_projection_management\"",
     "\"stream_directory\"",
-    "\"partition_index\"",
-    "\"partition_index_progress\""
+    "\"partition_index_page\""
   };
 
   @TempDir Path directory;

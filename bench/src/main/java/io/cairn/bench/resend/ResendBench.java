@@ -86,7 +86,8 @@ public final class ResendBench {
       System.err.printf(
           "%,d events stored in %.1f s%n", events, (System.nanoTime() - stored) / 1e9);
       PartitionIndex index = new PartitionIndex(system);
-      while (index.indexedTo(partition).toCompletableFuture().get() < events) {
+      long wholePages = events - events % PartitionIndex.EVENTS_PER_PAGE;
+      while (index.indexedTo(partition).toCompletableFuture().get() < wholePages) {
         Thread.sleep(500);
       }
       System.err.printf(
