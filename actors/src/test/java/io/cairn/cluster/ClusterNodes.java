@@ -12,47 +12,91 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import org.apache.pekko.actor.Address;
+import org.apache.pekko.actor.CoordinatedShutdown;
 import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
 import org.apache.pekko.actor.testkit.typed.javadsl.TestProbe;
+import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.cluster.MemberStatus;
 import org.apache.pekko.cluster.sharding.ShardRegion.CurrentShardRegionState;
 import org.apache.pekko.cluster.sharding.typed.GetShardRegionState;
 import org.apache.pekko.cluster.sharding.typed.javadsl.ClusterSharding;
 import org.apache.pekko.cluster.sharding.typed.javadsl.EntityTypeKey;
 import org.apache.pekko.cluster.typed.Cluster;
+import org.apache.pekko.cluster.typed.Down;
 import org.apache.pekko.cluster.typed.Join;
 
-/** Cluster nodes on 127.0.0.1 in this JVM, one ActorSystem each, sharing one journal. */
+/**
+ * The one harness for clusters in this JVM: nodes on 127.0.0.1, one ActorSystem each, sharing one
+ * journal. How a node starts is the {@link NodeStarter}'s: here, an actor system with every entity
+ * role on which a test starts the features it needs through their modules' {@code init}; in
+ * cluster-app, a whole node through {@code CairnNode}, as {@code cairn node} starts one.
+ */
 public final class ClusterNodes implements AutoCloseable {
   private static final Duration STOP_WAIT = Duration.ofSeconds(60);
+  private static final Duration MEMBERS_UP_WITHIN = Duration.ofSeconds(30);
+
+  /** Starts one node of a cluster. */
+  @FunctionalInterface
+  public interface NodeStarter {
+    /**
+     * Starts node number {@code index} (counted from 0 over the cluster's life) and has it join
+     * {@code running}, the nodes already up; the first node, with none, starts the cluster.
+     */
+    ActorSystem<?> start(int index, List<Address> running) throws Exception;
+  }
+
   private final List<ActorTestKit> nodes = new ArrayList<>();
+  private final NodeStarter starter;
+  private int started;
+
+  private ClusterNodes(NodeStarter starter) {
+    this.starter = starter;
+  }
 
   /** Starts {@code count} nodes with every entity role and waits until all see each other Up. */
-  public static ClusterNodes start(int count, JournalSettings journal) throws IOException {
+  public static ClusterNodes start(int count, JournalSettings journal) throws Exception {
     return start(count, journal, ConfigFactory.empty());
   }
 
   /** The same, with {@code overrides} over each node's configuration. */
   public static ClusterNodes start(int count, JournalSettings journal, Config overrides)
-      throws IOException {
+      throws Exception {
     JournalSchema.ensure(journal);
-    ClusterNodes cluster = new ClusterNodes();
-    for (int i = 0; i < count; i++) {
-      cluster.nodes.add(
-          ActorTestKit.create(
-              "cairn", ConfigFactory.load(overrides.withFallback(config(journal)))));
-    }
-    Cluster first = Cluster.get(cluster.nodes.get(0).system());
-    for (ActorTestKit node : cluster.nodes) {
-      Cluster.get(node.system()).manager().tell(Join.create(first.selfMember().address()));
-    }
-    for (ActorTestKit node : cluster.nodes) {
-      awaitUpMembers(node, count);
-    }
-    return cluster;
+    return start(count, (index, running) -> featureNode(journal, overrides, running));
   }
 
-  private static Config config(JournalSettings journal) throws IOException {
+  /** Starts {@code count} nodes with {@code starter} and waits until all see each other Up. */
+  public static ClusterNodes start(int count, NodeStarter starter) throws Exception {
+    ClusterNodes cluster = new ClusterNodes(starter);
+    try {
+      for (int i = 0; i < count; i++) {
+        cluster.startOne(starter);
+      }
+      cluster.awaitMembersUp();
+      return cluster;
+    } catch (Exception | AssertionError e) {
+      cluster.close();
+      throw e;
+    }
+  }
+
+  /** An actor system with every entity role, joined to the first of {@code running}. */
+  private static ActorSystem<?> featureNode(
+      JournalSettings journal, Config overrides, List<Address> running) throws IOException {
+    ActorSystem<?> system =
+        ActorSystem.create(
+            org.apache.pekko.actor.typed.javadsl.Behaviors.empty(),
+            "cairn",
+            ConfigFactory.load(overrides.withFallback(featureNodeConfig(journal))));
+    Cluster cluster = Cluster.get(system);
+    cluster
+        .manager()
+        .tell(Join.create(running.isEmpty() ? cluster.selfMember().address() : running.get(0)));
+    return system;
+  }
+
+  private static Config featureNodeConfig(JournalSettings journal) throws IOException {
     return ConfigFactory.parseString(
             String.format(
                 """
@@ -62,36 +106,64 @@ public final class ClusterNodes implements AutoCloseable {
             pekko.cluster.roles = [stream, core, persistor]
             pekko.cluster.jmx.multi-mbeans-in-same-jvm = on
             pekko.cluster.downing-provider-class = "org.apache.pekko.cluster.sbr.SplitBrainResolverProvider"
+            pekko.coordinated-shutdown.run-by-actor-system-terminate = off
             """,
                 freePort()))
         .withFallback(ConfigFactory.parseResources("cairn/large-messages.conf"))
         .withFallback(journal.overlay());
   }
 
-  private static int freePort() throws IOException {
+  /** A free TCP port on this machine. */
+  public static int freePort() throws IOException {
     try (ServerSocket socket = new ServerSocket(0)) {
       return socket.getLocalPort();
     }
   }
 
-  private static void awaitUpMembers(ActorTestKit node, int count) {
-    node.createTestProbe()
-        .awaitAssert(
-            Duration.ofSeconds(20),
-            () -> {
-              long up = 0;
-              for (var member : Cluster.get(node.system()).state().getMembers()) {
-                if (member.status() == MemberStatus.up()) {
-                  up++;
-                }
-              }
-              assertEquals(count, up);
-              return null;
-            });
+  private ActorTestKit startOne(NodeStarter with) throws Exception {
+    List<Address> running =
+        nodes.stream().map(node -> Cluster.get(node.system()).selfMember().address()).toList();
+    ActorTestKit node = ActorTestKit.create(with.start(started++, running));
+    nodes.add(node);
+    return node;
   }
 
+  /**
+   * Starts one more node, as a crashed node's replacement comes back: it joins the running nodes,
+   * and the call returns once every node sees it Up.
+   */
+  public ActorTestKit join() throws Exception {
+    return join(starter);
+  }
+
+  /** Starts one more node, as {@link #join()}, started by {@code with} (other roles, say). */
+  public ActorTestKit join(NodeStarter with) throws Exception {
+    ActorTestKit node = startOne(with);
+    awaitMembersUp();
+    return node;
+  }
+
+  private void awaitMembersUp() {
+    for (ActorTestKit node : nodes) {
+      node.createTestProbe()
+          .awaitAssert(
+              MEMBERS_UP_WITHIN,
+              () -> {
+                long up = 0;
+                for (var member : Cluster.get(node.system()).state().getMembers()) {
+                  if (member.status() == MemberStatus.up()) {
+                    up++;
+                  }
+                }
+                assertEquals(nodes.size(), up, node.system().address() + " sees members Up");
+                return null;
+              });
+    }
+  }
+
+  /** The running nodes, in the order they started. */
   public List<ActorTestKit> nodes() {
-    return nodes;
+    return List.copyOf(nodes);
   }
 
   public ActorTestKit node(int i) {
@@ -124,8 +196,22 @@ public final class ClusterNodes implements AutoCloseable {
    * busy machine add up to more than the test kit's default of 10 s.
    */
   public void stop(ActorTestKit node) {
-    ActorTestKit.shutdown(node.system(), STOP_WAIT, true);
     nodes.remove(node);
+    CoordinatedShutdown.get(node.system()).run(CoordinatedShutdown.unknownReason());
+    awaitTerminated(node, STOP_WAIT);
+  }
+
+  /**
+   * Stops {@code node} the way a crash does (it neither leaves nor hands off its shards), then has
+   * another node down it, as an operator or the split brain resolver would: only a downed node's
+   * shards move to the others.
+   */
+  public void crash(ActorTestKit node) {
+    Address address = Cluster.get(node.system()).selfMember().address();
+    nodes.remove(node);
+    node.system().terminate();
+    awaitTerminated(node, STOP_WAIT);
+    Cluster.get(nodes.get(0).system()).manager().tell(new Down(address));
   }
 
   /**
@@ -134,14 +220,20 @@ public final class ClusterNodes implements AutoCloseable {
   @Override
   public void close() {
     nodes.forEach(node -> node.system().terminate());
-    for (ActorTestKit node : nodes) {
-      try {
-        node.system().getWhenTerminated().toCompletableFuture().get(30, TimeUnit.SECONDS);
-      } catch (Exception e) {
-        throw new AssertionError(
-            "node " + node.system().address() + " did not stop within 30 s", e);
-      }
-    }
+    nodes.forEach(node -> awaitTerminated(node, Duration.ofSeconds(30)));
     nodes.clear();
+  }
+
+  private static void awaitTerminated(ActorTestKit node, Duration within) {
+    try {
+      node.system()
+          .getWhenTerminated()
+          .toCompletableFuture()
+          .get(within.toMillis(), TimeUnit.MILLISECONDS);
+    } catch (Exception e) {
+      throw new AssertionError(
+          "node " + node.system().address() + " did not stop within " + within.toSeconds() + " s",
+          e);
+    }
   }
 }

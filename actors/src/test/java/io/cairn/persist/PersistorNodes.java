@@ -74,7 +74,7 @@ final class PersistorNodes implements AutoCloseable {
       PersistorSettings settings,
       InMemoryStreamKeys keys,
       PrivateKeySigner service)
-      throws IOException {
+      throws Exception {
     ClusterNodes cluster = ClusterNodes.start(count, journal);
     Map<ActorTestKit, StreamModule> streams = new HashMap<>();
     for (ActorTestKit node : cluster.nodes()) {

@@ -3,8 +3,8 @@ package io.cairn.client;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import io.cairn.cluster.ClusterNodes;
 import io.cairn.journal.TestDatabases;
-import io.cairn.node.TestCluster;
 import io.cairn.node.TestNode;
 import io.cairn.persist.Persistor;
 import io.cairn.protocol.EthereumAddress;
@@ -16,6 +16,7 @@ import java.security.MessageDigest;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -34,16 +35,16 @@ class EncryptedPersistenceClusterTest {
   @Test
   void aLateSubscriberRecoversEveryItemAfterThePublisherLeftAndThePersistorsNodeCrashed()
       throws Exception {
-    try (TestCluster cluster = TestCluster.start(3, TestDatabases.postgres(), data)) {
+    try (ClusterNodes cluster =
+        ClusterNodes.start(3, TestNode.wholeNodes(TestDatabases.postgres(), data, Map.of()))) {
       PrivateKeySigner publisherWallet = PrivateKeySigner.generate();
       PrivateKeySigner subscriberWallet = PrivateKeySigner.generate();
       String stream = publisherWallet.address() + "/archive";
       List<byte[]> digests =
-          publishAndLeave(cluster.nodes().get(1), publisherWallet, subscriberWallet, stream);
+          publishAndLeave(TestNode.of(cluster.node(1)), publisherWallet, subscriberWallet, stream);
 
-      TestNode host = cluster.hostOf(Persistor.ENTITY_KEY, stream);
-      cluster.crash(host);
-      TestNode back = cluster.join();
+      cluster.crash(cluster.hostOf(Persistor.ENTITY_KEY, stream));
+      TestNode back = TestNode.of(cluster.join());
       CairnClient subscriber = CairnClient.connect(back.api()).authenticate(subscriberWallet);
       PersistorCheckpoints.await(subscriber, stream, ITEMS, Duration.ofSeconds(90));
 

@@ -2,31 +2,90 @@ package io.cairn.node;
 
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigFactory;
+import io.cairn.cluster.ClusterNodes;
 import io.cairn.journal.JournalSchema;
 import io.cairn.journal.JournalSettings;
+import io.cairn.protocol.encryption.MasterKey;
+import io.cairn.protocol.event.PrivateKeySigner;
 import java.io.IOException;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.HashMap;
 import java.util.Map;
+import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.cluster.MemberStatus;
 import org.apache.pekko.cluster.typed.Cluster;
 
 /**
- * A whole node in this JVM, started as {@code cairn node} starts one, on free ports of 127.0.0.1.
+ * A whole node in this JVM, started as {@code cairn node} starts one, on free ports of 127.0.0.1:
+ * alone ({@link #start}), or as a member of a {@link ClusterNodes} cluster ({@link #wholeNodes}).
  */
 public final class TestNode implements AutoCloseable {
-  private final ActorSystem<Void> system;
+  private final ActorSystem<?> system;
   private final NodeSettings settings;
 
-  private TestNode(ActorSystem<Void> system, NodeSettings settings) {
+  private TestNode(ActorSystem<?> system, NodeSettings settings) {
     this.system = system;
     this.settings = settings;
+  }
+
+  /** The whole node running as {@code member} of a {@link ClusterNodes} cluster. */
+  public static TestNode of(ActorTestKit member) {
+    return new TestNode(
+        member.system(), NodeSettings.fromConfig(member.system().settings().config()));
+  }
+
+  /**
+   * Starts whole nodes for {@link ClusterNodes}, as {@code cairn node --seed} forms a cluster: each
+   * on {@code journal}, on a data directory of its own under {@code dataDir}, joining the running
+   * nodes through their cluster ports, with the same secrets (as if mounted from one place) and
+   * {@code overrides} over their configuration (their roles, say).
+   */
+  public static ClusterNodes.NodeStarter wholeNodes(
+      JournalSettings journal, Path dataDir, Map<String, Object> overrides) {
+    return (index, running) -> {
+      Map<String, Object> config =
+          new HashMap<>(
+              Map.of(
+                  "cairn.journal.url", journal.url(),
+                  "cairn.journal.user", journal.user(),
+                  "cairn.journal.password", journal.password(),
+                  // several nodes share the database with other tests' nodes
+                  "cairn.journal.max-connections", 4,
+                  "pekko.cluster.jmx.multi-mbeans-in-same-jvm", "on",
+                  // a terminated node dies as a crashed process does: it neither leaves nor hands
+                  // off its shards (ClusterNodes.stop runs coordinated shutdown itself)
+                  "pekko.coordinated-shutdown.run-by-actor-system-terminate", "off",
+                  "cairn.keys.master-key-file",
+                      secret(dataDir, "master.key", MasterKey.generate().toHex()),
+                  "cairn.service.key-file",
+                      secret(dataDir, "service.key", PrivateKeySigner.generate().toHex())));
+      config.put(
+          "cairn.node.seeds",
+          running.stream()
+              .map(address -> address.host().get() + ":" + address.port().get())
+              .toList());
+      config.putAll(overrides);
+      return start(dataDir.resolve("node-" + index), config).system;
+    };
+  }
+
+  /** The cluster's secret file {@code name}, written with {@code value} for the first node. */
+  private static String secret(Path dataDir, String name, String value) throws IOException {
+    Path file = dataDir.resolve(name);
+    synchronized (TestNode.class) {
+      if (Files.notExists(file)) {
+        Files.createDirectories(dataDir);
+        Files.writeString(file, value);
+      }
+    }
+    return file.toString();
   }
 
   /** The session secret test nodes sign tokens with, so tests can open sessions of their own. */
@@ -44,9 +103,9 @@ public final class TestNode implements AutoCloseable {
                 .withFallback(
                     ConfigFactory.parseMap(
                         Map.of(
-                            "cairn.node.cluster-port", freePort(),
-                            "cairn.node.management-port", freePort(),
-                            "cairn.node.api-port", freePort(),
+                            "cairn.node.cluster-port", ClusterNodes.freePort(),
+                            "cairn.node.management-port", ClusterNodes.freePort(),
+                            "cairn.node.api-port", ClusterNodes.freePort(),
                             "cairn.data-dir", dataDir.toString(),
                             "cairn.api.session.secret", SESSION_SECRET)))
                 .withFallback(journalOverlay(overrides))
@@ -73,12 +132,6 @@ public final class TestNode implements AutoCloseable {
     return url != null && url.toString().startsWith("jdbc:postgresql:")
         ? ConfigFactory.parseResources("cairn/persistence/postgres.conf")
         : ConfigFactory.empty();
-  }
-
-  static int freePort() throws IOException {
-    try (ServerSocket socket = new ServerSocket(0)) {
-      return socket.getLocalPort();
-    }
   }
 
   /** Where other nodes join this one, as {@code cairn node --seed} takes it. */
@@ -108,7 +161,7 @@ public final class TestNode implements AutoCloseable {
     }
   }
 
-  public ActorSystem<Void> system() {
+  public ActorSystem<?> system() {
     return system;
   }
 

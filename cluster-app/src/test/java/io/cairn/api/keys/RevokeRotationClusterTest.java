@@ -6,14 +6,16 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 
 import io.cairn.client.CairnApiException;
 import io.cairn.client.CairnClient;
+import io.cairn.cluster.ClusterNodes;
+import io.cairn.journal.JournalSettings;
 import io.cairn.journal.TestDatabases;
-import io.cairn.node.TestCluster;
 import io.cairn.node.TestNode;
 import io.cairn.protocol.event.PrivateKeySigner;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -42,13 +44,15 @@ class RevokeRotationClusterTest {
 
   @Test
   void aRotationThatCouldNotBeDoneAtFirstIsDoneWhenTheCustodianIsBack() throws Exception {
-    try (TestCluster cluster = TestCluster.start(TestDatabases.postgres(), data, API_NODE)) {
-      TestNode custodians = cluster.join(CUSTODIAN_NODE);
+    JournalSettings journal = TestDatabases.postgres();
+    try (ClusterNodes cluster =
+        ClusterNodes.start(1, TestNode.wholeNodes(journal, data, API_NODE))) {
+      ActorTestKit custodians = cluster.join(TestNode.wholeNodes(journal, data, CUSTODIAN_NODE));
       PrivateKeySigner ownerWallet = PrivateKeySigner.generate();
       PrivateKeySigner reader = PrivateKeySigner.generate();
       String stream = ownerWallet.address() + "/rotated-later";
       CairnClient owner =
-          CairnClient.connect(cluster.nodes().get(0).api()).authenticate(ownerWallet);
+          CairnClient.connect(TestNode.of(cluster.node(0)).api()).authenticate(ownerWallet);
       owner.createStream(stream, "", 1);
       owner.grant(stream, reader.address(), "subscribe");
       String first = owner.appointCustodian(stream).getCurrentGroupKeyId();
@@ -59,7 +63,7 @@ class RevokeRotationClusterTest {
           owner.revoke(stream, reader.address(), "subscribe").getKeyRotation(),
           "no node can host the custodian: the revocation stands, its rotation waits");
 
-      cluster.join(CUSTODIAN_NODE);
+      cluster.join(TestNode.wholeNodes(journal, data, CUSTODIAN_NODE));
       String rotated =
           await()
               .atMost(Duration.ofSeconds(60))

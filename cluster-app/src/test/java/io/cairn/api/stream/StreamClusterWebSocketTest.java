@@ -7,9 +7,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.cairn.api.auth.SessionTokens;
 import io.cairn.client.ResponseListener;
+import io.cairn.cluster.ClusterNodes;
 import io.cairn.journal.TestDatabases;
 import io.cairn.node.SignedEvents;
-import io.cairn.node.TestCluster;
 import io.cairn.node.TestNode;
 import io.cairn.protocol.api.v1.Request;
 import io.cairn.protocol.api.v1.Response;
@@ -33,6 +33,7 @@ import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.Map;
 import java.util.PriorityQueue;
 import java.util.Set;
 import java.util.concurrent.BlockingQueue;
@@ -41,6 +42,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
+import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
 import org.apache.pekko.actor.typed.javadsl.AskPattern;
 import org.apache.pekko.actor.typed.pubsub.Topic;
 import org.junit.jupiter.api.Test;
@@ -113,21 +115,22 @@ class StreamClusterWebSocketTest {
     Future<List<StreamMessage>> signed = signing.submit(() -> chain(owner, stream));
     signing.shutdown();
 
-    try (TestCluster cluster = TestCluster.start(4, TestDatabases.postgres(), data)) {
+    try (ClusterNodes cluster =
+        ClusterNodes.start(4, TestNode.wholeNodes(TestDatabases.postgres(), data, Map.of()))) {
       List<StreamMessage> events = signed.get();
       long ready = System.nanoTime();
-      TestNode first = cluster.nodes().get(0);
+      TestNode first = TestNode.of(cluster.node(0));
       first.createStream(stream, 1, session);
       // reading the partition starts it on some node: that one crashes, the others carry the
       // sockets
       assertEquals(List.of(), stored(first, stream, session));
-      TestNode host = cluster.hostOf(StreamPartition.ENTITY_KEY, part);
-      List<TestNode> survivors = cluster.nodes().stream().filter(node -> node != host).toList();
+      ActorTestKit host = cluster.hostOf(StreamPartition.ENTITY_KEY, part);
+      List<TestNode> survivors = cluster.others(host).stream().map(TestNode::of).toList();
 
       try (Connection publisher = new Connection(survivors.get(0));
           Connection subscriberB = subscribe(survivors.get(1), stream, session);
           Connection subscriberC = subscribe(survivors.get(2), stream, session)) {
-        awaitSubscribersKnownTo(host, part, 2);
+        awaitSubscribersKnownTo(TestNode.of(host), part, 2);
 
         long publishing = System.nanoTime();
         Published outcome =
@@ -212,15 +215,18 @@ class StreamClusterWebSocketTest {
     PrivateKeySigner owner = PrivateKeySigner.generate();
     String session = SESSIONS.issue(owner.address());
     int first = 7;
-    try (TestCluster cluster = TestCluster.start(3, TestDatabases.postgres(), data)) {
+    try (ClusterNodes cluster =
+        ClusterNodes.start(3, TestNode.wholeNodes(TestDatabases.postgres(), data, Map.of()))) {
+      TestNode api = TestNode.of(cluster.node(0));
       for (int round = 0; round < 3; round++) {
         String stream = owner.address() + "/new-" + round;
         String part = StreamPartition.entityId(stream, 0);
-        cluster.nodes().get(0).createStream(stream, 1, session);
+        api.createStream(stream, 1, session);
         // reading the empty partition starts it on some node: the publisher connects there
-        assertEquals(List.of(), stored(cluster.nodes().get(0), stream, session));
-        TestNode host = cluster.hostOf(StreamPartition.ENTITY_KEY, part);
-        List<TestNode> others = cluster.nodes().stream().filter(node -> node != host).toList();
+        assertEquals(List.of(), stored(api, stream, session));
+        ActorTestKit hostMember = cluster.hostOf(StreamPartition.ENTITY_KEY, part);
+        TestNode host = TestNode.of(hostMember);
+        List<TestNode> others = cluster.others(hostMember).stream().map(TestNode::of).toList();
         long start = System.currentTimeMillis();
         List<StreamMessage> events = new ArrayList<>();
         StreamMessage previous = null;
@@ -273,7 +279,7 @@ class StreamClusterWebSocketTest {
    * crashes.
    */
   private static Published publishCrashingHostHalfway(
-      Connection publisher, List<StreamMessage> events, TestCluster cluster, TestNode host)
+      Connection publisher, List<StreamMessage> events, ClusterNodes cluster, ActorTestKit host)
       throws Exception {
     Set<Integer> acknowledged = new HashSet<>();
     Set<Integer> refused = new HashSet<>();
