@@ -28,6 +28,7 @@ import java.util.PriorityQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
@@ -37,11 +38,12 @@ import java.util.concurrent.TimeoutException;
 
 /**
  * Publishes one publisher's events over one WebSocket, pipelined and batched as Kafka's producer
- * does: {@link #publishAsync} signs the event at once and answers when the node has stored it.
- * Events wait up to {@code linger} for others to share a {@code publishBatch} frame of at most
- * {@code batchSize}; up to {@code maxInFlight} batches are on their way at once. Each stream
- * partition is one message chain, signed in the order events are handed in and sent in that order.
- * An event the node could not take now ({@code UNAVAILABLE}: its partition was moving, or an
+ * does: {@link #publishAsync} places the event in its chain at once, signs it on one of {@code
+ * signingThreads} threads (signing is most of a publisher's work), and answers when the node has
+ * stored it. Events wait up to {@code linger} for others to share a {@code publishBatch} frame of
+ * at most {@code batchSize}; up to {@code maxInFlight} batches are on their way at once. Each
+ * stream partition is one message chain, signed in the order events are handed in and sent in that
+ * order. An event the node could not take now ({@code UNAVAILABLE}: its partition was moving, or an
  * earlier event of its chain failed) is sent again, before any later one, up to {@code retries}
  * times; every other refusal fails that event's future. Buffered events are bounded by {@code
  * maxPending}: {@link #publishAsync} blocks while that many wait for their answers.
@@ -55,11 +57,22 @@ public final class Producer implements AutoCloseable {
       int maxInFlight,
       int maxPending,
       int retries,
-      Duration answerTimeout) {
+      Duration answerTimeout,
+      int signingThreads) {
 
-    /** 5 ms linger, 200 events a batch, 20 batches in flight, 3 retries. */
+    /**
+     * 5 ms linger, 200 events a batch, 20 batches in flight, 3 retries, a signing thread per
+     * processor.
+     */
     public static Settings defaults() {
-      return new Settings(Duration.ofMillis(5), 200, 20, 20_000, 3, Duration.ofSeconds(60));
+      return new Settings(
+          Duration.ofMillis(5),
+          200,
+          20,
+          20_000,
+          3,
+          Duration.ofSeconds(60),
+          Runtime.getRuntime().availableProcessors());
     }
   }
 
@@ -92,6 +105,17 @@ public final class Producer implements AutoCloseable {
             return thread;
           });
 
+  /** Signs events, each on whichever thread is free; they are sent in their order all the same. */
+  private final ExecutorService signing;
+
+  /** Signed events that an event handed in before them is still being signed for. */
+  private final PriorityQueue<Pending> signedEarly = new PriorityQueue<>();
+
+  /**
+   * The order of the next event to join {@link #waiting}: events are sent in their chains' order.
+   */
+  private long nextInOrder;
+
   private final PriorityQueue<Pending> waiting = new PriorityQueue<>();
   private final Map<String, List<Pending>> inFlight = new ConcurrentHashMap<>();
   private final WebSocket socket;
@@ -105,6 +129,14 @@ public final class Producer implements AutoCloseable {
     this.signer = new EventSigner(signer);
     this.socket = socket;
     this.room = new Semaphore(settings.maxPending());
+    this.signing =
+        Executors.newFixedThreadPool(
+            settings.signingThreads(),
+            task -> {
+              Thread thread = new Thread(task, "cairn-producer-signing");
+              thread.setDaemon(true);
+              return thread;
+            });
   }
 
   static Producer open(
@@ -152,26 +184,57 @@ public final class Producer implements AutoCloseable {
     }
     CompletableFuture<PublishAck> ack = new CompletableFuture<>();
     ack.whenComplete((done, failure) -> room.release());
-    Pending pending;
+    long order;
+    StreamMessage unsigned;
     synchronized (this) {
-      // signed in the order handed in, so each event names the one handed in before it
-      pending = new Pending(submitted++, sign(streamId, partition, content, type), ack, 0);
+      // placed in its chain in the order handed in, so each event names the one before it
+      order = submitted++;
+      unsigned = place(streamId, partition, content, type);
     }
-    sender.execute(() -> enqueue(pending));
+    signing.execute(
+        () -> {
+          Pending pending;
+          try {
+            pending = new Pending(order, signer.sign(unsigned), ack, 0);
+          } catch (RuntimeException e) {
+            // never sent, but its place in the order must still be passed for the events after it
+            ack.completeExceptionally(e);
+            pending = new Pending(order, null, ack, 0);
+          }
+          Pending signed = pending;
+          sender.execute(() -> enqueue(signed));
+        });
     return ack;
   }
 
-  private StreamMessage sign(String streamId, int partition, ByteString content, ContentType type) {
+  private StreamMessage place(
+      String streamId, int partition, ByteString content, ContentType type) {
     String part = streamId + "#" + partition;
     StreamMessage.Builder event = chain.next(streamId, partition, heads.get(part), content, type);
     // pipelined: the next event names this one before it is stored
     heads.put(part, MessageChain.refOf(event));
-    return signer.sign(event.build());
+    return event.build();
   }
 
   // ---- on the sender thread ----
 
-  private void enqueue(Pending pending) {
+  /** Takes a signed event; it waits to be sent once every event handed in before it has. */
+  private void enqueue(Pending signed) {
+    signedEarly.add(signed);
+    while (!signedEarly.isEmpty() && signedEarly.peek().order() == nextInOrder) {
+      Pending next = signedEarly.poll();
+      nextInOrder++;
+      if (next.event() != null) {
+        queue(next);
+      }
+    }
+  }
+
+  private void queue(Pending pending) {
+    if (broken != null) {
+      pending.ack().completeExceptionally(broken);
+      return;
+    }
     waiting.add(pending);
     if (waiting.size() >= settings.batchSize()) {
       send();
@@ -271,7 +334,8 @@ public final class Producer implements AutoCloseable {
   }
 
   private void awaitDrained(CompletableFuture<Void> drained) {
-    if (waiting.isEmpty() && inFlight.isEmpty() || broken != null) {
+    if (nextInOrder == submittedSoFar() && waiting.isEmpty() && inFlight.isEmpty()
+        || broken != null) {
       drained.complete(null);
     } else {
       sender.schedule(() -> awaitDrained(drained), 1, TimeUnit.MILLISECONDS);
@@ -287,8 +351,13 @@ public final class Producer implements AutoCloseable {
     } catch (RuntimeException alreadyClosed) {
       // the node closed it first: nothing is left to say
     } finally {
+      signing.shutdown();
       sender.shutdown();
     }
+  }
+
+  private synchronized long submittedSoFar() {
+    return submitted;
   }
 
   /** Hands the node's answers to the producer's thread; an end of the connection fails the rest. */

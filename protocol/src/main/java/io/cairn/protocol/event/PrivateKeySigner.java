@@ -66,7 +66,7 @@ public final class PrivateKeySigner implements EvmSigner {
       throw new IllegalArgumentException("the digest to sign must be 32 bytes");
     }
     return NativeSigning.get()
-        .map(library -> library.sign(digest, secret(), address))
+        .map(library -> library.sign(digest, secret()))
         .orElseGet(() -> signPortably(digest));
   }
 
