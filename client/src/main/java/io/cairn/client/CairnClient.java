@@ -57,6 +57,7 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Flow;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Consumer;
 
 /** A connection to one Cairn node's public API ({@code http://host:7171} by default). */
@@ -309,6 +310,23 @@ public final class CairnClient {
   // ---- subscriptions, over the WebSocket API ----
 
   /**
+   * How a subscription comes back after its connection is lost: the first pause before connecting
+   * again, the longest (each failed try doubles it), and where to tell of it (a line per loss and
+   * per resumption).
+   */
+  public record Resubscribe(Duration firstPause, Duration maxPause, Consumer<String> notices) {
+    /** From 200 ms up to 10 s, told to nobody. */
+    public static Resubscribe defaults() {
+      return new Resubscribe(Duration.ofMillis(200), Duration.ofSeconds(10), notice -> {});
+    }
+
+    /** The same pauses, each loss and resumption told to {@code notices}. */
+    public Resubscribe toldTo(Consumer<String> notices) {
+      return new Resubscribe(firstPause, maxPause, notices);
+    }
+  }
+
+  /**
    * Live events of a stream partition from now on; see {@link #subscribe(String, int,
    * ResendOptions)}.
    */
@@ -322,15 +340,47 @@ public final class CairnClient {
    * subscriber gets a WebSocket of its own, authenticated with this client's session if it has one,
    * and receives what it requests, the socket being read only a little ahead of that. {@code
    * onSubscribe} comes once the node has the subscription in place, so every event published after
-   * it arrives. A refusal, or being dropped as too slow a reader, reaches {@code onError} as a
-   * {@link CairnApiException} with the node's code; cancelling ends the subscription.
+   * it arrives. A lost connection is taken up again by itself, as {@link Resubscribe#defaults()}
+   * says, resuming after the last event delivered; a refusal reaches {@code onError} as a {@link
+   * CairnApiException} with the node's code; cancelling ends the subscription.
    */
   public Flow.Publisher<StreamMessage> subscribe(
       String streamId, int partition, ResendOptions history) {
-    Request request = subscribeRequest(streamId, partition, history);
+    return subscribe(streamId, partition, history, Resubscribe.defaults());
+  }
+
+  /** {@link #subscribe(String, int, ResendOptions)}, resubscribing as {@code resubscribe} says. */
+  public Flow.Publisher<StreamMessage> subscribe(
+      String streamId, int partition, ResendOptions history, Resubscribe resubscribe) {
+    Subscribe subscribe =
+        Subscribe.newBuilder()
+            .setStreamId(streamId)
+            .setPartition(partition)
+            .setResend(history)
+            .build();
     return subscriber ->
-        SocketSubscription.open(
-            http, webSocketEndpoint(), timeout, session, request, false, subscriber);
+        ResumingSubscription.start(
+            subscriber,
+            subscribe,
+            resubscribe,
+            (request, connection, positions) -> openSocket(request, false, connection, positions));
+  }
+
+  /** One request's subscription on a WebSocket of its own to this client's node. */
+  private SocketSubscription openSocket(
+      Request request,
+      boolean endsWithResendDone,
+      Flow.Subscriber<StreamMessage> subscriber,
+      SocketSubscription.Positions positions) {
+    return SocketSubscription.open(
+        http,
+        webSocketEndpoint(),
+        timeout,
+        session,
+        request,
+        endsWithResendDone,
+        subscriber,
+        positions);
   }
 
   /**
@@ -345,17 +395,13 @@ public final class CairnClient {
       Consumer<StreamMessage> onEvent,
       Consumer<RuntimeException> onError) {
     CountDownLatch answered = new CountDownLatch(1);
-    SocketSubscription live =
-        SocketSubscription.open(
-            http,
-            webSocketEndpoint(),
-            timeout,
-            session,
-            subscribeRequest(streamId, partition, history),
-            false,
+    AtomicReference<Flow.Subscription> live = new AtomicReference<>();
+    subscribe(streamId, partition, history)
+        .subscribe(
             new Flow.Subscriber<StreamMessage>() {
               @Override
               public void onSubscribe(Flow.Subscription subscription) {
+                live.set(subscription);
                 subscription.request(Long.MAX_VALUE);
                 answered.countDown();
               }
@@ -380,7 +426,7 @@ public final class CairnClient {
             });
     try {
       if (!answered.await(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
-        live.cancel();
+        Optional.ofNullable(live.get()).ifPresent(Flow.Subscription::cancel);
         throw new UncheckedIOException(
             "the Cairn node at "
                 + node
@@ -392,9 +438,9 @@ public final class CairnClient {
                 + timeout,
             new IOException("no answer"));
       }
-      return live;
+      return live.get();
     } catch (InterruptedException e) {
-      live.cancel();
+      Optional.ofNullable(live.get()).ifPresent(Flow.Subscription::cancel);
       Thread.currentThread().interrupt();
       throw new IllegalStateException("interrupted while subscribing at " + node, e);
     }
@@ -417,11 +463,7 @@ public final class CairnClient {
                     .setOptions(options))
             .build();
     SocketSubscription resend =
-        SocketSubscription.open(
-            http,
-            webSocketEndpoint(),
-            timeout,
-            session,
+        openSocket(
             request,
             true,
             new Flow.Subscriber<StreamMessage>() {
@@ -444,7 +486,8 @@ public final class CairnClient {
               public void onComplete() {
                 arrivals.add(done);
               }
-            });
+            },
+            SocketSubscription.Positions.IGNORED);
     List<StreamMessage> events = new ArrayList<>();
     try {
       while (true) {
@@ -475,13 +518,6 @@ public final class CairnClient {
     } finally {
       resend.cancel();
     }
-  }
-
-  private static Request subscribeRequest(String streamId, int partition, ResendOptions history) {
-    return Request.newBuilder()
-        .setSubscribe(
-            Subscribe.newBuilder().setStreamId(streamId).setPartition(partition).setResend(history))
-        .build();
   }
 
   /**

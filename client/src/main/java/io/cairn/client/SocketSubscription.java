@@ -45,10 +45,32 @@ final class SocketSubscription implements Flow.Subscription {
    */
   static final int READ_AHEAD = 16;
 
+  /**
+   * Where the subscription stands in its partition's journal, for one that resumes after a lost
+   * connection: told before each event goes to the subscriber, and when the node confirms.
+   */
+  interface Positions {
+    Positions IGNORED =
+        new Positions() {
+          @Override
+          public void confirmedAt(long sequenceNr) {}
+
+          @Override
+          public void delivering(long sequenceNr) {}
+        };
+
+    /** The node confirmed the subscription with the partition's last place then. */
+    void confirmedAt(long sequenceNr);
+
+    /** The event at this place goes to the subscriber next. */
+    void delivering(long sequenceNr);
+  }
+
   private static final String AUTHENTICATION = "authenticate";
   private static final String REQUEST = "request";
 
   private final Flow.Subscriber<? super StreamMessage> subscriber;
+  private final Positions positions;
   private final Request request;
   private final Optional<String> session;
   private final boolean endsWithResendDone;
@@ -56,7 +78,7 @@ final class SocketSubscription implements Flow.Subscription {
 
   private final Object lock = new Object();
   // everything below is guarded by lock
-  private final Deque<StreamMessage> waiting = new ArrayDeque<>();
+  private final Deque<Response> waiting = new ArrayDeque<>();
   private long demand;
 
   /** The node answered the request, or it failed before: onSubscribe may go out. */
@@ -85,10 +107,12 @@ final class SocketSubscription implements Flow.Subscription {
 
   private SocketSubscription(
       Flow.Subscriber<? super StreamMessage> subscriber,
+      Positions positions,
       Request request,
       Optional<String> session,
       boolean endsWithResendDone) {
     this.subscriber = Objects.requireNonNull(subscriber, "subscriber");
+    this.positions = positions;
     this.request = request.toBuilder().setRequestId(REQUEST).build();
     this.session = session;
     this.endsWithResendDone = endsWithResendDone;
@@ -98,6 +122,11 @@ final class SocketSubscription implements Flow.Subscription {
    * Connects to {@code endpoint}, authenticates with {@code session} if there is one, and sends
    * {@code request} (a subscribe or a resend); {@code endsWithResendDone} for a resend.
    */
+  /**
+   * Connects to {@code endpoint}, authenticates with {@code session} if there is one, and sends
+   * {@code request} (a subscribe or a resend; {@code endsWithResendDone} for a resend), telling
+   * {@code positions} where the subscription stands.
+   */
   static SocketSubscription open(
       HttpClient http,
       URI endpoint,
@@ -105,9 +134,10 @@ final class SocketSubscription implements Flow.Subscription {
       Optional<String> session,
       Request request,
       boolean endsWithResendDone,
-      Flow.Subscriber<? super StreamMessage> subscriber) {
+      Flow.Subscriber<? super StreamMessage> subscriber,
+      Positions positions) {
     SocketSubscription subscription =
-        new SocketSubscription(subscriber, request, session, endsWithResendDone);
+        new SocketSubscription(subscriber, positions, request, session, endsWithResendDone);
     http.newWebSocketBuilder()
         .connectTimeout(connectTimeout)
         .buildAsync(endpoint, subscription.new Listener())
@@ -267,11 +297,14 @@ final class SocketSubscription implements Flow.Subscription {
       switch (response.getBodyCase()) {
         case EVENT -> {
           if (response.getRequestId().equals(REQUEST)) {
-            waiting.add(response.getEvent());
+            waiting.add(response);
             answered = true;
           }
         }
-        case SUBSCRIBED -> answered = true;
+        case SUBSCRIBED -> {
+          answered = true;
+          positions.confirmedAt(response.getSequenceNr());
+        }
         case RESEND_DONE -> {
           answered = true;
           resendDone = endsWithResendDone;
@@ -396,8 +429,11 @@ final class SocketSubscription implements Flow.Subscription {
       if (demand != Long.MAX_VALUE) {
         demand--;
       }
-      StreamMessage event = waiting.poll();
-      return () -> subscriber.onNext(event);
+      Response event = waiting.poll();
+      return () -> {
+        positions.delivering(event.getSequenceNr());
+        subscriber.onNext(event.getEvent());
+      };
     }
     if (failure != null && (waiting.isEmpty() || demand == 0)) {
       finished = true;

@@ -271,6 +271,7 @@ public final class StreamWebSocketHandler implements WebSocketHandler {
                                   text,
                                   Response.newBuilder()
                                       .setRequestId(id)
+                                      .setSequenceNr(event.sequenceNr())
                                       .setEvent(StreamMessage.parseFrom(event.message()))
                                       .build(),
                                   false));
@@ -295,13 +296,7 @@ public final class StreamWebSocketHandler implements WebSocketHandler {
                                                       + liveBuffer
                                                       + " events waited; reconnect and resend from the last one")),
                                           true))
-                              .matchAny(
-                                  failure ->
-                                      new Outgoing(
-                                          text,
-                                          WebSocketRoutes.error(
-                                              id, ApiJson.rejectionOf(failure, system)),
-                                          false))
+                              .matchAny(failure -> errorFrame(text, id, failure))
                               .build())
                       .viaMat(KillSwitches.single(), Keep.both())
                       .toMat(out, Keep.left())
@@ -321,6 +316,7 @@ public final class StreamWebSocketHandler implements WebSocketHandler {
                                   text,
                                   Response.newBuilder()
                                       .setRequestId(id)
+                                      .setSequenceNr(position)
                                       .setSubscribed(named)
                                       .build(),
                                   false));
@@ -350,6 +346,7 @@ public final class StreamWebSocketHandler implements WebSocketHandler {
                               text,
                               Response.newBuilder()
                                   .setRequestId(id)
+                                  .setSequenceNr(event.sequenceNr())
                                   .setEvent(StreamMessage.parseFrom(event.stored().message()))
                                   .build(),
                               false))
@@ -359,8 +356,20 @@ public final class StreamWebSocketHandler implements WebSocketHandler {
                               text,
                               Response.newBuilder().setRequestId(id).setResendDone(named).build(),
                               false)))
+                  // a resend that fails ends with an error frame instead of resendDone, and the
+                  // connection goes on
+                  .recover(
+                      new PFBuilder<Throwable, Outgoing>()
+                          .matchAny(failure -> errorFrame(text, id, failure))
+                          .build())
                   .runWith(out, system);
             });
+  }
+
+  /** The error frame that answers request {@code id} when it fails with {@code failure}. */
+  private Outgoing errorFrame(boolean text, String id, Throwable failure) {
+    return new Outgoing(
+        text, WebSocketRoutes.error(id, ApiJson.rejectionOf(failure, system)), false);
   }
 
   private Source<Resends.Resent, NotUsed> history(String part, ResendOptions options) {
@@ -374,6 +383,17 @@ public final class StreamWebSocketHandler implements WebSocketHandler {
               StreamApiMapper.position(options.getRange().getFrom()),
               StreamApiMapper.position(options.getRange().getTo()),
               filter);
+      case AFTER ->
+          options.getAfter() < 0
+              ? Source.failed(
+                  new Rejection(
+                      ErrorCode.MALFORMED_REQUEST,
+                      "resend after "
+                          + options.getAfter()
+                          + ": a place in the journal is a sequence number, 0 or more"))
+              : resends
+                  .after(part, options.getAfter())
+                  .filter(event -> filter.test(event.stored()));
       case KIND_NOT_SET -> Source.empty();
     };
   }

@@ -20,8 +20,9 @@ import picocli.CommandLine.Spec;
     name = "subscribe",
     mixinStandardHelpOptions = true,
     description =
-        "Prints a stream partition's events as they are published, one JSON StreamMessage per line;"
-            + " with --last, the last N stored events first.")
+        "Prints a stream partition's events as they are published, one line per event, until"
+            + " stopped or --count; with --last, the last N stored events first. A lost connection"
+            + " is taken up again by itself, after the last event printed: none missed, none twice.")
 public final class SubscribeCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
   @Mixin ClientOptions options;
@@ -66,7 +67,20 @@ public final class SubscribeCommand implements Callable<Integer> {
     CairnClient client =
         options.key == null || options.key.isBlank() ? options.client() : options.authenticated();
     OneAtATime events = new OneAtATime();
-    client.subscribe(id, partition, history).subscribe(events);
+    PrintWriter err = spec.commandLine().getErr();
+    // a lost connection is taken up again after the last event printed: said on stderr
+    client
+        .subscribe(
+            id,
+            partition,
+            history,
+            CairnClient.Resubscribe.defaults()
+                .toldTo(
+                    notice -> {
+                      err.println(notice);
+                      err.flush();
+                    }))
+        .subscribe(events);
     PrintWriter out = spec.commandLine().getOut();
     try {
       for (long printed = 0; count == null || printed < count; printed++) {

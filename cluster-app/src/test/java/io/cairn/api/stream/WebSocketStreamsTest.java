@@ -219,7 +219,9 @@ class WebSocketStreamsTest {
                       .setPartition(0)
                       .setResend(ResendOptions.newBuilder().setLast(3)))
               .build());
-      assertEquals(STREAM, subscriber.next().getSubscribed().getStreamId());
+      Response subscribed = subscriber.next();
+      assertEquals(STREAM, subscribed.getSubscribed().getStreamId());
+      assertEquals(5, subscribed.getSequenceNr(), "the partition's last place when confirmed");
 
       for (int i = 5; i < 10; i++) {
         publisher.send(
@@ -232,8 +234,37 @@ class WebSocketStreamsTest {
         Response event = subscriber.next();
         assertEquals("sub", event.getRequestId());
         assertEquals(events.get(i), event.getEvent(), "event " + i);
+        assertEquals(i + 1, event.getSequenceNr(), "its place in the journal, to resume after");
       }
       assertEquals(null, subscriber.received.poll(500, TimeUnit.MILLISECONDS), "nothing twice");
+
+      // how a subscriber that lost its connection after the 7th event resumes
+      subscriber.send(
+          Request.newBuilder()
+              .setRequestId("after-7")
+              .setResend(
+                  Resend.newBuilder()
+                      .setStreamId(STREAM)
+                      .setPartition(0)
+                      .setOptions(ResendOptions.newBuilder().setAfter(7)))
+              .build());
+      for (int i = 7; i < 10; i++) {
+        Response event = subscriber.next();
+        assertEquals("after-7", event.getRequestId());
+        assertEquals(events.get(i), event.getEvent(), "event " + i);
+      }
+      assertTrue(subscriber.next().hasResendDone());
+      subscriber.send(
+          Request.newBuilder()
+              .setRequestId("after-minus-1")
+              .setResend(
+                  Resend.newBuilder()
+                      .setStreamId(STREAM)
+                      .setPartition(0)
+                      .setOptions(ResendOptions.newBuilder().setAfter(-1)))
+              .build());
+      Response refused = subscriber.next();
+      assertEquals("MALFORMED_REQUEST", refused.getError().getError(), refused.toString());
     }
   }
 
