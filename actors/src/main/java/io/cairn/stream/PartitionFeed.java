@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import java.util.function.LongFunction;
 import org.apache.pekko.NotUsed;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.japi.function.Function;
@@ -55,7 +56,7 @@ public final class PartitionFeed {
   public sealed interface History {
     /** Live events only. */
     static History none() {
-      return new Resend(Source.empty());
+      return new Resend(head -> Source.empty());
     }
 
     /**
@@ -66,15 +67,20 @@ public final class PartitionFeed {
       return new After(sequenceNr);
     }
 
-    /** A resend query ({@link Resends#last}, {@link Resends#from}, ...), cut at the position. */
-    static History resend(Source<Resends.Resent, NotUsed> query) {
-      return new Resend(query);
+    /**
+     * A resend query ({@link Resends#last}, {@link Resends#from}, ...) made for the confirmed
+     * position it is given (the last N are the last N there, not when the query happens to run),
+     * and cut at it.
+     */
+    static History resend(LongFunction<Source<Resends.Resent, NotUsed>> queryUpTo) {
+      return new Resend(queryUpTo);
     }
   }
 
   private record After(long sequenceNr) implements History {}
 
-  private record Resend(Source<Resends.Resent, NotUsed> query) implements History {}
+  private record Resend(LongFunction<Source<Resends.Resent, NotUsed>> queryUpTo)
+      implements History {}
 
   /**
    * The live events a feed holds while its consumer is busy (with history, or slow): deliveries are
@@ -193,7 +199,7 @@ public final class PartitionFeed {
               ? Source.empty()
               : resends.after(streamPartition, after.sequenceNr());
     } else {
-      stored = ((Resend) history).query();
+      stored = ((Resend) history).queryUpTo().apply(head);
     }
     return stored.takeWhile(event -> event.sequenceNr() <= head).map(PartitionFeed::event);
   }

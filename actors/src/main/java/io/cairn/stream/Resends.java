@@ -101,16 +101,22 @@ public final class Resends {
    */
   public Source<Resent, NotUsed> last(String streamPartition, int count, Filter filter) {
     return Source.lazyCompletionStage(() -> head(streamPartition))
-        .flatMapConcat(
-            head ->
-                filter.isAll()
-                    ? stored(streamPartition, Math.max(1, head - count + 1), head)
-                    // one publisher's last events can lie anywhere in the partition
-                    : Source.completionStage(
-                            stored(streamPartition, 1, head)
-                                .filter(event -> filter.test(event.stored()))
-                                .runWith(Sink.takeLast(count), system))
-                        .mapConcat(events -> events));
+        .flatMapConcat(head -> last(streamPartition, count, filter, head));
+  }
+
+  /**
+   * The last {@code count} events up to {@code head} that pass the filter, oldest first: a
+   * subscription's history, as of the position it was confirmed at.
+   */
+  public Source<Resent, NotUsed> last(String streamPartition, int count, Filter filter, long head) {
+    return filter.isAll()
+        ? stored(streamPartition, Math.max(1, head - count + 1), head)
+        // one publisher's last events can lie anywhere in the partition
+        : Source.completionStage(
+                stored(streamPartition, 1, head)
+                    .filter(event -> filter.test(event.stored()))
+                    .runWith(Sink.takeLast(count), system))
+            .mapConcat(events -> events);
   }
 
   /** Events at or after {@code from} in their chains' order. */

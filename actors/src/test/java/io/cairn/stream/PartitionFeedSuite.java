@@ -279,7 +279,8 @@ abstract class PartitionFeedSuite {
             new PartitionFeed(node.system(), resends)
                 .follow(
                     part,
-                    PartitionFeed.History.resend(resends.last(part, 3, Resends.Filter.ALL)),
+                    PartitionFeed.History.resend(
+                        head -> resends.last(part, 3, Resends.Filter.ALL, head)),
                     PartitionFeed.LiveBuffer.failing(100)),
             probe);
     assertEquals(5, confirmed);

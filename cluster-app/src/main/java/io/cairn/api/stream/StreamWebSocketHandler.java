@@ -27,6 +27,7 @@ import java.util.EnumSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalLong;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
@@ -261,7 +262,10 @@ public final class StreamWebSocketHandler implements WebSocketHandler {
               }
               PartitionFeed.History history =
                   resend
-                      .map(options -> PartitionFeed.History.resend(history(part, options)))
+                      .map(
+                          options ->
+                              PartitionFeed.History.resend(
+                                  head -> history(part, options, OptionalLong.of(head))))
                       .orElseGet(PartitionFeed.History::none);
               Source<Outgoing, CompletionStage<Long>> events =
                   feed.follow(part, history, PartitionFeed.LiveBuffer.failing(liveBuffer))
@@ -339,7 +343,7 @@ public final class StreamWebSocketHandler implements WebSocketHandler {
                 send(text, WebSocketRoutes.error(id, ApiJson.rejectionOf(refused, system)));
                 return;
               }
-              history(part, options)
+              history(part, options, OptionalLong.empty())
                   .map(
                       event ->
                           new Outgoing(
@@ -372,10 +376,19 @@ public final class StreamWebSocketHandler implements WebSocketHandler {
         text, WebSocketRoutes.error(id, ApiJson.rejectionOf(failure, system)), false);
   }
 
-  private Source<Resends.Resent, NotUsed> history(String part, ResendOptions options) {
+  /**
+   * The stored events {@code options} names; a subscription's history is taken as of the position
+   * it was confirmed at ({@code upTo}), a resend's as of when it runs.
+   */
+  private Source<Resends.Resent, NotUsed> history(
+      String part, ResendOptions options, OptionalLong upTo) {
     Resends.Filter filter = StreamApiMapper.filter(options);
+    int last = Math.max(0, options.getLast());
     return switch (options.getKindCase()) {
-      case LAST -> resends.last(part, Math.max(0, options.getLast()), filter);
+      case LAST ->
+          upTo.isPresent()
+              ? resends.last(part, last, filter, upTo.getAsLong())
+              : resends.last(part, last, filter);
       case FROM -> resends.from(part, StreamApiMapper.position(options.getFrom()), filter);
       case RANGE ->
           resends.range(
