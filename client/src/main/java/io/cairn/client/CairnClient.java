@@ -601,15 +601,32 @@ public final class CairnClient {
 
   /** Registers a core with the node (again, harmlessly, if it already is) and answers its info. */
   public CoreInfo registerCore(CoreDescriptor descriptor) {
-    return post("/api/v1/cores", ProofProtos.toProto(descriptor), CoreInfo.newBuilder());
+    return coreInfo("POST", "/api/v1/cores", ProofProtos.toProto(descriptor));
   }
 
   public CoreInfo appendBatch(byte[] key, SignedBatch batch) {
-    return post(corePath(key) + "/batches", ProofProtos.toProto(batch), CoreInfo.newBuilder());
+    return coreInfo("POST", corePath(key) + "/batches", ProofProtos.toProto(batch));
   }
 
   public CoreInfo coreInfo(byte[] key) {
-    return get(corePath(key), CoreInfo.newBuilder());
+    return coreInfo("GET", corePath(key), null);
+  }
+
+  /**
+   * A core's info, asked for as protobuf: in JSON the node writes it for people to read, keys and
+   * hashes in hex.
+   */
+  private CoreInfo coreInfo(String method, String path, Message body) {
+    HttpResponse<byte[]> response =
+        send(request(method, path, body, PROTOBUF), HttpResponse.BodyHandlers.ofByteArray());
+    if (response.statusCode() / 100 != 2) {
+      throw failure(response.statusCode(), new String(response.body(), StandardCharsets.UTF_8));
+    }
+    try {
+      return CoreInfo.parseFrom(response.body());
+    } catch (InvalidProtocolBufferException e) {
+      throw new IllegalStateException("the node sent a malformed CoreInfo: " + e.getMessage(), e);
+    }
   }
 
   /**
@@ -703,10 +720,20 @@ public final class CairnClient {
   @SuppressWarnings("unchecked")
   private <T extends Message> T send(
       String method, String path, Message body, Message.Builder builder) {
+    return (T)
+        answer(
+            send(
+                request(method, path, body, "application/json"),
+                HttpResponse.BodyHandlers.ofString()),
+            builder);
+  }
+
+  /**
+   * A request with {@code body} as binary protobuf (none when null), answered as {@code accept}.
+   */
+  private HttpRequest request(String method, String path, Message body, String accept) {
     HttpRequest.Builder request =
-        HttpRequest.newBuilder(node.resolve(path))
-            .timeout(timeout)
-            .header("Accept", "application/json");
+        HttpRequest.newBuilder(node.resolve(path)).timeout(timeout).header("Accept", accept);
     if (body == null) {
       request.method(method, HttpRequest.BodyPublishers.noBody());
     } else {
@@ -715,7 +742,7 @@ public final class CairnClient {
           .method(method, HttpRequest.BodyPublishers.ofByteArray(body.toByteArray()));
     }
     session.ifPresent(token -> request.header("Authorization", "Bearer " + token));
-    return (T) answer(send(request.build(), HttpResponse.BodyHandlers.ofString()), builder);
+    return request.build();
   }
 
   private static Message answer(HttpResponse<String> response, Message.Builder builder) {

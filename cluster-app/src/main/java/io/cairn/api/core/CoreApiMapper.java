@@ -1,10 +1,13 @@
 package io.cairn.api.core;
 
+import com.google.gson.JsonArray;
+import com.google.gson.JsonObject;
 import com.google.protobuf.ByteString;
 import io.cairn.core.Core;
 import io.cairn.protocol.ErrorCode;
 import io.cairn.protocol.Rejection;
 import io.cairn.protocol.api.v1.CoreInfo;
+import io.cairn.protocol.api.v1.TreeNode;
 import io.cairn.protocol.hypercore.CoreDescriptor;
 import io.cairn.protocol.hypercore.Proof;
 import io.cairn.protocol.hypercore.ProofProtos;
@@ -34,6 +37,49 @@ public final class CoreApiMapper {
       out.setSignature(ByteString.copyFrom(info.head().signature()));
     }
     return out.build();
+  }
+
+  /**
+   * What a person reads of a core over HTTP: its keys and hashes in hex, as the CLI prints them and
+   * URLs take them, and every number, {@code fork} and {@code length} included when 0. The SDK asks
+   * for {@link CoreInfo} itself as protobuf instead.
+   */
+  public static JsonObject readable(CoreInfo info) {
+    HexFormat hex = HexFormat.of();
+    JsonObject out = new JsonObject();
+    out.addProperty("key", hex.formatHex(info.getKey().toByteArray()));
+    out.addProperty("discoveryKey", hex.formatHex(info.getDiscoveryKey().toByteArray()));
+    out.addProperty("length", info.getLength());
+    out.addProperty("byteLength", info.getByteLength());
+    out.addProperty("fork", info.getFork());
+    out.addProperty("treeHash", hex.formatHex(info.getTreeHash().toByteArray()));
+    out.addProperty(
+        "signature",
+        info.getSignature().isEmpty() ? null : hex.formatHex(info.getSignature().toByteArray()));
+    JsonArray roots = new JsonArray();
+    for (TreeNode root : info.getRootsList()) {
+      JsonObject node = new JsonObject();
+      node.addProperty("index", root.getIndex());
+      node.addProperty("size", root.getSize());
+      node.addProperty("hash", hex.formatHex(root.getHash().toByteArray()));
+      roots.add(node);
+    }
+    out.add("roots", roots);
+    JsonObject registration = new JsonObject();
+    switch (info.getRegistration().getKindCase()) {
+      case MANIFEST ->
+          registration.addProperty(
+              "manifest", hex.formatHex(info.getRegistration().getManifest().toByteArray()));
+      case COMPAT_PUBLIC_KEY ->
+          registration.addProperty(
+              "compatPublicKey",
+              hex.formatHex(info.getRegistration().getCompatPublicKey().toByteArray()));
+      case KIND_NOT_SET -> {
+        // every registered core has one; nothing to show otherwise
+      }
+    }
+    out.add("registration", registration);
+    return out;
   }
 
   /** A core to register and its key, derived from what names it. */

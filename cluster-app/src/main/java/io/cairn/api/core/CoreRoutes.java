@@ -1,9 +1,13 @@
 package io.cairn.api.core;
 
+import com.google.gson.Gson;
+import com.google.gson.GsonBuilder;
 import io.cairn.api.ApiJson;
 import io.cairn.api.ApiRoutes;
+import io.cairn.core.Core;
 import io.cairn.core.Cores;
 import io.cairn.protocol.ErrorCode;
+import io.cairn.protocol.api.v1.CoreInfo;
 import io.cairn.protocol.api.v1.SignedAppendBatch;
 import io.cairn.protocol.hypercore.Proof;
 import java.util.Base64;
@@ -13,7 +17,9 @@ import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.http.javadsl.model.ContentTypes;
 import org.apache.pekko.http.javadsl.model.HttpEntities;
 import org.apache.pekko.http.javadsl.model.HttpResponse;
+import org.apache.pekko.http.javadsl.model.StatusCode;
 import org.apache.pekko.http.javadsl.model.StatusCodes;
+import org.apache.pekko.http.javadsl.model.headers.Accept;
 import org.apache.pekko.http.javadsl.model.headers.Location;
 import org.apache.pekko.http.javadsl.model.headers.RawHeader;
 import org.apache.pekko.http.javadsl.server.PathMatchers;
@@ -30,6 +36,8 @@ public final class CoreRoutes extends ApiRoutes {
    * block.
    */
   public static final String PROOF_HEADER = "Cairn-Proof";
+
+  private static final Gson READABLE = new GsonBuilder().serializeNulls().create();
 
   private final Cores cores;
 
@@ -57,11 +65,15 @@ public final class CoreRoutes extends ApiRoutes {
                                             withKey(
                                                 hex,
                                                 key ->
-                                                    reply(
-                                                        cores.info(key),
-                                                        info ->
-                                                            ApiJson.ok(
-                                                                CoreApiMapper.info(info)))))),
+                                                    inFormatAsked(
+                                                        protobuf ->
+                                                            reply(
+                                                                cores.info(key),
+                                                                info ->
+                                                                    info(
+                                                                        StatusCodes.OK,
+                                                                        info,
+                                                                        protobuf)))))),
                             path("batches", () -> post(() -> withKey(hex, this::append))),
                             path(
                                 PathMatchers.segment("blocks").slash(PathMatchers.longSegment()),
@@ -75,16 +87,19 @@ public final class CoreRoutes extends ApiRoutes {
         io.cairn.protocol.api.v1.CoreDescriptor.newBuilder(),
         message -> {
           CoreApiMapper.Registration registration = CoreApiMapper.registration(message);
-          return reply(
-              cores.register(registration.key(), registration.descriptor()),
-              registered ->
-                  ApiJson.response(
-                          registered.created() ? StatusCodes.CREATED : StatusCodes.OK,
-                          CoreApiMapper.info(registered.info()))
-                      .addHeader(
-                          Location.create(
-                              "/api/v1/cores/"
-                                  + HexFormat.of().formatHex(registered.info().key()))));
+          return inFormatAsked(
+              protobuf ->
+                  reply(
+                      cores.register(registration.key(), registration.descriptor()),
+                      registered ->
+                          info(
+                                  registered.created() ? StatusCodes.CREATED : StatusCodes.OK,
+                                  registered.info(),
+                                  protobuf)
+                              .addHeader(
+                                  Location.create(
+                                      "/api/v1/cores/"
+                                          + HexFormat.of().formatHex(registered.info().key())))));
         });
   }
 
@@ -97,9 +112,31 @@ public final class CoreRoutes extends ApiRoutes {
             this.<SignedAppendBatch>body(
                 SignedAppendBatch.newBuilder(),
                 batch ->
-                    reply(
-                        cores.append(key, CoreApiMapper.batch(batch)),
-                        info -> ApiJson.ok(CoreApiMapper.info(info)))));
+                    inFormatAsked(
+                        protobuf ->
+                            reply(
+                                cores.append(key, CoreApiMapper.batch(batch)),
+                                info -> info(StatusCodes.OK, info, protobuf)))));
+  }
+
+  /** {@code inner} told whether the client accepts protobuf (the SDK does) rather than JSON. */
+  private Route inFormatAsked(Function<Boolean, Route> inner) {
+    return optionalHeaderValueByType(
+        Accept.class,
+        accept -> inner.apply(accept.map(asked -> asked.value().contains(PROTOBUF)).orElse(false)));
+  }
+
+  /** A core's info: protobuf {@code CoreInfo}, or {@link CoreApiMapper#readable} JSON. */
+  private static HttpResponse info(StatusCode status, Core.Info info, boolean protobuf) {
+    CoreInfo message = CoreApiMapper.info(info);
+    return HttpResponse.create()
+        .withStatus(status)
+        .withEntity(
+            protobuf
+                ? HttpEntities.create(ContentTypes.parse(PROTOBUF), message.toByteArray())
+                : HttpEntities.create(
+                    ContentTypes.APPLICATION_JSON,
+                    READABLE.toJson(CoreApiMapper.readable(message))));
   }
 
   /**

@@ -34,6 +34,7 @@ import java.util.ArrayList;
 import java.util.Base64;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.Optional;
 import java.util.Random;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -124,6 +125,10 @@ class CoreApiTest {
             HttpResponse<byte[]> answer =
                 forward.send(
                     HttpRequest.newBuilder(node.api().resolve(exchange.getRequestURI().toString()))
+                        .header(
+                            "Accept",
+                            Optional.ofNullable(exchange.getRequestHeaders().getFirst("Accept"))
+                                .orElse("*/*"))
                         .GET()
                         .build(),
                     HttpResponse.BodyHandlers.ofByteArray());
@@ -246,6 +251,32 @@ class CoreApiTest {
     assertEquals(200, again.statusCode(), again.body());
     assertEquals(location, again.headers().firstValue("Location").orElseThrow());
     assertEquals(created.body(), again.body(), "registering again changes nothing");
+  }
+
+  @Test
+  void coreInfoOverHttpIsReadableHexWithEveryNumberAndProtobufWhenAskedFor() throws Exception {
+    CoreWriter writer = CoreWriter.open(client, CoreKeyPair.generate());
+    String key = HexFormat.of().formatHex(writer.key());
+    JsonObject empty =
+        JsonParser.parseString(send("GET", "/api/v1/cores/" + key, null, null).body())
+            .getAsJsonObject();
+    assertEquals(key, empty.get("key").getAsString(), "the key as the path names it");
+    assertEquals(0, empty.get("fork").getAsLong(), "fork is there when it is 0");
+    assertEquals(0, empty.get("length").getAsLong());
+    assertTrue(empty.get("signature").isJsonNull(), "nothing signed yet");
+    assertTrue(empty.get("discoveryKey").getAsString().matches("[0-9a-f]{64}"));
+
+    writer.append(List.of("a".getBytes(), "b".getBytes()));
+    JsonObject appended =
+        JsonParser.parseString(send("GET", "/api/v1/cores/" + key, null, null).body())
+            .getAsJsonObject();
+    assertEquals(2, appended.get("length").getAsLong());
+    assertTrue(appended.get("treeHash").getAsString().matches("[0-9a-f]{64}"));
+    assertTrue(appended.get("signature").getAsString().matches("([0-9a-f]{2})+"));
+    assertEquals(
+        HexFormat.of().formatHex(client.coreInfo(writer.key()).getTreeHash().toByteArray()),
+        appended.get("treeHash").getAsString(),
+        "the SDK reads the same info as protobuf");
   }
 
   @Test
