@@ -14,6 +14,7 @@ import io.cairn.client.CairnApiException;
 import io.cairn.client.ProofRejectedException;
 import io.cairn.node.CairnVersion;
 import java.io.UncheckedIOException;
+import org.slf4j.LoggerFactory;
 import picocli.AutoComplete;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -43,6 +44,9 @@ public final class Cairn {
 
   public static void main(String[] args) {
     useACommonPool();
+    // logging set up here, on one thread: set up by the first of the node's threads to log, SLF4J
+    // holds back what the others log meanwhile and prints a warning about it on every start
+    LoggerFactory.getILoggerFactory();
     System.exit(commandLine().execute(args));
   }
 

@@ -32,6 +32,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.regex.Pattern;
 import org.apache.pekko.actor.AddressFromURIString;
 import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
 import org.apache.pekko.actor.typed.ActorSystem;
@@ -55,6 +56,31 @@ class NodeProcessIT {
   private static final Duration ASK = Duration.ofSeconds(15);
 
   @TempDir Path work;
+
+  /**
+   * A first start, as a new user sees it: one log format from the first line, no library warning
+   * about logging, and the readiness check that is not ready yet named, not a lambda's class.
+   */
+  @Test
+  void aStartingNodeLogsInOneFormatAndNamesTheCheckNotReadyYet() throws Exception {
+    try (NodeProcess node = NodeProcess.start(work.resolve("first"))) {
+      // polled from the JVM's start: the checks are asked while the node is still starting
+      node.awaitReady(READY_WITHIN);
+      List<String> lines = node.log().lines().filter(line -> !line.isBlank()).toList();
+      Pattern logLine =
+          Pattern.compile(
+              "^\\d{4}-\\d{2}-\\d{2} \\d{2}:\\d{2}:\\d{2},\\d{3} (DEBUG|INFO |WARN |ERROR) .*");
+      List<String> otherFormats =
+          lines.stream().filter(line -> !logLine.matcher(line).matches()).toList();
+      assertEquals(List.of(), otherFormats, "lines in another format than the node's log");
+      List<String> notReady = lines.stream().filter(line -> line.contains("Check [")).toList();
+      assertTrue(
+          notReady.stream()
+              .allMatch(
+                  line -> line.contains(NodeReadiness.NAME) || line.contains("MembershipCheck")),
+          "each check not ready is named: " + notReady);
+    }
+  }
 
   @Test
   void startsReadyStopsOnSigtermAndKeepsItsStreams() throws Exception {
