@@ -51,6 +51,7 @@ import java.util.ArrayList;
 import java.util.Base64;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.Locale;
 import java.util.Optional;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CountDownLatch;
@@ -545,6 +546,50 @@ public final class CairnClient {
   /** The stream's persistor: mode, interval, count, root and the latest signed checkpoint. */
   public PersistorStatus persistor(String streamId) {
     return get(streamPath(streamId) + "/persistor", PersistorStatus.newBuilder());
+  }
+
+  /**
+   * Sets a stream up to be persisted, in one call (its owner only): the cluster's service address
+   * may publish on it (the persistor signs its checkpoints with it), a key custodian holds its
+   * group keys, and the persistor is appointed with {@code mode} and {@code interval} (null: the
+   * node's). A step already in place is left as it is, so running it again is harmless; each step
+   * taken is told to {@code steps}.
+   */
+  public PersistorStatus setUpPersistence(
+      String streamId, PersistorMode mode, Duration interval, Consumer<String> steps) {
+    EthereumAddress service = EthereumAddress.parse(nodeInfo().getServiceAddress());
+    boolean serviceMayPublish =
+        stream(streamId).getPermissionsList().stream()
+            .anyMatch(
+                holder ->
+                    holder.getAddress().equalsIgnoreCase(service.value())
+                        && holder.getPermissionsList().contains("publish"));
+    if (!serviceMayPublish) {
+      grant(streamId, service, "publish");
+      steps.accept(
+          "granted publish to the cluster's service address "
+              + service.value()
+              + ", which signs the checkpoints");
+    }
+    if (!hasCustodian(streamId)) {
+      appointCustodian(streamId);
+      steps.accept("appointed the key custodian, which holds the stream's group keys");
+    }
+    PersistorStatus status = appointPersistor(streamId, mode, interval);
+    steps.accept("appointed the persistor (" + mode.name().toLowerCase(Locale.ROOT) + ")");
+    return status;
+  }
+
+  private boolean hasCustodian(String streamId) {
+    try {
+      custodian(streamId);
+      return true;
+    } catch (CairnApiException refused) {
+      if (refused.code().equals("CUSTODIAN_NOT_FOUND")) {
+        return false;
+      }
+      throw refused;
+    }
   }
 
   /**

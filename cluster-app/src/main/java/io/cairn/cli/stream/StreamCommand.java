@@ -7,6 +7,7 @@ import com.typesafe.config.ConfigException;
 import com.typesafe.config.ConfigFactory;
 import io.cairn.protocol.EthereumAddress;
 import io.cairn.protocol.api.v1.PersistorMode;
+import java.io.PrintWriter;
 import java.time.Duration;
 import java.util.Locale;
 import java.util.Map;
@@ -212,10 +213,11 @@ public final class StreamCommand {
       name = "persistor",
       mixinStandardHelpOptions = true,
       description = {
-        "Appoints the cluster's persistor for stream ID, or changes its mode or interval (its owner only):"
-            + " it keeps every {address, key} pair announced on the stream, publishes a signed checkpoint (count and"
-            + " merkle root) and serves the pairs late subscribers lack.",
-        "The persistor signs with the cluster's service address: grant that address publish on the stream."
+        "Sets stream ID up to be persisted, in one command (its owner only), or changes its persistor's mode or"
+            + " interval: the cluster's persistor keeps every {address, key} pair announced on the stream, publishes a"
+            + " signed checkpoint (count and merkle root) and serves the pairs late subscribers lack.",
+        "What it needs is done too, where missing, and said on stderr: the cluster's service address (which signs the"
+            + " checkpoints) gets publish, and a key custodian is appointed to hold the group keys."
       })
   int persistor(
       @Parameters(paramLabel = "ID", description = "The stream's id.") String id,
@@ -243,10 +245,12 @@ public final class StreamCommand {
                       + "' is not a persistor mode; expected checkpoint or"
                       + " rebroadcast");
         };
+    PrintWriter err = spec.commandLine().getErr();
     return print(
         options
             .authenticated()
-            .appointPersistor(id, parsed, interval == null ? null : duration(interval)));
+            .setUpPersistence(
+                id, parsed, interval == null ? null : duration(interval), err::println));
   }
 
   /** A duration as the node's configuration writes one (HOCON: 1s, 500ms, 2 minutes). */

@@ -56,23 +56,27 @@ class PersistCommandsTest {
     String stream = owner.address() + "/files";
     String service = CairnClient.connect(node.api()).nodeInfo().getServiceAddress();
     succeed("stream", "create", stream, "--key", owner.toHex());
-    succeed("stream", "grant", stream, service, "publish", "--key", owner.toHex());
     succeed(
         "stream", "grant", stream, reader.address().value(), "subscribe", "--key", owner.toHex());
-    succeed("stream", "custodian", stream, "--key", owner.toHex());
-    JsonObject persistor =
-        JsonParser.parseString(
-                succeed(
-                        "stream",
-                        "persistor",
-                        stream,
-                        "--interval",
-                        "200ms",
-                        "--key",
-                        owner.toHex())
-                    .out())
-            .getAsJsonObject();
+    // one command sets persistence up: what it needs is done too, and said
+    CairnCommandLine.Result setUp =
+        succeed("stream", "persistor", stream, "--interval", "200ms", "--key", owner.toHex());
+    JsonObject persistor = JsonParser.parseString(setUp.out()).getAsJsonObject();
     assertEquals(200, persistor.get("intervalMillis").getAsLong());
+    assertEquals(
+        List.of(
+            "granted publish to the cluster's service address "
+                + service
+                + ", which signs the checkpoints",
+            "appointed the key custodian, which holds the stream's group keys",
+            "appointed the persistor (checkpoint)"),
+        setUp.err().strip().lines().toList());
+    CairnCommandLine.Result again =
+        succeed("stream", "persistor", stream, "--interval", "200ms", "--key", owner.toHex());
+    assertEquals(
+        List.of("appointed the persistor (checkpoint)"),
+        again.err().strip().lines().toList(),
+        "what is in place is left as it is");
     assertEquals(
         2,
         cairn("stream", "persistor", stream, "--mode", "sometimes", "--key", owner.toHex())
