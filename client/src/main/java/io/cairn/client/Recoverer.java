@@ -8,15 +8,23 @@ import io.cairn.protocol.api.v1.StreamMessage;
 import io.cairn.protocol.persist.Checkpoint;
 import io.cairn.protocol.persist.DataAddress;
 import io.cairn.protocol.persist.ItemDecryptionException;
+import io.cairn.protocol.persist.ItemStream;
 import io.cairn.protocol.persist.Pair;
 import io.cairn.protocol.persist.PairAccumulator;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Flow;
 import java.util.function.Consumer;
+import java.util.function.LongConsumer;
 
 /**
  * A subscriber recovering everything persisted on a stream, however late it comes and whether or
@@ -42,7 +50,23 @@ public final class Recoverer {
     this.service = service;
   }
 
-  public record RecoveredItem(long index, DataAddress address, byte[] data) {}
+  /** An item recovered whole: its place, address, name (empty when it has none) and bytes. */
+  public record RecoveredItem(long index, DataAddress address, String name, byte[] data) {}
+
+  /**
+   * Where recovered items go, a checked chunk at a time, for items of any size: each is opened once
+   * its header is read, then completed, or abandoned when it fails part-way.
+   */
+  public interface ItemSink {
+    /** Where item {@code index}'s bytes go; its header gives its name and length. */
+    OutputStream open(long index, DataAddress address, ItemStream.Header header) throws IOException;
+
+    /** The item was written whole and checked. */
+    void completed(long index) throws IOException;
+
+    /** The item failed after it was opened: what was written is not the item. */
+    void abandoned(long index);
+  }
 
   public record Failure(long index, String address, String reason) {}
 
@@ -64,6 +88,18 @@ public final class Recoverer {
    *     checkpoint
    */
   public Report recover(String streamId, Consumer<RecoveredItem> onItem) {
+    return recover(streamId, new InMemory(onItem), read -> {});
+  }
+
+  /**
+   * Recovers every item persisted up to the persistor's latest checkpoint into {@code sink}, in the
+   * order the persistor recorded them, each read and written a checked chunk at a time; {@code
+   * progress} is told the bytes of verified blocks read for the item being read.
+   *
+   * @throws CheckpointRejectedException when the persistor's pairs do not match its signed
+   *     checkpoint
+   */
+  public Report recover(String streamId, ItemSink sink, LongConsumer progress) {
     PersistorStatus status = client.persistor(streamId);
     if (!status.hasCheckpoint()) {
       if (status.getCount() > 0) {
@@ -81,7 +117,7 @@ public final class Recoverer {
         new PairCatchUp(client, streamId, service, keys.lookup(streamId))
             .catchUp(status.getCheckpoint(), new PairAccumulator(), pairs::add);
     List<Failure> failures = new ArrayList<>();
-    long recovered = deliver(pairs, 0, new ItemReader(client), onItem, failures::add);
+    long recovered = deliver(pairs, 0, new ItemReader(client), sink, progress, failures::add);
     return new Report(checkpoint, recovered, failures);
   }
 
@@ -152,7 +188,13 @@ public final class Recoverer {
                   follower.stopped(doesNotHold);
                   return;
                 }
-                deliver(pairs, first, reader, follower::recovered, follower::failed);
+                deliver(
+                    pairs,
+                    first,
+                    reader,
+                    new InMemory(follower::recovered),
+                    read -> {},
+                    follower::failed);
               }
 
               @Override
@@ -193,27 +235,73 @@ public final class Recoverer {
       List<Pair> pairs,
       long firstIndex,
       ItemReader reader,
-      Consumer<RecoveredItem> onItem,
+      ItemSink sink,
+      LongConsumer progress,
       Consumer<Failure> onFailure) {
     long recovered = 0;
     for (int i = 0; i < pairs.size(); i++) {
       Pair pair = pairs.get(i);
       long index = firstIndex + i;
+      boolean[] opened = {false};
       try {
         DataAddress address = DataAddress.parse(pair.address());
-        onItem.accept(new RecoveredItem(index, address, reader.read(address, pair.key())));
+        reader.read(
+            address,
+            pair.key(),
+            header -> {
+              opened[0] = true;
+              return sink.open(index, address, header);
+            },
+            progress);
+        sink.completed(index);
         recovered++;
       } catch (IllegalArgumentException
           | ProofRejectedException
           | ItemDecryptionException
-          | CairnApiException e) {
+          | CairnApiException
+          | UncheckedIOException
+          | IOException e) {
+        if (opened[0]) {
+          sink.abandoned(index);
+        }
         onFailure.accept(new Failure(index, pair.address(), failureOf(e)));
       }
     }
     return recovered;
   }
 
-  private static String failureOf(RuntimeException e) {
+  /** Items gathered in memory and handed on whole. */
+  private static final class InMemory implements ItemSink {
+    private final Consumer<RecoveredItem> onItem;
+    private final Map<Long, Gathering> open = new HashMap<>();
+
+    private record Gathering(DataAddress address, String name, ByteArrayOutputStream bytes) {}
+
+    InMemory(Consumer<RecoveredItem> onItem) {
+      this.onItem = onItem;
+    }
+
+    @Override
+    public OutputStream open(long index, DataAddress address, ItemStream.Header header) {
+      Gathering gathering = new Gathering(address, header.name(), new ByteArrayOutputStream());
+      open.put(index, gathering);
+      return gathering.bytes();
+    }
+
+    @Override
+    public void completed(long index) {
+      Gathering done = open.remove(index);
+      onItem.accept(
+          new RecoveredItem(index, done.address(), done.name(), done.bytes().toByteArray()));
+    }
+
+    @Override
+    public void abandoned(long index) {
+      open.remove(index);
+    }
+  }
+
+  private static String failureOf(Exception e) {
     if (e instanceof ProofRejectedException) {
       return "the node's blocks do not verify against the core key: " + e.getMessage();
     }
@@ -222,6 +310,9 @@ public final class Recoverer {
     }
     if (e instanceof CairnApiException) {
       return "the node cannot serve the blocks: " + e.getMessage();
+    }
+    if (e instanceof IOException || e instanceof UncheckedIOException) {
+      return "cannot write the item: " + e.getMessage();
     }
     return "the pair's address is malformed: " + e.getMessage();
   }

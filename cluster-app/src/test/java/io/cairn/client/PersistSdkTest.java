@@ -15,7 +15,9 @@ import io.cairn.protocol.encryption.StreamEncryption;
 import io.cairn.protocol.event.PrivateKeySigner;
 import io.cairn.protocol.hypercore.CoreKeyPair;
 import io.cairn.protocol.persist.DataAddress;
+import io.cairn.protocol.persist.ItemCipher;
 import io.cairn.protocol.persist.ItemDecryptionException;
+import io.cairn.protocol.persist.ItemStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -61,13 +63,27 @@ class PersistSdkTest {
         pairsPerEvent);
   }
 
+  /** Items the first publishers sealed whole are read as before. */
+  @Test
+  void anItemSealedWholeIsStillRead() {
+    CoreWriter core = CoreWriter.open(owner, CoreKeyPair.generate());
+    byte[] item = "sealed whole, before chunks".getBytes(StandardCharsets.UTF_8);
+    DataAddress address = DataAddress.ofBlocks(core.key(), core.head().length(), 1);
+    byte[] key = ItemCipher.generateKey();
+    core.append(ItemCipher.encrypt(item, key, address));
+    ItemReader reader = new ItemReader(CairnClient.connect(node.api()));
+    assertArrayEquals(item, reader.read(address, key));
+    assertThrows(
+        ItemDecryptionException.class, () -> reader.read(address, ItemCipher.generateKey()));
+  }
+
   @Test
   void itemsAreStoredEncryptedAndAnnouncedInEncryptedEvents() {
     String stream = wallet.address() + "/persist";
     Persister persister = persister(stream, 1000, 3);
     Random random = new Random(7);
     List<byte[]> items = new ArrayList<>();
-    for (int size : new int[] {0, 1, 971, 972, 973, 2500, 10_000}) {
+    for (int size : new int[] {0, 1, 953, 954, 955, 2500, 10_000}) {
       byte[] item = new byte[size];
       random.nextBytes(item);
       items.add(item);
@@ -75,9 +91,11 @@ class PersistSdkTest {
 
     List<DataAddress> addresses = persister.persist(items);
 
-    // an item fits in one block while its nonce, ciphertext and tag fit in 1000 bytes
+    // an item fits in one block while its preamble, sealed header and sealed chunk fit in 1000
+    // bytes: 953 bytes of an unnamed item
+    assertEquals(1000, ItemStream.sealedLength("", 953));
     assertEquals(
-        List.of(1, 1, 1, 1, 2, 3, 11), addresses.stream().map(DataAddress::blockCount).toList());
+        List.of(1, 1, 1, 2, 2, 3, 11), addresses.stream().map(DataAddress::blockCount).toList());
     for (int i = 1; i < addresses.size(); i++) {
       assertEquals(
           addresses.get(i - 1).end(),

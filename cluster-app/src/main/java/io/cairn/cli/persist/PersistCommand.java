@@ -1,6 +1,7 @@
 package io.cairn.cli.persist;
 
 import com.google.gson.JsonObject;
+import io.cairn.cli.Progress;
 import io.cairn.cli.stream.ClientOptions;
 import io.cairn.client.CairnClient;
 import io.cairn.client.EventPublisher;
@@ -16,6 +17,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.concurrent.Callable;
@@ -29,9 +31,10 @@ import picocli.CommandLine.Spec;
     name = "persist",
     mixinStandardHelpOptions = true,
     description = {
-      "Persists each FILE on stream ID: encrypts it with a key of its own, appends the ciphertext to your"
-          + " core for this stream and announces {address, key} on the stream, encrypted with the stream's group key"
-          + " from its custodian. Prints one line per file, then the count.",
+      "Persists each FILE on stream ID: encrypts it (and its name) with a key of its own, a chunk at a time, appends"
+          + " the ciphertext to your core for this stream and announces {address, key} on the stream, encrypted with the"
+          + " stream's group key from its custodian. Files of any size take bounded memory; progress shows on a terminal."
+          + " Prints one line per file, then the count.",
       "Your core for a stream derives from --key and the stream id, so every persist on a stream extends the"
           + " same core."
     })
@@ -76,11 +79,25 @@ public final class PersistCommand implements Callable<Integer> {
             new EventPublisher(client, signer),
             streamId,
             () -> keys.current(streamId));
+    List<Persister.Item> items = new ArrayList<>(files.size());
+    for (Path file : files) {
+      items.add(item(file));
+    }
+    Progress progress =
+        Progress.of(
+            spec.commandLine().getErr(),
+            "persisting",
+            items.stream().mapToLong(Persister.Item::length).sum());
     long persisted = 0;
+    long before = 0;
     for (int from = 0; from < files.size(); from += FILES_PER_BATCH) {
       List<Path> batch = files.subList(from, Math.min(files.size(), from + FILES_PER_BATCH));
+      List<Persister.Item> batchItems =
+          items.subList(from, Math.min(items.size(), from + FILES_PER_BATCH));
+      long done = before;
       List<DataAddress> addresses =
-          persister.persist(batch.stream().map(PersistCommand::read).toList());
+          persister.persistItems(batchItems, read -> progress.accept(done + read));
+      before += batchItems.stream().mapToLong(Persister.Item::length).sum();
       for (int i = 0; i < batch.size(); i++) {
         JsonObject line = new JsonObject();
         line.addProperty("file", batch.get(i).toString());
@@ -89,6 +106,7 @@ public final class PersistCommand implements Callable<Integer> {
       }
       persisted += batch.size();
     }
+    progress.finish();
     JsonObject total = new JsonObject();
     total.addProperty("persisted", persisted);
     spec.commandLine().getOut().println(total);
@@ -106,9 +124,10 @@ public final class PersistCommand implements Callable<Integer> {
             ("cairn persisted items core\n" + streamId).getBytes(StandardCharsets.UTF_8)));
   }
 
-  private static byte[] read(Path file) {
+  /** A file to persist, read as it is sealed; its name goes with it, encrypted. */
+  private static Persister.Item item(Path file) {
     try {
-      return Files.readAllBytes(file);
+      return Persister.Item.of(file);
     } catch (IOException e) {
       throw new UncheckedIOException("cannot read " + file + ": " + e.getMessage(), e);
     }

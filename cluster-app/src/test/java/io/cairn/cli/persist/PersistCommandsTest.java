@@ -3,14 +3,20 @@ package io.cairn.cli.persist;
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
 import io.cairn.cli.CairnCommandLine;
 import io.cairn.client.CairnClient;
+import io.cairn.client.EventPublisher;
+import io.cairn.client.GroupKeyExchange;
+import io.cairn.client.Persister;
 import io.cairn.node.TestNode;
 import io.cairn.protocol.event.PrivateKeySigner;
+import java.io.ByteArrayInputStream;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -123,11 +129,11 @@ class PersistCommandsTest {
 
     Path out = files.resolve("recovered");
     CairnCommandLine.Result recovered = waitForRecovery(stream, reader, out, contents.length);
-    JsonObject total = JsonParser.parseString(recovered.out().strip()).getAsJsonObject();
+    JsonObject total = lastLine(recovered);
     assertEquals(0, total.get("failed").getAsInt());
     for (int i = 0; i < contents.length; i++) {
-      assertArrayEquals(
-          contents[i], Files.readAllBytes(out.resolve(String.format("item-%08d", i))), "file " + i);
+      // under the name it was persisted with, which only readers of the stream learn
+      assertArrayEquals(contents[i], Files.readAllBytes(out.resolve("f" + i)), "file " + i);
     }
 
     CairnCommandLine.Result notADirectory =
@@ -161,11 +167,63 @@ class PersistCommandsTest {
         .until(
             () -> cairn("recover", stream, "--out", out.toString(), "--key", reader.toHex()),
             result ->
-                result.exitCode() == 0
-                    && JsonParser.parseString(result.out().strip())
-                            .getAsJsonObject()
-                            .get("recovered")
-                            .getAsInt()
-                        == count);
+                result.exitCode() == 0 && lastLine(result).get("recovered").getAsInt() == count);
+  }
+
+  private static JsonObject lastLine(CairnCommandLine.Result result) {
+    List<String> lines = result.out().strip().lines().toList();
+    return JsonParser.parseString(lines.get(lines.size() - 1)).getAsJsonObject();
+  }
+
+  /**
+   * Names come from the publisher, so a reader trusts none: one that would land outside the output
+   * directory, or repeats an earlier one, is written under the item's place instead, and said.
+   */
+  @Test
+  void namesThatWouldLeaveTheOutputDirectoryOrRepeatAreNotUsed(@TempDir Path files)
+      throws Exception {
+    PrivateKeySigner owner = PrivateKeySigner.generate();
+    String stream = owner.address() + "/named";
+    succeed("stream", "create", stream, "--key", owner.toHex());
+    succeed("stream", "persistor", stream, "--interval", "200ms", "--key", owner.toHex());
+    CairnClient client = CairnClient.connect(node.api()).authenticate(owner);
+    GroupKeyExchange keys = new GroupKeyExchange(client, owner);
+    Persister persister =
+        Persister.open(
+            client,
+            PersistCommand.coreKeyPair(owner, stream),
+            new EventPublisher(client, owner),
+            stream,
+            () -> keys.current(stream));
+    List<Persister.Item> items =
+        List.of(
+            named("../escaped", "up"),
+            named("/etc/absolute", "root"),
+            named("notes.txt", "first"),
+            named("notes.txt", "second"),
+            named("", "unnamed"));
+    persister.persistItems(items, read -> {});
+
+    Path out = files.resolve("out");
+    CairnCommandLine.Result recovered = waitForRecovery(stream, owner, out, items.size());
+    assertEquals("up", Files.readString(out.resolve("item-00000000")));
+    assertEquals("root", Files.readString(out.resolve("item-00000001")));
+    assertEquals("first", Files.readString(out.resolve("notes.txt")));
+    assertEquals("second", Files.readString(out.resolve("item-00000003-notes.txt")));
+    assertEquals("unnamed", Files.readString(out.resolve("item-00000004")));
+    assertFalse(Files.exists(files.resolve("escaped")), "nothing outside --out");
+    try (var written = Files.list(out)) {
+      assertEquals(5, written.count(), "no partial file left");
+    }
+    assertTrue(
+        recovered.err().contains("item 0's name '../escaped' would land outside"), recovered.err());
+    assertTrue(
+        recovered.err().contains("item 3 is named 'notes.txt' as an earlier one is"),
+        recovered.err());
+  }
+
+  private static Persister.Item named(String name, String content) {
+    byte[] bytes = content.getBytes(StandardCharsets.UTF_8);
+    return new Persister.Item(name, bytes.length, () -> new ByteArrayInputStream(bytes));
   }
 }
