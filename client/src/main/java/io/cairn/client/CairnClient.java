@@ -538,7 +538,10 @@ public final class CairnClient {
   }
 
   private static String streamPath(String streamId) {
-    return "/api/v1/streams/" + URLEncoder.encode(streamId, StandardCharsets.UTF_8);
+    // one path segment: its slashes, spaces and every other character percent-encoded (a '+' in
+    // a path is a plus, so URLEncoder's form-encoded spaces are written %20)
+    return "/api/v1/streams/"
+        + URLEncoder.encode(streamId, StandardCharsets.UTF_8).replace("+", "%20");
   }
 
   // ---- persistors ----

@@ -192,8 +192,11 @@ public final class StreamRoutes extends ApiRoutes {
                                 found -> ApiJson.ok(StreamApiMapper.list(found))))));
   }
 
-  /** A stream id as one path segment: its slash percent-encoded. */
+  /**
+   * A stream id as one path segment: its slashes, spaces and other characters percent-encoded (a
+   * '+' in a path is a plus, so form-encoded spaces are written %20).
+   */
   private static String encodeId(String streamId) {
-    return URLEncoder.encode(streamId, StandardCharsets.UTF_8);
+    return URLEncoder.encode(streamId, StandardCharsets.UTF_8).replace("+", "%20");
   }
 }

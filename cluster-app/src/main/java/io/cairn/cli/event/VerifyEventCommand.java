@@ -22,10 +22,14 @@ import picocli.CommandLine.Spec;
     name = "verify",
     mixinStandardHelpOptions = true,
     description = {
-      "Reads signed events from standard input and prints, for each, \"ok\" or the reason it is"
-          + " refused and why (for example \"ADDRESS_MISMATCH: signed by 0x..., but the publisher"
-          + " id is 0x...\"). Every field is checked, then the signature.",
-      "Exit code 1 if any event was refused."
+      "Reads signed events from standard input and prints, for each, Streamr's verdict: \"ok\" or"
+          + " the reason it is refused and why (for example \"ADDRESS_MISMATCH: signed by 0x..., but"
+          + " the publisher id is 0x...\"). Every field is checked by Streamr's rules, then the"
+          + " signature (with Cairn's low-s and v of 27 or 28).",
+      "A message Streamr accepts that this node would not store says so apart, e.g."
+          + " \"ok (not publishable here: TIMESTAMP_OUT_OF_RANGE: ...)\": an ENS-named owner, a"
+          + " timestamp outside the node's window.",
+      "Exit code 1 if any event was refused by Streamr's rules."
     })
 public final class VerifyEventCommand implements Callable<Integer> {
   private static final JsonFormat.Parser PARSER = JsonFormat.parser();
@@ -74,7 +78,7 @@ public final class VerifyEventCommand implements Callable<Integer> {
       try {
         StreamMessage.Builder event = StreamMessage.newBuilder();
         PARSER.merge(line, event);
-        verdict = verifier.verify(event.build());
+        verdict = verdict(verifier, event.build());
       } catch (InvalidProtocolBufferException notAnEvent) {
         verdict =
             malformed(
@@ -103,7 +107,7 @@ public final class VerifyEventCommand implements Callable<Integer> {
       number++;
       EventVerification verdict;
       try {
-        verdict = verifier.verify(StreamMessage.parseFrom(frame));
+        verdict = verdict(verifier, StreamMessage.parseFrom(frame));
       } catch (InvalidProtocolBufferException notAnEvent) {
         verdict =
             malformed(
@@ -112,6 +116,18 @@ public final class VerifyEventCommand implements Callable<Integer> {
       out.println(verdict);
       allAccepted &= verdict.accepted();
     }
+  }
+
+  /** Streamr's verdict, and for a message it accepts, whether this node would store it. */
+  private static EventVerification verdict(EventVerifier verifier, StreamMessage message) {
+    EventVerification streamr = verifier.verifyAsStreamr(message);
+    if (!streamr.accepted()) {
+      return streamr;
+    }
+    EventVerification policy = verifier.publishingPolicy(message);
+    return policy.accepted()
+        ? streamr
+        : EventVerification.acceptedWithNote("not publishable here: " + policy);
   }
 
   private static EventVerification malformed(String message) {

@@ -9,12 +9,14 @@ import com.google.protobuf.ByteString;
 import com.google.protobuf.util.JsonFormat;
 import io.cairn.cli.CairnCommandLine;
 import io.cairn.protocol.api.v1.StreamMessage;
+import io.cairn.protocol.event.StreamrSigned;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.PrintWriter;
 import java.io.StringWriter;
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.List;
@@ -154,6 +156,37 @@ class EventCommandTest {
     CairnCommandLine.Result help = CairnCommandLine.run("event", "--help");
     assertEquals(0, help.exitCode());
     assertTrue(help.out().contains("sign") && help.out().contains("verify"), help.out());
+  }
+
+  /**
+   * Messages Streamr's own SDK signed (protocol's test resources streamr/): each gets Streamr's
+   * verdict, ok, and what this node would not store is said apart, never as a bad signature.
+   */
+  @Test
+  void verifyGivesStreamrsVerdictAndTheNodesPolicyApart() throws Exception {
+    ByteArrayOutputStream frames = new ByteArrayOutputStream();
+    for (StreamMessage message : StreamrSigned.messages()) {
+      byte[] bytes = message.toByteArray();
+      frames.writeBytes(ByteBuffer.allocate(4).putInt(bytes.length).array());
+      frames.writeBytes(bytes);
+    }
+    Run verified = verify(frames.toByteArray(), "--format", "raw");
+    assertEquals(0, verified.exitCode(), verified.out());
+    List<String> lines = verified.out().strip().lines().toList();
+    assertEquals(9, lines.size(), verified.out());
+    assertEquals("ok", lines.get(0), "an ordinary stream");
+    assertTrue(
+        lines.get(1).startsWith("ok (not publishable here: INVALID_STREAM_ID:")
+            && lines.get(1).contains("ENS name 'weather.eth'"),
+        lines.get(1));
+    assertEquals("ok", lines.get(2), "a non-ASCII path");
+    assertEquals("ok", lines.get(3), "spaces and punctuation");
+    for (int i = 4; i < 8; i++) {
+      assertTrue(
+          lines.get(i).startsWith("ok (not publishable here: TIMESTAMP_OUT_OF_RANGE:"),
+          lines.get(i));
+    }
+    assertEquals("ok", lines.get(8), "a previous reference");
   }
 
   private static void assertSignError(String line, String expectedStart) {

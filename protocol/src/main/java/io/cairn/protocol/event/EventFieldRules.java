@@ -56,23 +56,39 @@ public final class EventFieldRules {
     return new EventFieldRules(Clock.systemUTC(), DEFAULT_MAX_CLOCK_SKEW);
   }
 
-  /** Throws an {@link EventRejection} naming the first field that breaks a rule. */
+  /**
+   * Throws an {@link EventRejection} naming the first field that breaks a rule: Streamr's rules for
+   * a message ({@link #checkMessage}), then this node's for publishing ({@link #checkPolicy}).
+   */
   public void check(StreamMessage message) {
+    checkMessage(message);
+    checkPolicy(message);
+  }
+
+  /**
+   * The rules a message meets in the Streamr Network, whoever is to store it: a stream id (any
+   * text; its owner may be an ENS name), partition 0..{@value #MAX_PARTITION}, timestamps and
+   * numbers not negative (any instant), a 20-byte publisher, a message chain, a previous reference
+   * before the message, a body.
+   */
+  public void checkMessage(StreamMessage message) {
     if (!message.hasMessageId()) {
       throw reject(EventRejectReason.MESSAGE_ID_MISSING, "the message has no message id");
     }
     MessageId id = message.getMessageId();
-    try {
-      StreamId.parse(id.getStreamId());
-    } catch (Rejection invalid) {
-      throw reject(EventRejectReason.INVALID_STREAM_ID, invalid.getMessage());
+    if (id.getStreamId().isEmpty()) {
+      throw reject(EventRejectReason.INVALID_STREAM_ID, "the stream id is empty");
     }
     if (id.getStreamPartition() < 0 || id.getStreamPartition() > MAX_PARTITION) {
       throw reject(
           EventRejectReason.INVALID_PARTITION,
           "partition " + id.getStreamPartition() + " is outside 0.." + MAX_PARTITION);
     }
-    checkTimestamp("timestamp", id.getTimestamp(), EventRejectReason.TIMESTAMP_OUT_OF_RANGE);
+    if (id.getTimestamp() < 0) {
+      throw reject(
+          EventRejectReason.TIMESTAMP_OUT_OF_RANGE,
+          "timestamp " + id.getTimestamp() + " is negative");
+    }
     if (id.getSequenceNumber() < 0) {
       throw reject(
           EventRejectReason.INVALID_SEQUENCE_NUMBER,
@@ -83,11 +99,8 @@ public final class EventFieldRules {
           EventRejectReason.INVALID_PUBLISHER_ID,
           "publisher id is " + id.getPublisherId().size() + " bytes, not a 20-byte address");
     }
-    int chainLength = id.getMessageChainId().length();
-    if (chainLength == 0 || chainLength > MAX_MESSAGE_CHAIN_ID_LENGTH) {
-      throw reject(
-          EventRejectReason.INVALID_MESSAGE_CHAIN_ID,
-          "message chain id must be 1 to " + MAX_MESSAGE_CHAIN_ID_LENGTH + " characters");
+    if (id.getMessageChainId().isEmpty()) {
+      throw reject(EventRejectReason.INVALID_MESSAGE_CHAIN_ID, "the message chain id is empty");
     }
     if (message.hasPreviousMessageRef()) {
       checkPrevious(id, message.getPreviousMessageRef());
@@ -99,6 +112,33 @@ public final class EventFieldRules {
           throw reject(
               EventRejectReason.BODY_MISSING,
               "the message has no content, group key request or group key response");
+    }
+  }
+
+  /**
+   * What this node stores, beyond Streamr's rules: a stream id it can hold ({@link StreamId}: an
+   * owner's 0x address, a path without control characters, at most {@value StreamId#MAX_LENGTH}
+   * characters), timestamps from {@value #MIN_TIMESTAMP} to now plus the clock skew allowed, a
+   * message chain id of at most {@value #MAX_MESSAGE_CHAIN_ID_LENGTH} characters.
+   */
+  public void checkPolicy(StreamMessage message) {
+    MessageId id = message.getMessageId();
+    try {
+      StreamId.parse(id.getStreamId());
+    } catch (Rejection invalid) {
+      throw reject(EventRejectReason.INVALID_STREAM_ID, invalid.getMessage());
+    }
+    checkTimestamp("timestamp", id.getTimestamp(), EventRejectReason.TIMESTAMP_OUT_OF_RANGE);
+    if (message.hasPreviousMessageRef()) {
+      checkTimestamp(
+          "previous timestamp",
+          message.getPreviousMessageRef().getTimestamp(),
+          EventRejectReason.INVALID_PREVIOUS_REF);
+    }
+    if (id.getMessageChainId().length() > MAX_MESSAGE_CHAIN_ID_LENGTH) {
+      throw reject(
+          EventRejectReason.INVALID_MESSAGE_CHAIN_ID,
+          "message chain id is longer than " + MAX_MESSAGE_CHAIN_ID_LENGTH + " characters");
     }
   }
 
@@ -121,8 +161,11 @@ public final class EventFieldRules {
   }
 
   private void checkPrevious(MessageId id, MessageRef previous) {
-    checkTimestamp(
-        "previous timestamp", previous.getTimestamp(), EventRejectReason.INVALID_PREVIOUS_REF);
+    if (previous.getTimestamp() < 0) {
+      throw reject(
+          EventRejectReason.INVALID_PREVIOUS_REF,
+          "previous timestamp " + previous.getTimestamp() + " is negative");
+    }
     if (previous.getSequenceNumber() < 0) {
       throw reject(
           EventRejectReason.INVALID_PREVIOUS_REF,

@@ -13,6 +13,11 @@ public record EventVerification(EventRejectReason reason, String message) {
     return OK;
   }
 
+  /** Accepted, with a remark that does not change that, e.g. where it could not be published. */
+  public static EventVerification acceptedWithNote(String note) {
+    return new EventVerification(null, "ok (" + note + ")");
+  }
+
   public static EventVerification rejected(EventRejection rejection) {
     return new EventVerification(rejection.reason(), rejection.getMessage());
   }
@@ -31,6 +36,6 @@ public record EventVerification(EventRejectReason reason, String message) {
 
   @Override
   public String toString() {
-    return accepted() ? "ok" : reason + ": " + message;
+    return accepted() ? message : reason + ": " + message;
   }
 }

@@ -35,6 +35,35 @@ public final class EventVerifier {
   }
 
   /**
+   * Streamr's verdict on a message, as any Streamr node gives it: its fields by Streamr's rules,
+   * then its signature (with Cairn's stricter low-s and v of 27 or 28). Whether this node would
+   * store it is {@link #publishingPolicy}'s answer, apart: a message Streamr accepts is never
+   * called badly signed because of where or when it was published.
+   */
+  public EventVerification verifyAsStreamr(StreamMessage message) {
+    try {
+      rules.checkMessage(message);
+      checkSignature(message);
+      return EventVerification.ok();
+    } catch (EventRejection rejection) {
+      return EventVerification.rejected(rejection);
+    }
+  }
+
+  /**
+   * Whether this node would store a message Streamr accepts: its stream id, timestamps and chain id
+   * by this node's rules ({@link EventFieldRules#checkPolicy}).
+   */
+  public EventVerification publishingPolicy(StreamMessage message) {
+    try {
+      rules.checkPolicy(message);
+      return EventVerification.ok();
+    } catch (EventRejection rejection) {
+      return EventVerification.rejected(rejection);
+    }
+  }
+
+  /**
    * As {@link #verify}, for an event that arrived on the stream part {@code streamId}, {@code
    * partition}: one addressed to any other is refused, whatever its signature.
    */

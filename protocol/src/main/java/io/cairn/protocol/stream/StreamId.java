@@ -7,21 +7,25 @@ import java.util.regex.Pattern;
 
 /**
  * A stream's id, {@code <owner address>/<path>} as in the Streamr Network, for example {@code
- * 0x6a0e9a2a5d3f8d1c9b7e4f2a1b3c5d7e9f0a1b2c/sensors/temperature}. The path is one or more segments
- * of letters, digits, {@code .}, {@code _} and {@code -} separated by single slashes.
+ * 0x6a0e9a2a5d3f8d1c9b7e4f2a1b3c5d7e9f0a1b2c/sensors/temperature}. The path is what Streamr takes:
+ * any characters (letters of any script, spaces, punctuation, slashes anywhere) except control
+ * characters, at least one, the whole id at most {@value #MAX_LENGTH} characters. In URLs it is
+ * percent-encoded, its slashes included. Streamr also lets an ENS name own a stream ({@code
+ * name.eth/path}); a node resolves no names, so such an id is refused {@code
+ * OWNER_NAME_UNRESOLVED}, and its owner creates the stream under the 0x address.
  */
 public record StreamId(EthereumAddress owner, String path) {
   public static final int MAX_LENGTH = 255;
-  private static final Pattern PATH = Pattern.compile("[A-Za-z0-9._-]+(/[A-Za-z0-9._-]+)*");
+  private static final Pattern CONTROL = Pattern.compile("\\p{Cntrl}");
+  private static final Pattern ENS_NAME = Pattern.compile("[^/\\s]+\\.[a-z]+");
 
   public StreamId {
-    if (path == null || !PATH.matcher(path).matches()) {
+    if (path == null || path.isEmpty()) {
+      throw new Rejection(ErrorCode.INVALID_STREAM_ID, "stream id has no path after its owner");
+    }
+    if (CONTROL.matcher(path).find()) {
       throw new Rejection(
-          ErrorCode.INVALID_STREAM_ID,
-          "stream path '"
-              + path
-              + "' must be segments of letters, digits, '.', '_' or '-'"
-              + " separated by single '/'");
+          ErrorCode.INVALID_STREAM_ID, "stream path must not hold control characters");
     }
     if (owner.value().length() + 1 + path.length() > MAX_LENGTH) {
       throw new Rejection(
@@ -38,9 +42,20 @@ public record StreamId(EthereumAddress owner, String path) {
       throw new Rejection(
           ErrorCode.INVALID_STREAM_ID, "stream id '" + text + "' must be <owner address>/<path>");
     }
+    String ownerText = text.substring(0, slash);
+    if (!ownerText.startsWith("0x") && ENS_NAME.matcher(ownerText).matches()) {
+      throw new Rejection(
+          ErrorCode.OWNER_NAME_UNRESOLVED,
+          "stream id '"
+              + text
+              + "' names its owner by the ENS name '"
+              + ownerText
+              + "', which this node cannot resolve; create the stream under the owner's 0x"
+              + " address");
+    }
     EthereumAddress owner;
     try {
-      owner = EthereumAddress.parse(text.substring(0, slash));
+      owner = EthereumAddress.parse(ownerText);
     } catch (Rejection invalidOwner) {
       throw new Rejection(
           ErrorCode.INVALID_STREAM_ID,

@@ -20,6 +20,7 @@ import io.cairn.protocol.api.v1.GroupKey;
 import io.cairn.protocol.api.v1.GroupKeyRequest;
 import io.cairn.protocol.api.v1.MessageId;
 import io.cairn.protocol.api.v1.StreamMessage;
+import java.util.List;
 import java.util.function.UnaryOperator;
 import org.junit.jupiter.api.Test;
 
@@ -45,8 +46,12 @@ class EventFieldRulesTest {
         INVALID_STREAM_ID, id(b -> b.setStreamId(TestEvents.HARDHAT_ADDRESS.toUpperCase() + "/x")));
     assertRejected(INVALID_PARTITION, id(b -> b.setStreamPartition(-1)));
     assertRejected(INVALID_PARTITION, id(b -> b.setStreamPartition(100)));
+    // a message before its previous reference is refused for that first (Streamr's rule)
     assertRejected(
-        TIMESTAMP_OUT_OF_RANGE, id(b -> b.setTimestamp(EventFieldRules.MIN_TIMESTAMP - 1)));
+        TIMESTAMP_OUT_OF_RANGE,
+        id(b -> b.setTimestamp(EventFieldRules.MIN_TIMESTAMP - 1)).toBuilder()
+            .clearPreviousMessageRef()
+            .build());
     assertRejected(
         TIMESTAMP_OUT_OF_RANGE, id(b -> b.setTimestamp(TestEvents.NOW + 10 * 60_000 + 1)));
     assertDoesNotThrow(
@@ -57,6 +62,24 @@ class EventFieldRulesTest {
     assertRejected(INVALID_PUBLISHER_ID, id(b -> b.clearPublisherId()));
     assertRejected(INVALID_MESSAGE_CHAIN_ID, id(b -> b.setMessageChainId("")));
     assertRejected(INVALID_MESSAGE_CHAIN_ID, id(b -> b.setMessageChainId("c".repeat(129))));
+  }
+
+  /**
+   * Streamr's rules alone take what a node's would not store: any stream id, any timestamp not
+   * negative, a long message chain id.
+   */
+  @Test
+  void streamrsRulesAloneTakeWhatThisNodeWouldNotStore() {
+    EventFieldRules rules = TestEvents.rules();
+    StreamMessage ens = id(b -> b.setStreamId("weather.eth/berlin"));
+    StreamMessage epoch = id(b -> b.setTimestamp(0)).toBuilder().clearPreviousMessageRef().build();
+    StreamMessage longChain = id(b -> b.setMessageChainId("c".repeat(129)));
+    for (StreamMessage message : List.of(ens, epoch, longChain)) {
+      assertDoesNotThrow(() -> rules.checkMessage(message));
+      assertThrows(EventRejection.class, () -> rules.checkPolicy(message));
+    }
+    assertRejected(TIMESTAMP_OUT_OF_RANGE, id(b -> b.setTimestamp(-1)));
+    assertThrows(EventRejection.class, () -> rules.checkMessage(id(b -> b.setTimestamp(-1))));
   }
 
   @Test

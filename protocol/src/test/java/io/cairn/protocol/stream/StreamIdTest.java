@@ -29,16 +29,37 @@ class StreamIdTest {
         "/path",
         OWNER,
         OWNER + "/",
-        OWNER + "//double",
-        OWNER + "/trailing/",
-        OWNER + "/spaces here",
-        OWNER + "/ümlaut",
+        OWNER + "/tab\there",
+        OWNER + "/new\nline",
         "0x123/short-owner",
         "0X6a0e9a2a5d3f8d1c9b7e4f2a1b3c5d7e9f0a1b2c/upper-prefix"
       })
   void refusesMalformedIds(String text) {
     Rejection rejection = assertThrows(Rejection.class, () -> StreamId.parse(text));
     assertEquals(ErrorCode.INVALID_STREAM_ID, rejection.code());
+  }
+
+  /** Every path Streamr takes: letters of any script, spaces, punctuation, slashes anywhere. */
+  @ParameterizedTest
+  @ValueSource(
+      strings = {
+        "/spaces here",
+        "/ümlaut/日本語/Ελληνικά",
+        "/punctuation!$&'()*+,;=:@%?#[]",
+        "//double",
+        "/trailing/",
+        "/😀"
+      })
+  void acceptsThePathsStreamrAccepts(String path) {
+    assertEquals(OWNER + path, StreamId.parse(OWNER + path).toString());
+  }
+
+  @Test
+  void anOwnerNamedByEnsIsRefusedWithItsOwnCode() {
+    Rejection rejection =
+        assertThrows(Rejection.class, () -> StreamId.parse("weather.eth/berlin/temperature"));
+    assertEquals(ErrorCode.OWNER_NAME_UNRESOLVED, rejection.code());
+    assertTrue(rejection.getMessage().contains("0x address"), rejection.getMessage());
   }
 
   @Test
