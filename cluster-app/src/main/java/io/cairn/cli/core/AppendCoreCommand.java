@@ -1,7 +1,7 @@
 package io.cairn.cli.core;
 
 import com.google.gson.JsonObject;
-import io.cairn.cli.Progress;
+import io.cairn.cli.terminal.Progress;
 import io.cairn.client.CoreWriter;
 import io.cairn.protocol.hypercore.TreeHead;
 import java.io.IOException;

@@ -1,8 +1,8 @@
 package io.cairn.cli.persist;
 
 import com.google.gson.JsonObject;
-import io.cairn.cli.Progress;
 import io.cairn.cli.stream.ClientOptions;
+import io.cairn.cli.terminal.Progress;
 import io.cairn.client.CairnClient;
 import io.cairn.client.GroupKeyExchange;
 import io.cairn.client.Recoverer;

@@ -1,4 +1,4 @@
-package io.cairn.cli;
+package io.cairn.cli.terminal;
 
 import java.io.PrintWriter;
 import java.util.Locale;

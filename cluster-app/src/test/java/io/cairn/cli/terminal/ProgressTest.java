@@ -1,4 +1,4 @@
-package io.cairn.cli;
+package io.cairn.cli.terminal;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
