@@ -131,7 +131,7 @@ class StreamTest {
   @Test
   void aBadIdAnswersEveryCommandWithTheReason() {
     var probe = testKit.<StatusReply<Stream.State>>createTestProbe();
-    for (String badId : new String[] {"not-a-stream-id", "0xABC/upper", OWNER + "/a//b"}) {
+    for (String badId : new String[] {"not-a-stream-id", "0xABC/upper", OWNER + "/tab\there"}) {
       ActorRef<Stream.Command> entity = testKit.spawn(Stream.create(badId, SETTINGS));
       entity.tell(new Stream.Create(OWNER, "", 1, probe.ref()));
       entity.tell(new Stream.Get(probe.ref()));
