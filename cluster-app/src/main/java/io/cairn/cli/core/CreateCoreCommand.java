@@ -9,6 +9,7 @@ import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 @Command(
@@ -21,11 +22,18 @@ final class CreateCoreCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
   @Mixin NodeOptions options;
 
+  @Option(names = "--key-only", description = "Print the core's key alone, for a shell variable.")
+  boolean keyOnly;
+
   @Override
   public Integer call() throws Exception {
     CoreKeyPair keyPair = CoreKeyPair.generate();
     CoreWriter writer = CoreWriter.open(options.client(), keyPair);
     Path file = options.keyFile().save(writer.key(), keyPair);
+    if (keyOnly) {
+      spec.commandLine().getOut().println(HexFormat.of().formatHex(writer.key()));
+      return 0;
+    }
     JsonObject out = new JsonObject();
     out.addProperty("key", HexFormat.of().formatHex(writer.key()));
     out.addProperty("discoveryKey", HexFormat.of().formatHex(writer.discoveryKey()));

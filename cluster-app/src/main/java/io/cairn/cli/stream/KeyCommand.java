@@ -17,11 +17,20 @@ public final class KeyCommand {
       name = "new",
       mixinStandardHelpOptions = true,
       description = "Prints a new private key and its address.")
-  int create() {
+  int create(
+      @Option(
+              names = "--private-key",
+              description =
+                  "Print the private key alone, for a shell variable (its address: cairn key"
+                      + " address).")
+          boolean privateKeyOnly) {
     PrivateKeySigner key = PrivateKeySigner.generate();
     spec.commandLine()
         .getOut()
-        .println("{\"privateKey\":\"" + key.toHex() + "\",\"address\":\"" + key.address() + "\"}");
+        .println(
+            privateKeyOnly
+                ? key.toHex()
+                : "{\"privateKey\":\"" + key.toHex() + "\",\"address\":\"" + key.address() + "\"}");
     return 0;
   }
 
