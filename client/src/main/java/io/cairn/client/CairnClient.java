@@ -54,6 +54,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Flow;
 import java.util.concurrent.LinkedBlockingQueue;
@@ -804,7 +805,7 @@ public final class CairnClient {
     try {
       return http.send(request, handler);
     } catch (IOException e) {
-      throw new UncheckedIOException("cannot reach the Cairn node at " + node + ": " + why(e), e);
+      throw unreachable(node, e, timeout);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new IllegalStateException("interrupted while waiting for " + node, e);
@@ -812,7 +813,7 @@ public final class CairnClient {
   }
 
   /** Why a request got no answer, in words a person starting out can act on. */
-  private String why(IOException e) {
+  private static String why(Throwable e, Duration timeout) {
     if (e instanceof ConnectException) {
       return "connection refused — is it running? start one with ./cairn node";
     }
@@ -820,6 +821,19 @@ public final class CairnClient {
       return "no answer within " + timeout.toSeconds() + " s";
     }
     return e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
+  }
+
+  /**
+   * The failure to reach {@code node}, for HTTP requests and WebSockets alike: {@code cause} as the
+   * connection reported it (a {@code CompletionException} unwrapped), said so that a person
+   * starting out can act on it.
+   */
+  static UncheckedIOException unreachable(URI node, Throwable cause, Duration timeout) {
+    Throwable why =
+        cause instanceof CompletionException && cause.getCause() != null ? cause.getCause() : cause;
+    return new UncheckedIOException(
+        "cannot reach the Cairn node at " + node + ": " + why(why, timeout),
+        why instanceof IOException io ? io : new IOException(why));
   }
 
   private static CairnApiException failure(int status, String body) {

@@ -26,6 +26,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.PriorityQueue;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
@@ -149,11 +150,8 @@ public final class Producer implements AutoCloseable {
               .connectTimeout(connectTimeout)
               .buildAsync(endpoint, new ResponseListenerWithEnd(answers))
               .join();
-    } catch (RuntimeException e) {
-      Throwable cause = e.getCause() == null ? e : e.getCause();
-      throw new UncheckedIOException(
-          "cannot reach the Cairn node at " + endpoint + ": " + cause.getMessage(),
-          cause instanceof IOException io ? io : new IOException(cause));
+    } catch (CompletionException e) {
+      throw CairnClient.unreachable(endpoint, e, connectTimeout);
     }
     Producer producer = new Producer(settings, signer, socket);
     answers.producer = producer;

@@ -18,7 +18,6 @@ import java.util.Deque;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.Flow;
 
@@ -144,14 +143,7 @@ final class SocketSubscription implements Flow.Subscription {
         .whenComplete(
             (socket, failure) -> {
               if (failure != null) {
-                Throwable cause =
-                    failure instanceof CompletionException && failure.getCause() != null
-                        ? failure.getCause()
-                        : failure;
-                subscription.fail(
-                    new UncheckedIOException(
-                        "cannot reach the Cairn node at " + endpoint + ": " + cause,
-                        cause instanceof IOException io ? io : new IOException(cause)));
+                subscription.fail(CairnClient.unreachable(endpoint, failure, connectTimeout));
               }
             });
     return subscription;

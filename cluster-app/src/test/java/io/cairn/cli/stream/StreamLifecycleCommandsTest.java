@@ -152,6 +152,21 @@ class StreamLifecycleCommandsTest {
             + closed
             + ": connection refused — is it running? start one with ./cairn node",
         away.err().strip());
+    // over the WebSocket too: a subscription and a producer say the same
+    for (String[] command :
+        List.of(
+            new String[] {"subscribe", stream, "--node", "127.0.0.1:" + closed},
+            new String[] {
+              "publish", stream, "--key", owner.toHex(), "--node", "127.0.0.1:" + closed
+            })) {
+      CairnCommandLine.Result socketAway = CairnCommandLine.run(command);
+      assertEquals(1, socketAway.exitCode(), socketAway.err());
+      assertEquals(
+          "cairn: cannot reach the Cairn node at ws://127.0.0.1:"
+              + closed
+              + "/api/v1/ws: connection refused — is it running? start one with ./cairn node",
+          socketAway.err().strip());
+    }
 
     CairnCommandLine.Result wrong =
         CairnCommandLine.run("stream", "get", stream, "--node", "ftp://127.0.0.1:7171");
