@@ -1,0 +1,256 @@
+package io.cairn.ledger;
+
+import com.google.protobuf.InvalidProtocolBufferException;
+import io.cairn.cluster.NodeRole;
+import io.cairn.protocol.ErrorCode;
+import io.cairn.protocol.EthereumAddress;
+import io.cairn.protocol.Rejection;
+import io.cairn.protocol.api.v1.LedgerRequest;
+import io.cairn.protocol.api.v1.SignedLedgerRequest;
+import io.cairn.protocol.ledger.Bytes32;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import org.apache.pekko.actor.typed.ActorRef;
+import org.apache.pekko.actor.typed.ActorSystem;
+import org.apache.pekko.actor.typed.Behavior;
+import org.apache.pekko.actor.typed.SupervisorStrategy;
+import org.apache.pekko.cluster.sharding.typed.javadsl.ClusterSharding;
+import org.apache.pekko.cluster.sharding.typed.javadsl.Entity;
+import org.apache.pekko.cluster.sharding.typed.javadsl.EntityTypeKey;
+import org.apache.pekko.pattern.StatusReply;
+import org.apache.pekko.persistence.typed.PersistenceId;
+import org.apache.pekko.persistence.typed.javadsl.CommandHandlerWithReply;
+import org.apache.pekko.persistence.typed.javadsl.EventHandler;
+import org.apache.pekko.persistence.typed.javadsl.EventSourcedBehaviorWithEnforcedReplies;
+import org.apache.pekko.persistence.typed.javadsl.ReplyEffect;
+import org.apache.pekko.persistence.typed.javadsl.RetentionCriteria;
+
+/**
+ * The embedded ledger: one event-sourced entity holding every balance, product, licence, escrow and
+ * report round, so that a purchase moves tokens and extends a licence in one journal write. It
+ * takes signed requests whose signer the caller's node has already recovered ({@link
+ * EmbeddedLedger}); it checks the ledger id, the expiry and the nonce, asks {@link LedgerRules}
+ * what the operation causes, and persists the request with its events as one {@link Applied}.
+ * Sharded as a single entity on the nodes with the stream role, so it moves when its node goes.
+ */
+public final class LedgerBook
+    extends EventSourcedBehaviorWithEnforcedReplies<
+        LedgerBook.Command, LedgerBook.Event, LedgerState> {
+
+  public static final EntityTypeKey<Command> ENTITY_KEY =
+      EntityTypeKey.create(Command.class, "Ledger");
+  public static final String ENTITY_ID = "ledger";
+
+  // ---- commands ----
+
+  public sealed interface Command {}
+
+  /**
+   * A signed request whose signature {@code signer} made (checked by the sender, a cluster node).
+   */
+  public record Submit(
+      SignedLedgerRequest signed, EthereumAddress signer, ActorRef<StatusReply<Receipt>> replyTo)
+      implements Command {}
+
+  /** The part of the state {@code selection} names. */
+  public record Read(Selection selection, ActorRef<StatusReply<View>> replyTo) implements Command {}
+
+  /**
+   * The totals and the entries a {@link Selection} named, and every token the checksum reports hold
+   * (their pool and what open rounds reserve, over all rounds).
+   */
+  public record View(LedgerState slice, java.math.BigInteger heldForReports) {}
+
+  /**
+   * Which accounts, products, licences, jobs and rounds a {@link Read} returns; the totals always.
+   *
+   * @param licencesOf every licence of these buyers
+   */
+  public record Selection(
+      Set<EthereumAddress> accounts,
+      Set<Long> products,
+      boolean allProducts,
+      Set<Licence.Key> licences,
+      Set<EthereumAddress> licencesOf,
+      Set<Bytes32> jobs,
+      Set<Bytes32> rounds) {
+    public Selection {
+      accounts = Set.copyOf(accounts);
+      products = Set.copyOf(products);
+      licences = Set.copyOf(licences);
+      licencesOf = Set.copyOf(licencesOf);
+      jobs = Set.copyOf(jobs);
+      rounds = Set.copyOf(rounds);
+    }
+
+    public static Selection totals() {
+      return new Selection(Set.of(), Set.of(), false, Set.of(), Set.of(), Set.of(), Set.of());
+    }
+  }
+
+  // ---- events ----
+
+  public sealed interface Event {}
+
+  /**
+   * A request carried out: the signed request exactly as received (so the journal can be audited
+   * signature by signature), its time and what it caused, {@link LedgerEvent.NonceUsed} first.
+   */
+  public record Applied(SignedLedgerRequest signed, long at, List<LedgerEvent> events)
+      implements Event {
+    public Applied {
+      events = List.copyOf(events);
+    }
+  }
+
+  // ---- replies ----
+
+  /** What a request caused, at the ledger's time {@code at} (Unix seconds). */
+  public record Receipt(long at, List<LedgerEvent> events) {
+    public Receipt {
+      events = List.copyOf(events);
+    }
+  }
+
+  // ---- behaviour ----
+
+  public static void init(
+      ActorSystem<?> system, LedgerSettings settings, LedgerRules rules, Clock clock) {
+    ClusterSharding.get(system)
+        .init(
+            Entity.of(ENTITY_KEY, context -> create(settings, rules, clock))
+                .withRole(NodeRole.STREAM.label()));
+  }
+
+  public static void initProxy(ActorSystem<?> system) {
+    ClusterSharding.get(system)
+        .init(
+            Entity.of(
+                    ENTITY_KEY,
+                    context -> {
+                      throw new IllegalStateException(
+                          "the ledger runs on nodes with the stream role only");
+                    })
+                .withRole(NodeRole.STREAM.label()));
+  }
+
+  public static Behavior<Command> create(LedgerSettings settings, LedgerRules rules, Clock clock) {
+    return new LedgerBook(settings, rules, clock);
+  }
+
+  private final LedgerSettings settings;
+  private final LedgerRules rules;
+  private final Clock clock;
+
+  private LedgerBook(LedgerSettings settings, LedgerRules rules, Clock clock) {
+    super(
+        PersistenceId.of(ENTITY_KEY.name(), ENTITY_ID),
+        SupervisorStrategy.restartWithBackoff(Duration.ofMillis(200), Duration.ofSeconds(5), 0.1));
+    this.settings = settings;
+    this.rules = rules;
+    this.clock = clock;
+  }
+
+  /** The id a request must name: {@code embedded:} and the operator's address. */
+  public static String ledgerId(EthereumAddress operator) {
+    return "embedded:" + operator.value();
+  }
+
+  @Override
+  public LedgerState emptyState() {
+    return LedgerState.empty(rules.operator());
+  }
+
+  @Override
+  public RetentionCriteria retentionCriteria() {
+    return RetentionCriteria.snapshotEvery(settings.snapshotEvery(), 2);
+  }
+
+  @Override
+  public CommandHandlerWithReply<Command, Event, LedgerState> commandHandler() {
+    return newCommandHandlerWithReplyBuilder()
+        .forAnyState()
+        .onCommand(Submit.class, this::onSubmit)
+        .onCommand(
+            Read.class,
+            (state, read) ->
+                Effect()
+                    .reply(read.replyTo(), StatusReply.success(select(state, read.selection()))))
+        .build();
+  }
+
+  private ReplyEffect<Event, LedgerState> onSubmit(LedgerState state, Submit submit) {
+    long now = clock.instant().getEpochSecond();
+    List<LedgerEvent> events;
+    try {
+      LedgerRequest request = LedgerRequest.parseFrom(submit.signed().getRequest());
+      checkEnvelope(state, submit.signer(), request, now);
+      events = new ArrayList<>();
+      events.add(new LedgerEvent.NonceUsed(submit.signer(), request.getNonce()));
+      events.addAll(
+          rules.decide(state, submit.signer(), LedgerOperations.fromRequest(request), now));
+    } catch (InvalidProtocolBufferException malformed) {
+      return Effect()
+          .reply(
+              submit.replyTo(),
+              StatusReply.error(
+                  new Rejection(ErrorCode.INVALID_LEDGER_REQUEST, "not a LedgerRequest")));
+    } catch (Rejection refused) {
+      return Effect().reply(submit.replyTo(), StatusReply.error(refused));
+    }
+    Applied applied = new Applied(submit.signed(), now, events);
+    return Effect()
+        .persist(applied)
+        .thenReply(
+            submit.replyTo(), after -> StatusReply.success(new Receipt(now, applied.events())));
+  }
+
+  private void checkEnvelope(
+      LedgerState state, EthereumAddress signer, LedgerRequest request, long now) {
+    String expected = ledgerId(rules.operator());
+    if (!request.getLedgerId().equals(expected)) {
+      throw new Rejection(
+          ErrorCode.WRONG_CHAIN,
+          "the request is for ledger '" + request.getLedgerId() + "', this is " + expected);
+    }
+    if (request.getExpiresAt() != 0 && request.getExpiresAt() <= now) {
+      throw new Rejection(
+          ErrorCode.PERMIT_EXPIRED,
+          "the request expired at " + request.getExpiresAt() + "; the ledger's time is " + now);
+    }
+    long last = state.nonceOf(signer);
+    if (Long.compareUnsigned(request.getNonce(), last) <= 0) {
+      throw new Rejection(
+          ErrorCode.REPLAYED_REQUEST,
+          "nonce "
+              + Long.toUnsignedString(request.getNonce())
+              + " is not above "
+              + signer
+              + "'s last, "
+              + Long.toUnsignedString(last));
+    }
+  }
+
+  private static View select(LedgerState state, Selection selection) {
+    return new View(state.select(selection), state.heldForReports());
+  }
+
+  @Override
+  public EventHandler<LedgerState, Event> eventHandler() {
+    return newEventHandlerBuilder()
+        .forAnyState()
+        .onEvent(
+            Applied.class,
+            (state, applied) -> {
+              LedgerState next = state;
+              for (LedgerEvent event : applied.events()) {
+                next = next.apply(event);
+              }
+              return next;
+            })
+        .build();
+  }
+}

@@ -1,0 +1,35 @@
+package io.cairn.ledger;
+
+import io.cairn.cluster.NodeRole;
+import io.cairn.protocol.EthereumAddress;
+import io.cairn.protocol.event.AddressRecovery;
+import java.time.Clock;
+import org.apache.pekko.actor.typed.ActorSystem;
+
+/**
+ * The ledger on one node: the {@link LedgerBook} entity on the nodes with the stream role (a proxy
+ * elsewhere) and the {@link EmbeddedLedger} facade over it.
+ *
+ * @param ledger the embedded ledger every part of the node uses
+ */
+public record LedgerModule(EmbeddedLedger ledger) {
+
+  /**
+   * Starts the ledger; {@code operator} (the cluster's service address) holds the contracts' roles,
+   * and {@code clock} gives the ledger's time.
+   */
+  public static LedgerModule init(
+      ActorSystem<?> system,
+      LedgerSettings settings,
+      EthereumAddress operator,
+      AddressRecovery recovery,
+      Clock clock) {
+    LedgerRules rules = new LedgerRules(operator, settings.coherenceBps());
+    if (NodeRole.STREAM.isHeldBy(system)) {
+      LedgerBook.init(system, settings, rules, clock);
+    } else {
+      LedgerBook.initProxy(system);
+    }
+    return new LedgerModule(new EmbeddedLedger(system, settings, operator, recovery, clock));
+  }
+}
