@@ -10,8 +10,6 @@ import io.cairn.protocol.stream.StreamId;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
-import java.util.EnumSet;
-import java.util.HashMap;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -68,10 +66,16 @@ public final class Stream
       ActorRef<StatusReply<State>> replyTo)
       implements Command {}
 
+  /**
+   * Grants {@code permission}; with {@code until}, only until then (publish and subscribe only, as
+   * Streamr's expiration times): a licence's access. A grant with an end never shortens one held
+   * for good.
+   */
   public record Grant(
       EthereumAddress requester,
       Grantee grantee,
       Permission permission,
+      Optional<Instant> until,
       ActorRef<StatusReply<State>> replyTo)
       implements Command {}
 
@@ -83,6 +87,17 @@ public final class Stream
       implements Command {}
 
   public record Delete(EthereumAddress requester, ActorRef<StatusReply<State>> replyTo)
+      implements Command {}
+
+  /**
+   * Ends {@code address}'s {@code permission} that was granted until {@code at}, from the stream's
+   * expiry timer ({@link GrantExpiry}); nothing when it was extended or revoked since.
+   */
+  public record Expire(
+      EthereumAddress address,
+      Permission permission,
+      Instant at,
+      ActorRef<StatusReply<State>> replyTo)
       implements Command {}
 
   public record Get(ActorRef<StatusReply<State>> replyTo) implements Command {}
@@ -98,7 +113,13 @@ public final class Stream
   public record Updated(String description, int partitions, EthereumAddress by, Instant at)
       implements Event {}
 
-  public record Granted(Grantee grantee, Permission permission, EthereumAddress by)
+  /** {@code until}: the end of a grant that expires (a licence's), empty for one held for good. */
+  public record Granted(
+      Grantee grantee, Permission permission, EthereumAddress by, Optional<Instant> until)
+      implements Event {}
+
+  /** A grant with an end reached it: a revocation as far as readers and key rotation go. */
+  public record Expired(EthereumAddress address, Permission permission, Instant at)
       implements Event {}
 
   public record Revoked(Grantee grantee, Permission permission, EthereumAddress by)
@@ -131,17 +152,11 @@ public final class Stream
       int partitions,
       Instant createdAt,
       Instant updatedAt,
-      Map<EthereumAddress, Set<Permission>> permissions,
-      Set<Permission> publicPermissions) {
-
-    public State {
-      permissions = Map.copyOf(permissions);
-      publicPermissions = Set.copyOf(publicPermissions);
-    }
+      StreamPermissions access) {
 
     static State empty(String streamId) {
       return new State(
-          streamId, Status.NEW, null, "", 0, Instant.EPOCH, Instant.EPOCH, Map.of(), Set.of());
+          streamId, Status.NEW, null, "", 0, Instant.EPOCH, Instant.EPOCH, StreamPermissions.NONE);
     }
 
     /** Refuses a partition the stream does not have. */
@@ -158,9 +173,23 @@ public final class Stream
       }
     }
 
+    /** The permissions each address holds (some perhaps only until a time). */
+    public Map<EthereumAddress, Set<Permission>> permissions() {
+      return access.byAddress();
+    }
+
+    public Set<Permission> publicPermissions() {
+      return access.everyone();
+    }
+
+    /** Whether {@code address} holds {@code permission}, ignoring when a grant ends. */
     public boolean may(EthereumAddress address, Permission permission) {
-      return permissions.getOrDefault(address, Set.of()).contains(permission)
-          || publicPermissions.contains(permission);
+      return access.may(address, permission);
+    }
+
+    /** Whether {@code address} holds {@code permission} at {@code now}. */
+    public boolean may(EthereumAddress address, Permission permission, Instant now) {
+      return access.may(address, permission, now);
     }
 
     State created(Created event) {
@@ -172,8 +201,7 @@ public final class Stream
           event.partitions(),
           event.at(),
           event.at(),
-          Map.of(event.owner(), EnumSet.allOf(Permission.class)),
-          Set.of());
+          StreamPermissions.ownedBy(event.owner()));
     }
 
     State updated(Updated event) {
@@ -185,74 +213,17 @@ public final class Stream
           event.partitions(),
           createdAt,
           event.at(),
-          permissions,
-          publicPermissions);
-    }
-
-    State granted(Grantee grantee, Permission permission) {
-      return withPermission(grantee, permission, true);
-    }
-
-    State revoked(Grantee grantee, Permission permission) {
-      return withPermission(grantee, permission, false);
+          access);
     }
 
     State deleted(Deleted event) {
       return new State(
-          streamId,
-          Status.DELETED,
-          owner,
-          description,
-          partitions,
-          createdAt,
-          event.at(),
-          permissions,
-          publicPermissions);
+          streamId, Status.DELETED, owner, description, partitions, createdAt, event.at(), access);
     }
 
-    private State withPermission(Grantee grantee, Permission permission, boolean present) {
-      if (grantee.isEveryone()) {
-        return new State(
-            streamId,
-            status,
-            owner,
-            description,
-            partitions,
-            createdAt,
-            updatedAt,
-            permissions,
-            changed(publicPermissions, permission, present));
-      }
-      EthereumAddress address = grantee.address().orElseThrow();
-      Map<EthereumAddress, Set<Permission>> table = new HashMap<>(permissions);
-      Set<Permission> held = changed(table.getOrDefault(address, Set.of()), permission, present);
-      if (held.isEmpty()) {
-        table.remove(address);
-      } else {
-        table.put(address, held);
-      }
+    State with(StreamPermissions changed) {
       return new State(
-          streamId,
-          status,
-          owner,
-          description,
-          partitions,
-          createdAt,
-          updatedAt,
-          table,
-          publicPermissions);
-    }
-
-    private static Set<Permission> changed(
-        Set<Permission> permissions, Permission permission, boolean present) {
-      EnumSet<Permission> copy = EnumSet.noneOf(Permission.class);
-      copy.addAll(permissions);
-      if (present) {
-        copy.add(permission);
-      } else {
-        copy.remove(permission);
-      }
-      return copy;
+          streamId, status, owner, description, partitions, createdAt, updatedAt, changed);
     }
   }
 
@@ -338,6 +309,7 @@ public final class Stream
         .onCommand(Grant.class, this::onGrant)
         .onCommand(Revoke.class, this::onRevoke)
         .onCommand(Delete.class, this::onDelete)
+        .onCommand(Expire.class, this::onExpire)
         .onCommand(
             Get.class,
             (state, command) -> Effect().reply(command.replyTo(), StatusReply.success(state)));
@@ -403,8 +375,36 @@ public final class Stream
           command.permission().label()
               + " cannot be granted to everyone, only publish and subscribe");
     }
+    Optional<Instant> until = command.until().map(end -> end.truncatedTo(ChronoUnit.MILLIS));
+    if (until.isPresent()) {
+      if (command.grantee().isEveryone()
+          || !Permission.GRANTABLE_TO_EVERYONE.contains(command.permission())) {
+        return reject(
+            command,
+            ErrorCode.INVALID_PERMISSION,
+            "only publish and subscribe of one address are granted until a time");
+      }
+      EthereumAddress address = command.grantee().address().orElseThrow();
+      if (state.may(address, command.permission())
+          && state.access().expiry(address, command.permission()).isEmpty()) {
+        return Effect().reply(command.replyTo(), StatusReply.success(state));
+      }
+    }
     return Effect()
-        .persist(new Granted(command.grantee(), command.permission(), command.requester()))
+        .persist(new Granted(command.grantee(), command.permission(), command.requester(), until))
+        .thenReply(command.replyTo(), StatusReply::success);
+  }
+
+  private ReplyEffect<Event, State> onExpire(State state, Expire command) {
+    if (!state
+            .access()
+            .expiry(command.address(), command.permission())
+            .equals(Optional.of(command.at()))
+        || now().isBefore(command.at())) {
+      return Effect().reply(command.replyTo(), StatusReply.success(state));
+    }
+    return Effect()
+        .persist(new Expired(command.address(), command.permission(), command.at()))
         .thenReply(command.replyTo(), StatusReply::success);
   }
 
@@ -479,9 +479,18 @@ public final class Stream
         .onEvent(Created.class, State::created)
         .onEvent(Updated.class, State::updated)
         .onEvent(
-            Granted.class, (state, event) -> state.granted(event.grantee(), event.permission()))
+            Granted.class,
+            (state, event) ->
+                state.with(
+                    state.access().granted(event.grantee(), event.permission(), event.until())))
         .onEvent(
-            Revoked.class, (state, event) -> state.revoked(event.grantee(), event.permission()))
+            Expired.class,
+            (state, event) ->
+                state.with(state.access().revoked(Grantee.of(event.address()), event.permission())))
+        .onEvent(
+            Revoked.class,
+            (state, event) ->
+                state.with(state.access().revoked(event.grantee(), event.permission())))
         .onEvent(Deleted.class, State::deleted)
         .build();
   }

@@ -4,15 +4,16 @@ import io.cairn.protocol.ErrorCode;
 import io.cairn.protocol.EthereumAddress;
 import io.cairn.protocol.Rejection;
 import io.cairn.protocol.stream.Permission;
+import java.time.Instant;
 import java.util.Optional;
 
 /**
  * Who may read or publish a stream's events, or commit the cluster to work for it, now: the one
  * place that decides it. Every way in asks here (the HTTP data and persistor routes, the WebSocket
  * handler, the publisher), and so will anything that must decide again later, such as an expiring
- * licence, so that a rule changed here holds on every transport. Changes to the stream itself
- * (edit, grant, revoke, delete) are decided by the {@link Stream} entity, the only way to make
- * them.
+ * licence, so that a rule changed here holds on every transport. A grant with an end (a licence's)
+ * counts only before it, by this node's clock. Changes to the stream itself (edit, grant, revoke,
+ * delete) are decided by the {@link Stream} entity, the only way to make them.
  */
 public final class StreamAccess {
   private StreamAccess() {}
@@ -34,7 +35,7 @@ public final class StreamAccess {
                 new Rejection(
                     ErrorCode.UNAUTHENTICATED,
                     "authenticate first: stream " + stream.streamId() + " is not public"));
-    if (!stream.may(who, Permission.SUBSCRIBE)) {
+    if (!stream.may(who, Permission.SUBSCRIBE, Instant.now())) {
       throw lacks(stream, who, Permission.SUBSCRIBE);
     }
     return stream;
@@ -49,7 +50,7 @@ public final class StreamAccess {
 
   /** Refuses {@code NOT_PERMITTED} a publisher that lacks the publish permission on the stream. */
   public static void requirePublisher(Stream.State stream, EthereumAddress publisher) {
-    if (!stream.may(publisher, Permission.PUBLISH)) {
+    if (!stream.may(publisher, Permission.PUBLISH, Instant.now())) {
       throw lacks(stream, publisher, Permission.PUBLISH);
     }
   }

@@ -3,6 +3,7 @@ package io.cairn.stream;
 import io.cairn.cluster.NodeRole;
 import io.cairn.journal.JournalSettings;
 import io.cairn.protocol.event.EventVerifier;
+import java.time.Clock;
 import org.apache.pekko.actor.typed.ActorSystem;
 
 /**
@@ -22,11 +23,12 @@ public record StreamModule(
       ActorSystem<?> system, StreamSettings settings, EventVerifier verifier) {
     Stream.init(system, settings);
     StreamPartition.init(system, settings);
+    Streams streams = new Streams(system, settings);
     if (NodeRole.STREAM.isHeldBy(system)) {
       StreamDirectory.start(system);
       PartitionIndex.start(system);
+      GrantExpiry.start(system, streams, Clock.systemUTC(), settings.askTimeout());
     }
-    Streams streams = new Streams(system, settings);
     StreamCache cache = new StreamCache(streams, settings);
     return new StreamModule(
         streams,

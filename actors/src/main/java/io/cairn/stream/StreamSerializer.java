@@ -2,8 +2,13 @@ package io.cairn.stream;
 
 import io.cairn.cluster.proto.stream.CreateStream;
 import io.cairn.cluster.proto.stream.DeleteStream;
+import io.cairn.cluster.proto.stream.ExpirePermission;
 import io.cairn.cluster.proto.stream.GetStream;
+import io.cairn.cluster.proto.stream.GrantEndReached;
+import io.cairn.cluster.proto.stream.GrantEndWatched;
 import io.cairn.cluster.proto.stream.GrantPermission;
+import io.cairn.cluster.proto.stream.PermissionExpired;
+import io.cairn.cluster.proto.stream.PermissionExpiry;
 import io.cairn.cluster.proto.stream.PermissionGranted;
 import io.cairn.cluster.proto.stream.PermissionRevocation;
 import io.cairn.cluster.proto.stream.PermissionRevoked;
@@ -14,6 +19,7 @@ import io.cairn.cluster.proto.stream.StreamDeleted;
 import io.cairn.cluster.proto.stream.StreamState;
 import io.cairn.cluster.proto.stream.StreamUpdated;
 import io.cairn.cluster.proto.stream.UpdateStream;
+import io.cairn.cluster.proto.stream.WatchGrantEnd;
 import io.cairn.protocol.EthereumAddress;
 import io.cairn.protocol.stream.Permission;
 import io.cairn.serialization.ProtobufSerializer;
@@ -23,6 +29,7 @@ import java.util.EnumSet;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import org.apache.pekko.actor.ExtendedActorSystem;
 
@@ -81,13 +88,99 @@ public final class StreamSerializer extends ProtobufSerializer {
                 .setGrantee(GranteeMapper.toProto(e.grantee()))
                 .setPermission(toProto(e.permission()))
                 .setGrantedBy(e.by().value())
+                .setUntilMs(e.until().map(Instant::toEpochMilli).orElse(0L))
                 .build(),
         bytes -> {
           PermissionGranted e = PermissionGranted.parseFrom(bytes);
           return new Stream.Granted(
               GranteeMapper.fromProto(e.getGrantee()),
               fromProto(e.getPermission()),
-              new EthereumAddress(e.getGrantedBy()));
+              new EthereumAddress(e.getGrantedBy()),
+              until(e.getUntilMs()));
+        });
+    bind(
+        "PX",
+        Stream.Expired.class,
+        e ->
+            PermissionExpired.newBuilder()
+                .setAddress(e.address().value())
+                .setPermission(toProto(e.permission()))
+                .setAtMs(e.at().toEpochMilli())
+                .build(),
+        bytes -> {
+          PermissionExpired e = PermissionExpired.parseFrom(bytes);
+          return new Stream.Expired(
+              new EthereumAddress(e.getAddress()),
+              fromProto(e.getPermission()),
+              Instant.ofEpochMilli(e.getAtMs()));
+        });
+    bind(
+        "GW",
+        GrantExpiry.Watching.class,
+        e ->
+            GrantEndWatched.newBuilder()
+                .setAddress(e.address().value())
+                .setPermission(toProto(e.permission()))
+                .setAtMs(e.at().toEpochMilli())
+                .build(),
+        bytes -> {
+          GrantEndWatched e = GrantEndWatched.parseFrom(bytes);
+          return new GrantExpiry.Watching(
+              new EthereumAddress(e.getAddress()),
+              fromProto(e.getPermission()),
+              Instant.ofEpochMilli(e.getAtMs()));
+        });
+    bind(
+        "GE",
+        GrantExpiry.Ended.class,
+        e ->
+            GrantEndReached.newBuilder()
+                .setAddress(e.address().value())
+                .setPermission(toProto(e.permission()))
+                .setAtMs(e.at().toEpochMilli())
+                .build(),
+        bytes -> {
+          GrantEndReached e = GrantEndReached.parseFrom(bytes);
+          return new GrantExpiry.Ended(
+              new EthereumAddress(e.getAddress()),
+              fromProto(e.getPermission()),
+              Instant.ofEpochMilli(e.getAtMs()));
+        });
+    bind(
+        "GC",
+        GrantExpiry.Watch.class,
+        c ->
+            WatchGrantEnd.newBuilder()
+                .setAddress(c.address().value())
+                .setPermission(toProto(c.permission()))
+                .setAtMs(c.at().toEpochMilli())
+                .setReplyTo(serialize(c.replyTo()))
+                .build(),
+        bytes -> {
+          WatchGrantEnd c = WatchGrantEnd.parseFrom(bytes);
+          return new GrantExpiry.Watch(
+              new EthereumAddress(c.getAddress()),
+              fromProto(c.getPermission()),
+              Instant.ofEpochMilli(c.getAtMs()),
+              resolve(c.getReplyTo()));
+        });
+    bind(
+        "CX",
+        Stream.Expire.class,
+        c ->
+            ExpirePermission.newBuilder()
+                .setAddress(c.address().value())
+                .setPermission(toProto(c.permission()))
+                .setAtMs(c.at().toEpochMilli())
+                .setReplyTo(serialize(c.replyTo()))
+                .build(),
+        bytes -> {
+          ExpirePermission c = ExpirePermission.parseFrom(bytes);
+          return new Stream.Expire(
+              new EthereumAddress(c.getAddress()),
+              fromProto(c.getPermission()),
+              Instant.ofEpochMilli(c.getAtMs()),
+              resolve(c.getReplyTo()));
         });
     bind(
         "PR",
@@ -180,6 +273,7 @@ public final class StreamSerializer extends ProtobufSerializer {
                 .setRequester(c.requester().value())
                 .setGrantee(GranteeMapper.toProto(c.grantee()))
                 .setPermission(toProto(c.permission()))
+                .setUntilMs(c.until().map(Instant::toEpochMilli).orElse(0L))
                 .setReplyTo(serialize(c.replyTo()))
                 .build(),
         bytes -> {
@@ -188,6 +282,7 @@ public final class StreamSerializer extends ProtobufSerializer {
               new EthereumAddress(c.getRequester()),
               GranteeMapper.fromProto(c.getGrantee()),
               fromProto(c.getPermission()),
+              until(c.getUntilMs()),
               resolve(c.getReplyTo()));
         });
     bind(
@@ -250,6 +345,19 @@ public final class StreamSerializer extends ProtobufSerializer {
                     PermissionSet.newBuilder()
                         .setAddress(entry.getKey().value())
                         .addAllPermissions(toProto(entry.getValue()))));
+    state.access().expirations().entrySet().stream()
+        .sorted(
+            Map.Entry.comparingByKey(
+                (a, b) ->
+                    (a.address().value() + a.permission())
+                        .compareTo(b.address().value() + b.permission())))
+        .forEach(
+            entry ->
+                builder.addExpirations(
+                    PermissionExpiry.newBuilder()
+                        .setAddress(entry.getKey().address().value())
+                        .setPermission(toProto(entry.getKey().permission()))
+                        .setAtMs(entry.getValue().toEpochMilli())));
     return builder.build();
   }
 
@@ -262,6 +370,13 @@ public final class StreamSerializer extends ProtobufSerializer {
     for (PermissionSet set : state.getPermissionsList()) {
       permissions.put(new EthereumAddress(set.getAddress()), fromProto(set.getPermissionsList()));
     }
+    Map<StreamPermissions.Expiring, Instant> expirations = new HashMap<>();
+    for (PermissionExpiry expiry : state.getExpirationsList()) {
+      expirations.put(
+          new StreamPermissions.Expiring(
+              new EthereumAddress(expiry.getAddress()), fromProto(expiry.getPermission())),
+          Instant.ofEpochMilli(expiry.getAtMs()));
+    }
     return new Stream.State(
         state.getStreamId(),
         status,
@@ -270,8 +385,12 @@ public final class StreamSerializer extends ProtobufSerializer {
         state.getPartitions(),
         Instant.ofEpochMilli(state.getCreatedAtMs()),
         Instant.ofEpochMilli(state.getUpdatedAtMs()),
-        permissions,
-        fromProto(state.getPublicPermissionsList()));
+        new StreamPermissions(
+            permissions, fromProto(state.getPublicPermissionsList()), expirations));
+  }
+
+  private static Optional<Instant> until(long untilMs) {
+    return untilMs == 0 ? Optional.empty() : Optional.of(Instant.ofEpochMilli(untilMs));
   }
 
   private static io.cairn.cluster.proto.stream.Permission toProto(Permission permission) {

@@ -2,6 +2,7 @@ package io.cairn.stream;
 
 import io.cairn.protocol.EthereumAddress;
 import io.cairn.protocol.stream.Permission;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -58,10 +59,28 @@ public final class Streams {
 
   public CompletionStage<Stream.State> grant(
       String id, EthereumAddress requester, Grantee grantee, Permission permission) {
+    return grant(id, requester, grantee, permission, Optional.empty());
+  }
+
+  /** A grant that ends at {@code until} when given (publish and subscribe of one address). */
+  public CompletionStage<Stream.State> grant(
+      String id,
+      EthereumAddress requester,
+      Grantee grantee,
+      Permission permission,
+      Optional<Instant> until) {
     return stream(id)
         .askWithStatus(
-            replyTo -> new Stream.Grant(requester, grantee, permission, replyTo),
+            replyTo -> new Stream.Grant(requester, grantee, permission, until, replyTo),
             settings.askTimeout());
+  }
+
+  /** Ends a grant that was to end at {@code at}; nothing if it was extended or revoked since. */
+  public CompletionStage<Stream.State> expire(
+      String id, EthereumAddress address, Permission permission, Instant at) {
+    return stream(id)
+        .askWithStatus(
+            replyTo -> new Stream.Expire(address, permission, at, replyTo), settings.askTimeout());
   }
 
   /**

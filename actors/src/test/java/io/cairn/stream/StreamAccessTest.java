@@ -98,8 +98,11 @@ class StreamAccessTest {
         2,
         Instant.EPOCH,
         Instant.EPOCH,
-        Map.of(OWNER, EnumSet.allOf(Permission.class), READER, EnumSet.of(Permission.SUBSCRIBE)),
-        publicPermissions);
+        new StreamPermissions(
+            Map.of(
+                OWNER, EnumSet.allOf(Permission.class), READER, EnumSet.of(Permission.SUBSCRIBE)),
+            publicPermissions,
+            Map.of()));
   }
 
   private static EthereumAddress address(char digit) {

@@ -9,6 +9,7 @@ import io.cairn.journal.TestDatabases;
 import io.cairn.protocol.stream.Permission;
 import java.time.Duration;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.CompletionException;
 import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
@@ -59,14 +60,24 @@ class StreamClusterTest {
         .<Stream.State>askWithStatus(
             r ->
                 new Stream.Grant(
-                    StreamTest.OWNER, Grantee.of(StreamTest.ALICE), Permission.PUBLISH, r),
+                    StreamTest.OWNER,
+                    Grantee.of(StreamTest.ALICE),
+                    Permission.PUBLISH,
+                    Optional.empty(),
+                    r),
             timeout)
         .toCompletableFuture()
         .join();
     Stream.State written =
         stream
             .<Stream.State>askWithStatus(
-                r -> new Stream.Grant(StreamTest.OWNER, Grantee.EVERYONE, Permission.SUBSCRIBE, r),
+                r ->
+                    new Stream.Grant(
+                        StreamTest.OWNER,
+                        Grantee.EVERYONE,
+                        Permission.SUBSCRIBE,
+                        Optional.empty(),
+                        r),
                 timeout)
             .toCompletableFuture()
             .join();

@@ -18,6 +18,7 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.util.List;
+import java.util.Optional;
 import java.util.UUID;
 import java.util.function.Function;
 import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
@@ -111,8 +112,14 @@ abstract class StreamPersistenceSuite {
   void eventsWrittenBeforeAStopAreRecovered() {
     startNode();
     succeed(reply -> new Stream.Create(OWNER, "weather", 2, reply));
-    succeed(reply -> new Stream.Grant(OWNER, Grantee.of(address(1)), Permission.PUBLISH, reply));
-    succeed(reply -> new Stream.Grant(OWNER, Grantee.EVERYONE, Permission.SUBSCRIBE, reply));
+    succeed(
+        reply ->
+            new Stream.Grant(
+                OWNER, Grantee.of(address(1)), Permission.PUBLISH, Optional.empty(), reply));
+    succeed(
+        reply ->
+            new Stream.Grant(
+                OWNER, Grantee.EVERYONE, Permission.SUBSCRIBE, Optional.empty(), reply));
     Stream.State written = succeed(reply -> new Stream.Update(OWNER, "weather, hourly", 3, reply));
     stopNode();
 
@@ -128,7 +135,9 @@ abstract class StreamPersistenceSuite {
     for (int i = 1; i <= 5; i++) {
       int n = i;
       succeed(
-          reply -> new Stream.Grant(OWNER, Grantee.of(address(n)), Permission.SUBSCRIBE, reply));
+          reply ->
+              new Stream.Grant(
+                  OWNER, Grantee.of(address(n)), Permission.SUBSCRIBE, Optional.empty(), reply));
     }
     Stream.State written = succeed(Stream.Get::new);
     stopNode();
@@ -154,10 +163,13 @@ abstract class StreamPersistenceSuite {
         ErrorCode.INVALID_PARTITIONS, reply -> new Stream.Update(OWNER, "fewer", 1, reply));
     assertRejected(
         ErrorCode.NOT_PERMITTED,
-        reply -> new Stream.Grant(address(7), Grantee.of(address(7)), Permission.GRANT, reply));
+        reply ->
+            new Stream.Grant(
+                address(7), Grantee.of(address(7)), Permission.GRANT, Optional.empty(), reply));
     assertRejected(
         ErrorCode.INVALID_PERMISSION,
-        reply -> new Stream.Grant(OWNER, Grantee.EVERYONE, Permission.DELETE, reply));
+        reply ->
+            new Stream.Grant(OWNER, Grantee.EVERYONE, Permission.DELETE, Optional.empty(), reply));
     assertRejected(ErrorCode.NOT_PERMITTED, reply -> new Stream.Delete(address(7), reply));
     assertEquals(1, storedEvents().size());
     stopNode();

@@ -10,7 +10,11 @@ import io.cairn.protocol.EthereumAddress;
 import io.cairn.protocol.Rejection;
 import io.cairn.protocol.stream.Permission;
 import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.EnumSet;
+import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 import java.util.function.Function;
 import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
@@ -147,7 +151,9 @@ class StreamTest {
     assertRejected(ErrorCode.STREAM_NOT_FOUND, Stream.Get::new);
     assertRejected(
         ErrorCode.STREAM_NOT_FOUND,
-        reply -> new Stream.Grant(OWNER, Grantee.of(ALICE), Permission.PUBLISH, reply));
+        reply ->
+            new Stream.Grant(
+                OWNER, Grantee.of(ALICE), Permission.PUBLISH, Optional.empty(), reply));
   }
 
   @Test
@@ -155,13 +161,22 @@ class StreamTest {
     create();
     assertRejected(
         ErrorCode.NOT_PERMITTED,
-        reply -> new Stream.Grant(ALICE, Grantee.of(ALICE), Permission.PUBLISH, reply));
+        reply ->
+            new Stream.Grant(
+                ALICE, Grantee.of(ALICE), Permission.PUBLISH, Optional.empty(), reply));
 
-    var granted = run(reply -> new Stream.Grant(OWNER, Grantee.of(ALICE), Permission.GRANT, reply));
+    var granted =
+        run(
+            reply ->
+                new Stream.Grant(
+                    OWNER, Grantee.of(ALICE), Permission.GRANT, Optional.empty(), reply));
     assertEquals(Set.of(Permission.GRANT), granted.reply().getValue().permissions().get(ALICE));
 
     var delegated =
-        run(reply -> new Stream.Grant(ALICE, Grantee.of(BOB), Permission.PUBLISH, reply));
+        run(
+            reply ->
+                new Stream.Grant(
+                    ALICE, Grantee.of(BOB), Permission.PUBLISH, Optional.empty(), reply));
     assertTrue(delegated.reply().getValue().may(BOB, Permission.PUBLISH));
     this.<Stream.Revocation>assertRejectedAnswering(
         ErrorCode.NOT_PERMITTED,
@@ -178,7 +193,10 @@ class StreamTest {
   @Test
   void anyoneMayGiveUpTheirOwnPermission() {
     create();
-    run(reply -> new Stream.Grant(OWNER, Grantee.of(BOB), Permission.SUBSCRIBE, reply));
+    run(
+        reply ->
+            new Stream.Grant(
+                OWNER, Grantee.of(BOB), Permission.SUBSCRIBE, Optional.empty(), reply));
     var result = revoke(BOB, Grantee.of(BOB), Permission.SUBSCRIBE);
     assertTrue(result.reply().isSuccess());
     assertTrue(!result.reply().getValue().state().may(BOB, Permission.SUBSCRIBE));
@@ -196,11 +214,15 @@ class StreamTest {
   void everyoneMayOnlyBeGrantedPublishAndSubscribe() {
     create();
     var result =
-        run(reply -> new Stream.Grant(OWNER, Grantee.EVERYONE, Permission.SUBSCRIBE, reply));
+        run(
+            reply ->
+                new Stream.Grant(
+                    OWNER, Grantee.EVERYONE, Permission.SUBSCRIBE, Optional.empty(), reply));
     assertTrue(result.reply().getValue().may(BOB, Permission.SUBSCRIBE));
     assertRejected(
         ErrorCode.INVALID_PERMISSION,
-        reply -> new Stream.Grant(OWNER, Grantee.EVERYONE, Permission.EDIT, reply));
+        reply ->
+            new Stream.Grant(OWNER, Grantee.EVERYONE, Permission.EDIT, Optional.empty(), reply));
   }
 
   @Test
@@ -226,10 +248,71 @@ class StreamTest {
   @Test
   void recoveryRebuildsTheSameState() {
     create();
-    run(reply -> new Stream.Grant(OWNER, Grantee.of(ALICE), Permission.SUBSCRIBE, reply));
-    run(reply -> new Stream.Grant(OWNER, Grantee.EVERYONE, Permission.PUBLISH, reply));
+    run(
+        reply ->
+            new Stream.Grant(
+                OWNER, Grantee.of(ALICE), Permission.SUBSCRIBE, Optional.empty(), reply));
+    run(
+        reply ->
+            new Stream.Grant(OWNER, Grantee.EVERYONE, Permission.PUBLISH, Optional.empty(), reply));
     Stream.State before = stream.getState();
     stream.restart();
     assertEquals(before, stream.getState());
+  }
+
+  @Test
+  void aGrantWithAnEndCountsUntilThenIsExtendedAndEndsOnlyAtItsLatestEnd() {
+    create();
+    Instant end = Instant.now().plusSeconds(60).truncatedTo(ChronoUnit.MILLIS);
+    Stream.State granted =
+        run(reply ->
+                new Stream.Grant(
+                    OWNER, Grantee.of(BOB), Permission.SUBSCRIBE, Optional.of(end), reply))
+            .reply()
+            .getValue();
+    assertTrue(granted.may(BOB, Permission.SUBSCRIBE, end.minusMillis(1)));
+    assertTrue(!granted.may(BOB, Permission.SUBSCRIBE, end), "the grant ends at its end");
+    assertEquals(Optional.of(end), granted.access().expiry(BOB, Permission.SUBSCRIBE));
+
+    assertRejected(
+        ErrorCode.INVALID_PERMISSION,
+        reply ->
+            new Stream.Grant(OWNER, Grantee.of(BOB), Permission.EDIT, Optional.of(end), reply));
+
+    Instant later = end.plusSeconds(60);
+    run(
+        reply ->
+            new Stream.Grant(
+                OWNER, Grantee.of(BOB), Permission.SUBSCRIBE, Optional.of(later), reply));
+    var early = run(reply -> new Stream.Expire(BOB, Permission.SUBSCRIBE, end, reply));
+    assertEquals(List.of(), early.events(), "an extended grant does not end at its old end");
+    var notYet = run(reply -> new Stream.Expire(BOB, Permission.SUBSCRIBE, later, reply));
+    assertEquals(List.of(), notYet.events(), "nor before its end");
+
+    Instant past = Instant.now().minusSeconds(1).truncatedTo(ChronoUnit.MILLIS);
+    run(
+        reply ->
+            new Stream.Grant(
+                OWNER, Grantee.of(ALICE), Permission.SUBSCRIBE, Optional.of(past), reply));
+    var expired = run(reply -> new Stream.Expire(ALICE, Permission.SUBSCRIBE, past, reply));
+    assertEquals(List.of(new Stream.Expired(ALICE, Permission.SUBSCRIBE, past)), expired.events());
+    assertTrue(!expired.reply().getValue().may(ALICE, Permission.SUBSCRIBE));
+
+    run(
+        reply ->
+            new Stream.Grant(
+                OWNER, Grantee.of(ALICE), Permission.PUBLISH, Optional.empty(), reply));
+    var kept =
+        run(
+            reply ->
+                new Stream.Grant(
+                    OWNER, Grantee.of(ALICE), Permission.PUBLISH, Optional.of(past), reply));
+    assertEquals(List.of(), kept.events(), "a grant with an end never shortens one for good");
+    assertTrue(kept.reply().getValue().may(ALICE, Permission.PUBLISH, Instant.now()));
+
+    stream.restart();
+    assertEquals(
+        Optional.of(later),
+        run(Stream.Get::new).reply().getValue().access().expiry(BOB, Permission.SUBSCRIBE));
   }
 }
