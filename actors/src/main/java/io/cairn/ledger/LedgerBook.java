@@ -2,6 +2,7 @@ package io.cairn.ledger;
 
 import com.google.protobuf.InvalidProtocolBufferException;
 import io.cairn.cluster.NodeRole;
+import io.cairn.projection.EventSlices;
 import io.cairn.protocol.ErrorCode;
 import io.cairn.protocol.EthereumAddress;
 import io.cairn.protocol.Rejection;
@@ -43,6 +44,9 @@ public final class LedgerBook
   public static final EntityTypeKey<Command> ENTITY_KEY =
       EntityTypeKey.create(Command.class, "Ledger");
   public static final String ENTITY_ID = "ledger";
+
+  /** How the events are tagged: the licence workflow follows them. */
+  public static final EventSlices SLICES = EventSlices.of(ENTITY_KEY);
 
   // ---- commands ----
 
@@ -157,6 +161,11 @@ public final class LedgerBook
   /** The id a request must name: {@code embedded:} and the operator's address. */
   public static String ledgerId(EthereumAddress operator) {
     return "embedded:" + operator.value();
+  }
+
+  @Override
+  public Set<String> tagsFor(Event event) {
+    return SLICES.tagsFor(ENTITY_ID);
   }
 
   @Override

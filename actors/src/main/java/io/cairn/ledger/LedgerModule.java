@@ -3,12 +3,14 @@ package io.cairn.ledger;
 import io.cairn.cluster.NodeRole;
 import io.cairn.protocol.EthereumAddress;
 import io.cairn.protocol.event.AddressRecovery;
+import io.cairn.stream.Streams;
 import java.time.Clock;
 import org.apache.pekko.actor.typed.ActorSystem;
 
 /**
- * The ledger on one node: the {@link LedgerBook} entity on the nodes with the stream role (a proxy
- * elsewhere) and the {@link EmbeddedLedger} facade over it.
+ * The ledger on one node: the {@link LedgerBook} entity and the licence workflow ({@link
+ * LicenceAccess}) on the nodes with the stream role (a proxy elsewhere), and the {@link
+ * EmbeddedLedger} facade over it.
  *
  * @param ledger the embedded ledger every part of the node uses
  */
@@ -23,13 +25,16 @@ public record LedgerModule(EmbeddedLedger ledger) {
       LedgerSettings settings,
       EthereumAddress operator,
       AddressRecovery recovery,
-      Clock clock) {
+      Clock clock,
+      Streams streams) {
     LedgerRules rules = new LedgerRules(operator, settings.coherenceBps());
+    EmbeddedLedger ledger = new EmbeddedLedger(system, settings, operator, recovery, clock);
     if (NodeRole.STREAM.isHeldBy(system)) {
       LedgerBook.init(system, settings, rules, clock);
+      LicenceAccess.start(system, new LicenceGrants(ledger, streams));
     } else {
       LedgerBook.initProxy(system);
     }
-    return new LedgerModule(new EmbeddedLedger(system, settings, operator, recovery, clock));
+    return new LedgerModule(ledger);
   }
 }

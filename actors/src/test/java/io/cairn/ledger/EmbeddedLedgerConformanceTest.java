@@ -3,8 +3,11 @@ package io.cairn.ledger;
 import io.cairn.cluster.ClusterNodes;
 import io.cairn.journal.TestDatabases;
 import io.cairn.protocol.event.AddressRecoveries;
+import io.cairn.protocol.event.EventVerifier;
 import io.cairn.protocol.event.EvmSigner;
 import io.cairn.protocol.event.PrivateKeySigner;
+import io.cairn.stream.StreamModule;
+import io.cairn.stream.StreamSettings;
 import java.nio.file.Path;
 import java.time.Duration;
 import org.junit.jupiter.api.AfterAll;
@@ -15,6 +18,17 @@ import org.junit.jupiter.api.io.TempDir;
 /** The conformance suite on the embedded ledger: one node on an H2 journal. */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class EmbeddedLedgerConformanceTest extends LedgerConformanceSuite {
+  private static final StreamSettings STREAMS =
+      new StreamSettings(
+          100,
+          4096,
+          100,
+          Duration.ofSeconds(5),
+          1024 * 1024,
+          Duration.ofSeconds(1),
+          10_000,
+          100,
+          Duration.ofSeconds(60));
   private static final LedgerSettings SETTINGS =
       new LedgerSettings(Duration.ofSeconds(10), 50, 9000);
 
@@ -33,7 +47,9 @@ class EmbeddedLedgerConformanceTest extends LedgerConformanceSuite {
                 SETTINGS,
                 operator.address(),
                 AddressRecoveries.preferred(),
-                clock)
+                clock,
+                StreamModule.init(cluster.node(0).system(), STREAMS, EventVerifier.standard())
+                    .streams())
             .ledger();
   }
 
