@@ -26,6 +26,8 @@ import io.cairn.core.CoreSettings;
 import io.cairn.journal.JournalSettings;
 import io.cairn.keys.KeySettings;
 import io.cairn.keys.KeysModule;
+import io.cairn.ledger.LedgerModule;
+import io.cairn.ledger.LedgerSettings;
 import io.cairn.persist.PersistorModule;
 import io.cairn.persist.PersistorSettings;
 import io.cairn.protocol.EthereumAddress;
@@ -61,14 +63,16 @@ public final class CairnNode {
 
   /**
    * What a node uses from outside its configuration: the journal it was configured with, the
-   * verifier of events and session signatures, the clock, and the cluster secrets a node with the
-   * persistor role holds.
+   * verifier of events and session signatures, the clock, the cluster's service identity (the
+   * ledger's operator, on every node with the api, stream or persistor role) and the cluster
+   * secrets a node with the persistor role holds.
    */
   public record Dependencies(
       JournalSettings journal,
       EventVerifier verifier,
       AddressRecovery recoveries,
       Clock clock,
+      Supplier<ServiceIdentity> service,
       Supplier<KeysModule.Custody> custody) {
 
     /**
@@ -78,12 +82,23 @@ public final class CairnNode {
      */
     public static Dependencies fromConfig(Config config) {
       JournalSettings journal = JournalSettings.fromConfig(config);
+      NodeSettings node = NodeSettings.fromConfig(config);
+      Supplier<ServiceIdentity> service;
+      if (node.has(NodeRole.API) || node.has(NodeRole.STREAM) || node.has(NodeRole.PERSISTOR)) {
+        ServiceIdentity identity = secret(() -> ServiceIdentity.fromConfig(config, journal.kind()));
+        service = () -> identity;
+      } else {
+        service =
+            () -> {
+              throw new IllegalStateException(
+                  "only a node with the api, stream or persistor role holds the service key");
+            };
+      }
       Supplier<KeysModule.Custody> custody;
-      if (NodeSettings.fromConfig(config).has(NodeRole.PERSISTOR)) {
+      if (node.has(NodeRole.PERSISTOR)) {
         KeysModule.Custody secrets =
             new KeysModule.Custody(
-                secret(() -> ServiceIdentity.fromConfig(config, journal.kind())),
-                secret(() -> KeySettings.masterKey(config, journal.kind())));
+                service.get(), secret(() -> KeySettings.masterKey(config, journal.kind())));
         custody = () -> secrets;
       } else {
         custody =
@@ -96,6 +111,7 @@ public final class CairnNode {
           EventVerifier.standard(),
           AddressRecoveries.preferred(),
           Clock.systemUTC(),
+          service,
           custody);
     }
   }
@@ -154,6 +170,17 @@ public final class CairnNode {
             stream,
             keys.streamKeys(),
             () -> custody.get().identity().signer());
+    Optional<LedgerModule> ledger =
+        node.has(NodeRole.API) || node.has(NodeRole.STREAM)
+            ? Optional.of(
+                LedgerModule.init(
+                    system,
+                    LedgerSettings.fromConfig(config),
+                    dependencies.service().get().address(),
+                    dependencies.recoveries(),
+                    dependencies.clock(),
+                    stream.streams()))
+            : Optional.empty();
     if (node.has(NodeRole.API)) {
       Optional<EthereumAddress> serviceAddress =
           node.has(NodeRole.PERSISTOR)
@@ -173,7 +200,8 @@ public final class CairnNode {
                   core,
                   keys,
                   persistor,
-                  persistorSettings)),
+                  persistorSettings,
+                  ledger.orElseThrow())),
           "cannot start the public API on " + node.host() + ":" + node.apiPort());
     }
     NodeStarted.ID.get(Adapter.toClassic(system)).markStarted();
@@ -189,7 +217,8 @@ public final class CairnNode {
       CoreModule core,
       KeysModule keys,
       PersistorModule persistor,
-      PersistorSettings persistorSettings) {
+      PersistorSettings persistorSettings,
+      LedgerModule ledger) {
     Config config = system.settings().config();
     SessionTokens tokens = SessionSettings.fromConfig(config, system).tokens();
     Authentication authentication = new Authentication(tokens);

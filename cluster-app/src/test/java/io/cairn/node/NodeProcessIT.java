@@ -32,6 +32,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.regex.Pattern;
 import org.apache.pekko.actor.AddressFromURIString;
 import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
@@ -116,7 +117,10 @@ class NodeProcessIT {
         written =
             stream
                 .<Stream.State>askWithStatus(
-                    r -> new Stream.Grant(OWNER, Grantee.EVERYONE, Permission.SUBSCRIBE, r), ASK)
+                    r ->
+                        new Stream.Grant(
+                            OWNER, Grantee.EVERYONE, Permission.SUBSCRIBE, Optional.empty(), r),
+                    ASK)
                 .toCompletableFuture()
                 .join();
       } finally {
@@ -170,6 +174,7 @@ class NodeProcessIT {
                               OWNER,
                               Grantee.of(new EthereumAddress(String.format("0x%040x", n))),
                               Permission.PUBLISH,
+                              Optional.empty(),
                               r),
                       ASK)
                   .toCompletableFuture()
