@@ -10,6 +10,7 @@ import io.cairn.protocol.ledger.Bytes32;
 import io.cairn.protocol.ledger.LedgerRequests;
 import java.math.BigInteger;
 import java.time.Clock;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
@@ -116,6 +117,17 @@ public final class EmbeddedLedger implements Ledger {
   public CompletionStage<Optional<Product>> product(long productId) {
     return read(selection(Set.of(), Set.of(productId), Set.of(), Set.of(), Set.of()))
         .thenApply(view -> Optional.ofNullable(view.slice().products().get(productId)));
+  }
+
+  @Override
+  public CompletionStage<List<Product>> products() {
+    return read(new LedgerBook.Selection(
+            Set.of(), Set.of(), true, Set.of(), Set.of(), Set.of(), Set.of()))
+        .thenApply(
+            view ->
+                view.slice().products().values().stream()
+                    .sorted(Comparator.comparingLong(Product::id))
+                    .toList());
   }
 
   @Override

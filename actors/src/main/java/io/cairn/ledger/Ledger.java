@@ -34,6 +34,9 @@ public interface Ledger {
 
   CompletionStage<Optional<Product>> product(long productId);
 
+  /** Every product, in the order they were created. */
+  CompletionStage<List<Product>> products();
+
   /** The buyer's licence; {@code endsAt} 0 when there never was one. */
   CompletionStage<Licence> licence(long productId, EthereumAddress buyer);
 

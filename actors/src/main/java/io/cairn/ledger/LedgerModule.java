@@ -1,8 +1,10 @@
 package io.cairn.ledger;
 
 import io.cairn.cluster.NodeRole;
+import io.cairn.cluster.ServiceIdentity;
 import io.cairn.protocol.EthereumAddress;
 import io.cairn.protocol.event.AddressRecovery;
+import io.cairn.stream.PartitionChecksums;
 import io.cairn.stream.Streams;
 import java.time.Clock;
 import org.apache.pekko.actor.typed.ActorSystem;
@@ -36,5 +38,21 @@ public record LedgerModule(EmbeddedLedger ledger) {
       LedgerBook.initProxy(system);
     }
     return new LedgerModule(ledger);
+  }
+
+  /**
+   * Starts the checksum reports of paid partitions on a node with the stream role ({@link
+   * ChecksumReporting}); {@code service} is the cluster's service identity, the rounds' opener.
+   */
+  public void reportChecksums(
+      ActorSystem<?> system,
+      ChecksumSettings settings,
+      Streams streams,
+      PartitionChecksums checksums,
+      ServiceIdentity service,
+      Clock clock) {
+    if (NodeRole.STREAM.isHeldBy(system)) {
+      ChecksumReporting.start(system, settings, ledger, streams, checksums, service, clock);
+    }
   }
 }

@@ -86,6 +86,20 @@ public final class LedgerSerializer extends ProtobufSerializer {
         });
     bind("LR", LedgerBook.Read.class, this::readToProto, this::readFromProto);
     bind(
+        "LK",
+        ChecksumReporting.Report.class,
+        report ->
+            io.cairn.cluster.proto.ledger.ChecksumReport.newBuilder()
+                .setInterval(report.interval())
+                .addAllRounds(report.rounds().stream().map(LedgerSerializer::toProto).toList())
+                .build(),
+        bytes -> {
+          var report = io.cairn.cluster.proto.ledger.ChecksumReport.parseFrom(bytes);
+          return new ChecksumReporting.Report(
+              report.getInterval(),
+              report.getRoundsList().stream().map(LedgerSerializer::fromProto).toList());
+        });
+    bind(
         "LC",
         LedgerBook.Receipt.class,
         receipt ->

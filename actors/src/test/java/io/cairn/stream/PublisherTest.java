@@ -37,7 +37,7 @@ import org.junit.jupiter.api.io.TempDir;
  * Every refusal of a publish, in the order the checks run, on a real node; refused events are not
  * stored.
  */
-class PublisherTest {
+public class PublisherTest {
   private static final StreamSettings SETTINGS =
       new StreamSettings(
           100,
@@ -74,13 +74,13 @@ class PublisherTest {
     cluster.close();
   }
 
-  static StreamMessage event(
+  public static StreamMessage event(
       PrivateKeySigner signer, String stream, int partition, long timestamp, String content) {
     return event(signer, stream, partition, timestamp, content, null);
   }
 
   /** A JSON event of chain "chain"; {@code previous} (may be null) is the chain's last event. */
-  static StreamMessage event(
+  public static StreamMessage event(
       PrivateKeySigner signer,
       String stream,
       int partition,

@@ -26,6 +26,7 @@ import io.cairn.core.CoreSettings;
 import io.cairn.journal.JournalSettings;
 import io.cairn.keys.KeySettings;
 import io.cairn.keys.KeysModule;
+import io.cairn.ledger.ChecksumSettings;
 import io.cairn.ledger.LedgerModule;
 import io.cairn.ledger.LedgerSettings;
 import io.cairn.persist.PersistorModule;
@@ -34,6 +35,7 @@ import io.cairn.protocol.EthereumAddress;
 import io.cairn.protocol.event.AddressRecoveries;
 import io.cairn.protocol.event.AddressRecovery;
 import io.cairn.protocol.event.EventVerifier;
+import io.cairn.stream.PartitionChecksums;
 import io.cairn.stream.StreamModule;
 import io.cairn.stream.StreamSettings;
 import java.time.Clock;
@@ -181,6 +183,15 @@ public final class CairnNode {
                     dependencies.clock(),
                     stream.streams()))
             : Optional.empty();
+    ledger.ifPresent(
+        module ->
+            module.reportChecksums(
+                system,
+                ChecksumSettings.fromConfig(config),
+                stream.streams(),
+                new PartitionChecksums(system, stream.resends()),
+                dependencies.service().get(),
+                dependencies.clock()));
     if (node.has(NodeRole.API)) {
       Optional<EthereumAddress> serviceAddress =
           node.has(NodeRole.PERSISTOR)

@@ -3,9 +3,12 @@ package io.cairn.protocol.event;
 import io.cairn.protocol.EthereumAddress;
 import io.cairn.protocol.Randomness;
 import java.math.BigInteger;
+import java.nio.charset.StandardCharsets;
 import java.util.HexFormat;
 import org.bouncycastle.crypto.digests.SHA256Digest;
+import org.bouncycastle.crypto.macs.HMac;
 import org.bouncycastle.crypto.params.ECPrivateKeyParameters;
+import org.bouncycastle.crypto.params.KeyParameter;
 import org.bouncycastle.crypto.signers.ECDSASigner;
 import org.bouncycastle.crypto.signers.HMacDSAKCalculator;
 
@@ -43,6 +46,28 @@ public final class PrivateKeySigner implements EvmSigner {
   /** The key as 0x and 64 hex digits, the form wallets import; keep it secret. */
   public String toHex() {
     return "0x" + HexFormat.of().formatHex(Secp256k1Curve.toBytes32(privateKey));
+  }
+
+  /**
+   * A key derived from this one for {@code context}: the first HMAC-SHA256(this key's 32 bytes,
+   * "cairn derived key" || 0x00 || context (UTF-8) || counter byte), counter from 0, that lies in
+   * 1..n-1. Whoever holds this key can derive it again; nobody else can, and it reveals nothing of
+   * this key.
+   */
+  public PrivateKeySigner derive(String context) {
+    HMac mac = new HMac(new SHA256Digest());
+    mac.init(new KeyParameter(secret()));
+    byte[] label = ("cairn derived key\u0000" + context).getBytes(StandardCharsets.UTF_8);
+    for (int counter = 0; ; counter++) {
+      mac.update(label, 0, label.length);
+      mac.update((byte) counter);
+      byte[] out = new byte[32];
+      mac.doFinal(out, 0);
+      BigInteger key = new BigInteger(1, out);
+      if (key.signum() > 0 && key.compareTo(Secp256k1Curve.N) < 0) {
+        return new PrivateKeySigner(key);
+      }
+    }
   }
 
   /** A fresh random key. */
