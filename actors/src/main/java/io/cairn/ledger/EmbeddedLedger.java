@@ -19,9 +19,13 @@ import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
 import java.util.concurrent.atomic.AtomicLong;
+import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.ActorSystem;
+import org.apache.pekko.actor.typed.Props;
+import org.apache.pekko.actor.typed.javadsl.AskPattern;
 import org.apache.pekko.cluster.sharding.typed.javadsl.ClusterSharding;
 import org.apache.pekko.cluster.sharding.typed.javadsl.EntityRef;
+import org.apache.pekko.pattern.StatusReply;
 
 /**
  * The embedded ledger as the cluster's parts and the API use it: the ask facade of {@link
@@ -35,6 +39,7 @@ public final class EmbeddedLedger implements Ledger {
   private final AddressRecovery recovery;
   private final Clock clock;
   private final ConcurrentMap<EthereumAddress, AtomicLong> lastNonces = new ConcurrentHashMap<>();
+  private final ActorRef<LedgerSubmitter.Message> submitter;
 
   public EmbeddedLedger(
       ActorSystem<?> system,
@@ -47,6 +52,11 @@ public final class EmbeddedLedger implements Ledger {
     this.ledgerId = LedgerBook.ledgerId(operator);
     this.recovery = recovery;
     this.clock = clock;
+    this.submitter =
+        system.systemActorOf(
+            LedgerSubmitter.create(book(), settings.askTimeout()),
+            "ledger-submitter",
+            Props.empty());
   }
 
   /** The id every request to this ledger names. */
@@ -62,10 +72,14 @@ public final class EmbeddedLedger implements Ledger {
     } catch (Rejection refused) {
       return CompletableFuture.failedFuture(refused);
     }
-    return book()
-        .askWithStatus(
-            replyTo -> new LedgerBook.Submit(signed, opened.signer(), replyTo),
-            settings.askTimeout());
+    return AskPattern.<LedgerSubmitter.Message, StatusReply<LedgerBook.Receipt>>ask(
+            submitter,
+            replyTo ->
+                new LedgerSubmitter.Enqueue(
+                    new LedgerBook.Submit(signed, opened.signer(), replyTo)),
+            settings.askTimeout(),
+            system.scheduler())
+        .thenApply(StatusReply::getValue);
   }
 
   @Override

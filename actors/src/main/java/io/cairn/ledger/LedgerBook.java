@@ -14,6 +14,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
+import org.apache.pekko.Done;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.actor.typed.Behavior;
@@ -53,11 +54,23 @@ public final class LedgerBook
   public sealed interface Command {}
 
   /**
-   * A signed request whose signature {@code signer} made (checked by the sender, a cluster node).
+   * A signed request whose signature {@code signer} made (checked by the sender, a cluster node),
+   * one of a {@link SubmitBatch}.
    */
   public record Submit(
-      SignedLedgerRequest signed, EthereumAddress signer, ActorRef<StatusReply<Receipt>> replyTo)
-      implements Command {}
+      SignedLedgerRequest signed, EthereumAddress signer, ActorRef<StatusReply<Receipt>> replyTo) {}
+
+  /**
+   * Several submissions applied in order and persisted in one journal write; each is answered to
+   * its own {@code replyTo}, and the batch, once written, to this one. {@link LedgerSubmitter}
+   * sends them, one batch at a time per node, with whatever arrived while the last was written.
+   */
+  public record SubmitBatch(List<Submit> submits, ActorRef<StatusReply<Done>> replyTo)
+      implements Command {
+    public SubmitBatch {
+      submits = List.copyOf(submits);
+    }
+  }
 
   /** The part of the state {@code selection} names. */
   public record Read(Selection selection, ActorRef<StatusReply<View>> replyTo) implements Command {}
@@ -182,7 +195,7 @@ public final class LedgerBook
   public CommandHandlerWithReply<Command, Event, LedgerState> commandHandler() {
     return newCommandHandlerWithReplyBuilder()
         .forAnyState()
-        .onCommand(Submit.class, this::onSubmit)
+        .onCommand(SubmitBatch.class, this::onSubmitBatch)
         .onCommand(
             Read.class,
             (state, read) ->
@@ -191,30 +204,61 @@ public final class LedgerBook
         .build();
   }
 
-  private ReplyEffect<Event, LedgerState> onSubmit(LedgerState state, Submit submit) {
+  private ReplyEffect<Event, LedgerState> onSubmitBatch(LedgerState state, SubmitBatch batch) {
     long now = clock.instant().getEpochSecond();
-    List<LedgerEvent> events;
-    try {
-      LedgerRequest request = LedgerRequest.parseFrom(submit.signed().getRequest());
-      checkEnvelope(state, submit.signer(), request, now);
-      events = new ArrayList<>();
-      events.add(new LedgerEvent.NonceUsed(submit.signer(), request.getNonce()));
-      events.addAll(
-          rules.decide(state, submit.signer(), LedgerOperations.fromRequest(request), now));
-    } catch (InvalidProtocolBufferException malformed) {
-      return Effect()
-          .reply(
-              submit.replyTo(),
-              StatusReply.error(
-                  new Rejection(ErrorCode.INVALID_LEDGER_REQUEST, "not a LedgerRequest")));
-    } catch (Rejection refused) {
-      return Effect().reply(submit.replyTo(), StatusReply.error(refused));
+    LedgerState working = state;
+    List<Event> applied = new ArrayList<>();
+    List<Submit> accepted = new ArrayList<>();
+    for (Submit submit : batch.submits()) {
+      try {
+        Applied one = decide(working, submit, now);
+        working = applyAll(working, one);
+        applied.add(one);
+        accepted.add(submit);
+      } catch (Rejection refused) {
+        // refused on the state the earlier requests of the batch leave, as if sent one by one
+        submit.replyTo().tell(StatusReply.error(refused));
+      }
     }
-    Applied applied = new Applied(submit.signed(), now, events);
+    if (applied.isEmpty()) {
+      return Effect().reply(batch.replyTo(), StatusReply.ack());
+    }
     return Effect()
         .persist(applied)
-        .thenReply(
-            submit.replyTo(), after -> StatusReply.success(new Receipt(now, applied.events())));
+        .thenRun(
+            after -> {
+              for (int i = 0; i < accepted.size(); i++) {
+                accepted
+                    .get(i)
+                    .replyTo()
+                    .tell(
+                        StatusReply.success(new Receipt(now, ((Applied) applied.get(i)).events())));
+              }
+            })
+        .thenReply(batch.replyTo(), after -> StatusReply.ack());
+  }
+
+  /** What {@code submit} does at {@code now}, or its refusal. */
+  private Applied decide(LedgerState state, Submit submit, long now) {
+    LedgerRequest request;
+    try {
+      request = LedgerRequest.parseFrom(submit.signed().getRequest());
+    } catch (InvalidProtocolBufferException malformed) {
+      throw new Rejection(ErrorCode.INVALID_LEDGER_REQUEST, "not a LedgerRequest");
+    }
+    checkEnvelope(state, submit.signer(), request, now);
+    List<LedgerEvent> events = new ArrayList<>();
+    events.add(new LedgerEvent.NonceUsed(submit.signer(), request.getNonce()));
+    events.addAll(rules.decide(state, submit.signer(), LedgerOperations.fromRequest(request), now));
+    return new Applied(submit.signed(), now, events);
+  }
+
+  private static LedgerState applyAll(LedgerState state, Applied applied) {
+    LedgerState next = state;
+    for (LedgerEvent event : applied.events()) {
+      next = next.apply(event);
+    }
+    return next;
   }
 
   private void checkEnvelope(
@@ -251,15 +295,7 @@ public final class LedgerBook
   public EventHandler<LedgerState, Event> eventHandler() {
     return newEventHandlerBuilder()
         .forAnyState()
-        .onEvent(
-            Applied.class,
-            (state, applied) -> {
-              LedgerState next = state;
-              for (LedgerEvent event : applied.events()) {
-                next = next.apply(event);
-              }
-              return next;
-            })
+        .onEvent(Applied.class, LedgerBook::applyAll)
         .build();
   }
 }

@@ -30,12 +30,14 @@ public record LedgerModule(EmbeddedLedger ledger) {
       Clock clock,
       Streams streams) {
     LedgerRules rules = new LedgerRules(operator, settings.coherenceBps());
-    EmbeddedLedger ledger = new EmbeddedLedger(system, settings, operator, recovery, clock);
     if (NodeRole.STREAM.isHeldBy(system)) {
       LedgerBook.init(system, settings, rules, clock);
-      LicenceAccess.start(system, new LicenceGrants(ledger, streams));
     } else {
       LedgerBook.initProxy(system);
+    }
+    EmbeddedLedger ledger = new EmbeddedLedger(system, settings, operator, recovery, clock);
+    if (NodeRole.STREAM.isHeldBy(system)) {
+      LicenceAccess.start(system, new LicenceGrants(ledger, streams));
     }
     return new LedgerModule(ledger);
   }

@@ -68,23 +68,21 @@ public final class LedgerSerializer extends ProtobufSerializer {
         LedgerState.class,
         LedgerSerializer::toProto,
         bytes -> fromProto(io.cairn.cluster.proto.ledger.LedgerState.parseFrom(bytes)));
+    bind("LR", LedgerBook.Read.class, this::readToProto, this::readFromProto);
     bind(
-        "LS",
-        LedgerBook.Submit.class,
-        submit ->
-            SubmitLedgerRequest.newBuilder()
-                .setSigned(submit.signed())
-                .setSigner(submit.signer().value())
-                .setReplyTo(serialize(submit.replyTo()))
+        "LB",
+        LedgerBook.SubmitBatch.class,
+        batch ->
+            io.cairn.cluster.proto.ledger.SubmitLedgerBatch.newBuilder()
+                .addAllSubmits(batch.submits().stream().map(this::submitToProto).toList())
+                .setReplyTo(serialize(batch.replyTo()))
                 .build(),
         bytes -> {
-          SubmitLedgerRequest submit = SubmitLedgerRequest.parseFrom(bytes);
-          return new LedgerBook.Submit(
-              submit.getSigned(),
-              new EthereumAddress(submit.getSigner()),
-              resolve(submit.getReplyTo()));
+          var batch = io.cairn.cluster.proto.ledger.SubmitLedgerBatch.parseFrom(bytes);
+          return new LedgerBook.SubmitBatch(
+              batch.getSubmitsList().stream().map(this::submitFromProto).toList(),
+              resolve(batch.getReplyTo()));
         });
-    bind("LR", LedgerBook.Read.class, this::readToProto, this::readFromProto);
     bind(
         "LK",
         ChecksumReporting.Report.class,
@@ -124,6 +122,19 @@ public final class LedgerSerializer extends ProtobufSerializer {
           return new LedgerBook.View(
               fromProto(view.getSlice()), new BigInteger(view.getHeldForReports()));
         });
+  }
+
+  private SubmitLedgerRequest submitToProto(LedgerBook.Submit submit) {
+    return SubmitLedgerRequest.newBuilder()
+        .setSigned(submit.signed())
+        .setSigner(submit.signer().value())
+        .setReplyTo(serialize(submit.replyTo()))
+        .build();
+  }
+
+  private LedgerBook.Submit submitFromProto(SubmitLedgerRequest submit) {
+    return new LedgerBook.Submit(
+        submit.getSigned(), new EthereumAddress(submit.getSigner()), resolve(submit.getReplyTo()));
   }
 
   private ReadLedger readToProto(LedgerBook.Read read) {
