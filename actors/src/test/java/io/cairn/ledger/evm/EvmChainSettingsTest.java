@@ -1,0 +1,54 @@
+package io.cairn.ledger.evm;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+import com.typesafe.config.Config;
+import com.typesafe.config.ConfigFactory;
+import io.cairn.protocol.EthereumAddress;
+import java.time.Duration;
+import java.util.Optional;
+import java.util.OptionalLong;
+import org.junit.jupiter.api.Test;
+
+class EvmChainSettingsTest {
+
+  @Test
+  void theDefaultsSuitADevChainAndNameNoContracts() {
+    EvmChainSettings settings = EvmChainSettings.fromConfig(ConfigFactory.load());
+    assertEquals(Duration.ofMillis(50), settings.receiptPollInterval());
+    assertEquals(OptionalLong.empty(), settings.expectedChainId());
+    assertEquals(Optional.empty(), settings.contracts());
+    assertEquals(0, settings.confirmations());
+    assertEquals(2400, settings.receiptAttempts());
+  }
+
+  @Test
+  void allFourAddressesInAnyCaseOrNone() {
+    Config config =
+        ConfigFactory.parseString(
+                """
+                cairn.ledger.chain {
+                  expected-chain-id = 31337
+                  contracts {
+                    token = "0x5FbDB2315678afecb367f032d93F642f64180aa3"
+                    marketplace = "0xe7f1725e7734ce288f8367e1bb143e90bb3f0512"
+                    escrow = "0x9fe46736679d2d9a65f0992f2272de9f3c7fa6e0"
+                    checksum-reports = "0xcf7ed3acca5a467e9e704c703e8d87f634fb0fc9"
+                  }
+                }
+                """)
+            .withFallback(ConfigFactory.load());
+    EvmChainSettings settings = EvmChainSettings.fromConfig(config);
+    assertEquals(OptionalLong.of(31337), settings.expectedChainId());
+    assertEquals(
+        new EthereumAddress("0x5fbdb2315678afecb367f032d93f642f64180aa3"),
+        settings.contracts().orElseThrow().token());
+
+    Config partial =
+        ConfigFactory.parseString(
+                "cairn.ledger.chain.contracts.token = \"0x5fbdb2315678afecb367f032d93f642f64180aa3\"")
+            .withFallback(ConfigFactory.load());
+    assertThrows(IllegalArgumentException.class, () -> EvmChainSettings.fromConfig(partial));
+  }
+}
