@@ -1,0 +1,120 @@
+package io.cairn.ledger.evm;
+
+import static org.junit.jupiter.api.Assertions.fail;
+
+import com.typesafe.config.ConfigFactory;
+import io.cairn.protocol.EthereumAddress;
+import io.cairn.protocol.event.PrivateKeySigner;
+import java.io.IOException;
+import java.math.BigInteger;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.junit.jupiter.api.Assumptions;
+import org.web3j.protocol.Web3j;
+import org.web3j.protocol.core.Request;
+import org.web3j.protocol.core.Response;
+import org.web3j.protocol.http.HttpService;
+import org.web3j.utils.Numeric;
+
+/**
+ * The local anvil at {@code CAIRN_TEST_CHAIN_URL} (.ci/run starts one) and its own JSON-RPC
+ * methods. Without that variable the tests using it are skipped, saying why, unless {@code
+ * CAIRN_REQUIRE_CHAIN=true}, which fails them.
+ */
+final class AnvilChain implements AutoCloseable {
+
+  /** anvil's first dev account (mnemonic "test test … junk"): a public, test-only key. */
+  static final PrivateKeySigner DEV_ACCOUNT =
+      PrivateKeySigner.fromHex(
+          "0xac0974bec39a17e36ba4a6b4d238ff944bacb478cbed5efcae784d7bf4f2ff80");
+
+  /** Gas money for each account a test makes: 100 ETH. */
+  private static final BigInteger GAS_MONEY = BigInteger.TEN.pow(20);
+
+  private final String url;
+  private final HttpService service;
+  private final Web3j web3j;
+
+  private AnvilChain(String url) {
+    this.url = url;
+    this.service = new HttpService(url);
+    this.web3j = Web3j.build(service);
+  }
+
+  /**
+   * The chain; none without {@code CAIRN_TEST_CHAIN_URL} (the tests then skip, {@link
+   * #assumeConnected}), or a failure if {@code CAIRN_REQUIRE_CHAIN=true}.
+   */
+  static Optional<AnvilChain> connect() {
+    String url = System.getenv("CAIRN_TEST_CHAIN_URL");
+    if (url == null || url.isBlank()) {
+      if ("true".equals(System.getenv("CAIRN_REQUIRE_CHAIN"))) {
+        fail("CAIRN_REQUIRE_CHAIN=true but CAIRN_TEST_CHAIN_URL is unset: .ci/run starts anvil");
+      }
+      return Optional.empty();
+    }
+    return Optional.of(new AnvilChain(url));
+  }
+
+  /** Skips the calling test, saying why, when there is no chain. */
+  static void assumeConnected(Optional<AnvilChain> chain) {
+    Assumptions.assumeTrue(
+        chain.isPresent(),
+        "no chain: set CAIRN_TEST_CHAIN_URL to an anvil (contracts/node_modules/.bin/anvil)");
+  }
+
+  Web3j web3j() {
+    return web3j;
+  }
+
+  /** reference.conf's settings, on this chain. */
+  EvmChainSettings settings() {
+    return EvmChainSettings.fromConfig(
+        ConfigFactory.parseMap(Map.of("cairn.ledger.chain.url", url))
+            .withFallback(ConfigFactory.load()));
+  }
+
+  /** A fresh deployment with {@code operator} in every role, deployed by the dev account. */
+  ContractAddresses deploy(EthereumAddress operator, int coherenceBps) throws IOException {
+    return EvmLedger.deploy(web3j, DEV_ACCOUNT, operator, coherenceBps, settings());
+  }
+
+  /** A new key with gas money. */
+  PrivateKeySigner newAccount() {
+    PrivateKeySigner account = PrivateKeySigner.generate();
+    fund(account.address());
+    return account;
+  }
+
+  void fund(EthereumAddress account) {
+    rpc("anvil_setBalance", List.of(account.value(), Numeric.toHexStringWithPrefix(GAS_MONEY)));
+  }
+
+  /** Moves the chain's time on by {@code seconds} and mines a block at that time. */
+  void advance(long seconds) {
+    rpc("evm_increaseTime", List.of(seconds));
+    rpc("evm_mine", List.of());
+  }
+
+  /** One of anvil's own JSON-RPC methods; its answer, or an assertion error. */
+  Object rpc(String method, List<?> parameters) {
+    try {
+      AnvilAnswer answer = new Request<>(method, parameters, service, AnvilAnswer.class).send();
+      if (answer.hasError()) {
+        throw new AssertionError(method + " failed: " + answer.getError().getMessage());
+      }
+      return answer.getResult();
+    } catch (IOException e) {
+      throw new AssertionError(method + " failed", e);
+    }
+  }
+
+  @Override
+  public void close() {
+    web3j.shutdown();
+  }
+
+  /** Whatever anvil answers. */
+  public static final class AnvilAnswer extends Response<Object> {}
+}
