@@ -7,6 +7,7 @@ import io.cairn.protocol.EthereumAddress;
 import io.cairn.protocol.event.PrivateKeySigner;
 import java.io.IOException;
 import java.math.BigInteger;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -68,11 +69,22 @@ final class AnvilChain implements AutoCloseable {
     return web3j;
   }
 
+  String url() {
+    return url;
+  }
+
   /** reference.conf's settings, on this chain. */
   EvmChainSettings settings() {
+    return settings(Map.of());
+  }
+
+  /** reference.conf's settings with {@code overrides} (keys under cairn.ledger.chain), here. */
+  EvmChainSettings settings(Map<String, Object> overrides) {
+    Map<String, Object> chain = new HashMap<>();
+    overrides.forEach((key, value) -> chain.put("cairn.ledger.chain." + key, value));
+    chain.put("cairn.ledger.chain.url", url);
     return EvmChainSettings.fromConfig(
-        ConfigFactory.parseMap(Map.of("cairn.ledger.chain.url", url))
-            .withFallback(ConfigFactory.load()));
+        ConfigFactory.parseMap(chain).withFallback(ConfigFactory.load()));
   }
 
   /** A fresh deployment with {@code operator} in every role, deployed by the dev account. */
@@ -89,6 +101,16 @@ final class AnvilChain implements AutoCloseable {
 
   void fund(EthereumAddress account) {
     rpc("anvil_setBalance", List.of(account.value(), Numeric.toHexStringWithPrefix(GAS_MONEY)));
+  }
+
+  /** Mines one empty block. */
+  void mine() {
+    rpc("evm_mine", List.of());
+  }
+
+  /** The latest block's number. */
+  long head() throws IOException {
+    return web3j.ethBlockNumber().send().getBlockNumber().longValueExact();
   }
 
   /** Moves the chain's time on by {@code seconds} and mines a block at that time. */
