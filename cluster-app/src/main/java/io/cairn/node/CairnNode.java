@@ -29,6 +29,8 @@ import io.cairn.keys.KeysModule;
 import io.cairn.ledger.ChecksumSettings;
 import io.cairn.ledger.LedgerModule;
 import io.cairn.ledger.LedgerSettings;
+import io.cairn.ledger.evm.EvmChainSettings;
+import io.cairn.ledger.evm.EvmLedgerModule;
 import io.cairn.persist.PersistorModule;
 import io.cairn.persist.PersistorSettings;
 import io.cairn.protocol.EthereumAddress;
@@ -175,9 +177,10 @@ public final class CairnNode {
     Optional<LedgerModule> ledger =
         node.has(NodeRole.API) || node.has(NodeRole.STREAM)
             ? Optional.of(
-                LedgerModule.init(
+                EvmLedgerModule.init(
                     system,
                     LedgerSettings.fromConfig(config),
+                    EvmChainSettings.fromConfig(config),
                     dependencies.service().get().address(),
                     dependencies.recoveries(),
                     dependencies.clock(),

@@ -8,7 +8,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.typesafe.config.Config;
 import io.cairn.cluster.NodeRole;
 import io.cairn.journal.JournalSettings;
-import io.cairn.ledger.LedgerSettings;
 import io.cairn.ledger.evm.EvmChainSettings;
 import io.cairn.node.NodeSettings;
 import java.io.PrintWriter;
@@ -126,7 +125,7 @@ class NodeConfigurationTest {
 
   @Test
   void withChainTheLedgerIsTheContractsTheConfigFileNames() throws Exception {
-    assertTrue(LedgerSettings.fromConfig(parse("node").configuration()).chain().isEmpty());
+    assertFalse(EvmChainSettings.fromConfig(parse("node").configuration()).configured());
     Path file = directory.resolve("chain.conf");
     Files.writeString(
         file,
@@ -142,11 +141,10 @@ class NodeConfigurationTest {
         }
         """);
     EvmChainSettings chain =
-        LedgerSettings.fromConfig(
-                parse("node", "--config", file.toString(), "--chain", "http://127.0.0.1:8545")
-                    .configuration())
-            .chain()
-            .orElseThrow();
+        EvmChainSettings.fromConfig(
+            parse("node", "--config", file.toString(), "--chain", "http://127.0.0.1:8545")
+                .configuration());
+    assertTrue(chain.configured());
     assertEquals("http://127.0.0.1:8545", chain.url());
     assertEquals(
         "0x5fbdb2315678afecb367f032d93f642f64180aa3",

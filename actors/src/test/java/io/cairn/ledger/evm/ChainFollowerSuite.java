@@ -139,7 +139,7 @@ abstract class ChainFollowerSuite {
                 "from-block", deployment.firstBlock(),
                 "follower.poll-interval", POLL.toMillis() + "ms"));
     LedgerModule module =
-        LedgerModule.onChain(system, settings, rpc, operator.address(), streams.streams());
+        EvmLedgerModule.onChain(system, settings, rpc, operator.address(), streams.streams());
     assertTrue(module.embedded().isEmpty(), "no embedded ledger beside the chain");
   }
 

@@ -3,6 +3,7 @@ package io.cairn.ledger.evm;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigFactory;
@@ -24,6 +25,25 @@ class EvmChainSettingsTest {
     assertEquals(new EvmChainSettings.Follow(2, 0, Duration.ofSeconds(1), 1000), settings.follow());
     assertFalse(settings.configured());
     assertEquals(2400, settings.receiptAttempts());
+  }
+
+  @Test
+  void aUrlMakesTheConfiguredDeploymentTheLedger() {
+    Config config =
+        ConfigFactory.parseString(
+                """
+                cairn.ledger.chain {
+                  url = "http://127.0.0.1:8545"
+                  confirmations = 5
+                  from-block = 17
+                  follower.poll-interval = 250ms
+                }
+                """)
+            .withFallback(ConfigFactory.load());
+    EvmChainSettings settings = EvmChainSettings.fromConfig(config);
+    assertTrue(settings.configured());
+    assertEquals(
+        new EvmChainSettings.Follow(5, 17, Duration.ofMillis(250), 1000), settings.follow());
   }
 
   @Test

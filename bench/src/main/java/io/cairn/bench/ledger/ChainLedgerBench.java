@@ -12,6 +12,7 @@ import io.cairn.ledger.LedgerSettings;
 import io.cairn.ledger.ProductTerms;
 import io.cairn.ledger.evm.EvmChainSettings;
 import io.cairn.ledger.evm.EvmLedger;
+import io.cairn.ledger.evm.EvmLedgerModule;
 import io.cairn.protocol.EthereumAddress;
 import io.cairn.protocol.event.AddressRecoveries;
 import io.cairn.protocol.event.EventVerifier;
@@ -321,9 +322,10 @@ public final class ChainLedgerBench {
       StreamModule streams =
           StreamModule.init(system, StreamSettings.fromConfig(config), EventVerifier.standard());
       LedgerModule module =
-          LedgerModule.init(
+          EvmLedgerModule.init(
               system,
               LedgerSettings.fromConfig(config),
+              EvmChainSettings.fromConfig(config),
               operator,
               AddressRecoveries.preferred(),
               Clock.systemUTC(),
