@@ -2,6 +2,9 @@ package io.cairn.cli;
 
 import io.cairn.cli.core.CoreCommand;
 import io.cairn.cli.event.EventCommand;
+import io.cairn.cli.ledger.EscrowCommand;
+import io.cairn.cli.ledger.MarketCommand;
+import io.cairn.cli.ledger.TokenCommand;
 import io.cairn.cli.persist.PersistCommand;
 import io.cairn.cli.persist.RecoverCommand;
 import io.cairn.cli.stream.AuthCommand;
@@ -37,6 +40,9 @@ import picocli.CommandLine.Command;
       CoreCommand.class,
       EventCommand.class,
       AuthCommand.class,
+      TokenCommand.class,
+      MarketCommand.class,
+      EscrowCommand.class,
       AutoComplete.GenerateCompletion.class,
       CommandLine.HelpCommand.class
     })

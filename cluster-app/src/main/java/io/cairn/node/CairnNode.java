@@ -11,6 +11,7 @@ import io.cairn.api.auth.SessionTokens;
 import io.cairn.api.core.CoreRoutes;
 import io.cairn.api.core.CoreWebSocketHandler;
 import io.cairn.api.keys.CustodianRoutes;
+import io.cairn.api.ledger.LedgerRoutes;
 import io.cairn.api.node.NodeRoutes;
 import io.cairn.api.persist.PersistorRoutes;
 import io.cairn.api.stream.PartitionKeyCheck;
@@ -263,6 +264,7 @@ public final class CairnNode {
             readAccess,
             StreamSettings.fromConfig(config).maxContentBytes()),
         new CoreRoutes(system, core.cores()),
+        new LedgerRoutes(system, ledger.ledger()),
         new WebSocketRoutes(
             system,
             tokens,
