@@ -2,6 +2,7 @@ package io.cairn.cli;
 
 import io.cairn.cli.core.CoreCommand;
 import io.cairn.cli.event.EventCommand;
+import io.cairn.cli.ledger.ChecksumReportCommand;
 import io.cairn.cli.ledger.EscrowCommand;
 import io.cairn.cli.ledger.MarketCommand;
 import io.cairn.cli.ledger.TokenCommand;
@@ -43,6 +44,7 @@ import picocli.CommandLine.Command;
       TokenCommand.class,
       MarketCommand.class,
       EscrowCommand.class,
+      ChecksumReportCommand.class,
       AutoComplete.GenerateCompletion.class,
       CommandLine.HelpCommand.class
     })

@@ -59,9 +59,7 @@ public final class ChecksumCommand implements Callable<Integer> {
         interval != null
             ? interval
             : PartitionChecksum.intervalOf(System.currentTimeMillis(), intervalSeconds) - 1;
-    ClientOptions options = stream.options;
-    CairnClient client =
-        options.key == null || options.key.isBlank() ? options.client() : options.authenticated();
+    CairnClient client = stream.options.reader();
     PartitionChecksum checksum =
         PartitionChecksums.compute(client, id, partition, k, Duration.ofSeconds(intervalSeconds));
     JsonObject json = new JsonObject();
