@@ -698,19 +698,19 @@ public final class CairnClient {
    * raw, the proof travelling in a header; nothing here is verified ({@link CoreReader} does that).
    */
   public Proof block(byte[] key, long index, long trustedLength) {
-    HttpResponse<byte[]> response =
-        send(
-            HttpRequest.newBuilder(
-                    node.resolve(
-                        corePath(key)
-                            + "/blocks/"
-                            + index
-                            + "?format=raw&trustedLength="
-                            + trustedLength))
-                .timeout(timeout)
-                .GET()
-                .build(),
-            HttpResponse.BodyHandlers.ofByteArray());
+    HttpRequest.Builder request =
+        HttpRequest.newBuilder(
+                node.resolve(
+                    corePath(key)
+                        + "/blocks/"
+                        + index
+                        + "?format=raw&trustedLength="
+                        + trustedLength))
+            .timeout(timeout)
+            .GET();
+    // a core a product sells is read with the session of a licence holder
+    session.ifPresent(token -> request.header("Authorization", "Bearer " + token));
+    HttpResponse<byte[]> response = send(request.build(), HttpResponse.BodyHandlers.ofByteArray());
     if (response.statusCode() / 100 != 2) {
       throw failure(response.statusCode(), new String(response.body(), StandardCharsets.UTF_8));
     }

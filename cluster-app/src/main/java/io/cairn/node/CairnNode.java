@@ -30,6 +30,7 @@ import io.cairn.keys.KeysModule;
 import io.cairn.ledger.ChecksumSettings;
 import io.cairn.ledger.LedgerModule;
 import io.cairn.ledger.LedgerSettings;
+import io.cairn.ledger.PaidCores;
 import io.cairn.persist.PersistorModule;
 import io.cairn.persist.PersistorSettings;
 import io.cairn.protocol.EthereumAddress;
@@ -236,6 +237,8 @@ public final class CairnNode {
     Authentication authentication = new Authentication(tokens);
     PartitionKeyCheck partitionKeys = new PartitionKeyCheck(stream.cache());
     StreamReadAccess readAccess = new StreamReadAccess(stream.streams(), authentication);
+    PaidCores paidCores =
+        new PaidCores(ledger.ledger(), config.getDuration("cairn.ledger.paid-cores-refresh"));
     return List.of(
         new NodeRoutes(
             system,
@@ -263,7 +266,7 @@ public final class CairnNode {
             stream.resends(),
             readAccess,
             StreamSettings.fromConfig(config).maxContentBytes()),
-        new CoreRoutes(system, core.cores()),
+        new CoreRoutes(system, core.cores(), authentication, paidCores),
         new LedgerRoutes(system, ledger.ledger()),
         new WebSocketRoutes(
             system,
@@ -276,7 +279,7 @@ public final class CairnNode {
                     stream.resends(),
                     stream.streams(),
                     config.getInt("cairn.api.websocket.live-buffer")),
-                new CoreWebSocketHandler.Factory(core.cores())),
+                new CoreWebSocketHandler.Factory(core.cores(), paidCores)),
             config.getBytes("cairn.api.websocket.max-message-size")));
   }
 
