@@ -78,7 +78,8 @@ class PaidStreamClusterTest {
 
       CairnClient buyer = client(cluster, 2).authenticate(buyerKey);
       CairnClient extender = client(cluster, 1).authenticate(extenderKey);
-      LicenceView bought = buyer.ledger(buyerKey).buy(product.getProductId(), 8);
+      // long enough to be granted and read on a loaded machine, short enough to wait out
+      LicenceView bought = buyer.ledger(buyerKey).buy(product.getProductId(), 20);
       extender.ledger(extenderKey).buy(product.getProductId(), 8);
       LicenceView extended = extender.ledger(extenderKey).buy(product.getProductId(), 600);
       assertEquals(
