@@ -26,13 +26,18 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.Flow;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
  * A paid stream end to end on three nodes and PostgreSQL, through the public API only: a seller
- * lists an encrypted stream, two buyers buy a short licence on other nodes and read its stored
- * events; one licence lapses, the stream's key rotates, and what is published afterwards is
+ * lists an encrypted stream, two buyers buy a short licence on other nodes and read its stored and
+ * live events; one licence lapses, the stream's key rotates, and what is published afterwards is
  * unreadable to that buyer (no events, no key) while the buyer who extended in time reads it.
  */
 class PaidStreamClusterTest {
@@ -95,7 +100,41 @@ class PaidStreamClusterTest {
       await()
           .atMost(LAPSE_WITHIN)
           .until(() -> !seller.custodian(stream).getCurrentGroupKeyId().equals(keyBefore));
+      GroupKeyExchange extenderKeys = new GroupKeyExchange(extender, extenderKey, 2048);
+      BlockingQueue<StreamMessage> live = new LinkedBlockingQueue<>();
+      CountDownLatch subscribed = new CountDownLatch(1);
+      extender
+          .subscribe(stream, 0)
+          .subscribe(
+              new Flow.Subscriber<>() {
+                @Override
+                public void onSubscribe(Flow.Subscription subscription) {
+                  subscription.request(Long.MAX_VALUE);
+                  subscribed.countDown();
+                }
+
+                @Override
+                public void onNext(StreamMessage event) {
+                  live.add(event);
+                }
+
+                @Override
+                public void onError(Throwable failure) {}
+
+                @Override
+                public void onComplete() {}
+              });
+      assertTrue(subscribed.await(30, TimeUnit.SECONDS));
       publisher.publishEncryptedJson(stream, 0, "{\"tick\":2}", sellerKeys.current(stream));
+      StreamMessage liveEvent = live.poll(30, TimeUnit.SECONDS);
+      assertEquals(
+          "{\"tick\":2}",
+          StreamEncryption.decryptContent(liveEvent, extenderKeys.lookup(stream))
+              .message()
+              .getContentMessage()
+              .getContent()
+              .toString(StandardCharsets.UTF_8),
+          "the extending buyer reads the new event live");
 
       CairnApiException noEvents =
           assertThrows(
@@ -106,7 +145,6 @@ class PaidStreamClusterTest {
           assertThrows(CairnApiException.class, () -> buyerKeys.find(stream, newKeyId));
       assertEquals(ErrorCode.NOT_PERMITTED.name(), noKey.code());
 
-      GroupKeyExchange extenderKeys = new GroupKeyExchange(extender, extenderKey, 2048);
       assertEquals("{\"tick\":2}", readLast(extender, stream, extenderKeys));
     }
   }
