@@ -86,7 +86,7 @@ class ChecksumReportingTest {
           service,
           Clock.systemUTC());
       streams.add(stream);
-      ledgers.add(ledger.ledger());
+      ledgers.add(ledger.embedded().orElseThrow());
     }
     streams.get(0).streams().create(streamId, seller.address(), "", 1).toCompletableFuture().get();
     ledgers

@@ -50,7 +50,8 @@ class EmbeddedLedgerConformanceTest extends LedgerConformanceSuite {
                 clock,
                 StreamModule.init(cluster.node(0).system(), STREAMS, EventVerifier.standard())
                     .streams())
-            .ledger();
+            .embedded()
+            .orElseThrow();
   }
 
   @AfterAll

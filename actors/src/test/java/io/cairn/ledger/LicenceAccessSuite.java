@@ -84,7 +84,8 @@ abstract class LicenceAccessSuite {
                 AddressRecoveries.preferred(),
                 Clock.systemUTC(),
                 streams.streams())
-            .ledger();
+            .embedded()
+            .orElseThrow();
   }
 
   @AfterEach

@@ -1,5 +1,6 @@
 package io.cairn.cli;
 
+import io.cairn.cli.contracts.ContractsCommand;
 import io.cairn.cli.core.CoreCommand;
 import io.cairn.cli.event.EventCommand;
 import io.cairn.cli.ledger.ChecksumReportCommand;
@@ -31,6 +32,7 @@ import picocli.CommandLine.Command;
     description = "Persistent, verifiable, tradable data streams on an Apache Pekko cluster.",
     subcommands = {
       NodeCommand.class,
+      ContractsCommand.class,
       KeyCommand.class,
       StreamCommand.class,
       PublishCommand.class,

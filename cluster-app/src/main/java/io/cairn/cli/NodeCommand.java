@@ -85,6 +85,15 @@ final class NodeCommand implements Callable<Integer> {
   List<String> roles;
 
   @Option(
+      names = "--chain",
+      paramLabel = "URL",
+      description =
+          "JSON-RPC endpoint (http or https) of the Ethereum chain whose contracts are the ledger;"
+              + " the deployment comes from cairn.ledger.chain (see 'cairn contracts deploy')."
+              + " None: the embedded ledger (env CAIRN_CHAIN_URL).")
+  String chain;
+
+  @Option(
       names = "--config",
       paramLabel = "FILE",
       description = "HOCON file with settings, e.g. config/postgres.conf for a PostgreSQL journal.")
@@ -139,6 +148,9 @@ final class NodeCommand implements Callable<Integer> {
     }
     if (dataDir != null) {
       options.put("cairn.data-dir", dataDir.toAbsolutePath().toString());
+    }
+    if (chain != null) {
+      options.put("cairn.ledger.chain.url", chain);
     }
     Config overrides = ConfigFactory.parseMap(options, "command line");
     if (seeds != null) {

@@ -8,6 +8,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.typesafe.config.Config;
 import io.cairn.cluster.NodeRole;
 import io.cairn.journal.JournalSettings;
+import io.cairn.ledger.LedgerSettings;
+import io.cairn.ledger.evm.EvmChainSettings;
 import io.cairn.node.NodeSettings;
 import java.io.PrintWriter;
 import java.io.StringWriter;
@@ -120,6 +122,35 @@ class NodeConfigurationTest {
             .startsWith(
                 "cairn: a node joining a cluster (--seed) needs the cluster's shared journal"),
         err.toString());
+  }
+
+  @Test
+  void withChainTheLedgerIsTheContractsTheConfigFileNames() throws Exception {
+    assertTrue(LedgerSettings.fromConfig(parse("node").configuration()).chain().isEmpty());
+    Path file = directory.resolve("chain.conf");
+    Files.writeString(
+        file,
+        """
+        cairn.ledger.chain {
+          url = "http://chain.example:8545"
+          contracts {
+            token = "0x5fbdb2315678afecb367f032d93f642f64180aa3"
+            marketplace = "0xe7f1725e7734ce288f8367e1bb143e90bb3f0512"
+            escrow = "0x9fe46736679d2d9a65f0992f2272de9f3c7fa6e0"
+            checksum-reports = "0xcf7ed3acca5a467e9e704c703e8d87f634fb0fc9"
+          }
+        }
+        """);
+    EvmChainSettings chain =
+        LedgerSettings.fromConfig(
+                parse("node", "--config", file.toString(), "--chain", "http://127.0.0.1:8545")
+                    .configuration())
+            .chain()
+            .orElseThrow();
+    assertEquals("http://127.0.0.1:8545", chain.url());
+    assertEquals(
+        "0x5fbdb2315678afecb367f032d93f642f64180aa3",
+        chain.contracts().orElseThrow().token().value());
   }
 
   @Test

@@ -281,10 +281,11 @@ final class ChainTransactions {
   }
 
   private void awaitConfirmations(TransactionReceipt receipt) throws IOException {
-    if (settings.confirmations() == 0) {
+    if (settings.receiptConfirmations() == 0) {
       return;
     }
-    BigInteger wanted = receipt.getBlockNumber().add(BigInteger.valueOf(settings.confirmations()));
+    BigInteger wanted =
+        receipt.getBlockNumber().add(BigInteger.valueOf(settings.receiptConfirmations()));
     long deadline = System.nanoTime() + settings.receiptTimeout().toNanos();
     while (web3j.ethBlockNumber().send().getBlockNumber().compareTo(wanted) < 0) {
       if (System.nanoTime() - deadline > 0) {
@@ -293,7 +294,7 @@ final class ChainTransactions {
             "transaction "
                 + receipt.getTransactionHash()
                 + " was mined but not confirmed by "
-                + settings.confirmations()
+                + settings.receiptConfirmations()
                 + " blocks within "
                 + settings.receiptTimeout());
       }

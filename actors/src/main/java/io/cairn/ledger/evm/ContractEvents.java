@@ -59,9 +59,17 @@ final class ContractEvents {
 
   /** The receipt's events; the token's Transfer events only if {@code withTransfers}. */
   List<LedgerEvent> decode(TransactionReceipt receipt, boolean withTransfers) {
+    return decode(receipt.getLogs(), withTransfers);
+  }
+
+  /**
+   * The events of {@code logs} (a receipt's, or an eth_getLogs answer's, in the chain's order); a
+   * log a reorganisation removed is passed over.
+   */
+  List<LedgerEvent> decode(List<Log> logs, boolean withTransfers) {
     List<LedgerEvent> events = new ArrayList<>();
-    for (Log log : receipt.getLogs()) {
-      if (log.getTopics() == null || log.getTopics().isEmpty()) {
+    for (Log log : logs) {
+      if (log.getTopics() == null || log.getTopics().isEmpty() || log.isRemoved()) {
         continue;
       }
       Decoder decoder = byTopic.get(log.getTopics().get(0).toLowerCase(Locale.ROOT));

@@ -18,9 +18,11 @@ import java.util.OptionalLong;
  * @param contracts the deployment to use; empty until one is configured
  * @param receiptPollInterval how often a sent transaction's receipt is asked for
  * @param receiptTimeout how long a sent transaction may take to be mined
- * @param confirmations blocks on top of a transaction's before its events are reported
+ * @param receiptConfirmations blocks on top of a sent transaction's before {@link EvmLedger#submit}
+ *     answers with its events
  * @param gasLimit the gas limit of every transaction to the contracts
  * @param deployGasLimit the gas limit of each contract creation
+ * @param follow how the cluster follows the contracts' logs ({@link ChainFollower})
  */
 public record EvmChainSettings(
     String url,
@@ -28,9 +30,37 @@ public record EvmChainSettings(
     Optional<ContractAddresses> contracts,
     Duration receiptPollInterval,
     Duration receiptTimeout,
-    int confirmations,
+    int receiptConfirmations,
     BigInteger gasLimit,
-    BigInteger deployGasLimit) {
+    BigInteger deployGasLimit,
+    Follow follow) {
+
+  /**
+   * The follower's settings.
+   *
+   * @param confirmations blocks that must follow a block before its logs are acted on: the follower
+   *     reads up to {@code latest - confirmations}
+   * @param fromBlock where a follower with no cursor yet starts (the deployment's first block)
+   * @param pollInterval how often the follower asks for the chain's head when it has caught up
+   * @param blocksPerQuery the largest block range of one eth_getLogs
+   */
+  public record Follow(
+      int confirmations, long fromBlock, Duration pollInterval, int blocksPerQuery) {
+    public Follow {
+      if (confirmations < 0) {
+        throw new IllegalArgumentException("confirmations must be 0 or more");
+      }
+      if (fromBlock < 0) {
+        throw new IllegalArgumentException("from-block must be 0 or more");
+      }
+      if (pollInterval.isNegative() || pollInterval.isZero()) {
+        throw new IllegalArgumentException("follower.poll-interval must be above zero");
+      }
+      if (blocksPerQuery < 1) {
+        throw new IllegalArgumentException("follower.blocks-per-query must be 1 or more");
+      }
+    }
+  }
 
   public EvmChainSettings {
     if (receiptPollInterval.isNegative() || receiptPollInterval.isZero()) {
@@ -39,8 +69,8 @@ public record EvmChainSettings(
     if (receiptTimeout.compareTo(receiptPollInterval) < 0) {
       throw new IllegalArgumentException("receipt-timeout must be at least receipt-poll-interval");
     }
-    if (confirmations < 0) {
-      throw new IllegalArgumentException("confirmations must be 0 or more");
+    if (receiptConfirmations < 0) {
+      throw new IllegalArgumentException("receipt-confirmations must be 0 or more");
     }
     if (gasLimit.signum() <= 0 || deployGasLimit.signum() <= 0) {
       throw new IllegalArgumentException("gas limits must be above zero");
@@ -59,9 +89,33 @@ public record EvmChainSettings(
         contracts(chain.getConfig("contracts")),
         chain.getDuration("receipt-poll-interval"),
         chain.getDuration("receipt-timeout"),
-        chain.getInt("confirmations"),
+        chain.getInt("receipt-confirmations"),
         BigInteger.valueOf(chain.getLong("gas-limit")),
-        BigInteger.valueOf(chain.getLong("deploy-gas-limit")));
+        BigInteger.valueOf(chain.getLong("deploy-gas-limit")),
+        new Follow(
+            chain.getInt("confirmations"),
+            chain.getLong("from-block"),
+            chain.getDuration("follower.poll-interval"),
+            chain.getInt("follower.blocks-per-query")));
+  }
+
+  /** Whether a chain is configured: the cluster's ledger is then the contracts on it. */
+  public boolean configured() {
+    return !url.isBlank();
+  }
+
+  /** The same settings with {@code follow} instead. */
+  public EvmChainSettings withFollow(Follow follow) {
+    return new EvmChainSettings(
+        url,
+        expectedChainId,
+        contracts,
+        receiptPollInterval,
+        receiptTimeout,
+        receiptConfirmations,
+        gasLimit,
+        deployGasLimit,
+        follow);
   }
 
   /** How many times a receipt is asked for before the transaction is given up on. */

@@ -37,6 +37,7 @@ import io.cairn.protocol.event.EvmSigner;
 import io.cairn.protocol.ledger.Bytes32;
 import java.io.IOException;
 import java.math.BigInteger;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -47,6 +48,7 @@ import org.web3j.abi.FunctionEncoder;
 import org.web3j.abi.datatypes.Address;
 import org.web3j.abi.datatypes.Type;
 import org.web3j.abi.datatypes.generated.Uint16;
+import org.web3j.crypto.Hash;
 import org.web3j.protocol.Web3j;
 import org.web3j.protocol.core.DefaultBlockParameter;
 import org.web3j.protocol.core.DefaultBlockParameterName;
@@ -117,6 +119,23 @@ public final class EvmLedger implements Ledger {
       int coherenceBps,
       EvmChainSettings settings)
       throws IOException {
+    return deployment(web3j, deployer, operator, coherenceBps, settings).addresses();
+  }
+
+  /**
+   * A deployment: where the four contracts are, on which chain, and the block of the first of them,
+   * before which the contracts have no logs (a follower's {@code from-block}).
+   */
+  public record Deployment(ContractAddresses addresses, long chainId, long firstBlock) {}
+
+  /** {@link #deploy}, answering with the chain id and the deployment's first block as well. */
+  public static Deployment deployment(
+      Web3j web3j,
+      EvmSigner deployer,
+      EthereumAddress operator,
+      int coherenceBps,
+      EvmChainSettings settings)
+      throws IOException {
     if (coherenceBps < 1 || coherenceBps > 10_000) {
       throw new IllegalArgumentException("coherence must be 1 to 10000 bps, not " + coherenceBps);
     }
@@ -125,28 +144,35 @@ public final class EvmLedger implements Ledger {
     return chain.blockingAs(
         deployer,
         sender -> {
-          EthereumAddress token = create(sender, settings, CairnToken.BINARY, admin);
-          Address tokenAddress = new Address(token.value());
-          return new ContractAddresses(
-              token,
-              create(sender, settings, Marketplace.BINARY, tokenAddress, admin),
-              create(sender, settings, Escrow.BINARY, tokenAddress, admin, admin),
-              create(
-                  sender,
-                  settings,
-                  ChecksumReports.BINARY,
-                  tokenAddress,
-                  admin,
-                  admin,
-                  new Uint16(coherenceBps)));
+          TransactionReceipt token = create(sender, settings, CairnToken.BINARY, admin);
+          Address tokenAddress = new Address(token.getContractAddress());
+          ContractAddresses addresses =
+              new ContractAddresses(
+                  ContractEvents.address(token.getContractAddress()),
+                  created(create(sender, settings, Marketplace.BINARY, tokenAddress, admin)),
+                  created(create(sender, settings, Escrow.BINARY, tokenAddress, admin, admin)),
+                  created(
+                      create(
+                          sender,
+                          settings,
+                          ChecksumReports.BINARY,
+                          tokenAddress,
+                          admin,
+                          admin,
+                          new Uint16(coherenceBps))));
+          return new Deployment(
+              addresses, chain.chainId(), token.getBlockNumber().longValueExact());
         });
   }
 
-  private static EthereumAddress create(
+  private static TransactionReceipt create(
       Sender sender, EvmChainSettings settings, String binary, Type<?>... arguments)
       throws IOException {
     String data = binary + FunctionEncoder.encodeConstructor(List.of(arguments));
-    TransactionReceipt receipt = sender.send(null, data, settings.deployGasLimit());
+    return sender.send(null, data, settings.deployGasLimit());
+  }
+
+  private static EthereumAddress created(TransactionReceipt receipt) {
     return ContractEvents.address(receipt.getContractAddress());
   }
 
@@ -157,6 +183,41 @@ public final class EvmLedger implements Ledger {
   /** The node's chain id, once it is known to be the expected one ({@code WRONG_CHAIN} if not). */
   public CompletionStage<Long> chainId() {
     return chain.read(chain::chainId);
+  }
+
+  /**
+   * The roles the node acts in that {@code operator} does not hold, one "contract ROLE" each: the
+   * token's MINTER_ROLE, the marketplace's DEFAULT_ADMIN_ROLE (the protocol fee), the escrow's
+   * SETTLER_ROLE and the checksum reports' ROUND_OPENER_ROLE. Empty when it holds them all.
+   */
+  public CompletionStage<List<String>> missingRoles(EthereumAddress operator) {
+    String account = operator.value();
+    return chain.read(
+        () -> {
+          List<String> missing = new ArrayList<>();
+          if (!holds(token, token.hasRole(role("MINTER_ROLE"), account))) {
+            missing.add("token MINTER_ROLE");
+          }
+          if (!holds(marketplace, marketplace.hasRole(new byte[32], account))) {
+            missing.add("marketplace DEFAULT_ADMIN_ROLE");
+          }
+          if (!holds(escrow, escrow.hasRole(role("SETTLER_ROLE"), account))) {
+            missing.add("escrow SETTLER_ROLE");
+          }
+          if (!holds(reports, reports.hasRole(role("ROUND_OPENER_ROLE"), account))) {
+            missing.add("checksum-reports ROUND_OPENER_ROLE");
+          }
+          return missing;
+        });
+  }
+
+  /** OpenZeppelin's AccessControl names a role by the hash of its name (DEFAULT_ADMIN_ROLE: 0). */
+  private static byte[] role(String name) {
+    return Hash.sha3(name.getBytes(StandardCharsets.US_ASCII));
+  }
+
+  private boolean holds(Contract contract, RemoteFunctionCall<Boolean> hasRole) throws IOException {
+    return (Boolean) answer(contract, hasRole).get(0).getValue();
   }
 
   /**

@@ -7,6 +7,7 @@ import io.cairn.protocol.EthereumAddress;
 import io.cairn.protocol.event.PrivateKeySigner;
 import java.io.IOException;
 import java.math.BigInteger;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -22,10 +23,10 @@ import org.web3j.utils.Numeric;
  * methods. Without that variable the tests using it are skipped, saying why, unless {@code
  * CAIRN_REQUIRE_CHAIN=true}, which fails them.
  */
-final class AnvilChain implements AutoCloseable {
+public final class AnvilChain implements AutoCloseable {
 
   /** anvil's first dev account (mnemonic "test test … junk"): a public, test-only key. */
-  static final PrivateKeySigner DEV_ACCOUNT =
+  public static final PrivateKeySigner DEV_ACCOUNT =
       PrivateKeySigner.fromHex(
           "0xac0974bec39a17e36ba4a6b4d238ff944bacb478cbed5efcae784d7bf4f2ff80");
 
@@ -46,7 +47,7 @@ final class AnvilChain implements AutoCloseable {
    * The chain; none without {@code CAIRN_TEST_CHAIN_URL} (the tests then skip, {@link
    * #assumeConnected}), or a failure if {@code CAIRN_REQUIRE_CHAIN=true}.
    */
-  static Optional<AnvilChain> connect() {
+  public static Optional<AnvilChain> connect() {
     String url = System.getenv("CAIRN_TEST_CHAIN_URL");
     if (url == null || url.isBlank()) {
       if ("true".equals(System.getenv("CAIRN_REQUIRE_CHAIN"))) {
@@ -58,37 +59,58 @@ final class AnvilChain implements AutoCloseable {
   }
 
   /** Skips the calling test, saying why, when there is no chain. */
-  static void assumeConnected(Optional<AnvilChain> chain) {
+  public static void assumeConnected(Optional<AnvilChain> chain) {
     Assumptions.assumeTrue(
         chain.isPresent(),
         "no chain: set CAIRN_TEST_CHAIN_URL to an anvil (contracts/node_modules/.bin/anvil)");
   }
 
-  Web3j web3j() {
+  public Web3j web3j() {
     return web3j;
   }
 
+  public String url() {
+    return url;
+  }
+
   /** reference.conf's settings, on this chain. */
-  EvmChainSettings settings() {
+  public EvmChainSettings settings() {
+    return settings(Map.of());
+  }
+
+  /** reference.conf's settings with {@code overrides} (keys under cairn.ledger.chain), here. */
+  public EvmChainSettings settings(Map<String, Object> overrides) {
+    Map<String, Object> chain = new HashMap<>();
+    overrides.forEach((key, value) -> chain.put("cairn.ledger.chain." + key, value));
+    chain.put("cairn.ledger.chain.url", url);
     return EvmChainSettings.fromConfig(
-        ConfigFactory.parseMap(Map.of("cairn.ledger.chain.url", url))
-            .withFallback(ConfigFactory.load()));
+        ConfigFactory.parseMap(chain).withFallback(ConfigFactory.load()));
   }
 
   /** A fresh deployment with {@code operator} in every role, deployed by the dev account. */
-  ContractAddresses deploy(EthereumAddress operator, int coherenceBps) throws IOException {
+  public ContractAddresses deploy(EthereumAddress operator, int coherenceBps) throws IOException {
     return EvmLedger.deploy(web3j, DEV_ACCOUNT, operator, coherenceBps, settings());
   }
 
   /** A new key with gas money. */
-  PrivateKeySigner newAccount() {
+  public PrivateKeySigner newAccount() {
     PrivateKeySigner account = PrivateKeySigner.generate();
     fund(account.address());
     return account;
   }
 
-  void fund(EthereumAddress account) {
+  public void fund(EthereumAddress account) {
     rpc("anvil_setBalance", List.of(account.value(), Numeric.toHexStringWithPrefix(GAS_MONEY)));
+  }
+
+  /** Mines one empty block. */
+  public void mine() {
+    rpc("evm_mine", List.of());
+  }
+
+  /** The latest block's number. */
+  public long head() throws IOException {
+    return web3j.ethBlockNumber().send().getBlockNumber().longValueExact();
   }
 
   /** Moves the chain's time on by {@code seconds} and mines a block at that time. */

@@ -1,6 +1,7 @@
 package io.cairn.ledger.evm;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import com.typesafe.config.Config;
@@ -19,7 +20,9 @@ class EvmChainSettingsTest {
     assertEquals(Duration.ofMillis(50), settings.receiptPollInterval());
     assertEquals(OptionalLong.empty(), settings.expectedChainId());
     assertEquals(Optional.empty(), settings.contracts());
-    assertEquals(0, settings.confirmations());
+    assertEquals(0, settings.receiptConfirmations());
+    assertEquals(new EvmChainSettings.Follow(2, 0, Duration.ofSeconds(1), 1000), settings.follow());
+    assertFalse(settings.configured());
     assertEquals(2400, settings.receiptAttempts());
   }
 

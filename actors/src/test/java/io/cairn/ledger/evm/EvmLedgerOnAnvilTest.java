@@ -101,9 +101,10 @@ class EvmLedgerOnAnvilTest {
             settings.contracts(),
             settings.receiptPollInterval(),
             settings.receiptTimeout(),
-            settings.confirmations(),
+            settings.receiptConfirmations(),
             settings.gasLimit(),
-            settings.deployGasLimit());
+            settings.deployGasLimit(),
+            settings.follow());
     EvmLedger wrong = new EvmLedger(chain.web3j(), addresses, elsewhere, executor);
     BigInteger supply = await(ledger.totalSupply());
 
@@ -114,6 +115,18 @@ class EvmLedgerOnAnvilTest {
             .code());
     assertEquals(ErrorCode.WRONG_CHAIN, refusal(wrong.totalSupply()).code());
     assertEquals(supply, await(ledger.totalSupply()), "nothing was minted");
+  }
+
+  @Test
+  void theOperatorHoldsEveryRoleTheNodeActsInAndAnotherAccountNone() {
+    assertEquals(List.of(), await(ledger.missingRoles(operator.address())));
+    assertEquals(
+        List.of(
+            "token MINTER_ROLE",
+            "marketplace DEFAULT_ADMIN_ROLE",
+            "escrow SETTLER_ROLE",
+            "checksum-reports ROUND_OPENER_ROLE"),
+        await(ledger.missingRoles(PrivateKeySigner.generate().address())));
   }
 
   @Test

@@ -97,7 +97,8 @@ public final class LedgerBench {
                   AddressRecoveries.preferred(),
                   Clock.systemUTC(),
                   streams.streams())
-              .ledger();
+              .embedded()
+              .orElseThrow();
       bench(ledger, operator, journal.kind().label(), operations, inFlight, runs);
     } finally {
       system.terminate();
