@@ -42,6 +42,7 @@ import io.cairn.stream.StreamModule;
 import io.cairn.stream.StreamSettings;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletionException;
@@ -239,48 +240,52 @@ public final class CairnNode {
     StreamReadAccess readAccess = new StreamReadAccess(stream.streams(), authentication);
     PaidCores paidCores =
         new PaidCores(ledger.ledger(), config.getDuration("cairn.ledger.paid-cores-refresh"));
-    return List.of(
-        new NodeRoutes(
-            system,
-            node.roles(),
-            dependencies.journal().kind().label(),
-            CairnVersion.current(),
-            serviceAddress),
-        new AuthRoutes(
-            system,
-            new SessionChallenges(tokens, dependencies.recoveries(), dependencies.clock()),
-            tokens),
-        new StreamRoutes(system, stream.streams(), keys.custodians(), authentication),
-        new CustodianRoutes(system, keys.custodians(), authentication),
-        new PersistorRoutes(
-            system,
-            stream.streams(),
-            authentication,
-            readAccess,
-            persistor.pairs(),
-            persistorSettings),
-        new StreamDataRoutes(
-            system,
-            stream.publisher(),
-            partitionKeys,
-            stream.resends(),
-            readAccess,
-            StreamSettings.fromConfig(config).maxContentBytes()),
-        new CoreRoutes(system, core.cores(), authentication, paidCores),
-        new LedgerRoutes(system, ledger.ledger()),
-        new WebSocketRoutes(
-            system,
-            tokens,
+    List<ApiRoutes> routes =
+        new ArrayList<>(
             List.of(
-                new StreamWebSocketHandler.Factory(
+                new NodeRoutes(
+                    system,
+                    node.roles(),
+                    dependencies.journal().kind().label(),
+                    CairnVersion.current(),
+                    serviceAddress),
+                new AuthRoutes(
+                    system,
+                    new SessionChallenges(tokens, dependencies.recoveries(), dependencies.clock()),
+                    tokens),
+                new StreamRoutes(system, stream.streams(), keys.custodians(), authentication),
+                new CustodianRoutes(system, keys.custodians(), authentication),
+                new PersistorRoutes(
+                    system,
+                    stream.streams(),
+                    authentication,
+                    readAccess,
+                    persistor.pairs(),
+                    persistorSettings),
+                new StreamDataRoutes(
                     system,
                     stream.publisher(),
                     partitionKeys,
                     stream.resends(),
-                    stream.streams(),
-                    config.getInt("cairn.api.websocket.live-buffer")),
-                new CoreWebSocketHandler.Factory(core.cores(), paidCores)),
-            config.getBytes("cairn.api.websocket.max-message-size")));
+                    readAccess,
+                    StreamSettings.fromConfig(config).maxContentBytes()),
+                new CoreRoutes(system, core.cores(), authentication, paidCores),
+                new WebSocketRoutes(
+                    system,
+                    tokens,
+                    List.of(
+                        new StreamWebSocketHandler.Factory(
+                            system,
+                            stream.publisher(),
+                            partitionKeys,
+                            stream.resends(),
+                            stream.streams(),
+                            config.getInt("cairn.api.websocket.live-buffer")),
+                        new CoreWebSocketHandler.Factory(core.cores(), paidCores)),
+                    config.getBytes("cairn.api.websocket.max-message-size"))));
+    // the signed requests and reads of the embedded ledger; on a chain, clients use the chain
+    ledger.embedded().ifPresent(embedded -> routes.add(new LedgerRoutes(system, embedded)));
+    return routes;
   }
 
   /**
