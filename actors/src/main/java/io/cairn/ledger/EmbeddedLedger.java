@@ -35,6 +35,7 @@ import org.apache.pekko.pattern.StatusReply;
 public final class EmbeddedLedger implements Ledger {
   private final ActorSystem<?> system;
   private final LedgerSettings settings;
+  private final EthereumAddress operator;
   private final String ledgerId;
   private final AddressRecovery recovery;
   private final Clock clock;
@@ -49,6 +50,7 @@ public final class EmbeddedLedger implements Ledger {
       Clock clock) {
     this.system = system;
     this.settings = settings;
+    this.operator = operator;
     this.ledgerId = LedgerBook.ledgerId(operator);
     this.recovery = recovery;
     this.clock = clock;
@@ -62,6 +64,11 @@ public final class EmbeddedLedger implements Ledger {
   /** The id every request to this ledger names. */
   public String ledgerId() {
     return ledgerId;
+  }
+
+  /** The address holding the contracts' roles: the cluster's service address. */
+  public EthereumAddress operator() {
+    return operator;
   }
 
   /** Carries out a request signed elsewhere (by an SDK); fails with the refusal. */
@@ -90,14 +97,7 @@ public final class EmbeddedLedger implements Ledger {
             .setNonce(nextNonce(signer.address()))
             .build();
     return submitSigned(LedgerRequests.sign(signer, request))
-        .thenApply(
-            receipt ->
-                receipt.events().stream()
-                    .filter(
-                        event ->
-                            !(event instanceof LedgerEvent.NonceUsed
-                                || event instanceof LedgerEvent.Settled))
-                    .toList());
+        .thenApply(LedgerBook.Receipt::contractEvents);
   }
 
   /**

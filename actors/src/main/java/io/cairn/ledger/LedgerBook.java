@@ -130,6 +130,19 @@ public final class LedgerBook
     public Receipt {
       events = List.copyOf(events);
     }
+
+    /**
+     * The events a contract would have emitted: without the embedded ledger's own records of a used
+     * nonce ({@link LedgerEvent.NonceUsed}) and an applied settlement ({@link
+     * LedgerEvent.Settled}).
+     */
+    public List<LedgerEvent> contractEvents() {
+      return events.stream()
+          .filter(
+              event ->
+                  !(event instanceof LedgerEvent.NonceUsed || event instanceof LedgerEvent.Settled))
+          .toList();
+    }
   }
 
   // ---- behaviour ----

@@ -646,6 +646,21 @@ public final class CairnClient {
     return response.body();
   }
 
+  // ---- the ledger ----
+
+  /** The embedded ledger through this node, for reading: accounts, products, licences, jobs. */
+  public LedgerClient ledger() {
+    return new LedgerClient(this, Optional.empty());
+  }
+
+  /**
+   * The embedded ledger through this node, signing requests with {@code signer}: transfers,
+   * products, purchases, deposits. No session is needed: each request carries its signature.
+   */
+  public LedgerClient ledger(EvmSigner signer) {
+    return new LedgerClient(this, Optional.of(signer));
+  }
+
   // ---- cores ----
 
   /** Registers a core with the node (again, harmlessly, if it already is) and answers its info. */
@@ -683,19 +698,19 @@ public final class CairnClient {
    * raw, the proof travelling in a header; nothing here is verified ({@link CoreReader} does that).
    */
   public Proof block(byte[] key, long index, long trustedLength) {
-    HttpResponse<byte[]> response =
-        send(
-            HttpRequest.newBuilder(
-                    node.resolve(
-                        corePath(key)
-                            + "/blocks/"
-                            + index
-                            + "?format=raw&trustedLength="
-                            + trustedLength))
-                .timeout(timeout)
-                .GET()
-                .build(),
-            HttpResponse.BodyHandlers.ofByteArray());
+    HttpRequest.Builder request =
+        HttpRequest.newBuilder(
+                node.resolve(
+                    corePath(key)
+                        + "/blocks/"
+                        + index
+                        + "?format=raw&trustedLength="
+                        + trustedLength))
+            .timeout(timeout)
+            .GET();
+    // a core a product sells is read with the session of a licence holder
+    session.ifPresent(token -> request.header("Authorization", "Bearer " + token));
+    HttpResponse<byte[]> response = send(request.build(), HttpResponse.BodyHandlers.ofByteArray());
     if (response.statusCode() / 100 != 2) {
       throw failure(response.statusCode(), new String(response.body(), StandardCharsets.UTF_8));
     }
@@ -748,7 +763,7 @@ public final class CairnClient {
   // ---- plumbing ----
 
   @SuppressWarnings("unchecked")
-  private <T extends Message> T get(String path, Message.Builder builder) {
+  <T extends Message> T get(String path, Message.Builder builder) {
     HttpRequest.Builder request =
         HttpRequest.newBuilder(node.resolve(path))
             .timeout(timeout)
@@ -758,7 +773,7 @@ public final class CairnClient {
     return (T) answer(send(request.build(), HttpResponse.BodyHandlers.ofString()), builder);
   }
 
-  private <T extends Message> T post(String path, Message body, Message.Builder builder) {
+  <T extends Message> T post(String path, Message body, Message.Builder builder) {
     return send("POST", path, body, builder);
   }
 

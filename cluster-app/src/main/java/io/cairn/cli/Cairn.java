@@ -3,6 +3,10 @@ package io.cairn.cli;
 import io.cairn.cli.contracts.ContractsCommand;
 import io.cairn.cli.core.CoreCommand;
 import io.cairn.cli.event.EventCommand;
+import io.cairn.cli.ledger.ChecksumReportCommand;
+import io.cairn.cli.ledger.EscrowCommand;
+import io.cairn.cli.ledger.MarketCommand;
+import io.cairn.cli.ledger.TokenCommand;
 import io.cairn.cli.persist.PersistCommand;
 import io.cairn.cli.persist.RecoverCommand;
 import io.cairn.cli.stream.AuthCommand;
@@ -39,6 +43,10 @@ import picocli.CommandLine.Command;
       CoreCommand.class,
       EventCommand.class,
       AuthCommand.class,
+      TokenCommand.class,
+      MarketCommand.class,
+      EscrowCommand.class,
+      ChecksumReportCommand.class,
       AutoComplete.GenerateCompletion.class,
       CommandLine.HelpCommand.class
     })

@@ -11,6 +11,7 @@ import io.cairn.api.auth.SessionTokens;
 import io.cairn.api.core.CoreRoutes;
 import io.cairn.api.core.CoreWebSocketHandler;
 import io.cairn.api.keys.CustodianRoutes;
+import io.cairn.api.ledger.LedgerRoutes;
 import io.cairn.api.node.NodeRoutes;
 import io.cairn.api.persist.PersistorRoutes;
 import io.cairn.api.stream.PartitionKeyCheck;
@@ -29,6 +30,7 @@ import io.cairn.keys.KeysModule;
 import io.cairn.ledger.ChecksumSettings;
 import io.cairn.ledger.LedgerModule;
 import io.cairn.ledger.LedgerSettings;
+import io.cairn.ledger.PaidCores;
 import io.cairn.ledger.evm.EvmChainSettings;
 import io.cairn.ledger.evm.EvmLedgerModule;
 import io.cairn.persist.PersistorModule;
@@ -42,6 +44,7 @@ import io.cairn.stream.StreamModule;
 import io.cairn.stream.StreamSettings;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletionException;
@@ -238,47 +241,54 @@ public final class CairnNode {
     Authentication authentication = new Authentication(tokens);
     PartitionKeyCheck partitionKeys = new PartitionKeyCheck(stream.cache());
     StreamReadAccess readAccess = new StreamReadAccess(stream.streams(), authentication);
-    return List.of(
-        new NodeRoutes(
-            system,
-            node.roles(),
-            dependencies.journal().kind().label(),
-            CairnVersion.current(),
-            serviceAddress),
-        new AuthRoutes(
-            system,
-            new SessionChallenges(tokens, dependencies.recoveries(), dependencies.clock()),
-            tokens),
-        new StreamRoutes(system, stream.streams(), keys.custodians(), authentication),
-        new CustodianRoutes(system, keys.custodians(), authentication),
-        new PersistorRoutes(
-            system,
-            stream.streams(),
-            authentication,
-            readAccess,
-            persistor.pairs(),
-            persistorSettings),
-        new StreamDataRoutes(
-            system,
-            stream.publisher(),
-            partitionKeys,
-            stream.resends(),
-            readAccess,
-            StreamSettings.fromConfig(config).maxContentBytes()),
-        new CoreRoutes(system, core.cores()),
-        new WebSocketRoutes(
-            system,
-            tokens,
+    PaidCores paidCores =
+        new PaidCores(ledger.ledger(), config.getDuration("cairn.ledger.paid-cores-refresh"));
+    List<ApiRoutes> routes =
+        new ArrayList<>(
             List.of(
-                new StreamWebSocketHandler.Factory(
+                new NodeRoutes(
+                    system,
+                    node.roles(),
+                    dependencies.journal().kind().label(),
+                    CairnVersion.current(),
+                    serviceAddress),
+                new AuthRoutes(
+                    system,
+                    new SessionChallenges(tokens, dependencies.recoveries(), dependencies.clock()),
+                    tokens),
+                new StreamRoutes(system, stream.streams(), keys.custodians(), authentication),
+                new CustodianRoutes(system, keys.custodians(), authentication),
+                new PersistorRoutes(
+                    system,
+                    stream.streams(),
+                    authentication,
+                    readAccess,
+                    persistor.pairs(),
+                    persistorSettings),
+                new StreamDataRoutes(
                     system,
                     stream.publisher(),
                     partitionKeys,
                     stream.resends(),
-                    stream.streams(),
-                    config.getInt("cairn.api.websocket.live-buffer")),
-                new CoreWebSocketHandler.Factory(core.cores())),
-            config.getBytes("cairn.api.websocket.max-message-size")));
+                    readAccess,
+                    StreamSettings.fromConfig(config).maxContentBytes()),
+                new CoreRoutes(system, core.cores(), authentication, paidCores),
+                new WebSocketRoutes(
+                    system,
+                    tokens,
+                    List.of(
+                        new StreamWebSocketHandler.Factory(
+                            system,
+                            stream.publisher(),
+                            partitionKeys,
+                            stream.resends(),
+                            stream.streams(),
+                            config.getInt("cairn.api.websocket.live-buffer")),
+                        new CoreWebSocketHandler.Factory(core.cores(), paidCores)),
+                    config.getBytes("cairn.api.websocket.max-message-size"))));
+    // the signed requests and reads of the embedded ledger; on a chain, clients use the chain
+    ledger.embedded().ifPresent(embedded -> routes.add(new LedgerRoutes(system, embedded)));
+    return routes;
   }
 
   /**

@@ -116,6 +116,14 @@ class OpenApiDocumentTest {
           "GET /api/v1/cores/" + CORE + "/blocks/2?trustedLength=0&format=raw",
           "GET /api/v1/cores/" + CORE + "/blocks?start=0&end=4",
           "GET /api/v1/cores/" + CORE + "/upgrade?from=0&to=4",
+          "GET /api/v1/ledger",
+          "POST /api/v1/ledger/requests",
+          "GET /api/v1/ledger/accounts/" + OWNER,
+          "GET /api/v1/market/products",
+          "GET /api/v1/market/products/7",
+          "GET /api/v1/market/licences/" + OWNER,
+          "GET /api/v1/escrow/jobs/0x" + "ab".repeat(32),
+          "GET /api/v1/reports/rounds?stream=" + STREAM + "&partition=0&interval=1",
           "GET /api/v1/ws");
 
   @TempDir static Path data;

@@ -86,7 +86,9 @@ class WalkthroughIT {
     }
     Path scriptFile = Files.writeString(home.resolve("walkthrough.sh"), script);
 
-    try (NodeProcess node = NodeProcess.start(home.resolve("node"))) {
+    // ./data beside the walkthrough, where `./cairn node` run there keeps it: a walkthrough reads
+    // the node's service key (the ledger's operator) from data/keys/service.key
+    try (NodeProcess node = NodeProcess.start(home.resolve("data"))) {
       node.awaitReady(Duration.ofSeconds(60));
       Path out = home.resolve("out.txt");
       Path err = home.resolve("err.txt");

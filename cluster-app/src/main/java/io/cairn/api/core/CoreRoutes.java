@@ -4,8 +4,10 @@ import com.google.gson.Gson;
 import com.google.gson.GsonBuilder;
 import io.cairn.api.ApiJson;
 import io.cairn.api.ApiRoutes;
+import io.cairn.api.auth.Authentication;
 import io.cairn.core.Core;
 import io.cairn.core.Cores;
+import io.cairn.ledger.PaidCores;
 import io.cairn.protocol.ErrorCode;
 import io.cairn.protocol.api.v1.CoreInfo;
 import io.cairn.protocol.api.v1.SignedAppendBatch;
@@ -40,10 +42,15 @@ public final class CoreRoutes extends ApiRoutes {
   private static final Gson READABLE = new GsonBuilder().serializeNulls().create();
 
   private final Cores cores;
+  private final Authentication authentication;
+  private final PaidCores paid;
 
-  public CoreRoutes(ActorSystem<?> system, Cores cores) {
+  public CoreRoutes(
+      ActorSystem<?> system, Cores cores, Authentication authentication, PaidCores paid) {
     super(system);
     this.cores = cores;
+    this.authentication = authentication;
+    this.paid = paid;
   }
 
   @Override
@@ -77,9 +84,9 @@ public final class CoreRoutes extends ApiRoutes {
                             path("batches", () -> post(() -> withKey(hex, this::append))),
                             path(
                                 PathMatchers.segment("blocks").slash(PathMatchers.longSegment()),
-                                index -> get(() -> withKey(hex, key -> block(key, index)))),
-                            path("blocks", () -> get(() -> withKey(hex, this::range))),
-                            path("upgrade", () -> get(() -> withKey(hex, this::upgrade)))))));
+                                index -> get(() -> readable(hex, key -> block(key, index)))),
+                            path("blocks", () -> get(() -> readable(hex, this::range))),
+                            path("upgrade", () -> get(() -> readable(hex, this::upgrade)))))));
   }
 
   private Route register() {
@@ -211,5 +218,14 @@ public final class CoreRoutes extends ApiRoutes {
 
   private Route withKey(String hex, Function<byte[], Route> inner) {
     return inner.apply(CoreApiMapper.key(hex));
+  }
+
+  /** {@code inner} if the request may read the core's blocks ({@link PaidCores}). */
+  private Route readable(String hex, Function<byte[], Route> inner) {
+    return withKey(
+        hex,
+        key ->
+            authentication.optionallyAuthenticated(
+                reader -> onSuccess(paid.requireReader(key, reader), allowed -> inner.apply(key))));
   }
 }

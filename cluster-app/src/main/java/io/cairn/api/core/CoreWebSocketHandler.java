@@ -3,6 +3,7 @@ package io.cairn.api.core;
 import io.cairn.api.ws.WebSocketHandler;
 import io.cairn.api.ws.WebSocketSession;
 import io.cairn.core.Cores;
+import io.cairn.ledger.PaidCores;
 import io.cairn.protocol.api.v1.Request;
 import io.cairn.protocol.api.v1.Response;
 import java.util.EnumSet;
@@ -17,9 +18,11 @@ public final class CoreWebSocketHandler implements WebSocketHandler {
   /** The node's cores, from which each connection gets its handler. */
   public static final class Factory implements WebSocketHandler.Factory {
     private final Cores cores;
+    private final PaidCores paid;
 
-    public Factory(Cores cores) {
+    public Factory(Cores cores, PaidCores paid) {
       this.cores = cores;
+      this.paid = paid;
     }
 
     @Override
@@ -35,15 +38,17 @@ public final class CoreWebSocketHandler implements WebSocketHandler {
 
     @Override
     public WebSocketHandler open(WebSocketSession session) {
-      return new CoreWebSocketHandler(cores, session);
+      return new CoreWebSocketHandler(cores, paid, session);
     }
   }
 
   private final Cores cores;
+  private final PaidCores paid;
   private final WebSocketSession session;
 
-  private CoreWebSocketHandler(Cores cores, WebSocketSession session) {
+  private CoreWebSocketHandler(Cores cores, PaidCores paid, WebSocketSession session) {
     this.cores = cores;
+    this.paid = paid;
     this.session = session;
   }
 
@@ -54,6 +59,11 @@ public final class CoreWebSocketHandler implements WebSocketHandler {
 
   @Override
   public void close() {}
+
+  /** Completes when this connection's session may read the core's blocks ({@link PaidCores}). */
+  private CompletionStage<Void> readable(byte[] key) {
+    return paid.requireReader(key, session.address());
+  }
 
   private CompletionStage<Response> answer(Request request) {
     Response.Builder response = Response.newBuilder().setRequestId(request.getRequestId());
@@ -76,27 +86,35 @@ public final class CoreWebSocketHandler implements WebSocketHandler {
           cores
               .info(CoreApiMapper.key(request.getGetCoreInfo().getKey().toByteArray()))
               .thenApply(info -> response.setCoreInfo(CoreApiMapper.info(info)).build());
-      case GET_BLOCK ->
-          cores
-              .block(
-                  CoreApiMapper.key(request.getGetBlock().getKey().toByteArray()),
-                  request.getGetBlock().getIndex(),
-                  request.getGetBlock().getTrustedLength())
-              .thenApply(proof -> response.setProof(CoreApiMapper.proof(proof)).build());
-      case GET_BLOCKS ->
-          cores
-              .range(
-                  CoreApiMapper.key(request.getGetBlocks().getKey().toByteArray()),
-                  request.getGetBlocks().getStart(),
-                  request.getGetBlocks().getEnd())
-              .thenApply(proof -> response.setRangeProof(CoreApiMapper.rangeProof(proof)).build());
-      case GET_UPGRADE ->
-          cores
-              .upgrade(
-                  CoreApiMapper.key(request.getGetUpgrade().getKey().toByteArray()),
-                  request.getGetUpgrade().getFrom(),
-                  request.getGetUpgrade().getTo())
-              .thenApply(proof -> response.setProof(CoreApiMapper.proof(proof)).build());
+      case GET_BLOCK -> {
+        byte[] key = CoreApiMapper.key(request.getGetBlock().getKey().toByteArray());
+        yield readable(key)
+            .thenCompose(
+                allowed ->
+                    cores.block(
+                        key,
+                        request.getGetBlock().getIndex(),
+                        request.getGetBlock().getTrustedLength()))
+            .thenApply(proof -> response.setProof(CoreApiMapper.proof(proof)).build());
+      }
+      case GET_BLOCKS -> {
+        byte[] key = CoreApiMapper.key(request.getGetBlocks().getKey().toByteArray());
+        yield readable(key)
+            .thenCompose(
+                allowed ->
+                    cores.range(
+                        key, request.getGetBlocks().getStart(), request.getGetBlocks().getEnd()))
+            .thenApply(proof -> response.setRangeProof(CoreApiMapper.rangeProof(proof)).build());
+      }
+      case GET_UPGRADE -> {
+        byte[] key = CoreApiMapper.key(request.getGetUpgrade().getKey().toByteArray());
+        yield readable(key)
+            .thenCompose(
+                allowed ->
+                    cores.upgrade(
+                        key, request.getGetUpgrade().getFrom(), request.getGetUpgrade().getTo()))
+            .thenApply(proof -> response.setProof(CoreApiMapper.proof(proof)).build());
+      }
       default ->
           throw new IllegalArgumentException(
               "the core handler does not take " + request.getBodyCase());

@@ -13,6 +13,7 @@ import io.cairn.stream.Grantee;
 import io.cairn.stream.Resends;
 import io.cairn.stream.Stream;
 import io.cairn.stream.StreamPartition;
+import java.time.Instant;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
@@ -56,12 +57,19 @@ public final class StreamApiMapper {
                     AddressPermissions.newBuilder()
                         .setAddress(entry.getKey().value())
                         .addAllPermissions(
-                            entry.getValue().stream().sorted().map(Permission::label).toList())));
+                            entry.getValue().stream().sorted().map(Permission::label).toList())
+                        .setPublishExpiresAtMs(endMs(state, entry.getKey(), Permission.PUBLISH))
+                        .setSubscribeExpiresAtMs(
+                            endMs(state, entry.getKey(), Permission.SUBSCRIBE))));
     state.publicPermissions().stream()
         .sorted()
         .map(Permission::label)
         .forEach(out::addPublicPermissions);
     return out.build();
+  }
+
+  private static long endMs(Stream.State state, EthereumAddress address, Permission permission) {
+    return state.access().expiry(address, permission).map(Instant::toEpochMilli).orElse(0L);
   }
 
   public static StreamList list(List<Stream.State> streams) {

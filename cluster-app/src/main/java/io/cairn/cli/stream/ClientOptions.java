@@ -41,4 +41,12 @@ public final class ClientOptions {
   public CairnClient authenticated() {
     return client().authenticate(signer());
   }
+
+  /**
+   * A client for reading: with a session when a key is given, so streams that are not public can be
+   * read too; without one otherwise.
+   */
+  public CairnClient reader() {
+    return key == null || key.isBlank() ? client() : authenticated();
+  }
 }

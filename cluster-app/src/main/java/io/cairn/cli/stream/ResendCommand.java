@@ -67,9 +67,7 @@ public final class ResendCommand implements Callable<Integer> {
       }
       query = "last?count=" + (which == null || which.last == null ? 1 : which.last);
     }
-    // a key, when given, opens a session for streams that are not public
-    CairnClient client =
-        options.key == null || options.key.isBlank() ? options.client() : options.authenticated();
+    CairnClient client = options.reader();
     for (StreamMessage event : client.storedEvents(id, partition, query)) {
       output.print(event, spec.commandLine().getOut(), System.out);
     }

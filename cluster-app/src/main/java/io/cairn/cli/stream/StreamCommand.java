@@ -20,6 +20,7 @@ import picocli.CommandLine.Spec;
 
 @Command(
     name = "stream",
+    subcommands = ChecksumCommand.class,
     mixinStandardHelpOptions = true,
     description = "Create, read and share streams.")
 public final class StreamCommand {

@@ -6,11 +6,14 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
+import com.google.protobuf.util.JsonFormat;
 import io.cairn.cli.CairnCommandLine;
 import io.cairn.client.CairnClient;
 import io.cairn.client.EventPublisher;
 import io.cairn.node.TestNode;
+import io.cairn.protocol.api.v1.StreamMessage;
 import io.cairn.protocol.event.PrivateKeySigner;
+import io.cairn.protocol.stream.PartitionChecksum;
 import java.io.ByteArrayInputStream;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
@@ -108,6 +111,61 @@ class StreamCommandsTest {
     CairnCommandLine.Result badKey = cairn("stream", "create", stream, "--key", "nope");
     assertEquals(2, badKey.exitCode());
     assertTrue(badKey.err().startsWith("cairn: a private key is 32 bytes"), badKey.err());
+  }
+
+  @Test
+  void checksumComputesThePartitionsIntervalChecksumFromItsStoredEvents() throws Exception {
+    JsonObject key =
+        JsonParser.parseString(CairnCommandLine.run("key", "new").out()).getAsJsonObject();
+    String privateKey = key.get("privateKey").getAsString();
+    String stream = key.get("address").getAsString() + "/summed";
+    assertEquals(0, cairn("stream", "create", stream, "--public", "--key", privateKey).exitCode());
+    InputStream stdin = System.in;
+    try {
+      System.setIn(
+          new ByteArrayInputStream(
+              "{\"a\": 1}\n{\"a\": 2}\n{\"a\": 3}\n".getBytes(StandardCharsets.UTF_8)));
+      assertEquals(0, cairn("publish", stream, "--key", privateKey).exitCode());
+    } finally {
+      System.setIn(stdin);
+    }
+    // one interval of a century holds every event: interval 0 from 1970
+    String century = String.valueOf(100L * 365 * 24 * 3600);
+    CairnCommandLine.Result summed =
+        cairn("stream", "checksum", stream, "--interval", "0", "--interval-seconds", century);
+    assertEquals(0, summed.exitCode(), summed.err());
+    JsonObject report = JsonParser.parseString(summed.out()).getAsJsonObject();
+    assertEquals(3, report.get("eventCount").getAsLong(), summed.out());
+
+    PartitionChecksum expected = PartitionChecksum.start(stream, 0, 0);
+    for (String line :
+        cairn("resend", stream, "--last", "3", "--format", "protobuf-json")
+            .out()
+            .strip()
+            .lines()
+            .toList()) {
+      StreamMessage.Builder event = StreamMessage.newBuilder();
+      JsonFormat.parser().merge(line, event);
+      expected.add(event.build());
+    }
+    assertEquals(expected.hex(), report.get("checksum").getAsString());
+    assertEquals(
+        0,
+        JsonParser.parseString(
+                cairn(
+                        "stream",
+                        "checksum",
+                        stream,
+                        "--interval",
+                        "1",
+                        "--interval-seconds",
+                        century)
+                    .out())
+            .getAsJsonObject()
+            .get("eventCount")
+            .getAsLong(),
+        "the next century is empty");
+    assertEquals(2, cairn("stream", "checksum", stream, "--interval-seconds", "0").exitCode());
   }
 
   @Test

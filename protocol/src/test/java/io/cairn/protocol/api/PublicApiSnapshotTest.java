@@ -15,6 +15,8 @@ import io.cairn.protocol.api.v1.ApiProto;
 import io.cairn.protocol.api.v1.CoreProto;
 import io.cairn.protocol.api.v1.EventProto;
 import io.cairn.protocol.api.v1.KeysProto;
+import io.cairn.protocol.api.v1.LedgerProto;
+import io.cairn.protocol.api.v1.MarketProto;
 import io.cairn.protocol.api.v1.PersistProto;
 import io.cairn.protocol.api.v1.StreamProto;
 import io.cairn.protocol.api.v1.WebSocketProto;
@@ -49,6 +51,8 @@ class PublicApiSnapshotTest {
           StreamProto.getDescriptor(),
           KeysProto.getDescriptor(),
           PersistProto.getDescriptor(),
+          LedgerProto.getDescriptor(),
+          MarketProto.getDescriptor(),
           WebSocketProto.getDescriptor());
 
   @Test
