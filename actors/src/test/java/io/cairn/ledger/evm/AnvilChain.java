@@ -25,11 +25,6 @@ import org.web3j.utils.Numeric;
  */
 public final class AnvilChain implements AutoCloseable {
 
-  /** anvil's first dev account (mnemonic "test test … junk"): a public, test-only key. */
-  public static final PrivateKeySigner DEV_ACCOUNT =
-      PrivateKeySigner.fromHex(
-          "0xac0974bec39a17e36ba4a6b4d238ff944bacb478cbed5efcae784d7bf4f2ff80");
-
   /** Gas money for each account a test makes: 100 ETH. */
   private static final BigInteger GAS_MONEY = BigInteger.TEN.pow(20);
 
@@ -87,9 +82,14 @@ public final class AnvilChain implements AutoCloseable {
         ConfigFactory.parseMap(chain).withFallback(ConfigFactory.load()));
   }
 
-  /** A fresh deployment with {@code operator} in every role, deployed by the dev account. */
+  /**
+   * A fresh deployment with {@code operator} in every role, deployed by a new account: contract
+   * addresses follow from the deployer and its nonce, so a deployer of its own keeps them unique
+   * across restarts of anvil, and a follower cursor a lasting database kept from an earlier run
+   * never matches a new deployment.
+   */
   public ContractAddresses deploy(EthereumAddress operator, int coherenceBps) throws IOException {
-    return EvmLedger.deploy(web3j, DEV_ACCOUNT, operator, coherenceBps, settings());
+    return EvmLedger.deploy(web3j, newAccount(), operator, coherenceBps, settings());
   }
 
   /** A new key with gas money. */

@@ -97,9 +97,10 @@ abstract class ChainFollowerSuite {
     for (PrivateKeySigner account : List.of(operator, seller, buyer, lateBuyer)) {
       chain.fund(account.address());
     }
+    // a deployer of its own: see AnvilChain.deploy
     deployment =
         EvmLedger.deployment(
-            chain.web3j(), AnvilChain.DEV_ACCOUNT, operator.address(), 9000, chain.settings());
+            chain.web3j(), chain.newAccount(), operator.address(), 9000, chain.settings());
     // the buyers' side: answers on the receipt, as a wallet does
     wallet = new EvmLedger(chain.web3j(), deployment.addresses(), chain.settings(), executor);
   }
