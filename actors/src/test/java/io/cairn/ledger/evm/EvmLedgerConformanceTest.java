@@ -49,6 +49,7 @@ class EvmLedgerConformanceTest extends LedgerConformanceSuite {
       executor.shutdownNow();
     }
     if (chain != null) {
+      chain.resetClock();
       chain.close();
     }
   }
