@@ -24,7 +24,13 @@ import org.slf4j.LoggerFactory;
  * revocation) becomes the end of the buyer's {@code subscribe} on each of the product's streams,
  * granted in the product owner's name, so the stream's own rules decide whether the owner could
  * give it. The stream's {@link io.cairn.stream.GrantExpiry} ends it on time and the key rotates.
- * The same ledger event applied twice grants the same end: every step is idempotent.
+ *
+ * <p>A stream can be sold in several products, and one buyer can hold licences to more than one of
+ * them: the grant's end is the latest end among the buyer's licences to every product selling the
+ * stream, as the ledger holds them when the event is applied, so a short licence bought after a
+ * long one, or the revocation of one of two, never cuts the buyer's access short. Applying the same
+ * event again grants the same end (every step is idempotent), and applying the events in order
+ * leaves each grant at what the ledger holds after the last of them.
  *
  * <p>A product whose owner may not grant on one of its streams (it named a stream it does not
  * control, or the stream was deleted) gives no access there; that is logged, not retried.
@@ -55,27 +61,54 @@ public final class LicenceGrants {
     CompletionStage<Done> done = CompletableFuture.completedFuture(Done.getInstance());
     for (LedgerEvent event : events) {
       if (event instanceof LedgerEvent.LicenceExtended extended) {
-        done =
-            done.thenCompose(
-                previous -> grant(extended.productId(), extended.buyer(), extended.endsAt()));
+        done = done.thenCompose(previous -> grant(extended.productId(), extended.buyer()));
       } else if (event instanceof LedgerEvent.LicenceRevoked revoked) {
-        done =
-            done.thenCompose(
-                previous -> grant(revoked.productId(), revoked.buyer(), revoked.endedAt()));
+        done = done.thenCompose(previous -> grant(revoked.productId(), revoked.buyer()));
       }
     }
     return done;
   }
 
-  private CompletionStage<Done> grant(long productId, EthereumAddress buyer, long endsAt) {
+  private CompletionStage<Done> grant(long productId, EthereumAddress buyer) {
     return product(productId)
         .thenCompose(
             product -> {
               CompletionStage<Done> done = CompletableFuture.completedFuture(Done.getInstance());
               for (String stream : product.terms().streams()) {
-                done = done.thenCompose(previous -> grantOn(stream, product, buyer, endsAt));
+                done = done.thenCompose(previous -> grantOn(stream, buyer));
               }
               return done;
+            });
+  }
+
+  /** The buyer's subscribe on {@code stream} until its latest licence to any product selling it. */
+  private CompletionStage<Done> grantOn(String stream, EthereumAddress buyer) {
+    return ledger
+        .products()
+        .thenCompose(
+            all -> {
+              List<Product> selling =
+                  all.stream().filter(sold -> sold.terms().streams().contains(stream)).toList();
+              List<CompletableFuture<Licence>> licences =
+                  selling.stream()
+                      .map(sold -> ledger.licence(sold.id(), buyer).toCompletableFuture())
+                      .toList();
+              return CompletableFuture.allOf(licences.toArray(CompletableFuture[]::new))
+                  .thenCompose(
+                      read -> {
+                        int latest = 0;
+                        for (int i = 1; i < selling.size(); i++) {
+                          if (licences.get(i).join().endsAt()
+                              > licences.get(latest).join().endsAt()) {
+                            latest = i;
+                          }
+                        }
+                        return grantOn(
+                            stream,
+                            selling.get(latest),
+                            buyer,
+                            licences.get(latest).join().endsAt());
+                      });
             });
   }
 

@@ -162,6 +162,30 @@ abstract class LicenceAccessSuite {
     assertFalse(ledgerLicence(product, buyer).activeAt(Instant.now().getEpochSecond()));
   }
 
+  @Test
+  void aBuyerOfTwoProductsSellingTheStreamReadsUntilTheLaterLicenceEnds() throws Exception {
+    startNode();
+    Product year = listedStream();
+    Product trial = productOfTheStream();
+    long yearEnd = submitBuy(buyer, year, 600);
+    awaitSubscriber(buyer, Instant.ofEpochSecond(yearEnd));
+
+    long trialEnd = submitBuy(buyer, trial, 60);
+    // the projection applies purchases in order: once the extender's is granted, so was the
+    // buyer's shorter one, which must not have cut the buyer's access short
+    long extenderEnd = submitBuy(extender, trial, 30);
+    awaitSubscriber(extender, Instant.ofEpochSecond(extenderEnd));
+    assertEquals(
+        Optional.of(Instant.ofEpochSecond(yearEnd)),
+        get(streams.streams().get(streamId))
+            .access()
+            .expiry(buyer.address(), Permission.SUBSCRIBE));
+
+    // without the long licence, the short one still holds
+    submit(seller, new LedgerOperation.RevokeLicence(year.id(), buyer.address()));
+    awaitSubscriber(buyer, Instant.ofEpochSecond(trialEnd));
+  }
+
   /** The seller's stream with a custodian, on sale at 1 unit a second; the buyers hold 1,000. */
   private Product listedStream() throws Exception {
     get(streams.streams().create(streamId, seller.address(), "paid data", 1));
@@ -169,6 +193,11 @@ abstract class LicenceAccessSuite {
     for (PrivateKeySigner account : List.of(buyer, extender)) {
       submit(operator, new LedgerOperation.Mint(account.address(), BigInteger.valueOf(1_000)));
     }
+    return productOfTheStream();
+  }
+
+  /** Another product of the seller's over the same stream, at 1 unit a second. */
+  private Product productOfTheStream() throws Exception {
     List<LedgerEvent> created =
         submit(
             seller,
