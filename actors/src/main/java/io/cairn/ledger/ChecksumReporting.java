@@ -72,8 +72,11 @@ public final class ChecksumReporting {
     return ((PrivateKeySigner) service.signer()).derive("checksum reporter " + node.hostPort());
   }
 
-  /** On the nodes with the stream role: the node's reporter and the cluster's round keeper. */
-  public static void start(
+  /**
+   * On the nodes with the stream role: the node's reporter and the cluster's round keeper. Answers
+   * the address the node reports as, unless reporting is off.
+   */
+  public static Optional<EthereumAddress> start(
       ActorSystem<?> system,
       ChecksumSettings settings,
       Ledger ledger,
@@ -82,9 +85,11 @@ public final class ChecksumReporting {
       ServiceIdentity service,
       Clock clock) {
     if (!settings.enabled()) {
-      return;
+      return Optional.empty();
     }
     PrivateKeySigner ownKey = reporterKey(service, Cluster.get(system).selfMember().address());
+    // on a chain this address sends its reports and needs gas money: the operator must know it
+    log.info("this node reports partition checksums as {}", ownKey.address());
     ActorRef<Report> reporter =
         system.systemActorOf(
             reporter(ledger, checksums, ownKey, settings),
@@ -100,6 +105,7 @@ public final class ChecksumReporting {
                 .withSettings(
                     org.apache.pekko.cluster.typed.ClusterSingletonSettings.create(system)
                         .withRole(NodeRole.STREAM.label())));
+    return Optional.of(ownKey.address());
   }
 
   private static Behavior<Report> reporter(

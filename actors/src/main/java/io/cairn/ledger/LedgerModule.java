@@ -55,16 +55,18 @@ public record LedgerModule(Ledger ledger, Optional<EmbeddedLedger> embedded) {
   /**
    * Starts the checksum reports of paid partitions on a node with the stream role ({@link
    * ChecksumReporting}); {@code service} is the cluster's service identity, the rounds' opener.
+   * Answers the address this node reports as, if it does.
    */
-  public void reportChecksums(
+  public Optional<EthereumAddress> reportChecksums(
       ActorSystem<?> system,
       ChecksumSettings settings,
       Streams streams,
       PartitionChecksums checksums,
       ServiceIdentity service,
       Clock clock) {
-    if (NodeRole.STREAM.isHeldBy(system)) {
-      ChecksumReporting.start(system, settings, ledger, streams, checksums, service, clock);
+    if (!NodeRole.STREAM.isHeldBy(system)) {
+      return Optional.empty();
     }
+    return ChecksumReporting.start(system, settings, ledger, streams, checksums, service, clock);
   }
 }

@@ -189,15 +189,16 @@ public final class CairnNode {
                     dependencies.clock(),
                     stream.streams()))
             : Optional.empty();
-    ledger.ifPresent(
-        module ->
-            module.reportChecksums(
+    Optional<EthereumAddress> checksumReporter =
+        ledger.flatMap(
+            module ->
+                module.reportChecksums(
                 system,
                 ChecksumSettings.fromConfig(config),
                 stream.streams(),
                 new PartitionChecksums(system, stream.resends()),
                 dependencies.service().get(),
-                dependencies.clock()));
+                dependencies.clock())));
     if (node.has(NodeRole.API)) {
       Optional<EthereumAddress> serviceAddress =
           node.has(NodeRole.PERSISTOR)
@@ -213,6 +214,7 @@ public final class CairnNode {
                   node,
                   dependencies,
                   serviceAddress,
+                  checksumReporter,
                   stream,
                   core,
                   keys,
@@ -230,6 +232,7 @@ public final class CairnNode {
       NodeSettings node,
       Dependencies dependencies,
       Optional<EthereumAddress> serviceAddress,
+      Optional<EthereumAddress> checksumReporter,
       StreamModule stream,
       CoreModule core,
       KeysModule keys,
@@ -251,7 +254,8 @@ public final class CairnNode {
                     node.roles(),
                     dependencies.journal().kind().label(),
                     CairnVersion.current(),
-                    serviceAddress),
+                    serviceAddress,
+                    checksumReporter),
                 new AuthRoutes(
                     system,
                     new SessionChallenges(tokens, dependencies.recoveries(), dependencies.clock()),

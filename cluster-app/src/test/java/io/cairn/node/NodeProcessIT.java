@@ -2,6 +2,7 @@ package io.cairn.node;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.google.gson.JsonArray;
@@ -102,6 +103,10 @@ class NodeProcessIT {
       assertEquals("h2", info.getJournal());
       assertEquals(List.of("api", "stream", "core", "persistor"), info.getRolesList());
       assertEquals("up", info.getMemberStatus());
+      assertTrue(
+          info.getChecksumReporter().matches("0x[0-9a-f]{40}"),
+          "a stream node names the address it reports checksums as: " + info);
+      assertNotEquals(info.getServiceAddress(), info.getChecksumReporter());
 
       coreWriter = CoreWriter.open(CairnClient.connect(node.api()), CoreKeyPair.generate());
       coreWriter.append(List.of("kept".getBytes(), "across".getBytes(), "restarts".getBytes()));

@@ -21,13 +21,17 @@ public final class NodeRoutes extends ApiRoutes {
   private final Cluster cluster;
   private final NodeInfo.Builder template;
 
-  /** {@code serviceAddress}: the cluster's service identity, on a node that holds it. */
+  /**
+   * {@code serviceAddress}: the cluster's service identity, on a node that holds it; {@code
+   * checksumReporter}: the address this node reports checksums as, on a node that reports them.
+   */
   public NodeRoutes(
       ActorSystem<?> system,
       Set<NodeRole> roles,
       String journalKind,
       String version,
-      Optional<EthereumAddress> serviceAddress) {
+      Optional<EthereumAddress> serviceAddress,
+      Optional<EthereumAddress> checksumReporter) {
     super(system);
     this.cluster = Cluster.get(system);
     this.template =
@@ -37,6 +41,7 @@ public final class NodeRoutes extends ApiRoutes {
             .setVersion(version)
             .setJournal(journalKind);
     serviceAddress.ifPresent(address -> template.setServiceAddress(address.value()));
+    checksumReporter.ifPresent(address -> template.setChecksumReporter(address.value()));
   }
 
   @Override
