@@ -193,12 +193,12 @@ public final class CairnNode {
         ledger.flatMap(
             module ->
                 module.reportChecksums(
-                system,
-                ChecksumSettings.fromConfig(config),
-                stream.streams(),
-                new PartitionChecksums(system, stream.resends()),
-                dependencies.service().get(),
-                dependencies.clock())));
+                    system,
+                    ChecksumSettings.fromConfig(config),
+                    stream.streams(),
+                    new PartitionChecksums(system, stream.resends()),
+                    dependencies.service().get(),
+                    dependencies.clock()));
     if (node.has(NodeRole.API)) {
       Optional<EthereumAddress> serviceAddress =
           node.has(NodeRole.PERSISTOR)
