@@ -8,10 +8,10 @@ import java.time.ZoneOffset;
 import java.util.concurrent.atomic.AtomicReference;
 
 /** The wall clock plus an offset a test moves forward, as a chain's time is moved. */
-final class AdjustableClock extends Clock {
+public final class AdjustableClock extends Clock {
   private final AtomicReference<Duration> offset = new AtomicReference<>(Duration.ZERO);
 
-  void advance(Duration by) {
+  public void advance(Duration by) {
     offset.updateAndGet(current -> current.plus(by));
   }
 
