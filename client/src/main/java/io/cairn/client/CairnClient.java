@@ -16,6 +16,8 @@ import io.cairn.protocol.api.v1.PermissionRequest;
 import io.cairn.protocol.api.v1.PersistorMode;
 import io.cairn.protocol.api.v1.PersistorSettings;
 import io.cairn.protocol.api.v1.PersistorStatus;
+import io.cairn.protocol.api.v1.ProviderRegistration;
+import io.cairn.protocol.api.v1.ProviderView;
 import io.cairn.protocol.api.v1.PublishAck;
 import io.cairn.protocol.api.v1.Request;
 import io.cairn.protocol.api.v1.Resend;
@@ -210,6 +212,31 @@ public final class CairnClient {
         streamPath(streamId) + "/permissions/" + who + "/" + permission,
         null,
         StreamDescription.newBuilder());
+  }
+
+  // ---- storage providers ----
+
+  /**
+   * Registers the session's address as a storage provider with these terms, or changes them; {@code
+   * INVALID_PROVIDER} for terms it cannot take, {@code PROVIDER_EXITED} after an exit.
+   */
+  public ProviderView registerProvider(ProviderRegistration registration) {
+    return send("PUT", "/api/v1/provider", registration, ProviderView.newBuilder());
+  }
+
+  /** The session's own provider; {@code PROVIDER_NOT_FOUND} before it registers. */
+  public ProviderView ownProvider() {
+    return get("/api/v1/provider", ProviderView.newBuilder());
+  }
+
+  /** The session's provider leaves for good. */
+  public ProviderView exitProvider() {
+    return send("DELETE", "/api/v1/provider", null, ProviderView.newBuilder());
+  }
+
+  /** A provider as registered; {@code PROVIDER_NOT_FOUND} for an address that never did. */
+  public ProviderView provider(EthereumAddress address) {
+    return get("/api/v1/providers/" + address.value(), ProviderView.newBuilder());
   }
 
   // ---- key custodian ----

@@ -14,6 +14,7 @@ import io.cairn.api.keys.CustodianRoutes;
 import io.cairn.api.ledger.LedgerRoutes;
 import io.cairn.api.node.NodeRoutes;
 import io.cairn.api.persist.PersistorRoutes;
+import io.cairn.api.pinning.ProviderRoutes;
 import io.cairn.api.stream.PartitionKeyCheck;
 import io.cairn.api.stream.StreamDataRoutes;
 import io.cairn.api.stream.StreamReadAccess;
@@ -35,6 +36,8 @@ import io.cairn.ledger.evm.EvmChainSettings;
 import io.cairn.ledger.evm.EvmLedgerModule;
 import io.cairn.persist.PersistorModule;
 import io.cairn.persist.PersistorSettings;
+import io.cairn.pinning.PinningModule;
+import io.cairn.pinning.PinningSettings;
 import io.cairn.protocol.EthereumAddress;
 import io.cairn.protocol.event.AddressRecoveries;
 import io.cairn.protocol.event.AddressRecovery;
@@ -177,6 +180,8 @@ public final class CairnNode {
             stream,
             keys.streamKeys(),
             () -> custody.get().identity().signer());
+    PinningModule pinning =
+        PinningModule.init(system, PinningSettings.fromConfig(config), dependencies.clock());
     Optional<LedgerModule> ledger =
         node.has(NodeRole.API) || node.has(NodeRole.STREAM)
             ? Optional.of(
@@ -220,7 +225,8 @@ public final class CairnNode {
                   keys,
                   persistor,
                   persistorSettings,
-                  ledger.orElseThrow())),
+                  ledger.orElseThrow(),
+                  pinning)),
           "cannot start the public API on " + node.host() + ":" + node.apiPort());
     }
     NodeStarted.ID.get(Adapter.toClassic(system)).markStarted();
@@ -238,7 +244,8 @@ public final class CairnNode {
       KeysModule keys,
       PersistorModule persistor,
       PersistorSettings persistorSettings,
-      LedgerModule ledger) {
+      LedgerModule ledger,
+      PinningModule pinning) {
     Config config = system.settings().config();
     SessionTokens tokens = SessionSettings.fromConfig(config, system).tokens();
     Authentication authentication = new Authentication(tokens);
@@ -292,6 +299,7 @@ public final class CairnNode {
                     config.getBytes("cairn.api.websocket.max-message-size"))));
     // the signed requests and reads of the embedded ledger; on a chain, clients use the chain
     ledger.embedded().ifPresent(embedded -> routes.add(new LedgerRoutes(system, embedded)));
+    routes.add(new ProviderRoutes(system, pinning.providers(), authentication));
     return routes;
   }
 

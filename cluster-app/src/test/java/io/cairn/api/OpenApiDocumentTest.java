@@ -81,6 +81,10 @@ class OpenApiDocumentTest {
       List.of(
           "GET /api/v1/health",
           "GET /api/v1/node",
+          "PUT /api/v1/provider",
+          "GET /api/v1/provider",
+          "DELETE /api/v1/provider",
+          "GET /api/v1/providers/" + OWNER,
           "POST /api/v1/auth/challenge",
           "POST /api/v1/auth/session",
           "GET /api/v1/streams?owner=" + OWNER + "&search=probe&max=10",
