@@ -23,8 +23,8 @@ import org.apache.pekko.http.javadsl.unmarshalling.StringUnmarshallers;
  * /escrow/jobs/{jobId}}) and report rounds ({@code /reports/rounds?stream=&partition=&interval=}).
  *
  * <p>No session: reading is public, and a request is authenticated by its own signature. Who may do
- * what is the ledger's rules' business ({@code LedgerRules}), decided by the ledger entity for
- * every transport alike; these routes only parse and map.
+ * what is the ledger's rules' business ({@code LedgerRules} in the embedded ledger's entity, the
+ * contracts on a chain), decided there for every transport alike; these routes only parse and map.
  */
 public final class LedgerRoutes extends ApiRoutes {
   private final LedgerBackend backend;
