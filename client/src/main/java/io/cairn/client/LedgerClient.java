@@ -44,16 +44,46 @@ import java.util.concurrent.atomic.AtomicLong;
  * signer's last: the greater of the account's nonce on the node plus one and the time in
  * microseconds, so that requests from several processes of one signer rarely collide. Obtain one
  * with {@link CairnClient#ledger()} (reads only) or {@link CairnClient#ledger(EvmSigner)}.
+ *
+ * <p>A node whose ledger is on a chain ({@link LedgerInfo#getBackend()} {@code "chain"}) takes no
+ * signed requests: its operations are transactions to the contracts, which a client signs and sends
+ * itself through {@link #sendingTo}; reads still go through the node.
  */
 public final class LedgerClient {
   private final CairnClient client;
   private final Optional<EvmSigner> signer;
+  private final Optional<Transactions> transactions;
   private final AtomicLong lastNonce = new AtomicLong();
   private volatile String ledgerId;
 
   LedgerClient(CairnClient client, Optional<EvmSigner> signer) {
+    this(client, signer, Optional.empty());
+  }
+
+  private LedgerClient(
+      CairnClient client, Optional<EvmSigner> signer, Optional<Transactions> transactions) {
     this.client = client;
     this.signer = signer;
+    this.transactions = transactions;
+  }
+
+  /**
+   * Carries out one operation as a transaction to the contracts of a ledger on a chain, signed in
+   * this process; answers its events as the node's receipt gives them, or throws the contract's
+   * refusal.
+   */
+  @FunctionalInterface
+  public interface Transactions {
+    LedgerReceipt send(LedgerRequest operation);
+  }
+
+  /**
+   * This client with every operation ({@link #transfer}, {@link #buy}, ... and {@link
+   * #submit(LedgerRequest.Builder)}) sent through {@code transactions} instead of the node; reads
+   * still ask the node.
+   */
+  public LedgerClient sendingTo(Transactions transactions) {
+    return new LedgerClient(client, signer, Optional.of(transactions));
   }
 
   /** The ledger's id, operator and time. */
@@ -232,8 +262,14 @@ public final class LedgerClient {
     return client.post("/api/v1/ledger/requests", signed, LedgerReceipt.newBuilder());
   }
 
-  /** {@link #sign} then {@link #submit(SignedLedgerRequest)}. */
+  /**
+   * {@link #sign} then {@link #submit(SignedLedgerRequest)}; through the {@link Transactions} of
+   * {@link #sendingTo}, if any, instead.
+   */
   public LedgerReceipt submit(LedgerRequest.Builder request) {
+    if (transactions.isPresent()) {
+      return transactions.get().send(request.build());
+    }
     return submit(sign(request));
   }
 

@@ -18,6 +18,7 @@ import io.cairn.cli.stream.SubscribeCommand;
 import io.cairn.client.CairnApiException;
 import io.cairn.client.ProofRejectedException;
 import io.cairn.node.CairnVersion;
+import io.cairn.protocol.Rejection;
 import java.io.UncheckedIOException;
 import org.slf4j.LoggerFactory;
 import picocli.AutoComplete;
@@ -93,7 +94,7 @@ public final class Cairn {
         (error, command, parsed) -> {
           command.getErr().println("cairn: " + describe(error));
           command.getErr().flush();
-          if (error instanceof CairnApiException) {
+          if (error instanceof CairnApiException || error instanceof Rejection) {
             return EXIT_REJECTED;
           }
           // a malformed key, address or option value given on the command line is a usage mistake
@@ -102,12 +103,19 @@ public final class Cairn {
     return commandLine;
   }
 
-  /** Exit code of a command the node refused; its error code is printed on stderr. */
+  /**
+   * Exit code of a command the node, or the ledger's contracts on a chain, refused; its error code
+   * is printed on stderr.
+   */
   public static final int EXIT_REJECTED = 3;
 
   private static String describe(Exception error) {
     if (error instanceof CairnApiException refused) {
       return "the node refused: " + refused.getMessage();
+    }
+    if (error instanceof Rejection refused) {
+      // a transaction's refusal, decided by the contracts as the embedded ledger decides it
+      return refused.code() + ": " + refused.getMessage();
     }
     if (error instanceof ProofRejectedException rejected) {
       return "verification failed: " + rejected.getMessage();

@@ -11,6 +11,7 @@ import io.cairn.api.auth.SessionTokens;
 import io.cairn.api.core.CoreRoutes;
 import io.cairn.api.core.CoreWebSocketHandler;
 import io.cairn.api.keys.CustodianRoutes;
+import io.cairn.api.ledger.LedgerBackend;
 import io.cairn.api.ledger.LedgerRoutes;
 import io.cairn.api.node.NodeRoutes;
 import io.cairn.api.persist.PersistorRoutes;
@@ -297,8 +298,8 @@ public final class CairnNode {
                             config.getInt("cairn.api.websocket.live-buffer")),
                         new CoreWebSocketHandler.Factory(core.cores(), paidCores)),
                     config.getBytes("cairn.api.websocket.max-message-size"))));
-    // the signed requests and reads of the embedded ledger; on a chain, clients use the chain
-    ledger.embedded().ifPresent(embedded -> routes.add(new LedgerRoutes(system, embedded)));
+    routes.add(
+        new LedgerRoutes(system, LedgerBackend.of(ledger, dependencies.service().get().address())));
     routes.add(new ProviderRoutes(system, pinning.providers(), authentication));
     return routes;
   }

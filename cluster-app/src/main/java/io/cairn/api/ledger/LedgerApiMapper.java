@@ -8,11 +8,14 @@ import io.cairn.ledger.LedgerState;
 import io.cairn.ledger.Licence;
 import io.cairn.ledger.Product;
 import io.cairn.ledger.ReportRound;
+import io.cairn.ledger.RoundKey;
 import io.cairn.ledger.RoundOutcome;
+import io.cairn.ledger.evm.ContractAddresses;
 import io.cairn.protocol.ErrorCode;
 import io.cairn.protocol.EthereumAddress;
 import io.cairn.protocol.Rejection;
 import io.cairn.protocol.api.v1.EscrowJobView;
+import io.cairn.protocol.api.v1.LedgerContracts;
 import io.cairn.protocol.api.v1.LedgerEventView;
 import io.cairn.protocol.api.v1.LedgerInfo;
 import io.cairn.protocol.api.v1.LedgerReceipt;
@@ -24,14 +27,18 @@ import io.cairn.protocol.api.v1.ReportRoundView;
 import io.cairn.protocol.api.v1.RoundReport;
 import io.cairn.protocol.api.v1.TokenAccount;
 import io.cairn.protocol.ledger.Bytes32;
+import java.math.BigInteger;
 import java.util.Comparator;
+import java.util.List;
 import java.util.Locale;
-import java.util.Map;
 
 /** The ledger's public API messages from its domain records, and its path parameters parsed. */
 public final class LedgerApiMapper {
   /** The backend {@code GET /ledger} names: the ledger kept in the cluster's journal. */
   public static final String EMBEDDED = "embedded";
+
+  /** The backend {@code GET /ledger} names: the contracts on an Ethereum chain. */
+  public static final String CHAIN = "chain";
 
   private LedgerApiMapper() {}
 
@@ -44,11 +51,36 @@ public final class LedgerApiMapper {
         .build();
   }
 
+  /** A ledger on a chain: no ledger id (it takes no signed requests), its chain and contracts. */
+  public static LedgerInfo chainInfo(
+      long chainId, ContractAddresses contracts, EthereumAddress operator, long now) {
+    return LedgerInfo.newBuilder()
+        .setBackend(CHAIN)
+        .setOperator(operator.value())
+        .setTime(now)
+        .setChainId(chainId)
+        .setContracts(
+            LedgerContracts.newBuilder()
+                .setToken(contracts.token().value())
+                .setMarketplace(contracts.marketplace().value())
+                .setEscrow(contracts.escrow().value())
+                .setChecksumReports(contracts.checksumReports().value()))
+        .build();
+  }
+
   public static TokenAccount account(EthereumAddress address, LedgerState slice) {
     return TokenAccount.newBuilder()
         .setAddress(address.value())
         .setBalance(slice.balanceOf(address).toString())
         .setNonce(slice.nonceOf(address))
+        .build();
+  }
+
+  /** An account on a chain: its balance; its nonce is the chain's business. */
+  public static TokenAccount account(EthereumAddress address, BigInteger balance) {
+    return TokenAccount.newBuilder()
+        .setAddress(address.value())
+        .setBalance(balance.toString())
         .build();
   }
 
@@ -60,11 +92,11 @@ public final class LedgerApiMapper {
         .build();
   }
 
-  /** Every product of the slice, in order of creation. */
-  public static ProductList products(LedgerState slice) {
+  /** The products in order of creation. */
+  public static ProductList products(List<Product> products) {
     return ProductList.newBuilder()
         .addAllProducts(
-            slice.products().values().stream()
+            products.stream()
                 .sorted(Comparator.comparingLong(Product::id))
                 .map(LedgerApiMapper::product)
                 .toList())
@@ -80,20 +112,13 @@ public final class LedgerApiMapper {
         .build();
   }
 
-  /** Every licence of the slice (those the selection named), by product. */
-  public static LicenceList licences(LedgerState slice, long now) {
+  /** The licences by product, each active or not at {@code now}. */
+  public static LicenceList licences(List<Licence> licences, long now) {
     return LicenceList.newBuilder()
         .addAllLicences(
-            slice.licenceEnds().entrySet().stream()
-                .sorted(Comparator.comparingLong(entry -> entry.getKey().productId()))
-                .map(
-                    (Map.Entry<Licence.Key, Long> entry) ->
-                        licence(
-                            new Licence(
-                                entry.getKey().productId(),
-                                entry.getKey().buyer(),
-                                entry.getValue()),
-                            now))
+            licences.stream()
+                .sorted(Comparator.comparingLong(Licence::productId))
+                .map(licence -> licence(licence, now))
                 .toList())
         .build();
   }
@@ -120,6 +145,20 @@ public final class LedgerApiMapper {
             .setRewardPerReporter(round.rewardPerReporter().toString())
             .setClosed(round.closed());
     round.finalReport().ifPresent(report -> view.setFinalReport(report(report)));
+    return view.build();
+  }
+
+  /**
+   * A round as a chain tells it: the contract keeps its reporters and reward to itself, so only its
+   * final report and whether it closed.
+   */
+  public static ReportRoundView round(RoundKey key, RoundOutcome outcome) {
+    ReportRoundView.Builder view =
+        ReportRoundView.newBuilder()
+            .setRoundId(outcome.roundId().toString())
+            .setRound(LedgerOperations.toProto(key))
+            .setClosed(outcome.closed());
+    outcome.finalReport().ifPresent(report -> view.setFinalReport(report(report)));
     return view.build();
   }
 

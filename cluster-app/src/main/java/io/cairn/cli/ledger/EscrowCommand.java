@@ -13,8 +13,7 @@ import picocli.CommandLine.Spec;
 @Command(
     name = "escrow",
     mixinStandardHelpOptions = true,
-    description =
-        "Jobs' budgets held by the embedded ledger until the operator settles or closes them.")
+    description = "Jobs' budgets held by the ledger until the operator settles or closes them.")
 public final class EscrowCommand {
   @Spec CommandSpec spec;
   @Mixin ClientOptions options;
@@ -38,10 +37,11 @@ public final class EscrowCommand {
               paramLabel = "AMOUNT",
               converter = LedgerArguments.Amount.class,
               description = "Whole token units.")
-          BigInteger amount)
+          BigInteger amount,
+      @Mixin LedgerWrites writes)
       throws InvalidProtocolBufferException {
     return LedgerArguments.print(
-        spec, options.client().ledger(options.signer()).deposit(job, amount));
+        spec, writes.write(options, ledger -> ledger.deposit(job, amount)));
   }
 
   @Command(

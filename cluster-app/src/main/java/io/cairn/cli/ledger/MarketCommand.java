@@ -22,9 +22,11 @@ import picocli.CommandLine.Spec;
     name = "market",
     mixinStandardHelpOptions = true,
     description = {
-      "The data market on the embedded ledger: products over streams and cores, sold by the second."
-          + " A licence bought becomes the buyer's subscribe permission on the product's streams until"
-          + " it ends. Requests are signed locally with --key and need no session."
+      "The data market: products over streams and cores, sold by the second. A licence bought"
+          + " becomes the buyer's subscribe permission on the product's streams until it ends."
+          + " Operations are signed locally with --key and need no session: a request to the node"
+          + " when its ledger is embedded, a transaction to the contracts at --chain when it is on"
+          + " a chain."
     })
 public final class MarketCommand {
   @Spec CommandSpec spec;
@@ -75,7 +77,8 @@ public final class MarketCommand {
               paramLabel = "0xHASH",
               converter = LedgerArguments.Hash.class,
               description = "SHA-256 or keccak-256 of the terms of use (default: 0x00…00, none).")
-          Bytes32 termsHash)
+          Bytes32 termsHash,
+      @Mixin LedgerWrites writes)
       throws InvalidProtocolBufferException {
     List<String> sold = streams == null ? List.of() : streams;
     List<String> keys = cores == null ? List.of() : cores;
@@ -102,7 +105,8 @@ public final class MarketCommand {
                             .build())
                     : beneficiaries)
             .build();
-    return LedgerArguments.print(spec, options.client().ledger(seller).createProduct(terms));
+    return LedgerArguments.print(
+        spec, writes.write(options, ledger -> ledger.createProduct(terms)));
   }
 
   @Command(
@@ -140,10 +144,11 @@ public final class MarketCommand {
               required = true,
               paramLabel = "S",
               description = "How long, in seconds.")
-          long seconds)
+          long seconds,
+      @Mixin LedgerWrites writes)
       throws InvalidProtocolBufferException {
     return LedgerArguments.print(
-        spec, options.client().ledger(options.signer()).buy(product, seconds));
+        spec, writes.write(options, ledger -> ledger.buy(product, seconds)));
   }
 
   @Command(
@@ -187,10 +192,11 @@ public final class MarketCommand {
               required = true,
               paramLabel = "S",
               description = "How long, in seconds.")
-          long seconds)
+          long seconds,
+      @Mixin LedgerWrites writes)
       throws InvalidProtocolBufferException {
     return LedgerArguments.print(
-        spec, options.client().ledger(options.signer()).grantLicence(product, buyer, seconds));
+        spec, writes.write(options, ledger -> ledger.grantLicence(product, buyer, seconds)));
   }
 
   @Command(
@@ -206,9 +212,10 @@ public final class MarketCommand {
               paramLabel = "ADDRESS",
               converter = LedgerArguments.Address.class,
               description = "Whose licence.")
-          EthereumAddress buyer)
+          EthereumAddress buyer,
+      @Mixin LedgerWrites writes)
       throws InvalidProtocolBufferException {
     return LedgerArguments.print(
-        spec, options.client().ledger(options.signer()).revokeLicence(product, buyer));
+        spec, writes.write(options, ledger -> ledger.revokeLicence(product, buyer)));
   }
 }

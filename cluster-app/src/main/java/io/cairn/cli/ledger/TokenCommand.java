@@ -14,8 +14,10 @@ import picocli.CommandLine.Spec;
     name = "token",
     mixinStandardHelpOptions = true,
     description = {
-      "The embedded ledger's token: balances, transfers and (by the ledger's operator) mints. Amounts"
-          + " are whole token units. Requests are signed locally with --key and need no session."
+      "The ledger's token: balances, transfers and (by the ledger's operator) mints. Amounts are"
+          + " whole token units. Operations are signed locally with --key and need no session: a"
+          + " request to the node when its ledger is embedded, a transaction to the contracts at"
+          + " --chain when it is on a chain."
     })
 public final class TokenCommand {
   @Spec CommandSpec spec;
@@ -53,10 +55,11 @@ public final class TokenCommand {
               paramLabel = "AMOUNT",
               converter = LedgerArguments.Amount.class,
               description = "Whole token units.")
-          BigInteger amount)
+          BigInteger amount,
+      @Mixin LedgerWrites writes)
       throws InvalidProtocolBufferException {
     return LedgerArguments.print(
-        spec, options.client().ledger(options.signer()).transfer(to, amount));
+        spec, writes.write(options, ledger -> ledger.transfer(to, amount)));
   }
 
   @Command(
@@ -65,7 +68,8 @@ public final class TokenCommand {
       description = {
         "Makes AMOUNT new tokens for ADDRESS; prints the receipt. Only the ledger's operator may: the"
             + " cluster's service key, --key $(cat <node data dir>/keys/service.key) on a node on the"
-            + " embedded journal (cairn.service.key-file otherwise)."
+            + " embedded journal (cairn.service.key-file otherwise); on a chain, a holder of the"
+            + " token's MINTER_ROLE."
       })
   int mint(
       @Parameters(
@@ -79,8 +83,9 @@ public final class TokenCommand {
               paramLabel = "AMOUNT",
               converter = LedgerArguments.Amount.class,
               description = "Whole token units.")
-          BigInteger amount)
+          BigInteger amount,
+      @Mixin LedgerWrites writes)
       throws InvalidProtocolBufferException {
-    return LedgerArguments.print(spec, options.client().ledger(options.signer()).mint(to, amount));
+    return LedgerArguments.print(spec, writes.write(options, ledger -> ledger.mint(to, amount)));
   }
 }

@@ -198,6 +198,12 @@ class LedgerCommandsTest {
             "--key",
             key));
     usage(cairn("escrow", "show", "0x12"));
+    CairnCommandLine.Result chainOnAnEmbeddedNode =
+        cairn("token", "transfer", someone, "5", "--key", key, "--chain", "http://127.0.0.1:1");
+    usage(chainOnAnEmbeddedNode);
+    assertTrue(
+        chainOnAnEmbeddedNode.err().contains("--chain: the node's ledger is embedded"),
+        chainOnAnEmbeddedNode.err());
     usage(cairn("market", "licences", "0xABC"));
 
     CairnCommandLine.Result unreachable =
