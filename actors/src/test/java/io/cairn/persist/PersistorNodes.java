@@ -121,7 +121,7 @@ final class PersistorNodes implements AutoCloseable {
         ClusterSharding.get(node.system())
             .entityRefFor(Persistor.ENTITY_KEY, streamId)
             .<Persistor.Status>askWithStatus(
-                replyTo -> new Persistor.Configure(mode, interval, replyTo),
+                replyTo -> new Persistor.Configure(mode, interval, false, replyTo),
                 Duration.ofSeconds(20)));
   }
 
