@@ -1,20 +1,16 @@
 package io.cairn.persist;
 
 import io.cairn.cluster.NodeRole;
-import io.cairn.keys.StreamKeys;
 import io.cairn.protocol.ErrorCode;
 import io.cairn.protocol.Rejection;
 import io.cairn.protocol.encryption.GroupKey;
 import io.cairn.protocol.event.EventSigner;
-import io.cairn.protocol.event.EvmSigner;
 import io.cairn.protocol.persist.Checkpoint;
 import io.cairn.protocol.persist.PairSealing;
 import io.cairn.stream.PartitionFeed;
-import io.cairn.stream.Publisher;
-import io.cairn.stream.Resends;
 import io.cairn.stream.StreamPartition.Position;
 import java.time.Duration;
-import java.util.ArrayList;
+import java.time.Instant;
 import java.util.Arrays;
 import java.util.HexFormat;
 import java.util.List;
@@ -79,11 +75,14 @@ public final class Persistor
   public sealed interface Command {}
 
   /**
-   * Appoints the persistor, or changes its mode and interval; an empty interval is the node's
-   * default.
+   * Appoints the persistor, or changes its settings; an empty interval is the node's default. With
+   * {@code whileLicensed} it follows the stream only while at least one licence on it is active.
    */
   public record Configure(
-      Mode mode, Optional<Duration> interval, ActorRef<StatusReply<Status>> replyTo)
+      Mode mode,
+      Optional<Duration> interval,
+      boolean whileLicensed,
+      ActorRef<StatusReply<Status>> replyTo)
       implements Command {}
 
   public record GetStatus(ActorRef<StatusReply<Status>> replyTo) implements Command {}
@@ -107,6 +106,17 @@ public final class Persistor
     }
   }
 
+  /** From {@link PersistorLicences}: the stream's licences changed; answered once taken in. */
+  public record LicencesChanged(ActorRef<StatusReply<Done>> replyTo) implements Command {}
+
+  /** From its {@link LicenceWatch}: a licence is active until then (none: empty), read at then. */
+  record LicencesRead(Optional<Instant> licencedUntil, Instant readAt) implements Command {}
+
+  /** Following may have to stop now: the latest licence's end has come, or is nearer. */
+  enum FollowingDue implements Command {
+    INSTANCE
+  }
+
   /** The interval's work is due: a checkpoint, and in rebroadcast mode the next pages. */
   enum Tick implements Command {
     INSTANCE
@@ -123,7 +133,11 @@ public final class Persistor
 
   public sealed interface Event {}
 
-  public record Configured(Mode mode, Optional<Duration> interval) implements Event {}
+  public record Configured(Mode mode, Optional<Duration> interval, boolean whileLicensed)
+      implements Event {}
+
+  /** Set to follow only while licensed, it follows until {@code until} (a past one: it stopped). */
+  public record FollowUntilSet(Instant until) implements Event {}
 
   /**
    * New pairs from the event {@code sequenceNr} of {@code partition}: pair {@code firstIndex + i}
@@ -195,7 +209,10 @@ public final class Persistor
       long count,
       byte[] root,
       String serviceAddress,
-      Optional<SignedCheckpoint> checkpoint) {
+      Optional<SignedCheckpoint> checkpoint,
+      boolean whileLicensed,
+      Optional<Instant> followUntil,
+      Optional<String> pausedBecause) {
     public String rootHex() {
       return HexFormat.of().formatHex(root);
     }
@@ -209,7 +226,10 @@ public final class Persistor
           && count == that.count
           && Arrays.equals(root, that.root)
           && serviceAddress.equals(that.serviceAddress)
-          && checkpoint.equals(that.checkpoint);
+          && checkpoint.equals(that.checkpoint)
+          && whileLicensed == that.whileLicensed
+          && followUntil.equals(that.followUntil)
+          && pausedBecause.equals(that.pausedBecause);
     }
 
     @Override
@@ -226,19 +246,12 @@ public final class Persistor
 
   // ---- wiring ----
 
-  /** What a persistor uses besides its journal. */
-  public record Services(
-      StreamKeys keys,
-      EvmSigner signer,
-      Publisher publisher,
-      Resends resends,
-      String readJournalPluginId) {}
-
   /**
    * Starts the sharded persistors, remembered in the journal (the event-sourced store of remembered
    * entities), on the nodes with the persistor role; elsewhere a proxy.
    */
-  public static void init(ActorSystem<?> system, PersistorSettings settings, Services services) {
+  public static void init(
+      ActorSystem<?> system, PersistorSettings settings, PersistorServices services) {
     ClusterSharding.get(system)
         .init(
             Entity.of(
@@ -270,7 +283,7 @@ public final class Persistor
   private static Behavior<Command> create(
       String streamId,
       PersistorSettings settings,
-      Services services,
+      PersistorServices services,
       ActorRef<ClusterSharding.ShardCommand> shard) {
     return Behaviors.setup(
         context ->
@@ -281,17 +294,18 @@ public final class Persistor
   private final ActorContext<Command> context;
   private final String streamId;
   private final PersistorSettings settings;
-  private final Services services;
+  private final PersistorServices services;
   private final ActorRef<ClusterSharding.ShardCommand> shard;
   private final KeyCache keys;
   private final PersistorIntervals intervals;
+  private final LicensedFollowing following;
 
   private Persistor(
       ActorContext<Command> context,
       TimerScheduler<Command> timers,
       String streamId,
       PersistorSettings settings,
-      Services services,
+      PersistorServices services,
       ActorRef<ClusterSharding.ShardCommand> shard) {
     super(
         PersistenceId.of(ENTITY_KEY.name(), streamId),
@@ -315,6 +329,20 @@ public final class Persistor
                 new PairJournal(context.getSystem(), services.readJournalPluginId()),
                 settings.rebroadcastPageSize(),
                 Materializer.createMaterializer(context)));
+    this.following =
+        new LicensedFollowing(
+            context,
+            timers,
+            services.clock(),
+            () ->
+                PartitionFollowers.create(
+                    streamId,
+                    context.getSelf(),
+                    new PartitionFeed(context.getSystem(), services.resends()),
+                    keys,
+                    HexFormat.of().parseHex(services.signer().address().value().substring(2)),
+                    settings),
+            () -> LicenceWatch.create(streamId, context.getSelf(), services.clock(), settings));
   }
 
   /** The persistence id of the persistor of {@code streamId}, whose events catch-up reads. */
@@ -340,19 +368,9 @@ public final class Persistor
         .build();
   }
 
-  /**
-   * Starts following the stream and the intervals, as appointed or after recovery. The followers
-   * have no name, which a follower stopped by a restart after a journal failure might still hold.
-   */
+  /** Starts following the stream (if licensed) and the intervals, as appointed or recovered. */
   private void start(PersistorState state) {
-    context.spawnAnonymous(
-        PartitionFollowers.create(
-            streamId,
-            context.getSelf(),
-            new PartitionFeed(context.getSystem(), services.resends()),
-            keys,
-            HexFormat.of().parseHex(services.signer().address().value().substring(2)),
-            settings));
+    following.begin(state);
     intervals.next(state);
   }
 
@@ -368,13 +386,23 @@ public final class Persistor
                     .reply(
                         command.replyTo(),
                         state.appointed() ? StatusReply.success(status(state)) : notAppointed()))
-        .onCommand(Locate.class, this::onLocate)
+        .onCommand(
+            Locate.class,
+            (state, command) ->
+                state.appointed()
+                    ? PairRecording.locate(Effect(), state, command)
+                    : Effect().reply(command.replyTo(), notAppointed()))
         .onCommand(
             GetPosition.class,
             (state, command) ->
                 Effect().reply(command.replyTo(), state.position(command.partition())))
-        .onCommand(Record.class, this::onRecord)
-        .onCommand(Tick.class, (state, tick) -> intervals.due(Effect(), state))
+        .onCommand(Record.class, (state, record) -> PairRecording.record(Effect(), state, record))
+        .onCommand(LicencesChanged.class, this::onLicencesChanged)
+        .onCommand(
+            LicencesRead.class, (state, read) -> following.licencesRead(Effect(), state, read))
+        .onCommand(FollowingDue.class, (state, due) -> following.due(Effect(), state))
+        .onCommand(
+            Tick.class, (state, tick) -> intervals.due(Effect(), state, following.following()))
         .onCommand(
             RebroadcastReady.class, (state, ready) -> intervals.rebroadcast(Effect(), state, ready))
         .onCommand(
@@ -384,13 +412,28 @@ public final class Persistor
   }
 
   private <T> StatusReply<T> notAppointed() {
-    shard.tell(new ClusterSharding.Passivate<>(context.getSelf()));
+    forget();
     return StatusReply.error(
         new Rejection(
             ErrorCode.PERSISTOR_NOT_APPOINTED,
             "no persistor is appointed for stream "
                 + streamId
                 + "; its owner appoints one with PUT /streams/{id}/persistor"));
+  }
+
+  /** Stops a persistor nobody appointed, so that sharding does not remember it. */
+  private void forget() {
+    shard.tell(new ClusterSharding.Passivate<>(context.getSelf()));
+  }
+
+  private ReplyEffect<Event, PersistorState> onLicencesChanged(
+      PersistorState state, LicencesChanged changed) {
+    if (!state.appointed()) {
+      forget();
+    } else if (state.whileLicensed()) {
+      following.checkLicences();
+    }
+    return Effect().reply(changed.replyTo(), StatusReply.ack());
   }
 
   private Status status(PersistorState state) {
@@ -401,7 +444,10 @@ public final class Persistor
         state.pairs().count(),
         state.pairs().root(),
         services.signer().address().value(),
-        state.checkpoint());
+        state.checkpoint(),
+        state.whileLicensed(),
+        state.followUntil(),
+        following.pausedBecause(state));
   }
 
   private ReplyEffect<Event, PersistorState> onConfigure(PersistorState state, Configure command) {
@@ -417,69 +463,17 @@ public final class Persistor
     }
     boolean first = !state.appointed();
     return Effect()
-        .persist(new Configured(command.mode(), command.interval()))
+        .persist(new Configured(command.mode(), command.interval(), command.whileLicensed()))
         .thenRun(
             after -> {
               if (first) {
                 start(after);
               } else {
+                following.reconfigured(state.whileLicensed(), after);
                 intervals.next(after);
               }
             })
         .thenReply(command.replyTo(), after -> StatusReply.success(status(after)));
-  }
-
-  private ReplyEffect<Event, PersistorState> onLocate(PersistorState state, Locate command) {
-    if (!state.appointed()) {
-      return Effect().reply(command.replyTo(), notAppointed());
-    }
-    long count = state.pairs().count();
-    long to = command.to() < 0 ? count : command.to();
-    if (command.from() < 0 || command.from() > count || to < command.from() || to > count) {
-      return Effect()
-          .reply(
-              command.replyTo(),
-              StatusReply.error(
-                  new Rejection(
-                      ErrorCode.INVALID_RANGE,
-                      String.format(
-                          "pairs [%d, %s) are not within the %d pairs the persistor holds; ask for"
-                              + " 0 <= from <= to <= %d",
-                          command.from(),
-                          command.to() < 0 ? "count" : command.to(),
-                          count,
-                          count))));
-    }
-    return Effect()
-        .reply(
-            command.replyTo(),
-            StatusReply.success(
-                new Located(
-                    command.from(), to, count, state.pairs().sequenceNrOf(command.from()))));
-  }
-
-  // ---- recording ----
-
-  /** Records the new pairs of a follower's events, and how far it read. */
-  private ReplyEffect<Event, PersistorState> onRecord(PersistorState state, Record record) {
-    long position = state.position(record.partition());
-    List<Event> events =
-        new ArrayList<>(
-            PairExtraction.newPairs(
-                record.pairs(),
-                record.partition(),
-                position,
-                state.pairs().count(),
-                state.pairs()::holds));
-    long recordedTo =
-        events.isEmpty() ? position : ((PairsRecorded) events.get(events.size() - 1)).sequenceNr();
-    if (record.readTo() > recordedTo) {
-      events.add(new PositionsAdvanced(Map.of(record.partition(), record.readTo())));
-    }
-    if (events.isEmpty()) {
-      return Effect().reply(record.replyTo(), Done.getInstance());
-    }
-    return Effect().persist(events).thenReply(record.replyTo(), after -> Done.getInstance());
   }
 
   // ---- events ----
@@ -489,6 +483,7 @@ public final class Persistor
     return newEventHandlerBuilder()
         .forAnyState()
         .onEvent(Configured.class, PersistorState::configured)
+        .onEvent(FollowUntilSet.class, PersistorState::followUntilSet)
         .onEvent(
             PairsRecorded.class,
             (state, recorded) -> state.recorded(recorded, lastSequenceNumber(context)))

@@ -43,13 +43,14 @@ final class PersistorIntervals {
   }
 
   /**
-   * The interval's work: a read of the next pages (in rebroadcast mode), whose range and journal
-   * position are taken from the state here, and the checkpoint.
+   * The interval's work: a read of the next pages (in rebroadcast mode, while {@code following}:
+   * nobody licensed to read them is there otherwise), whose range and journal position are taken
+   * from the state here, and the checkpoint.
    */
   ReplyEffect<Event, PersistorState> due(
-      EffectFactories<Event, PersistorState> effect, PersistorState state) {
+      EffectFactories<Event, PersistorState> effect, PersistorState state, boolean following) {
     long count = state.pairs().count();
-    boolean rebroadcast = state.mode() == Persistor.Mode.REBROADCAST && count > 0;
+    boolean rebroadcast = following && state.mode() == Persistor.Mode.REBROADCAST && count > 0;
     if (rebroadcast) {
       long from = state.nextRebroadcast() >= count ? 0 : state.nextRebroadcast();
       long to =

@@ -5,12 +5,14 @@ import io.cairn.journal.JournalSettings;
 import io.cairn.keys.StreamKeys;
 import io.cairn.protocol.event.EvmSigner;
 import io.cairn.stream.StreamModule;
+import java.time.Clock;
 import java.util.function.Supplier;
 import org.apache.pekko.actor.typed.ActorSystem;
 
 /**
  * The encrypted persistence feature on one node, built once: the sharded {@link Persistor}s on the
- * nodes with the persistor role (a proxy elsewhere) and the pair pages the API reads.
+ * nodes with the persistor role (a proxy elsewhere), the projection telling them of their streams'
+ * licences, and the pair pages the API reads.
  */
 public record PersistorModule(PairJournal pairs) {
 
@@ -29,12 +31,14 @@ public record PersistorModule(PairJournal pairs) {
       Persistor.init(
           system,
           settings,
-          new Persistor.Services(
+          new PersistorServices(
               keys,
               signer.get(),
               stream.publisher(),
               stream.resends(),
-              JournalSettings.READ_JOURNAL));
+              JournalSettings.READ_JOURNAL,
+              Clock.systemUTC()));
+      PersistorLicences.start(system, settings.askTimeout());
     } else {
       Persistor.initProxy(system);
     }

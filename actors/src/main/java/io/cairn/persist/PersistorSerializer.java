@@ -4,7 +4,9 @@ import com.google.protobuf.ByteString;
 import io.cairn.cluster.proto.persist.ChainPoint;
 import io.cairn.cluster.proto.persist.CheckpointSigned;
 import io.cairn.cluster.proto.persist.ConfigurePersistor;
+import io.cairn.cluster.proto.persist.FollowUntilSet;
 import io.cairn.cluster.proto.persist.GetPersistorStatus;
+import io.cairn.cluster.proto.persist.LicencesChanged;
 import io.cairn.cluster.proto.persist.LocatePairs;
 import io.cairn.cluster.proto.persist.PairsLocated;
 import io.cairn.cluster.proto.persist.PairsRecorded;
@@ -18,6 +20,7 @@ import io.cairn.protocol.persist.Checkpoint;
 import io.cairn.serialization.ProtobufSerializer;
 import io.cairn.stream.StreamPartition.Position;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.HexFormat;
 import java.util.Optional;
 import org.apache.pekko.actor.ExtendedActorSystem;
@@ -36,11 +39,20 @@ public final class PersistorSerializer extends ProtobufSerializer {
             PersistorConfigured.newBuilder()
                 .setMode(toProto(e.mode()))
                 .setIntervalMillis(millis(e.interval()))
+                .setWhileLicensed(e.whileLicensed())
                 .build(),
         bytes -> {
           PersistorConfigured e = PersistorConfigured.parseFrom(bytes);
-          return new Persistor.Configured(fromProto(e.getMode()), interval(e.getIntervalMillis()));
+          return new Persistor.Configured(
+              fromProto(e.getMode()), interval(e.getIntervalMillis()), e.getWhileLicensed());
         });
+    bind(
+        "FU",
+        Persistor.FollowUntilSet.class,
+        e -> FollowUntilSet.newBuilder().setUntilMs(e.until().toEpochMilli()).build(),
+        bytes ->
+            new Persistor.FollowUntilSet(
+                Instant.ofEpochMilli(FollowUntilSet.parseFrom(bytes).getUntilMs())));
     bind(
         "PR",
         Persistor.PairsRecorded.class,
@@ -117,7 +129,8 @@ public final class PersistorSerializer extends ProtobufSerializer {
                 .setSettings(
                     PersistorSettings.newBuilder()
                         .setMode(toProto(c.mode()))
-                        .setIntervalMillis(millis(c.interval())))
+                        .setIntervalMillis(millis(c.interval()))
+                        .setWhileLicensed(c.whileLicensed()))
                 .setReplyTo(serialize(c.replyTo()))
                 .build(),
         bytes -> {
@@ -125,8 +138,15 @@ public final class PersistorSerializer extends ProtobufSerializer {
           return new Persistor.Configure(
               fromProto(c.getSettings().getMode()),
               interval(c.getSettings().getIntervalMillis()),
+              c.getSettings().getWhileLicensed(),
               resolve(c.getReplyTo()));
         });
+    bind(
+        "LC",
+        Persistor.LicencesChanged.class,
+        c -> LicencesChanged.newBuilder().setReplyTo(serialize(c.replyTo())).build(),
+        bytes ->
+            new Persistor.LicencesChanged(resolve(LicencesChanged.parseFrom(bytes).getReplyTo())));
     bind(
         "G",
         Persistor.GetStatus.class,
@@ -176,7 +196,10 @@ public final class PersistorSerializer extends ProtobufSerializer {
             .setIntervalMillis(status.interval().toMillis())
             .setCount(status.count())
             .setRoot(status.rootHex())
-            .setServiceAddress(status.serviceAddress());
+            .setServiceAddress(status.serviceAddress())
+            .setWhileLicensed(status.whileLicensed())
+            .setFollowUntilMs(status.followUntil().map(Instant::toEpochMilli).orElse(0L))
+            .setPausedBecause(status.pausedBecause().orElse(""));
     status
         .checkpoint()
         .ifPresent(
@@ -206,7 +229,14 @@ public final class PersistorSerializer extends ProtobufSerializer {
         status.getCount(),
         HexFormat.of().parseHex(status.getRoot()),
         status.getServiceAddress(),
-        checkpoint);
+        checkpoint,
+        status.getWhileLicensed(),
+        status.getFollowUntilMs() == 0
+            ? Optional.empty()
+            : Optional.of(Instant.ofEpochMilli(status.getFollowUntilMs())),
+        status.getPausedBecause().isEmpty()
+            ? Optional.empty()
+            : Optional.of(status.getPausedBecause()));
   }
 
   private static PersistorMode toProto(Persistor.Mode mode) {

@@ -2,6 +2,7 @@ package io.cairn.persist;
 
 import io.cairn.stream.StreamPartition.Position;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Optional;
@@ -17,6 +18,8 @@ public final class PersistorState {
   private boolean appointed;
   private Persistor.Mode mode = Persistor.Mode.CHECKPOINT;
   private Optional<Duration> interval = Optional.empty();
+  private boolean whileLicensed;
+  private Optional<Instant> followUntil = Optional.empty();
   private final Map<Integer, Long> positions = new HashMap<>();
   private final PairStore pairs = new PairStore();
   private Optional<Position> chainHead = Optional.empty();
@@ -34,6 +37,19 @@ public final class PersistorState {
   /** The interval set for this stream; empty for the node's default. */
   Optional<Duration> interval() {
     return interval;
+  }
+
+  /** Whether it follows the stream only while at least one licence on it is active. */
+  boolean whileLicensed() {
+    return whileLicensed;
+  }
+
+  /**
+   * While licensed: until when it follows, the end of the latest active licence as last read (in
+   * the past: when following stopped); empty until the licences are first read.
+   */
+  Optional<Instant> followUntil() {
+    return followUntil;
   }
 
   /** The last event of {@code partition} read, with or without pairs; 0 before any. */
@@ -63,6 +79,12 @@ public final class PersistorState {
     appointed = true;
     mode = configured.mode();
     interval = configured.interval();
+    whileLicensed = configured.whileLicensed();
+    return this;
+  }
+
+  PersistorState followUntilSet(Persistor.FollowUntilSet set) {
+    followUntil = Optional.of(set.until());
     return this;
   }
 

@@ -58,6 +58,19 @@ public record StreamPermissions(
     return Optional.ofNullable(expirations.get(new Expiring(address, permission)));
   }
 
+  /**
+   * Until when at least one licence on the stream is active at {@code now}: the latest end among
+   * the {@code subscribe} grants that have an end still to come (what licences give their buyers);
+   * empty when there is none. A grant held for good, or a public one, is not a licence.
+   */
+  public Optional<Instant> licencedUntil(Instant now) {
+    return expirations.entrySet().stream()
+        .filter(grant -> grant.getKey().permission() == Permission.SUBSCRIBE)
+        .map(Map.Entry::getValue)
+        .filter(now::isBefore)
+        .max(Instant::compareTo);
+  }
+
   /** With {@code permission} granted, until {@code until} when given, else for good. */
   public StreamPermissions granted(
       Grantee grantee, Permission permission, Optional<Instant> until) {

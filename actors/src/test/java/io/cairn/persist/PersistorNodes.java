@@ -117,11 +117,20 @@ final class PersistorNodes implements AutoCloseable {
 
   static Persistor.Status configure(
       ActorTestKit node, String streamId, Persistor.Mode mode, Optional<Duration> interval) {
+    return configure(node, streamId, mode, interval, false);
+  }
+
+  static Persistor.Status configure(
+      ActorTestKit node,
+      String streamId,
+      Persistor.Mode mode,
+      Optional<Duration> interval,
+      boolean whileLicensed) {
     return await(
         ClusterSharding.get(node.system())
             .entityRefFor(Persistor.ENTITY_KEY, streamId)
             .<Persistor.Status>askWithStatus(
-                replyTo -> new Persistor.Configure(mode, interval, replyTo),
+                replyTo -> new Persistor.Configure(mode, interval, whileLicensed, replyTo),
                 Duration.ofSeconds(20)));
   }
 

@@ -369,6 +369,7 @@ abstract class PersistorSuite {
                             new Persistor.Configure(
                                 Persistor.Mode.CHECKPOINT,
                                 Optional.of(Duration.ofMillis(10)),
+                                false,
                                 replyTo),
                         Duration.ofSeconds(20))
                     .toCompletableFuture()

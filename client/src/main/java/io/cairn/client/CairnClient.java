@@ -588,6 +588,15 @@ public final class CairnClient {
    */
   public PersistorStatus setUpPersistence(
       String streamId, PersistorMode mode, Duration interval, Consumer<String> steps) {
+    return setUpPersistence(streamId, settings(mode, interval), steps);
+  }
+
+  /**
+   * {@link #setUpPersistence(String, PersistorMode, Duration, Consumer)} with every setting, among
+   * them {@code whileLicensed}: follow the stream only while a licence on it is active.
+   */
+  public PersistorStatus setUpPersistence(
+      String streamId, PersistorSettings settings, Consumer<String> steps) {
     EthereumAddress service = EthereumAddress.parse(nodeInfo().getServiceAddress());
     boolean serviceMayPublish =
         stream(streamId).getPermissionsList().stream()
@@ -606,8 +615,12 @@ public final class CairnClient {
       appointCustodian(streamId);
       steps.accept("appointed the key custodian, which holds the stream's group keys");
     }
-    PersistorStatus status = appointPersistor(streamId, mode, interval);
-    steps.accept("appointed the persistor (" + mode.name().toLowerCase(Locale.ROOT) + ")");
+    PersistorStatus status = appointPersistor(streamId, settings);
+    steps.accept(
+        "appointed the persistor ("
+            + settings.getMode().name().toLowerCase(Locale.ROOT)
+            + (settings.getWhileLicensed() ? ", while a licence is active" : "")
+            + ")");
     return status;
   }
 
@@ -629,11 +642,15 @@ public final class CairnClient {
    * publish}, or no checkpoint is accepted.
    */
   public PersistorStatus appointPersistor(String streamId, PersistorMode mode, Duration interval) {
-    PersistorSettings settings =
-        PersistorSettings.newBuilder()
-            .setMode(mode)
-            .setIntervalMillis(interval == null ? 0 : interval.toMillis())
-            .build();
+    return appointPersistor(streamId, settings(mode, interval));
+  }
+
+  /**
+   * Appoints the stream's persistor with every setting (its owner only), among them {@code
+   * whileLicensed}: it follows the stream only while at least one licence on it is active, and
+   * catches up when the next one is bought.
+   */
+  public PersistorStatus appointPersistor(String streamId, PersistorSettings settings) {
     HttpRequest.Builder request =
         HttpRequest.newBuilder(node.resolve(streamPath(streamId) + "/persistor"))
             .timeout(timeout)
@@ -645,6 +662,13 @@ public final class CairnClient {
         answer(
             send(request.build(), HttpResponse.BodyHandlers.ofString()),
             PersistorStatus.newBuilder());
+  }
+
+  private static PersistorSettings settings(PersistorMode mode, Duration interval) {
+    return PersistorSettings.newBuilder()
+        .setMode(mode)
+        .setIntervalMillis(interval == null ? 0 : interval.toMillis())
+        .build();
   }
 
   /**

@@ -8,6 +8,7 @@ import io.cairn.protocol.api.v1.PersistorSettings;
 import io.cairn.protocol.api.v1.PersistorStatus;
 import io.cairn.protocol.api.v1.SignedCheckpoint;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.Optional;
 
 /** The persistor's public API messages to and from its domain records. */
@@ -22,7 +23,11 @@ public final class PersistorApiMapper {
             .setIntervalMillis(status.interval().toMillis())
             .setCount(status.count())
             .setRoot(status.rootHex())
-            .setServiceAddress(status.serviceAddress());
+            .setServiceAddress(status.serviceAddress())
+            .setWhileLicensed(status.whileLicensed())
+            .setPaused(status.pausedBecause().isPresent())
+            .setPausedBecause(status.pausedBecause().orElse(""))
+            .setLicensedUntilMs(status.followUntil().map(Instant::toEpochMilli).orElse(0L));
     status
         .checkpoint()
         .ifPresent(

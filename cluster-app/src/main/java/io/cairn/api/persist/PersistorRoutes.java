@@ -106,7 +106,10 @@ public final class PersistorRoutes extends ApiRoutes {
                   .<Persistor.Status>askWithStatus(
                       replyTo ->
                           new Persistor.Configure(
-                              PersistorApiMapper.mode(requested.getMode()), interval, replyTo),
+                              PersistorApiMapper.mode(requested.getMode()),
+                              interval,
+                              requested.getWhileLicensed(),
+                              replyTo),
                       settings.askTimeout()),
               status -> ApiJson.ok(PersistorApiMapper.status(status)));
         });

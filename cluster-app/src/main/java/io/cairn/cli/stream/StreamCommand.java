@@ -7,6 +7,7 @@ import com.typesafe.config.ConfigException;
 import com.typesafe.config.ConfigFactory;
 import io.cairn.protocol.EthereumAddress;
 import io.cairn.protocol.api.v1.PersistorMode;
+import io.cairn.protocol.api.v1.PersistorSettings;
 import java.io.PrintWriter;
 import java.time.Duration;
 import java.util.Locale;
@@ -214,8 +215,8 @@ public final class StreamCommand {
       name = "persistor",
       mixinStandardHelpOptions = true,
       description = {
-        "Sets stream ID up to be persisted, in one command (its owner only), or changes its persistor's mode or"
-            + " interval: the cluster's persistor keeps every {address, key} pair announced on the stream, publishes a"
+        "Sets stream ID up to be persisted, in one command (its owner only), or changes its persistor's mode,"
+            + " interval or --while-licensed: the cluster's persistor keeps every {address, key} pair announced on the stream, publishes a"
             + " signed checkpoint (count and merkle root) and serves the pairs late subscribers lack.",
         "What it needs is done too, where missing, and said on stderr: the cluster's service address (which signs the"
             + " checkpoints) gets publish, and a key custodian is appointed to hold the group keys."
@@ -233,7 +234,14 @@ public final class StreamCommand {
               names = "--interval",
               paramLabel = "DURATION",
               description = "How often it checkpoints, e.g. 1s or 500ms (default: the node's, 1s).")
-          String interval)
+          String interval,
+      @Option(
+              names = "--while-licensed",
+              description =
+                  "Follow the stream only while at least one licence on it is active (a subscribe"
+                      + " grant with an end still to come, as a purchase makes); catch up on what was"
+                      + " published meanwhile when the next one is bought.")
+          boolean whileLicensed)
       throws InvalidProtocolBufferException {
     PersistorMode parsed =
         switch (mode.trim().toLowerCase(Locale.ROOT)) {
@@ -251,7 +259,13 @@ public final class StreamCommand {
         options
             .authenticated()
             .setUpPersistence(
-                id, parsed, interval == null ? null : duration(interval), err::println));
+                id,
+                PersistorSettings.newBuilder()
+                    .setMode(parsed)
+                    .setIntervalMillis(interval == null ? 0 : duration(interval).toMillis())
+                    .setWhileLicensed(whileLicensed)
+                    .build(),
+                err::println));
   }
 
   /** A duration as the node's configuration writes one (HOCON: 1s, 500ms, 2 minutes). */

@@ -1,7 +1,10 @@
 package io.cairn.api.persist;
 
+import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.google.protobuf.ByteString;
 import io.cairn.client.CairnApiException;
@@ -15,6 +18,7 @@ import io.cairn.protocol.EthereumAddress;
 import io.cairn.protocol.api.v1.ContentMessage;
 import io.cairn.protocol.api.v1.ContentType;
 import io.cairn.protocol.api.v1.PersistorMode;
+import io.cairn.protocol.api.v1.PersistorSettings;
 import io.cairn.protocol.api.v1.PersistorStatus;
 import io.cairn.protocol.api.v1.StreamMessage;
 import io.cairn.protocol.encryption.GroupKey;
@@ -37,7 +41,8 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * The persistor through the public API of a real node: appointed by the owner, read by a subscriber
  * who catches up from nothing and from the middle, each time checked against the signed checkpoint;
- * and every refusal with its own code.
+ * every refusal with its own code; and one set to follow only while licensed, paused and saying
+ * why.
  */
 class PersistorApiTest {
   @TempDir static Path dataDir;
@@ -83,6 +88,41 @@ class PersistorApiTest {
     CairnApiException refused = assertThrows(CairnApiException.class, request::run);
     assertEquals(code, refused.code(), refused.getMessage());
     assertEquals(status, refused.status());
+  }
+
+  @Test
+  void aPersistorSetToFollowWhileLicensedSaysItIsPausedAndWhy() {
+    PrivateKeySigner owner = PrivateKeySigner.generate();
+    String streamId = owner.address() + "/for-buyers";
+    CairnClient ownerClient = CairnClient.connect(node.api()).authenticate(owner);
+    ownerClient.createStream(streamId, "", 1);
+    // a subscribe held for good is not a licence
+    ownerClient.grant(streamId, PrivateKeySigner.generate().address(), "subscribe");
+
+    PersistorStatus appointed =
+        ownerClient.appointPersistor(
+            streamId,
+            PersistorSettings.newBuilder()
+                .setMode(PersistorMode.CHECKPOINT)
+                .setWhileLicensed(true)
+                .build());
+    assertTrue(appointed.getWhileLicensed());
+    await()
+        .atMost(Duration.ofSeconds(30))
+        .untilAsserted(
+            () -> {
+              PersistorStatus status = ownerClient.persistor(streamId);
+              assertTrue(status.getPaused());
+              assertTrue(
+                  status.getPausedBecause().startsWith("no active licence on the stream since "),
+                  status.getPausedBecause());
+              assertTrue(status.getLicensedUntilMs() > 0);
+            });
+
+    PersistorStatus always = ownerClient.appointPersistor(streamId, PersistorMode.CHECKPOINT, null);
+    assertFalse(always.getWhileLicensed());
+    assertFalse(always.getPaused());
+    assertEquals("", always.getPausedBecause());
   }
 
   @Test

@@ -83,6 +83,18 @@ class PersistCommandsTest {
         List.of("appointed the persistor (checkpoint)"),
         again.err().strip().lines().toList(),
         "what is in place is left as it is");
+    // for buyers only, then for good again: the files below are persisted without a licence
+    CairnCommandLine.Result forBuyers =
+        succeed("stream", "persistor", stream, "--while-licensed", "--key", owner.toHex());
+    assertTrue(
+        JsonParser.parseString(forBuyers.out())
+            .getAsJsonObject()
+            .get("whileLicensed")
+            .getAsBoolean());
+    assertEquals(
+        List.of("appointed the persistor (checkpoint, while a licence is active)"),
+        forBuyers.err().strip().lines().toList());
+    succeed("stream", "persistor", stream, "--interval", "200ms", "--key", owner.toHex());
     assertEquals(
         2,
         cairn("stream", "persistor", stream, "--mode", "sometimes", "--key", owner.toHex())
