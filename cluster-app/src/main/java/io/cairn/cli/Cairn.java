@@ -9,6 +9,7 @@ import io.cairn.cli.ledger.MarketCommand;
 import io.cairn.cli.ledger.TokenCommand;
 import io.cairn.cli.persist.PersistCommand;
 import io.cairn.cli.persist.RecoverCommand;
+import io.cairn.cli.pinning.ProviderCommand;
 import io.cairn.cli.stream.AuthCommand;
 import io.cairn.cli.stream.KeyCommand;
 import io.cairn.cli.stream.PublishCommand;
@@ -48,6 +49,7 @@ import picocli.CommandLine.Command;
       MarketCommand.class,
       EscrowCommand.class,
       ChecksumReportCommand.class,
+      ProviderCommand.class,
       AutoComplete.GenerateCompletion.class,
       CommandLine.HelpCommand.class
     })

@@ -2,6 +2,7 @@ package io.cairn.cli.ledger;
 
 import com.google.protobuf.InvalidProtocolBufferException;
 import io.cairn.cli.stream.ClientOptions;
+import io.cairn.cli.terminal.JsonLines;
 import io.cairn.protocol.ledger.Bytes32;
 import java.math.BigInteger;
 import picocli.CommandLine.Command;
@@ -40,8 +41,7 @@ public final class EscrowCommand {
           BigInteger amount,
       @Mixin LedgerWrites writes)
       throws InvalidProtocolBufferException {
-    return LedgerArguments.print(
-        spec, writes.write(options, ledger -> ledger.deposit(job, amount)));
+    return JsonLines.print(spec, writes.write(options, ledger -> ledger.deposit(job, amount)));
   }
 
   @Command(
@@ -56,6 +56,6 @@ public final class EscrowCommand {
               description = "The job's id, 0x and 64 hex digits.")
           Bytes32 job)
       throws InvalidProtocolBufferException {
-    return LedgerArguments.print(spec, options.client().ledger().escrowJob(job));
+    return JsonLines.print(spec, options.client().ledger().escrowJob(job));
   }
 }

@@ -1,8 +1,6 @@
 package io.cairn.cli.ledger;
 
-import com.google.protobuf.InvalidProtocolBufferException;
-import com.google.protobuf.MessageOrBuilder;
-import com.google.protobuf.util.JsonFormat;
+import io.cairn.cli.terminal.AddressArgument;
 import io.cairn.protocol.EthereumAddress;
 import io.cairn.protocol.Rejection;
 import io.cairn.protocol.api.v1.Beneficiary;
@@ -10,27 +8,14 @@ import io.cairn.protocol.ledger.Bytes32;
 import io.cairn.protocol.ledger.TokenAmount;
 import java.math.BigInteger;
 import picocli.CommandLine.ITypeConverter;
-import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.TypeConversionException;
 
 /**
- * How the ledger's commands read their arguments (each a usage mistake, exit 2, when malformed) and
- * print their answers (one JSON object per line).
+ * How the ledger's commands read their arguments (each a usage mistake, exit 2, when malformed);
+ * they print their answers with {@link io.cairn.cli.terminal.JsonLines}.
  */
 final class LedgerArguments {
   private LedgerArguments() {}
-
-  /** A 0x address in lower case. */
-  static final class Address implements ITypeConverter<EthereumAddress> {
-    @Override
-    public EthereumAddress convert(String value) {
-      try {
-        return EthereumAddress.parse(value.trim());
-      } catch (Rejection malformed) {
-        throw new TypeConversionException(malformed.getMessage());
-      }
-    }
-  }
 
   /** Whole token units as a decimal string: what the ledger's amounts are. */
   static final class Amount implements ITypeConverter<BigInteger> {
@@ -62,7 +47,8 @@ final class LedgerArguments {
     public Beneficiary convert(String value) {
       String text = value.trim();
       int colon = text.indexOf(':');
-      EthereumAddress address = new Address().convert(colon < 0 ? text : text.substring(0, colon));
+      EthereumAddress address =
+          new AddressArgument().convert(colon < 0 ? text : text.substring(0, colon));
       int shares;
       try {
         shares = colon < 0 ? 1 : Integer.parseInt(text.substring(colon + 1));
@@ -75,13 +61,5 @@ final class LedgerArguments {
       }
       return Beneficiary.newBuilder().setAddress(address.value()).setShares(shares).build();
     }
-  }
-
-  static int print(CommandSpec spec, MessageOrBuilder message)
-      throws InvalidProtocolBufferException {
-    spec.commandLine()
-        .getOut()
-        .println(JsonFormat.printer().omittingInsignificantWhitespace().print(message));
-    return 0;
   }
 }

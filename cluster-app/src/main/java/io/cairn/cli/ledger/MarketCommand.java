@@ -2,6 +2,8 @@ package io.cairn.cli.ledger;
 
 import com.google.protobuf.InvalidProtocolBufferException;
 import io.cairn.cli.stream.ClientOptions;
+import io.cairn.cli.terminal.AddressArgument;
+import io.cairn.cli.terminal.JsonLines;
 import io.cairn.protocol.EthereumAddress;
 import io.cairn.protocol.api.v1.Beneficiary;
 import io.cairn.protocol.api.v1.LicenceView;
@@ -105,8 +107,7 @@ public final class MarketCommand {
                             .build())
                     : beneficiaries)
             .build();
-    return LedgerArguments.print(
-        spec, writes.write(options, ledger -> ledger.createProduct(terms)));
+    return JsonLines.print(spec, writes.write(options, ledger -> ledger.createProduct(terms)));
   }
 
   @Command(
@@ -115,7 +116,7 @@ public final class MarketCommand {
       description = "Lists every product, one JSON object per line, in order of creation.")
   int list() throws InvalidProtocolBufferException {
     for (ProductView product : options.client().ledger().products()) {
-      LedgerArguments.print(spec, product);
+      JsonLines.print(spec, product);
     }
     return 0;
   }
@@ -126,7 +127,7 @@ public final class MarketCommand {
       description = "Prints a product: its owner and terms.")
   int show(@Parameters(paramLabel = "PRODUCT", description = "The product's id.") long product)
       throws InvalidProtocolBufferException {
-    return LedgerArguments.print(spec, options.client().ledger().product(product));
+    return JsonLines.print(spec, options.client().ledger().product(product));
   }
 
   @Command(
@@ -147,8 +148,7 @@ public final class MarketCommand {
           long seconds,
       @Mixin LedgerWrites writes)
       throws InvalidProtocolBufferException {
-    return LedgerArguments.print(
-        spec, writes.write(options, ledger -> ledger.buy(product, seconds)));
+    return JsonLines.print(spec, writes.write(options, ledger -> ledger.buy(product, seconds)));
   }
 
   @Command(
@@ -162,13 +162,13 @@ public final class MarketCommand {
       @Parameters(
               arity = "0..1",
               paramLabel = "ADDRESS",
-              converter = LedgerArguments.Address.class,
+              converter = AddressArgument.class,
               description = "Whose (default: the address of --key).")
           EthereumAddress address)
       throws InvalidProtocolBufferException {
     EthereumAddress buyer = address == null ? options.signer().address() : address;
     for (LicenceView licence : options.client().ledger().licences(buyer)) {
-      LedgerArguments.print(spec, licence);
+      JsonLines.print(spec, licence);
     }
     return 0;
   }
@@ -184,7 +184,7 @@ public final class MarketCommand {
       @Parameters(
               index = "1",
               paramLabel = "ADDRESS",
-              converter = LedgerArguments.Address.class,
+              converter = AddressArgument.class,
               description = "Who gets it.")
           EthereumAddress buyer,
       @Option(
@@ -195,7 +195,7 @@ public final class MarketCommand {
           long seconds,
       @Mixin LedgerWrites writes)
       throws InvalidProtocolBufferException {
-    return LedgerArguments.print(
+    return JsonLines.print(
         spec, writes.write(options, ledger -> ledger.grantLicence(product, buyer, seconds)));
   }
 
@@ -210,12 +210,12 @@ public final class MarketCommand {
       @Parameters(
               index = "1",
               paramLabel = "ADDRESS",
-              converter = LedgerArguments.Address.class,
+              converter = AddressArgument.class,
               description = "Whose licence.")
           EthereumAddress buyer,
       @Mixin LedgerWrites writes)
       throws InvalidProtocolBufferException {
-    return LedgerArguments.print(
+    return JsonLines.print(
         spec, writes.write(options, ledger -> ledger.revokeLicence(product, buyer)));
   }
 }

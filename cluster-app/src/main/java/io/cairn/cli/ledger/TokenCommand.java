@@ -2,6 +2,8 @@ package io.cairn.cli.ledger;
 
 import com.google.protobuf.InvalidProtocolBufferException;
 import io.cairn.cli.stream.ClientOptions;
+import io.cairn.cli.terminal.AddressArgument;
+import io.cairn.cli.terminal.JsonLines;
 import io.cairn.protocol.EthereumAddress;
 import java.math.BigInteger;
 import picocli.CommandLine.Command;
@@ -31,12 +33,12 @@ public final class TokenCommand {
       @Parameters(
               arity = "0..1",
               paramLabel = "ADDRESS",
-              converter = LedgerArguments.Address.class,
+              converter = AddressArgument.class,
               description = "Whose (default: the address of --key).")
           EthereumAddress address)
       throws InvalidProtocolBufferException {
     EthereumAddress account = address == null ? options.signer().address() : address;
-    return LedgerArguments.print(spec, options.client().ledger().account(account));
+    return JsonLines.print(spec, options.client().ledger().account(account));
   }
 
   @Command(
@@ -47,7 +49,7 @@ public final class TokenCommand {
       @Parameters(
               index = "0",
               paramLabel = "ADDRESS",
-              converter = LedgerArguments.Address.class,
+              converter = AddressArgument.class,
               description = "Who receives them.")
           EthereumAddress to,
       @Parameters(
@@ -58,8 +60,7 @@ public final class TokenCommand {
           BigInteger amount,
       @Mixin LedgerWrites writes)
       throws InvalidProtocolBufferException {
-    return LedgerArguments.print(
-        spec, writes.write(options, ledger -> ledger.transfer(to, amount)));
+    return JsonLines.print(spec, writes.write(options, ledger -> ledger.transfer(to, amount)));
   }
 
   @Command(
@@ -75,7 +76,7 @@ public final class TokenCommand {
       @Parameters(
               index = "0",
               paramLabel = "ADDRESS",
-              converter = LedgerArguments.Address.class,
+              converter = AddressArgument.class,
               description = "Who receives them.")
           EthereumAddress to,
       @Parameters(
@@ -86,6 +87,6 @@ public final class TokenCommand {
           BigInteger amount,
       @Mixin LedgerWrites writes)
       throws InvalidProtocolBufferException {
-    return LedgerArguments.print(spec, writes.write(options, ledger -> ledger.mint(to, amount)));
+    return JsonLines.print(spec, writes.write(options, ledger -> ledger.mint(to, amount)));
   }
 }
