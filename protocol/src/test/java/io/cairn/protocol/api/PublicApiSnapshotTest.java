@@ -18,6 +18,7 @@ import io.cairn.protocol.api.v1.KeysProto;
 import io.cairn.protocol.api.v1.LedgerProto;
 import io.cairn.protocol.api.v1.MarketProto;
 import io.cairn.protocol.api.v1.PersistProto;
+import io.cairn.protocol.api.v1.PinningProto;
 import io.cairn.protocol.api.v1.StreamProto;
 import io.cairn.protocol.api.v1.WebSocketProto;
 import java.io.IOException;
@@ -53,6 +54,7 @@ class PublicApiSnapshotTest {
           PersistProto.getDescriptor(),
           LedgerProto.getDescriptor(),
           MarketProto.getDescriptor(),
+          PinningProto.getDescriptor(),
           WebSocketProto.getDescriptor());
 
   @Test
