@@ -108,7 +108,7 @@ public final class Sealer {
     input[35] = (byte) layer;
     int nodeCount = graph.nodeCount();
     for (int node = 0; node < nodeCount; node++) {
-      // u64be(node): the top three bytes stay zero, as a node index is below 2^31.
+      // u64be(node) at 36: its top four bytes stay zero, as a node index is below 2^31.
       input[40] = (byte) (node >>> 24);
       input[41] = (byte) (node >>> 16);
       input[42] = (byte) (node >>> 8);
