@@ -84,8 +84,8 @@ class SealerTest {
   void layersGrowForSmallSectorsToReachTheMinimumWork() {
     SealParameters production = SealParameters.PRODUCTION;
     assertEquals(8, production.layersFor(1 << 27), "4 GiB: the layer floor");
-    assertEquals(12, production.layersFor(1 << 25), "1 GiB: 4·10^8 / 2^25 rounded up");
-    assertEquals(400_000_000, production.layersFor(1));
+    assertEquals(20, production.layersFor(1 << 25), "1 GiB: 6.4·10^8 / 2^25 rounded up");
+    assertEquals(640_000_000, production.layersFor(1));
     assertEquals(
         3L * SealFixtures.layout().nodeCount(),
         sealer.labelHashes(SealFixtures.layout().nodeCount()));
