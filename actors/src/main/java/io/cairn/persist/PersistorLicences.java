@@ -41,11 +41,18 @@ public final class PersistorLicences {
         () -> new Notifier(sharding, askTimeout));
   }
 
-  /** Whether {@code event} may change the licences on its stream. */
+  /**
+   * Whether {@code event} may change the licences on its stream: a time-limited subscribe granted
+   * (what a purchase makes), a subscribe revoked or expired. A subscribe granted for good is no
+   * licence and is not told: on a cluster whose journal holds many streams (a new projection reads
+   * them all once) each notice starts that stream's persistor entity. If such a grant replaces a
+   * licence, the persistor follows on until the licence's old end, and stops then as it would have.
+   */
   static boolean changesLicences(Stream.Event event) {
     if (event instanceof Stream.Granted granted) {
       return granted.permission() == Permission.SUBSCRIBE
-          && granted.grantee().address().isPresent();
+          && granted.grantee().address().isPresent()
+          && granted.until().isPresent();
     }
     if (event instanceof Stream.Revoked revoked) {
       return revoked.permission() == Permission.SUBSCRIBE

@@ -148,8 +148,10 @@ abstract class LicensedPersistorSuite {
     publish(1);
     assertStays(0);
 
-    // a licence: everything published before it, then what comes live
-    Instant firstEnd = Instant.now().plusSeconds(8);
+    // a licence: everything published before it, then what comes live; long enough for the
+    // catch-up and a live pair on a loaded machine (a first start of the projection reads the
+    // journal's streams from the beginning), short enough to wait out
+    Instant firstEnd = Instant.now().plusSeconds(20);
     license(firstBuyer, firstEnd);
     awaitCount(3);
     assertEquals(Optional.empty(), status().pausedBecause());
