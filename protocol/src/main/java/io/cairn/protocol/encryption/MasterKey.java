@@ -8,6 +8,7 @@ import java.util.HexFormat;
 import java.util.Objects;
 import javax.crypto.AEADBadTagException;
 import javax.crypto.Cipher;
+import javax.crypto.Mac;
 import javax.crypto.spec.GCMParameterSpec;
 import javax.crypto.spec.SecretKeySpec;
 
@@ -126,6 +127,21 @@ public final class MasterKey {
           e);
     } catch (GeneralSecurityException e) {
       throw new IllegalStateException("the JDK provides AES/GCM/NoPadding", e);
+    }
+  }
+
+  /**
+   * A 32-byte key of its own for {@code purpose}: HMAC-SHA256 of the purpose under the master key.
+   * A feature that needs a secret every node derives alike (the pinning epochs' secrets) takes one,
+   * never the master key itself; two purposes give unrelated keys.
+   */
+  public byte[] derive(String purpose) {
+    try {
+      Mac mac = Mac.getInstance("HmacSHA256");
+      mac.init(new SecretKeySpec(key, "HmacSHA256"));
+      return mac.doFinal(purpose.getBytes(StandardCharsets.UTF_8));
+    } catch (GeneralSecurityException e) {
+      throw new IllegalStateException("the JDK provides HmacSHA256", e);
     }
   }
 
