@@ -182,7 +182,8 @@ public final class CairnNode {
             keys.streamKeys(),
             () -> custody.get().identity().signer());
     PinningModule pinning =
-        PinningModule.init(system, PinningSettings.fromConfig(config), dependencies.clock());
+        PinningModule.init(
+            system, PinningSettings.fromConfig(config), dependencies.clock(), core.cores());
     Optional<LedgerModule> ledger =
         node.has(NodeRole.API) || node.has(NodeRole.STREAM)
             ? Optional.of(
