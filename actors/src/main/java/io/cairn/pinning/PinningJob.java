@@ -97,7 +97,10 @@ public final class PinningJob
 
   /** Starts the job, or answers it unchanged when the same supporter asks the same again. */
   public record Request(
-      EthereumAddress supporter, String requestId, Terms terms, ActorRef<StatusReply<Job>> replyTo)
+      EthereumAddress supporter,
+      String requestId,
+      Terms terms,
+      ActorRef<StatusReply<RequestAnswer>> replyTo)
       implements Command {}
 
   /** Ends the job early; only its supporter may. An ended job is answered unchanged. */
@@ -157,6 +160,9 @@ public final class PinningJob
           Optional.of(at));
     }
   }
+
+  /** The job a request reached, and whether this request started it (not an earlier one). */
+  public record RequestAnswer(Job job, boolean created) {}
 
   // ---- state ----
 
@@ -310,7 +316,9 @@ public final class PinningJob
         .persist(
             new Requested(command.supporter(), command.requestId(), command.terms(), now, endsAt))
         .thenRun(updated -> watchEnd(updated.job().get()))
-        .thenReply(command.replyTo(), updated -> StatusReply.success(updated.job().get()));
+        .thenReply(
+            command.replyTo(),
+            updated -> StatusReply.success(new RequestAnswer(updated.job().get(), true)));
   }
 
   private ReplyEffect<Event, State> onRequestAgain(State state, Request command) {
@@ -332,7 +340,7 @@ public final class PinningJob
               + " with other terms: "
               + job.terms());
     }
-    return Effect().reply(command.replyTo(), StatusReply.success(job));
+    return Effect().reply(command.replyTo(), StatusReply.success(new RequestAnswer(job, false)));
   }
 
   private ReplyEffect<Event, State> onCancel(State state, Cancel command) {
@@ -383,12 +391,12 @@ public final class PinningJob
     return clock.instant().truncatedTo(ChronoUnit.MILLIS);
   }
 
-  private ReplyEffect<Event, State> notFound(ActorRef<StatusReply<Job>> replyTo) {
+  private <R> ReplyEffect<Event, State> notFound(ActorRef<StatusReply<R>> replyTo) {
     return refuse(replyTo, ErrorCode.PIN_JOB_NOT_FOUND, "no pinning job " + jobId);
   }
 
-  private ReplyEffect<Event, State> refuse(
-      ActorRef<StatusReply<Job>> replyTo, ErrorCode code, String message) {
+  private <R> ReplyEffect<Event, State> refuse(
+      ActorRef<StatusReply<R>> replyTo, ErrorCode code, String message) {
     return Effect().reply(replyTo, StatusReply.error(new Rejection(code, message)));
   }
 

@@ -42,7 +42,7 @@ public final class PinningJobs {
    * with the same terms. Bad terms are refused before anything else, and a core the cluster does
    * not hold is {@code CORE_NOT_FOUND}: neither creates a job.
    */
-  public CompletionStage<PinningJob.Job> request(
+  public CompletionStage<PinningJob.RequestAnswer> request(
       EthereumAddress supporter, String requestId, PinningJob.Terms terms) {
     Optional<Rejection> problem = PinningJob.problemWith(requestId, terms, settings);
     if (problem.isPresent()) {
@@ -52,9 +52,12 @@ public final class PinningJobs {
         .info(HexFormat.of().parseHex(terms.coreKey()))
         .thenCompose(
             core ->
-                ask(
-                    PinningJob.jobId(supporter, requestId),
-                    replyTo -> new PinningJob.Request(supporter, requestId, terms, replyTo)));
+                sharding
+                    .entityRefFor(
+                        PinningJob.ENTITY_KEY, PinningJob.jobId(supporter, requestId).toString())
+                    .<PinningJob.RequestAnswer>askWithStatus(
+                        replyTo -> new PinningJob.Request(supporter, requestId, terms, replyTo),
+                        settings.askTimeout()));
   }
 
   public CompletionStage<PinningJob.Job> get(Bytes32 jobId) {

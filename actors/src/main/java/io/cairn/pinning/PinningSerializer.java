@@ -8,6 +8,7 @@ import io.cairn.cluster.proto.pinning.PinCancelled;
 import io.cairn.cluster.proto.pinning.PinExpired;
 import io.cairn.cluster.proto.pinning.PinJob;
 import io.cairn.cluster.proto.pinning.PinReplica;
+import io.cairn.cluster.proto.pinning.PinRequestAnswer;
 import io.cairn.cluster.proto.pinning.PinRequested;
 import io.cairn.cluster.proto.pinning.PinTerms;
 import io.cairn.cluster.proto.pinning.ProviderExited;
@@ -184,6 +185,18 @@ public final class PinningSerializer extends ProtobufSerializer {
         c -> GetPin.newBuilder().setReplyTo(serialize(c.replyTo())).build(),
         bytes -> new PinningJob.Get(resolve(GetPin.parseFrom(bytes).getReplyTo())));
 
+    bind(
+        "JA",
+        PinningJob.RequestAnswer.class,
+        answer ->
+            PinRequestAnswer.newBuilder()
+                .setJob(toProto(answer.job()))
+                .setCreated(answer.created())
+                .build(),
+        bytes -> {
+          PinRequestAnswer answer = PinRequestAnswer.parseFrom(bytes);
+          return new PinningJob.RequestAnswer(fromProto(answer.getJob()), answer.getCreated());
+        });
     bind(
         "J",
         PinningJob.Job.class,

@@ -73,7 +73,7 @@ abstract class PinningJobDirectorySuite {
     Bytes32 jobId = PinningJob.jobId(supporter, requestId);
     ClusterSharding.get(system)
         .entityRefFor(PinningJob.ENTITY_KEY, jobId.toString())
-        .<PinningJob.Job>askWithStatus(
+        .<PinningJob.RequestAnswer>askWithStatus(
             replyTo -> new PinningJob.Request(supporter, requestId, TERMS, replyTo),
             Duration.ofSeconds(10))
         .toCompletableFuture()

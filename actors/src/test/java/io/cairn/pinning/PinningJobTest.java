@@ -65,7 +65,9 @@ class PinningJobTest {
 
   @Test
   void aRequestSentAgainGetsTheSameJobAndOtherTermsAreAConflict() {
-    Job requested = success(request(TERMS));
+    PinningJob.RequestAnswer first = answer(request(TERMS));
+    assertTrue(first.created());
+    Job requested = first.job();
     assertEquals(jobId, requested.jobId());
     assertEquals(Status.REQUESTED, requested.status());
     assertEquals(List.of(), requested.replicas(), "no hoster is selected yet");
@@ -73,7 +75,10 @@ class PinningJobTest {
     assertEquals(Optional.empty(), requested.endedAt());
 
     clock.advance(Duration.ofMinutes(5));
-    assertEquals(requested, success(request(TERMS)), "a retry changes nothing");
+    assertEquals(
+        new PinningJob.RequestAnswer(requested, false),
+        answer(request(TERMS)),
+        "a retry changes nothing");
     Rejection conflict = refusal(request(new Terms(TERMS.coreKey(), 4, 30)));
     assertEquals(ErrorCode.PIN_REQUEST_CONFLICT, conflict.code());
     assertEquals(requested, job.restart().state().job().orElseThrow(), "recovered as it was");
@@ -95,22 +100,24 @@ class PinningJobTest {
         ErrorCode.INVALID_CORE_KEY, refusal(request(new Terms("AB".repeat(32), 3, 30))).code());
     assertEquals(
         ErrorCode.INVALID_PIN_REQUEST,
-        refusal(replyTo -> new PinningJob.Request(supporter, "another", TERMS, replyTo)).code(),
+        this.<PinningJob.RequestAnswer>refusal(
+                replyTo -> new PinningJob.Request(supporter, "another", TERMS, replyTo))
+            .code(),
         "a request id that does not name this job");
     assertTrue(job.restart().state().job().isEmpty(), "nothing was persisted");
     assertEquals(ErrorCode.PIN_JOB_NOT_FOUND, refusal(PinningJob.Get::new).code());
     assertEquals(
         ErrorCode.PIN_JOB_NOT_FOUND,
-        refusal(replyTo -> new PinningJob.Cancel(supporter, replyTo)).code());
+        this.<Job>refusal(replyTo -> new PinningJob.Cancel(supporter, replyTo)).code());
   }
 
   @Test
   void onlyTheSupporterCancelsAndAnEndedJobIsAnsweredUnchanged() {
-    success(request(TERMS));
+    answer(request(TERMS));
     EthereumAddress stranger = PrivateKeySigner.generate().address();
     assertEquals(
         ErrorCode.NOT_PERMITTED,
-        refusal(replyTo -> new PinningJob.Cancel(stranger, replyTo)).code());
+        this.<Job>refusal(replyTo -> new PinningJob.Cancel(stranger, replyTo)).code());
     assertEquals(Status.REQUESTED, success(PinningJob.Get::new).status());
 
     clock.advance(Duration.ofHours(1));
@@ -123,13 +130,13 @@ class PinningJobTest {
         ErrorCode.PIN_REQUEST_CONFLICT,
         refusal(request(new Terms(TERMS.coreKey(), 5, 30))).code(),
         "a cancelled job's request id is still taken");
-    assertEquals(cancelled, success(request(TERMS)), "the same request answers the ended job");
+    assertEquals(cancelled, answer(request(TERMS)).job(), "the same request answers the ended job");
     assertEquals(cancelled, job.restart().state().job().orElseThrow());
   }
 
   @Test
   void aJobRecoveredPastItsEndExpiresAndSaysSo() {
-    Job requested = success(request(new Terms(TERMS.coreKey(), 3, 1)));
+    Job requested = answer(request(new Terms(TERMS.coreKey(), 3, 1))).job();
     clock.advance(Duration.ofDays(2));
     // the stopped entity's timer is gone: recovery alone must find that the end has passed
     job.restart();
@@ -143,8 +150,17 @@ class PinningJobTest {
     assertEquals(expired, success(replyTo -> new PinningJob.Cancel(supporter, replyTo)));
   }
 
-  private Function<ActorRef<StatusReply<Job>>, PinningJob.Command> request(Terms terms) {
+  private Function<ActorRef<StatusReply<PinningJob.RequestAnswer>>, PinningJob.Command> request(
+      Terms terms) {
     return replyTo -> new PinningJob.Request(supporter, REQUEST_ID, terms, replyTo);
+  }
+
+  private PinningJob.RequestAnswer answer(
+      Function<ActorRef<StatusReply<PinningJob.RequestAnswer>>, PinningJob.Command> command) {
+    StatusReply<PinningJob.RequestAnswer> reply =
+        job.<StatusReply<PinningJob.RequestAnswer>>runCommand(command::apply).reply();
+    assertTrue(reply.isSuccess(), "expected success, got " + reply);
+    return reply.getValue();
   }
 
   private Job success(Function<ActorRef<StatusReply<Job>>, PinningJob.Command> command) {
@@ -153,8 +169,8 @@ class PinningJobTest {
     return reply.getValue();
   }
 
-  private Rejection refusal(Function<ActorRef<StatusReply<Job>>, PinningJob.Command> command) {
-    StatusReply<Job> reply = job.<StatusReply<Job>>runCommand(command::apply).reply();
+  private <R> Rejection refusal(Function<ActorRef<StatusReply<R>>, PinningJob.Command> command) {
+    StatusReply<R> reply = job.<StatusReply<R>>runCommand(command::apply).reply();
     assertTrue(reply.isError(), "expected a refusal, got " + reply);
     return Rejection.of(reply.getError());
   }
