@@ -15,6 +15,7 @@ import io.cairn.api.ledger.LedgerBackend;
 import io.cairn.api.ledger.LedgerRoutes;
 import io.cairn.api.node.NodeRoutes;
 import io.cairn.api.persist.PersistorRoutes;
+import io.cairn.api.pinning.PinRoutes;
 import io.cairn.api.pinning.ProviderRoutes;
 import io.cairn.api.stream.PartitionKeyCheck;
 import io.cairn.api.stream.StreamDataRoutes;
@@ -302,6 +303,7 @@ public final class CairnNode {
     routes.add(
         new LedgerRoutes(system, LedgerBackend.of(ledger, dependencies.service().get().address())));
     routes.add(new ProviderRoutes(system, pinning.providers(), authentication));
+    routes.add(new PinRoutes(system, pinning.jobs(), authentication));
     return routes;
   }
 
