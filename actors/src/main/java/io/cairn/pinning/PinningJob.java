@@ -16,6 +16,7 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
+import java.util.function.Function;
 import java.util.regex.Pattern;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.ActorSystem;
@@ -24,6 +25,7 @@ import org.apache.pekko.actor.typed.SupervisorStrategy;
 import org.apache.pekko.actor.typed.javadsl.ActorContext;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
 import org.apache.pekko.actor.typed.javadsl.TimerScheduler;
+import org.apache.pekko.cluster.sharding.typed.ClusterShardingSettings;
 import org.apache.pekko.cluster.sharding.typed.javadsl.ClusterSharding;
 import org.apache.pekko.cluster.sharding.typed.javadsl.Entity;
 import org.apache.pekko.cluster.sharding.typed.javadsl.EntityTypeKey;
@@ -46,7 +48,9 @@ import org.apache.pekko.persistence.typed.javadsl.SignalHandler;
  *
  * <p>A job ends when its supporter cancels it or when its time is up. The end is a persisted event
  * in both cases: a timer alone would be forgotten when the entity stops, so the job also checks its
- * end when it recovers, and a job found past its end then persists {@link Expired} at once.
+ * end when it recovers and on every command, and a job found past its end persists {@link Expired}
+ * before anything else. A running job is a remembered entity, restarted (and so its timer set
+ * again) after its node leaves; an ended one passivates itself.
  *
  * <p>Selecting hosters comes next: the {@code PinningSupervisor} will fill each job's {@link
  * Job#replicas}; until then a requested job has none.
@@ -224,16 +228,33 @@ public final class PinningJob
         .init(
             Entity.of(
                     ENTITY_KEY,
-                    context ->
-                        create(Bytes32.parse(context.getEntityId(), "job id"), settings, clock))
-                .withRole(NodeRole.CORE.label()));
+                    entity ->
+                        create(
+                            Bytes32.parse(entity.getEntityId(), "job id"),
+                            settings,
+                            clock,
+                            Optional.of(entity.getShard())))
+                .withRole(NodeRole.CORE.label())
+                // a running job is restarted wherever its shard goes, so its end timer runs again
+                .withSettings(
+                    ClusterShardingSettings.create(system)
+                        .withRole(NodeRole.CORE.label())
+                        .withRememberEntities(true)
+                        .withRememberEntitiesStoreMode(
+                            ClusterShardingSettings.RememberEntitiesStoreModeEventSourced$
+                                .MODULE$)));
   }
 
-  public static Behavior<Command> create(Bytes32 jobId, PinningSettings settings, Clock clock) {
+  /** {@code shard} is empty outside sharding, as tests run a job: nothing to passivate. */
+  public static Behavior<Command> create(
+      Bytes32 jobId,
+      PinningSettings settings,
+      Clock clock,
+      Optional<ActorRef<ClusterSharding.ShardCommand>> shard) {
     return Behaviors.setup(
         context ->
             Behaviors.withTimers(
-                timers -> new PinningJob(jobId, settings, clock, context, timers)));
+                timers -> new PinningJob(jobId, settings, clock, context, timers, shard)));
   }
 
   private final Bytes32 jobId;
@@ -241,13 +262,15 @@ public final class PinningJob
   private final Clock clock;
   private final ActorContext<Command> context;
   private final TimerScheduler<Command> timers;
+  private final Optional<ActorRef<ClusterSharding.ShardCommand>> shard;
 
   private PinningJob(
       Bytes32 jobId,
       PinningSettings settings,
       Clock clock,
       ActorContext<Command> context,
-      TimerScheduler<Command> timers) {
+      TimerScheduler<Command> timers,
+      Optional<ActorRef<ClusterSharding.ShardCommand>> shard) {
     super(
         PersistenceId.of(ENTITY_KEY.name(), jobId.toString()),
         SupervisorStrategy.restartWithBackoff(Duration.ofMillis(200), Duration.ofSeconds(5), 0.1));
@@ -256,6 +279,7 @@ public final class PinningJob
     this.clock = clock;
     this.context = context;
     this.timers = timers;
+    this.shard = shard;
   }
 
   @Override
@@ -271,9 +295,7 @@ public final class PinningJob
   @Override
   public SignalHandler<State> signalHandler() {
     return newSignalHandlerBuilder()
-        .onSignal(
-            RecoveryCompleted.instance(),
-            state -> state.job().filter(job -> !job.ended()).ifPresent(this::watchEnd))
+        .onSignal(RecoveryCompleted.instance(), state -> state.job().ifPresent(this::followEnd))
         .build();
   }
 
@@ -292,10 +314,7 @@ public final class PinningJob
         .onCommand(Request.class, this::onRequestAgain)
         .onCommand(Cancel.class, this::onCancel)
         .onCommand(EndDue.class, this::onEndDue)
-        .onCommand(
-            Get.class,
-            (state, command) ->
-                Effect().reply(command.replyTo(), StatusReply.success(state.job().get())));
+        .onCommand(Get.class, this::onGet);
     return builder.build();
   }
 
@@ -315,7 +334,7 @@ public final class PinningJob
     return Effect()
         .persist(
             new Requested(command.supporter(), command.requestId(), command.terms(), now, endsAt))
-        .thenRun(updated -> watchEnd(updated.job().get()))
+        .thenRun(updated -> followEnd(updated.job().get()))
         .thenReply(
             command.replyTo(),
             updated -> StatusReply.success(new RequestAnswer(updated.job().get(), true)));
@@ -340,7 +359,18 @@ public final class PinningJob
               + " with other terms: "
               + job.terms());
     }
+    if (pastItsEnd(job)) {
+      return expire(command.replyTo(), updated -> new RequestAnswer(updated, false));
+    }
     return Effect().reply(command.replyTo(), StatusReply.success(new RequestAnswer(job, false)));
+  }
+
+  private ReplyEffect<Event, State> onGet(State state, Get command) {
+    Job job = state.job().get();
+    if (pastItsEnd(job)) {
+      return expire(command.replyTo(), updated -> updated);
+    }
+    return Effect().reply(command.replyTo(), StatusReply.success(job));
   }
 
   private ReplyEffect<Event, State> onCancel(State state, Cancel command) {
@@ -351,13 +381,46 @@ public final class PinningJob
           ErrorCode.NOT_PERMITTED,
           "only the supporter " + job.supporter() + " may cancel job " + jobId);
     }
+    if (pastItsEnd(job)) {
+      return expire(command.replyTo(), updated -> updated);
+    }
     if (job.ended()) {
       return Effect().reply(command.replyTo(), StatusReply.success(job));
     }
     return Effect()
         .persist(new Cancelled(now(), command.by()))
-        .thenRun(updated -> timers.cancel(EndDue.class))
+        .thenRun(updated -> followEnd(updated.job().get()))
         .thenReply(command.replyTo(), updated -> StatusReply.success(updated.job().get()));
+  }
+
+  /**
+   * A running job whose end has come, though {@link EndDue} has not arrived yet (the entity was
+   * just woken by this command): it answers as expired, so the end is persisted first.
+   */
+  private boolean pastItsEnd(Job job) {
+    return !job.ended() && !clock.instant().isBefore(job.endsAt());
+  }
+
+  private <R> ReplyEffect<Event, State> expire(
+      ActorRef<StatusReply<R>> replyTo, Function<Job, R> answer) {
+    return Effect()
+        .persist(new Expired(now()))
+        .thenRun(updated -> followEnd(updated.job().get()))
+        .thenReply(replyTo, updated -> StatusReply.success(answer.apply(updated.job().get())));
+  }
+
+  /**
+   * A running job waits for its end ({@link #watchEnd}). An ended job needs no timer and no place
+   * in memory: it asks its shard to stop it, which also drops it from the remembered entities; it
+   * recovers when asked again.
+   */
+  private void followEnd(Job job) {
+    if (!job.ended()) {
+      watchEnd(job);
+      return;
+    }
+    timers.cancel(EndDue.class);
+    shard.ifPresent(shardRef -> shardRef.tell(new ClusterSharding.Passivate<>(context.getSelf())));
   }
 
   private ReplyEffect<Event, State> onEndDue(State state, EndDue command) {
@@ -369,7 +432,10 @@ public final class PinningJob
       watchEnd(job);
       return Effect().noReply();
     }
-    return Effect().persist(new Expired(now())).thenNoReply();
+    return Effect()
+        .persist(new Expired(now()))
+        .thenRun(updated -> followEnd(updated.job().get()))
+        .thenNoReply();
   }
 
   /**

@@ -24,7 +24,6 @@ import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.pattern.StatusReply;
 import org.apache.pekko.persistence.testkit.javadsl.EventSourcedBehaviorTestKit;
-import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 
@@ -47,7 +46,7 @@ class PinningJobTest {
       job =
           EventSourcedBehaviorTestKit.create(
               testKit.system(),
-              PinningJob.create(jobId, SETTINGS, clock),
+              PinningJob.create(jobId, SETTINGS, clock, Optional.empty()),
               // the entity takes no snapshots: its state is never serialized
               EventSourcedBehaviorTestKit.enabledSerializationSettings().withVerifyState(false));
 
@@ -140,14 +139,21 @@ class PinningJobTest {
     clock.advance(Duration.ofDays(2));
     // the stopped entity's timer is gone: recovery alone must find that the end has passed
     job.restart();
-    Awaitility.await()
-        .atMost(Duration.ofSeconds(10))
-        .until(() -> success(PinningJob.Get::new).status() == Status.EXPIRED);
     Job expired = success(PinningJob.Get::new);
+    assertEquals(Status.EXPIRED, expired.status(), "the first answer after waking says so");
     assertTrue(expired.endedAt().orElseThrow().isAfter(requested.endsAt()), expired.toString());
     assertEquals(requested.endsAt(), expired.endsAt());
     assertEquals(expired, job.restart().state().job().orElseThrow(), "the expiry is persisted");
     assertEquals(expired, success(replyTo -> new PinningJob.Cancel(supporter, replyTo)));
+  }
+
+  @Test
+  void aCancelAfterTheEndFindsTheJobExpired() {
+    answer(request(new Terms(TERMS.coreKey(), 3, 1)));
+    clock.advance(Duration.ofDays(1));
+    Job expired = success(replyTo -> new PinningJob.Cancel(supporter, replyTo));
+    assertEquals(Status.EXPIRED, expired.status(), "its time was up before the cancel");
+    assertEquals(expired, job.restart().state().job().orElseThrow());
   }
 
   private Function<ActorRef<StatusReply<PinningJob.RequestAnswer>>, PinningJob.Command> request(
