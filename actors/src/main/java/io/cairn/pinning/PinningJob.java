@@ -5,19 +5,15 @@ import io.cairn.projection.EventSlices;
 import io.cairn.protocol.ErrorCode;
 import io.cairn.protocol.EthereumAddress;
 import io.cairn.protocol.Rejection;
-import io.cairn.protocol.hypercore.Blake2b;
 import io.cairn.protocol.ledger.Bytes32;
-import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import java.util.function.Function;
-import java.util.regex.Pattern;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.actor.typed.Behavior;
@@ -42,9 +38,9 @@ import org.apache.pekko.persistence.typed.javadsl.SignalHandler;
 /**
  * One pinning job: a supporter asks the cluster to keep a core on {@code replicas} independent
  * hosters for {@code days} days. Sharded by the job id, which is derived from the supporter and a
- * request id the client chooses ({@link #jobId}), so a request sent again (a retry after a lost
- * answer) reaches the same job and changes nothing, as Kafka's idempotent producer does; the same
- * request id with other terms is refused.
+ * request id the client chooses ({@link PinRequests#jobId}), so a request sent again (a retry after
+ * a lost answer) reaches the same job and changes nothing, as Kafka's idempotent producer does; the
+ * same request id with other terms is refused.
  *
  * <p>A job ends when its supporter cancels it or when its time is up. The end is a persisted event
  * in both cases: a timer alone would be forgotten when the entity stops, so the job also checks its
@@ -64,10 +60,6 @@ public final class PinningJob
 
   /** The tags the job directory's projection reads. */
   public static final EventSlices SLICES = EventSlices.of(ENTITY_KEY);
-
-  private static final byte[] JOB_ID_DOMAIN = "cairn/pin-job/v1".getBytes(StandardCharsets.UTF_8);
-  private static final Pattern REQUEST_ID = Pattern.compile("[A-Za-z0-9._:-]{1,64}");
-  private static final Pattern CORE_KEY = Pattern.compile("[0-9a-f]{64}");
 
   /**
    * Pekko's scheduler refuses delays of more than about 248 days, and a job may last ten years: the
@@ -177,50 +169,6 @@ public final class PinningJob
     }
   }
 
-  // ---- job ids and the one rule on requests ----
-
-  /**
-   * The id of {@code supporter}'s job for {@code requestId}: BLAKE2b-256 over the ASCII domain
-   * {@code "cairn/pin-job/v1"} (16 bytes), the supporter's 20 address bytes and the request id in
-   * UTF-8. The first two parts have fixed lengths, so no two (supporter, request id) pairs share an
-   * input, and another supporter cannot take (or guess into) someone's job.
-   */
-  public static Bytes32 jobId(EthereumAddress supporter, String requestId) {
-    byte[] address = HexFormat.of().parseHex(supporter.value().substring(2));
-    return Bytes32.of(
-        Blake2b.hash(JOB_ID_DOMAIN, address, requestId.getBytes(StandardCharsets.UTF_8)));
-  }
-
-  /**
-   * Why a request cannot start a job, if it cannot: a request id that is not 1 to 64 of {@code A-Z
-   * a-z 0-9 . _ : -}, a core key that is not 64 lowercase hex digits, replicas outside 1 to {@code
-   * max-replicas} or days outside 1 to {@code max-days}.
-   */
-  public static Optional<Rejection> problemWith(
-      String requestId, Terms terms, PinningSettings settings) {
-    if (!REQUEST_ID.matcher(requestId).matches()) {
-      return invalid("a request id is 1 to 64 of A-Z a-z 0-9 . _ : -, not '" + requestId + "'");
-    }
-    if (!CORE_KEY.matcher(terms.coreKey()).matches()) {
-      return Optional.of(
-          new Rejection(
-              ErrorCode.INVALID_CORE_KEY,
-              "'" + terms.coreKey() + "' is not a core key (64 hex digits)"));
-    }
-    if (terms.replicas() < 1 || terms.replicas() > settings.maxReplicas()) {
-      return invalid(
-          "a job keeps 1 to " + settings.maxReplicas() + " replicas, not " + terms.replicas());
-    }
-    if (terms.days() < 1 || terms.days() > settings.maxDays()) {
-      return invalid("a job lasts 1 to " + settings.maxDays() + " days, not " + terms.days());
-    }
-    return Optional.empty();
-  }
-
-  private static Optional<Rejection> invalid(String message) {
-    return Optional.of(new Rejection(ErrorCode.INVALID_PIN_REQUEST, message));
-  }
-
   // ---- wiring ----
 
   public static void init(ActorSystem<?> system, PinningSettings settings, Clock clock) {
@@ -308,7 +256,9 @@ public final class PinningJob
         .onCommand(Request.class, this::onFirstRequest)
         .onCommand(Cancel.class, (state, command) -> notFound(command.replyTo()))
         .onCommand(Get.class, (state, command) -> notFound(command.replyTo()))
-        .onCommand(EndDue.class, (state, command) -> Effect().noReply());
+        .onCommand(
+            EndDue.class,
+            (state, command) -> Effect().none().thenRun(empty -> passivate()).thenNoReply());
     builder
         .forState(state -> state.job().isPresent())
         .onCommand(Request.class, this::onRequestAgain)
@@ -319,15 +269,16 @@ public final class PinningJob
   }
 
   private ReplyEffect<Event, State> onFirstRequest(State state, Request command) {
-    Optional<Rejection> problem = problemWith(command.requestId(), command.terms(), settings);
-    if (problem.isPresent()) {
-      return Effect().reply(command.replyTo(), StatusReply.error(problem.get()));
+    Optional<Rejection> problem =
+        PinRequests.problemWith(command.requestId(), command.terms(), settings);
+    if (problem.isEmpty()
+        && !PinRequests.jobId(command.supporter(), command.requestId()).equals(jobId)) {
+      problem =
+          PinRequests.invalid(
+              "request " + command.requestId() + " of " + command.supporter() + " is not " + jobId);
     }
-    if (!jobId(command.supporter(), command.requestId()).equals(jobId)) {
-      return refuse(
-          command.replyTo(),
-          ErrorCode.INVALID_PIN_REQUEST,
-          "request '" + command.requestId() + "' of " + command.supporter() + " is not " + jobId);
+    if (problem.isPresent()) {
+      return refuseWhileEmpty(command.replyTo(), problem.get());
     }
     Instant now = now();
     Instant endsAt = now.plus(Duration.ofDays(command.terms().days()));
@@ -341,7 +292,8 @@ public final class PinningJob
   }
 
   private ReplyEffect<Event, State> onRequestAgain(State state, Request command) {
-    Optional<Rejection> problem = problemWith(command.requestId(), command.terms(), settings);
+    Optional<Rejection> problem =
+        PinRequests.problemWith(command.requestId(), command.terms(), settings);
     if (problem.isPresent()) {
       return Effect().reply(command.replyTo(), StatusReply.error(problem.get()));
     }
@@ -352,9 +304,9 @@ public final class PinningJob
       return refuse(
           command.replyTo(),
           ErrorCode.PIN_REQUEST_CONFLICT,
-          "request '"
+          "request "
               + command.requestId()
-              + "' already started job "
+              + " started "
               + jobId
               + " with other terms: "
               + job.terms());
@@ -420,7 +372,20 @@ public final class PinningJob
       return;
     }
     timers.cancel(EndDue.class);
+    passivate();
+  }
+
+  private void passivate() {
     shard.ifPresent(shardRef -> shardRef.tell(new ClusterSharding.Passivate<>(context.getSelf())));
+  }
+
+  /** Refuses, and stops: an entity with no job would otherwise stay remembered (and in memory). */
+  private <R> ReplyEffect<Event, State> refuseWhileEmpty(
+      ActorRef<StatusReply<R>> replyTo, Rejection rejection) {
+    return Effect()
+        .none()
+        .thenRun(state -> passivate())
+        .thenReply(replyTo, state -> StatusReply.error(rejection));
   }
 
   private ReplyEffect<Event, State> onEndDue(State state, EndDue command) {
@@ -458,7 +423,8 @@ public final class PinningJob
   }
 
   private <R> ReplyEffect<Event, State> notFound(ActorRef<StatusReply<R>> replyTo) {
-    return refuse(replyTo, ErrorCode.PIN_JOB_NOT_FOUND, "no pinning job " + jobId);
+    return refuseWhileEmpty(
+        replyTo, new Rejection(ErrorCode.PIN_JOB_NOT_FOUND, "no pinning job " + jobId));
   }
 
   private <R> ReplyEffect<Event, State> refuse(

@@ -44,7 +44,7 @@ public final class PinningJobs {
    */
   public CompletionStage<PinningJob.RequestAnswer> request(
       EthereumAddress supporter, String requestId, PinningJob.Terms terms) {
-    Optional<Rejection> problem = PinningJob.problemWith(requestId, terms, settings);
+    Optional<Rejection> problem = PinRequests.problemWith(requestId, terms, settings);
     if (problem.isPresent()) {
       return CompletableFuture.failedFuture(problem.get());
     }
@@ -54,7 +54,7 @@ public final class PinningJobs {
             core ->
                 sharding
                     .entityRefFor(
-                        PinningJob.ENTITY_KEY, PinningJob.jobId(supporter, requestId).toString())
+                        PinningJob.ENTITY_KEY, PinRequests.jobId(supporter, requestId).toString())
                     .<PinningJob.RequestAnswer>askWithStatus(
                         replyTo -> new PinningJob.Request(supporter, requestId, terms, replyTo),
                         settings.askTimeout()));

@@ -70,7 +70,7 @@ abstract class PinningJobDirectorySuite {
 
   /** Asks the job directly: the facade's core check belongs to the API's tests. */
   private Bytes32 request(EthereumAddress supporter, String requestId) {
-    Bytes32 jobId = PinningJob.jobId(supporter, requestId);
+    Bytes32 jobId = PinRequests.jobId(supporter, requestId);
     ClusterSharding.get(system)
         .entityRefFor(PinningJob.ENTITY_KEY, jobId.toString())
         .<PinningJob.RequestAnswer>askWithStatus(

@@ -41,7 +41,7 @@ class PinningJobTest {
 
   private final AdjustableClock clock = new AdjustableClock();
   private final EthereumAddress supporter = PrivateKeySigner.generate().address();
-  private final Bytes32 jobId = PinningJob.jobId(supporter, REQUEST_ID);
+  private final Bytes32 jobId = PinRequests.jobId(supporter, REQUEST_ID);
   private final EventSourcedBehaviorTestKit<PinningJob.Command, PinningJob.Event, PinningJob.State>
       job =
           EventSourcedBehaviorTestKit.create(
@@ -57,9 +57,9 @@ class PinningJobTest {
 
   @Test
   void theJobIdIsTheSupportersAndTheRequestIdsAlone() {
-    assertEquals(jobId, PinningJob.jobId(supporter, REQUEST_ID));
-    assertNotEquals(jobId, PinningJob.jobId(supporter, REQUEST_ID + "2"));
-    assertNotEquals(jobId, PinningJob.jobId(PrivateKeySigner.generate().address(), REQUEST_ID));
+    assertEquals(jobId, PinRequests.jobId(supporter, REQUEST_ID));
+    assertNotEquals(jobId, PinRequests.jobId(supporter, REQUEST_ID + "2"));
+    assertNotEquals(jobId, PinRequests.jobId(PrivateKeySigner.generate().address(), REQUEST_ID));
   }
 
   @Test

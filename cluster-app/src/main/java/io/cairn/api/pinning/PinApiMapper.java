@@ -1,5 +1,6 @@
 package io.cairn.api.pinning;
 
+import io.cairn.pinning.PinRequests;
 import io.cairn.pinning.PinningJob;
 import io.cairn.protocol.ErrorCode;
 import io.cairn.protocol.Rejection;
@@ -18,7 +19,7 @@ public final class PinApiMapper {
 
   /**
    * The terms a request asks for. The core key is taken in either case and kept in lower case;
-   * every other rule is the entity's ({@link PinningJob#problemWith}). A uint32 above 2^31 - 1
+   * every other rule is the entity's ({@link PinRequests#problemWith}). A uint32 above 2^31 - 1
    * arrives negative and is refused there as out of range.
    */
   public static PinningJob.Terms terms(PinRequest request) {

@@ -8,7 +8,7 @@ import io.cairn.client.CairnApiException;
 import io.cairn.client.CairnClient;
 import io.cairn.client.CoreWriter;
 import io.cairn.node.TestNode;
-import io.cairn.pinning.PinningJob;
+import io.cairn.pinning.PinRequests;
 import io.cairn.protocol.ErrorCode;
 import io.cairn.protocol.api.v1.PinJobView;
 import io.cairn.protocol.event.PrivateKeySigner;
@@ -54,7 +54,7 @@ class PinApiTest {
     CairnClient supporter = CairnClient.connect(node.api()).authenticate(supporterKey);
     PinJobView job = supporter.requestPin(coreKey, 3, 30, "first");
     assertEquals(
-        PinningJob.jobId(supporterKey.address(), "first").toString(),
+        PinRequests.jobId(supporterKey.address(), "first").toString(),
         job.getJobId(),
         "the job id is the supporter's and the request id's");
     assertEquals(supporterKey.address().value(), job.getSupporter());
@@ -98,7 +98,7 @@ class PinApiTest {
             CairnApiException.class, () -> supporter.requestPin(unknownCore, 3, 30, "unknown"));
     assertEquals(ErrorCode.CORE_NOT_FOUND.name(), noCore.code());
     assertEquals(404, noCore.status());
-    assertNoJob(PinningJob.jobId(supporterKey.address(), "unknown").toString());
+    assertNoJob(PinRequests.jobId(supporterKey.address(), "unknown").toString());
 
     record Bad(String coreKey, int replicas, int days, String requestId, ErrorCode code) {}
     for (Bad bad :
@@ -117,7 +117,7 @@ class PinApiTest {
               bad.toString());
       assertEquals(bad.code().name(), refused.code(), bad.toString());
       assertEquals(400, refused.status());
-      assertNoJob(PinningJob.jobId(supporterKey.address(), bad.requestId()).toString());
+      assertNoJob(PinRequests.jobId(supporterKey.address(), bad.requestId()).toString());
     }
 
     CairnApiException anonymous =
