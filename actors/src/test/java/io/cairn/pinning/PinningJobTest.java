@@ -24,6 +24,10 @@ import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.pattern.StatusReply;
 import org.apache.pekko.persistence.testkit.javadsl.EventSourcedBehaviorTestKit;
+import org.apache.pekko.serialization.Serialization;
+import org.apache.pekko.serialization.SerializationExtension;
+import org.apache.pekko.serialization.Serializer;
+import org.apache.pekko.serialization.Serializers;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 
@@ -154,6 +158,34 @@ class PinningJobTest {
     Job expired = success(replyTo -> new PinningJob.Cancel(supporter, replyTo));
     assertEquals(Status.EXPIRED, expired.status(), "its time was up before the cancel");
     assertEquals(expired, job.restart().state().job().orElseThrow());
+  }
+
+  @Test
+  void aJobWithReplicasCrossesNodesAsItIs() {
+    Job withReplicas =
+        new Job(
+            jobId,
+            supporter,
+            REQUEST_ID,
+            TERMS,
+            Status.CANCELLED,
+            List.of(
+                new PinningJob.Replica(
+                    PrivateKeySigner.generate().address(), PinningJob.ReplicaState.ACTIVE),
+                new PinningJob.Replica(
+                    PrivateKeySigner.generate().address(), PinningJob.ReplicaState.FAULTY)),
+            Instant.ofEpochMilli(1_000),
+            Instant.ofEpochMilli(2_000),
+            Optional.of(Instant.ofEpochMilli(1_500)));
+    Serialization serialization = SerializationExtension.get(testKit.system());
+    for (Object message : List.of(withReplicas, new PinningJob.RequestAnswer(withReplicas, true))) {
+      Serializer serializer = serialization.findSerializerFor(message);
+      assertEquals(PinningSerializer.class, serializer.getClass());
+      byte[] bytes = serializer.toBinary(message);
+      String manifest = Serializers.manifestFor(serializer, message);
+      assertEquals(
+          message, serialization.deserialize(bytes, serializer.identifier(), manifest).get());
+    }
   }
 
   private Function<ActorRef<StatusReply<PinningJob.RequestAnswer>>, PinningJob.Command> request(
