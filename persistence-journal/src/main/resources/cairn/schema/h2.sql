@@ -83,3 +83,11 @@ CREATE TABLE IF NOT EXISTS PUBLIC."partition_index_page" (
   "highest_sequence_number" INTEGER NOT NULL,
   PRIMARY KEY ("stream_partition", "last_sequence_nr")
 );
+-- Read model of io.cairn.pinning.PinningJobDirectory: each pinning job's supporter, for a
+-- supporter's list of jobs.
+CREATE TABLE IF NOT EXISTS PUBLIC."pin_job_directory" (
+  "job_id" VARCHAR(66) NOT NULL PRIMARY KEY,
+  "supporter" VARCHAR(42) NOT NULL,
+  "requested_at_ms" BIGINT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS "pin_job_directory_supporter" ON PUBLIC."pin_job_directory" ("supporter", "requested_at_ms");

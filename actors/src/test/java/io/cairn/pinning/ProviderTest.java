@@ -25,11 +25,12 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
- * The Provider entity on its own, every event and reply through {@link ProviderSerializer} (the
- * test kit serializes each), and its recovery from its events.
+ * The Provider entity on its own, every event and reply through {@link PinningSerializer} (the test
+ * kit serializes each), and its recovery from its events.
  */
 class ProviderTest {
-  private static final PinningSettings SETTINGS = new PinningSettings(Duration.ofSeconds(5), 64);
+  private static final PinningSettings SETTINGS =
+      new PinningSettings(Duration.ofSeconds(5), 64, 16, 3650);
   private static final ActorTestKit testKit =
       ActorTestKit.create(EventSourcedBehaviorTestKit.config().withFallback(ConfigFactory.load()));
   private static final Terms HOSTER =

@@ -16,6 +16,9 @@ import io.cairn.protocol.api.v1.PermissionRequest;
 import io.cairn.protocol.api.v1.PersistorMode;
 import io.cairn.protocol.api.v1.PersistorSettings;
 import io.cairn.protocol.api.v1.PersistorStatus;
+import io.cairn.protocol.api.v1.PinJobList;
+import io.cairn.protocol.api.v1.PinJobView;
+import io.cairn.protocol.api.v1.PinRequest;
 import io.cairn.protocol.api.v1.ProviderRegistration;
 import io.cairn.protocol.api.v1.ProviderView;
 import io.cairn.protocol.api.v1.PublishAck;
@@ -237,6 +240,46 @@ public final class CairnClient {
   /** A provider as registered; {@code PROVIDER_NOT_FOUND} for an address that never did. */
   public ProviderView provider(EthereumAddress address) {
     return get("/api/v1/providers/" + address.value(), ProviderView.newBuilder());
+  }
+
+  // ---- pinning jobs ----
+
+  /**
+   * Asks the cluster to keep a core on {@code replicas} hosters for {@code days} days, as the
+   * session's address. {@code requestId} (1 to 64 of {@code A-Z a-z 0-9 . _ : -}) names the
+   * request: sending it again with the same terms answers the same job, with other terms is {@code
+   * PIN_REQUEST_CONFLICT}. {@code CORE_NOT_FOUND} for a core the cluster does not hold, {@code
+   * INVALID_PIN_REQUEST} for replicas or days out of range.
+   */
+  public PinJobView requestPin(String coreKey, int replicas, int days, String requestId) {
+    return send(
+        "POST",
+        "/api/v1/pins",
+        PinRequest.newBuilder()
+            .setCoreKey(coreKey)
+            .setReplicas(replicas)
+            .setDays(days)
+            .setRequestId(requestId)
+            .build(),
+        PinJobView.newBuilder());
+  }
+
+  /** A job as it stands; {@code PIN_JOB_NOT_FOUND} for an id no request made. */
+  public PinJobView pin(String jobId) {
+    return get("/api/v1/pins/" + jobId, PinJobView.newBuilder());
+  }
+
+  /**
+   * The session's jobs, the newest first. The list trails new requests by about a second; each
+   * job's state is current.
+   */
+  public List<PinJobView> pins() {
+    return this.<PinJobList>get("/api/v1/pins", PinJobList.newBuilder()).getJobsList();
+  }
+
+  /** Ends the session's job early; an ended job is answered as it is. */
+  public PinJobView cancelPin(String jobId) {
+    return send("DELETE", "/api/v1/pins/" + jobId, null, PinJobView.newBuilder());
   }
 
   // ---- key custodian ----

@@ -9,6 +9,7 @@ import io.cairn.cli.ledger.MarketCommand;
 import io.cairn.cli.ledger.TokenCommand;
 import io.cairn.cli.persist.PersistCommand;
 import io.cairn.cli.persist.RecoverCommand;
+import io.cairn.cli.pinning.PinCommand;
 import io.cairn.cli.pinning.ProviderCommand;
 import io.cairn.cli.stream.AuthCommand;
 import io.cairn.cli.stream.KeyCommand;
@@ -50,6 +51,7 @@ import picocli.CommandLine.Command;
       EscrowCommand.class,
       ChecksumReportCommand.class,
       ProviderCommand.class,
+      PinCommand.class,
       AutoComplete.GenerateCompletion.class,
       CommandLine.HelpCommand.class
     })

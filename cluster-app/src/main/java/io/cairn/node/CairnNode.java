@@ -15,6 +15,7 @@ import io.cairn.api.ledger.LedgerBackend;
 import io.cairn.api.ledger.LedgerRoutes;
 import io.cairn.api.node.NodeRoutes;
 import io.cairn.api.persist.PersistorRoutes;
+import io.cairn.api.pinning.PinRoutes;
 import io.cairn.api.pinning.ProviderRoutes;
 import io.cairn.api.stream.PartitionKeyCheck;
 import io.cairn.api.stream.StreamDataRoutes;
@@ -182,7 +183,8 @@ public final class CairnNode {
             keys.streamKeys(),
             () -> custody.get().identity().signer());
     PinningModule pinning =
-        PinningModule.init(system, PinningSettings.fromConfig(config), dependencies.clock());
+        PinningModule.init(
+            system, PinningSettings.fromConfig(config), dependencies.clock(), core.cores());
     Optional<LedgerModule> ledger =
         node.has(NodeRole.API) || node.has(NodeRole.STREAM)
             ? Optional.of(
@@ -301,6 +303,7 @@ public final class CairnNode {
     routes.add(
         new LedgerRoutes(system, LedgerBackend.of(ledger, dependencies.service().get().address())));
     routes.add(new ProviderRoutes(system, pinning.providers(), authentication));
+    routes.add(new PinRoutes(system, pinning.jobs(), authentication));
     return routes;
   }
 

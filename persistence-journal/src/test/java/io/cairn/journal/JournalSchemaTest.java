@@ -22,7 +22,8 @@ class JournalSchemaTest {
     "\"pekko_projection_offset_store\"",
     "\"pekko_projection_management\"",
     "\"stream_directory\"",
-    "\"partition_index_page\""
+    "\"partition_index_page\"",
+    "\"pin_job_directory\""
   };
 
   @TempDir Path directory;

@@ -14,11 +14,11 @@ import picocli.CommandLine.TypeConversionException;
  * How the ledger's commands read their arguments (each a usage mistake, exit 2, when malformed);
  * they print their answers with {@link io.cairn.cli.terminal.JsonLines}.
  */
-final class LedgerArguments {
+public final class LedgerArguments {
   private LedgerArguments() {}
 
   /** Whole token units as a decimal string: what the ledger's amounts are. */
-  static final class Amount implements ITypeConverter<BigInteger> {
+  public static final class Amount implements ITypeConverter<BigInteger> {
     @Override
     public BigInteger convert(String value) {
       try {
@@ -30,7 +30,7 @@ final class LedgerArguments {
   }
 
   /** 0x and 64 hex digits: a job id, a hash. */
-  static final class Hash implements ITypeConverter<Bytes32> {
+  public static final class Hash implements ITypeConverter<Bytes32> {
     @Override
     public Bytes32 convert(String value) {
       try {

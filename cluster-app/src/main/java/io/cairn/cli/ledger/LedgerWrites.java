@@ -28,7 +28,7 @@ import picocli.CommandLine.Option;
  * /api/v1/ledger}): a request signed with --key, to the node, when the ledger is embedded; a
  * transaction signed with --key, to the contracts the node names at --chain, when it is on a chain.
  */
-final class LedgerWrites {
+public final class LedgerWrites {
   @Option(
       names = "--chain",
       paramLabel = "URL",
@@ -40,7 +40,7 @@ final class LedgerWrites {
   String chain;
 
   /** Runs {@code write} with a client for --key that sends where the node's ledger is. */
-  <T> T write(ClientOptions options, Function<LedgerClient, T> write) {
+  public <T> T write(ClientOptions options, Function<LedgerClient, T> write) {
     PrivateKeySigner signer = options.signer();
     LedgerClient node = options.client().ledger(signer);
     LedgerInfo info = node.info();

@@ -1,0 +1,277 @@
+package io.cairn.pinning;
+
+import io.cairn.cluster.proto.pinning.CancelPin;
+import io.cairn.cluster.proto.pinning.ExitProvider;
+import io.cairn.cluster.proto.pinning.GetPin;
+import io.cairn.cluster.proto.pinning.GetProvider;
+import io.cairn.cluster.proto.pinning.PinCancelled;
+import io.cairn.cluster.proto.pinning.PinExpired;
+import io.cairn.cluster.proto.pinning.PinJob;
+import io.cairn.cluster.proto.pinning.PinReplica;
+import io.cairn.cluster.proto.pinning.PinRequestAnswer;
+import io.cairn.cluster.proto.pinning.PinRequested;
+import io.cairn.cluster.proto.pinning.PinTerms;
+import io.cairn.cluster.proto.pinning.ProviderExited;
+import io.cairn.cluster.proto.pinning.ProviderInfo;
+import io.cairn.cluster.proto.pinning.ProviderRegistered;
+import io.cairn.cluster.proto.pinning.ProviderTerms;
+import io.cairn.cluster.proto.pinning.ProviderTermsChanged;
+import io.cairn.cluster.proto.pinning.RegisterProvider;
+import io.cairn.cluster.proto.pinning.RequestPin;
+import io.cairn.protocol.EthereumAddress;
+import io.cairn.protocol.ledger.Bytes32;
+import io.cairn.serialization.ProtobufSerializer;
+import java.time.Instant;
+import java.util.EnumSet;
+import java.util.Optional;
+import java.util.Set;
+import org.apache.pekko.actor.ExtendedActorSystem;
+
+/**
+ * Writes the pinning entities' ({@link Provider}, {@link PinningJob}) events, commands and replies
+ * as the messages of {@code cairn/cluster/pinning.proto}. Manifests are stored with every event:
+ * never reuse or rename one (a provider's are one letter or P and one letter, a job's J and one).
+ */
+public final class PinningSerializer extends ProtobufSerializer {
+
+  public PinningSerializer(ExtendedActorSystem system) {
+    super(system, 7760);
+    bind(
+        "PR",
+        Provider.Registered.class,
+        e ->
+            ProviderRegistered.newBuilder()
+                .setTerms(toProto(e.terms()))
+                .setAtMs(e.at().toEpochMilli())
+                .build(),
+        bytes -> {
+          ProviderRegistered e = ProviderRegistered.parseFrom(bytes);
+          return new Provider.Registered(
+              fromProto(e.getTerms()), Instant.ofEpochMilli(e.getAtMs()));
+        });
+    bind(
+        "PT",
+        Provider.TermsChanged.class,
+        e ->
+            ProviderTermsChanged.newBuilder()
+                .setTerms(toProto(e.terms()))
+                .setAtMs(e.at().toEpochMilli())
+                .build(),
+        bytes -> {
+          ProviderTermsChanged e = ProviderTermsChanged.parseFrom(bytes);
+          return new Provider.TermsChanged(
+              fromProto(e.getTerms()), Instant.ofEpochMilli(e.getAtMs()));
+        });
+    bind(
+        "PX",
+        Provider.Exited.class,
+        e -> ProviderExited.newBuilder().setAtMs(e.at().toEpochMilli()).build(),
+        bytes ->
+            new Provider.Exited(Instant.ofEpochMilli(ProviderExited.parseFrom(bytes).getAtMs())));
+
+    bind(
+        "R",
+        Provider.Register.class,
+        c ->
+            RegisterProvider.newBuilder()
+                .setTerms(toProto(c.terms()))
+                .setReplyTo(serialize(c.replyTo()))
+                .build(),
+        bytes -> {
+          RegisterProvider c = RegisterProvider.parseFrom(bytes);
+          return new Provider.Register(fromProto(c.getTerms()), resolve(c.getReplyTo()));
+        });
+    bind(
+        "X",
+        Provider.Exit.class,
+        c -> ExitProvider.newBuilder().setReplyTo(serialize(c.replyTo())).build(),
+        bytes -> new Provider.Exit(resolve(ExitProvider.parseFrom(bytes).getReplyTo())));
+    bind(
+        "G",
+        Provider.Get.class,
+        c -> GetProvider.newBuilder().setReplyTo(serialize(c.replyTo())).build(),
+        bytes -> new Provider.Get(resolve(GetProvider.parseFrom(bytes).getReplyTo())));
+
+    bind(
+        "I",
+        Provider.Info.class,
+        info ->
+            ProviderInfo.newBuilder()
+                .setAddress(info.address().value())
+                .setTerms(toProto(info.terms()))
+                .setStatus(info.status().name())
+                .setRegisteredAtMs(info.registeredAt().toEpochMilli())
+                .setChangedAtMs(info.changedAt().toEpochMilli())
+                .build(),
+        bytes -> {
+          ProviderInfo info = ProviderInfo.parseFrom(bytes);
+          return new Provider.Info(
+              new EthereumAddress(info.getAddress()),
+              fromProto(info.getTerms()),
+              Provider.Status.valueOf(info.getStatus()),
+              Instant.ofEpochMilli(info.getRegisteredAtMs()),
+              Instant.ofEpochMilli(info.getChangedAtMs()));
+        });
+    bindJob();
+  }
+
+  private void bindJob() {
+    bind(
+        "JR",
+        PinningJob.Requested.class,
+        e ->
+            PinRequested.newBuilder()
+                .setSupporter(e.supporter().value())
+                .setRequestId(e.requestId())
+                .setTerms(toProto(e.terms()))
+                .setAtMs(e.at().toEpochMilli())
+                .setEndsAtMs(e.endsAt().toEpochMilli())
+                .build(),
+        bytes -> {
+          PinRequested e = PinRequested.parseFrom(bytes);
+          return new PinningJob.Requested(
+              new EthereumAddress(e.getSupporter()),
+              e.getRequestId(),
+              fromProto(e.getTerms()),
+              Instant.ofEpochMilli(e.getAtMs()),
+              Instant.ofEpochMilli(e.getEndsAtMs()));
+        });
+    bind(
+        "JC",
+        PinningJob.Cancelled.class,
+        e -> PinCancelled.newBuilder().setAtMs(e.at().toEpochMilli()).setBy(e.by().value()).build(),
+        bytes -> {
+          PinCancelled e = PinCancelled.parseFrom(bytes);
+          return new PinningJob.Cancelled(
+              Instant.ofEpochMilli(e.getAtMs()), new EthereumAddress(e.getBy()));
+        });
+    bind(
+        "JE",
+        PinningJob.Expired.class,
+        e -> PinExpired.newBuilder().setAtMs(e.at().toEpochMilli()).build(),
+        bytes ->
+            new PinningJob.Expired(Instant.ofEpochMilli(PinExpired.parseFrom(bytes).getAtMs())));
+
+    bind(
+        "JQ",
+        PinningJob.Request.class,
+        c ->
+            RequestPin.newBuilder()
+                .setSupporter(c.supporter().value())
+                .setRequestId(c.requestId())
+                .setTerms(toProto(c.terms()))
+                .setReplyTo(serialize(c.replyTo()))
+                .build(),
+        bytes -> {
+          RequestPin c = RequestPin.parseFrom(bytes);
+          return new PinningJob.Request(
+              new EthereumAddress(c.getSupporter()),
+              c.getRequestId(),
+              fromProto(c.getTerms()),
+              resolve(c.getReplyTo()));
+        });
+    bind(
+        "JX",
+        PinningJob.Cancel.class,
+        c ->
+            CancelPin.newBuilder().setBy(c.by().value()).setReplyTo(serialize(c.replyTo())).build(),
+        bytes -> {
+          CancelPin c = CancelPin.parseFrom(bytes);
+          return new PinningJob.Cancel(new EthereumAddress(c.getBy()), resolve(c.getReplyTo()));
+        });
+    bind(
+        "JG",
+        PinningJob.Get.class,
+        c -> GetPin.newBuilder().setReplyTo(serialize(c.replyTo())).build(),
+        bytes -> new PinningJob.Get(resolve(GetPin.parseFrom(bytes).getReplyTo())));
+
+    bind(
+        "JA",
+        PinningJob.RequestAnswer.class,
+        answer ->
+            PinRequestAnswer.newBuilder()
+                .setJob(toProto(answer.job()))
+                .setCreated(answer.created())
+                .build(),
+        bytes -> {
+          PinRequestAnswer answer = PinRequestAnswer.parseFrom(bytes);
+          return new PinningJob.RequestAnswer(fromProto(answer.getJob()), answer.getCreated());
+        });
+    bind(
+        "J",
+        PinningJob.Job.class,
+        PinningSerializer::toProto,
+        bytes -> fromProto(PinJob.parseFrom(bytes)));
+  }
+
+  private static PinJob toProto(PinningJob.Job job) {
+    return PinJob.newBuilder()
+        .setJobId(job.jobId().toString())
+        .setSupporter(job.supporter().value())
+        .setRequestId(job.requestId())
+        .setTerms(toProto(job.terms()))
+        .setStatus(job.status().name())
+        .addAllReplicas(
+            job.replicas().stream()
+                .map(
+                    replica ->
+                        PinReplica.newBuilder()
+                            .setHoster(replica.hoster().value())
+                            .setState(replica.state().name())
+                            .build())
+                .toList())
+        .setRequestedAtMs(job.requestedAt().toEpochMilli())
+        .setEndsAtMs(job.endsAt().toEpochMilli())
+        .setEndedAtMs(job.endedAt().map(Instant::toEpochMilli).orElse(0L))
+        .build();
+  }
+
+  private static PinningJob.Job fromProto(PinJob job) {
+    return new PinningJob.Job(
+        Bytes32.parse(job.getJobId(), "job id"),
+        new EthereumAddress(job.getSupporter()),
+        job.getRequestId(),
+        fromProto(job.getTerms()),
+        PinningJob.Status.valueOf(job.getStatus()),
+        job.getReplicasList().stream()
+            .map(
+                replica ->
+                    new PinningJob.Replica(
+                        new EthereumAddress(replica.getHoster()),
+                        PinningJob.ReplicaState.valueOf(replica.getState())))
+            .toList(),
+        Instant.ofEpochMilli(job.getRequestedAtMs()),
+        Instant.ofEpochMilli(job.getEndsAtMs()),
+        job.getEndedAtMs() == 0
+            ? Optional.empty()
+            : Optional.of(Instant.ofEpochMilli(job.getEndedAtMs())));
+  }
+
+  private static PinTerms toProto(PinningJob.Terms terms) {
+    return PinTerms.newBuilder()
+        .setCoreKey(terms.coreKey())
+        .setReplicas(terms.replicas())
+        .setDays(terms.days())
+        .build();
+  }
+
+  private static PinningJob.Terms fromProto(PinTerms terms) {
+    return new PinningJob.Terms(terms.getCoreKey(), terms.getReplicas(), terms.getDays());
+  }
+
+  private static ProviderTerms toProto(Provider.Terms terms) {
+    return ProviderTerms.newBuilder()
+        .addAllRoles(terms.roles().stream().map(Provider.Role::name).sorted().toList())
+        .setCapacityBytes(terms.capacityBytes())
+        .setOperator(terms.operator())
+        .setRegion(terms.region())
+        .build();
+  }
+
+  private static Provider.Terms fromProto(ProviderTerms terms) {
+    Set<Provider.Role> roles = EnumSet.noneOf(Provider.Role.class);
+    terms.getRolesList().forEach(role -> roles.add(Provider.Role.valueOf(role)));
+    return new Provider.Terms(
+        roles, terms.getCapacityBytes(), terms.getOperator(), terms.getRegion());
+  }
+}

@@ -1,0 +1,86 @@
+package io.cairn.api.pinning;
+
+import io.cairn.api.ApiJson;
+import io.cairn.api.ApiRoutes;
+import io.cairn.api.auth.Authentication;
+import io.cairn.pinning.PinningJob;
+import io.cairn.pinning.PinningJobs;
+import io.cairn.protocol.api.v1.PinRequest;
+import org.apache.pekko.actor.typed.ActorSystem;
+import org.apache.pekko.http.javadsl.model.HttpResponse;
+import org.apache.pekko.http.javadsl.model.StatusCodes;
+import org.apache.pekko.http.javadsl.server.PathMatchers;
+import org.apache.pekko.http.javadsl.server.Route;
+
+/**
+ * Pinning jobs: a supporter signed in requests one ({@code POST /pins}: 201 when the request
+ * started it, 200 when the same request id did before), lists its own ({@code GET /pins}) and
+ * cancels one ({@code DELETE /pins/{jobId}}); anyone reads a job ({@code GET /pins/{jobId}}). The
+ * session's address is the supporter: nobody requests or cancels in another's name.
+ */
+public final class PinRoutes extends ApiRoutes {
+  /**
+   * A supporter's list holds at most this many jobs, the newest: enough for anyone paying for each
+   * one, and a bound on one answer's size.
+   */
+  static final int LISTED_JOBS = 1000;
+
+  private final PinningJobs jobs;
+  private final Authentication authentication;
+
+  public PinRoutes(ActorSystem<?> system, PinningJobs jobs, Authentication authentication) {
+    super(system);
+    this.jobs = jobs;
+    this.authentication = authentication;
+  }
+
+  @Override
+  public Route routes() {
+    return concat(
+        path(
+            "pins",
+            () ->
+                concat(
+                    post(
+                        () ->
+                            authentication.authenticated(
+                                supporter ->
+                                    this.<PinRequest>body(
+                                        PinRequest.newBuilder(),
+                                        request ->
+                                            reply(
+                                                jobs.request(
+                                                    supporter,
+                                                    request.getRequestId(),
+                                                    PinApiMapper.terms(request)),
+                                                answer ->
+                                                    ApiJson.response(
+                                                        answer.created()
+                                                            ? StatusCodes.CREATED
+                                                            : StatusCodes.OK,
+                                                        PinApiMapper.view(answer.job())))))),
+                    get(
+                        () ->
+                            authentication.authenticated(
+                                supporter ->
+                                    reply(
+                                        jobs.jobsOf(supporter, LISTED_JOBS),
+                                        list -> ApiJson.ok(PinApiMapper.list(list))))))),
+        path(
+            PathMatchers.segment("pins").slash(PathMatchers.segment()),
+            jobId ->
+                concat(
+                    get(() -> reply(jobs.get(PinApiMapper.jobId(jobId)), PinRoutes::view)),
+                    delete(
+                        () ->
+                            authentication.authenticated(
+                                supporter ->
+                                    reply(
+                                        jobs.cancel(PinApiMapper.jobId(jobId), supporter),
+                                        PinRoutes::view))))));
+  }
+
+  private static HttpResponse view(PinningJob.Job job) {
+    return ApiJson.ok(PinApiMapper.view(job));
+  }
+}
