@@ -115,8 +115,28 @@ public final class ClusterNodes implements AutoCloseable {
 
   /** A free TCP port on this machine. */
   public static int freePort() throws IOException {
-    try (ServerSocket socket = new ServerSocket(0)) {
-      return socket.getLocalPort();
+    return distinctFreePorts(1)[0];
+  }
+
+  /**
+   * Free ports that differ from each other, for one node's several listeners: the sockets stay open
+   * until all are taken, since the kernel may hand a port just closed to the next request (a node
+   * once got the same port for remoting and management).
+   */
+  public static int[] distinctFreePorts(int count) throws IOException {
+    List<ServerSocket> held = new ArrayList<>();
+    try {
+      int[] ports = new int[count];
+      for (int i = 0; i < count; i++) {
+        ServerSocket socket = new ServerSocket(0);
+        held.add(socket);
+        ports[i] = socket.getLocalPort();
+      }
+      return ports;
+    } finally {
+      for (ServerSocket socket : held) {
+        socket.close();
+      }
     }
   }
 

@@ -4,9 +4,12 @@ import com.google.protobuf.InvalidProtocolBufferException;
 import com.google.protobuf.Message;
 import com.google.protobuf.util.JsonFormat;
 import io.cairn.protocol.EthereumAddress;
+import io.cairn.protocol.api.v1.AgentTasks;
 import io.cairn.protocol.api.v1.ApiError;
 import io.cairn.protocol.api.v1.Challenge;
+import io.cairn.protocol.api.v1.ChallengeAnswerSubmission;
 import io.cairn.protocol.api.v1.ChallengeRequest;
+import io.cairn.protocol.api.v1.ChallengeVerdictView;
 import io.cairn.protocol.api.v1.CoreInfo;
 import io.cairn.protocol.api.v1.CreateStreamRequest;
 import io.cairn.protocol.api.v1.CustodianDescription;
@@ -18,6 +21,7 @@ import io.cairn.protocol.api.v1.PersistorSettings;
 import io.cairn.protocol.api.v1.PersistorStatus;
 import io.cairn.protocol.api.v1.PinJobList;
 import io.cairn.protocol.api.v1.PinJobView;
+import io.cairn.protocol.api.v1.PinReplicaView;
 import io.cairn.protocol.api.v1.PinRequest;
 import io.cairn.protocol.api.v1.ProviderRegistration;
 import io.cairn.protocol.api.v1.ProviderView;
@@ -39,6 +43,7 @@ import io.cairn.protocol.hypercore.Proof;
 import io.cairn.protocol.hypercore.ProofProtos;
 import io.cairn.protocol.hypercore.RangeProof;
 import io.cairn.protocol.hypercore.SignedBatch;
+import io.cairn.protocol.pinning.v1.SignedPinningStatement;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -280,6 +285,45 @@ public final class CairnClient {
   /** Ends the session's job early; an ended job is answered as it is. */
   public PinJobView cancelPin(String jobId) {
     return send("DELETE", "/api/v1/pins/" + jobId, null, PinJobView.newBuilder());
+  }
+
+  // ---- pinning agents ----
+
+  /**
+   * What the session's agent has to do now: replicas to seal (as hoster or as witness) and the open
+   * challenges to the replicas it hosts.
+   */
+  public AgentTasks agentTasks() {
+    return get("/api/v1/agent/tasks", AgentTasks.newBuilder());
+  }
+
+  /**
+   * Submits the hoster's or the witness's signed {@code ReplicaCommitment} for a replica of a job;
+   * answers the replica as it stands (ACTIVE once hoster and witness agree). {@code
+   * INVALID_COMMITMENT} for a statement that is malformed, signed by neither, or for another
+   * replica id.
+   */
+  public PinReplicaView submitCommitment(String jobId, int slot, SignedPinningStatement signed) {
+    return send(
+        "POST",
+        "/api/v1/pins/" + jobId + "/replicas/" + slot + "/commitment",
+        signed,
+        PinReplicaView.newBuilder());
+  }
+
+  /**
+   * Answers an open storage challenge. {@code INVALID_CHALLENGE_ANSWER} for an answer to another
+   * challenge, malformed or signed by another key; {@code CHALLENGE_CLOSED} after its deadline. An
+   * answer that opens wrong bytes is judged, not refused: the verdict says FAILED and the replica
+   * is FAULTY.
+   */
+  public ChallengeVerdictView answerChallenge(
+      String jobId, String challengeId, ChallengeAnswerSubmission submission) {
+    return send(
+        "POST",
+        "/api/v1/pins/" + jobId + "/challenges/" + challengeId,
+        submission,
+        ChallengeVerdictView.newBuilder());
   }
 
   // ---- key custodian ----

@@ -79,11 +79,12 @@ class ResubscribeTest {
 
   @Test
   void aSubscriptionResumesAcrossARestartOfTheNode() throws Exception {
+    int[] ports = ClusterNodes.distinctFreePorts(3);
     Map<String, Object> fixedPorts =
         Map.of(
-            "cairn.node.api-port", ClusterNodes.freePort(),
-            "cairn.node.cluster-port", ClusterNodes.freePort(),
-            "cairn.node.management-port", ClusterNodes.freePort());
+            "cairn.node.api-port", ports[0],
+            "cairn.node.cluster-port", ports[1],
+            "cairn.node.management-port", ports[2]);
     AtomicReference<TestNode> node = new AtomicReference<>(TestNode.start(data, fixedPorts));
     URI api = node.get().api();
     try {

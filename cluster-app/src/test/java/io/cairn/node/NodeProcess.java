@@ -1,7 +1,7 @@
 package io.cairn.node;
 
+import io.cairn.cluster.ClusterNodes;
 import java.io.IOException;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -40,9 +40,10 @@ final class NodeProcess implements AutoCloseable {
     if (!Files.isRegularFile(jar)) {
       throw new IllegalStateException(jar + " is missing: run the tests with 'mvn verify'");
     }
-    int clusterPort = freePort();
-    int managementPort = freePort();
-    int apiPort = freePort();
+    int[] ports = ClusterNodes.distinctFreePorts(3);
+    int clusterPort = ports[0];
+    int managementPort = ports[1];
+    int apiPort = ports[2];
     List<String> command =
         new ArrayList<>(
             List.of(
@@ -68,12 +69,6 @@ final class NodeProcess implements AutoCloseable {
     builder.environment().putAll(environment);
     Process process = builder.redirectErrorStream(true).redirectOutput(log.toFile()).start();
     return new NodeProcess(process, log, clusterPort, managementPort, apiPort);
-  }
-
-  static int freePort() throws IOException {
-    try (ServerSocket socket = new ServerSocket(0)) {
-      return socket.getLocalPort();
-    }
   }
 
   URI management(String path) {

@@ -12,6 +12,7 @@ import com.typesafe.config.ConfigFactory;
 import io.cairn.client.CairnClient;
 import io.cairn.client.CoreReader;
 import io.cairn.client.CoreWriter;
+import io.cairn.cluster.ClusterNodes;
 import io.cairn.journal.JournalSettings;
 import io.cairn.journal.TestDatabases;
 import io.cairn.protocol.EthereumAddress;
@@ -321,7 +322,7 @@ class NodeProcessIT {
             pekko.coordinated-shutdown.phases.cluster-exiting.timeout = 5s
             pekko.cluster.shutdown-after-unsuccessful-join-seed-nodes = off
             """,
-                        NodeProcess.freePort()))
+                        ClusterNodes.freePort()))
                 .withFallback(ConfigFactory.load()));
     Cluster cluster = Cluster.get(member.system());
     cluster.manager().tell(Join.create(AddressFromURIString.parse(node.clusterAddress())));

@@ -97,15 +97,16 @@ public final class TestNode implements AutoCloseable {
 
   /** A node whose configuration {@code overrides} change, e.g. a limit a test wants to reach. */
   public static TestNode start(Path dataDir, Map<String, Object> overrides) throws Exception {
+    int[] ports = ClusterNodes.distinctFreePorts(3);
     Config config =
         ConfigFactory.load(
             ConfigFactory.parseMap(overrides)
                 .withFallback(
                     ConfigFactory.parseMap(
                         Map.of(
-                            "cairn.node.cluster-port", ClusterNodes.freePort(),
-                            "cairn.node.management-port", ClusterNodes.freePort(),
-                            "cairn.node.api-port", ClusterNodes.freePort(),
+                            "cairn.node.cluster-port", ports[0],
+                            "cairn.node.management-port", ports[1],
+                            "cairn.node.api-port", ports[2],
                             "cairn.data-dir", dataDir.toString(),
                             "cairn.api.session.secret", SESSION_SECRET)))
                 .withFallback(journalOverlay(overrides))
