@@ -48,7 +48,8 @@ public final class ChallengeRounds {
   /** The round's indices: {@link ChallengeIndices#derive} over the epoch's secret. */
   public static int[] indices(
       byte[] epochSecret, ReplicaId replica, long roundNo, int count, long nodeCount) {
-    return ChallengeIndices.derive(epochSecret, replica, roundNo, count, Math.toIntExact(nodeCount));
+    return ChallengeIndices.derive(
+        epochSecret, replica, roundNo, count, Math.toIntExact(nodeCount));
   }
 
   /**

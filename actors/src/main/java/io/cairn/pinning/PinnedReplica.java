@@ -147,7 +147,8 @@ public final class PinnedReplica
       Bytes32 challengeId, byte[] answer, boolean passed, String reason, Instant at, Instant next)
       implements Event {}
 
-  public record ChallengeMissed(Bytes32 challengeId, Instant at, Instant retryAt) implements Event {}
+  public record ChallengeMissed(Bytes32 challengeId, Instant at, Instant retryAt)
+      implements Event {}
 
   public record Faulted(String reason, Instant at) implements Event {}
 
@@ -234,8 +235,7 @@ public final class PinnedReplica
       Clock clock,
       ClusterSharding sharding) {
     return Behaviors.withTimers(
-        timers ->
-            new PinnedReplica(entityId, settings, epochs, recovery, clock, timers, sharding));
+        timers -> new PinnedReplica(entityId, settings, epochs, recovery, clock, timers, sharding));
   }
 
   @Override
@@ -282,7 +282,6 @@ public final class PinnedReplica
         .thenRun(updated -> report(updated.replica().get()))
         .thenNoReply();
   }
-
 
   private ReplyEffect<Event, State> onGet(State state, Get command) {
     return state.replica().isEmpty()
@@ -541,7 +540,8 @@ public final class PinnedReplica
           .persist(
               List.of(
                   new ChallengeMissed(challenge.id(), now, now),
-                  new Faulted(misses + " missed deadlines in a row, the last " + challenge.id(), now)))
+                  new Faulted(
+                      misses + " missed deadlines in a row, the last " + challenge.id(), now)))
           .thenRun(this::afterChange)
           .thenNoReply();
     }
@@ -562,14 +562,18 @@ public final class PinnedReplica
   }
 
   private void afterChange(State state) {
-    state.replica().ifPresent(
-        replica -> {
-          followSchedule(replica);
-          report(replica);
-        });
+    state
+        .replica()
+        .ifPresent(
+            replica -> {
+              followSchedule(replica);
+              report(replica);
+            });
   }
 
-  /** Sets the one timer an active replica needs: its open challenge's deadline, or its next round. */
+  /**
+   * Sets the one timer an active replica needs: its open challenge's deadline, or its next round.
+   */
   private void followSchedule(Replica replica) {
     if (!replica.active()) {
       timers.cancelAll();
@@ -711,7 +715,8 @@ public final class PinnedReplica
             (state, event) ->
                 update(
                     state,
-                    replica -> replica.with(event.as(), replica.rounds().stopped(), replica.fault())))
+                    replica ->
+                        replica.with(event.as(), replica.rounds().stopped(), replica.fault())))
         .build();
   }
 

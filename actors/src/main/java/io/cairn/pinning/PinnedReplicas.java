@@ -56,8 +56,7 @@ public final class PinnedReplicas {
 
   /** The replica in {@code slot} of the job; {@code REPLICA_NOT_FOUND} when there is none. */
   public CompletionStage<PinnedReplica.Replica> get(Bytes32 jobId, int slot) {
-    return replica(jobId, slot)
-        .askWithStatus(PinnedReplica.Get::new, settings.askTimeout());
+    return replica(jobId, slot).askWithStatus(PinnedReplica.Get::new, settings.askTimeout());
   }
 
   /** What the job's replicas report, by slot; a replica that does not answer is left out. */
@@ -124,8 +123,7 @@ public final class PinnedReplicas {
               }
               return replica(jobId, named.get().slot())
                   .<PinnedReplica.Verdict>askWithStatus(
-                      replyTo ->
-                          new PinnedReplica.Answer(challengeId, answer, statement, replyTo),
+                      replyTo -> new PinnedReplica.Answer(challengeId, answer, statement, replyTo),
                       settings.askTimeout());
             });
   }
@@ -155,8 +153,7 @@ public final class PinnedReplicas {
                                             || replica.assignment().encoder().equals(provider))
                                 .toList())
                     .mapAsyncUnordered(
-                        PARALLELISM,
-                        replica -> get(replica.assignment().jobId(), replica.slot()))
+                        PARALLELISM, replica -> get(replica.assignment().jobId(), replica.slot()))
                     .runWith(Sink.seq(), system))
         .thenApply(
             replicas -> {

@@ -52,9 +52,9 @@ import org.apache.pekko.persistence.typed.javadsl.SignalHandler;
  * <p>A running job is also the process that keeps its replicas placed: it asks the {@link
  * PinningSupervisor} to place them ({@link Placed}, the whole selection kept), starts a {@link
  * PinnedReplica} for each, notes what each reports, and has a FAULTY one replaced ({@link
- * Replaced}) by a replica on another hoster. A placement that finds too few providers is tried again
- * after {@code placement-retry}; on recovery the job starts its replicas again (harmless), so a
- * start lost with a node is not lost for good.
+ * Replaced}) by a replica on another hoster. A placement that finds too few providers is tried
+ * again after {@code placement-retry}; on recovery the job starts its replicas again (harmless), so
+ * a start lost with a node is not lost for good.
  */
 public final class PinningJob
     extends EventSourcedBehaviorWithEnforcedReplies<
@@ -601,8 +601,7 @@ public final class PinningJob
                   .replacing()
                   .flatMap(updated.job().get()::replica)
                   .ifPresent(
-                      old ->
-                          replicaRef(old).tell(new PinnedReplica.Retire(ReplicaState.REPLACED)));
+                      old -> replicaRef(old).tell(new PinnedReplica.Retire(ReplicaState.REPLACED)));
               selection
                   .assignments()
                   .forEach(

@@ -8,12 +8,12 @@ import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.ActorSystem;
 
 /**
- * The pinning feature on one node, built once: the sharded {@link Provider}, {@link PinningJob}
- * and {@link PinnedReplica} entities on the nodes with the core role, the {@link
- * PinningSupervisor} singleton, the directories' projections, and their ask facades. A job is only
- * requested for a core the cluster holds, so the module takes {@link Cores}; the epochs' secrets
- * are derived from the cluster's master key ({@link EpochSecrets}), read only where entities and
- * the supervisor run (the core role).
+ * The pinning feature on one node, built once: the sharded {@link Provider}, {@link PinningJob} and
+ * {@link PinnedReplica} entities on the nodes with the core role, the {@link PinningSupervisor}
+ * singleton, the directories' projections, and their ask facades. A job is only requested for a
+ * core the cluster holds, so the module takes {@link Cores}; the epochs' secrets are derived from
+ * the cluster's master key ({@link EpochSecrets}), read only where entities and the supervisor run
+ * (the core role).
  */
 public record PinningModule(Providers providers, PinningJobs jobs, PinnedReplicas replicas) {
 

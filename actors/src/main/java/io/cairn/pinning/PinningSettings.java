@@ -6,8 +6,8 @@ import java.time.Duration;
 import java.util.List;
 
 /**
- * The settings of the pinning feature, read from {@code cairn.pinning}. The production defaults
- * and their reasons are in reference.conf and docs/operations.md; {@code config/pinning-fast.conf}
+ * The settings of the pinning feature, read from {@code cairn.pinning}. The production defaults and
+ * their reasons are in reference.conf and docs/operations.md; {@code config/pinning-fast.conf}
  * scales the times down together, so a whole cycle runs in seconds.
  */
 public record PinningSettings(
@@ -22,11 +22,10 @@ public record PinningSettings(
     Challenges challenges) {
 
   /**
-   * Storage-challenge rounds: each replica is challenged at times drawn between {@code
-   * intervalMin} and {@code intervalMax} apart, {@code indices} nodes a round ({@code
-   * suspiciousIndices} on activation and after a miss); an answer is due within {@code deadline}; a
-   * missed round is asked again after each of {@code retryDelays}, and a miss beyond them makes the
-   * replica FAULTY.
+   * Storage-challenge rounds: each replica is challenged at times drawn between {@code intervalMin}
+   * and {@code intervalMax} apart, {@code indices} nodes a round ({@code suspiciousIndices} on
+   * activation and after a miss); an answer is due within {@code deadline}; a missed round is asked
+   * again after each of {@code retryDelays}, and a miss beyond them makes the replica FAULTY.
    */
   public record Challenges(
       Duration intervalMin,

@@ -98,7 +98,9 @@ public final class PinningSupervisor
 
   // ---- wiring ----
 
-  /** Starts the singleton's proxy on this node; the singleton itself runs on the oldest core node. */
+  /**
+   * Starts the singleton's proxy on this node; the singleton itself runs on the oldest core node.
+   */
   public static ActorRef<Command> init(
       ActorSystem<?> system,
       PinningSettings settings,

@@ -1,8 +1,8 @@
 package io.cairn.pinning;
 
 import io.cairn.cluster.NodeRole;
-import io.cairn.protocol.ErrorCode;
 import io.cairn.projection.EventSlices;
+import io.cairn.protocol.ErrorCode;
 import io.cairn.protocol.EthereumAddress;
 import io.cairn.protocol.Rejection;
 import java.time.Clock;

@@ -39,7 +39,16 @@ abstract class PinningJobDirectorySuite {
     system = cluster.node(0).system();
     PinningSettings settings = PinningSettings.fromConfig(system.settings().config());
     CoreModule core = CoreModule.init(system, CoreSettings.fromConfig(system.settings().config()));
-    jobs = PinningModule.init(system, settings, clock, core.cores()).jobs();
+    EpochSecrets epochs = new EpochSecrets(new byte[32]);
+    jobs =
+        PinningModule.init(
+                system,
+                settings,
+                clock,
+                core.cores(),
+                () -> epochs,
+                io.cairn.protocol.event.AddressRecoveries.preferred())
+            .jobs();
   }
 
   @AfterEach

@@ -36,8 +36,7 @@ import org.junit.jupiter.api.Test;
  * PinningSerializer} (the test kit serializes each), its recovery, and its durable end.
  */
 class PinningJobTest {
-  private static final PinningSettings SETTINGS =
-      new PinningSettings(Duration.ofSeconds(5), 64, 16, 3650);
+  private static final PinningSettings SETTINGS = PinningSettings.fromConfig(ConfigFactory.load());
   private static final ActorTestKit testKit =
       ActorTestKit.create(EventSourcedBehaviorTestKit.config().withFallback(ConfigFactory.load()));
   private static final Terms TERMS = new Terms("ab".repeat(32), 3, 30);
@@ -50,7 +49,12 @@ class PinningJobTest {
       job =
           EventSourcedBehaviorTestKit.create(
               testKit.system(),
-              PinningJob.create(jobId, SETTINGS, clock, Optional.empty()),
+              PinningJob.create(
+                  jobId,
+                  SETTINGS,
+                  clock,
+                  testKit.<PinningSupervisor.Command>createTestProbe().ref(),
+                  Optional.empty()),
               // the entity takes no snapshots: its state is never serialized
               EventSourcedBehaviorTestKit.enabledSerializationSettings().withVerifyState(false));
 
@@ -171,9 +175,9 @@ class PinningJobTest {
             Status.CANCELLED,
             List.of(
                 new PinningJob.Replica(
-                    PrivateKeySigner.generate().address(), PinningJob.ReplicaState.ACTIVE),
+                    assignment(0), PinningJob.ReplicaState.ACTIVE, Optional.of(Bytes32.ZERO)),
                 new PinningJob.Replica(
-                    PrivateKeySigner.generate().address(), PinningJob.ReplicaState.FAULTY)),
+                    assignment(1), PinningJob.ReplicaState.FAULTY, Optional.empty())),
             Instant.ofEpochMilli(1_000),
             Instant.ofEpochMilli(2_000),
             Optional.of(Instant.ofEpochMilli(1_500)));
@@ -186,6 +190,18 @@ class PinningJobTest {
       assertEquals(
           message, serialization.deserialize(bytes, serializer.identifier(), manifest).get());
     }
+  }
+
+  private ReplicaAssignment assignment(int slot) {
+    return new ReplicaAssignment(
+        jobId,
+        slot,
+        TERMS.coreKey(),
+        0,
+        10,
+        Bytes32.ZERO,
+        PrivateKeySigner.generate().address(),
+        PrivateKeySigner.generate().address());
   }
 
   private Function<ActorRef<StatusReply<PinningJob.RequestAnswer>>, PinningJob.Command> request(

@@ -29,8 +29,7 @@ import org.junit.jupiter.api.Test;
  * kit serializes each), and its recovery from its events.
  */
 class ProviderTest {
-  private static final PinningSettings SETTINGS =
-      new PinningSettings(Duration.ofSeconds(5), 64, 16, 3650);
+  private static final PinningSettings SETTINGS = PinningSettings.fromConfig(ConfigFactory.load());
   private static final ActorTestKit testKit =
       ActorTestKit.create(EventSourcedBehaviorTestKit.config().withFallback(ConfigFactory.load()));
   private static final Terms HOSTER =
