@@ -1,0 +1,478 @@
+package io.cairn.pinning;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.google.protobuf.ByteString;
+import io.cairn.cluster.ClusterNodes;
+import io.cairn.core.CoreModule;
+import io.cairn.core.CoreSettings;
+import io.cairn.journal.TestDatabases;
+import io.cairn.protocol.ErrorCode;
+import io.cairn.protocol.EthereumAddress;
+import io.cairn.protocol.Rejection;
+import io.cairn.protocol.event.AddressRecoveries;
+import io.cairn.protocol.event.PrivateKeySigner;
+import io.cairn.protocol.hypercore.CoreDescriptor;
+import io.cairn.protocol.hypercore.CoreKeyPair;
+import io.cairn.protocol.hypercore.CoreWriter;
+import io.cairn.protocol.hypercore.InMemoryTreeStore;
+import io.cairn.protocol.hypercore.SignedBatch;
+import io.cairn.protocol.ledger.Bytes32;
+import io.cairn.protocol.pinning.NodeBuffer;
+import io.cairn.protocol.pinning.PinningStatements;
+import io.cairn.protocol.pinning.ReplicaTree;
+import io.cairn.protocol.pinning.SealParameters;
+import io.cairn.protocol.pinning.Sealer;
+import io.cairn.protocol.pinning.SectorLayout;
+import io.cairn.protocol.pinning.StorageAnswer;
+import io.cairn.protocol.pinning.StorageAnswerCodec;
+import io.cairn.protocol.pinning.StorageProofs;
+import io.cairn.protocol.pinning.v1.NodeOpening;
+import io.cairn.protocol.pinning.v1.StorageChallengeAnswer;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Random;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.CompletionStage;
+import java.util.function.Supplier;
+import org.apache.pekko.actor.typed.ActorSystem;
+import org.apache.pekko.persistence.jdbc.query.javadsl.JdbcReadJournal;
+import org.apache.pekko.persistence.query.EventEnvelope;
+import org.apache.pekko.persistence.query.PersistenceQuery;
+import org.apache.pekko.persistence.query.javadsl.CurrentEventsByPersistenceIdQuery;
+import org.apache.pekko.stream.javadsl.Sink;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * A pinning job's whole cycle on a real node (H2 journal, sharding, the supervisor singleton, the
+ * projections), with the agents played in the test by the protocol's own sealer: placement from the
+ * registered providers, sealing witnessed and accepted, a challenge passed, a wrong answer making
+ * the replica FAULTY and the job replacing it on another hoster; bad commitments and answers
+ * refused with their codes; and a replay of the journal that recomputes every selection, index and
+ * verdict from the epoch secrets the supervisor committed.
+ */
+class PinningCycleTest {
+  private static final SealParameters SEAL = new SealParameters(2, 20_000, 1L << 30);
+  private static final PinningSettings SETTINGS =
+      new PinningSettings(
+          Duration.ofSeconds(5),
+          64,
+          16,
+          3650,
+          Duration.ofSeconds(30),
+          Duration.ofMillis(500),
+          64,
+          SEAL,
+          new PinningSettings.Challenges(
+              Duration.ofMillis(300),
+              Duration.ofMillis(600),
+              8,
+              16,
+              Duration.ofSeconds(3),
+              List.of(Duration.ofMillis(300), Duration.ofMillis(300))));
+  private static final Duration PATIENCE = Duration.ofSeconds(30);
+
+  @TempDir Path directory;
+
+  private ClusterNodes cluster;
+  private ActorSystem<?> system;
+  private PinningModule pinning;
+  private final EpochSecrets epochs = new EpochSecrets(new byte[32]);
+  private final Map<EthereumAddress, PrivateKeySigner> keys = new HashMap<>();
+  private final List<byte[]> blocks = new ArrayList<>();
+  private String coreKey;
+
+  @BeforeEach
+  void start() throws Exception {
+    cluster = ClusterNodes.start(1, TestDatabases.h2(directory));
+    system = cluster.node(0).system();
+    CoreModule core = CoreModule.init(system, CoreSettings.fromConfig(system.settings().config()));
+    pinning =
+        PinningModule.init(
+            system,
+            SETTINGS,
+            Clock.systemUTC(),
+            core.cores(),
+            () -> epochs,
+            AddressRecoveries.preferred());
+    CoreWriter writer = CoreWriter.create(CoreKeyPair.generate(), new InMemoryTreeStore());
+    byte[] key = writer.identity().key();
+    coreKey = HexFormat.of().formatHex(key);
+    await(core.cores().register(key, CoreDescriptor.of(writer.identity())));
+    Random random = new Random(14);
+    // 100 blocks in sectors of 64: two sectors, the second a partial one
+    for (int i = 0; i < 100; i++) {
+      byte[] block = new byte[200 + random.nextInt(800)];
+      random.nextBytes(block);
+      blocks.add(block);
+      await(core.cores().append(key, SignedBatch.of(writer.append(block), List.of(block))));
+    }
+    for (int i = 0; i < 6; i++) {
+      register(Provider.Role.HOSTER, "operator-" + i, "region-" + (i % 3));
+    }
+    for (int i = 0; i < 2; i++) {
+      register(Provider.Role.ENCODER, "witness-" + i, "region-" + i);
+    }
+  }
+
+  @AfterEach
+  void stop() {
+    cluster.close();
+  }
+
+  @Test
+  void aJobIsPlacedSealedChallengedRepairedAndReplayed() throws Exception {
+    EthereumAddress supporter = PrivateKeySigner.generate().address();
+    Bytes32 jobId =
+        await(pinning.jobs().request(supporter, "cycle-1", new PinningJob.Terms(coreKey, 2, 30)))
+            .job()
+            .jobId();
+
+    PinningJob.Job placed = eventually(() -> job(jobId), job -> job.replicas().size() == 4);
+    assertEquals(
+        List.of(0L, 0L, 64L, 64L),
+        placed.replicas().stream().map(r -> r.assignment().rangeStart()).toList());
+    for (PinningJob.Replica replica : placed.replicas()) {
+      assertFalse(replica.hoster().equals(replica.assignment().encoder()));
+      assertTrue(keys.containsKey(replica.hoster()));
+    }
+
+    // a commitment signed by a stranger is refused and changes nothing
+    ReplicaAssignment first = placed.replicas().get(0).assignment();
+    Sealer.SealedReplica sealedFirst = seal(first);
+    assertRefused(
+        ErrorCode.INVALID_COMMITMENT,
+        pinning
+            .replicas()
+            .commit(
+                jobId,
+                0,
+                PinningStatements.signCommitment(
+                    PrivateKeySigner.generate(), commitment(first, sealedFirst))));
+
+    Map<Integer, ReplicaTree> trees = new HashMap<>();
+    for (PinningJob.Replica replica : placed.replicas()) {
+      trees.put(replica.slot(), sealAndCommit(jobId, replica.assignment()));
+    }
+    PinningJob.Job active =
+        eventually(
+            () -> job(jobId),
+            job ->
+                job.replicas().stream().allMatch(r -> r.state() == PinningJob.ReplicaState.ACTIVE));
+    assertEquals(
+        4,
+        active.replicas().stream().map(r -> r.root().orElseThrow()).distinct().count(),
+        "every replica's root differs, the same data sealed for each hoster and slot");
+
+    // the hoster of slot 0 answers its open challenge honestly: PASSED
+    PinnedReplica.Replica challenged = openChallenge(jobId, 0);
+    ReplicaRounds.Challenge open = challenged.rounds().open().orElseThrow();
+    StorageChallengeAnswer honest = answer(first, open, trees.get(0));
+    assertRefused(
+        ErrorCode.INVALID_CHALLENGE_ANSWER,
+        pinning
+            .replicas()
+            .answer(
+                jobId,
+                open.id(),
+                honest,
+                PinningStatements.signAnswer(
+                    PrivateKeySigner.generate(),
+                    open.id().toByteArray(),
+                    root(challenged),
+                    honest)));
+    PinnedReplica.Verdict passed =
+        await(
+            pinning
+                .replicas()
+                .answer(
+                    jobId,
+                    open.id(),
+                    honest,
+                    PinningStatements.signAnswer(
+                        keys.get(first.hoster()),
+                        open.id().toByteArray(),
+                        root(challenged),
+                        honest)));
+    assertEquals(ReplicaRounds.Outcome.PASSED, passed.outcome(), passed.reason());
+    assertRefused(
+        ErrorCode.CHALLENGE_CLOSED,
+        pinning
+            .replicas()
+            .answer(
+                jobId,
+                open.id(),
+                honest,
+                PinningStatements.signAnswer(
+                    keys.get(first.hoster()), open.id().toByteArray(), root(challenged), honest)));
+
+    // the hoster of slot 1 answers with one leaf changed: FAILED, FAULTY, replaced
+    ReplicaAssignment second = placed.replicas().get(1).assignment();
+    PinnedReplica.Replica suspect = openChallenge(jobId, 1);
+    ReplicaRounds.Challenge asked = suspect.rounds().open().orElseThrow();
+    StorageChallengeAnswer forged = forgeFirstLeaf(answer(second, asked, trees.get(1)));
+    PinnedReplica.Verdict failed =
+        await(
+            pinning
+                .replicas()
+                .answer(
+                    jobId,
+                    asked.id(),
+                    forged,
+                    PinningStatements.signAnswer(
+                        keys.get(second.hoster()),
+                        asked.id().toByteArray(),
+                        root(suspect),
+                        forged)));
+    assertEquals(ReplicaRounds.Outcome.FAILED, failed.outcome());
+    PinningJob.Job repaired =
+        eventually(
+            () -> job(jobId),
+            job ->
+                job.replicas().size() == 5
+                    && job.replicas().get(1).state() == PinningJob.ReplicaState.REPLACED);
+    ReplicaAssignment replacement = repaired.replicas().get(4).assignment();
+    assertEquals(4, replacement.slot());
+    assertEquals(second.rangeStart(), replacement.rangeStart());
+    assertEquals(second.rangeEnd(), replacement.rangeEnd());
+    assertTrue(
+        placed.replicas().stream().noneMatch(r -> r.hoster().equals(replacement.hoster())),
+        "the replacement's hoster is new to the job");
+    sealAndCommit(jobId, replacement);
+    eventually(
+        () -> job(jobId), job -> job.replicas().get(4).state() == PinningJob.ReplicaState.ACTIVE);
+
+    replayRecomputesEverything(jobId, repaired);
+  }
+
+  /**
+   * Acceptance 4: from the journal alone, and the epoch secrets the supervisor revealed or (for the
+   * epoch still running) committed, every selection, challenge index and verdict comes out the
+   * same.
+   */
+  private void replayRecomputesEverything(Bytes32 jobId, PinningJob.Job job) {
+    Map<Long, Bytes32> commitments = new HashMap<>();
+    for (Object event : events(PinningSupervisor.PERSISTENCE_ID.id())) {
+      if (event instanceof PinningSupervisor.EpochCommitted committed) {
+        commitments.put(committed.epoch(), committed.commitment());
+      }
+    }
+    int selections = 0;
+    for (Object event : events("PinningJob|" + jobId)) {
+      Placement.Selection selection;
+      if (event instanceof PinningJob.Placed placed) {
+        selection = placed.selection();
+      } else if (event instanceof PinningJob.Replaced replaced) {
+        selection = replaced.selection();
+      } else {
+        continue;
+      }
+      byte[] secret = committedSecret(commitments, selection.epoch());
+      assertEquals(
+          selection,
+          Placement.place(
+              secret,
+              selection.epoch(),
+              jobId,
+              selection.coreKey(),
+              selection.treeHash(),
+              selection.sectors(),
+              selection.replicasPerSector(),
+              selection.firstSlot(),
+              selection.minCapacity(),
+              selection.candidates(),
+              selection.excludedHosters(),
+              selection.excludedEncoders()));
+      selections++;
+    }
+    assertEquals(2, selections, "the placement and the replacement");
+    int rounds = 0;
+    int verdicts = 0;
+    for (PinningJob.Replica replica : job.replicas()) {
+      ReplicaAssignment assignment = replica.assignment();
+      Optional<PinnedReplica.Commitment> accepted = Optional.empty();
+      Map<Bytes32, ReplicaRounds.Challenge> issued = new HashMap<>();
+      for (Object event : events("PinnedReplica|" + assignment.entityId())) {
+        if (event instanceof PinnedReplica.Accepted acceptance) {
+          accepted = Optional.of(acceptance.commitment());
+        } else if (event instanceof PinnedReplica.ChallengeIssued issue) {
+          ReplicaRounds.Challenge challenge = issue.challenge();
+          issued.put(challenge.id(), challenge);
+          assertEquals(
+              ChallengeRounds.challengeId(
+                  assignment.replicaId(), challenge.roundNo(), challenge.attempt()),
+              challenge.id());
+          int[] indices =
+              ChallengeRounds.indices(
+                  committedSecret(commitments, challenge.epoch()),
+                  assignment.replicaId(),
+                  challenge.roundNo(),
+                  challenge.indices().size(),
+                  accepted.orElseThrow().nodeCount());
+          assertArrayEquals(indices, challenge.indexArray());
+          rounds++;
+        } else if (event instanceof PinnedReplica.ChallengeAnswered answered) {
+          ReplicaRounds.Challenge challenge = issued.get(answered.challengeId());
+          PinnedReplica.Replica asOfThen =
+              new PinnedReplica.Replica(
+                  assignment,
+                  PinningJob.ReplicaState.ACTIVE,
+                  new PinnedReplica.Sealing(Optional.empty(), Optional.empty(), accepted),
+                  ReplicaRounds.none(),
+                  "");
+          boolean valid;
+          try {
+            valid =
+                PinnedReplica.verdictOf(
+                        asOfThen, challenge, StorageChallengeAnswer.parseFrom(answered.answer()))
+                    .valid();
+          } catch (com.google.protobuf.InvalidProtocolBufferException e) {
+            throw new AssertionError(e);
+          }
+          assertEquals(answered.passed(), valid, "the verdict on " + answered.challengeId());
+          verdicts++;
+        }
+      }
+    }
+    assertTrue(rounds >= 2, rounds + " rounds");
+    assertEquals(2, verdicts);
+  }
+
+  /** The epoch's secret, checked against the commitment the supervisor persisted for it. */
+  private byte[] committedSecret(Map<Long, Bytes32> commitments, long epoch) {
+    byte[] secret = epochs.secret(epoch);
+    assertTrue(commitments.containsKey(epoch), "epoch " + epoch + " was committed");
+    assertTrue(EpochSecrets.opens(commitments.get(epoch).toByteArray(), secret));
+    return secret;
+  }
+
+  private List<Object> events(String persistenceId) {
+    CurrentEventsByPersistenceIdQuery journal =
+        PersistenceQuery.get(system)
+            .getReadJournalFor(
+                CurrentEventsByPersistenceIdQuery.class, JdbcReadJournal.Identifier());
+    return await(
+            journal
+                .currentEventsByPersistenceId(persistenceId, 0, Long.MAX_VALUE)
+                .map(EventEnvelope::event)
+                .runWith(Sink.seq(), system))
+        .stream()
+        .map(event -> (Object) event)
+        .toList();
+  }
+
+  private void register(Provider.Role role, String operator, String region) {
+    PrivateKeySigner key = PrivateKeySigner.generate();
+    keys.put(key.address(), key);
+    await(
+        pinning
+            .providers()
+            .register(
+                key.address(),
+                new Provider.Terms(
+                    java.util.Set.of(role),
+                    role == Provider.Role.HOSTER ? 1L << 30 : 0,
+                    operator,
+                    region)));
+  }
+
+  private Sealer.SealedReplica seal(ReplicaAssignment assignment) {
+    NodeBuffer layout =
+        SectorLayout.encode(
+            blocks.subList((int) assignment.rangeStart(), (int) assignment.rangeEnd()),
+            SEAL.sectorCapBytes());
+    return new Sealer(SEAL).seal(assignment.replicaId(), layout);
+  }
+
+  private static PinningStatements.Commitment commitment(
+      ReplicaAssignment assignment, Sealer.SealedReplica sealed) {
+    return new PinningStatements.Commitment(
+        assignment.replicaId().bytes(), sealed.commR(), sealed.replica().nodeCount());
+  }
+
+  /** What hoster and witness each do: seal the same data for the hoster, and commit. */
+  private ReplicaTree sealAndCommit(Bytes32 jobId, ReplicaAssignment assignment) {
+    Sealer.SealedReplica sealed = seal(assignment);
+    for (EthereumAddress agent : List.of(assignment.encoder(), assignment.hoster())) {
+      await(
+          pinning
+              .replicas()
+              .commit(
+                  jobId,
+                  assignment.slot(),
+                  PinningStatements.signCommitment(
+                      keys.get(agent), commitment(assignment, sealed))));
+    }
+    return sealed.tree();
+  }
+
+  private PinnedReplica.Replica openChallenge(Bytes32 jobId, int slot) throws Exception {
+    return eventually(
+        () -> await(pinning.replicas().get(jobId, slot)),
+        replica -> replica.rounds().open().isPresent());
+  }
+
+  private static StorageChallengeAnswer answer(
+      ReplicaAssignment assignment, ReplicaRounds.Challenge challenge, ReplicaTree tree) {
+    StorageAnswer answer = StorageProofs.answer(tree, challenge.indexArray());
+    return StorageAnswerCodec.toProto(assignment.replicaId(), challenge.roundNo(), answer);
+  }
+
+  private static StorageChallengeAnswer forgeFirstLeaf(StorageChallengeAnswer honest) {
+    NodeOpening opening = honest.getOpenings(0);
+    byte[] leaf = opening.getLeaf().toByteArray();
+    leaf[0] ^= 1;
+    return honest.toBuilder()
+        .setOpenings(0, opening.toBuilder().setLeaf(ByteString.copyFrom(leaf)))
+        .build();
+  }
+
+  private static byte[] root(PinnedReplica.Replica replica) {
+    return replica.sealing().accepted().orElseThrow().root().toByteArray();
+  }
+
+  private PinningJob.Job job(Bytes32 jobId) {
+    return await(pinning.jobs().get(jobId));
+  }
+
+  private static void assertRefused(ErrorCode code, CompletionStage<?> attempt) {
+    try {
+      attempt.toCompletableFuture().join();
+      throw new AssertionError("expected " + code);
+    } catch (CompletionException e) {
+      Rejection rejection = (Rejection) e.getCause();
+      assertEquals(code, rejection.code(), rejection.getMessage());
+    }
+  }
+
+  private static <T> T eventually(Supplier<T> read, java.util.function.Predicate<T> done)
+      throws InterruptedException {
+    long deadline = System.nanoTime() + PATIENCE.toNanos();
+    T last = read.get();
+    while (!done.test(last)) {
+      if (System.nanoTime() > deadline) {
+        throw new AssertionError("not reached in " + PATIENCE + ": " + last);
+      }
+      Thread.sleep(100);
+      last = read.get();
+    }
+    return last;
+  }
+
+  private static <T> T await(CompletionStage<T> stage) {
+    return stage.toCompletableFuture().join();
+  }
+}
