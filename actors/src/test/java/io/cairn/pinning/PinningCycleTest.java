@@ -3,6 +3,7 @@ package io.cairn.pinning;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.google.protobuf.ByteString;
@@ -256,6 +257,44 @@ class PinningCycleTest {
         () -> job(jobId), job -> job.replicas().get(4).state() == PinningJob.ReplicaState.ACTIVE);
 
     replayRecomputesEverything(jobId, repaired);
+  }
+
+  @Test
+  void aSilentHosterIsAskedTheSameIndicesAgainThenMadeFaultyAndReplaced() throws Exception {
+    EthereumAddress supporter = PrivateKeySigner.generate().address();
+    Bytes32 jobId =
+        await(pinning.jobs().request(supporter, "silent-1", new PinningJob.Terms(coreKey, 1, 30)))
+            .job()
+            .jobId();
+    PinningJob.Job placed = eventually(() -> job(jobId), job -> job.replicas().size() == 2);
+    for (PinningJob.Replica replica : placed.replicas()) {
+      sealAndCommit(jobId, replica.assignment());
+    }
+    // nobody answers: each deadline passes, the round is asked again, the third miss is FAULTY
+    PinningJob.Job repaired =
+        eventually(
+            () -> job(jobId),
+            job ->
+                job.replicas().size() >= 3
+                    && job.replicas().get(0).state() == PinningJob.ReplicaState.REPLACED);
+    PinnedReplica.Replica silent = await(pinning.replicas().get(jobId, 0));
+    assertEquals(PinningJob.ReplicaState.REPLACED, silent.state());
+    assertTrue(silent.fault().contains("3 missed deadlines"), silent.fault());
+    List<ReplicaRounds.Challenge> asked = new ArrayList<>();
+    for (Object event : events("PinnedReplica|" + PinnedReplica.entityId(jobId, 0))) {
+      if (event instanceof PinnedReplica.ChallengeIssued issued) {
+        asked.add(issued.challenge());
+      }
+    }
+    assertEquals(3, asked.size(), asked.toString());
+    for (ReplicaRounds.Challenge again : asked) {
+      assertEquals(asked.get(0).indices(), again.indices(), "a retry asks the same indices");
+      assertEquals(asked.get(0).roundNo(), again.roundNo());
+    }
+    assertEquals(
+        3, asked.stream().map(ReplicaRounds.Challenge::id).distinct().count(), "each its own id");
+    assertNotEquals(
+        placed.replicas().get(0).hoster(), repaired.replicas().get(2).assignment().hoster());
   }
 
   /**
