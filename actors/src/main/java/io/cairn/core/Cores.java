@@ -88,6 +88,28 @@ public final class Cores {
                                 proof.signature())));
   }
 
+  /**
+   * The bytes of blocks {@code start} (inclusive) to {@code end} (exclusive), without proofs: for
+   * the cluster's own use of data it verified when it was appended (a pinning audit re-seals them).
+   */
+  public CompletionStage<List<byte[]>> blocks(byte[] key, long start, long end) {
+    return info(key)
+        .thenCompose(
+            info -> {
+              if (start < 0 || end > info.head().length() || start >= end) {
+                throw new Rejection(
+                    ErrorCode.INVALID_RANGE,
+                    "blocks ["
+                        + start
+                        + ", "
+                        + end
+                        + ") are not in a core of "
+                        + info.head().length());
+              }
+              return values(key, start, end);
+            });
+  }
+
   public CompletionStage<Proof> upgrade(byte[] key, long from, long to) {
     return ask(key, replyTo -> new Core.GetUpgradeProof(from, to, replyTo));
   }

@@ -2,6 +2,7 @@ package io.cairn.pinning;
 
 import io.cairn.cluster.NodeRole;
 import io.cairn.pinning.ReplicaRounds.Challenge;
+import io.cairn.projection.EventSlices;
 import io.cairn.protocol.ErrorCode;
 import io.cairn.protocol.EthereumAddress;
 import io.cairn.protocol.Rejection;
@@ -21,6 +22,7 @@ import java.time.temporal.ChronoUnit;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 import java.util.function.Supplier;
 import java.util.function.UnaryOperator;
 import org.apache.pekko.actor.typed.ActorRef;
@@ -57,6 +59,9 @@ public final class PinnedReplica
 
   public static final EntityTypeKey<Command> ENTITY_KEY =
       EntityTypeKey.create(Command.class, "PinnedReplica");
+
+  /** The tags the audit's projection reads. */
+  public static final EventSlices SLICES = EventSlices.of(ENTITY_KEY);
 
   /** What a replica answers challenges with: the agent's role in its statements. */
   public enum Role {
@@ -124,6 +129,9 @@ public final class PinnedReplica
 
   /** From the job: the replica was replaced, or the job ended; no more rounds. */
   public record Retire(PinningJob.ReplicaState as) implements Command {}
+
+  /** From the cluster's audit: its own seal of the replica gives another root. */
+  public record AuditFailed(String reason) implements Command {}
 
   private record RoundDue() implements Command {}
 
@@ -200,6 +208,7 @@ public final class PinnedReplica
     return jobId + "-" + slot;
   }
 
+  private final String entityId;
   private final PinningSettings settings;
   private final EpochSecrets epochs;
   private final AddressRecovery recovery;
@@ -218,6 +227,7 @@ public final class PinnedReplica
     super(
         PersistenceId.of(ENTITY_KEY.name(), entityId),
         SupervisorStrategy.restartWithBackoff(Duration.ofMillis(200), Duration.ofSeconds(5), 0.1));
+    this.entityId = entityId;
     this.settings = settings;
     this.epochs = epochs;
     this.recovery = recovery;
@@ -236,6 +246,11 @@ public final class PinnedReplica
       ClusterSharding sharding) {
     return Behaviors.withTimers(
         timers -> new PinnedReplica(entityId, settings, epochs, recovery, clock, timers, sharding));
+  }
+
+  @Override
+  public Set<String> tagsFor(Event event) {
+    return SLICES.tagsFor(entityId);
   }
 
   @Override
@@ -268,6 +283,7 @@ public final class PinnedReplica
         .onCommand(Answer.class, this::onAnswer)
         .onCommand(Get.class, this::onGet)
         .onCommand(Retire.class, this::onRetire)
+        .onCommand(AuditFailed.class, this::onAuditFailed)
         .onCommand(RoundDue.class, this::onRoundDue)
         .onCommand(DeadlineDue.class, this::onDeadlineDue)
         .build();
@@ -442,6 +458,16 @@ public final class PinnedReplica
       return new StorageVerdict.Invalid(
           0, -1, StorageVerdict.Reason.WRONG_LEAF_LENGTH, malformed.getMessage());
     }
+  }
+
+  private ReplyEffect<Event, State> onAuditFailed(State state, AuditFailed command) {
+    if (state.replica().filter(Replica::active).isEmpty()) {
+      return Effect().noReply();
+    }
+    return Effect()
+        .persist(new Faulted(command.reason(), now()))
+        .thenRun(this::afterChange)
+        .thenNoReply();
   }
 
   private ReplyEffect<Event, State> onRetire(State state, Retire command) {

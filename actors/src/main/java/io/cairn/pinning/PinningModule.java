@@ -32,6 +32,7 @@ public record PinningModule(Providers providers, PinningJobs jobs, PinnedReplica
     PinningJob.init(system, settings, clock, supervisor);
     PinnedReplica.init(system, settings, epochs, recovery, clock);
     PinningJobDirectory.start(system);
+    ReplicaAudit.start(system, settings, epochs, cores);
     PinningJobs jobs = new PinningJobs(system, settings, cores);
     return new PinningModule(
         new Providers(system, settings), jobs, new PinnedReplicas(system, settings, jobs));

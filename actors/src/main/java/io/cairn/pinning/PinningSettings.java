@@ -19,6 +19,7 @@ public record PinningSettings(
     Duration placementRetry,
     long sectorBlocks,
     SealParameters seal,
+    double auditShare,
     Challenges challenges) {
 
   /**
@@ -62,6 +63,7 @@ public record PinningSettings(
         pinning.getLong("sector-blocks"),
         new SealParameters(
             seal.getInt("min-layers"), seal.getLong("ops-min"), seal.getBytes("sector-cap")),
+        pinning.getDouble("audit-share"),
         new Challenges(
             challenges.getDuration("interval-min"),
             challenges.getDuration("interval-max"),

@@ -77,6 +77,7 @@ class PinningCycleTest {
           Duration.ofMillis(500),
           64,
           SEAL,
+          1.0,
           new PinningSettings.Challenges(
               Duration.ofMillis(300),
               Duration.ofMillis(600),
