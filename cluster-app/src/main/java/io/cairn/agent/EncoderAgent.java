@@ -26,7 +26,8 @@ public final class EncoderAgent implements PinningAgent {
   private final ReplicaStore store;
   private final TaskWorker sealing = new TaskWorker("encoder-seal");
   private final Set<ReplicaId> committed = ConcurrentHashMap.newKeySet();
-  private final Set<ReplicaId> refused = ConcurrentHashMap.newKeySet();
+  // tasks refused, by job, slot and replica id: said once, not on every poll
+  private final Set<String> refused = ConcurrentHashMap.newKeySet();
 
   EncoderAgent(AgentConnection connection, ReplicaStore store) {
     this.connection = connection;
@@ -47,22 +48,30 @@ public final class EncoderAgent implements PinningAgent {
   }
 
   private void onSealTask(SealTask task) {
+    String taskKey = task.getJobId() + "/" + task.getSlot() + "/" + task.getReplicaId();
     SealAssignment assignment;
     try {
       assignment = SealAssignment.of(task);
     } catch (IllegalArgumentException malformed) {
+      if (!refused.add(taskKey)) {
+        return;
+      }
       log.warn(
           "refusing seal task {}/{}: {}", task.getJobId(), task.getSlot(), malformed.getMessage());
       return;
     }
     if (assignment.role() != AgentRole.ENCODER) {
-      if (refused.add(assignment.replicaId())) {
+      if (refused.add(taskKey)) {
         log.warn(
             "refusing seal task {}/{}: it asks for a {}, this agent is an encoder",
             task.getJobId(),
             task.getSlot(),
             assignment.role());
       }
+      return;
+    }
+    String work = assignment.replicaId().toString();
+    if (sealing.busyWith(work)) {
       return;
     }
     Optional<ReplicaStore.StoredReplica> done = store.replica(assignment.replicaId());
@@ -72,7 +81,7 @@ public final class EncoderAgent implements PinningAgent {
       }
       return;
     }
-    sealing.offer(assignment.replicaId().toString(), () -> witness(task, assignment));
+    sealing.offer(work, () -> witness(task, assignment));
   }
 
   private void witness(SealTask task, SealAssignment assignment) {
@@ -111,15 +120,15 @@ public final class EncoderAgent implements PinningAgent {
               client -> client.submitCommitment(a.jobId(), a.slot(), stored.commitment()));
       committed.add(a.replicaId());
       log.info("witnessed replica {}: now {}", a.replicaId(), replica.getState());
-    } catch (CairnApiException refused) {
-      if (refused.status() >= 500) {
-        throw refused;
+    } catch (CairnApiException refusal) {
+      if (refusal.status() >= 500) {
+        throw refusal;
       }
       committed.add(a.replicaId());
       log.warn(
           "the node refused the witness commitment to replica {}: {}",
           a.replicaId(),
-          refused.getMessage());
+          refusal.getMessage());
     }
   }
 

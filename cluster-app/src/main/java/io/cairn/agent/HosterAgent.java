@@ -44,7 +44,8 @@ public final class HosterAgent implements PinningAgent {
   // what this run already told the node, so a task it still lists is not sent again each poll
   private final Set<ReplicaId> committed = ConcurrentHashMap.newKeySet();
   private final Set<String> answered = ConcurrentHashMap.newKeySet();
-  private final Set<ReplicaId> refused = ConcurrentHashMap.newKeySet();
+  // tasks refused, by job, slot and replica id: said once, not on every poll
+  private final Set<String> refused = ConcurrentHashMap.newKeySet();
   private volatile ReplicaStore shared;
 
   HosterAgent(AgentConnection connection, ReplicaStore store, CheatMode cheat) {
@@ -71,16 +72,20 @@ public final class HosterAgent implements PinningAgent {
   }
 
   private void onSealTask(SealTask task) {
+    String taskKey = task.getJobId() + "/" + task.getSlot() + "/" + task.getReplicaId();
     SealAssignment assignment;
     try {
       assignment = SealAssignment.of(task);
     } catch (IllegalArgumentException malformed) {
+      if (!refused.add(taskKey)) {
+        return;
+      }
       log.warn(
           "refusing seal task {}/{}: {}", task.getJobId(), task.getSlot(), malformed.getMessage());
       return;
     }
     if (assignment.role() != AgentRole.HOSTER || !assignment.hoster().equals(self)) {
-      if (refused.add(assignment.replicaId())) {
+      if (refused.add(taskKey)) {
         log.warn(
             "refusing seal task {}/{}: it is for {} as {}, not for this hoster",
             task.getJobId(),
@@ -90,6 +95,10 @@ public final class HosterAgent implements PinningAgent {
       }
       return;
     }
+    String work = assignment.replicaId().toString();
+    if (sealing.busyWith(work)) {
+      return;
+    }
     Optional<ReplicaStore.StoredReplica> done = store.replica(assignment.replicaId());
     if (done.isPresent()) {
       if (!committed.contains(assignment.replicaId())) {
@@ -97,7 +106,7 @@ public final class HosterAgent implements PinningAgent {
       }
       return;
     }
-    sealing.offer(assignment.replicaId().toString(), () -> seal(task, assignment));
+    sealing.offer(work, () -> seal(task, assignment));
   }
 
   private void seal(SealTask task, SealAssignment assignment) {
@@ -146,14 +155,14 @@ public final class HosterAgent implements PinningAgent {
               client -> client.submitCommitment(a.jobId(), a.slot(), stored.commitment()));
       committed.add(a.replicaId());
       log.info("committed replica {}: now {}", a.replicaId(), replica.getState());
-    } catch (CairnApiException refused) {
+    } catch (CairnApiException refusal) {
       // the job may have moved on (a 4xx): the node keeps listing what it still wants
-      if (refused.status() >= 500) {
-        throw refused;
+      if (refusal.status() >= 500) {
+        throw refusal;
       }
       committed.add(a.replicaId());
       log.warn(
-          "the node refused the commitment to replica {}: {}", a.replicaId(), refused.getMessage());
+          "the node refused the commitment to replica {}: {}", a.replicaId(), refusal.getMessage());
     }
   }
 
@@ -224,15 +233,15 @@ public final class HosterAgent implements PinningAgent {
           replicaId,
           verdict.getVerdict(),
           verdict.getReason());
-    } catch (CairnApiException refused) {
-      if (refused.status() >= 500) {
-        throw refused;
+    } catch (CairnApiException refusal) {
+      if (refusal.status() >= 500) {
+        throw refusal;
       }
       answered.add(challenge.getChallengeId());
       log.warn(
           "the node refused the answer to challenge {}: {}",
           challenge.getChallengeId(),
-          refused.getMessage());
+          refusal.getMessage());
     }
   }
 
