@@ -91,3 +91,20 @@ CREATE TABLE IF NOT EXISTS PUBLIC."pin_job_directory" (
   "requested_at_ms" BIGINT NOT NULL
 );
 CREATE INDEX IF NOT EXISTS "pin_job_directory_supporter" ON PUBLIC."pin_job_directory" ("supporter", "requested_at_ms");
+
+-- Read model of io.cairn.pinning.ProviderDirectory: the registered providers selection draws from.
+CREATE TABLE IF NOT EXISTS PUBLIC."pin_provider_directory" (
+  "address" VARCHAR(42) NOT NULL PRIMARY KEY,
+  "roles" VARCHAR(64) NOT NULL,
+  "capacity_bytes" BIGINT NOT NULL,
+  "operator" VARCHAR(255) NOT NULL,
+  "region" VARCHAR(255) NOT NULL,
+  "active" BOOLEAN NOT NULL
+);
+-- Read model of io.cairn.pinning.PinningJobDirectory: which jobs each provider has a part in, for
+-- an agent's tasks.
+CREATE TABLE IF NOT EXISTS PUBLIC."pin_provider_jobs" (
+  "provider" VARCHAR(42) NOT NULL,
+  "job_id" VARCHAR(66) NOT NULL,
+  PRIMARY KEY ("provider", "job_id")
+);

@@ -10,6 +10,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
@@ -48,8 +49,12 @@ import org.apache.pekko.persistence.typed.javadsl.SignalHandler;
  * before anything else. A running job is a remembered entity, restarted (and so its timer set
  * again) after its node leaves; an ended one passivates itself.
  *
- * <p>Selecting hosters comes next: the {@code PinningSupervisor} will fill each job's {@link
- * Job#replicas}; until then a requested job has none.
+ * <p>A running job is also the process that keeps its replicas placed: it asks the {@link
+ * PinningSupervisor} to place them ({@link Placed}, the whole selection kept), starts a {@link
+ * PinnedReplica} for each, notes what each reports, and has a FAULTY one replaced ({@link
+ * Replaced}) by a replica on another hoster. A placement that finds too few providers is tried again
+ * after {@code placement-retry}; on recovery the job starts its replicas again (harmless), so a
+ * start lost with a node is not lost for good.
  */
 public final class PinningJob
     extends EventSourcedBehaviorWithEnforcedReplies<
@@ -73,19 +78,36 @@ public final class PinningJob
     EXPIRED
   }
 
-  /** A replica's state, as the status shows it. */
+  /**
+   * A replica's state: SEALING until hoster and witness agree on its root, ACTIVE while it passes
+   * its challenges, FAULTY once it failed (final for the replica), REPLACED once another replica
+   * took its place, ENDED when the job ended.
+   */
   public enum ReplicaState {
     SEALING,
     ACTIVE,
     FAULTY,
-    REPLACED
+    REPLACED,
+    ENDED
   }
 
   /** What the supporter asks for: a core by its key (64 lowercase hex digits), for how long. */
   public record Terms(String coreKey, int replicas, int days) {}
 
-  /** One replica of the job: its hoster and how far it got. */
-  public record Replica(EthereumAddress hoster, ReplicaState state) {}
+  /** One replica of the job: where it is placed, how far it got, its root once accepted. */
+  public record Replica(ReplicaAssignment assignment, ReplicaState state, Optional<Bytes32> root) {
+    public EthereumAddress hoster() {
+      return assignment.hoster();
+    }
+
+    public int slot() {
+      return assignment.slot();
+    }
+
+    boolean current() {
+      return state != ReplicaState.REPLACED && state != ReplicaState.ENDED;
+    }
+  }
 
   // ---- commands ----
 
@@ -107,6 +129,18 @@ public final class PinningJob
   /** The job's end may have come: sent by its timer and on recovery, never across nodes. */
   private record EndDue() implements Command {}
 
+  /** From a {@link PinnedReplica}: where it stands now. Sent again after its recovery. */
+  public record ReplicaChanged(int slot, ReplicaState state, Optional<Bytes32> root)
+      implements Command {}
+
+  /** Placement is due: the first one, or a replacement for the FAULTY replica in {@code slot}. */
+  private record PlaceDue(Optional<Integer> replacing) implements Command {}
+
+  private record PlacementMade(Optional<Integer> replacing, Placement.Selection selection)
+      implements Command {}
+
+  private record PlacementFailed(Optional<Integer> replacing, String reason) implements Command {}
+
   // ---- events ----
 
   public sealed interface Event {}
@@ -118,6 +152,16 @@ public final class PinningJob
   public record Cancelled(Instant at, EthereumAddress by) implements Event {}
 
   public record Expired(Instant at) implements Event {}
+
+  /** The replicas were placed: the supervisor's whole selection, inputs and outcome. */
+  public record Placed(Placement.Selection selection, Instant at) implements Event {}
+
+  /** A replica reported a new state, and its root once accepted. */
+  public record ReplicaNoted(int slot, ReplicaState state, Optional<Bytes32> root, Instant at)
+      implements Event {}
+
+  /** The FAULTY replica in {@code slot} is replaced by the one {@code selection} placed. */
+  public record Replaced(int slot, Placement.Selection selection, Instant at) implements Event {}
 
   // ---- replies ----
 
@@ -155,6 +199,40 @@ public final class PinningJob
           endsAt,
           Optional.of(at));
     }
+
+    Job withReplicas(List<Replica> newReplicas) {
+      return new Job(
+          jobId, supporter, requestId, terms, status, newReplicas, requestedAt, endsAt, endedAt);
+    }
+
+    /** The slot a new replica takes: one past every slot used so far. */
+    int nextSlot() {
+      return replicas.stream().mapToInt(Replica::slot).max().orElse(-1) + 1;
+    }
+
+    /** Who may not host a new replica: the supporter and every provider of the job so far. */
+    List<EthereumAddress> excludedHosters() {
+      Set<EthereumAddress> excluded = new java.util.LinkedHashSet<>();
+      excluded.add(supporter);
+      replicas.forEach(
+          replica -> {
+            excluded.add(replica.assignment().hoster());
+            excluded.add(replica.assignment().encoder());
+          });
+      return List.copyOf(excluded);
+    }
+
+    /** Who may not witness: the supporter and the job's hosters (an encoder may witness again). */
+    List<EthereumAddress> excludedEncoders() {
+      Set<EthereumAddress> excluded = new java.util.LinkedHashSet<>();
+      excluded.add(supporter);
+      replicas.forEach(replica -> excluded.add(replica.assignment().hoster()));
+      return List.copyOf(excluded);
+    }
+
+    Optional<Replica> replica(int slot) {
+      return replicas.stream().filter(replica -> replica.slot() == slot).findFirst();
+    }
   }
 
   /** The job a request reached, and whether this request started it (not an earlier one). */
@@ -171,7 +249,11 @@ public final class PinningJob
 
   // ---- wiring ----
 
-  public static void init(ActorSystem<?> system, PinningSettings settings, Clock clock) {
+  public static void init(
+      ActorSystem<?> system,
+      PinningSettings settings,
+      Clock clock,
+      ActorRef<PinningSupervisor.Command> supervisor) {
     ClusterSharding.get(system)
         .init(
             Entity.of(
@@ -181,6 +263,7 @@ public final class PinningJob
                             Bytes32.parse(entity.getEntityId(), "job id"),
                             settings,
                             clock,
+                            supervisor,
                             Optional.of(entity.getShard())))
                 .withRole(NodeRole.CORE.label())
                 // a running job is restarted wherever its shard goes, so its end timer runs again
@@ -198,16 +281,19 @@ public final class PinningJob
       Bytes32 jobId,
       PinningSettings settings,
       Clock clock,
+      ActorRef<PinningSupervisor.Command> supervisor,
       Optional<ActorRef<ClusterSharding.ShardCommand>> shard) {
     return Behaviors.setup(
         context ->
             Behaviors.withTimers(
-                timers -> new PinningJob(jobId, settings, clock, context, timers, shard)));
+                timers ->
+                    new PinningJob(jobId, settings, clock, supervisor, context, timers, shard)));
   }
 
   private final Bytes32 jobId;
   private final PinningSettings settings;
   private final Clock clock;
+  private final ActorRef<PinningSupervisor.Command> supervisor;
   private final ActorContext<Command> context;
   private final TimerScheduler<Command> timers;
   private final Optional<ActorRef<ClusterSharding.ShardCommand>> shard;
@@ -216,6 +302,7 @@ public final class PinningJob
       Bytes32 jobId,
       PinningSettings settings,
       Clock clock,
+      ActorRef<PinningSupervisor.Command> supervisor,
       ActorContext<Command> context,
       TimerScheduler<Command> timers,
       Optional<ActorRef<ClusterSharding.ShardCommand>> shard) {
@@ -225,6 +312,7 @@ public final class PinningJob
     this.jobId = jobId;
     this.settings = settings;
     this.clock = clock;
+    this.supervisor = supervisor;
     this.context = context;
     this.timers = timers;
     this.shard = shard;
@@ -243,7 +331,16 @@ public final class PinningJob
   @Override
   public SignalHandler<State> signalHandler() {
     return newSignalHandlerBuilder()
-        .onSignal(RecoveryCompleted.instance(), state -> state.job().ifPresent(this::followEnd))
+        .onSignal(
+            RecoveryCompleted.instance(),
+            state ->
+                state
+                    .job()
+                    .ifPresent(
+                        job -> {
+                          followEnd(job);
+                          keepReplicas(job);
+                        }))
         .build();
   }
 
@@ -258,13 +355,21 @@ public final class PinningJob
         .onCommand(Get.class, (state, command) -> notFound(command.replyTo()))
         .onCommand(
             EndDue.class,
-            (state, command) -> Effect().none().thenRun(empty -> passivate()).thenNoReply());
+            (state, command) -> Effect().none().thenRun(empty -> passivate()).thenNoReply())
+        .onCommand(ReplicaChanged.class, (state, command) -> Effect().noReply())
+        .onCommand(PlaceDue.class, (state, command) -> Effect().noReply())
+        .onCommand(PlacementMade.class, (state, command) -> Effect().noReply())
+        .onCommand(PlacementFailed.class, (state, command) -> Effect().noReply());
     builder
         .forState(state -> state.job().isPresent())
         .onCommand(Request.class, this::onRequestAgain)
         .onCommand(Cancel.class, this::onCancel)
         .onCommand(EndDue.class, this::onEndDue)
-        .onCommand(Get.class, this::onGet);
+        .onCommand(Get.class, this::onGet)
+        .onCommand(ReplicaChanged.class, this::onReplicaChanged)
+        .onCommand(PlaceDue.class, this::onPlaceDue)
+        .onCommand(PlacementMade.class, this::onPlacementMade)
+        .onCommand(PlacementFailed.class, this::onPlacementFailed);
     return builder.build();
   }
 
@@ -285,7 +390,11 @@ public final class PinningJob
     return Effect()
         .persist(
             new Requested(command.supporter(), command.requestId(), command.terms(), now, endsAt))
-        .thenRun(updated -> followEnd(updated.job().get()))
+        .thenRun(
+            updated -> {
+              followEnd(updated.job().get());
+              keepReplicas(updated.job().get());
+            })
         .thenReply(
             command.replyTo(),
             updated -> StatusReply.success(new RequestAnswer(updated.job().get(), true)));
@@ -372,7 +481,157 @@ public final class PinningJob
       return;
     }
     timers.cancel(EndDue.class);
+    timers.cancel(PlaceDue.class);
+    job.replicas().stream()
+        .filter(Replica::current)
+        .forEach(replica -> replicaRef(replica).tell(new PinnedReplica.Retire(ReplicaState.ENDED)));
     passivate();
+  }
+
+  /**
+   * What a running job owes its replicas: a placement if it has none, a replacement for each FAULTY
+   * one, and a start for every current one (sent again after recovery; the replica ignores it).
+   */
+  private void keepReplicas(Job job) {
+    if (job.ended()) {
+      return;
+    }
+    if (job.replicas().isEmpty()) {
+      context.getSelf().tell(new PlaceDue(Optional.empty()));
+      return;
+    }
+    for (Replica replica : job.replicas()) {
+      if (replica.state() == ReplicaState.FAULTY) {
+        context.getSelf().tell(new PlaceDue(Optional.of(replica.slot())));
+      } else if (replica.current()) {
+        replicaRef(replica).tell(new PinnedReplica.Start(replica.assignment()));
+      }
+    }
+  }
+
+  private org.apache.pekko.cluster.sharding.typed.javadsl.EntityRef<PinnedReplica.Command>
+      replicaRef(Replica replica) {
+    return ClusterSharding.get(context.getSystem())
+        .entityRefFor(PinnedReplica.ENTITY_KEY, replica.assignment().entityId());
+  }
+
+  private ReplyEffect<Event, State> onReplicaChanged(State state, ReplicaChanged command) {
+    Job job = state.job().get();
+    Optional<Replica> known = job.replica(command.slot());
+    if (known.isEmpty()
+        || !known.get().current()
+        || (known.get().state() == command.state() && known.get().root().equals(command.root()))) {
+      return Effect().noReply();
+    }
+    return Effect()
+        .persist(new ReplicaNoted(command.slot(), command.state(), command.root(), now()))
+        .thenRun(
+            updated -> {
+              if (command.state() == ReplicaState.FAULTY && !job.ended()) {
+                context.getSelf().tell(new PlaceDue(Optional.of(command.slot())));
+              }
+            })
+        .thenNoReply();
+  }
+
+  /** Asks the supervisor to place replicas; its answer comes back as a command. */
+  private ReplyEffect<Event, State> onPlaceDue(State state, PlaceDue command) {
+    Job job = state.job().get();
+    if (job.ended() || !placementStillNeeded(job, command.replacing())) {
+      return Effect().noReply();
+    }
+    Optional<ReplicaAssignment> replacing =
+        command.replacing().flatMap(job::replica).map(Replica::assignment);
+    context.askWithStatus(
+        Placement.Selection.class,
+        supervisor,
+        settings.askTimeout(),
+        replyTo ->
+            new PinningSupervisor.Place(
+                jobId,
+                job.terms().coreKey(),
+                job.terms().replicas(),
+                job.nextSlot(),
+                replacing,
+                job.excludedHosters(),
+                job.excludedEncoders(),
+                replyTo),
+        (selection, failure) ->
+            failure == null
+                ? new PlacementMade(command.replacing(), selection)
+                : new PlacementFailed(command.replacing(), failure.getMessage()));
+    return Effect().noReply();
+  }
+
+  private static boolean placementStillNeeded(Job job, Optional<Integer> replacing) {
+    if (replacing.isEmpty()) {
+      return job.replicas().isEmpty();
+    }
+    return job.replica(replacing.get())
+        .filter(replica -> replica.state() == ReplicaState.FAULTY)
+        .isPresent();
+  }
+
+  private ReplyEffect<Event, State> onPlacementMade(State state, PlacementMade command) {
+    Job job = state.job().get();
+    Placement.Selection selection = command.selection();
+    if (job.ended()
+        || !placementStillNeeded(job, command.replacing())
+        || selection.firstSlot() != job.nextSlot()) {
+      return Effect().noReply();
+    }
+    if (!selection.complete()) {
+      return retryPlacement(
+          command.replacing(),
+          "only "
+              + selection.assignments().size()
+              + " of "
+              + selection.sectors().size() * selection.replicasPerSector()
+              + " replicas found providers apart from each other");
+    }
+    Event placed =
+        command.replacing().isEmpty()
+            ? new Placed(selection, now())
+            : new Replaced(command.replacing().get(), selection, now());
+    return Effect()
+        .persist(placed)
+        .thenRun(
+            updated -> {
+              command
+                  .replacing()
+                  .flatMap(updated.job().get()::replica)
+                  .ifPresent(
+                      old ->
+                          replicaRef(old).tell(new PinnedReplica.Retire(ReplicaState.REPLACED)));
+              selection
+                  .assignments()
+                  .forEach(
+                      assignment ->
+                          ClusterSharding.get(context.getSystem())
+                              .entityRefFor(PinnedReplica.ENTITY_KEY, assignment.entityId())
+                              .tell(new PinnedReplica.Start(assignment)));
+            })
+        .thenNoReply();
+  }
+
+  private ReplyEffect<Event, State> onPlacementFailed(State state, PlacementFailed command) {
+    return retryPlacement(command.replacing(), command.reason());
+  }
+
+  private ReplyEffect<Event, State> retryPlacement(Optional<Integer> replacing, String reason) {
+    context
+        .getLog()
+        .warn(
+            "Job {} cannot place {} now, trying again in {}: {}",
+            jobId,
+            replacing.map(slot -> "a replacement for slot " + slot).orElse("its replicas"),
+            settings.placementRetry(),
+            reason);
+    timers.startSingleTimer(
+        replacing.map(slot -> (Object) ("replace-" + slot)).orElse(PlaceDue.class),
+        new PlaceDue(replacing),
+        settings.placementRetry());
+    return Effect().noReply();
   }
 
   private void passivate() {
@@ -432,6 +691,27 @@ public final class PinningJob
     return Effect().reply(replyTo, StatusReply.error(new Rejection(code, message)));
   }
 
+  /** The job's replicas with the selection's added, and the replaced one marked so. */
+  private static State withReplicas(
+      State state,
+      List<Replica> before,
+      Placement.Selection selection,
+      Optional<Integer> replaced) {
+    List<Replica> replicas = new ArrayList<>();
+    for (Replica replica : before) {
+      replicas.add(
+          replaced.isPresent() && replica.slot() == replaced.get()
+              ? new Replica(replica.assignment(), ReplicaState.REPLACED, replica.root())
+              : replica);
+    }
+    selection
+        .assignments()
+        .forEach(
+            assignment ->
+                replicas.add(new Replica(assignment, ReplicaState.SEALING, Optional.empty())));
+    return new State(Optional.of(state.job().orElseThrow().withReplicas(replicas)));
+  }
+
   @Override
   public EventHandler<State, Event> eventHandler() {
     return newEventHandlerBuilder()
@@ -461,6 +741,30 @@ public final class PinningJob
             (state, event) ->
                 new State(
                     Optional.of(state.job().orElseThrow().ending(Status.EXPIRED, event.at()))))
+        .onEvent(
+            Placed.class,
+            (state, event) -> withReplicas(state, List.of(), event.selection(), Optional.empty()))
+        .onEvent(
+            Replaced.class,
+            (state, event) ->
+                withReplicas(
+                    state,
+                    state.job().orElseThrow().replicas(),
+                    event.selection(),
+                    Optional.of(event.slot())))
+        .onEvent(
+            ReplicaNoted.class,
+            (state, event) -> {
+              Job job = state.job().orElseThrow();
+              List<Replica> replicas = new ArrayList<>();
+              for (Replica replica : job.replicas()) {
+                replicas.add(
+                    replica.slot() == event.slot()
+                        ? new Replica(replica.assignment(), event.state(), event.root())
+                        : replica);
+              }
+              return new State(Optional.of(job.withReplicas(replicas)));
+            })
         .build();
   }
 }

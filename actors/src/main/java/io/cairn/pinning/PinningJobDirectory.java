@@ -60,16 +60,47 @@ public final class PinningJobDirectory {
         });
   }
 
-  /** Records each job once, when it is requested; how it ends is read from the job. */
+  /** The ids of the jobs {@code provider} hosts or witnesses a replica of, in no order. */
+  CompletionStage<List<Bytes32>> jobsWith(EthereumAddress provider) {
+    return database.read(
+        connection -> {
+          try (PreparedStatement query =
+              connection.prepareStatement(
+                  """
+                  SELECT "job_id" FROM "pin_provider_jobs" WHERE "provider" = ?""")) {
+            query.setString(1, provider.value());
+            List<Bytes32> ids = new ArrayList<>();
+            try (ResultSet rows = query.executeQuery()) {
+              while (rows.next()) {
+                ids.add(Bytes32.parse(rows.getString(1), "job id"));
+              }
+            }
+            return ids;
+          }
+        });
+  }
+
+  /**
+   * Records each job once, when it is requested, and each provider a placement gives a part in it;
+   * how the job goes on is read from the job.
+   */
   private static final class DirectoryWriter
       extends JdbcHandler<EventEnvelope<PinningJob.Event>, JournalSession> {
     @Override
     public void process(JournalSession session, EventEnvelope<PinningJob.Event> envelope)
         throws Exception {
+      String jobId = PersistenceId.extractEntityId(envelope.persistenceId());
+      if (envelope.event() instanceof PinningJob.Placed placed) {
+        recordProviders(session, jobId, placed.selection());
+        return;
+      }
+      if (envelope.event() instanceof PinningJob.Replaced replaced) {
+        recordProviders(session, jobId, replaced.selection());
+        return;
+      }
       if (!(envelope.event() instanceof PinningJob.Requested requested)) {
         return;
       }
-      String jobId = PersistenceId.extractEntityId(envelope.persistenceId());
       session.withConnection(
           connection -> {
             try (PreparedStatement insert =
@@ -81,6 +112,44 @@ public final class PinningJobDirectory {
               insert.setString(2, requested.supporter().value());
               insert.setLong(3, requested.at().toEpochMilli());
               insert.executeUpdate();
+            }
+            return null;
+          });
+    }
+
+    private static void recordProviders(
+        JournalSession session, String jobId, Placement.Selection selection) throws Exception {
+      java.util.Set<String> providers = new java.util.TreeSet<>();
+      selection
+          .assignments()
+          .forEach(
+              assignment -> {
+                providers.add(assignment.hoster().value());
+                providers.add(assignment.encoder().value());
+              });
+      session.withConnection(
+          connection -> {
+            for (String provider : providers) {
+              try (PreparedStatement known =
+                  connection.prepareStatement(
+                      """
+                      SELECT 1 FROM "pin_provider_jobs" WHERE "provider" = ? AND "job_id" = ?""")) {
+                known.setString(1, provider);
+                known.setString(2, jobId);
+                try (ResultSet rows = known.executeQuery()) {
+                  if (rows.next()) {
+                    continue;
+                  }
+                }
+              }
+              try (PreparedStatement insert =
+                  connection.prepareStatement(
+                      """
+                      INSERT INTO "pin_provider_jobs" ("provider", "job_id") VALUES (?, ?)""")) {
+                insert.setString(1, provider);
+                insert.setString(2, jobId);
+                insert.executeUpdate();
+              }
             }
             return null;
           });

@@ -1,22 +1,39 @@
 package io.cairn.pinning;
 
 import io.cairn.core.Cores;
+import io.cairn.protocol.event.AddressRecovery;
 import java.time.Clock;
+import java.util.function.Supplier;
+import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.ActorSystem;
 
 /**
- * The pinning feature on one node, built once: the sharded {@link Provider} and {@link PinningJob}
- * entities on the nodes with the core role, the job directory's projection, and their ask facades.
- * A job is only requested for a core the cluster holds, so the module takes {@link Cores}.
+ * The pinning feature on one node, built once: the sharded {@link Provider}, {@link PinningJob}
+ * and {@link PinnedReplica} entities on the nodes with the core role, the {@link
+ * PinningSupervisor} singleton, the directories' projections, and their ask facades. A job is only
+ * requested for a core the cluster holds, so the module takes {@link Cores}; the epochs' secrets
+ * are derived from the cluster's master key ({@link EpochSecrets}), read only where entities and
+ * the supervisor run (the core role).
  */
-public record PinningModule(Providers providers, PinningJobs jobs) {
+public record PinningModule(Providers providers, PinningJobs jobs, PinnedReplicas replicas) {
 
   public static PinningModule init(
-      ActorSystem<?> system, PinningSettings settings, Clock clock, Cores cores) {
+      ActorSystem<?> system,
+      PinningSettings settings,
+      Clock clock,
+      Cores cores,
+      Supplier<EpochSecrets> epochs,
+      AddressRecovery recovery) {
     Provider.init(system, settings, clock);
-    PinningJob.init(system, settings, clock);
+    ProviderDirectory.start(system);
+    ActorRef<PinningSupervisor.Command> supervisor =
+        PinningSupervisor.init(
+            system, settings, epochs, new ProviderDirectory(system), cores, clock);
+    PinningJob.init(system, settings, clock, supervisor);
+    PinnedReplica.init(system, settings, epochs, recovery, clock);
     PinningJobDirectory.start(system);
+    PinningJobs jobs = new PinningJobs(system, settings, cores);
     return new PinningModule(
-        new Providers(system, settings), new PinningJobs(system, settings, cores));
+        new Providers(system, settings), jobs, new PinnedReplicas(system, settings, jobs));
   }
 }

@@ -7,6 +7,10 @@ import io.cairn.cluster.proto.pinning.GetProvider;
 import io.cairn.cluster.proto.pinning.PinCancelled;
 import io.cairn.cluster.proto.pinning.PinExpired;
 import io.cairn.cluster.proto.pinning.PinJob;
+import io.cairn.cluster.proto.pinning.PinPlaced;
+import io.cairn.cluster.proto.pinning.PinReplaced;
+import io.cairn.cluster.proto.pinning.PinReplicaNoted;
+import io.cairn.cluster.proto.pinning.ReplicaChangedReport;
 import io.cairn.cluster.proto.pinning.PinReplica;
 import io.cairn.cluster.proto.pinning.PinRequestAnswer;
 import io.cairn.cluster.proto.pinning.PinRequested;
@@ -198,6 +202,67 @@ public final class PinningSerializer extends ProtobufSerializer {
           return new PinningJob.RequestAnswer(fromProto(answer.getJob()), answer.getCreated());
         });
     bind(
+        "JP",
+        PinningJob.Placed.class,
+        e ->
+            PinPlaced.newBuilder()
+                .setSelection(PlacementProtos.toProto(e.selection()))
+                .setAtMs(e.at().toEpochMilli())
+                .build(),
+        bytes -> {
+          PinPlaced e = PinPlaced.parseFrom(bytes);
+          return new PinningJob.Placed(
+              PlacementProtos.fromProto(e.getSelection()), Instant.ofEpochMilli(e.getAtMs()));
+        });
+    bind(
+        "JL",
+        PinningJob.Replaced.class,
+        e ->
+            PinReplaced.newBuilder()
+                .setSlot(e.slot())
+                .setSelection(PlacementProtos.toProto(e.selection()))
+                .setAtMs(e.at().toEpochMilli())
+                .build(),
+        bytes -> {
+          PinReplaced e = PinReplaced.parseFrom(bytes);
+          return new PinningJob.Replaced(
+              e.getSlot(),
+              PlacementProtos.fromProto(e.getSelection()),
+              Instant.ofEpochMilli(e.getAtMs()));
+        });
+    bind(
+        "JN",
+        PinningJob.ReplicaNoted.class,
+        e ->
+            PinReplicaNoted.newBuilder()
+                .setSlot(e.slot())
+                .setState(e.state().name())
+                .setRoot(e.root().map(Bytes32::toString).orElse(""))
+                .setAtMs(e.at().toEpochMilli())
+                .build(),
+        bytes -> {
+          PinReplicaNoted e = PinReplicaNoted.parseFrom(bytes);
+          return new PinningJob.ReplicaNoted(
+              e.getSlot(),
+              PinningJob.ReplicaState.valueOf(e.getState()),
+              root(e.getRoot()),
+              Instant.ofEpochMilli(e.getAtMs()));
+        });
+    bind(
+        "JS",
+        PinningJob.ReplicaChanged.class,
+        c ->
+            ReplicaChangedReport.newBuilder()
+                .setSlot(c.slot())
+                .setState(c.state().name())
+                .setRoot(c.root().map(Bytes32::toString).orElse(""))
+                .build(),
+        bytes -> {
+          ReplicaChangedReport c = ReplicaChangedReport.parseFrom(bytes);
+          return new PinningJob.ReplicaChanged(
+              c.getSlot(), PinningJob.ReplicaState.valueOf(c.getState()), root(c.getRoot()));
+        });
+    bind(
         "J",
         PinningJob.Job.class,
         PinningSerializer::toProto,
@@ -218,6 +283,8 @@ public final class PinningSerializer extends ProtobufSerializer {
                         PinReplica.newBuilder()
                             .setHoster(replica.hoster().value())
                             .setState(replica.state().name())
+                            .setAssignment(PlacementProtos.toProto(replica.assignment()))
+                            .setRoot(replica.root().map(Bytes32::toString).orElse(""))
                             .build())
                 .toList())
         .setRequestedAtMs(job.requestedAt().toEpochMilli())
@@ -237,14 +304,19 @@ public final class PinningSerializer extends ProtobufSerializer {
             .map(
                 replica ->
                     new PinningJob.Replica(
-                        new EthereumAddress(replica.getHoster()),
-                        PinningJob.ReplicaState.valueOf(replica.getState())))
+                        PlacementProtos.fromProto(replica.getAssignment()),
+                        PinningJob.ReplicaState.valueOf(replica.getState()),
+                        root(replica.getRoot())))
             .toList(),
         Instant.ofEpochMilli(job.getRequestedAtMs()),
         Instant.ofEpochMilli(job.getEndsAtMs()),
         job.getEndedAtMs() == 0
             ? Optional.empty()
             : Optional.of(Instant.ofEpochMilli(job.getEndedAtMs())));
+  }
+
+  private static Optional<Bytes32> root(String text) {
+    return text.isEmpty() ? Optional.empty() : Optional.of(Bytes32.parse(text, "root"));
   }
 
   private static PinTerms toProto(PinningJob.Terms terms) {

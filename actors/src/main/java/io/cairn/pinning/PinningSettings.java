@@ -1,17 +1,74 @@
 package io.cairn.pinning;
 
 import com.typesafe.config.Config;
+import io.cairn.protocol.pinning.SealParameters;
 import java.time.Duration;
+import java.util.List;
 
-/** The settings of the pinning feature, read from {@code cairn.pinning}. */
+/**
+ * The settings of the pinning feature, read from {@code cairn.pinning}. The production defaults
+ * and their reasons are in reference.conf and docs/operations.md; {@code config/pinning-fast.conf}
+ * scales the times down together, so a whole cycle runs in seconds.
+ */
 public record PinningSettings(
-    Duration askTimeout, int maxLabelLength, int maxReplicas, int maxDays) {
+    Duration askTimeout,
+    int maxLabelLength,
+    int maxReplicas,
+    int maxDays,
+    Duration epochLength,
+    Duration placementRetry,
+    long sectorBlocks,
+    SealParameters seal,
+    Challenges challenges) {
+
+  /**
+   * Storage-challenge rounds: each replica is challenged at times drawn between {@code
+   * intervalMin} and {@code intervalMax} apart, {@code indices} nodes a round ({@code
+   * suspiciousIndices} on activation and after a miss); an answer is due within {@code deadline}; a
+   * missed round is asked again after each of {@code retryDelays}, and a miss beyond them makes the
+   * replica FAULTY.
+   */
+  public record Challenges(
+      Duration intervalMin,
+      Duration intervalMax,
+      int indices,
+      int suspiciousIndices,
+      Duration deadline,
+      List<Duration> retryDelays) {
+    public Challenges {
+      retryDelays = List.copyOf(retryDelays);
+      if (intervalMax.compareTo(intervalMin) < 0) {
+        throw new IllegalArgumentException(
+            "cairn.pinning.challenges.interval-max is below interval-min");
+      }
+    }
+
+    /** Misses in a row that make a replica FAULTY: the first ask and each retry. */
+    public int missesToFault() {
+      return retryDelays.size() + 1;
+    }
+  }
+
   public static PinningSettings fromConfig(Config config) {
     Config pinning = config.getConfig("cairn.pinning");
+    Config seal = pinning.getConfig("seal");
+    Config challenges = pinning.getConfig("challenges");
     return new PinningSettings(
         pinning.getDuration("ask-timeout"),
         pinning.getInt("max-label-length"),
         pinning.getInt("max-replicas"),
-        pinning.getInt("max-days"));
+        pinning.getInt("max-days"),
+        pinning.getDuration("epoch-length"),
+        pinning.getDuration("placement-retry"),
+        pinning.getLong("sector-blocks"),
+        new SealParameters(
+            seal.getInt("min-layers"), seal.getLong("ops-min"), seal.getBytes("sector-cap")),
+        new Challenges(
+            challenges.getDuration("interval-min"),
+            challenges.getDuration("interval-max"),
+            challenges.getInt("indices"),
+            challenges.getInt("suspicious-indices"),
+            challenges.getDuration("deadline"),
+            challenges.getDurationList("retry-delays")));
   }
 }

@@ -2,6 +2,7 @@ package io.cairn.pinning;
 
 import io.cairn.cluster.NodeRole;
 import io.cairn.protocol.ErrorCode;
+import io.cairn.projection.EventSlices;
 import io.cairn.protocol.EthereumAddress;
 import io.cairn.protocol.Rejection;
 import java.time.Clock;
@@ -42,6 +43,9 @@ public final class Provider
 
   public static final EntityTypeKey<Command> ENTITY_KEY =
       EntityTypeKey.create(Command.class, "Provider");
+
+  /** The tags the provider directory's projection reads. */
+  public static final EventSlices SLICES = EventSlices.of(ENTITY_KEY);
 
   /** What a provider does for pinning jobs. */
   public enum Role {
@@ -167,6 +171,11 @@ public final class Provider
     this.address = address;
     this.settings = settings;
     this.clock = clock;
+  }
+
+  @Override
+  public Set<String> tagsFor(Event event) {
+    return SLICES.tagsFor(address.value());
   }
 
   @Override

@@ -15,6 +15,7 @@ import io.cairn.api.ledger.LedgerBackend;
 import io.cairn.api.ledger.LedgerRoutes;
 import io.cairn.api.node.NodeRoutes;
 import io.cairn.api.persist.PersistorRoutes;
+import io.cairn.api.pinning.AgentRoutes;
 import io.cairn.api.pinning.PinRoutes;
 import io.cairn.api.pinning.ProviderRoutes;
 import io.cairn.api.stream.PartitionKeyCheck;
@@ -38,6 +39,7 @@ import io.cairn.ledger.evm.EvmChainSettings;
 import io.cairn.ledger.evm.EvmLedgerModule;
 import io.cairn.persist.PersistorModule;
 import io.cairn.persist.PersistorSettings;
+import io.cairn.pinning.EpochSecrets;
 import io.cairn.pinning.PinningModule;
 import io.cairn.pinning.PinningSettings;
 import io.cairn.protocol.EthereumAddress;
@@ -184,7 +186,12 @@ public final class CairnNode {
             () -> custody.get().identity().signer());
     PinningModule pinning =
         PinningModule.init(
-            system, PinningSettings.fromConfig(config), dependencies.clock(), core.cores());
+            system,
+            PinningSettings.fromConfig(config),
+            dependencies.clock(),
+            core.cores(),
+            epochSecrets(config, node, dependencies.journal()),
+            dependencies.recoveries());
     Optional<LedgerModule> ledger =
         node.has(NodeRole.API) || node.has(NodeRole.STREAM)
             ? Optional.of(
@@ -303,7 +310,8 @@ public final class CairnNode {
     routes.add(
         new LedgerRoutes(system, LedgerBackend.of(ledger, dependencies.service().get().address())));
     routes.add(new ProviderRoutes(system, pinning.providers(), authentication));
-    routes.add(new PinRoutes(system, pinning.jobs(), authentication));
+    routes.add(new PinRoutes(system, pinning.jobs(), pinning.replicas(), authentication));
+    routes.add(new AgentRoutes(system, pinning.replicas(), authentication));
     return routes;
   }
 
@@ -311,6 +319,24 @@ public final class CairnNode {
    * A cluster secret read from its file; a missing or unreadable one stops the start with the
    * reason.
    */
+  /**
+   * On a core node, where pinning jobs and their supervisor run, the epochs' secrets derived from
+   * the master key (read now, so a missing key stops the start); elsewhere nothing asks for them.
+   */
+  private static Supplier<EpochSecrets> epochSecrets(
+      Config config, NodeSettings node, JournalSettings journal) {
+    if (!node.has(NodeRole.CORE)) {
+      return () -> {
+        throw new IllegalStateException("only a node with the core role derives epoch secrets");
+      };
+    }
+    EpochSecrets secrets =
+        new EpochSecrets(
+            secret(() -> KeySettings.masterKey(config, journal.kind()))
+                .derive(EpochSecrets.PURPOSE));
+    return () -> secrets;
+  }
+
   private static <T> T secret(Supplier<T> read) {
     try {
       return read.get();

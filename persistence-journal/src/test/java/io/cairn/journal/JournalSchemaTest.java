@@ -23,7 +23,9 @@ class JournalSchemaTest {
     "\"pekko_projection_management\"",
     "\"stream_directory\"",
     "\"partition_index_page\"",
-    "\"pin_job_directory\""
+    "\"pin_job_directory\"",
+    "\"pin_provider_directory\"",
+    "\"pin_provider_jobs\""
   };
 
   @TempDir Path directory;

@@ -39,6 +39,11 @@ public record EthereumAddress(String value) {
         "'" + value + "' is not an Ethereum address (0x followed by 40 lower-case hex digits)");
   }
 
+  /** The address's 20 bytes. */
+  public byte[] bytes() {
+    return java.util.HexFormat.of().parseHex(value.substring(2));
+  }
+
   @Override
   public String toString() {
     return value;

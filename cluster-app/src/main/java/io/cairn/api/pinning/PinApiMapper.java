@@ -1,6 +1,9 @@
 package io.cairn.api.pinning;
 
 import io.cairn.pinning.PinRequests;
+import io.cairn.pinning.PinnedReplica;
+import io.cairn.pinning.ReplicaAssignment;
+import io.cairn.pinning.ReplicaRounds;
 import io.cairn.pinning.PinningJob;
 import io.cairn.protocol.ErrorCode;
 import io.cairn.protocol.Rejection;
@@ -11,6 +14,8 @@ import io.cairn.protocol.api.v1.PinRequest;
 import io.cairn.protocol.ledger.Bytes32;
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
+import java.util.Optional;
 import java.util.Locale;
 
 /** The pinning jobs' public API messages from their domain records, and back. */
@@ -36,7 +41,16 @@ public final class PinApiMapper {
     }
   }
 
+  /** A job as it stands, without its replicas' challenge records (a list shows it so). */
   public static PinJobView view(PinningJob.Job job) {
+    return view(job, Map.of());
+  }
+
+  /**
+   * A job with what its replicas report ({@code replicas} by slot; a replica missing there is
+   * shown from the job's record alone).
+   */
+  public static PinJobView view(PinningJob.Job job, Map<Integer, PinnedReplica.Replica> replicas) {
     return PinJobView.newBuilder()
         .setJobId(job.jobId().toString())
         .setSupporter(job.supporter().value())
@@ -44,20 +58,82 @@ public final class PinApiMapper {
         .setCoreKey(job.terms().coreKey())
         .setReplicaCount(job.terms().replicas())
         .setDays(job.terms().days())
-        .setState(job.status().name())
+        .setState(state(job))
         .addAllReplicas(
             job.replicas().stream()
-                .map(
-                    replica ->
-                        PinReplicaView.newBuilder()
-                            .setHoster(replica.hoster().value())
-                            .setState(replica.state().name())
-                            .build())
+                .map(replica -> replica(replica, Optional.ofNullable(replicas.get(replica.slot()))))
                 .toList())
         .setRequestedAtMs(job.requestedAt().toEpochMilli())
         .setEndsAtMs(job.endsAt().toEpochMilli())
         .setEndedAtMs(job.endedAt().map(Instant::toEpochMilli).orElse(0L))
         .build();
+  }
+
+  /**
+   * REQUESTED until hosters are selected, then SEALING until as many replicas as asked are active,
+   * ACTIVE, or REPAIRING while a replica that failed is being replaced; CANCELLED or EXPIRED.
+   */
+  static String state(PinningJob.Job job) {
+    if (job.ended()) {
+      return job.status().name();
+    }
+    if (job.replicas().isEmpty()) {
+      return "REQUESTED";
+    }
+    long active =
+        job.replicas().stream()
+            .filter(replica -> replica.state() == PinningJob.ReplicaState.ACTIVE)
+            .count();
+    long sectors =
+        job.replicas().stream()
+            .map(replica -> replica.assignment().rangeStart())
+            .distinct()
+            .count();
+    if (active >= sectors * job.terms().replicas()) {
+      return "ACTIVE";
+    }
+    boolean failed =
+        job.replicas().stream()
+            .anyMatch(
+                replica ->
+                    replica.state() == PinningJob.ReplicaState.FAULTY
+                        || replica.state() == PinningJob.ReplicaState.REPLACED);
+    return failed ? "REPAIRING" : "SEALING";
+  }
+
+  private static PinReplicaView replica(
+      PinningJob.Replica replica, Optional<PinnedReplica.Replica> reported) {
+    ReplicaAssignment assignment = replica.assignment();
+    PinReplicaView.Builder view =
+        PinReplicaView.newBuilder()
+            .setSlot(assignment.slot())
+            .setHoster(assignment.hoster().value())
+            .setEncoder(assignment.encoder().value())
+            .setState(replica.state().name())
+            .setRangeStart(assignment.rangeStart())
+            .setRangeEnd(assignment.rangeEnd())
+            .setReplicaId(Bytes32.of(assignment.replicaId().bytes()).toString())
+            .setRoot(replica.root().map(Bytes32::toString).orElse(""));
+    reported.ifPresent(
+        status -> {
+          ReplicaRounds rounds = status.rounds();
+          rounds
+              .lastSettledAt()
+              .ifPresent(at -> view.setLastChallengeAtMs(at.toEpochMilli()));
+          rounds.lastOutcome().ifPresent(outcome -> view.setLastChallenge(outcome.name()));
+          view.setRoundsPassed(rounds.roundsPassed()).setFault(status.fault());
+        });
+    return view.build();
+  }
+
+  /** One replica as its entity reports it. */
+  public static PinReplicaView replicaView(PinnedReplica.Replica replica) {
+    return replica(
+        new PinningJob.Replica(
+            replica.assignment(),
+            replica.state(),
+            replica.sealing().accepted().map(PinnedReplica.Commitment::root)),
+        Optional.of(replica));
   }
 
   public static PinJobList list(List<PinningJob.Job> jobs) {
@@ -66,3 +142,4 @@ public final class PinApiMapper {
         .build();
   }
 }
+

@@ -4,7 +4,10 @@ import io.cairn.api.ApiJson;
 import io.cairn.api.ApiRoutes;
 import io.cairn.api.auth.Authentication;
 import io.cairn.pinning.PinningJob;
+import io.cairn.pinning.PinnedReplicas;
 import io.cairn.pinning.PinningJobs;
+import io.cairn.protocol.api.v1.ChallengeAnswerSubmission;
+import io.cairn.protocol.pinning.v1.SignedPinningStatement;
 import io.cairn.protocol.api.v1.PinRequest;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.http.javadsl.model.HttpResponse;
@@ -16,7 +19,10 @@ import org.apache.pekko.http.javadsl.server.Route;
  * Pinning jobs: a supporter signed in requests one ({@code POST /pins}: 201 when the request
  * started it, 200 when the same request id did before), lists its own ({@code GET /pins}) and
  * cancels one ({@code DELETE /pins/{jobId}}); anyone reads a job ({@code GET /pins/{jobId}}). The
- * session's address is the supporter: nobody requests or cancels in another's name.
+ * session's address is the supporter: nobody requests or cancels in another's name. Agents submit
+ * their commitments ({@code POST /pins/{jobId}/replicas/{slot}/commitment}) and challenge answers
+ * ({@code POST /pins/{jobId}/challenges/{challengeId}}) without a session: each is a statement
+ * signed by the agent's key, which the replica checks against its hoster or encoder.
  */
 public final class PinRoutes extends ApiRoutes {
   /**
@@ -26,11 +32,17 @@ public final class PinRoutes extends ApiRoutes {
   static final int LISTED_JOBS = 1000;
 
   private final PinningJobs jobs;
+  private final PinnedReplicas replicas;
   private final Authentication authentication;
 
-  public PinRoutes(ActorSystem<?> system, PinningJobs jobs, Authentication authentication) {
+  public PinRoutes(
+      ActorSystem<?> system,
+      PinningJobs jobs,
+      PinnedReplicas replicas,
+      Authentication authentication) {
     super(system);
     this.jobs = jobs;
+    this.replicas = replicas;
     this.authentication = authentication;
   }
 
@@ -70,14 +82,60 @@ public final class PinRoutes extends ApiRoutes {
             PathMatchers.segment("pins").slash(PathMatchers.segment()),
             jobId ->
                 concat(
-                    get(() -> reply(jobs.get(PinApiMapper.jobId(jobId)), PinRoutes::view)),
+                    get(
+                        () ->
+                            reply(
+                                jobs.get(PinApiMapper.jobId(jobId))
+                                    .thenCompose(
+                                        job ->
+                                            replicas
+                                                .reports(job)
+                                                .thenApply(
+                                                    reports -> PinApiMapper.view(job, reports))),
+                                ApiJson::ok)),
                     delete(
                         () ->
                             authentication.authenticated(
                                 supporter ->
                                     reply(
                                         jobs.cancel(PinApiMapper.jobId(jobId), supporter),
-                                        PinRoutes::view))))));
+                                        PinRoutes::view))))),
+        path(
+            PathMatchers.segment("pins")
+                .slash(PathMatchers.segment())
+                .slash("replicas")
+                .slash(PathMatchers.segment())
+                .slash("commitment"),
+            (jobId, slot) ->
+                post(
+                    () ->
+                        this.<SignedPinningStatement>body(
+                            SignedPinningStatement.newBuilder(),
+                            signed ->
+                                reply(
+                                    replicas.commit(
+                                        PinApiMapper.jobId(jobId), AgentApiMapper.slot(slot), signed),
+                                    replica ->
+                                        ApiJson.ok(
+                                            PinApiMapper.replicaView(replica)))))),
+        path(
+            PathMatchers.segment("pins")
+                .slash(PathMatchers.segment())
+                .slash("challenges")
+                .slash(PathMatchers.segment()),
+            (jobId, challengeId) ->
+                post(
+                    () ->
+                        this.<ChallengeAnswerSubmission>body(
+                            ChallengeAnswerSubmission.newBuilder(),
+                            submission ->
+                                reply(
+                                    replicas.answer(
+                                        PinApiMapper.jobId(jobId),
+                                        AgentApiMapper.challengeId(challengeId),
+                                        submission.getAnswer(),
+                                        submission.getStatement()),
+                                    verdict -> ApiJson.ok(AgentApiMapper.verdict(verdict)))))));
   }
 
   private static HttpResponse view(PinningJob.Job job) {

@@ -1,0 +1,189 @@
+package io.cairn.pinning;
+
+import io.cairn.protocol.EthereumAddress;
+import io.cairn.protocol.ledger.Bytes32;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.function.BiPredicate;
+import java.util.function.Function;
+import java.util.stream.Collectors;
+
+/**
+ * Where a job's replicas go (PINNING.md 3.5): for each sector, hosters drawn by weighted sampling
+ * without replacement ({@link WeightedSelection}) from the epoch's secret, one per replica, from
+ * distinct operators and, where enough providers allow, distinct regions; and for each replica an
+ * encoder that is not one of the job's hosters. A pure function of its inputs, which a {@link
+ * Selection} keeps, so that anyone with the revealed secret recomputes it.
+ */
+public final class Placement {
+  private Placement() {}
+
+  /** A registered provider as selection sees it. */
+  public record Candidate(
+      EthereumAddress address,
+      Set<Provider.Role> roles,
+      long capacityBytes,
+      String operator,
+      String region) {
+    public Candidate {
+      roles = Set.copyOf(roles);
+    }
+  }
+
+  /** One sector: blocks [start, end) of the core. */
+  public record Sector(long start, long end) {}
+
+  /**
+   * Everything a placement was drawn from, and what it drew: kept in the job's journal. {@code
+   * excludedHosters} may not host (the supporter, every provider of the job so far), {@code
+   * excludedEncoders} may not witness (the supporter, the job's hosters); {@code minCapacity} is
+   * the bytes a hoster must offer.
+   */
+  public record Selection(
+      long epoch,
+      String coreKey,
+      Bytes32 treeHash,
+      List<Sector> sectors,
+      int replicasPerSector,
+      int firstSlot,
+      long minCapacity,
+      List<Candidate> candidates,
+      List<EthereumAddress> excludedHosters,
+      List<EthereumAddress> excludedEncoders,
+      List<ReplicaAssignment> assignments) {
+    public Selection {
+      sectors = List.copyOf(sectors);
+      candidates = List.copyOf(candidates);
+      excludedHosters = List.copyOf(excludedHosters);
+      excludedEncoders = List.copyOf(excludedEncoders);
+      assignments = List.copyOf(assignments);
+    }
+
+    /** Whether it placed every replica it was asked for. */
+    public boolean complete() {
+      return assignments.size() == sectors.size() * replicasPerSector;
+    }
+  }
+
+  /**
+   * Places {@code replicasPerSector} replicas of each sector, numbering slots from {@code
+   * firstSlot}; fewer assignments than asked when the candidates cannot keep the constraints.
+   */
+  public static Selection place(
+      byte[] epochSecret,
+      long epoch,
+      Bytes32 jobId,
+      String coreKey,
+      Bytes32 treeHash,
+      List<Sector> sectors,
+      int replicasPerSector,
+      int firstSlot,
+      long minCapacity,
+      List<Candidate> candidates,
+      List<EthereumAddress> excludedHosters,
+      List<EthereumAddress> excludedEncoders) {
+    Map<String, Candidate> byId =
+        candidates.stream()
+            .collect(Collectors.toMap(candidate -> candidate.address().value(), c -> c));
+    List<WeightedSelection.Candidate> hosters =
+        eligible(candidates, excludedHosters, Provider.Role.HOSTER, minCapacity);
+    List<List<Candidate>> hostersBySector = new ArrayList<>();
+    List<EthereumAddress> notEncoders = new ArrayList<>(excludedEncoders);
+    for (int sectorNo = 0; sectorNo < sectors.size(); sectorNo++) {
+      String task = jobId + "/" + firstSlot + "/sector/" + sectorNo + "/hosters";
+      List<Candidate> chosen = draw(epochSecret, task, hosters, replicasPerSector, byId, true);
+      if (chosen.size() < replicasPerSector) {
+        chosen = draw(epochSecret, task, hosters, replicasPerSector, byId, false);
+      }
+      hostersBySector.add(chosen);
+      chosen.forEach(hoster -> notEncoders.add(hoster.address()));
+    }
+    // never two roles of one job on one provider: no hoster of any sector witnesses
+    List<WeightedSelection.Candidate> encoders =
+        eligible(candidates, notEncoders, Provider.Role.ENCODER, 0);
+    List<ReplicaAssignment> assignments = new ArrayList<>();
+    int slot = firstSlot;
+    for (int sectorNo = 0; sectorNo < sectors.size(); sectorNo++) {
+      Sector sector = sectors.get(sectorNo);
+      List<Candidate> chosen = hostersBySector.get(sectorNo);
+      String task = jobId + "/" + firstSlot + "/sector/" + sectorNo + "/encoders";
+      List<Candidate> witnesses =
+          WeightedSelection.select(epochSecret, task, encoders, chosen.size()).stream()
+              .map(drawn -> byId.get(drawn.id()))
+              .toList();
+      if (witnesses.isEmpty()) {
+        break;
+      }
+      for (int i = 0; i < chosen.size(); i++) {
+        assignments.add(
+            new ReplicaAssignment(
+                jobId,
+                slot++,
+                coreKey,
+                sector.start(),
+                sector.end(),
+                treeHash,
+                chosen.get(i).address(),
+                witnesses.get(i % witnesses.size()).address()));
+      }
+    }
+    return new Selection(
+        epoch,
+        coreKey,
+        treeHash,
+        sectors,
+        replicasPerSector,
+        firstSlot,
+        minCapacity,
+        candidates,
+        excludedHosters,
+        excludedEncoders,
+        assignments);
+  }
+
+  /** The sectors of a core of {@code length} blocks, at most {@code sectorBlocks} each. */
+  public static List<Sector> sectors(long length, long sectorBlocks) {
+    List<Sector> sectors = new ArrayList<>();
+    for (long start = 0; start < length; start += sectorBlocks) {
+      sectors.add(new Sector(start, Math.min(length, start + sectorBlocks)));
+    }
+    return sectors;
+  }
+
+  private static List<Candidate> draw(
+      byte[] seed,
+      String task,
+      List<WeightedSelection.Candidate> eligible,
+      int count,
+      Map<String, Candidate> byId,
+      boolean spreadRegions) {
+    Function<WeightedSelection.Candidate, Candidate> provider = drawn -> byId.get(drawn.id());
+    BiPredicate<WeightedSelection.Candidate, WeightedSelection.Candidate> apart =
+        (taken, next) ->
+            !provider.apply(taken).operator().equals(provider.apply(next).operator())
+                && (!spreadRegions
+                    || !provider.apply(taken).region().equals(provider.apply(next).region()));
+    return WeightedSelection.select(seed, task, eligible, count, apart).stream()
+        .map(provider)
+        .toList();
+  }
+
+  /**
+   * The candidates with {@code role}, enough capacity and not excluded, each of weight 1: the place
+   * where reputation and stake will weigh them (PINNING.md 3.5).
+   */
+  private static List<WeightedSelection.Candidate> eligible(
+      List<Candidate> candidates,
+      List<EthereumAddress> excluded,
+      Provider.Role role,
+      long minCapacity) {
+    return candidates.stream()
+        .filter(candidate -> candidate.roles().contains(role))
+        .filter(candidate -> candidate.capacityBytes() >= minCapacity)
+        .filter(candidate -> !excluded.contains(candidate.address()))
+        .map(candidate -> new WeightedSelection.Candidate(candidate.address().value(), 1.0))
+        .toList();
+  }
+}

@@ -1,0 +1,114 @@
+package io.cairn.pinning;
+
+import io.cairn.cluster.proto.pinning.PinAssignment;
+import io.cairn.cluster.proto.pinning.PinCandidate;
+import io.cairn.cluster.proto.pinning.PinSector;
+import io.cairn.cluster.proto.pinning.PinSelection;
+import io.cairn.protocol.EthereumAddress;
+import io.cairn.protocol.ledger.Bytes32;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Set;
+
+/** Placements and assignments as the messages of {@code cairn/cluster/pinning.proto}. */
+final class PlacementProtos {
+  private PlacementProtos() {}
+
+  static PinAssignment toProto(ReplicaAssignment assignment) {
+    return PinAssignment.newBuilder()
+        .setJobId(assignment.jobId().toString())
+        .setSlot(assignment.slot())
+        .setCoreKey(assignment.coreKey())
+        .setRangeStart(assignment.rangeStart())
+        .setRangeEnd(assignment.rangeEnd())
+        .setTreeHash(assignment.treeHash().toString())
+        .setHoster(assignment.hoster().value())
+        .setEncoder(assignment.encoder().value())
+        .build();
+  }
+
+  static ReplicaAssignment fromProto(PinAssignment assignment) {
+    return new ReplicaAssignment(
+        Bytes32.parse(assignment.getJobId(), "job id"),
+        assignment.getSlot(),
+        assignment.getCoreKey(),
+        assignment.getRangeStart(),
+        assignment.getRangeEnd(),
+        Bytes32.parse(assignment.getTreeHash(), "tree hash"),
+        new EthereumAddress(assignment.getHoster()),
+        new EthereumAddress(assignment.getEncoder()));
+  }
+
+  static PinSelection toProto(Placement.Selection selection) {
+    return PinSelection.newBuilder()
+        .setEpoch(selection.epoch())
+        .setCoreKey(selection.coreKey())
+        .setTreeHash(selection.treeHash().toString())
+        .addAllSectors(
+            selection.sectors().stream()
+                .map(
+                    sector ->
+                        PinSector.newBuilder()
+                            .setStart(sector.start())
+                            .setEnd(sector.end())
+                            .build())
+                .toList())
+        .setReplicasPerSector(selection.replicasPerSector())
+        .setFirstSlot(selection.firstSlot())
+        .setMinCapacity(selection.minCapacity())
+        .addAllCandidates(
+            selection.candidates().stream()
+                .map(
+                    candidate ->
+                        PinCandidate.newBuilder()
+                            .setAddress(candidate.address().value())
+                            .addAllRoles(
+                                candidate.roles().stream().map(Enum::name).sorted().toList())
+                            .setCapacityBytes(candidate.capacityBytes())
+                            .setOperator(candidate.operator())
+                            .setRegion(candidate.region())
+                            .build())
+                .toList())
+        .addAllExcludedHosters(addresses(selection.excludedHosters()))
+        .addAllExcludedEncoders(addresses(selection.excludedEncoders()))
+        .addAllAssignments(selection.assignments().stream().map(PlacementProtos::toProto).toList())
+        .build();
+  }
+
+  static Placement.Selection fromProto(PinSelection selection) {
+    return new Placement.Selection(
+        selection.getEpoch(),
+        selection.getCoreKey(),
+        Bytes32.parse(selection.getTreeHash(), "tree hash"),
+        selection.getSectorsList().stream()
+            .map(sector -> new Placement.Sector(sector.getStart(), sector.getEnd()))
+            .toList(),
+        selection.getReplicasPerSector(),
+        selection.getFirstSlot(),
+        selection.getMinCapacity(),
+        selection.getCandidatesList().stream()
+            .map(
+                candidate -> {
+                  Set<Provider.Role> roles = EnumSet.noneOf(Provider.Role.class);
+                  candidate.getRolesList().forEach(role -> roles.add(Provider.Role.valueOf(role)));
+                  return new Placement.Candidate(
+                      new EthereumAddress(candidate.getAddress()),
+                      roles,
+                      candidate.getCapacityBytes(),
+                      candidate.getOperator(),
+                      candidate.getRegion());
+                })
+            .toList(),
+        parse(selection.getExcludedHostersList()),
+        parse(selection.getExcludedEncodersList()),
+        selection.getAssignmentsList().stream().map(PlacementProtos::fromProto).toList());
+  }
+
+  static List<String> addresses(List<EthereumAddress> addresses) {
+    return addresses.stream().map(EthereumAddress::value).toList();
+  }
+
+  static List<EthereumAddress> parse(List<String> addresses) {
+    return addresses.stream().map(EthereumAddress::new).toList();
+  }
+}

@@ -1,0 +1,131 @@
+package io.cairn.pinning;
+
+import io.cairn.cluster.NodeRole;
+import io.cairn.journal.JournalDatabase;
+import io.cairn.journal.JournalSession;
+import io.cairn.projection.Projections;
+import io.cairn.protocol.EthereumAddress;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.CompletionStage;
+import java.util.stream.Collectors;
+import org.apache.pekko.actor.typed.ActorSystem;
+import org.apache.pekko.persistence.typed.PersistenceId;
+import org.apache.pekko.projection.eventsourced.EventEnvelope;
+import org.apache.pekko.projection.jdbc.javadsl.JdbcHandler;
+
+/**
+ * The providers selection draws from, as a table written by a projection over {@link Provider}
+ * events: one indexed read for the {@link PinningSupervisor}, however many providers register. It
+ * trails registrations by the projection's delay (about a second); an exited provider stays, marked
+ * inactive, and is never selected.
+ */
+public final class ProviderDirectory {
+  static final String PROJECTION = "pin-provider-directory";
+
+  private final JournalDatabase database;
+
+  ProviderDirectory(ActorSystem<?> system) {
+    this.database = JournalDatabase.get(system);
+  }
+
+  /** On nodes with the core role, where the supervisor runs: keeps the table. */
+  public static void start(ActorSystem<?> system) {
+    Projections.exactlyOnce(
+        system, PROJECTION, Provider.SLICES, NodeRole.CORE, DirectoryWriter::new);
+  }
+
+  /** Every active provider, by address. */
+  CompletionStage<List<Placement.Candidate>> activeProviders() {
+    return database.read(
+        connection -> {
+          try (PreparedStatement query =
+              connection.prepareStatement(
+                  """
+                  SELECT "address", "roles", "capacity_bytes", "operator", "region"
+                  FROM "pin_provider_directory" WHERE "active" ORDER BY "address\"""")) {
+            List<Placement.Candidate> candidates = new ArrayList<>();
+            try (ResultSet rows = query.executeQuery()) {
+              while (rows.next()) {
+                candidates.add(
+                    new Placement.Candidate(
+                        new EthereumAddress(rows.getString(1)),
+                        roles(rows.getString(2)),
+                        rows.getLong(3),
+                        rows.getString(4),
+                        rows.getString(5)));
+              }
+            }
+            return candidates;
+          }
+        });
+  }
+
+  private static Set<Provider.Role> roles(String column) {
+    Set<Provider.Role> roles = EnumSet.noneOf(Provider.Role.class);
+    Arrays.stream(column.split(","))
+        .filter(role -> !role.isEmpty())
+        .forEach(role -> roles.add(Provider.Role.valueOf(role)));
+    return roles;
+  }
+
+  /** Keeps one row per provider: its latest terms, and whether it still serves. */
+  private static final class DirectoryWriter
+      extends JdbcHandler<EventEnvelope<Provider.Event>, JournalSession> {
+    @Override
+    public void process(JournalSession session, EventEnvelope<Provider.Event> envelope)
+        throws Exception {
+      String address = PersistenceId.extractEntityId(envelope.persistenceId());
+      Provider.Event event = envelope.event();
+      session.withConnection(
+          connection -> {
+            if (event instanceof Provider.Registered registered) {
+              write(connection, address, registered.terms());
+            } else if (event instanceof Provider.TermsChanged changed) {
+              write(connection, address, changed.terms());
+            } else if (event instanceof Provider.Exited) {
+              try (PreparedStatement update =
+                  connection.prepareStatement(
+                      """
+                      UPDATE "pin_provider_directory" SET "active" = FALSE WHERE "address" = ?""")) {
+                update.setString(1, address);
+                update.executeUpdate();
+              }
+            }
+            return null;
+          });
+    }
+
+    private static void write(Connection connection, String address, Provider.Terms terms)
+        throws SQLException {
+      try (PreparedStatement delete =
+          connection.prepareStatement(
+              """
+              DELETE FROM "pin_provider_directory" WHERE "address" = ?""")) {
+        delete.setString(1, address);
+        delete.executeUpdate();
+      }
+      try (PreparedStatement insert =
+          connection.prepareStatement(
+              """
+              INSERT INTO "pin_provider_directory"
+              ("address", "roles", "capacity_bytes", "operator", "region", "active")
+              VALUES (?, ?, ?, ?, ?, TRUE)""")) {
+        insert.setString(1, address);
+        insert.setString(
+            2, terms.roles().stream().map(Enum::name).sorted().collect(Collectors.joining(",")));
+        insert.setLong(3, terms.capacityBytes());
+        insert.setString(4, terms.operator());
+        insert.setString(5, terms.region());
+        insert.executeUpdate();
+      }
+    }
+  }
+}
