@@ -1,5 +1,6 @@
 package io.cairn.cli;
 
+import io.cairn.cli.agent.AgentCommand;
 import io.cairn.cli.contracts.ContractsCommand;
 import io.cairn.cli.core.CoreCommand;
 import io.cairn.cli.event.EventCommand;
@@ -52,6 +53,7 @@ import picocli.CommandLine.Command;
       ChecksumReportCommand.class,
       ProviderCommand.class,
       PinCommand.class,
+      AgentCommand.class,
       AutoComplete.GenerateCompletion.class,
       CommandLine.HelpCommand.class
     })

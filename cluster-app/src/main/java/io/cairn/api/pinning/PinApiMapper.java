@@ -2,9 +2,9 @@ package io.cairn.api.pinning;
 
 import io.cairn.pinning.PinRequests;
 import io.cairn.pinning.PinnedReplica;
+import io.cairn.pinning.PinningJob;
 import io.cairn.pinning.ReplicaAssignment;
 import io.cairn.pinning.ReplicaRounds;
-import io.cairn.pinning.PinningJob;
 import io.cairn.protocol.ErrorCode;
 import io.cairn.protocol.Rejection;
 import io.cairn.protocol.api.v1.PinJobList;
@@ -14,9 +14,9 @@ import io.cairn.protocol.api.v1.PinRequest;
 import io.cairn.protocol.ledger.Bytes32;
 import java.time.Instant;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Locale;
 
 /** The pinning jobs' public API messages from their domain records, and back. */
 public final class PinApiMapper {
@@ -47,8 +47,8 @@ public final class PinApiMapper {
   }
 
   /**
-   * A job with what its replicas report ({@code replicas} by slot; a replica missing there is
-   * shown from the job's record alone).
+   * A job with what its replicas report ({@code replicas} by slot; a replica missing there is shown
+   * from the job's record alone).
    */
   public static PinJobView view(PinningJob.Job job, Map<Integer, PinnedReplica.Replica> replicas) {
     return PinJobView.newBuilder()
@@ -117,9 +117,7 @@ public final class PinApiMapper {
     reported.ifPresent(
         status -> {
           ReplicaRounds rounds = status.rounds();
-          rounds
-              .lastSettledAt()
-              .ifPresent(at -> view.setLastChallengeAtMs(at.toEpochMilli()));
+          rounds.lastSettledAt().ifPresent(at -> view.setLastChallengeAtMs(at.toEpochMilli()));
           rounds.lastOutcome().ifPresent(outcome -> view.setLastChallenge(outcome.name()));
           view.setRoundsPassed(rounds.roundsPassed()).setFault(status.fault());
         });
@@ -142,4 +140,3 @@ public final class PinApiMapper {
         .build();
   }
 }
-

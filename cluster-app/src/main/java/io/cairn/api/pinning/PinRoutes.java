@@ -3,12 +3,12 @@ package io.cairn.api.pinning;
 import io.cairn.api.ApiJson;
 import io.cairn.api.ApiRoutes;
 import io.cairn.api.auth.Authentication;
-import io.cairn.pinning.PinningJob;
 import io.cairn.pinning.PinnedReplicas;
+import io.cairn.pinning.PinningJob;
 import io.cairn.pinning.PinningJobs;
 import io.cairn.protocol.api.v1.ChallengeAnswerSubmission;
-import io.cairn.protocol.pinning.v1.SignedPinningStatement;
 import io.cairn.protocol.api.v1.PinRequest;
+import io.cairn.protocol.pinning.v1.SignedPinningStatement;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.http.javadsl.model.HttpResponse;
 import org.apache.pekko.http.javadsl.model.StatusCodes;
@@ -114,10 +114,10 @@ public final class PinRoutes extends ApiRoutes {
                             signed ->
                                 reply(
                                     replicas.commit(
-                                        PinApiMapper.jobId(jobId), AgentApiMapper.slot(slot), signed),
-                                    replica ->
-                                        ApiJson.ok(
-                                            PinApiMapper.replicaView(replica)))))),
+                                        PinApiMapper.jobId(jobId),
+                                        AgentApiMapper.slot(slot),
+                                        signed),
+                                    replica -> ApiJson.ok(PinApiMapper.replicaView(replica)))))),
         path(
             PathMatchers.segment("pins")
                 .slash(PathMatchers.segment())

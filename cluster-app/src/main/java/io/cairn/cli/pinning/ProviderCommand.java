@@ -105,7 +105,7 @@ public final class ProviderCommand {
   }
 
   /** A byte count, bare or with a unit as HOCON reads it (10GiB, 500MB, 1024). */
-  static final class Size implements ITypeConverter<Long> {
+  public static final class Size implements ITypeConverter<Long> {
     @Override
     public Long convert(String value) {
       try {

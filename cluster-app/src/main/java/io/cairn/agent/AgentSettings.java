@@ -1,0 +1,43 @@
+package io.cairn.agent;
+
+import io.cairn.protocol.event.EvmSigner;
+import java.net.InetSocketAddress;
+import java.net.URI;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Optional;
+
+/**
+ * How one agent runs, as {@code cairn agent hoster|encoder} takes it.
+ *
+ * @param node the node's public API
+ * @param signer the agent's own key: it signs in, registers and signs every statement with it
+ * @param data the agent's own data directory
+ * @param role what it registers as and does
+ * @param capacityBytes what a hoster offers to hold (0 for an encoder)
+ * @param operator who runs it, as it declares it
+ * @param region where it runs, as it declares it
+ * @param serve where a hoster serves its blocks to readers, if anywhere
+ * @param poll how often it asks the node for its tasks
+ * @param cheat how a hoster cheats, for tests; {@link CheatMode.Honest} otherwise
+ */
+public record AgentSettings(
+    URI node,
+    EvmSigner signer,
+    Path data,
+    AgentRole role,
+    long capacityBytes,
+    String operator,
+    String region,
+    Optional<InetSocketAddress> serve,
+    Duration poll,
+    CheatMode cheat) {
+  public AgentSettings {
+    if (poll.isNegative() || poll.isZero()) {
+      throw new IllegalArgumentException("--poll must be above 0, not " + poll);
+    }
+    if (role == AgentRole.ENCODER && (serve.isPresent() || !(cheat instanceof CheatMode.Honest))) {
+      throw new IllegalArgumentException("an encoder neither serves blocks nor cheats");
+    }
+  }
+}

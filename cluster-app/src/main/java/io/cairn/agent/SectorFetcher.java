@@ -1,0 +1,113 @@
+package io.cairn.agent;
+
+import io.cairn.client.CairnClient;
+import io.cairn.client.ProofRejectedException;
+import io.cairn.protocol.hypercore.CoreIdentity;
+import io.cairn.protocol.hypercore.MerkleHasher;
+import io.cairn.protocol.hypercore.Proof;
+import io.cairn.protocol.hypercore.ProofProtos;
+import io.cairn.protocol.hypercore.ProofVerifier;
+import io.cairn.protocol.hypercore.RejectReason;
+import io.cairn.protocol.hypercore.TreeHead;
+import io.cairn.protocol.hypercore.VerificationResult;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HexFormat;
+import java.util.List;
+
+/**
+ * Reads the blocks of a replica's range from a node without trusting it. The signed tree of length
+ * {@code rangeEnd} is verified from an upgrade proof against the publisher's key, and its tree hash
+ * must be the one the replica id binds; then every block is verified against that tree.
+ *
+ * <p>Each block is asked for with the proof from length 0, which the hoster keeps to serve readers
+ * (a reader verifies it from nothing but the core's key). When that proof's signed tree is the
+ * range's own, it verifies the block too; otherwise (the core grew or forked since) the block is
+ * asked for again against the range's tree.
+ */
+final class SectorFetcher {
+  private final CairnClient client;
+
+  SectorFetcher(CairnClient client) {
+    this.client = client;
+  }
+
+  /**
+   * The blocks of {@code [start, end)} and, for each, its proof from length 0 without the block
+   * ({@code cairn.api.v1.Proof} bytes, as the node sends it in its raw format's header).
+   */
+  record VerifiedSector(List<byte[]> blocks, List<byte[]> proofs) {}
+
+  VerifiedSector fetch(byte[] key, long start, long end, byte[] expectedTreeHash) {
+    CoreIdentity identity =
+        ProofProtos.fromProto(client.coreInfo(key).getRegistration()).identity();
+    if (!Arrays.equals(identity.key(), key)) {
+      throw new ProofRejectedException(
+          RejectReason.SIGNER_INVALID,
+          "the node described core "
+              + HexFormat.of().formatHex(identity.key())
+              + " instead of "
+              + HexFormat.of().formatHex(key));
+    }
+    ProofVerifier verifier = new ProofVerifier(identity);
+    TreeHead head = accepted(verifier.verify(client.upgrade(key, 0, end), TreeHead.EMPTY), -1);
+    if (head.length() != end) {
+      throw new ProofRejectedException(
+          RejectReason.INVALID_LENGTH,
+          "the upgrade to " + end + " proved a tree of length " + head.length());
+    }
+    byte[] treeHash = new MerkleHasher().treeHash(head.roots());
+    if (!Arrays.equals(treeHash, expectedTreeHash)) {
+      throw new ProofRejectedException(
+          RejectReason.HASH_MISMATCH,
+          "the core's signed tree at length "
+              + end
+              + " has tree hash "
+              + HexFormat.of().formatHex(treeHash)
+              + ", not the task's "
+              + HexFormat.of().formatHex(expectedTreeHash));
+    }
+    int count = Math.toIntExact(end - start);
+    List<byte[]> blocks = new ArrayList<>(count);
+    List<byte[]> proofs = new ArrayList<>(count);
+    for (long index = start; index < end; index++) {
+      Proof fromZero = client.block(key, index, 0);
+      TreeHead proven = accepted(verifier.verify(fromZero, TreeHead.EMPTY), index);
+      byte[] value = fromZero.block().value();
+      if (!sameTree(proven, head)) {
+        Proof inRange = client.block(key, index, end);
+        accepted(verifier.verify(inRange, head), index);
+        if (!Arrays.equals(inRange.block().value(), value)) {
+          throw new ProofRejectedException(
+              RejectReason.HASH_MISMATCH,
+              "block " + index + " differs between the core's current tree and the range's");
+        }
+      }
+      blocks.add(value);
+      proofs.add(withoutValue(fromZero));
+    }
+    return new VerifiedSector(blocks, proofs);
+  }
+
+  /** The proof as the node's raw format carries it in its header: without the block's bytes. */
+  static byte[] withoutValue(Proof proof) {
+    return ProofProtos.toProto(
+            new Proof(
+                proof.fork(),
+                new Proof.Block(proof.block().index(), new byte[0], proof.block().nodes()),
+                proof.upgrade()))
+        .toByteArray();
+  }
+
+  private static boolean sameTree(TreeHead a, TreeHead b) {
+    return a.fork() == b.fork() && a.length() == b.length() && a.roots().equals(b.roots());
+  }
+
+  private static TreeHead accepted(VerificationResult result, long index) {
+    if (result instanceof VerificationResult.Rejected rejected) {
+      String what = index < 0 ? "the range's signed tree" : "block " + index;
+      throw new ProofRejectedException(rejected.reason(), what + ": " + rejected.message());
+    }
+    return ((VerificationResult.Accepted) result).head();
+  }
+}
