@@ -4,27 +4,19 @@ import io.cairn.cluster.NodeRole;
 import io.cairn.pinning.ReplicaRounds.Challenge;
 import io.cairn.projection.EventSlices;
 import io.cairn.protocol.ErrorCode;
-import io.cairn.protocol.EthereumAddress;
 import io.cairn.protocol.Rejection;
 import io.cairn.protocol.event.AddressRecovery;
 import io.cairn.protocol.ledger.Bytes32;
-import io.cairn.protocol.pinning.PinningStatements;
-import io.cairn.protocol.pinning.ReplicaId;
-import io.cairn.protocol.pinning.StorageAnswerCodec;
-import io.cairn.protocol.pinning.StorageProofs;
-import io.cairn.protocol.pinning.StorageVerdict;
 import io.cairn.protocol.pinning.v1.SignedPinningStatement;
 import io.cairn.protocol.pinning.v1.StorageChallengeAnswer;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import java.util.function.Supplier;
-import java.util.function.UnaryOperator;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.actor.typed.Behavior;
@@ -309,60 +301,14 @@ public final class PinnedReplica
     if (state.replica().isEmpty()) {
       return notFound(command.replyTo());
     }
-    Replica replica = state.replica().get();
-    ReplicaAssignment assignment = replica.assignment();
-    PinningStatements.SignedCommitment signed;
+    List<Event> events;
     try {
-      signed = PinningStatements.openCommitment(command.signed(), recovery);
-    } catch (Rejection invalid) {
-      return refuse(command.replyTo(), ErrorCode.INVALID_COMMITMENT, invalid.getMessage());
+      events = ReplicaRules.commit(state.replica().get(), command.signed(), recovery, now());
+    } catch (Rejection refused) {
+      return Effect().reply(command.replyTo(), StatusReply.error(refused));
     }
-    Role role;
-    if (signed.signer().equals(assignment.hoster())) {
-      role = Role.HOSTER;
-    } else if (signed.signer().equals(assignment.encoder())) {
-      role = Role.ENCODER;
-    } else {
-      return refuse(
-          command.replyTo(),
-          ErrorCode.INVALID_COMMITMENT,
-          "signed by " + signed.signer() + ", neither the hoster nor the encoder of this replica");
-    }
-    Bytes32 replicaId = Bytes32.of(assignment.replicaId().bytes());
-    if (!Bytes32.of(signed.commitment().replicaId()).equals(replicaId)) {
-      return refuse(
-          command.replyTo(),
-          ErrorCode.INVALID_COMMITMENT,
-          "the commitment is for replica "
-              + Bytes32.of(signed.commitment().replicaId())
-              + ", not "
-              + replicaId);
-    }
-    if (replica.sealing().of(role).isPresent()
-        || replica.state() != PinningJob.ReplicaState.SEALING) {
-      // sent again, e.g. by an agent that restarted: the first commitment stands
-      return Effect().reply(command.replyTo(), StatusReply.success(replica));
-    }
-    Commitment commitment =
-        new Commitment(Bytes32.of(signed.commitment().commR()), signed.commitment().nodeCount());
-    Instant now = now();
-    Event committed = new Committed(role, commitment, now);
-    Optional<Commitment> other =
-        replica.sealing().of(role == Role.HOSTER ? Role.ENCODER : Role.HOSTER);
-    if (other.isEmpty()) {
-      return Effect().persist(committed).thenReply(command.replyTo(), this::success);
-    }
-    Event settled =
-        other.get().equals(commitment)
-            ? new Accepted(commitment, now, now)
-            : new Faulted(
-                "the hoster's and the encoder's commitments differ: "
-                    + (role == Role.HOSTER ? commitment : other.get())
-                    + " and "
-                    + (role == Role.HOSTER ? other.get() : commitment),
-                now);
     return Effect()
-        .persist(List.of(committed, settled))
+        .persist(events)
         .thenRun(this::afterChange)
         .thenReply(command.replyTo(), this::success);
   }
@@ -372,93 +318,23 @@ public final class PinnedReplica
       return notFound(command.replyTo());
     }
     Replica replica = state.replica().get();
-    Optional<Challenge> open = replica.rounds().open();
-    if (open.isEmpty() || !open.get().id().equals(command.challengeId())) {
-      return refuse(
-          command.replyTo(),
-          ErrorCode.CHALLENGE_CLOSED,
-          "challenge " + command.challengeId() + " is not open on this replica");
-    }
-    Challenge challenge = open.get();
-    if (clock.instant().isAfter(challenge.deadline())) {
-      return refuse(
-          command.replyTo(),
-          ErrorCode.CHALLENGE_CLOSED,
-          "challenge " + challenge.id() + " closed at " + challenge.deadline());
-    }
-    StorageChallengeAnswer answer = command.answer();
-    if (!Arrays.equals(
-            answer.getReplicaId().toByteArray(), replica.assignment().replicaId().bytes())
-        || answer.getRoundNo() != challenge.roundNo()) {
-      return refuse(
-          command.replyTo(),
-          ErrorCode.INVALID_CHALLENGE_ANSWER,
-          "the answer is for round "
-              + answer.getRoundNo()
-              + " of replica "
-              + Bytes32.of(answer.getReplicaId().toByteArray())
-              + ", not round "
-              + challenge.roundNo()
-              + " of this one");
-    }
-    EthereumAddress signer;
+    ReplicaRules.Judged judged;
     try {
-      signer =
-          PinningStatements.answerSigner(
-              command.statement(),
-              challenge.id().toByteArray(),
-              replica.sealing().accepted().get().root().toByteArray(),
-              answer,
-              recovery);
-    } catch (Rejection invalid) {
-      return refuse(command.replyTo(), ErrorCode.INVALID_CHALLENGE_ANSWER, invalid.getMessage());
+      judged =
+          ReplicaRules.answer(
+              replica,
+              command,
+              recovery,
+              clock.instant(),
+              now(),
+              settled -> nextRoundDelay(replica, settled));
+    } catch (Rejection refused) {
+      return Effect().reply(command.replyTo(), StatusReply.error(refused));
     }
-    if (!signer.equals(replica.assignment().hoster())) {
-      return refuse(
-          command.replyTo(),
-          ErrorCode.INVALID_CHALLENGE_ANSWER,
-          "signed by " + signer + ", not by the hoster " + replica.assignment().hoster());
-    }
-    StorageVerdict verdict = verdictOf(replica, challenge, answer);
-    Instant now = now();
-    Bytes32 id = challenge.id();
-    if (verdict.valid()) {
-      Instant next = now.plus(nextRoundDelay(replica, challenge));
-      return Effect()
-          .persist(new ChallengeAnswered(id, answer.toByteArray(), true, "", now, next))
-          .thenRun(this::afterChange)
-          .thenReply(
-              command.replyTo(),
-              updated ->
-                  StatusReply.success(new Verdict(id, ReplicaRounds.Outcome.PASSED, "passed")));
-    }
-    StorageVerdict.Invalid invalid = (StorageVerdict.Invalid) verdict;
-    String reason = invalid.reason() + " at index " + invalid.index() + ": " + invalid.detail();
     return Effect()
-        .persist(
-            List.of(
-                new ChallengeAnswered(id, answer.toByteArray(), false, reason, now, now),
-                new Faulted("challenge " + id + " failed: " + reason, now)))
+        .persist(judged.events())
         .thenRun(this::afterChange)
-        .thenReply(
-            command.replyTo(),
-            updated -> StatusReply.success(new Verdict(id, ReplicaRounds.Outcome.FAILED, reason)));
-  }
-
-  /** What the cluster makes of an answer; a replay of the journal calls it on kept answers. */
-  static StorageVerdict verdictOf(
-      Replica replica, Challenge challenge, StorageChallengeAnswer answer) {
-    Commitment accepted = replica.sealing().accepted().orElseThrow();
-    try {
-      return StorageProofs.verify(
-          accepted.root().toByteArray(),
-          Math.toIntExact(accepted.nodeCount()),
-          challenge.indexArray(),
-          StorageAnswerCodec.fromProto(answer));
-    } catch (IllegalArgumentException malformed) {
-      return new StorageVerdict.Invalid(
-          0, -1, StorageVerdict.Reason.WRONG_LEAF_LENGTH, malformed.getMessage());
-    }
+        .thenReply(command.replyTo(), updated -> StatusReply.success(judged.verdict()));
   }
 
   private ReplyEffect<Event, State> onAuditFailed(State state, AuditFailed command) {
@@ -497,53 +373,10 @@ public final class PinnedReplica
       return Effect().noReply();
     }
     return Effect()
-        .persist(new ChallengeIssued(nextChallenge(due.get())))
+        .persist(
+            new ChallengeIssued(ReplicaRules.nextChallenge(due.get(), settings, epochs, now())))
         .thenRun(updated -> followSchedule(updated.replica().get()))
         .thenNoReply();
-  }
-
-  /**
-   * After a miss, the same indices under a new id (a hoster cannot dodge a hard index by timing
-   * out); otherwise the next round, with its indices drawn from the current epoch's secret.
-   */
-  private Challenge nextChallenge(Replica replica) {
-    Instant now = now();
-    Instant deadline = now.plus(settings.challenges().deadline());
-    ReplicaId replicaId = replica.assignment().replicaId();
-    ReplicaRounds rounds = replica.rounds();
-    if (rounds.misses() > 0) {
-      Challenge missed = rounds.lastIssued().get();
-      int attempt = missed.attempt() + 1;
-      return new Challenge(
-          ChallengeRounds.challengeId(replicaId, missed.roundNo(), attempt),
-          missed.roundNo(),
-          attempt,
-          missed.epoch(),
-          missed.indices(),
-          now,
-          deadline);
-    }
-    long roundNo = rounds.nextRoundNo();
-    long epoch = ChallengeRounds.epochOf(now, settings.epochLength());
-    int count =
-        rounds.suspicious()
-            ? settings.challenges().suspiciousIndices()
-            : settings.challenges().indices();
-    int[] indices =
-        ChallengeRounds.indices(
-            epochs.secret(epoch),
-            replicaId,
-            roundNo,
-            count,
-            replica.sealing().accepted().get().nodeCount());
-    return new Challenge(
-        ChallengeRounds.challengeId(replicaId, roundNo, 0),
-        roundNo,
-        0,
-        epoch,
-        Arrays.stream(indices).boxed().toList(),
-        now,
-        deadline);
   }
 
   /** The deadline has come (by this node's clock): a miss, retried later or, beyond, FAULTY. */
@@ -553,28 +386,13 @@ public final class PinnedReplica
     if (waiting.isEmpty()) {
       return Effect().noReply();
     }
-    Replica replica = waiting.get();
-    Challenge challenge = replica.rounds().open().get();
-    if (!clock.instant().isAfter(challenge.deadline())) {
-      followSchedule(replica);
+    if (!clock.instant().isAfter(waiting.get().rounds().open().get().deadline())) {
+      followSchedule(waiting.get());
       return Effect().noReply();
     }
-    Instant now = now();
-    List<Duration> retries = settings.challenges().retryDelays();
-    int misses = replica.rounds().misses() + 1;
-    if (misses > retries.size()) {
-      return Effect()
-          .persist(
-              List.of(
-                  new ChallengeMissed(challenge.id(), now, now),
-                  new Faulted(
-                      misses + " missed deadlines in a row, the last " + challenge.id(), now)))
-          .thenRun(this::afterChange)
-          .thenNoReply();
-    }
     return Effect()
-        .persist(new ChallengeMissed(challenge.id(), now, now.plus(retries.get(misses - 1))))
-        .thenRun(updated -> followSchedule(updated.replica().get()))
+        .persist(ReplicaRules.missed(waiting.get(), settings.challenges(), now()))
+        .thenRun(this::afterChange)
         .thenNoReply();
   }
 
@@ -657,97 +475,6 @@ public final class PinnedReplica
   public EventHandler<State, Event> eventHandler() {
     return newEventHandlerBuilder()
         .forAnyState()
-        .onEvent(
-            Started.class,
-            (state, event) ->
-                new State(
-                    Optional.of(
-                        new Replica(
-                            event.assignment(),
-                            PinningJob.ReplicaState.SEALING,
-                            Sealing.none(),
-                            ReplicaRounds.none(),
-                            ""))))
-        .onEvent(
-            Committed.class,
-            (state, event) ->
-                update(
-                    state,
-                    replica ->
-                        new Replica(
-                            replica.assignment(),
-                            replica.state(),
-                            replica.sealing().with(event.role(), event.commitment()),
-                            replica.rounds(),
-                            replica.fault())))
-        .onEvent(
-            Accepted.class,
-            (state, event) ->
-                update(
-                    state,
-                    replica ->
-                        new Replica(
-                            replica.assignment(),
-                            PinningJob.ReplicaState.ACTIVE,
-                            new Sealing(
-                                replica.sealing().hoster(),
-                                replica.sealing().encoder(),
-                                Optional.of(event.commitment())),
-                            replica.rounds().activated(event.firstRound()),
-                            "")))
-        .onEvent(
-            ChallengeIssued.class,
-            (state, event) ->
-                update(
-                    state,
-                    replica ->
-                        replica.with(
-                            replica.state(),
-                            replica.rounds().issued(event.challenge()),
-                            replica.fault())))
-        .onEvent(
-            ChallengeAnswered.class,
-            (state, event) ->
-                update(
-                    state,
-                    replica ->
-                        replica.with(
-                            replica.state(),
-                            event.passed()
-                                ? replica.rounds().passed(event.at(), event.next())
-                                : replica.rounds().failed(event.at()),
-                            replica.fault())))
-        .onEvent(
-            ChallengeMissed.class,
-            (state, event) ->
-                update(
-                    state,
-                    replica ->
-                        replica.with(
-                            replica.state(),
-                            replica.rounds().missed(event.at(), event.retryAt()),
-                            replica.fault())))
-        .onEvent(
-            Faulted.class,
-            (state, event) ->
-                update(
-                    state,
-                    replica ->
-                        replica.with(
-                            PinningJob.ReplicaState.FAULTY,
-                            replica.rounds().stopped(),
-                            event.reason())))
-        .onEvent(
-            Retired.class,
-            (state, event) ->
-                update(
-                    state,
-                    replica ->
-                        replica.with(event.as(), replica.rounds().stopped(), replica.fault())))
-        .build();
-  }
-
-  private static State update(State state, UnaryOperator<Replica> change) {
-    return new State(Optional.of(change.apply(state.replica().orElseThrow())));
+        .onAnyEvent((state, event) -> new State(Optional.of(ReplicaRules.apply(state, event))));
   }
 }

@@ -376,7 +376,7 @@ class PinningCycleTest {
           boolean valid;
           try {
             valid =
-                PinnedReplica.verdictOf(
+                ReplicaRules.verdictOf(
                         asOfThen, challenge, StorageChallengeAnswer.parseFrom(answered.answer()))
                     .valid();
           } catch (com.google.protobuf.InvalidProtocolBufferException e) {
