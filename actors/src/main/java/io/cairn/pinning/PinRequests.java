@@ -62,4 +62,36 @@ public final class PinRequests {
   }
 
   private PinRequests() {}
+
+  /**
+   * Why a request cannot start job {@code jobId}: bad terms ({@link #problemWith}), or a request id
+   * and supporter whose job id is another.
+   */
+  static Optional<Rejection> problemStarting(
+      PinningJob.Request request, Bytes32 jobId, PinningSettings settings) {
+    Optional<Rejection> problem = problemWith(request.requestId(), request.terms(), settings);
+    if (problem.isEmpty() && !jobId(request.supporter(), request.requestId()).equals(jobId)) {
+      return invalid(
+          "request " + request.requestId() + " of " + request.supporter() + " is not " + jobId);
+    }
+    return problem;
+  }
+
+  /** A request again for {@code job} with another supporter, id or terms: a conflict. */
+  static Optional<Rejection> conflict(PinningJob.Job job, PinningJob.Request request) {
+    if (job.supporter().equals(request.supporter())
+        && job.requestId().equals(request.requestId())
+        && job.terms().equals(request.terms())) {
+      return Optional.empty();
+    }
+    return Optional.of(
+        new Rejection(
+            ErrorCode.PIN_REQUEST_CONFLICT,
+            "request "
+                + request.requestId()
+                + " started "
+                + job.jobId()
+                + " with other terms: "
+                + job.terms()));
+  }
 }

@@ -10,7 +10,6 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
@@ -31,6 +30,7 @@ import org.apache.pekko.persistence.typed.PersistenceId;
 import org.apache.pekko.persistence.typed.RecoveryCompleted;
 import org.apache.pekko.persistence.typed.javadsl.CommandHandlerWithReply;
 import org.apache.pekko.persistence.typed.javadsl.CommandHandlerWithReplyBuilder;
+import org.apache.pekko.persistence.typed.javadsl.EffectBuilder;
 import org.apache.pekko.persistence.typed.javadsl.EventHandler;
 import org.apache.pekko.persistence.typed.javadsl.EventSourcedBehaviorWithEnforcedReplies;
 import org.apache.pekko.persistence.typed.javadsl.ReplyEffect;
@@ -49,12 +49,8 @@ import org.apache.pekko.persistence.typed.javadsl.SignalHandler;
  * before anything else. A running job is a remembered entity, restarted (and so its timer set
  * again) after its node leaves; an ended one passivates itself.
  *
- * <p>A running job is also the process that keeps its replicas placed: it asks the {@link
- * PinningSupervisor} to place them ({@link Placed}, the whole selection kept), starts a {@link
- * PinnedReplica} for each, notes what each reports, and has a FAULTY one replaced ({@link
- * Replaced}) by a replica on another hoster. A placement that finds too few providers is tried
- * again after {@code placement-retry}; on recovery the job starts its replicas again (harmless), so
- * a start lost with a node is not lost for good.
+ * <p>A running job also keeps its replicas placed ({@link JobPlacement}): {@link Placed}, one
+ * {@link PinnedReplica} each, their reports noted, a FAULTY one {@link Replaced} on another hoster.
  */
 public final class PinningJob
     extends EventSourcedBehaviorWithEnforcedReplies<
@@ -134,12 +130,12 @@ public final class PinningJob
       implements Command {}
 
   /** Placement is due: the first one, or a replacement for the FAULTY replica in {@code slot}. */
-  private record PlaceDue(Optional<Integer> replacing) implements Command {}
+  record PlaceDue(Optional<Integer> replacing) implements Command {}
 
-  private record PlacementMade(Optional<Integer> replacing, Placement.Selection selection)
+  record PlacementMade(Optional<Integer> replacing, Placement.Selection selection)
       implements Command {}
 
-  private record PlacementFailed(Optional<Integer> replacing, String reason) implements Command {}
+  record PlacementFailed(Optional<Integer> replacing, String reason) implements Command {}
 
   // ---- events ----
 
@@ -165,10 +161,7 @@ public final class PinningJob
 
   // ---- replies ----
 
-  /**
-   * A job as it stands. {@code replicas} is filled by the supervisor as it selects hosters; {@code
-   * endedAt} is set once the job is cancelled or expired.
-   */
+  /** A job as it stands; {@code endedAt} is set once it is cancelled or expired. */
   public record Job(
       Bytes32 jobId,
       EthereumAddress supporter,
@@ -187,47 +180,9 @@ public final class PinningJob
       return status != Status.REQUESTED;
     }
 
-    Job ending(Status status, Instant at) {
-      return new Job(
-          jobId,
-          supporter,
-          requestId,
-          terms,
-          status,
-          replicas,
-          requestedAt,
-          endsAt,
-          Optional.of(at));
-    }
-
     Job withReplicas(List<Replica> newReplicas) {
       return new Job(
           jobId, supporter, requestId, terms, status, newReplicas, requestedAt, endsAt, endedAt);
-    }
-
-    /** The slot a new replica takes: one past every slot used so far. */
-    int nextSlot() {
-      return replicas.stream().mapToInt(Replica::slot).max().orElse(-1) + 1;
-    }
-
-    /** Who may not host a new replica: the supporter and every provider of the job so far. */
-    List<EthereumAddress> excludedHosters() {
-      Set<EthereumAddress> excluded = new java.util.LinkedHashSet<>();
-      excluded.add(supporter);
-      replicas.forEach(
-          replica -> {
-            excluded.add(replica.assignment().hoster());
-            excluded.add(replica.assignment().encoder());
-          });
-      return List.copyOf(excluded);
-    }
-
-    /** Who may not witness: the supporter and the job's hosters (an encoder may witness again). */
-    List<EthereumAddress> excludedEncoders() {
-      Set<EthereumAddress> excluded = new java.util.LinkedHashSet<>();
-      excluded.add(supporter);
-      replicas.forEach(replica -> excluded.add(replica.assignment().hoster()));
-      return List.copyOf(excluded);
     }
 
     Optional<Replica> replica(int slot) {
@@ -244,6 +199,10 @@ public final class PinningJob
   public record State(Optional<Job> job) {
     static State empty() {
       return new State(Optional.empty());
+    }
+
+    State with(Job changed) {
+      return new State(Optional.of(changed));
     }
   }
 
@@ -293,10 +252,10 @@ public final class PinningJob
   private final Bytes32 jobId;
   private final PinningSettings settings;
   private final Clock clock;
-  private final ActorRef<PinningSupervisor.Command> supervisor;
   private final ActorContext<Command> context;
   private final TimerScheduler<Command> timers;
   private final Optional<ActorRef<ClusterSharding.ShardCommand>> shard;
+  private final JobPlacement placement;
 
   private PinningJob(
       Bytes32 jobId,
@@ -312,10 +271,10 @@ public final class PinningJob
     this.jobId = jobId;
     this.settings = settings;
     this.clock = clock;
-    this.supervisor = supervisor;
     this.context = context;
     this.timers = timers;
     this.shard = shard;
+    this.placement = new JobPlacement(jobId, settings, supervisor, context, timers);
   }
 
   @Override
@@ -339,7 +298,7 @@ public final class PinningJob
                     .ifPresent(
                         job -> {
                           followEnd(job);
-                          keepReplicas(job);
+                          placement.keep(job);
                         }))
         .build();
   }
@@ -356,32 +315,24 @@ public final class PinningJob
         .onCommand(
             EndDue.class,
             (state, command) -> Effect().none().thenRun(empty -> passivate()).thenNoReply())
-        .onCommand(ReplicaChanged.class, (state, command) -> Effect().noReply())
-        .onCommand(PlaceDue.class, (state, command) -> Effect().noReply())
-        .onCommand(PlacementMade.class, (state, command) -> Effect().noReply())
-        .onCommand(PlacementFailed.class, (state, command) -> Effect().noReply());
+        // a replica's report or a placement's answer to a job not (or no longer) there
+        .onAnyCommand((state, command) -> Effect().noReply());
     builder
         .forState(state -> state.job().isPresent())
         .onCommand(Request.class, this::onRequestAgain)
         .onCommand(Cancel.class, this::onCancel)
         .onCommand(EndDue.class, this::onEndDue)
         .onCommand(Get.class, this::onGet)
-        .onCommand(ReplicaChanged.class, this::onReplicaChanged)
-        .onCommand(PlaceDue.class, this::onPlaceDue)
-        .onCommand(PlacementMade.class, this::onPlacementMade)
-        .onCommand(PlacementFailed.class, this::onPlacementFailed);
+        .onCommand(
+            ReplicaChanged.class, (state, c) -> placement.onChanged(Effect(), state, c, now()))
+        .onCommand(PlaceDue.class, (state, c) -> placement.onDue(Effect(), state, c))
+        .onCommand(PlacementMade.class, (state, c) -> placement.onMade(Effect(), state, c, now()))
+        .onCommand(PlacementFailed.class, (state, c) -> placement.onFailed(Effect(), c));
     return builder.build();
   }
 
   private ReplyEffect<Event, State> onFirstRequest(State state, Request command) {
-    Optional<Rejection> problem =
-        PinRequests.problemWith(command.requestId(), command.terms(), settings);
-    if (problem.isEmpty()
-        && !PinRequests.jobId(command.supporter(), command.requestId()).equals(jobId)) {
-      problem =
-          PinRequests.invalid(
-              "request " + command.requestId() + " of " + command.supporter() + " is not " + jobId);
-    }
+    Optional<Rejection> problem = PinRequests.problemStarting(command, jobId, settings);
     if (problem.isPresent()) {
       return refuseWhileEmpty(command.replyTo(), problem.get());
     }
@@ -393,7 +344,7 @@ public final class PinningJob
         .thenRun(
             updated -> {
               followEnd(updated.job().get());
-              keepReplicas(updated.job().get());
+              placement.keep(updated.job().get());
             })
         .thenReply(
             command.replyTo(),
@@ -407,21 +358,12 @@ public final class PinningJob
       return Effect().reply(command.replyTo(), StatusReply.error(problem.get()));
     }
     Job job = state.job().get();
-    if (!job.supporter().equals(command.supporter())
-        || !job.requestId().equals(command.requestId())
-        || !job.terms().equals(command.terms())) {
-      return refuse(
-          command.replyTo(),
-          ErrorCode.PIN_REQUEST_CONFLICT,
-          "request "
-              + command.requestId()
-              + " started "
-              + jobId
-              + " with other terms: "
-              + job.terms());
+    problem = PinRequests.conflict(job, command);
+    if (problem.isPresent()) {
+      return Effect().reply(command.replyTo(), StatusReply.error(problem.get()));
     }
     if (pastItsEnd(job)) {
-      return expire(command.replyTo(), updated -> new RequestAnswer(updated, false));
+      return expire(Optional.of(command.replyTo()), updated -> new RequestAnswer(updated, false));
     }
     return Effect().reply(command.replyTo(), StatusReply.success(new RequestAnswer(job, false)));
   }
@@ -429,7 +371,7 @@ public final class PinningJob
   private ReplyEffect<Event, State> onGet(State state, Get command) {
     Job job = state.job().get();
     if (pastItsEnd(job)) {
-      return expire(command.replyTo(), updated -> updated);
+      return expire(Optional.of(command.replyTo()), updated -> updated);
     }
     return Effect().reply(command.replyTo(), StatusReply.success(job));
   }
@@ -443,7 +385,7 @@ public final class PinningJob
           "only the supporter " + job.supporter() + " may cancel job " + jobId);
     }
     if (pastItsEnd(job)) {
-      return expire(command.replyTo(), updated -> updated);
+      return expire(Optional.of(command.replyTo()), updated -> updated);
     }
     if (job.ended()) {
       return Effect().reply(command.replyTo(), StatusReply.success(job));
@@ -462,18 +404,20 @@ public final class PinningJob
     return !job.ended() && !clock.instant().isBefore(job.endsAt());
   }
 
+  /** Persists the end, then answers {@code replyTo} (none when the job's timer found it). */
   private <R> ReplyEffect<Event, State> expire(
-      ActorRef<StatusReply<R>> replyTo, Function<Job, R> answer) {
-    return Effect()
-        .persist(new Expired(now()))
-        .thenRun(updated -> followEnd(updated.job().get()))
-        .thenReply(replyTo, updated -> StatusReply.success(answer.apply(updated.job().get())));
+      Optional<ActorRef<StatusReply<R>>> replyTo, Function<Job, R> answer) {
+    EffectBuilder<Event, State> expired =
+        Effect().persist(new Expired(now())).thenRun(updated -> followEnd(updated.job().get()));
+    return replyTo.isEmpty()
+        ? expired.thenNoReply()
+        : expired.thenReply(
+            replyTo.get(), updated -> StatusReply.success(answer.apply(updated.job().get())));
   }
 
   /**
-   * A running job waits for its end ({@link #watchEnd}). An ended job needs no timer and no place
-   * in memory: it asks its shard to stop it, which also drops it from the remembered entities; it
-   * recovers when asked again.
+   * A running job waits for its end. An ended one retires its replicas and asks its shard to stop
+   * it (dropping it from the remembered entities); it recovers when asked again.
    */
   private void followEnd(Job job) {
     if (!job.ended()) {
@@ -481,156 +425,8 @@ public final class PinningJob
       return;
     }
     timers.cancel(EndDue.class);
-    timers.cancel(PlaceDue.class);
-    job.replicas().stream()
-        .filter(Replica::current)
-        .forEach(replica -> replicaRef(replica).tell(new PinnedReplica.Retire(ReplicaState.ENDED)));
+    placement.retireAll(job);
     passivate();
-  }
-
-  /**
-   * What a running job owes its replicas: a placement if it has none, a replacement for each FAULTY
-   * one, and a start for every current one (sent again after recovery; the replica ignores it).
-   */
-  private void keepReplicas(Job job) {
-    if (job.ended()) {
-      return;
-    }
-    if (job.replicas().isEmpty()) {
-      context.getSelf().tell(new PlaceDue(Optional.empty()));
-      return;
-    }
-    for (Replica replica : job.replicas()) {
-      if (replica.state() == ReplicaState.FAULTY) {
-        context.getSelf().tell(new PlaceDue(Optional.of(replica.slot())));
-      } else if (replica.current()) {
-        replicaRef(replica).tell(new PinnedReplica.Start(replica.assignment()));
-      }
-    }
-  }
-
-  private org.apache.pekko.cluster.sharding.typed.javadsl.EntityRef<PinnedReplica.Command>
-      replicaRef(Replica replica) {
-    return ClusterSharding.get(context.getSystem())
-        .entityRefFor(PinnedReplica.ENTITY_KEY, replica.assignment().entityId());
-  }
-
-  private ReplyEffect<Event, State> onReplicaChanged(State state, ReplicaChanged command) {
-    Job job = state.job().get();
-    Optional<Replica> known = job.replica(command.slot());
-    if (known.isEmpty()
-        || !known.get().current()
-        || (known.get().state() == command.state() && known.get().root().equals(command.root()))) {
-      return Effect().noReply();
-    }
-    return Effect()
-        .persist(new ReplicaNoted(command.slot(), command.state(), command.root(), now()))
-        .thenRun(
-            updated -> {
-              if (command.state() == ReplicaState.FAULTY && !job.ended()) {
-                context.getSelf().tell(new PlaceDue(Optional.of(command.slot())));
-              }
-            })
-        .thenNoReply();
-  }
-
-  /** Asks the supervisor to place replicas; its answer comes back as a command. */
-  private ReplyEffect<Event, State> onPlaceDue(State state, PlaceDue command) {
-    Job job = state.job().get();
-    if (job.ended() || !placementStillNeeded(job, command.replacing())) {
-      return Effect().noReply();
-    }
-    Optional<ReplicaAssignment> replacing =
-        command.replacing().flatMap(job::replica).map(Replica::assignment);
-    context.askWithStatus(
-        Placement.Selection.class,
-        supervisor,
-        settings.askTimeout(),
-        replyTo ->
-            new PinningSupervisor.Place(
-                jobId,
-                job.terms().coreKey(),
-                job.terms().replicas(),
-                job.nextSlot(),
-                replacing,
-                job.excludedHosters(),
-                job.excludedEncoders(),
-                replyTo),
-        (selection, failure) ->
-            failure == null
-                ? new PlacementMade(command.replacing(), selection)
-                : new PlacementFailed(command.replacing(), failure.getMessage()));
-    return Effect().noReply();
-  }
-
-  private static boolean placementStillNeeded(Job job, Optional<Integer> replacing) {
-    if (replacing.isEmpty()) {
-      return job.replicas().isEmpty();
-    }
-    return job.replica(replacing.get())
-        .filter(replica -> replica.state() == ReplicaState.FAULTY)
-        .isPresent();
-  }
-
-  private ReplyEffect<Event, State> onPlacementMade(State state, PlacementMade command) {
-    Job job = state.job().get();
-    Placement.Selection selection = command.selection();
-    if (job.ended()
-        || !placementStillNeeded(job, command.replacing())
-        || selection.firstSlot() != job.nextSlot()) {
-      return Effect().noReply();
-    }
-    if (!selection.complete()) {
-      return retryPlacement(
-          command.replacing(),
-          "only "
-              + selection.assignments().size()
-              + " of "
-              + selection.sectors().size() * selection.replicasPerSector()
-              + " replicas found providers apart from each other");
-    }
-    Event placed =
-        command.replacing().isEmpty()
-            ? new Placed(selection, now())
-            : new Replaced(command.replacing().get(), selection, now());
-    return Effect()
-        .persist(placed)
-        .thenRun(
-            updated -> {
-              command
-                  .replacing()
-                  .flatMap(updated.job().get()::replica)
-                  .ifPresent(
-                      old -> replicaRef(old).tell(new PinnedReplica.Retire(ReplicaState.REPLACED)));
-              selection
-                  .assignments()
-                  .forEach(
-                      assignment ->
-                          ClusterSharding.get(context.getSystem())
-                              .entityRefFor(PinnedReplica.ENTITY_KEY, assignment.entityId())
-                              .tell(new PinnedReplica.Start(assignment)));
-            })
-        .thenNoReply();
-  }
-
-  private ReplyEffect<Event, State> onPlacementFailed(State state, PlacementFailed command) {
-    return retryPlacement(command.replacing(), command.reason());
-  }
-
-  private ReplyEffect<Event, State> retryPlacement(Optional<Integer> replacing, String reason) {
-    context
-        .getLog()
-        .warn(
-            "Job {} cannot place {} now, trying again in {}: {}",
-            jobId,
-            replacing.map(slot -> "a replacement for slot " + slot).orElse("its replicas"),
-            settings.placementRetry(),
-            reason);
-    timers.startSingleTimer(
-        replacing.map(slot -> (Object) ("replace-" + slot)).orElse(PlaceDue.class),
-        new PlaceDue(replacing),
-        settings.placementRetry());
-    return Effect().noReply();
   }
 
   private void passivate() {
@@ -655,10 +451,7 @@ public final class PinningJob
       watchEnd(job);
       return Effect().noReply();
     }
-    return Effect()
-        .persist(new Expired(now()))
-        .thenRun(updated -> followEnd(updated.job().get()))
-        .thenNoReply();
+    return expire(Optional.empty(), updated -> updated);
   }
 
   /**
@@ -690,80 +483,10 @@ public final class PinningJob
     return Effect().reply(replyTo, StatusReply.error(new Rejection(code, message)));
   }
 
-  /** The job's replicas with the selection's added, and the replaced one marked so. */
-  private static State withReplicas(
-      State state,
-      List<Replica> before,
-      Placement.Selection selection,
-      Optional<Integer> replaced) {
-    List<Replica> replicas = new ArrayList<>();
-    for (Replica replica : before) {
-      replicas.add(
-          replaced.isPresent() && replica.slot() == replaced.get()
-              ? new Replica(replica.assignment(), ReplicaState.REPLACED, replica.root())
-              : replica);
-    }
-    selection
-        .assignments()
-        .forEach(
-            assignment ->
-                replicas.add(new Replica(assignment, ReplicaState.SEALING, Optional.empty())));
-    return new State(Optional.of(state.job().orElseThrow().withReplicas(replicas)));
-  }
-
   @Override
   public EventHandler<State, Event> eventHandler() {
     return newEventHandlerBuilder()
         .forAnyState()
-        .onEvent(
-            Requested.class,
-            (state, event) ->
-                new State(
-                    Optional.of(
-                        new Job(
-                            jobId,
-                            event.supporter(),
-                            event.requestId(),
-                            event.terms(),
-                            Status.REQUESTED,
-                            List.of(),
-                            event.at(),
-                            event.endsAt(),
-                            Optional.empty()))))
-        .onEvent(
-            Cancelled.class,
-            (state, event) ->
-                new State(
-                    Optional.of(state.job().orElseThrow().ending(Status.CANCELLED, event.at()))))
-        .onEvent(
-            Expired.class,
-            (state, event) ->
-                new State(
-                    Optional.of(state.job().orElseThrow().ending(Status.EXPIRED, event.at()))))
-        .onEvent(
-            Placed.class,
-            (state, event) -> withReplicas(state, List.of(), event.selection(), Optional.empty()))
-        .onEvent(
-            Replaced.class,
-            (state, event) ->
-                withReplicas(
-                    state,
-                    state.job().orElseThrow().replicas(),
-                    event.selection(),
-                    Optional.of(event.slot())))
-        .onEvent(
-            ReplicaNoted.class,
-            (state, event) -> {
-              Job job = state.job().orElseThrow();
-              List<Replica> replicas = new ArrayList<>();
-              for (Replica replica : job.replicas()) {
-                replicas.add(
-                    replica.slot() == event.slot()
-                        ? new Replica(replica.assignment(), event.state(), event.root())
-                        : replica);
-              }
-              return new State(Optional.of(job.withReplicas(replicas)));
-            })
-        .build();
+        .onAnyEvent((state, event) -> state.with(JobRules.apply(jobId, state, event)));
   }
 }
