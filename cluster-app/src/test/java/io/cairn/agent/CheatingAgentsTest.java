@@ -295,8 +295,7 @@ class CheatingAgentsTest {
       agents.encoder("encoder-1");
       try (ChallengeWatch watch = new ChallengeWatch(node, cheater.key)) {
         String jobId = core.pin(2);
-        core.awaitJob(
-            jobId, "the job ACTIVE", Duration.ofSeconds(60), j -> j.getState().equals("ACTIVE"));
+        sealed(core, jobId, 2, Duration.ofSeconds(60));
         PinReplicaView faulty = awaitFaulty(core, jobId, cheater);
         assertEquals("MISSED", faulty.getLastChallenge());
 
