@@ -10,10 +10,16 @@ import io.cairn.protocol.hypercore.ProofVerifier;
 import io.cairn.protocol.hypercore.RejectReason;
 import io.cairn.protocol.hypercore.TreeHead;
 import io.cairn.protocol.hypercore.VerificationResult;
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.concurrent.CompletionService;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorCompletionService;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * Reads the blocks of a replica's range from a node without trusting it. The signed tree of length
@@ -24,12 +30,29 @@ import java.util.List;
  * (a reader verifies it from nothing but the core's key). When that proof's signed tree is the
  * range's own, it verifies the block too; otherwise (the core grew or forked since) the block is
  * asked for again against the range's tree.
+ *
+ * <p>Blocks are asked for by several workers at once, at most {@code inFlight} requests in flight
+ * (one block's round trip, not the verification, is what a sequential read waits on); each worker
+ * verifies what it reads with its own {@link ProofVerifier}, and the first failure stops them all
+ * and is thrown as it was raised.
  */
 final class SectorFetcher {
+  /** Requests in flight by default: enough to hide a local round trip, few enough for any node. */
+  static final int DEFAULT_IN_FLIGHT = 8;
+
   private final CairnClient client;
+  private final int inFlight;
 
   SectorFetcher(CairnClient client) {
+    this(client, DEFAULT_IN_FLIGHT);
+  }
+
+  SectorFetcher(CairnClient client, int inFlight) {
+    if (inFlight < 1) {
+      throw new IllegalArgumentException("inFlight must be at least 1, not " + inFlight);
+    }
     this.client = client;
+    this.inFlight = inFlight;
   }
 
   /**
@@ -68,25 +91,86 @@ final class SectorFetcher {
               + HexFormat.of().formatHex(expectedTreeHash));
     }
     int count = Math.toIntExact(end - start);
-    List<byte[]> blocks = new ArrayList<>(count);
-    List<byte[]> proofs = new ArrayList<>(count);
-    for (long index = start; index < end; index++) {
-      Proof fromZero = client.block(key, index, 0);
-      TreeHead proven = accepted(verifier.verify(fromZero, TreeHead.EMPTY), index);
-      byte[] value = fromZero.block().value();
-      if (!sameTree(proven, head)) {
-        Proof inRange = client.block(key, index, end);
-        accepted(verifier.verify(inRange, head), index);
-        if (!Arrays.equals(inRange.block().value(), value)) {
-          throw new ProofRejectedException(
-              RejectReason.HASH_MISMATCH,
-              "block " + index + " differs between the core's current tree and the range's");
-        }
+    byte[][] blocks = new byte[count][];
+    byte[][] proofs = new byte[count][];
+    AtomicInteger next = new AtomicInteger();
+    AtomicBoolean failed = new AtomicBoolean();
+    int workers = Math.min(inFlight, count);
+    ExecutorService pool =
+        Executors.newFixedThreadPool(
+            workers,
+            work -> {
+              Thread thread = new Thread(work, "sector-fetch");
+              thread.setDaemon(true);
+              return thread;
+            });
+    try {
+      CompletionService<Void> done = new ExecutorCompletionService<>(pool);
+      for (int w = 0; w < workers; w++) {
+        done.submit(
+            () -> {
+              ProofVerifier own = new ProofVerifier(identity);
+              for (int i = next.getAndIncrement();
+                  i < count && !failed.get();
+                  i = next.getAndIncrement()) {
+                VerifiedBlock block = fetchBlock(own, key, start + i, end, head);
+                blocks[i] = block.value();
+                proofs[i] = block.proof();
+              }
+              return null;
+            });
       }
-      blocks.add(value);
-      proofs.add(withoutValue(fromZero));
+      for (int w = 0; w < workers; w++) {
+        awaitWorker(done, failed);
+      }
+    } finally {
+      pool.shutdownNow();
     }
-    return new VerifiedSector(blocks, proofs);
+    return new VerifiedSector(List.of(blocks), List.of(proofs));
+  }
+
+  private record VerifiedBlock(byte[] value, byte[] proof) {}
+
+  /** Block {@code index} verified from length 0, and against the range's tree {@code head}. */
+  private VerifiedBlock fetchBlock(
+      ProofVerifier verifier, byte[] key, long index, long end, TreeHead head) {
+    Proof fromZero = client.block(key, index, 0);
+    TreeHead proven = accepted(verifier.verify(fromZero, TreeHead.EMPTY), index);
+    byte[] value = fromZero.block().value();
+    if (!sameTree(proven, head)) {
+      Proof inRange = client.block(key, index, end);
+      accepted(verifier.verify(inRange, head), index);
+      if (!Arrays.equals(inRange.block().value(), value)) {
+        throw new ProofRejectedException(
+            RejectReason.HASH_MISMATCH,
+            "block " + index + " differs between the core's current tree and the range's");
+      }
+    }
+    return new VerifiedBlock(value, withoutValue(fromZero));
+  }
+
+  /**
+   * Waits for the next worker to finish; the first to fail stops the others, and its failure is
+   * thrown.
+   */
+  private static void awaitWorker(CompletionService<Void> done, AtomicBoolean failed) {
+    try {
+      done.take().get();
+    } catch (InterruptedException interrupted) {
+      failed.set(true);
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted while reading a sector", interrupted);
+    } catch (ExecutionException workerFailed) {
+      failed.set(true);
+      Throwable cause = workerFailed.getCause();
+      if (cause instanceof RuntimeException runtime) {
+        throw runtime;
+      }
+      if (cause instanceof Error error) {
+        throw error;
+      }
+      throw new IllegalStateException(cause);
+    }
   }
 
   /** The proof as the node's raw format carries it in its header: without the block's bytes. */

@@ -1,0 +1,89 @@
+package io.cairn.agent;
+
+import io.cairn.protocol.event.PrivateKeySigner;
+import java.net.InetSocketAddress;
+import java.net.URI;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Optional;
+import java.util.concurrent.CountDownLatch;
+
+/**
+ * An agent runtime running in this JVM, talking to a node only through its public API, as {@code
+ * cairn agent hoster|encoder} runs one: its own key, its own data directory, its own block server.
+ */
+final class RunningAgent implements AutoCloseable {
+  final PrivateKeySigner key;
+  final Path data;
+  final AgentRuntime runtime;
+  private final CountDownLatch stop = new CountDownLatch(1);
+  private final Thread thread;
+
+  private RunningAgent(PrivateKeySigner key, Path data, AgentSettings settings) {
+    this.key = key;
+    this.data = data;
+    this.runtime = AgentRuntime.start(settings);
+    this.thread =
+        new Thread(
+            () -> {
+              try {
+                runtime.run(stop);
+              } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+              }
+            },
+            "agent-" + key.address().value().substring(2, 10));
+    thread.start();
+  }
+
+  /**
+   * A hoster of operator {@code operator} (its region named after it) cheating as {@code cheat}.
+   */
+  static RunningAgent hoster(
+      URI node, PrivateKeySigner key, Path data, String operator, CheatMode cheat, Duration poll) {
+    return new RunningAgent(
+        key,
+        data,
+        new AgentSettings(
+            node,
+            key,
+            data,
+            AgentRole.HOSTER,
+            1L << 30,
+            operator,
+            "region-" + operator,
+            Optional.of(new InetSocketAddress("127.0.0.1", 0)),
+            poll,
+            cheat));
+  }
+
+  /** An (honest) encoder of operator {@code operator}. */
+  static RunningAgent encoder(
+      URI node, PrivateKeySigner key, Path data, String operator, Duration poll) {
+    return new RunningAgent(
+        key,
+        data,
+        new AgentSettings(
+            node,
+            key,
+            data,
+            AgentRole.ENCODER,
+            0,
+            operator,
+            "region-" + operator,
+            Optional.empty(),
+            poll,
+            new CheatMode.Honest()));
+  }
+
+  String address() {
+    return key.address().value();
+  }
+
+  @Override
+  public void close() throws InterruptedException {
+    stop.countDown();
+    thread.join(5_000);
+    runtime.close();
+  }
+}
