@@ -347,7 +347,8 @@ public final class PinnedReplica
         new Commitment(Bytes32.of(signed.commitment().commR()), signed.commitment().nodeCount());
     Instant now = now();
     Event committed = new Committed(role, commitment, now);
-    Optional<Commitment> other = replica.sealing().of(role == Role.HOSTER ? Role.ENCODER : role);
+    Optional<Commitment> other =
+        replica.sealing().of(role == Role.HOSTER ? Role.ENCODER : Role.HOSTER);
     if (other.isEmpty()) {
       return Effect().persist(committed).thenReply(command.replyTo(), this::success);
     }

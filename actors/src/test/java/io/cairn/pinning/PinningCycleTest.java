@@ -443,10 +443,17 @@ class PinningCycleTest {
         assignment.replicaId().bytes(), sealed.commR(), sealed.replica().nodeCount());
   }
 
-  /** What hoster and witness each do: seal the same data for the hoster, and commit. */
+  /**
+   * What hoster and witness each do: seal the same data for the hoster, and commit. Either may be
+   * first: the witness on even slots, the hoster on odd ones.
+   */
   private ReplicaTree sealAndCommit(Bytes32 jobId, ReplicaAssignment assignment) {
     Sealer.SealedReplica sealed = seal(assignment);
-    for (EthereumAddress agent : List.of(assignment.encoder(), assignment.hoster())) {
+    List<EthereumAddress> order =
+        assignment.slot() % 2 == 0
+            ? List.of(assignment.encoder(), assignment.hoster())
+            : List.of(assignment.hoster(), assignment.encoder());
+    for (EthereumAddress agent : order) {
       await(
           pinning
               .replicas()
