@@ -75,13 +75,24 @@ import org.junit.jupiter.api.io.TempDir;
  * production figure the same schedule projects. The processes' logs stay in target/node-logs.
  */
 class PinningProcessesIT {
-  private static final int BLOCKS = 800;
+  /** 800 blocks of 64 KiB: 50 MB, as the issue asks; fewer with -Dcairn.pinning-it.blocks=N. */
+  private static final int BLOCKS = Integer.getInteger("cairn.pinning-it.blocks", 800);
+
   private static final int BLOCK_BYTES = 64 * 1024;
   private static final int REPLICAS = 3;
   private static final int HOSTERS = 6;
   private static final int ENCODERS = 3;
   private static final Duration READY_WITHIN = Duration.ofSeconds(90);
-  private static final Duration ACTIVE_WITHIN = Duration.ofSeconds(150);
+
+  /**
+   * Hosters killed one after another, each after the last one's replacement is ACTIVE: at most
+   * three, as each replacement needs a hoster the job never had (-Dcairn.pinning-it.kills=N).
+   */
+  private static final int KILLS = Integer.getInteger("cairn.pinning-it.kills", 1);
+
+  // a hoster fetches every block with its proof, one request each: minutes for 50 MB
+  private static final Duration ACTIVE_WITHIN = Duration.ofMinutes(15);
+  private static final Duration REPAIRED_WITHIN = Duration.ofMinutes(8);
   private static final Duration SAMPLE_EVERY = Duration.ofMillis(200);
   private static final Path CONFIG = Path.of("..", "config").toAbsolutePath().normalize();
   private static final String[] REGIONS = {
@@ -163,6 +174,17 @@ class PinningProcessesIT {
             + " MB)",
         phase);
 
+    // what a hoster's fetch costs: a block with its proof from length 0, from a node
+    long probe = System.nanoTime();
+    CairnClient asked = CairnClient.connect(third.api());
+    for (int i = 0; i < 40; i++) {
+      asked.block(publisher.key(), i * (BLOCKS / 40), 0);
+    }
+    figures.add(
+        String.format(
+            "a node serves a block with its proof in %.1f ms (40 asked one after another)",
+            (System.nanoTime() - probe) / 40e6));
+
     // six hosters and three encoders, spread over the nodes, each of its own operator and region
     phase = System.nanoTime();
     Path keys = Files.createDirectories(work.resolve("keys"));
@@ -225,65 +247,35 @@ class PinningProcessesIT {
           ProofProtos.fromProto(
                   CairnClient.connect(third.api()).coreInfo(publisher.key()).getRegistration())
               .identity();
-      AgentProcess victim = hosterOf(replicas.get(0));
+      PinReplicaView served = replicas.get(0);
+      AgentProcess serving = hosterOf(served);
       phase = System.nanoTime();
-      readEveryBlock(victim.serving(), identity, publisher.key(), blocks);
-      figure("reader verified " + BLOCKS + " blocks from " + victim.name, phase);
+      readEveryBlock(serving.serving(), identity, publisher.key(), blocks);
+      figure("reader verified " + BLOCKS + " blocks from " + serving.name, phase);
 
-      // SIGKILL that hoster and lose its disk
-      long killed = System.nanoTime();
-      victim.kill();
-      deleteRecursively(victim.data);
-      sampler.mark(killed, "SIGKILL " + victim.name + " (pid " + victim.pid() + "), data deleted");
-      int killedSlot = replicas.get(0).getSlot();
-      Set<Integer> originalSlots =
-          replicas.stream().map(PinReplicaView::getSlot).collect(Collectors.toSet());
-
-      PinJobView faulty =
-          await(
-              "the killed hoster's replica FAULTY",
-              Duration.ofSeconds(60),
-              () -> supporter.pin(jobId),
-              job -> !slot(job, killedSlot).getState().equals("ACTIVE"));
-      long detected = System.nanoTime();
-      PinJobView repaired =
-          await(
-              "a replacement ACTIVE",
-              ACTIVE_WITHIN,
-              () -> supporter.pin(jobId),
-              job ->
-                  job.getReplicasList().stream()
-                      .anyMatch(
-                          r ->
-                              !originalSlots.contains(r.getSlot())
-                                  && r.getState().equals("ACTIVE")));
-      long replaced = System.nanoTime();
-      PinReplicaView replacement =
-          repaired.getReplicasList().stream()
-              .filter(r -> !originalSlots.contains(r.getSlot()))
-              .filter(r -> r.getState().equals("ACTIVE"))
-              .findFirst()
-              .orElseThrow();
-      PinJobView settled =
-          await(
-              "the job ACTIVE again",
-              Duration.ofSeconds(30),
-              () -> supporter.pin(jobId),
-              job -> job.getState().equals("ACTIVE") && activeCount(job) == REPLICAS);
+      // kill the hoster a reader just used, and again its replacement's, while hosters remain
+      Set<String> seenRoots = new HashSet<>(roots);
+      List<Double> repairs = new ArrayList<>();
+      for (int kill = 1; kill <= KILLS; kill++) {
+        Repair repair = killAndAwaitReplacement(supporter, jobId, served, sampler, seenRoots);
+        repairs.add(repair.seconds());
+        figures.add(
+            String.format(
+                "kill %d of %s: FAULTY after %.1f s, replacement slot %d on %s ACTIVE after %.1f"
+                    + " s",
+                kill,
+                repair.victim().name,
+                repair.detectedSeconds(),
+                repair.replacement().getSlot(),
+                repair.hoster().name,
+                repair.seconds()));
+        // nothing lost for readers: every block again, from the replacement's hoster
+        phase = System.nanoTime();
+        readEveryBlock(repair.hoster().serving(), identity, publisher.key(), blocks);
+        figure("reader verified " + BLOCKS + " blocks from " + repair.hoster().name, phase);
+        served = repair.replacement();
+      }
       sampler.stop();
-
-      assertTrue(
-          Set.of("FAULTY", "REPLACED").contains(slot(faulty, killedSlot).getState()),
-          faulty.toString());
-      assertFalse(
-          replacement.getHoster().equalsIgnoreCase(victim.address()), replacement.toString());
-      assertFalse(roots.contains(replacement.getRoot()), "a new root: " + replacement);
-      List<String> activeRoots =
-          settled.getReplicasList().stream()
-              .filter(r -> r.getState().equals("ACTIVE"))
-              .map(PinReplicaView::getRoot)
-              .toList();
-      assertEquals(REPLICAS, new HashSet<>(activeRoots).size(), settled.toString());
       assertTrue(
           sampler.failures() < sampler.samples() / 10,
           sampler.failures() + " of " + sampler.samples() + " samples failed");
@@ -292,13 +284,7 @@ class PinningProcessesIT {
           "the job dropped to "
               + sampler.fewestActive()
               + " ACTIVE replicas:\n"
-              + sampler.timeline());
-
-      // nothing lost for readers: every block again, from the replacement's hoster
-      AgentProcess newHoster = hosterOf(replacement);
-      phase = System.nanoTime();
-      readEveryBlock(newHoster.serving(), identity, publisher.key(), blocks);
-      figure("reader verified " + BLOCKS + " blocks from " + newHoster.name, phase);
+              + String.join("\n", sampler.timeline()));
 
       figures.add("timeline (from the job's first ACTIVE sample):");
       figures.addAll(sampler.timeline());
@@ -309,14 +295,95 @@ class PinningProcessesIT {
               SAMPLE_EVERY.toMillis(),
               sampler.failures(),
               sampler.fewestActive()));
+      List<Double> sorted = repairs.stream().sorted().toList();
       figures.add(
           String.format(
-              "kill -> FAULTY: %.1f s; kill -> replacement ACTIVE: %.1f s",
-              seconds(detected - killed), seconds(replaced - killed)));
-      sealFigures(newHoster, blocks);
+              "kill -> replacement ACTIVE: median %.1f s of %s",
+              sorted.get(sorted.size() / 2),
+              repairs.stream().map(r -> String.format("%.1f s", r)).toList()));
+      sealFigures(hosterOf(served), blocks);
     }
     figure("total test time", testStarted);
     figures.forEach(line -> System.out.println("[pinning-processes] " + line));
+  }
+
+  /** One kill and what came of it. */
+  private record Repair(
+      AgentProcess victim,
+      AgentProcess hoster,
+      PinReplicaView replacement,
+      double detectedSeconds,
+      double seconds) {}
+
+  /**
+   * SIGKILLs the hoster of {@code victimReplica} and deletes its data directory; waits for the
+   * replica to be FAULTY and for a replacement, in a slot the job did not have, to be ACTIVE with a
+   * root never seen before, and for the job to be ACTIVE with three distinct roots again.
+   */
+  private Repair killAndAwaitReplacement(
+      CairnClient supporter,
+      String jobId,
+      PinReplicaView victimReplica,
+      JobSampler sampler,
+      Set<String> seenRoots)
+      throws Exception {
+    AgentProcess victim = hosterOf(victimReplica);
+    Set<Integer> slotsBefore =
+        supporter.pin(jobId).getReplicasList().stream()
+            .map(PinReplicaView::getSlot)
+            .collect(Collectors.toSet());
+    long killed = System.nanoTime();
+    victim.kill();
+    deleteRecursively(victim.data);
+    sampler.mark(killed, "SIGKILL " + victim.name + " (pid " + victim.pid() + "), data deleted");
+
+    int killedSlot = victimReplica.getSlot();
+    PinJobView faulty =
+        await(
+            "the killed hoster's replica FAULTY",
+            Duration.ofSeconds(60),
+            () -> supporter.pin(jobId),
+            job -> !slot(job, killedSlot).getState().equals("ACTIVE"));
+    long detected = System.nanoTime();
+    assertTrue(
+        Set.of("FAULTY", "REPLACED").contains(slot(faulty, killedSlot).getState()),
+        faulty.toString());
+    PinJobView repaired =
+        await(
+            "a replacement ACTIVE",
+            REPAIRED_WITHIN,
+            () -> supporter.pin(jobId),
+            job ->
+                job.getReplicasList().stream()
+                    .anyMatch(
+                        r -> !slotsBefore.contains(r.getSlot()) && r.getState().equals("ACTIVE")));
+    long replaced = System.nanoTime();
+    PinReplicaView replacement =
+        repaired.getReplicasList().stream()
+            .filter(r -> !slotsBefore.contains(r.getSlot()))
+            .filter(r -> r.getState().equals("ACTIVE"))
+            .findFirst()
+            .orElseThrow();
+    assertFalse(replacement.getHoster().equalsIgnoreCase(victim.address()), replacement.toString());
+    assertTrue(seenRoots.add(replacement.getRoot()), "a root of its own: " + replacement);
+    PinJobView settled =
+        await(
+            "the job ACTIVE again",
+            Duration.ofSeconds(30),
+            () -> supporter.pin(jobId),
+            job -> job.getState().equals("ACTIVE") && activeCount(job) == REPLICAS);
+    List<String> activeRoots =
+        settled.getReplicasList().stream()
+            .filter(r -> r.getState().equals("ACTIVE"))
+            .map(PinReplicaView::getRoot)
+            .toList();
+    assertEquals(REPLICAS, new HashSet<>(activeRoots).size(), settled.toString());
+    return new Repair(
+        victim,
+        hosterOf(replacement),
+        replacement,
+        seconds(detected - killed),
+        seconds(replaced - killed));
   }
 
   // ---- the cluster ----
@@ -479,7 +546,9 @@ class PinningProcessesIT {
    */
   private void sealFigures(AgentProcess hoster, List<byte[]> blocks) throws IOException {
     Matcher sealed = SEALED.matcher(hoster.log());
+    String fetchAndSeal = "?";
     if (sealed.find()) {
+      fetchAndSeal = String.format("%.1f s", Integer.parseInt(sealed.group(2)) / 1000.0);
       figures.add(
           String.format(
               "%s fetched, verified and sealed replica %s in %.1f s",
@@ -519,14 +588,15 @@ class PinningProcessesIT {
         String.format(
             "production projection: detection at most %s, seal %.1f min (%d labels at %.2f us),"
                 + " repair at most %.0f min, %.0f min on average (a kill at a random time between"
-                + " rounds), plus fetching %d MB",
+                + " rounds), plus fetching the %d MB (here fetching and sealing took %s together)",
             detectionBound(production),
             productionSealMinutes,
             productionLabels,
             REFERENCE_MICROS_PER_LABEL,
             worst,
             typical,
-            (long) BLOCKS * BLOCK_BYTES / 1_000_000));
+            (long) BLOCKS * BLOCK_BYTES / 1_000_000,
+            fetchAndSeal));
   }
 
   /** The longest a dead hoster goes unnoticed: the next round, then every ask out of time. */
@@ -556,13 +626,15 @@ class PinningProcessesIT {
   private static String detectionBound(PinningSettings settings) {
     PinningSettings.Challenges c = settings.challenges();
     return String.format(
-        "%s + %s%s = %.1f s",
+        "%s + %s%s = %s",
         human(c.intervalMax()),
         human(c.deadline()),
         c.retryDelays().stream()
             .map(retry -> " + " + human(retry) + " + " + human(c.deadline()))
             .collect(Collectors.joining()),
-        worstDetection(settings).toMillis() / 1000.0);
+        worstDetection(settings).toMinutes() >= 2
+            ? String.format("%.1f min", minutes(worstDetection(settings)))
+            : String.format("%.1f s", worstDetection(settings).toMillis() / 1000.0));
   }
 
   private static String human(Duration duration) {
