@@ -10,6 +10,7 @@ import com.google.gson.JsonParser;
 import com.typesafe.config.ConfigFactory;
 import io.cairn.client.CairnClient;
 import io.cairn.client.CoreWriter;
+import io.cairn.cluster.ClusterNodes;
 import io.cairn.journal.JournalSettings;
 import io.cairn.journal.TestDatabases;
 import io.cairn.node.NodeProcess;
@@ -107,7 +108,7 @@ class PinningProcessesIT {
     "me-central"
   };
 
-  /** Labels a JDK core hashes per second at the production layer count (docs/benchmarks.md). */
+  /** Microseconds one label costs on one JDK core (SealBench, docs/benchmarks.md). */
   private static final double REFERENCE_MICROS_PER_LABEL = 0.97;
 
   @TempDir Path work;
@@ -118,13 +119,30 @@ class PinningProcessesIT {
   private String database;
   private JournalSettings server;
 
+  /** Every process killed, whatever the test did; then its database dropped. */
   @AfterEach
   void stopEverything() throws Exception {
-    for (AgentProcess agent : agents) {
-      agent.close();
+    if (!figures.isEmpty()) {
+      Path logs = Path.of(System.getProperty("cairn.node-logs", "target/node-logs"));
+      Files.createDirectories(logs);
+      Files.write(logs.resolve("pinning-processes-figures.txt"), figures);
     }
-    for (NodeProcess node : nodes) {
-      node.close();
+    List<AutoCloseable> processes = new ArrayList<>(agents);
+    processes.addAll(nodes);
+    Exception first = null;
+    for (AutoCloseable process : processes) {
+      try {
+        process.close();
+      } catch (Exception e) {
+        if (first == null) {
+          first = e;
+        } else {
+          first.addSuppressed(e);
+        }
+      }
+    }
+    if (first != null) {
+      throw first;
     }
     if (database != null) {
       try (Connection admin =
@@ -132,11 +150,6 @@ class PinningProcessesIT {
           Statement statement = admin.createStatement()) {
         statement.execute("DROP DATABASE IF EXISTS " + database + " WITH (FORCE)");
       }
-    }
-    if (!figures.isEmpty()) {
-      Path logs = Path.of(System.getProperty("cairn.node-logs", "target/node-logs"));
-      Files.createDirectories(logs);
-      Files.write(logs.resolve("pinning-processes-figures.txt"), figures);
     }
   }
 
@@ -157,6 +170,32 @@ class PinningProcessesIT {
     awaitMembersUp(first, 3);
     figure("3 nodes up", phase);
 
+    // six hosters and three encoders, spread over the nodes, each of its own operator and region;
+    // their JVMs start while the publisher writes
+    long agentsStarted = System.nanoTime();
+    Path keys = Files.createDirectories(work.resolve("keys"));
+    for (int i = 0; i < HOSTERS + ENCODERS; i++) {
+      boolean hoster = i < HOSTERS;
+      String name = hoster ? "hoster-" + (i + 1) : "encoder-" + (i - HOSTERS + 1);
+      URI node = nodes.get(i % nodes.size()).api();
+      List<String> options = new ArrayList<>(List.of("--poll", "250ms"));
+      if (hoster) {
+        options.addAll(
+            List.of("--capacity", "1GiB", "--serve", "127.0.0.1:" + ClusterNodes.freePort()));
+      }
+      agents.add(
+          AgentProcess.start(
+              name,
+              hoster ? AgentRole.HOSTER : AgentRole.ENCODER,
+              node,
+              PrivateKeySigner.generate(),
+              keys,
+              work.resolve(name),
+              "operator-" + (i + 1),
+              REGIONS[i],
+              options.toArray(String[]::new)));
+    }
+
     // the publisher's core: 800 blocks of 64 KiB
     phase = System.nanoTime();
     CoreWriter publisher =
@@ -174,6 +213,11 @@ class PinningProcessesIT {
             + " MB)",
         phase);
 
+    for (AgentProcess agent : agents) {
+      agent.awaitRunning(READY_WITHIN);
+    }
+    figure(HOSTERS + " hosters and " + ENCODERS + " encoders registered", agentsStarted);
+
     // what a hoster's fetch costs: a block with its proof from length 0, from a node
     long probe = System.nanoTime();
     CairnClient asked = CairnClient.connect(third.api());
@@ -184,39 +228,6 @@ class PinningProcessesIT {
         String.format(
             "a node serves a block with its proof in %.1f ms (40 asked one after another)",
             (System.nanoTime() - probe) / 40e6));
-
-    // six hosters and three encoders, spread over the nodes, each of its own operator and region
-    phase = System.nanoTime();
-    Path keys = Files.createDirectories(work.resolve("keys"));
-    for (int i = 0; i < HOSTERS + ENCODERS; i++) {
-      boolean hoster = i < HOSTERS;
-      String name = hoster ? "hoster-" + (i + 1) : "encoder-" + (i - HOSTERS + 1);
-      URI node = nodes.get(i % nodes.size()).api();
-      List<String> options = new ArrayList<>(List.of("--poll", "250ms"));
-      if (hoster) {
-        options.addAll(
-            List.of(
-                "--capacity",
-                "1GiB",
-                "--serve",
-                "127.0.0.1:" + io.cairn.cluster.ClusterNodes.freePort()));
-      }
-      agents.add(
-          AgentProcess.start(
-              name,
-              hoster ? AgentRole.HOSTER : AgentRole.ENCODER,
-              node,
-              PrivateKeySigner.generate(),
-              keys,
-              work.resolve(name),
-              "operator-" + (i + 1),
-              REGIONS[i],
-              options.toArray(String[]::new)));
-    }
-    for (AgentProcess agent : agents) {
-      agent.awaitRunning(READY_WITHIN);
-    }
-    figure(HOSTERS + " hosters and " + ENCODERS + " encoders registered", phase);
 
     // a supporter asks for three replicas
     phase = System.nanoTime();
