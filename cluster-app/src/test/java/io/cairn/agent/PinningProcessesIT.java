@@ -53,6 +53,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
 import java.util.function.Predicate;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -252,7 +253,7 @@ class PinningProcessesIT {
       assertEquals(BLOCKS, replica.getRangeEnd());
     }
 
-    try (JobSampler sampler = JobSampler.start(supporter, jobId, SAMPLE_EVERY)) {
+    try (JobSampler sampler = JobSampler.start(supporter, jobId, SAMPLE_EVERY, this::nameOf)) {
       // a reader gets every block from the first replica's hoster and trusts only the publisher
       CoreIdentity identity =
           ProofProtos.fromProto(
@@ -487,6 +488,15 @@ class PinningProcessesIT {
         .orElseThrow(() -> new AssertionError("no hoster process is " + replica.getHoster()));
   }
 
+  /** The agent's name for a provider's address, or the address. */
+  private String nameOf(String address) {
+    return agents.stream()
+        .filter(agent -> agent.address().equalsIgnoreCase(address))
+        .map(agent -> agent.name)
+        .findFirst()
+        .orElse(address);
+  }
+
   private static PinReplicaView slot(PinJobView job, int slot) {
     return job.getReplicasList().stream()
         .filter(r -> r.getSlot() == slot)
@@ -719,6 +729,7 @@ class PinningProcessesIT {
     private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor();
     private final CairnClient client;
     private final String jobId;
+    private final Function<String, String> names;
     private final long started = System.nanoTime();
     private final List<String> timeline = Collections.synchronizedList(new ArrayList<>());
     private final Map<Integer, String> lastState = new HashMap<>();
@@ -726,13 +737,16 @@ class PinningProcessesIT {
     private int failures;
     private long fewestActive = Long.MAX_VALUE;
 
-    private JobSampler(CairnClient client, String jobId) {
+    private JobSampler(CairnClient client, String jobId, Function<String, String> names) {
       this.client = client;
       this.jobId = jobId;
+      this.names = names;
     }
 
-    static JobSampler start(CairnClient client, String jobId, Duration every) {
-      JobSampler sampler = new JobSampler(client, jobId);
+    /** Samples {@code jobId} every {@code every}; {@code names} names a provider's address. */
+    static JobSampler start(
+        CairnClient client, String jobId, Duration every, Function<String, String> names) {
+      JobSampler sampler = new JobSampler(client, jobId, names);
       sampler.timer.scheduleAtFixedRate(
           sampler::sample, 0, every.toMillis(), TimeUnit.MILLISECONDS);
       return sampler;
@@ -754,11 +768,12 @@ class PinningProcessesIT {
         if (!state.equals(lastState.put(replica.getSlot(), state))) {
           timeline.add(
               String.format(
-                  "%s slot %d %s, hoster %s, root %s%s (job %s, %d ACTIVE)",
+                  "%s slot %d %s, hoster %s, encoder %s, root %s%s (job %s, %d ACTIVE)",
                   at(System.nanoTime()),
                   replica.getSlot(),
                   state,
-                  replica.getHoster(),
+                  names.apply(replica.getHoster()),
+                  names.apply(replica.getEncoder()),
                   replica.getRoot().isEmpty() ? "-" : replica.getRoot().substring(0, 10) + "…",
                   replica.getFault().isEmpty() ? "" : ", fault: " + replica.getFault(),
                   job.getState(),
