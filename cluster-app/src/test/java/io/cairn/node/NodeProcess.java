@@ -14,11 +14,14 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
-/** A Cairn node started from the shaded jar in its own JVM, on free ports of 127.0.0.1. */
-final class NodeProcess implements AutoCloseable {
-  final int clusterPort;
-  final int managementPort;
-  final int apiPort;
+/**
+ * A Cairn node started from the shaded jar in its own JVM, on free ports of 127.0.0.1. Its output
+ * goes to a log under {@code cairn.node-logs} (target/node-logs), kept after the test.
+ */
+public final class NodeProcess implements AutoCloseable {
+  public final int clusterPort;
+  public final int managementPort;
+  public final int apiPort;
   private final Process process;
   private final Path log;
 
@@ -30,11 +33,18 @@ final class NodeProcess implements AutoCloseable {
     this.apiPort = apiPort;
   }
 
-  static NodeProcess start(Path dataDir, String... extraArgs) throws IOException {
+  public static NodeProcess start(Path dataDir, String... extraArgs) throws IOException {
     return start(dataDir, Map.of(), extraArgs);
   }
 
-  static NodeProcess start(Path dataDir, Map<String, String> environment, String... extraArgs)
+  public static NodeProcess start(
+      Path dataDir, Map<String, String> environment, String... extraArgs) throws IOException {
+    return start("node", dataDir, environment, extraArgs);
+  }
+
+  /** As {@link #start(Path, Map, String...)}, its log named after {@code name}. */
+  public static NodeProcess start(
+      String name, Path dataDir, Map<String, String> environment, String... extraArgs)
       throws IOException {
     Path jar = Path.of(System.getProperty("cairn.jar", "target/cairn.jar"));
     if (!Files.isRegularFile(jar)) {
@@ -64,27 +74,27 @@ final class NodeProcess implements AutoCloseable {
     // kept after the test, so a failure in CI can be read
     Path logs =
         Files.createDirectories(Path.of(System.getProperty("cairn.node-logs", "target/node-logs")));
-    Path log = Files.createTempFile(logs, "node-", ".log");
+    Path log = Files.createTempFile(logs, name + "-", ".log");
     ProcessBuilder builder = new ProcessBuilder(command);
     builder.environment().putAll(environment);
     Process process = builder.redirectErrorStream(true).redirectOutput(log.toFile()).start();
     return new NodeProcess(process, log, clusterPort, managementPort, apiPort);
   }
 
-  URI management(String path) {
+  public URI management(String path) {
     return URI.create("http://127.0.0.1:" + managementPort + path);
   }
 
-  URI api() {
+  public URI api() {
     return URI.create("http://127.0.0.1:" + apiPort);
   }
 
-  String clusterAddress() {
+  public String clusterAddress() {
     return "pekko://cairn@127.0.0.1:" + clusterPort;
   }
 
   /** Polls /ready until it answers 200; fails with the node's log if it never does. */
-  void awaitReady(Duration within) throws Exception {
+  public void awaitReady(Duration within) throws Exception {
     HttpClient http = HttpClient.newHttpClient();
     long deadline = System.nanoTime() + within.toNanos();
     while (System.nanoTime() < deadline) {
@@ -107,7 +117,7 @@ final class NodeProcess implements AutoCloseable {
     throw new AssertionError("node not ready within " + within + ":\n" + log());
   }
 
-  String get(URI uri) throws Exception {
+  public String get(URI uri) throws Exception {
     return HttpClient.newHttpClient()
         .send(
             HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(5)).build(),
@@ -116,7 +126,7 @@ final class NodeProcess implements AutoCloseable {
   }
 
   /** SIGTERM, then the exit code. */
-  int terminate() throws Exception {
+  public int terminate() throws Exception {
     process.destroy();
     if (!process.waitFor(60, TimeUnit.SECONDS)) {
       throw new AssertionError("node did not stop within 60 s of SIGTERM:\n" + log());
@@ -125,7 +135,7 @@ final class NodeProcess implements AutoCloseable {
   }
 
   /** The exit code of a node that stops by itself, as one refusing to start does. */
-  int awaitExit(Duration within) throws Exception {
+  public int awaitExit(Duration within) throws Exception {
     if (!process.waitFor(within.toSeconds(), TimeUnit.SECONDS)) {
       throw new AssertionError("node still running after " + within + ":\n" + log());
     }
@@ -133,13 +143,23 @@ final class NodeProcess implements AutoCloseable {
   }
 
   /** SIGKILL: no shutdown hook, no flush. */
-  void kill() throws Exception {
+  public void kill() throws Exception {
     process.destroyForcibly();
     process.waitFor(30, TimeUnit.SECONDS);
   }
 
-  String log() throws IOException {
+  public String log() throws IOException {
     return Files.readString(log);
+  }
+
+  /** Where the node's output goes. */
+  public Path logFile() {
+    return log;
+  }
+
+  /** The process id, to name the process in a test's output. */
+  public long pid() {
+    return process.pid();
   }
 
   @Override
