@@ -206,13 +206,13 @@ public final class PinningSerializer extends ProtobufSerializer {
         PinningJob.Placed.class,
         e ->
             PinPlaced.newBuilder()
-                .setSelection(PlacementProtos.toProto(e.selection()))
+                .setSelection(PlacementMapper.toProto(e.selection()))
                 .setAtMs(e.at().toEpochMilli())
                 .build(),
         bytes -> {
           PinPlaced e = PinPlaced.parseFrom(bytes);
           return new PinningJob.Placed(
-              PlacementProtos.fromProto(e.getSelection()), Instant.ofEpochMilli(e.getAtMs()));
+              PlacementMapper.fromProto(e.getSelection()), Instant.ofEpochMilli(e.getAtMs()));
         });
     bind(
         "JL",
@@ -220,14 +220,14 @@ public final class PinningSerializer extends ProtobufSerializer {
         e ->
             PinReplaced.newBuilder()
                 .setSlot(e.slot())
-                .setSelection(PlacementProtos.toProto(e.selection()))
+                .setSelection(PlacementMapper.toProto(e.selection()))
                 .setAtMs(e.at().toEpochMilli())
                 .build(),
         bytes -> {
           PinReplaced e = PinReplaced.parseFrom(bytes);
           return new PinningJob.Replaced(
               e.getSlot(),
-              PlacementProtos.fromProto(e.getSelection()),
+              PlacementMapper.fromProto(e.getSelection()),
               Instant.ofEpochMilli(e.getAtMs()));
         });
     bind(
@@ -283,7 +283,7 @@ public final class PinningSerializer extends ProtobufSerializer {
                         PinReplica.newBuilder()
                             .setHoster(replica.hoster().value())
                             .setState(replica.state().name())
-                            .setAssignment(PlacementProtos.toProto(replica.assignment()))
+                            .setAssignment(PlacementMapper.toProto(replica.assignment()))
                             .setRoot(replica.root().map(Bytes32::toString).orElse(""))
                             .build())
                 .toList())
@@ -304,7 +304,7 @@ public final class PinningSerializer extends ProtobufSerializer {
             .map(
                 replica ->
                     new PinningJob.Replica(
-                        PlacementProtos.fromProto(replica.getAssignment()),
+                        PlacementMapper.fromProto(replica.getAssignment()),
                         PinningJob.ReplicaState.valueOf(replica.getState()),
                         root(replica.getRoot())))
             .toList(),

@@ -52,13 +52,13 @@ public final class ReplicaSerializer extends ProtobufSerializer {
         PinnedReplica.Started.class,
         e ->
             ReplicaStarted.newBuilder()
-                .setAssignment(PlacementProtos.toProto(e.assignment()))
+                .setAssignment(PlacementMapper.toProto(e.assignment()))
                 .setAtMs(e.at().toEpochMilli())
                 .build(),
         bytes -> {
           ReplicaStarted e = ReplicaStarted.parseFrom(bytes);
           return new PinnedReplica.Started(
-              PlacementProtos.fromProto(e.getAssignment()), Instant.ofEpochMilli(e.getAtMs()));
+              PlacementMapper.fromProto(e.getAssignment()), Instant.ofEpochMilli(e.getAtMs()));
         });
     bind(
         "RC",
@@ -170,11 +170,11 @@ public final class ReplicaSerializer extends ProtobufSerializer {
         PinnedReplica.Start.class,
         c ->
             StartReplica.newBuilder()
-                .setAssignment(PlacementProtos.toProto(c.assignment()))
+                .setAssignment(PlacementMapper.toProto(c.assignment()))
                 .build(),
         bytes ->
             new PinnedReplica.Start(
-                PlacementProtos.fromProto(StartReplica.parseFrom(bytes).getAssignment())));
+                PlacementMapper.fromProto(StartReplica.parseFrom(bytes).getAssignment())));
     bind(
         "Rc",
         PinnedReplica.Commit.class,
@@ -284,10 +284,10 @@ public final class ReplicaSerializer extends ProtobufSerializer {
                   .setCoreKey(c.coreKey())
                   .setReplicas(c.replicas())
                   .setFirstSlot(c.firstSlot())
-                  .addAllExcludedHosters(PlacementProtos.addresses(c.excludedHosters()))
-                  .addAllExcludedEncoders(PlacementProtos.addresses(c.excludedEncoders()))
+                  .addAllExcludedHosters(PlacementMapper.addresses(c.excludedHosters()))
+                  .addAllExcludedEncoders(PlacementMapper.addresses(c.excludedEncoders()))
                   .setReplyTo(serialize(c.replyTo()));
-          c.replacing().ifPresent(old -> place.setReplacing(PlacementProtos.toProto(old)));
+          c.replacing().ifPresent(old -> place.setReplacing(PlacementMapper.toProto(old)));
           return place.build();
         },
         bytes -> {
@@ -298,17 +298,17 @@ public final class ReplicaSerializer extends ProtobufSerializer {
               c.getReplicas(),
               c.getFirstSlot(),
               c.hasReplacing()
-                  ? Optional.of(PlacementProtos.fromProto(c.getReplacing()))
+                  ? Optional.of(PlacementMapper.fromProto(c.getReplacing()))
                   : Optional.empty(),
-              PlacementProtos.parse(c.getExcludedHostersList()),
-              PlacementProtos.parse(c.getExcludedEncodersList()),
+              PlacementMapper.parse(c.getExcludedHostersList()),
+              PlacementMapper.parse(c.getExcludedEncodersList()),
               resolve(c.getReplyTo()));
         });
     bind(
         "Ss",
         Placement.Selection.class,
-        PlacementProtos::toProto,
-        bytes -> PlacementProtos.fromProto(PinSelection.parseFrom(bytes)));
+        PlacementMapper::toProto,
+        bytes -> PlacementMapper.fromProto(PinSelection.parseFrom(bytes)));
   }
 
   private static ReplicaCommitmentRecord toProto(PinnedReplica.Commitment commitment) {
@@ -349,7 +349,7 @@ public final class ReplicaSerializer extends ProtobufSerializer {
   private static ReplicaStatus toProto(PinnedReplica.Replica replica) {
     ReplicaStatus.Builder status =
         ReplicaStatus.newBuilder()
-            .setAssignment(PlacementProtos.toProto(replica.assignment()))
+            .setAssignment(PlacementMapper.toProto(replica.assignment()))
             .setState(replica.state().name())
             .setFault(replica.fault());
     replica.sealing().hoster().ifPresent(c -> status.setHosterCommitment(toProto(c)));
@@ -371,7 +371,7 @@ public final class ReplicaSerializer extends ProtobufSerializer {
 
   private static PinnedReplica.Replica fromProto(ReplicaStatus status) {
     return new PinnedReplica.Replica(
-        PlacementProtos.fromProto(status.getAssignment()),
+        PlacementMapper.fromProto(status.getAssignment()),
         PinningJob.ReplicaState.valueOf(status.getState()),
         new PinnedReplica.Sealing(
             status.hasHosterCommitment()

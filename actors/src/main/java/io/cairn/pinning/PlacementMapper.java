@@ -11,8 +11,8 @@ import java.util.List;
 import java.util.Set;
 
 /** Placements and assignments as the messages of {@code cairn/cluster/pinning.proto}. */
-final class PlacementProtos {
-  private PlacementProtos() {}
+final class PlacementMapper {
+  private PlacementMapper() {}
 
   static PinAssignment toProto(ReplicaAssignment assignment) {
     return PinAssignment.newBuilder()
@@ -71,7 +71,7 @@ final class PlacementProtos {
                 .toList())
         .addAllExcludedHosters(addresses(selection.excludedHosters()))
         .addAllExcludedEncoders(addresses(selection.excludedEncoders()))
-        .addAllAssignments(selection.assignments().stream().map(PlacementProtos::toProto).toList())
+        .addAllAssignments(selection.assignments().stream().map(PlacementMapper::toProto).toList())
         .build();
   }
 
@@ -101,7 +101,7 @@ final class PlacementProtos {
             .toList(),
         parse(selection.getExcludedHostersList()),
         parse(selection.getExcludedEncodersList()),
-        selection.getAssignmentsList().stream().map(PlacementProtos::fromProto).toList());
+        selection.getAssignmentsList().stream().map(PlacementMapper::fromProto).toList());
   }
 
   static List<String> addresses(List<EthereumAddress> addresses) {
