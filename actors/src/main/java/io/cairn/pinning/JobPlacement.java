@@ -108,6 +108,7 @@ final class JobPlacement {
                 job.terms().replicas(),
                 nextSlot(job),
                 replaced,
+                Optional.empty(),
                 excludedHosters(job),
                 excludedEncoders(job),
                 replyTo),

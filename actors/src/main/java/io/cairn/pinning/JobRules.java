@@ -25,6 +25,7 @@ final class JobRules {
           List.of(),
           requested.at(),
           requested.endsAt(),
+          Optional.empty(),
           Optional.empty());
     }
     Job job = state.job().orElseThrow();
@@ -36,6 +37,20 @@ final class JobRules {
       return withSelection(job, List.of(), placed.selection(), Optional.empty());
     } else if (event instanceof PinningJob.Replaced replaced) {
       return withSelection(job, job.replicas(), replaced.selection(), Optional.of(replaced.slot()));
+    } else if (event instanceof PinningJob.TailPlaced placed) {
+      // the whole tail became the sector: a tail is sealed up to the last length the job saw
+      Job sealed = withSelection(job, job.replicas(), placed.selection(), Optional.empty());
+      return with(sealed, sealed.replicas(), Optional.empty());
+    } else if (event instanceof PinningJob.TailSeen seen) {
+      UnsealedTail tail =
+          job.unsealedTail()
+              .map(
+                  open -> new UnsealedTail(open.start(), seen.end(), seen.treeHash(), open.since()))
+              .orElseGet(
+                  () ->
+                      new UnsealedTail(
+                          JobTail.sealedEnd(job), seen.end(), seen.treeHash(), seen.at()));
+      return with(job, job.replicas(), Optional.of(tail));
     } else if (event instanceof PinningJob.ReplicaNoted noted) {
       List<Replica> replicas = new ArrayList<>();
       for (Replica replica : job.replicas()) {
@@ -44,7 +59,7 @@ final class JobRules {
                 ? new Replica(replica.assignment(), noted.state(), noted.root())
                 : replica);
       }
-      return job.withReplicas(replicas);
+      return with(job, replicas, job.unsealedTail());
     }
     throw new IllegalStateException("no rule for " + event);
   }
@@ -59,7 +74,22 @@ final class JobRules {
         job.replicas(),
         job.requestedAt(),
         job.endsAt(),
-        Optional.of(at));
+        Optional.of(at),
+        job.unsealedTail());
+  }
+
+  private static Job with(Job job, List<Replica> replicas, Optional<UnsealedTail> tail) {
+    return new Job(
+        job.jobId(),
+        job.supporter(),
+        job.requestId(),
+        job.terms(),
+        job.status(),
+        replicas,
+        job.requestedAt(),
+        job.endsAt(),
+        job.endedAt(),
+        tail);
   }
 
   /** The job's replicas with the selection's added, and the replaced one marked so. */
@@ -77,6 +107,6 @@ final class JobRules {
         .forEach(
             assignment ->
                 replicas.add(new Replica(assignment, ReplicaState.SEALING, Optional.empty())));
-    return job.withReplicas(replicas);
+    return with(job, replicas, job.unsealedTail());
   }
 }

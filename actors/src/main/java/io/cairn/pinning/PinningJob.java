@@ -1,6 +1,7 @@
 package io.cairn.pinning;
 
 import io.cairn.cluster.NodeRole;
+import io.cairn.core.Core;
 import io.cairn.projection.EventSlices;
 import io.cairn.protocol.ErrorCode;
 import io.cairn.protocol.EthereumAddress;
@@ -13,6 +14,7 @@ import java.time.temporal.ChronoUnit;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.CompletionStage;
 import java.util.function.Function;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.ActorSystem;
@@ -50,7 +52,8 @@ import org.apache.pekko.persistence.typed.javadsl.SignalHandler;
  * again) after its node leaves; an ended one passivates itself.
  *
  * <p>A running job also keeps its replicas placed ({@link JobPlacement}): {@link Placed}, one
- * {@link PinnedReplica} each, their reports noted, a FAULTY one {@link Replaced} on another hoster.
+ * {@link PinnedReplica} each, their reports noted, a FAULTY one {@link Replaced} on another hoster;
+ * and it places the blocks its core grows by as new sectors ({@link JobTail}).
  */
 public final class PinningJob
     extends EventSourcedBehaviorWithEnforcedReplies<
@@ -61,12 +64,6 @@ public final class PinningJob
 
   /** The tags the job directory's projection reads. */
   public static final EventSlices SLICES = EventSlices.of(ENTITY_KEY);
-
-  /**
-   * Pekko's scheduler refuses delays of more than about 248 days, and a job may last ten years: the
-   * expiry timer is set at most this far ahead and set again when it fires early.
-   */
-  private static final Duration LONGEST_TIMER = Duration.ofDays(1);
 
   public enum Status {
     REQUESTED,
@@ -123,7 +120,7 @@ public final class PinningJob
   public record Get(ActorRef<StatusReply<Job>> replyTo) implements Command {}
 
   /** The job's end may have come: sent by its timer and on recovery, never across nodes. */
-  private record EndDue() implements Command {}
+  record EndDue() implements Command {}
 
   /** From a {@link PinnedReplica}: where it stands now. Sent again after its recovery. */
   public record ReplicaChanged(int slot, ReplicaState state, Optional<Bytes32> root)
@@ -136,6 +133,9 @@ public final class PinningJob
       implements Command {}
 
   record PlacementFailed(Optional<Integer> replacing, String reason) implements Command {}
+
+  /** A step of following the core's growth, sent by the job to itself ({@link JobTail}). */
+  record TailStep(JobTail.Step step) implements Command {}
 
   // ---- events ----
 
@@ -159,9 +159,15 @@ public final class PinningJob
   /** The FAULTY replica in {@code slot} is replaced by the one {@code selection} placed. */
   public record Replaced(int slot, Placement.Selection selection, Instant at) implements Event {}
 
+  /** The core grew to {@code end}, a length its writer signed with tree hash {@code treeHash}. */
+  public record TailSeen(long end, Bytes32 treeHash, Instant at) implements Event {}
+
+  /** The unsealed tail was placed as a new sector: the selection's, in new slots. */
+  public record TailPlaced(Placement.Selection selection, Instant at) implements Event {}
+
   // ---- replies ----
 
-  /** A job as it stands; {@code endedAt} is set once it is cancelled or expired. */
+  /** A job as it stands; {@code endedAt} once it ended, {@code unsealedTail} while it grows. */
   public record Job(
       Bytes32 jobId,
       EthereumAddress supporter,
@@ -171,18 +177,14 @@ public final class PinningJob
       List<Replica> replicas,
       Instant requestedAt,
       Instant endsAt,
-      Optional<Instant> endedAt) {
+      Optional<Instant> endedAt,
+      Optional<UnsealedTail> unsealedTail) {
     public Job {
       replicas = List.copyOf(replicas);
     }
 
     public boolean ended() {
       return status != Status.REQUESTED;
-    }
-
-    Job withReplicas(List<Replica> newReplicas) {
-      return new Job(
-          jobId, supporter, requestId, terms, status, newReplicas, requestedAt, endsAt, endedAt);
     }
 
     Optional<Replica> replica(int slot) {
@@ -212,7 +214,8 @@ public final class PinningJob
       ActorSystem<?> system,
       PinningSettings settings,
       Clock clock,
-      ActorRef<PinningSupervisor.Command> supervisor) {
+      ActorRef<PinningSupervisor.Command> supervisor,
+      Function<byte[], CompletionStage<Core.Info>> coreInfo) {
     ClusterSharding.get(system)
         .init(
             Entity.of(
@@ -223,6 +226,7 @@ public final class PinningJob
                             settings,
                             clock,
                             supervisor,
+                            coreInfo,
                             Optional.of(entity.getShard())))
                 .withRole(NodeRole.CORE.label())
                 // a running job is restarted wherever its shard goes, so its end timer runs again
@@ -241,12 +245,14 @@ public final class PinningJob
       PinningSettings settings,
       Clock clock,
       ActorRef<PinningSupervisor.Command> supervisor,
+      Function<byte[], CompletionStage<Core.Info>> coreInfo,
       Optional<ActorRef<ClusterSharding.ShardCommand>> shard) {
     return Behaviors.setup(
         context ->
             Behaviors.withTimers(
                 timers ->
-                    new PinningJob(jobId, settings, clock, supervisor, context, timers, shard)));
+                    new PinningJob(
+                        jobId, settings, clock, supervisor, coreInfo, context, timers, shard)));
   }
 
   private final Bytes32 jobId;
@@ -256,12 +262,14 @@ public final class PinningJob
   private final TimerScheduler<Command> timers;
   private final Optional<ActorRef<ClusterSharding.ShardCommand>> shard;
   private final JobPlacement placement;
+  private final JobTail tail;
 
   private PinningJob(
       Bytes32 jobId,
       PinningSettings settings,
       Clock clock,
       ActorRef<PinningSupervisor.Command> supervisor,
+      Function<byte[], CompletionStage<Core.Info>> coreInfo,
       ActorContext<Command> context,
       TimerScheduler<Command> timers,
       Optional<ActorRef<ClusterSharding.ShardCommand>> shard) {
@@ -275,6 +283,7 @@ public final class PinningJob
     this.timers = timers;
     this.shard = shard;
     this.placement = new JobPlacement(jobId, settings, supervisor, context, timers);
+    this.tail = new JobTail(jobId, settings, supervisor, coreInfo, placement, context, timers);
   }
 
   @Override
@@ -299,6 +308,7 @@ public final class PinningJob
                         job -> {
                           followEnd(job);
                           placement.keep(job);
+                          tail.follow(job);
                         }))
         .build();
   }
@@ -327,7 +337,8 @@ public final class PinningJob
             ReplicaChanged.class, (state, c) -> placement.onChanged(Effect(), state, c, now()))
         .onCommand(PlaceDue.class, (state, c) -> placement.onDue(Effect(), state, c))
         .onCommand(PlacementMade.class, (state, c) -> placement.onMade(Effect(), state, c, now()))
-        .onCommand(PlacementFailed.class, (state, c) -> placement.onFailed(Effect(), c));
+        .onCommand(PlacementFailed.class, (state, c) -> placement.onFailed(Effect(), c))
+        .onCommand(TailStep.class, (state, c) -> tail.on(Effect(), state, c.step(), now()));
     return builder.build();
   }
 
@@ -345,6 +356,7 @@ public final class PinningJob
             updated -> {
               followEnd(updated.job().get());
               placement.keep(updated.job().get());
+              tail.follow(updated.job().get());
             })
         .thenReply(
             command.replyTo(),
@@ -421,10 +433,11 @@ public final class PinningJob
    */
   private void followEnd(Job job) {
     if (!job.ended()) {
-      watchEnd(job);
+      JobEndTimer.watch(job, clock, context, timers);
       return;
     }
     timers.cancel(EndDue.class);
+    tail.stop();
     placement.retireAll(job);
     passivate();
   }
@@ -448,24 +461,10 @@ public final class PinningJob
       return Effect().noReply();
     }
     if (clock.instant().isBefore(job.endsAt())) {
-      watchEnd(job);
+      JobEndTimer.watch(job, clock, context, timers);
       return Effect().noReply();
     }
     return expire(Optional.empty(), updated -> updated);
-  }
-
-  /**
-   * Tells this job {@link EndDue} when its end comes, or now if it has passed (as on recovery after
-   * the end): a timer is kept only while the entity lives, the event must be persisted.
-   */
-  private void watchEnd(Job job) {
-    Duration left = Duration.between(clock.instant(), job.endsAt());
-    if (left.isNegative() || left.isZero()) {
-      context.getSelf().tell(new EndDue());
-    } else {
-      timers.startSingleTimer(
-          EndDue.class, new EndDue(), left.compareTo(LONGEST_TIMER) < 0 ? left : LONGEST_TIMER);
-    }
   }
 
   /** Whole milliseconds, as the journal keeps them, so a recovered job equals the live one. */

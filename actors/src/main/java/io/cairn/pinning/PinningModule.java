@@ -29,7 +29,7 @@ public record PinningModule(Providers providers, PinningJobs jobs, PinnedReplica
     ActorRef<PinningSupervisor.Command> supervisor =
         PinningSupervisor.init(
             system, settings, epochs, new ProviderDirectory(system), cores, clock);
-    PinningJob.init(system, settings, clock, supervisor);
+    PinningJob.init(system, settings, clock, supervisor, cores::info);
     PinnedReplica.init(system, settings, epochs, recovery, clock);
     PinningJobDirectory.start(system);
     ReplicaAudit.start(system, settings, epochs, cores);

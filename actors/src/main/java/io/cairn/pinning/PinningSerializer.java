@@ -13,6 +13,9 @@ import io.cairn.cluster.proto.pinning.PinReplica;
 import io.cairn.cluster.proto.pinning.PinReplicaNoted;
 import io.cairn.cluster.proto.pinning.PinRequestAnswer;
 import io.cairn.cluster.proto.pinning.PinRequested;
+import io.cairn.cluster.proto.pinning.PinTail;
+import io.cairn.cluster.proto.pinning.PinTailPlaced;
+import io.cairn.cluster.proto.pinning.PinTailSeen;
 import io.cairn.cluster.proto.pinning.PinTerms;
 import io.cairn.cluster.proto.pinning.ProviderExited;
 import io.cairn.cluster.proto.pinning.ProviderInfo;
@@ -249,6 +252,35 @@ public final class PinningSerializer extends ProtobufSerializer {
               Instant.ofEpochMilli(e.getAtMs()));
         });
     bind(
+        "JT",
+        PinningJob.TailSeen.class,
+        e ->
+            PinTailSeen.newBuilder()
+                .setEnd(e.end())
+                .setTreeHash(e.treeHash().toString())
+                .setAtMs(e.at().toEpochMilli())
+                .build(),
+        bytes -> {
+          PinTailSeen e = PinTailSeen.parseFrom(bytes);
+          return new PinningJob.TailSeen(
+              e.getEnd(),
+              Bytes32.parse(e.getTreeHash(), "tree hash"),
+              Instant.ofEpochMilli(e.getAtMs()));
+        });
+    bind(
+        "JU",
+        PinningJob.TailPlaced.class,
+        e ->
+            PinTailPlaced.newBuilder()
+                .setSelection(PlacementMapper.toProto(e.selection()))
+                .setAtMs(e.at().toEpochMilli())
+                .build(),
+        bytes -> {
+          PinTailPlaced e = PinTailPlaced.parseFrom(bytes);
+          return new PinningJob.TailPlaced(
+              PlacementMapper.fromProto(e.getSelection()), Instant.ofEpochMilli(e.getAtMs()));
+        });
+    bind(
         "JS",
         PinningJob.ReplicaChanged.class,
         c ->
@@ -270,7 +302,17 @@ public final class PinningSerializer extends ProtobufSerializer {
   }
 
   private static PinJob toProto(PinningJob.Job job) {
-    return PinJob.newBuilder()
+    PinJob.Builder proto = PinJob.newBuilder();
+    job.unsealedTail()
+        .ifPresent(
+            tail ->
+                proto.setUnsealedTail(
+                    PinTail.newBuilder()
+                        .setStart(tail.start())
+                        .setEnd(tail.end())
+                        .setTreeHash(tail.treeHash().toString())
+                        .setSinceMs(tail.since().toEpochMilli())));
+    return proto
         .setJobId(job.jobId().toString())
         .setSupporter(job.supporter().value())
         .setRequestId(job.requestId())
@@ -312,7 +354,15 @@ public final class PinningSerializer extends ProtobufSerializer {
         Instant.ofEpochMilli(job.getEndsAtMs()),
         job.getEndedAtMs() == 0
             ? Optional.empty()
-            : Optional.of(Instant.ofEpochMilli(job.getEndedAtMs())));
+            : Optional.of(Instant.ofEpochMilli(job.getEndedAtMs())),
+        job.hasUnsealedTail()
+            ? Optional.of(
+                new UnsealedTail(
+                    job.getUnsealedTail().getStart(),
+                    job.getUnsealedTail().getEnd(),
+                    Bytes32.parse(job.getUnsealedTail().getTreeHash(), "tree hash"),
+                    Instant.ofEpochMilli(job.getUnsealedTail().getSinceMs())))
+            : Optional.empty());
   }
 
   private static Optional<Bytes32> root(String text) {

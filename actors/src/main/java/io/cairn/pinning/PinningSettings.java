@@ -20,7 +20,15 @@ public record PinningSettings(
     long sectorBlocks,
     SealParameters seal,
     double auditShare,
-    Challenges challenges) {
+    Challenges challenges,
+    Tail tail) {
+
+  /**
+   * How a running job follows its growing core: it reads the core's length every {@code
+   * checkInterval}, and seals the unsealed tail as a new sector when it holds {@code sectorBlocks}
+   * blocks or its oldest block has waited {@code sealAfter}.
+   */
+  public record Tail(Duration checkInterval, Duration sealAfter) {}
 
   /**
    * Storage-challenge rounds: each replica is challenged at times drawn between {@code intervalMin}
@@ -70,6 +78,8 @@ public record PinningSettings(
             challenges.getInt("indices"),
             challenges.getInt("suspicious-indices"),
             challenges.getDuration("deadline"),
-            challenges.getDurationList("retry-delays")));
+            challenges.getDurationList("retry-delays")),
+        new Tail(
+            pinning.getDuration("tail.check-interval"), pinning.getDuration("tail.seal-after")));
   }
 }

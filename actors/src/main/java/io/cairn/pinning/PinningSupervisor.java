@@ -51,8 +51,9 @@ public final class PinningSupervisor
   public sealed interface Command {}
 
   /**
-   * Places replicas of a job: every sector of the core as it stands now, {@code replicas} each,
-   * when {@code replacing} is empty; else one replica of the replaced one's sector. Slots are
+   * Places replicas of a job: one replica of the replaced one's sector when {@code replacing} is
+   * set; {@code replicas} of the new sector {@code tail} (a growing core's unsealed tail) when that
+   * is set; else every sector of the core as it stands now, {@code replicas} each. Slots are
    * numbered from {@code firstSlot}; see {@link Placement.Selection} for the exclusions.
    */
   public record Place(
@@ -61,6 +62,7 @@ public final class PinningSupervisor
       int replicas,
       int firstSlot,
       Optional<ReplicaAssignment> replacing,
+      Optional<Placement.SignedSector> tail,
       List<EthereumAddress> excludedHosters,
       List<EthereumAddress> excludedEncoders,
       ActorRef<StatusReply<Placement.Selection>> replyTo)
@@ -260,6 +262,10 @@ public final class PinningSupervisor
       sectors = List.of(new Placement.Sector(replaced.rangeStart(), replaced.rangeEnd()));
       treeHash = replaced.treeHash();
       replicas = 1;
+    } else if (place.tail().isPresent()) {
+      sectors = List.of(place.tail().get().sector());
+      treeHash = place.tail().get().treeHash();
+      replicas = place.replicas();
     } else {
       long length = core.head().length();
       if (length == 0) {

@@ -36,6 +36,12 @@ public final class Placement {
   public record Sector(long start, long end) {}
 
   /**
+   * A sector ending at a length the core's writer signed, with that signed tree's hash: what a
+   * hoster verifies the sector's blocks against before sealing them.
+   */
+  public record SignedSector(Sector sector, Bytes32 treeHash) {}
+
+  /**
    * Everything a placement was drawn from, and what it drew: kept in the job's journal. {@code
    * excludedHosters} may not host (the supporter, every provider of the job so far), {@code
    * excludedEncoders} may not witness (the supporter, the job's hosters); {@code minCapacity} is

@@ -4,6 +4,7 @@ import io.cairn.cluster.proto.pinning.PinAssignment;
 import io.cairn.cluster.proto.pinning.PinCandidate;
 import io.cairn.cluster.proto.pinning.PinSector;
 import io.cairn.cluster.proto.pinning.PinSelection;
+import io.cairn.cluster.proto.pinning.PinSignedSector;
 import io.cairn.protocol.EthereumAddress;
 import io.cairn.protocol.ledger.Bytes32;
 import java.util.EnumSet;
@@ -37,6 +38,20 @@ final class PlacementMapper {
         Bytes32.parse(assignment.getTreeHash(), "tree hash"),
         new EthereumAddress(assignment.getHoster()),
         new EthereumAddress(assignment.getEncoder()));
+  }
+
+  static PinSignedSector toProto(Placement.SignedSector sector) {
+    return PinSignedSector.newBuilder()
+        .setStart(sector.sector().start())
+        .setEnd(sector.sector().end())
+        .setTreeHash(sector.treeHash().toString())
+        .build();
+  }
+
+  static Placement.SignedSector fromProto(PinSignedSector sector) {
+    return new Placement.SignedSector(
+        new Placement.Sector(sector.getStart(), sector.getEnd()),
+        Bytes32.parse(sector.getTreeHash(), "tree hash"));
   }
 
   static PinSelection toProto(Placement.Selection selection) {

@@ -288,6 +288,7 @@ public final class ReplicaSerializer extends ProtobufSerializer {
                   .addAllExcludedEncoders(PlacementMapper.addresses(c.excludedEncoders()))
                   .setReplyTo(serialize(c.replyTo()));
           c.replacing().ifPresent(old -> place.setReplacing(PlacementMapper.toProto(old)));
+          c.tail().ifPresent(tail -> place.setTail(PlacementMapper.toProto(tail)));
           return place.build();
         },
         bytes -> {
@@ -300,6 +301,7 @@ public final class ReplicaSerializer extends ProtobufSerializer {
               c.hasReplacing()
                   ? Optional.of(PlacementMapper.fromProto(c.getReplacing()))
                   : Optional.empty(),
+              c.hasTail() ? Optional.of(PlacementMapper.fromProto(c.getTail())) : Optional.empty(),
               PlacementMapper.parse(c.getExcludedHostersList()),
               PlacementMapper.parse(c.getExcludedEncodersList()),
               resolve(c.getReplyTo()));

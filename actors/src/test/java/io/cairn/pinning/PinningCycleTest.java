@@ -84,7 +84,8 @@ class PinningCycleTest {
               8,
               16,
               Duration.ofSeconds(3),
-              List.of(Duration.ofMillis(300), Duration.ofMillis(300))));
+              List.of(Duration.ofMillis(300), Duration.ofMillis(300))),
+          new PinningSettings.Tail(Duration.ofMillis(300), Duration.ofMinutes(1)));
   private static final Duration PATIENCE = Duration.ofSeconds(30);
 
   @TempDir Path directory;

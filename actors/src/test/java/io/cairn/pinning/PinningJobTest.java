@@ -19,6 +19,7 @@ import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 import java.util.function.Function;
 import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
 import org.apache.pekko.actor.typed.ActorRef;
@@ -54,6 +55,7 @@ class PinningJobTest {
                   SETTINGS,
                   clock,
                   testKit.<PinningSupervisor.Command>createTestProbe().ref(),
+                  key -> new CompletableFuture<>(),
                   Optional.empty()),
               // the entity takes no snapshots: its state is never serialized
               EventSourcedBehaviorTestKit.enabledSerializationSettings().withVerifyState(false));
@@ -180,7 +182,8 @@ class PinningJobTest {
                     assignment(1), PinningJob.ReplicaState.FAULTY, Optional.empty())),
             Instant.ofEpochMilli(1_000),
             Instant.ofEpochMilli(2_000),
-            Optional.of(Instant.ofEpochMilli(1_500)));
+            Optional.of(Instant.ofEpochMilli(1_500)),
+            Optional.of(new UnsealedTail(100, 130, Bytes32.ZERO, Instant.ofEpochMilli(1_200))));
     Serialization serialization = SerializationExtension.get(testKit.system());
     for (Object message : List.of(withReplicas, new PinningJob.RequestAnswer(withReplicas, true))) {
       Serializer serializer = serialization.findSerializerFor(message);

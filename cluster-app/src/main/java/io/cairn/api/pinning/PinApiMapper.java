@@ -5,12 +5,14 @@ import io.cairn.pinning.PinnedReplica;
 import io.cairn.pinning.PinningJob;
 import io.cairn.pinning.ReplicaAssignment;
 import io.cairn.pinning.ReplicaRounds;
+import io.cairn.pinning.UnsealedTail;
 import io.cairn.protocol.ErrorCode;
 import io.cairn.protocol.Rejection;
 import io.cairn.protocol.api.v1.PinJobList;
 import io.cairn.protocol.api.v1.PinJobView;
 import io.cairn.protocol.api.v1.PinReplicaView;
 import io.cairn.protocol.api.v1.PinRequest;
+import io.cairn.protocol.api.v1.PinTailView;
 import io.cairn.protocol.ledger.Bytes32;
 import java.time.Instant;
 import java.util.List;
@@ -51,8 +53,9 @@ public final class PinApiMapper {
    * from the job's record alone).
    */
   public static PinJobView view(PinningJob.Job job, Map<Integer, PinnedReplica.Replica> replicas) {
-    return PinJobView.newBuilder()
-        .setJobId(job.jobId().toString())
+    PinJobView.Builder view = PinJobView.newBuilder();
+    job.unsealedTail().ifPresent(tail -> view.setUnsealedTail(tail(tail)));
+    return view.setJobId(job.jobId().toString())
         .setSupporter(job.supporter().value())
         .setRequestId(job.requestId())
         .setCoreKey(job.terms().coreKey())
@@ -99,6 +102,16 @@ public final class PinApiMapper {
                     replica.state() == PinningJob.ReplicaState.FAULTY
                         || replica.state() == PinningJob.ReplicaState.REPLACED);
     return failed ? "REPAIRING" : "SEALING";
+  }
+
+  /** Blocks no hoster holds yet: only the cluster's own copy of the core keeps them. */
+  static PinTailView tail(UnsealedTail tail) {
+    return PinTailView.newBuilder()
+        .setStart(tail.start())
+        .setEnd(tail.end())
+        .setSinceMs(tail.since().toEpochMilli())
+        .setState("CLUSTER_ONLY")
+        .build();
   }
 
   private static PinReplicaView replica(
