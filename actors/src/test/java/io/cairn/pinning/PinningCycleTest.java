@@ -36,6 +36,7 @@ import io.cairn.protocol.pinning.v1.StorageChallengeAnswer;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HexFormat;
@@ -78,6 +79,8 @@ class PinningCycleTest {
           64,
           SEAL,
           1.0,
+          Duration.ofMinutes(1),
+          Duration.ofMinutes(1),
           new PinningSettings.Challenges(
               Duration.ofMillis(300),
               Duration.ofMillis(600),
@@ -369,6 +372,7 @@ class PinningCycleTest {
           PinnedReplica.Replica asOfThen =
               new PinnedReplica.Replica(
                   assignment,
+                  Instant.EPOCH,
                   PinningJob.ReplicaState.ACTIVE,
                   new PinnedReplica.Sealing(Optional.empty(), Optional.empty(), accepted),
                   ReplicaRounds.none(),
