@@ -101,6 +101,9 @@ CREATE TABLE IF NOT EXISTS PUBLIC."pin_provider_directory" (
   "region" VARCHAR(255) NOT NULL,
   "active" BOOLEAN NOT NULL
 );
+-- The provider's status (ACTIVE, OFFLINE or EXITED); "active" says whether it takes new work.
+-- Added after the table, so databases made before get it too.
+ALTER TABLE PUBLIC."pin_provider_directory" ADD COLUMN IF NOT EXISTS "status" VARCHAR(16) DEFAULT 'ACTIVE' NOT NULL;
 -- Read model of io.cairn.pinning.PinningJobDirectory: which jobs each provider has a part in, for
 -- an agent's tasks.
 CREATE TABLE IF NOT EXISTS PUBLIC."pin_provider_jobs" (

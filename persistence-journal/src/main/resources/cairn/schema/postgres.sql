@@ -96,6 +96,9 @@ CREATE TABLE IF NOT EXISTS pin_provider_directory (
   region VARCHAR(255) NOT NULL,
   active BOOLEAN NOT NULL
 );
+-- The provider's status (ACTIVE, OFFLINE or EXITED); "active" says whether it takes new work.
+-- Added after the table, so databases made before get it too.
+ALTER TABLE pin_provider_directory ADD COLUMN IF NOT EXISTS status VARCHAR(16) NOT NULL DEFAULT 'ACTIVE';
 -- Read model of io.cairn.pinning.PinningJobDirectory: which jobs each provider has a part in, for
 -- an agent's tasks.
 CREATE TABLE IF NOT EXISTS pin_provider_jobs (

@@ -39,11 +39,13 @@ import org.apache.pekko.persistence.typed.javadsl.SignalHandler;
 /**
  * One replica of a pinning job, as a process entity: placed by its job ({@link Start}), sealed by
  * its hoster and independently by its encoder (the witness), ACTIVE once both commit to the same
- * CommR, then challenged in rounds until it is FAULTY (a wrong root, a wrong answer, or too many
- * missed deadlines) or retired by its job. Every step is an event; the rounds' indices and ids are
- * derived from persisted fields and the epoch secret ({@link ChallengeRounds}), and the deadline is
- * this entity's clock, never the hoster's. It tells its job every state it reaches, again after
- * recovery, so a report lost with a node is sent once more.
+ * CommR, then challenged in rounds until it is FAULTY (a wrong root, not sealed by the seal
+ * deadline, a wrong answer, too many missed deadlines, a failed audit or an OFFLINE hoster) or
+ * retired by its job. Every step is an event; the rounds' indices and ids are derived from
+ * persisted fields and the epoch secret ({@link ChallengeRounds}), and the deadline is this
+ * entity's clock, never the hoster's. It tells its job every state it reaches, again after
+ * recovery, so a report lost with a node is sent once more; and it tells its hoster's {@link
+ * Provider} of every deadline missed and every answer, from which the provider's OFFLINE follows.
  */
 public final class PinnedReplica
     extends EventSourcedBehaviorWithEnforcedReplies<
@@ -82,15 +84,19 @@ public final class PinnedReplica
     }
   }
 
-  /** A replica as it stands; {@code fault} says why it is FAULTY, empty otherwise. */
+  /**
+   * A replica as it stands, placed at {@code startedAt}; {@code fault} says why it is FAULTY, empty
+   * otherwise.
+   */
   public record Replica(
       ReplicaAssignment assignment,
+      Instant startedAt,
       PinningJob.ReplicaState state,
       Sealing sealing,
       ReplicaRounds rounds,
       String fault) {
     Replica with(PinningJob.ReplicaState newState, ReplicaRounds newRounds, String newFault) {
-      return new Replica(assignment, newState, sealing, newRounds, newFault);
+      return new Replica(assignment, startedAt, newState, sealing, newRounds, newFault);
     }
 
     boolean active() {
@@ -122,12 +128,18 @@ public final class PinnedReplica
   /** From the job: the replica was replaced, or the job ended; no more rounds. */
   public record Retire(PinningJob.ReplicaState as) implements Command {}
 
-  /** From the cluster's audit: its own seal of the replica gives another root. */
-  public record AuditFailed(String reason) implements Command {}
+  /**
+   * The replica is FAULTY for {@code reason}, if it is still SEALING or ACTIVE: from the cluster's
+   * audit (its own seal gives another root) or because its hoster is OFFLINE. The reply comes once
+   * the fault is persisted (or with the replica as it is), so the sender may move on.
+   */
+  public record Fault(String reason, ActorRef<StatusReply<Replica>> replyTo) implements Command {}
 
-  private record RoundDue() implements Command {}
+  record RoundDue() implements Command {}
 
-  private record DeadlineDue() implements Command {}
+  record DeadlineDue() implements Command {}
+
+  record SealDue() implements Command {}
 
   // ---- events ----
 
@@ -205,8 +217,7 @@ public final class PinnedReplica
   private final EpochSecrets epochs;
   private final AddressRecovery recovery;
   private final Clock clock;
-  private final TimerScheduler<Command> timers;
-  private final ClusterSharding sharding;
+  private final ReplicaFollowUp followUp;
 
   private PinnedReplica(
       String entityId,
@@ -224,8 +235,7 @@ public final class PinnedReplica
     this.epochs = epochs;
     this.recovery = recovery;
     this.clock = clock;
-    this.timers = timers;
-    this.sharding = sharding;
+    this.followUp = new ReplicaFollowUp(settings, clock, timers, sharding);
   }
 
   /** For tests: one replica outside sharding, reporting to the jobs of {@code sharding}. */
@@ -260,8 +270,8 @@ public final class PinnedReplica
                     .replica()
                     .ifPresent(
                         replica -> {
-                          followSchedule(replica);
-                          report(replica);
+                          followUp.followSchedule(replica);
+                          followUp.report(replica);
                         }))
         .build();
   }
@@ -275,9 +285,10 @@ public final class PinnedReplica
         .onCommand(Answer.class, this::onAnswer)
         .onCommand(Get.class, this::onGet)
         .onCommand(Retire.class, this::onRetire)
-        .onCommand(AuditFailed.class, this::onAuditFailed)
+        .onCommand(Fault.class, this::onFault)
         .onCommand(RoundDue.class, this::onRoundDue)
         .onCommand(DeadlineDue.class, this::onDeadlineDue)
+        .onCommand(SealDue.class, this::onSealDue)
         .build();
   }
 
@@ -287,7 +298,7 @@ public final class PinnedReplica
     }
     return Effect()
         .persist(new Started(command.assignment(), now()))
-        .thenRun(updated -> report(updated.replica().get()))
+        .thenRun(this::afterChange)
         .thenNoReply();
   }
 
@@ -331,18 +342,50 @@ public final class PinnedReplica
     } catch (Rejection refused) {
       return Effect().reply(command.replyTo(), StatusReply.error(refused));
     }
+    Instant answeredAt = now();
     return Effect()
         .persist(judged.events())
-        .thenRun(this::afterChange)
+        .thenRun(
+            updated -> {
+              afterChange(updated);
+              followUp.noteAnswered(replica, answeredAt);
+            })
         .thenReply(command.replyTo(), updated -> StatusReply.success(judged.verdict()));
   }
 
-  private ReplyEffect<Event, State> onAuditFailed(State state, AuditFailed command) {
-    if (state.replica().filter(Replica::active).isEmpty()) {
-      return Effect().noReply();
+  private ReplyEffect<Event, State> onFault(State state, Fault command) {
+    if (state.replica().isEmpty()) {
+      return notFound(command.replyTo());
+    }
+    PinningJob.ReplicaState now = state.replica().get().state();
+    if (now != PinningJob.ReplicaState.SEALING && now != PinningJob.ReplicaState.ACTIVE) {
+      return Effect().reply(command.replyTo(), StatusReply.success(state.replica().get()));
     }
     return Effect()
         .persist(new Faulted(command.reason(), now()))
+        .thenRun(this::afterChange)
+        .thenReply(command.replyTo(), this::success);
+  }
+
+  /** The seal deadline has come: a replica hoster and witness have not both sealed is FAULTY. */
+  private ReplyEffect<Event, State> onSealDue(State state, SealDue command) {
+    Optional<Replica> sealing =
+        state.replica().filter(r -> r.state() == PinningJob.ReplicaState.SEALING);
+    if (sealing.isEmpty()) {
+      return Effect().noReply();
+    }
+    if (!clock.instant().isAfter(followUp.sealBy(sealing.get()))) {
+      followUp.followSchedule(sealing.get());
+      return Effect().noReply();
+    }
+    return Effect()
+        .persist(
+            new Faulted(
+                "not sealed within "
+                    + settings.sealDeadline()
+                    + " of its placement at "
+                    + sealing.get().startedAt(),
+                now()))
         .thenRun(this::afterChange)
         .thenNoReply();
   }
@@ -353,7 +396,7 @@ public final class PinnedReplica
     }
     return Effect()
         .persist(new Retired(command.as(), now()))
-        .thenRun(updated -> timers.cancelAll())
+        .thenRun(updated -> followUp.followSchedule(updated.replica().get()))
         .thenNoReply();
   }
 
@@ -369,13 +412,13 @@ public final class PinnedReplica
       return Effect().noReply();
     }
     if (due.get().rounds().nextRoundAt().get().isAfter(clock.instant())) {
-      followSchedule(due.get());
+      followUp.followSchedule(due.get());
       return Effect().noReply();
     }
     return Effect()
         .persist(
             new ChallengeIssued(ReplicaRules.nextChallenge(due.get(), settings, epochs, now())))
-        .thenRun(updated -> followSchedule(updated.replica().get()))
+        .thenRun(updated -> followUp.followSchedule(updated.replica().get()))
         .thenNoReply();
   }
 
@@ -386,13 +429,18 @@ public final class PinnedReplica
     if (waiting.isEmpty()) {
       return Effect().noReply();
     }
-    if (!clock.instant().isAfter(waiting.get().rounds().open().get().deadline())) {
-      followSchedule(waiting.get());
+    Challenge missed = waiting.get().rounds().open().get();
+    if (!clock.instant().isAfter(missed.deadline())) {
+      followUp.followSchedule(waiting.get());
       return Effect().noReply();
     }
     return Effect()
         .persist(ReplicaRules.missed(waiting.get(), settings.challenges(), now()))
-        .thenRun(this::afterChange)
+        .thenRun(
+            updated -> {
+              afterChange(updated);
+              followUp.noteMissed(waiting.get(), missed);
+            })
         .thenNoReply();
   }
 
@@ -411,47 +459,9 @@ public final class PinnedReplica
         .replica()
         .ifPresent(
             replica -> {
-              followSchedule(replica);
-              report(replica);
+              followUp.followSchedule(replica);
+              followUp.report(replica);
             });
-  }
-
-  /**
-   * Sets the one timer an active replica needs: its open challenge's deadline, or its next round.
-   */
-  private void followSchedule(Replica replica) {
-    if (!replica.active()) {
-      timers.cancelAll();
-      return;
-    }
-    ReplicaRounds rounds = replica.rounds();
-    if (rounds.open().isPresent()) {
-      timers.cancel(RoundDue.class);
-      timers.startSingleTimer(
-          DeadlineDue.class, new DeadlineDue(), untilJustAfter(rounds.open().get().deadline()));
-    } else if (rounds.nextRoundAt().isPresent()) {
-      timers.cancel(DeadlineDue.class);
-      timers.startSingleTimer(
-          RoundDue.class, new RoundDue(), untilJustAfter(rounds.nextRoundAt().get()));
-    }
-  }
-
-  /** A deadline is past once the clock is after it: the timer fires a millisecond later. */
-  private Duration untilJustAfter(Instant at) {
-    Duration left = Duration.between(clock.instant(), at).plusMillis(1);
-    return left.isNegative() ? Duration.ZERO : left;
-  }
-
-  /** Tells the job where this replica stands; the job ignores what it already knows. */
-  private void report(Replica replica) {
-    ReplicaAssignment assignment = replica.assignment();
-    sharding
-        .entityRefFor(PinningJob.ENTITY_KEY, assignment.jobId().toString())
-        .tell(
-            new PinningJob.ReplicaChanged(
-                assignment.slot(),
-                replica.state(),
-                replica.sealing().accepted().map(Commitment::root)));
   }
 
   private Instant now() {

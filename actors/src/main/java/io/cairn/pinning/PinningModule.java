@@ -10,10 +10,10 @@ import org.apache.pekko.actor.typed.ActorSystem;
 /**
  * The pinning feature on one node, built once: the sharded {@link Provider}, {@link PinningJob} and
  * {@link PinnedReplica} entities on the nodes with the core role, the {@link PinningSupervisor}
- * singleton, the directories' projections, and their ask facades. A job is only requested for a
- * core the cluster holds, so the module takes {@link Cores}; the epochs' secrets are derived from
- * the cluster's master key ({@link EpochSecrets}), read only where entities and the supervisor run
- * (the core role).
+ * singleton, the directories', audit's and offline replacement's projections, and their ask
+ * facades. A job is only requested for a core the cluster holds, so the module takes {@link Cores};
+ * the epochs' secrets are derived from the cluster's master key ({@link EpochSecrets}), read only
+ * where entities and the supervisor run (the core role).
  */
 public record PinningModule(Providers providers, PinningJobs jobs, PinnedReplicas replicas) {
 
@@ -33,6 +33,7 @@ public record PinningModule(Providers providers, PinningJobs jobs, PinnedReplica
     PinnedReplica.init(system, settings, epochs, recovery, clock);
     PinningJobDirectory.start(system);
     ReplicaAudit.start(system, settings, epochs, cores);
+    OfflineReplacement.start(system, settings);
     PinningJobs jobs = new PinningJobs(system, settings, cores);
     return new PinningModule(
         new Providers(system, settings), jobs, new PinnedReplicas(system, settings, jobs));

@@ -17,11 +17,16 @@ import io.cairn.cluster.proto.pinning.PinTail;
 import io.cairn.cluster.proto.pinning.PinTailPlaced;
 import io.cairn.cluster.proto.pinning.PinTailSeen;
 import io.cairn.cluster.proto.pinning.PinTerms;
+import io.cairn.cluster.proto.pinning.ProviderAnswerReceived;
+import io.cairn.cluster.proto.pinning.ProviderDeadlineMissed;
 import io.cairn.cluster.proto.pinning.ProviderExited;
+import io.cairn.cluster.proto.pinning.ProviderHeardFrom;
 import io.cairn.cluster.proto.pinning.ProviderInfo;
 import io.cairn.cluster.proto.pinning.ProviderRegistered;
 import io.cairn.cluster.proto.pinning.ProviderTerms;
 import io.cairn.cluster.proto.pinning.ProviderTermsChanged;
+import io.cairn.cluster.proto.pinning.ProviderWentOffline;
+import io.cairn.cluster.proto.pinning.ProviderWentSilent;
 import io.cairn.cluster.proto.pinning.RegisterProvider;
 import io.cairn.cluster.proto.pinning.ReplicaChangedReport;
 import io.cairn.cluster.proto.pinning.RequestPin;
@@ -75,6 +80,27 @@ public final class PinningSerializer extends ProtobufSerializer {
         e -> ProviderExited.newBuilder().setAtMs(e.at().toEpochMilli()).build(),
         bytes ->
             new Provider.Exited(Instant.ofEpochMilli(ProviderExited.parseFrom(bytes).getAtMs())));
+    bind(
+        "PS",
+        Provider.WentSilent.class,
+        e -> ProviderWentSilent.newBuilder().setAtMs(e.at().toEpochMilli()).build(),
+        bytes ->
+            new Provider.WentSilent(
+                Instant.ofEpochMilli(ProviderWentSilent.parseFrom(bytes).getAtMs())));
+    bind(
+        "PO",
+        Provider.WentOffline.class,
+        e -> ProviderWentOffline.newBuilder().setAtMs(e.at().toEpochMilli()).build(),
+        bytes ->
+            new Provider.WentOffline(
+                Instant.ofEpochMilli(ProviderWentOffline.parseFrom(bytes).getAtMs())));
+    bind(
+        "PH",
+        Provider.HeardFrom.class,
+        e -> ProviderHeardFrom.newBuilder().setAtMs(e.at().toEpochMilli()).build(),
+        bytes ->
+            new Provider.HeardFrom(
+                Instant.ofEpochMilli(ProviderHeardFrom.parseFrom(bytes).getAtMs())));
 
     bind(
         "R",
@@ -98,6 +124,20 @@ public final class PinningSerializer extends ProtobufSerializer {
         Provider.Get.class,
         c -> GetProvider.newBuilder().setReplyTo(serialize(c.replyTo())).build(),
         bytes -> new Provider.Get(resolve(GetProvider.parseFrom(bytes).getReplyTo())));
+    bind(
+        "Pm",
+        Provider.DeadlineMissed.class,
+        c -> ProviderDeadlineMissed.newBuilder().setDeadlineMs(c.deadline().toEpochMilli()).build(),
+        bytes ->
+            new Provider.DeadlineMissed(
+                Instant.ofEpochMilli(ProviderDeadlineMissed.parseFrom(bytes).getDeadlineMs())));
+    bind(
+        "Pa",
+        Provider.AnswerReceived.class,
+        c -> ProviderAnswerReceived.newBuilder().setAtMs(c.at().toEpochMilli()).build(),
+        bytes ->
+            new Provider.AnswerReceived(
+                Instant.ofEpochMilli(ProviderAnswerReceived.parseFrom(bytes).getAtMs())));
 
     bind(
         "I",
@@ -109,6 +149,8 @@ public final class PinningSerializer extends ProtobufSerializer {
                 .setStatus(info.status().name())
                 .setRegisteredAtMs(info.registeredAt().toEpochMilli())
                 .setChangedAtMs(info.changedAt().toEpochMilli())
+                .setSilentSinceMs(info.silentSince().map(Instant::toEpochMilli).orElse(0L))
+                .setOfflineSinceMs(info.offlineSince().map(Instant::toEpochMilli).orElse(0L))
                 .build(),
         bytes -> {
           ProviderInfo info = ProviderInfo.parseFrom(bytes);
@@ -117,7 +159,9 @@ public final class PinningSerializer extends ProtobufSerializer {
               fromProto(info.getTerms()),
               Provider.Status.valueOf(info.getStatus()),
               Instant.ofEpochMilli(info.getRegisteredAtMs()),
-              Instant.ofEpochMilli(info.getChangedAtMs()));
+              Instant.ofEpochMilli(info.getChangedAtMs()),
+              instantOrEmpty(info.getSilentSinceMs()),
+              instantOrEmpty(info.getOfflineSinceMs()));
         });
     bindJob();
   }
@@ -379,6 +423,10 @@ public final class PinningSerializer extends ProtobufSerializer {
 
   private static PinningJob.Terms fromProto(PinTerms terms) {
     return new PinningJob.Terms(terms.getCoreKey(), terms.getReplicas(), terms.getDays());
+  }
+
+  private static Optional<Instant> instantOrEmpty(long epochMilli) {
+    return epochMilli == 0 ? Optional.empty() : Optional.of(Instant.ofEpochMilli(epochMilli));
   }
 
   private static ProviderTerms toProto(Provider.Terms terms) {

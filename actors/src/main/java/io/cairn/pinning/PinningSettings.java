@@ -9,6 +9,9 @@ import java.util.List;
  * The settings of the pinning feature, read from {@code cairn.pinning}. The production defaults and
  * their reasons are in reference.conf and docs/operations.md; {@code config/pinning-fast.conf}
  * scales the times down together, so a whole cycle runs in seconds.
+ *
+ * <p>A replica still SEALING {@code sealDeadline} after it was placed is FAULTY; a provider that
+ * has answered no challenge for {@code offlineGrace} since its first missed deadline is OFFLINE.
  */
 public record PinningSettings(
     Duration askTimeout,
@@ -20,6 +23,8 @@ public record PinningSettings(
     long sectorBlocks,
     SealParameters seal,
     double auditShare,
+    Duration sealDeadline,
+    Duration offlineGrace,
     Challenges challenges,
     Tail tail) {
 
@@ -72,6 +77,8 @@ public record PinningSettings(
         new SealParameters(
             seal.getInt("min-layers"), seal.getLong("ops-min"), seal.getBytes("sector-cap")),
         pinning.getDouble("audit-share"),
+        seal.getDuration("deadline"),
+        pinning.getDuration("offline-grace"),
         new Challenges(
             challenges.getDuration("interval-min"),
             challenges.getDuration("interval-max"),

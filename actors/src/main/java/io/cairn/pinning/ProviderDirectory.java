@@ -24,8 +24,9 @@ import org.apache.pekko.projection.jdbc.javadsl.JdbcHandler;
 /**
  * The providers selection draws from, as a table written by a projection over {@link Provider}
  * events: one indexed read for the {@link PinningSupervisor}, however many providers register. It
- * trails registrations by the projection's delay (about a second); an exited provider stays, marked
- * inactive, and is never selected.
+ * trails registrations by the projection's delay (about a second). Each row keeps the provider's
+ * status; an exited or OFFLINE provider stays, marked inactive, and is not selected (an OFFLINE one
+ * again once it is heard from).
  */
 public final class ProviderDirectory {
   static final String PROJECTION = "pin-provider-directory";
@@ -42,7 +43,7 @@ public final class ProviderDirectory {
         system, PROJECTION, Provider.SLICES, NodeRole.CORE, DirectoryWriter::new);
   }
 
-  /** Every active provider, by address. */
+  /** Every provider that takes new work (ACTIVE: neither OFFLINE nor exited), by address. */
   CompletionStage<List<Placement.Candidate>> activeProviders() {
     return database.read(
         connection -> {
@@ -91,16 +92,29 @@ public final class ProviderDirectory {
             } else if (event instanceof Provider.TermsChanged changed) {
               write(connection, address, changed.terms());
             } else if (event instanceof Provider.Exited) {
-              try (PreparedStatement update =
-                  connection.prepareStatement(
-                      """
-                      UPDATE "pin_provider_directory" SET "active" = FALSE WHERE "address" = ?""")) {
-                update.setString(1, address);
-                update.executeUpdate();
-              }
+              setStatus(connection, address, Provider.Status.EXITED);
+            } else if (event instanceof Provider.WentOffline) {
+              setStatus(connection, address, Provider.Status.OFFLINE);
+            } else if (event instanceof Provider.HeardFrom) {
+              setStatus(connection, address, Provider.Status.ACTIVE);
             }
             return null;
           });
+    }
+
+    /** Only an ACTIVE provider takes new work. */
+    private static void setStatus(Connection connection, String address, Provider.Status status)
+        throws SQLException {
+      try (PreparedStatement update =
+          connection.prepareStatement(
+              """
+              UPDATE "pin_provider_directory" SET "status" = ?, "active" = ?
+              WHERE "address" = ?""")) {
+        update.setString(1, status.name());
+        update.setBoolean(2, status == Provider.Status.ACTIVE);
+        update.setString(3, address);
+        update.executeUpdate();
+      }
     }
 
     private static void write(Connection connection, String address, Provider.Terms terms)
@@ -116,8 +130,8 @@ public final class ProviderDirectory {
           connection.prepareStatement(
               """
               INSERT INTO "pin_provider_directory"
-              ("address", "roles", "capacity_bytes", "operator", "region", "active")
-              VALUES (?, ?, ?, ?, ?, TRUE)""")) {
+              ("address", "roles", "capacity_bytes", "operator", "region", "active", "status")
+              VALUES (?, ?, ?, ?, ?, TRUE, 'ACTIVE')""")) {
         insert.setString(1, address);
         insert.setString(
             2, terms.roles().stream().map(Enum::name).sorted().collect(Collectors.joining(",")));

@@ -81,15 +81,17 @@ public final class ReplicaAudit {
           .entityRefFor(PinnedReplica.ENTITY_KEY, entityId)
           .<PinnedReplica.Replica>askWithStatus(PinnedReplica.Get::new, settings.askTimeout())
           .thenCompose(replica -> audit(replica.assignment(), accepted))
-          .thenApply(
-              verdict -> {
-                verdict.ifPresent(
-                    reason ->
-                        ClusterSharding.get(system)
-                            .entityRefFor(PinnedReplica.ENTITY_KEY, entityId)
-                            .tell(new PinnedReplica.AuditFailed(reason)));
-                return Done.getInstance();
-              });
+          .thenCompose(
+              verdict ->
+                  verdict.isEmpty()
+                      ? CompletableFuture.completedFuture(Done.getInstance())
+                      // asked, not told: the offset moves on only once the fault is persisted
+                      : ClusterSharding.get(system)
+                          .entityRefFor(PinnedReplica.ENTITY_KEY, entityId)
+                          .<PinnedReplica.Replica>askWithStatus(
+                              replyTo -> new PinnedReplica.Fault(verdict.get(), replyTo),
+                              settings.askTimeout())
+                          .thenApply(faulted -> Done.getInstance()));
     }
 
     /** Empty when not drawn or when the cluster's seal agrees; else why the replica fails. */

@@ -256,6 +256,7 @@ final class ReplicaRules {
     if (event instanceof Started started) {
       return new Replica(
           started.assignment(),
+          started.at(),
           PinningJob.ReplicaState.SEALING,
           Sealing.none(),
           ReplicaRounds.none(),
@@ -266,6 +267,7 @@ final class ReplicaRules {
     if (event instanceof Committed committed) {
       return new Replica(
           replica.assignment(),
+          replica.startedAt(),
           replica.state(),
           replica.sealing().with(committed.role(), committed.commitment()),
           rounds,
@@ -273,6 +275,7 @@ final class ReplicaRules {
     } else if (event instanceof Accepted accepted) {
       return new Replica(
           replica.assignment(),
+          replica.startedAt(),
           PinningJob.ReplicaState.ACTIVE,
           new Sealing(
               replica.sealing().hoster(),

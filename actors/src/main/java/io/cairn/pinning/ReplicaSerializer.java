@@ -6,6 +6,7 @@ import io.cairn.cluster.proto.pinning.ChallengeVerdict;
 import io.cairn.cluster.proto.pinning.CommitReplica;
 import io.cairn.cluster.proto.pinning.EpochCommitted;
 import io.cairn.cluster.proto.pinning.EpochRevealed;
+import io.cairn.cluster.proto.pinning.FaultReplica;
 import io.cairn.cluster.proto.pinning.GetReplica;
 import io.cairn.cluster.proto.pinning.PinSelection;
 import io.cairn.cluster.proto.pinning.PlaceReplicas;
@@ -219,6 +220,18 @@ public final class ReplicaSerializer extends ProtobufSerializer {
             new PinnedReplica.Retire(
                 PinningJob.ReplicaState.valueOf(RetireReplica.parseFrom(bytes).getState())));
     bind(
+        "Rf",
+        PinnedReplica.Fault.class,
+        c ->
+            FaultReplica.newBuilder()
+                .setReason(c.reason())
+                .setReplyTo(serialize(c.replyTo()))
+                .build(),
+        bytes -> {
+          FaultReplica c = FaultReplica.parseFrom(bytes);
+          return new PinnedReplica.Fault(c.getReason(), resolve(c.getReplyTo()));
+        });
+    bind(
         "Rv",
         PinnedReplica.Verdict.class,
         v ->
@@ -352,6 +365,7 @@ public final class ReplicaSerializer extends ProtobufSerializer {
     ReplicaStatus.Builder status =
         ReplicaStatus.newBuilder()
             .setAssignment(PlacementMapper.toProto(replica.assignment()))
+            .setStartedAtMs(replica.startedAt().toEpochMilli())
             .setState(replica.state().name())
             .setFault(replica.fault());
     replica.sealing().hoster().ifPresent(c -> status.setHosterCommitment(toProto(c)));
@@ -374,6 +388,7 @@ public final class ReplicaSerializer extends ProtobufSerializer {
   private static PinnedReplica.Replica fromProto(ReplicaStatus status) {
     return new PinnedReplica.Replica(
         PlacementMapper.fromProto(status.getAssignment()),
+        Instant.ofEpochMilli(status.getStartedAtMs()),
         PinningJob.ReplicaState.valueOf(status.getState()),
         new PinnedReplica.Sealing(
             status.hasHosterCommitment()

@@ -36,6 +36,7 @@ import io.cairn.protocol.pinning.v1.StorageChallengeAnswer;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HexFormat;
@@ -67,25 +68,11 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class PinningCycleTest {
   private static final SealParameters SEAL = new SealParameters(2, 20_000, 1L << 30);
+
+  /** The seal deadline and the offline grace beyond any test but the ones about them. */
   private static final PinningSettings SETTINGS =
-      new PinningSettings(
-          Duration.ofSeconds(5),
-          64,
-          16,
-          3650,
-          Duration.ofSeconds(30),
-          Duration.ofMillis(500),
-          64,
-          SEAL,
-          1.0,
-          new PinningSettings.Challenges(
-              Duration.ofMillis(300),
-              Duration.ofMillis(600),
-              8,
-              16,
-              Duration.ofSeconds(3),
-              List.of(Duration.ofMillis(300), Duration.ofMillis(300))),
-          new PinningSettings.Tail(Duration.ofMillis(300), Duration.ofMinutes(1)));
+      settings(Duration.ofMinutes(1), Duration.ofMinutes(1), Duration.ofSeconds(3));
+
   private static final Duration PATIENCE = Duration.ofSeconds(30);
 
   @TempDir Path directory;
@@ -98,19 +85,37 @@ class PinningCycleTest {
   private final List<byte[]> blocks = new ArrayList<>();
   private String coreKey;
 
+  private CoreModule core;
+
+  private static PinningSettings settings(
+      Duration sealDeadline, Duration offlineGrace, Duration challengeDeadline) {
+    return new PinningSettings(
+        Duration.ofSeconds(5),
+        64,
+        16,
+        3650,
+        Duration.ofSeconds(30),
+        Duration.ofMillis(500),
+        64,
+        SEAL,
+        1.0,
+        sealDeadline,
+        offlineGrace,
+        new PinningSettings.Challenges(
+            Duration.ofMillis(300),
+            Duration.ofMillis(600),
+            8,
+            16,
+            challengeDeadline,
+            List.of(Duration.ofMillis(300), Duration.ofMillis(300))),
+        new PinningSettings.Tail(Duration.ofMillis(300), Duration.ofMinutes(1)));
+  }
+
   @BeforeEach
   void start() throws Exception {
     cluster = ClusterNodes.start(1, TestDatabases.h2(directory));
     system = cluster.node(0).system();
-    CoreModule core = CoreModule.init(system, CoreSettings.fromConfig(system.settings().config()));
-    pinning =
-        PinningModule.init(
-            system,
-            SETTINGS,
-            Clock.systemUTC(),
-            core.cores(),
-            () -> epochs,
-            AddressRecoveries.preferred());
+    core = CoreModule.init(system, CoreSettings.fromConfig(system.settings().config()));
     CoreWriter writer = CoreWriter.create(CoreKeyPair.generate(), new InMemoryTreeStore());
     byte[] key = writer.identity().key();
     coreKey = HexFormat.of().formatHex(key);
@@ -123,6 +128,18 @@ class PinningCycleTest {
       blocks.add(block);
       await(core.cores().append(key, SignedBatch.of(writer.append(block), List.of(block))));
     }
+  }
+
+  /** The pinning feature with {@code settings}, six hosters and two witnesses registered. */
+  private void startPinning(PinningSettings settings) {
+    pinning =
+        PinningModule.init(
+            system,
+            settings,
+            Clock.systemUTC(),
+            core.cores(),
+            () -> epochs,
+            AddressRecoveries.preferred());
     for (int i = 0; i < 6; i++) {
       register(Provider.Role.HOSTER, "operator-" + i, "region-" + (i % 3));
     }
@@ -138,6 +155,7 @@ class PinningCycleTest {
 
   @Test
   void aJobIsPlacedSealedChallengedRepairedAndReplayed() throws Exception {
+    startPinning(SETTINGS);
     EthereumAddress supporter = PrivateKeySigner.generate().address();
     Bytes32 jobId =
         await(pinning.jobs().request(supporter, "cycle-1", new PinningJob.Terms(coreKey, 2, 30)))
@@ -263,6 +281,7 @@ class PinningCycleTest {
 
   @Test
   void aSilentHosterIsAskedTheSameIndicesAgainThenMadeFaultyAndReplaced() throws Exception {
+    startPinning(SETTINGS);
     EthereumAddress supporter = PrivateKeySigner.generate().address();
     Bytes32 jobId =
         await(pinning.jobs().request(supporter, "silent-1", new PinningJob.Terms(coreKey, 1, 30)))
@@ -300,46 +319,201 @@ class PinningCycleTest {
   }
 
   /**
+   * A hoster silent on every replica it holds, in two jobs, past the grace (2 s, before its third
+   * miss at a 5 s deadline would fault each on its own): OFFLINE, out of the directory and of a new
+   * job's selection, each of its replicas faulted for it and replaced; registering brings it back.
+   */
+  @Test
+  void aHosterSilentPastTheGraceIsOfflineAndEveryReplicaItHostsIsReplaced() throws Exception {
+    startPinning(settings(Duration.ofMinutes(1), Duration.ofSeconds(2), Duration.ofSeconds(5)));
+    EthereumAddress supporter = PrivateKeySigner.generate().address();
+    List<Bytes32> jobs = new ArrayList<>();
+    for (String requestId : List.of("offline-1", "offline-2")) {
+      Bytes32 jobId =
+          await(pinning.jobs().request(supporter, requestId, new PinningJob.Terms(coreKey, 2, 30)))
+              .job()
+              .jobId();
+      eventually(() -> job(jobId), job -> job.replicas().size() == 4);
+      jobs.add(jobId);
+    }
+    // six hosters, four in each job: at least two host a replica in both
+    EthereumAddress silent =
+        job(jobs.get(0)).replicas().stream()
+            .map(PinningJob.Replica::hoster)
+            .filter(h -> job(jobs.get(1)).replicas().stream().anyMatch(r -> r.hoster().equals(h)))
+            .findFirst()
+            .orElseThrow();
+
+    Map<String, ReplicaTree> trees = new HashMap<>();
+    java.util.Set<Bytes32> answered = new java.util.HashSet<>();
+    // the other hosters answer throughout, so that only the silent one goes OFFLINE
+    Runnable othersAnswer =
+        () -> jobs.forEach(jobId -> playHonestAgentsBut(silent, jobId, trees, answered));
+    eventually(
+        () -> {
+          othersAnswer.run();
+          return jobs.stream().map(this::job).toList();
+        },
+        now ->
+            now.stream()
+                .allMatch(
+                    job ->
+                        job.replicas().stream()
+                            .filter(r -> r.hoster().equals(silent))
+                            .allMatch(r -> r.state() == PinningJob.ReplicaState.REPLACED)));
+
+    Provider.Info offline = await(pinning.providers().get(silent));
+    assertEquals(Provider.Status.OFFLINE, offline.status());
+    assertTrue(offline.offlineSince().isPresent(), offline.toString());
+    for (Bytes32 jobId : jobs) {
+      PinningJob.Job job = job(jobId);
+      PinningJob.Replica gone =
+          job.replicas().stream().filter(r -> r.hoster().equals(silent)).findFirst().orElseThrow();
+      String fault = await(pinning.replicas().get(jobId, gone.slot())).fault();
+      assertTrue(fault.startsWith("hoster offline since"), fault);
+      assertTrue(
+          job.replicas().stream()
+              .anyMatch(
+                  r ->
+                      r.slot() > 3
+                          && r.assignment().rangeStart() == gone.assignment().rangeStart()
+                          && !r.hoster().equals(silent)),
+          "replaced on another hoster: " + job);
+    }
+
+    ProviderDirectory directory = new ProviderDirectory(system);
+    eventually(
+        () -> {
+          othersAnswer.run();
+          return await(directory.activeProviders());
+        },
+        candidates -> candidates.stream().noneMatch(c -> c.address().equals(silent)));
+    Bytes32 third =
+        await(pinning.jobs().request(supporter, "offline-3", new PinningJob.Terms(coreKey, 2, 30)))
+            .job()
+            .jobId();
+    PinningJob.Job placedWithout =
+        eventually(
+            () -> {
+              othersAnswer.run();
+              return job(third);
+            },
+            job -> job.replicas().size() == 4);
+    assertTrue(
+        placedWithout.replicas().stream().noneMatch(r -> r.hoster().equals(silent)),
+        "an OFFLINE hoster gets no new work");
+
+    Provider.Info back =
+        await(
+            pinning
+                .providers()
+                .register(
+                    silent,
+                    new Provider.Terms(
+                        java.util.Set.of(Provider.Role.HOSTER),
+                        1L << 30,
+                        offline.terms().operator(),
+                        offline.terms().region())));
+    assertEquals(Provider.Status.ACTIVE, back.status());
+    eventually(
+        () -> {
+          othersAnswer.run();
+          return await(directory.activeProviders());
+        },
+        candidates -> candidates.stream().anyMatch(c -> c.address().equals(silent)));
+
+    for (Bytes32 jobId : List.of(jobs.get(0), jobs.get(1), third)) {
+      assertTrue(replaySelections(jobId) >= 1, "every selection of " + jobId + " replays");
+    }
+  }
+
+  /** A hoster that never commits: its replica is FAULTY at the seal deadline and replaced. */
+  @Test
+  void aReplicaNotSealedByTheDeadlineIsFaultyAndReplaced() throws Exception {
+    startPinning(settings(Duration.ofSeconds(2), Duration.ofMinutes(1), Duration.ofSeconds(3)));
+    EthereumAddress supporter = PrivateKeySigner.generate().address();
+    Bytes32 jobId =
+        await(pinning.jobs().request(supporter, "unsealed-1", new PinningJob.Terms(coreKey, 1, 30)))
+            .job()
+            .jobId();
+    PinningJob.Job placed = eventually(() -> job(jobId), job -> job.replicas().size() == 2);
+    ReplicaAssignment unsealed = placed.replicas().get(0).assignment();
+    // only the witness commits to slot 0; slot 1 is sealed by both
+    await(
+        pinning
+            .replicas()
+            .commit(
+                jobId,
+                0,
+                PinningStatements.signCommitment(
+                    keys.get(unsealed.encoder()), commitment(unsealed, seal(unsealed)))));
+    sealAndCommit(jobId, placed.replicas().get(1).assignment());
+
+    PinningJob.Job repaired =
+        eventually(
+            () -> job(jobId),
+            job ->
+                job.replicas().size() == 3
+                    && job.replicas().get(0).state() == PinningJob.ReplicaState.REPLACED);
+    String fault = await(pinning.replicas().get(jobId, 0)).fault();
+    assertTrue(fault.startsWith("not sealed within PT2S"), fault);
+    assertEquals(PinningJob.ReplicaState.ACTIVE, repaired.replicas().get(1).state());
+    ReplicaAssignment replacement = repaired.replicas().get(2).assignment();
+    assertEquals(unsealed.rangeStart(), replacement.rangeStart());
+    sealAndCommit(jobId, replacement);
+    eventually(
+        () -> job(jobId), job -> job.replicas().get(2).state() == PinningJob.ReplicaState.ACTIVE);
+    assertEquals(2, replaySelections(jobId), "the placement and the replacement");
+  }
+
+  /**
+   * The agents of every replica of the job not hosted by {@code silent}: each new replica sealed
+   * and committed by hoster and witness, each open challenge answered once.
+   */
+  private void playHonestAgentsBut(
+      EthereumAddress silent,
+      Bytes32 jobId,
+      Map<String, ReplicaTree> trees,
+      java.util.Set<Bytes32> answered) {
+    for (PinningJob.Replica replica : job(jobId).replicas()) {
+      ReplicaAssignment assignment = replica.assignment();
+      if (!trees.containsKey(assignment.entityId())) {
+        // the silent hoster seals (its replicas become ACTIVE), then answers nothing
+        trees.put(assignment.entityId(), sealAndCommit(jobId, assignment));
+      }
+      if (replica.hoster().equals(silent) || replica.state() != PinningJob.ReplicaState.ACTIVE) {
+        continue;
+      }
+      PinnedReplica.Replica now = await(pinning.replicas().get(jobId, replica.slot()));
+      Optional<ReplicaRounds.Challenge> open = now.rounds().open();
+      if (open.isEmpty() || !answered.add(open.get().id())) {
+        continue;
+      }
+      StorageChallengeAnswer honest =
+          answer(assignment, open.get(), trees.get(assignment.entityId()));
+      await(
+          pinning
+              .replicas()
+              .answer(
+                  jobId,
+                  open.get().id(),
+                  honest,
+                  PinningStatements.signAnswer(
+                      keys.get(assignment.hoster()),
+                      open.get().id().toByteArray(),
+                      root(now),
+                      honest)));
+    }
+  }
+
+  /**
    * Acceptance 4: from the journal alone, and the epoch secrets the supervisor revealed or (for the
    * epoch still running) committed, every selection, challenge index and verdict comes out the
    * same.
    */
   private void replayRecomputesEverything(Bytes32 jobId, PinningJob.Job job) {
-    Map<Long, Bytes32> commitments = new HashMap<>();
-    for (Object event : events(PinningSupervisor.PERSISTENCE_ID.id())) {
-      if (event instanceof PinningSupervisor.EpochCommitted committed) {
-        commitments.put(committed.epoch(), committed.commitment());
-      }
-    }
-    int selections = 0;
-    for (Object event : events("PinningJob|" + jobId)) {
-      Placement.Selection selection;
-      if (event instanceof PinningJob.Placed placed) {
-        selection = placed.selection();
-      } else if (event instanceof PinningJob.Replaced replaced) {
-        selection = replaced.selection();
-      } else {
-        continue;
-      }
-      byte[] secret = committedSecret(commitments, selection.epoch());
-      assertEquals(
-          selection,
-          Placement.place(
-              secret,
-              selection.epoch(),
-              jobId,
-              selection.coreKey(),
-              selection.treeHash(),
-              selection.sectors(),
-              selection.replicasPerSector(),
-              selection.firstSlot(),
-              selection.minCapacity(),
-              selection.candidates(),
-              selection.excludedHosters(),
-              selection.excludedEncoders()));
-      selections++;
-    }
-    assertEquals(2, selections, "the placement and the replacement");
+    Map<Long, Bytes32> commitments = commitments();
+    assertEquals(2, replaySelections(jobId), "the placement and the replacement");
     int rounds = 0;
     int verdicts = 0;
     for (PinningJob.Replica replica : job.replicas()) {
@@ -370,6 +544,7 @@ class PinningCycleTest {
           PinnedReplica.Replica asOfThen =
               new PinnedReplica.Replica(
                   assignment,
+                  Instant.EPOCH,
                   PinningJob.ReplicaState.ACTIVE,
                   new PinnedReplica.Sealing(Optional.empty(), Optional.empty(), accepted),
                   ReplicaRounds.none(),
@@ -390,6 +565,50 @@ class PinningCycleTest {
     }
     assertTrue(rounds >= 2, rounds + " rounds");
     assertEquals(2, verdicts);
+  }
+
+  /** Every placement of the job, recomputed from its recorded inputs and the epoch's secret. */
+  private int replaySelections(Bytes32 jobId) {
+    Map<Long, Bytes32> commitments = commitments();
+    int selections = 0;
+    for (Object event : events("PinningJob|" + jobId)) {
+      Placement.Selection selection;
+      if (event instanceof PinningJob.Placed placed) {
+        selection = placed.selection();
+      } else if (event instanceof PinningJob.Replaced replaced) {
+        selection = replaced.selection();
+      } else {
+        continue;
+      }
+      byte[] secret = committedSecret(commitments, selection.epoch());
+      assertEquals(
+          selection,
+          Placement.place(
+              secret,
+              selection.epoch(),
+              jobId,
+              selection.coreKey(),
+              selection.treeHash(),
+              selection.sectors(),
+              selection.replicasPerSector(),
+              selection.firstSlot(),
+              selection.minCapacity(),
+              selection.candidates(),
+              selection.excludedHosters(),
+              selection.excludedEncoders()));
+      selections++;
+    }
+    return selections;
+  }
+
+  private Map<Long, Bytes32> commitments() {
+    Map<Long, Bytes32> commitments = new HashMap<>();
+    for (Object event : events(PinningSupervisor.PERSISTENCE_ID.id())) {
+      if (event instanceof PinningSupervisor.EpochCommitted committed) {
+        commitments.put(committed.epoch(), committed.commitment());
+      }
+    }
+    return commitments;
   }
 
   /** The epoch's secret, checked against the commitment the supervisor persisted for it. */

@@ -69,6 +69,8 @@ class PinningTailTest {
           SECTOR_BLOCKS,
           SEAL,
           0.0,
+          Duration.ofMinutes(1),
+          Duration.ofMinutes(1),
           new PinningSettings.Challenges(
               Duration.ofMinutes(10),
               Duration.ofMinutes(20),

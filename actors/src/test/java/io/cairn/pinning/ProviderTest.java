@@ -12,8 +12,11 @@ import io.cairn.protocol.ErrorCode;
 import io.cairn.protocol.Rejection;
 import io.cairn.protocol.event.PrivateKeySigner;
 import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.EnumSet;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 import java.util.function.Function;
 import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
@@ -111,6 +114,60 @@ class ProviderTest {
     assertEquals(ErrorCode.INVALID_PROVIDER, shrunk.code());
     assertEquals(
         attester, success(Provider.Get::new).terms(), "the refused update changed nothing");
+  }
+
+  @Test
+  void aHosterSilentForTheGraceIsOfflineAndBackWhenHeardFrom() {
+    success(replyTo -> new Provider.Register(HOSTER, replyTo));
+    Instant firstMiss = clock.instant().truncatedTo(ChronoUnit.MILLIS).minusSeconds(1);
+    assertEquals(
+        List.of(new Provider.WentSilent(firstMiss)),
+        provider.runCommand(new Provider.DeadlineMissed(firstMiss)).events());
+    assertEquals(
+        List.of(),
+        provider.runCommand(new Provider.DeadlineMissed(firstMiss.plusSeconds(60))).events(),
+        "a silence starts once, at its first miss");
+
+    clock.advance(SETTINGS.offlineGrace().dividedBy(2));
+    assertEquals(
+        List.of(),
+        provider.runCommand(new Provider.DeadlineMissed(clock.instant())).events(),
+        "within the grace");
+    clock.advance(SETTINGS.offlineGrace().dividedBy(2));
+    List<Provider.Event> afterGrace =
+        provider.runCommand(new Provider.DeadlineMissed(clock.instant())).events();
+    assertEquals(1, afterGrace.size(), "a note after the grace finds it over: " + afterGrace);
+    Instant offlineAt = ((Provider.WentOffline) afterGrace.get(0)).at();
+    assertTrue(!offlineAt.isBefore(firstMiss.plus(SETTINGS.offlineGrace())), offlineAt.toString());
+    Provider.Info offline = provider.restart().state().info().orElseThrow();
+    assertEquals(Status.OFFLINE, offline.status());
+    assertEquals(Optional.of(firstMiss), offline.silentSince());
+    assertEquals(Optional.of(offlineAt), offline.offlineSince());
+
+    assertEquals(
+        List.of(),
+        provider.runCommand(new Provider.AnswerReceived(firstMiss.minusSeconds(1))).events(),
+        "an answer from before the silence ends nothing");
+    Instant answered = offlineAt.plusSeconds(5);
+    assertEquals(
+        List.of(new Provider.HeardFrom(answered)),
+        provider.runCommand(new Provider.AnswerReceived(answered)).events());
+    Provider.Info back = success(Provider.Get::new);
+    assertEquals(Status.ACTIVE, back.status());
+    assertEquals(Optional.empty(), back.silentSince());
+    assertEquals(Optional.empty(), back.offlineSince());
+    assertEquals(
+        List.of(),
+        provider.runCommand(new Provider.DeadlineMissed(answered.minusSeconds(1))).events(),
+        "a deadline before its last answer is old news");
+
+    provider.runCommand(new Provider.DeadlineMissed(answered.plusSeconds(1)));
+    clock.advance(SETTINGS.offlineGrace().plusSeconds(10));
+    provider.runCommand(new Provider.DeadlineMissed(clock.instant()));
+    assertEquals(Status.OFFLINE, success(Provider.Get::new).status());
+    Provider.Info registered = success(replyTo -> new Provider.Register(HOSTER, replyTo));
+    assertEquals(Status.ACTIVE, registered.status(), "registering again is contact too");
+    assertEquals(registered, provider.restart().state().info().orElseThrow());
   }
 
   private Provider.Info success(

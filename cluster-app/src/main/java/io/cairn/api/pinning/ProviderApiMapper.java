@@ -5,6 +5,7 @@ import io.cairn.protocol.ErrorCode;
 import io.cairn.protocol.Rejection;
 import io.cairn.protocol.api.v1.ProviderRegistration;
 import io.cairn.protocol.api.v1.ProviderView;
+import java.time.Instant;
 import java.util.EnumSet;
 import java.util.Locale;
 import java.util.Set;
@@ -55,6 +56,8 @@ public final class ProviderApiMapper {
         .setStatus(info.status().name().toLowerCase(Locale.ROOT))
         .setRegisteredAtMs(info.registeredAt().toEpochMilli())
         .setChangedAtMs(info.changedAt().toEpochMilli())
+        .setSilentSinceMs(info.silentSince().map(Instant::toEpochMilli).orElse(0L))
+        .setOfflineSinceMs(info.offlineSince().map(Instant::toEpochMilli).orElse(0L))
         .build();
   }
 }
