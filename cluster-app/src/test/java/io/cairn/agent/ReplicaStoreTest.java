@@ -81,6 +81,22 @@ class ReplicaStoreTest {
   }
 
   @Test
+  void whatAHosterWritesForARangeStaysWithinItsFootprint() {
+    SealTask task = fixture.task(hoster.address(), AgentRole.HOSTER, job, 0);
+    SealAssignment assignment = SealAssignment.of(task);
+    Sealer.SealedReplica sealed = SectorSealer.seal(assignment, fixture.blocks);
+    ReplicaStore store = ReplicaStore.open(data, hoster.address());
+    assertEquals(0, store.bytesOnDisk());
+    store.saveHosted(
+        task, assignment, SectorSealer.commit(hoster, sealed), sealed.tree(), fixture.sector());
+    long rangeBytes = fixture.blocks.stream().mapToLong(block -> block.length).sum();
+    long footprint = SectorFootprint.bytes(assignment, rangeBytes);
+    long written = store.bytesOnDisk();
+    assertTrue(written <= footprint, written + " bytes written, footprint " + footprint);
+    assertTrue(footprint < 5 * written, "a bound, not a guess: " + footprint + " for " + written);
+  }
+
+  @Test
   void aWitnessKeepsOnlyItsCommitment() {
     SealTask task = fixture.task(hoster.address(), AgentRole.ENCODER, job, 0);
     SealAssignment assignment = SealAssignment.of(task);

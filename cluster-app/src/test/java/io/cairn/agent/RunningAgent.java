@@ -78,6 +78,17 @@ final class RunningAgent implements AutoCloseable {
   /** An (honest) encoder of operator {@code operator}. */
   static RunningAgent encoder(
       URI node, PrivateKeySigner key, Path data, String operator, Duration poll) {
+    return encoder(node, key, data, operator, KEEP_UNLISTED, poll);
+  }
+
+  /** An (honest) encoder keeping the commitments of replicas no longer its work so long. */
+  static RunningAgent encoder(
+      URI node,
+      PrivateKeySigner key,
+      Path data,
+      String operator,
+      CleanupMargin keepUnlisted,
+      Duration poll) {
     return new RunningAgent(
         key,
         data,
@@ -91,7 +102,7 @@ final class RunningAgent implements AutoCloseable {
             "region-" + operator,
             Optional.empty(),
             poll,
-            KEEP_UNLISTED,
+            keepUnlisted,
             new CheatMode.Honest()));
   }
 
