@@ -73,13 +73,13 @@ final class ReplicaCleanup {
         store.delete(stored.replicaId());
         deleted.add(stored.replicaId());
         log.info(
-            "deleted replica {} of job {} slot {}: not the {}'s work in {} task lists over {} s",
+            "deleted replica {} of job {} slot {}: not the {}'s work in {} task lists over {} ms",
             stored.replicaId(),
             stored.assignment().jobId(),
             stored.assignment().slot(),
             role.registered(),
             unlisted.lists(),
-            left.toSeconds());
+            left.toMillis());
       } else {
         if (before == null) {
           log.info(
