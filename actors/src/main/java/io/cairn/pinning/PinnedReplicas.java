@@ -54,6 +54,12 @@ public final class PinnedReplicas {
 
   public record ChallengeTask(PinnedReplica.Replica replica) implements Task {}
 
+  /**
+   * A replica that is the provider's work in {@code role}, whatever its step: what an agent keeps
+   * data for. An agent deletes what it holds for a replica no longer listed so.
+   */
+  public record Kept(PinnedReplica.Role role, PinnedReplica.Replica replica) implements Task {}
+
   /** The replica in {@code slot} of the job; {@code REPLICA_NOT_FOUND} when there is none. */
   public CompletionStage<PinnedReplica.Replica> get(Bytes32 jobId, int slot) {
     return replica(jobId, slot).askWithStatus(PinnedReplica.Get::new, settings.askTimeout());
@@ -130,7 +136,8 @@ public final class PinnedReplicas {
 
   /**
    * What {@code provider} has to do now: seal the replicas it hosts or witnesses that still wait
-   * for its commitment, and answer the open challenges to the replicas it hosts.
+   * for its commitment, and answer the open challenges to the replicas it hosts; and every replica
+   * it keeps data for ({@link Kept}).
    */
   public CompletionStage<List<Task>> tasksOf(EthereumAddress provider) {
     return directory
@@ -168,7 +175,15 @@ public final class PinnedReplicas {
   private static void tasksFor(
       EthereumAddress provider, PinnedReplica.Replica replica, List<Task> tasks) {
     ReplicaAssignment assignment = replica.assignment();
-    if (replica.state() == PinningJob.ReplicaState.SEALING) {
+    boolean sealing = replica.state() == PinningJob.ReplicaState.SEALING;
+    if (assignment.hoster().equals(provider) && (sealing || replica.active())) {
+      tasks.add(new Kept(PinnedReplica.Role.HOSTER, replica));
+    }
+    // the witness keeps its commitment only until the replica is sealed, to send it again
+    if (assignment.encoder().equals(provider) && sealing) {
+      tasks.add(new Kept(PinnedReplica.Role.ENCODER, replica));
+    }
+    if (sealing) {
       if (assignment.hoster().equals(provider) && replica.sealing().hoster().isEmpty()) {
         tasks.add(new SealTask(PinnedReplica.Role.HOSTER, assignment));
       }

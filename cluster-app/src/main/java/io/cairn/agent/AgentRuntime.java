@@ -45,8 +45,13 @@ public final class AgentRuntime implements AutoCloseable {
         settings.serve().map(address -> BlockServer.start(address, store)).orElse(null);
     PinningAgent agent =
         settings.role() == AgentRole.HOSTER
-            ? new HosterAgent(connection, store, settings.cheat())
-            : new EncoderAgent(connection, store);
+            ? new HosterAgent(
+                connection,
+                store,
+                settings.capacityBytes(),
+                settings.keepUnlisted(),
+                settings.cheat())
+            : new EncoderAgent(connection, store, settings.keepUnlisted());
     log.info(
         "{} {} registered with {}: {} replicas on disk in {}{}",
         settings.role().registered(),

@@ -19,6 +19,8 @@ import java.util.Optional;
  * @param region where it runs, as it declares it
  * @param serve where a hoster serves its blocks to readers, if anywhere
  * @param poll how often it asks the node for its tasks
+ * @param keepUnlisted how long the data of a replica no longer listed as its work is kept, and in
+ *     how many task lists in a row it must be missing, before it is deleted
  * @param cheat how a hoster cheats, for tests; {@link CheatMode.Honest} otherwise
  */
 public record AgentSettings(
@@ -31,6 +33,7 @@ public record AgentSettings(
     String region,
     Optional<InetSocketAddress> serve,
     Duration poll,
+    CleanupMargin keepUnlisted,
     CheatMode cheat) {
   public AgentSettings {
     if (poll.isNegative() || poll.isZero()) {

@@ -27,109 +27,82 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The hoster agent: seals the replicas the cluster assigns it (keeping R, the plain blocks and
- * their proofs on its own disk), commits to their roots, and answers the storage challenges to
- * them. Sealing and answering run on threads of their own, so that a long seal never makes a
- * challenge miss its deadline.
+ * The hoster agent: seals the replicas the cluster assigns it (keeping R, its tree, the plain
+ * blocks and their proofs on its own disk, within its declared capacity), commits to their roots,
+ * and answers the storage challenges to them. Sealing and answering run on threads of their own, so
+ * that a long seal never makes a challenge miss its deadline.
  */
-public final class HosterAgent implements PinningAgent {
+public final class HosterAgent extends PinningAgent {
   private static final Logger log = LoggerFactory.getLogger(HosterAgent.class);
 
-  private final AgentConnection connection;
   private final EthereumAddress self;
-  private final ReplicaStore store;
+  private final long capacityBytes;
   private final CheatMode cheat;
-  private final TaskWorker sealing = new TaskWorker("hoster-seal");
   private final TaskWorker answering = new TaskWorker("hoster-answer");
-  // what this run already told the node, so a task it still lists is not sent again each poll
-  private final Set<ReplicaId> committed = ConcurrentHashMap.newKeySet();
   private final Set<String> answered = ConcurrentHashMap.newKeySet();
-  // tasks refused, by job, slot and replica id: said once, not on every poll
-  private final Set<String> refused = ConcurrentHashMap.newKeySet();
+  // tasks skipped for want of room, said once each
+  private final Set<ReplicaId> skipped = ConcurrentHashMap.newKeySet();
   private volatile ReplicaStore shared;
 
-  HosterAgent(AgentConnection connection, ReplicaStore store, CheatMode cheat) {
-    this.connection = connection;
+  HosterAgent(
+      AgentConnection connection,
+      ReplicaStore store,
+      long capacityBytes,
+      CleanupMargin cleanup,
+      CheatMode cheat) {
+    super(AgentRole.HOSTER, connection, store, cleanup);
     this.self = connection.signer().address();
-    this.store = store;
+    this.capacityBytes = capacityBytes;
     this.cheat = cheat;
   }
 
   @Override
-  public AgentRole role() {
-    return AgentRole.HOSTER;
+  Optional<String> refusal(SealAssignment assignment) {
+    if (assignment.role() != AgentRole.HOSTER || !assignment.hoster().equals(self)) {
+      return Optional.of(
+          "it is for "
+              + assignment.hoster()
+              + " as "
+              + assignment.role()
+              + ", not for this hoster");
+    }
+    return Optional.empty();
+  }
+
+  /**
+   * Whether what the sector will take on disk fits in the capacity beside everything under the data
+   * directory now: a hoster skips a task it cannot hold rather than fill its disk, and the cluster
+   * gives the replica to another hoster when its seal deadline passes.
+   */
+  @Override
+  boolean roomFor(SealAssignment assignment, SectorFetcher.VerifiedRange range) {
+    long needed = SectorFootprint.bytes(assignment, range.byteLength());
+    long free = Math.max(0, capacityBytes - store.bytesOnDisk());
+    if (needed <= free) {
+      skipped.remove(assignment.replicaId());
+      return true;
+    }
+    if (skipped.add(assignment.replicaId())) {
+      log.warn(
+          "skipping seal task {}/{} (replica {}): it needs {} bytes on disk, {} of the capacity of"
+              + " {} are free",
+          assignment.jobId(),
+          assignment.slot(),
+          assignment.replicaId(),
+          needed,
+          free,
+          capacityBytes);
+    }
+    return false;
   }
 
   @Override
-  public void pollOnce() {
-    AgentTasks tasks = connection.call(client -> client.agentTasks());
-    for (SealTask task : tasks.getSealsList()) {
-      onSealTask(task);
-    }
-    for (ChallengeTask challenge : tasks.getChallengesList()) {
-      onChallenge(challenge);
-    }
-  }
-
-  private void onSealTask(SealTask task) {
-    String taskKey = task.getJobId() + "/" + task.getSlot() + "/" + task.getReplicaId();
-    SealAssignment assignment;
-    try {
-      assignment = SealAssignment.of(task);
-    } catch (IllegalArgumentException malformed) {
-      if (!refused.add(taskKey)) {
-        return;
-      }
-      log.warn(
-          "refusing seal task {}/{}: {}", task.getJobId(), task.getSlot(), malformed.getMessage());
-      return;
-    }
-    if (assignment.role() != AgentRole.HOSTER || !assignment.hoster().equals(self)) {
-      if (refused.add(taskKey)) {
-        log.warn(
-            "refusing seal task {}/{}: it is for {} as {}, not for this hoster",
-            task.getJobId(),
-            task.getSlot(),
-            assignment.hoster(),
-            assignment.role());
-      }
-      return;
-    }
-    String work = assignment.replicaId().toString();
-    if (sealing.busyWith(work)) {
-      return;
-    }
-    Optional<ReplicaStore.StoredReplica> done = store.replica(assignment.replicaId());
-    if (done.isPresent()) {
-      if (!committed.contains(assignment.replicaId())) {
-        submit(done.get());
-      }
-      return;
-    }
-    sealing.offer(work, () -> seal(task, assignment));
-  }
-
-  private void seal(SealTask task, SealAssignment assignment) {
-    long started = System.nanoTime();
-    log.info(
-        "sealing replica {} of job {} slot {}: core {} blocks [{}, {})",
-        assignment.replicaId(),
-        assignment.jobId(),
-        assignment.slot(),
-        assignment.coreKeyHex(),
-        assignment.rangeStart(),
-        assignment.rangeEnd());
-    SectorFetcher.VerifiedSector sector =
-        connection.call(
-            client ->
-                new SectorFetcher(client)
-                    .fetch(
-                        assignment.coreKey(),
-                        assignment.rangeStart(),
-                        assignment.rangeEnd(),
-                        assignment.treeHash()));
-    Sealer.SealedReplica sealed = SectorSealer.seal(assignment, sector.blocks());
-    SignedPinningStatement commitment = SectorSealer.commit(connection.signer(), sealed);
+  ReplicaStore.StoredReplica keep(
+      SealTask task,
+      SealAssignment assignment,
+      Sealer.SealedReplica sealed,
+      SignedPinningStatement commitment,
+      SectorFetcher.VerifiedSector sector) {
     boolean keepReplica = !(cheat instanceof CheatMode.ResealOnDemand);
     ReplicaStore.StoredReplica stored =
         store.saveHosted(task, assignment, commitment, keepReplica ? sealed.tree() : null, sector);
@@ -138,31 +111,13 @@ public final class HosterAgent implements PinningAgent {
       log.warn(
           "cheating: forgot {} nodes of replica {}", stored.forgotten().size(), stored.replicaId());
     }
-    log.info(
-        "sealed replica {} in {} ms: {} nodes, root {}",
-        assignment.replicaId(),
-        (System.nanoTime() - started) / 1_000_000,
-        stored.nodeCount(),
-        ReplicaStore.hex(stored.commR()));
-    submit(stored);
+    return stored;
   }
 
-  private void submit(ReplicaStore.StoredReplica stored) {
-    SealAssignment a = stored.assignment();
-    try {
-      var replica =
-          connection.call(
-              client -> client.submitCommitment(a.jobId(), a.slot(), stored.commitment()));
-      committed.add(a.replicaId());
-      log.info("committed replica {}: now {}", a.replicaId(), replica.getState());
-    } catch (CairnApiException refusal) {
-      // the job may have moved on (a 4xx): the node keeps listing what it still wants
-      if (refusal.status() >= 500) {
-        throw refusal;
-      }
-      committed.add(a.replicaId());
-      log.warn(
-          "the node refused the commitment to replica {}: {}", a.replicaId(), refusal.getMessage());
+  @Override
+  void onOtherTasks(AgentTasks tasks) {
+    for (ChallengeTask challenge : tasks.getChallengesList()) {
+      onChallenge(challenge);
     }
   }
 
@@ -253,17 +208,27 @@ public final class HosterAgent implements PinningAgent {
         log.warn("cheating: no replica in {} to answer from", share.otherData());
         return Optional.empty();
       }
-      return Optional.of(StorageProofs.answer(other.get().tree(), indices));
-    }
-    ReplicaTree tree = stored.tree();
-    if (tree == null) {
-      if (!stored.hasBlocks()) {
-        log.warn("replica {} keeps neither R nor the blocks", stored.replicaId());
-        return Optional.empty();
+      try (ReplicaFiles files = shared.open(other.get())) {
+        return Optional.of(StorageProofs.answer(files.tree(), indices));
       }
-      log.warn("cheating: sealing replica {} again to answer", stored.replicaId());
-      tree = SectorSealer.seal(stored.assignment(), store.blocks(stored)).tree();
     }
+    if (stored.hasReplica()) {
+      try (ReplicaFiles files = store.open(stored)) {
+        return Optional.of(answerFrom(files.tree(), stored, indices));
+      }
+    }
+    if (!stored.hasBlocks()) {
+      log.warn("replica {} keeps neither R nor the blocks", stored.replicaId());
+      return Optional.empty();
+    }
+    log.warn("cheating: sealing replica {} again to answer", stored.replicaId());
+    return Optional.of(
+        answerFrom(
+            SectorSealer.seal(stored.assignment(), store.blocks(stored)).tree(), stored, indices));
+  }
+
+  private StorageAnswer answerFrom(
+      ReplicaTree tree, ReplicaStore.StoredReplica stored, int[] indices) {
     if (cheat instanceof CheatMode.StalePath) {
       int[] others = new int[indices.length];
       for (int i = 0; i < indices.length; i++) {
@@ -275,11 +240,11 @@ public final class HosterAgent implements PinningAgent {
         openings.add(
             new StorageAnswer.Opening(indices[i], stale.get(i).leaf(), stale.get(i).siblings()));
       }
-      return Optional.of(new StorageAnswer(openings));
+      return new StorageAnswer(openings);
     }
     StorageAnswer answer = StorageProofs.answer(tree, indices);
     if (stored.forgotten().isEmpty()) {
-      return Optional.of(answer);
+      return answer;
     }
     List<StorageAnswer.Opening> openings = new ArrayList<>();
     for (StorageAnswer.Opening opening : answer.openings()) {
@@ -289,7 +254,7 @@ public final class HosterAgent implements PinningAgent {
               ? new StorageAnswer.Opening(opening.index(), new byte[32], opening.siblings())
               : opening);
     }
-    return Optional.of(new StorageAnswer(openings));
+    return new StorageAnswer(openings);
   }
 
   /** A replica of the other identity's: of the same job if it has one, else of the same core. */
@@ -336,8 +301,7 @@ public final class HosterAgent implements PinningAgent {
   }
 
   @Override
-  public void close() {
-    sealing.close();
+  void closeWork() {
     answering.close();
   }
 }

@@ -4,6 +4,7 @@ import com.google.protobuf.InvalidProtocolBufferException;
 import io.cairn.protocol.EthereumAddress;
 import io.cairn.protocol.api.v1.SealTask;
 import io.cairn.protocol.pinning.NodeBuffer;
+import io.cairn.protocol.pinning.NodeSource;
 import io.cairn.protocol.pinning.ReplicaId;
 import io.cairn.protocol.pinning.ReplicaTree;
 import io.cairn.protocol.pinning.v1.ReplicaCommitment;
@@ -16,6 +17,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.AccessDeniedException;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
@@ -43,20 +45,27 @@ import org.slf4j.LoggerFactory;
  *   task.pb                       the SealTask as the cluster sent it (binary protobuf)
  *   commitment.pb                 the signed ReplicaCommitment (SignedPinningStatement)
  *   replica.bin                   R, N × 32 bytes (a hoster's)
+ *   tree.bin                      the kept levels of R's tree (ReplicaTree#levels), 32 bytes a
+ *                                 node, about N/8 nodes (a hoster's)
  *   blocks.bin, proofs.bin        the plain blocks, and each one's proof from length 0 without
  *                                 the block (cairn.api.v1.Proof), one after the other (a hoster's)
  *   index.bin                     per block: u64be block offset, u32be length, u64be proof offset,
  *                                 u32be length
  *   forgotten.bin                 u32be node indices zeroed on disk (test-only cheating)
+ *   unlisted                      since when, and in how many task lists in a row, the node has
+ *                                 not listed the replica as the agent's work (ReplicaCleanup)
  * </pre>
  *
- * <p>A hoster's replica tree is rebuilt from {@code replica.bin} on open and kept in memory (about
- * R's size and an eighth). Reads of blocks are thread-safe; writes come from one sealing thread.
+ * <p>R and its tree stay on disk and are read per challenge ({@link ReplicaFiles}): what the store
+ * holds in memory per replica is its task and commitment. Reads are thread-safe; writes come from
+ * one sealing thread, deletions from the polling thread.
  */
 public final class ReplicaStore {
   private static final Logger log = LoggerFactory.getLogger(ReplicaStore.class);
   private static final String REPLICAS = "replicas";
   private static final String PARTIAL = ".partial-";
+  static final String REPLICA_FILE = "replica.bin";
+  static final String TREE_FILE = "tree.bin";
   private static final int INDEX_ENTRY = 24;
   private static final int CHUNK = 1 << 20;
 
@@ -67,10 +76,7 @@ public final class ReplicaStore {
     this.directory = directory;
   }
 
-  /**
-   * A replica on disk: the task it was sealed for, the commitment signed over it and, for a hoster
-   * that keeps R, its tree.
-   */
+  /** A replica on disk: the task it was sealed for and the commitment signed over it. */
   public record StoredReplica(
       SealAssignment assignment,
       SealTask task,
@@ -78,7 +84,6 @@ public final class ReplicaStore {
       byte[] commR,
       long nodeCount,
       Path directory,
-      ReplicaTree tree,
       Set<Integer> forgotten) {
     public StoredReplica {
       forgotten = Set.copyOf(forgotten);
@@ -94,7 +99,7 @@ public final class ReplicaStore {
 
     /** Whether R is kept: a hoster's replica, sealed honestly or not. */
     public boolean hasReplica() {
-      return tree != null;
+      return Files.isRegularFile(directory.resolve(REPLICA_FILE));
     }
 
     /** Whether the plain blocks are kept, to serve readers and to seal again. */
@@ -162,8 +167,8 @@ public final class ReplicaStore {
   }
 
   /**
-   * Stores a replica its hoster keeps: the task, the signed commitment, R (unless {@code replica}
-   * is null: it keeps only the blocks) with the tree over it, the blocks and their proofs.
+   * Stores a replica its hoster keeps: the task, the signed commitment, R with the tree over it
+   * (unless {@code tree} is null: it keeps only the blocks), the blocks and their proofs.
    */
   public StoredReplica saveHosted(
       SealTask task,
@@ -181,8 +186,8 @@ public final class ReplicaStore {
   }
 
   /**
-   * Zeroes {@code nodes} of a stored replica's R on disk and records them (test-only cheating); the
-   * tree in memory, built before, is left as it was.
+   * Zeroes {@code nodes} of a stored replica's R on disk and records them (test-only cheating); its
+   * tree on disk, built before, is left as it was.
    */
   public StoredReplica forget(ReplicaId id, Set<Integer> nodes) {
     StoredReplica stored = replicas.get(id);
@@ -191,7 +196,7 @@ public final class ReplicaStore {
     }
     Path dir = stored.directory();
     try (FileChannel channel =
-        FileChannel.open(dir.resolve("replica.bin"), StandardOpenOption.WRITE)) {
+        FileChannel.open(dir.resolve(REPLICA_FILE), StandardOpenOption.WRITE)) {
       ByteBuffer list = ByteBuffer.allocate(4 * nodes.size());
       for (int node : nodes.stream().sorted().toList()) {
         channel.write(
@@ -211,10 +216,54 @@ public final class ReplicaStore {
             stored.commR(),
             stored.nodeCount(),
             dir,
-            stored.tree(),
             nodes);
     replicas.put(id, changed);
     return changed;
+  }
+
+  /** R and the tree of a replica its hoster keeps, open to answer a challenge. */
+  public ReplicaFiles open(StoredReplica stored) {
+    return ReplicaFiles.open(stored.directory());
+  }
+
+  /**
+   * Deletes a replica's directory; a read of it under way (a challenge answered, a block served)
+   * fails, which is what it should do for a replica that is no longer the agent's work.
+   */
+  public void delete(ReplicaId id) {
+    StoredReplica stored = replicas.remove(id);
+    if (stored == null) {
+      return;
+    }
+    try {
+      deleteTree(stored.directory());
+    } catch (IOException e) {
+      throw new UncheckedIOException(
+          "cannot delete " + stored.directory() + ": " + e.getMessage(), e);
+    }
+  }
+
+  /**
+   * The bytes of every file under {@code DATA/replicas}: the replicas held, and any being written
+   * now. A file deleted while it is counted counts nothing.
+   */
+  public long bytesOnDisk() {
+    try (Stream<Path> walk = Files.walk(directory.resolve(REPLICAS))) {
+      return walk.mapToLong(ReplicaStore::sizeIfFile).sum();
+    } catch (IOException e) {
+      throw new UncheckedIOException(
+          "cannot measure " + directory.resolve(REPLICAS) + ": " + e.getMessage(), e);
+    }
+  }
+
+  private static long sizeIfFile(Path path) {
+    try {
+      return Files.isRegularFile(path) ? Files.size(path) : 0;
+    } catch (NoSuchFileException deleted) {
+      return 0;
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot measure " + path + ": " + e.getMessage(), e);
+    }
   }
 
   /** Block {@code index} of core {@code key}, from any replica whose range holds it. */
@@ -255,7 +304,8 @@ public final class ReplicaStore {
       Files.write(partial.resolve("task.pb"), task.toByteArray());
       Files.write(partial.resolve("commitment.pb"), commitment.toByteArray());
       if (tree != null) {
-        writeReplica(partial.resolve("replica.bin"), tree.replica());
+        writeNodes(partial.resolve(REPLICA_FILE), tree.replica());
+        writeNodes(partial.resolve(TREE_FILE), tree.levels());
       }
       if (sector != null) {
         writeBlocks(partial, sector);
@@ -274,7 +324,6 @@ public final class ReplicaStore {
             statement.getCommR().toByteArray(),
             statement.getNodeCount(),
             target,
-            tree,
             Set.of());
     replicas.put(assignment.replicaId(), stored);
     return stored;
@@ -313,12 +362,14 @@ public final class ReplicaStore {
         SignedPinningStatement.parseFrom(Files.readAllBytes(dir.resolve("commitment.pb")));
     ReplicaCommitment statement = parseCommitment(commitment, dir);
     byte[] commR = statement.getCommR().toByteArray();
-    ReplicaTree tree = null;
-    Path replicaFile = dir.resolve("replica.bin");
-    if (Files.isRegularFile(replicaFile)) {
-      tree = ReplicaTree.build(readReplica(replicaFile));
-      if (!java.util.Arrays.equals(tree.root(), commR)) {
-        log.warn("replica {} on disk no longer hashes to the root it committed to", dir);
+    if (Files.isRegularFile(dir.resolve(REPLICA_FILE))) {
+      if (!Files.isRegularFile(dir.resolve(TREE_FILE))) {
+        writeTree(dir);
+      }
+      try (ReplicaFiles files = ReplicaFiles.open(dir)) {
+        if (!java.util.Arrays.equals(files.tree().root(), commR)) {
+          log.warn("replica {} on disk no longer hashes to the root it committed to", dir);
+        }
       }
     }
     Set<Integer> forgotten = Set.of();
@@ -332,7 +383,7 @@ public final class ReplicaStore {
       forgotten = nodes;
     }
     return new StoredReplica(
-        assignment, task, commitment, commR, statement.getNodeCount(), dir, tree, forgotten);
+        assignment, task, commitment, commR, statement.getNodeCount(), dir, forgotten);
   }
 
   private static ReplicaCommitment parseCommitment(SignedPinningStatement signed, Path dir) {
@@ -343,35 +394,31 @@ public final class ReplicaStore {
     }
   }
 
-  private static void writeReplica(Path file, NodeBuffer replica) throws IOException {
+  /**
+   * Writes the tree of a replica kept by an agent from before trees were kept on disk: built once,
+   * reading R from its file, then written beside it.
+   */
+  private static void writeTree(Path dir) throws IOException {
+    Path partial = dir.resolve(TREE_FILE + ".partial");
+    Files.deleteIfExists(partial);
+    try (ReplicaFiles.FileNodes replica = ReplicaFiles.FileNodes.open(dir.resolve(REPLICA_FILE))) {
+      writeNodes(partial, ReplicaTree.build(replica).levels());
+    }
+    Files.move(partial, dir.resolve(TREE_FILE), StandardCopyOption.ATOMIC_MOVE);
+  }
+
+  private static void writeNodes(Path file, NodeSource nodes) throws IOException {
+    long byteLength = (long) nodes.nodeCount() * NodeBuffer.NODE_BYTES;
     try (FileChannel channel =
         FileChannel.open(file, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
       byte[] chunk = new byte[CHUNK];
-      for (long position = 0; position < replica.byteLength(); ) {
-        int length = (int) Math.min(chunk.length, replica.byteLength() - position);
-        replica.read(position, chunk, 0, length);
+      for (long position = 0; position < byteLength; ) {
+        int length = (int) Math.min(chunk.length, byteLength - position);
+        nodes.read(position, chunk, 0, length);
         channel.write(ByteBuffer.wrap(chunk, 0, length));
         position += length;
       }
       channel.force(true);
-    }
-  }
-
-  static NodeBuffer readReplica(Path file) throws IOException {
-    try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ)) {
-      long size = channel.size();
-      if (size == 0 || size % NodeBuffer.NODE_BYTES != 0) {
-        throw new IOException(file + " is " + size + " bytes, not a whole number of nodes");
-      }
-      NodeBuffer replica = NodeBuffer.allocate(Math.toIntExact(size / NodeBuffer.NODE_BYTES));
-      byte[] chunk = new byte[CHUNK];
-      for (long position = 0; position < size; ) {
-        int length = (int) Math.min(chunk.length, size - position);
-        readFully(channel, ByteBuffer.wrap(chunk, 0, length), position);
-        replica.write(position, chunk, 0, length);
-        position += length;
-      }
-      return replica;
     }
   }
 
@@ -428,8 +475,7 @@ public final class ReplicaStore {
     return FileChannel.open(file, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
   }
 
-  private static void readFully(FileChannel channel, ByteBuffer into, long position)
-      throws IOException {
+  static void readFully(FileChannel channel, ByteBuffer into, long position) throws IOException {
     while (into.hasRemaining()) {
       int read = channel.read(into, position);
       if (read < 0) {

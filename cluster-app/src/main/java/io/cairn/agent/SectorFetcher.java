@@ -61,7 +61,23 @@ final class SectorFetcher {
    */
   record VerifiedSector(List<byte[]> blocks, List<byte[]> proofs) {}
 
+  /**
+   * A range whose signed tree was verified: what the blocks will be checked against, and their byte
+   * length, known before any block is read.
+   */
+  record VerifiedRange(
+      byte[] key, long start, long end, CoreIdentity identity, TreeHead head, long byteLength) {}
+
   VerifiedSector fetch(byte[] key, long start, long end, byte[] expectedTreeHash) {
+    return fetch(range(key, start, end, expectedTreeHash));
+  }
+
+  /**
+   * Verifies the signed tree of length {@code end} against the publisher's key and the tree hash
+   * the replica id binds, and the range's byte length (with the tree of length {@code start} too,
+   * when the range does not start at 0).
+   */
+  VerifiedRange range(byte[] key, long start, long end, byte[] expectedTreeHash) {
     CoreIdentity identity =
         ProofProtos.fromProto(client.coreInfo(key).getRegistration()).identity();
     if (!Arrays.equals(identity.key(), key)) {
@@ -73,12 +89,7 @@ final class SectorFetcher {
               + HexFormat.of().formatHex(key));
     }
     ProofVerifier verifier = new ProofVerifier(identity);
-    TreeHead head = accepted(verifier.verify(client.upgrade(key, 0, end), TreeHead.EMPTY), -1);
-    if (head.length() != end) {
-      throw new ProofRejectedException(
-          RejectReason.INVALID_LENGTH,
-          "the upgrade to " + end + " proved a tree of length " + head.length());
-    }
+    TreeHead head = signedTree(verifier, key, end);
     byte[] treeHash = new MerkleHasher().treeHash(head.roots());
     if (!Arrays.equals(treeHash, expectedTreeHash)) {
       throw new ProofRejectedException(
@@ -90,6 +101,27 @@ final class SectorFetcher {
               + ", not the task's "
               + HexFormat.of().formatHex(expectedTreeHash));
     }
+    long before = start == 0 ? 0 : signedTree(new ProofVerifier(identity), key, start).byteLength();
+    return new VerifiedRange(key, start, end, identity, head, head.byteLength() - before);
+  }
+
+  private TreeHead signedTree(ProofVerifier verifier, byte[] key, long length) {
+    TreeHead head = accepted(verifier.verify(client.upgrade(key, 0, length), TreeHead.EMPTY), -1);
+    if (head.length() != length) {
+      throw new ProofRejectedException(
+          RejectReason.INVALID_LENGTH,
+          "the upgrade to " + length + " proved a tree of length " + head.length());
+    }
+    return head;
+  }
+
+  /** The blocks of a verified range, each verified against its tree. */
+  VerifiedSector fetch(VerifiedRange range) {
+    byte[] key = range.key();
+    long start = range.start();
+    long end = range.end();
+    CoreIdentity identity = range.identity();
+    TreeHead head = range.head();
     int count = Math.toIntExact(end - start);
     byte[][] blocks = new byte[count][];
     byte[][] proofs = new byte[count][];

@@ -65,6 +65,7 @@ class AgentsOnANodeTest {
                     ? Optional.of(new InetSocketAddress("127.0.0.1", 0))
                     : Optional.empty(),
                 Duration.ofMillis(100),
+                new CleanupMargin(CleanupMargin.DEFAULT_LISTS, Duration.ofMinutes(1)),
                 new CheatMode.Honest()));
     CountDownLatch stop = new CountDownLatch(1);
     Thread thread =

@@ -124,6 +124,100 @@ class HosterAgentTest {
   }
 
   @Test
+  void aHosterWithoutRoomForASectorSkipsItAndHoldsNothingForIt() throws Exception {
+    try (TestNode node = TestNode.start(work.resolve("node"), PinnedCore.FAST)) {
+      PinnedCore core = PinnedCore.publish(node, 80);
+      // room for the blocks, as the cluster asks of a hoster, not for the replica and proofs too
+      long capacity = 2 * core.blocks.stream().mapToLong(block -> block.length).sum();
+      try (RunningAgent encoder =
+              RunningAgent.encoder(
+                  node.api(),
+                  PrivateKeySigner.generate(),
+                  work.resolve("encoder"),
+                  "enc",
+                  PinnedCore.POLL);
+          RunningAgent hoster =
+              RunningAgent.hoster(
+                  node.api(),
+                  PrivateKeySigner.generate(),
+                  work.resolve("hoster"),
+                  "host",
+                  capacity,
+                  RunningAgent.KEEP_UNLISTED,
+                  new CheatMode.Honest(),
+                  PinnedCore.POLL)) {
+        skipsTheSector(core, encoder, hoster);
+      }
+    }
+  }
+
+  private static void skipsTheSector(PinnedCore core, RunningAgent encoder, RunningAgent hoster)
+      throws Exception {
+    String jobId = core.pin(1);
+    // the witness seals and commits; the hoster, asked the same, never starts
+    long deadline = System.nanoTime() + WITHIN.toNanos();
+    while (encoder.runtime.store().replicas().isEmpty()) {
+      assertTrue(System.nanoTime() < deadline, "the encoder witnessed the replica");
+      Thread.sleep(50);
+    }
+    Thread.sleep(20 * PinnedCore.POLL.toMillis());
+    assertTrue(hoster.runtime.store().replicas().isEmpty());
+    assertEquals(0, hoster.runtime.store().bytesOnDisk());
+    try (Stream<Path> left = Files.list(hoster.data.resolve("replicas"))) {
+      assertEquals(List.of(), left.toList(), "nothing written, not even a partial replica");
+    }
+    assertEquals("SEALING", PinnedCore.replicaOf(core.job(jobId), hoster.address()).getState());
+  }
+
+  @Test
+  void aHosterDeletesTheReplicaOfAJobThatEndedOnceTheMarginPassed() throws Exception {
+    try (TestNode node = TestNode.start(work.resolve("node"), PinnedCore.FAST);
+        RunningAgent encoder =
+            RunningAgent.encoder(
+                node.api(),
+                PrivateKeySigner.generate(),
+                work.resolve("encoder"),
+                "enc",
+                new CleanupMargin(3, Duration.ofMillis(500)),
+                PinnedCore.POLL);
+        RunningAgent hoster =
+            RunningAgent.hoster(
+                node.api(),
+                PrivateKeySigner.generate(),
+                work.resolve("hoster"),
+                "host",
+                1L << 30,
+                new CleanupMargin(3, Duration.ofMillis(500)),
+                new CheatMode.Honest(),
+                PinnedCore.POLL)) {
+      PinnedCore core = PinnedCore.publish(node, 60);
+      String jobId = core.pin(1);
+      core.awaitJob(jobId, "the job ACTIVE", WITHIN, j -> j.getState().equals("ACTIVE"));
+      Path replica = only(hoster).directory();
+      // the witness's part ended when the replica was sealed: it keeps nothing more
+      awaitTrue(
+          "the encoder's commitment deleted", () -> encoder.runtime.store().replicas().isEmpty());
+
+      core.supporter.cancelPin(jobId);
+      long cancelled = System.nanoTime();
+      awaitTrue("the hoster's replica deleted", () -> Files.notExists(replica));
+      assertTrue(
+          System.nanoTime() - cancelled >= Duration.ofMillis(500).toNanos(),
+          "deleted only once the margin passed");
+      assertTrue(hoster.runtime.store().replicas().isEmpty());
+    }
+  }
+
+  private static void awaitTrue(String what, java.util.function.BooleanSupplier done)
+      throws InterruptedException {
+    long deadline = System.nanoTime() + WITHIN.toNanos();
+    while (!done.getAsBoolean()) {
+      assertTrue(System.nanoTime() < deadline, "timed out waiting for " + what);
+      Thread.sleep(50);
+    }
+  }
+
+  @Test
   void anEncoderWitnessesTheHostersRootAndKeepsNoReplica() throws Exception {
     try (TestNode node = TestNode.start(work.resolve("node"), PinnedCore.FAST);
         RunningAgent hoster =

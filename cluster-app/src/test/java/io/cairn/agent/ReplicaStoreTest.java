@@ -4,7 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
-import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -44,15 +43,18 @@ class ReplicaStoreTest {
         first.saveHosted(
             task, assignment, SectorSealer.commit(hoster, sealed), sealed.tree(), fixture.sector());
     int[] indices = {0, 7, (int) stored.nodeCount() - 1, 3};
-    StorageAnswer before = StorageProofs.answer(stored.tree(), indices);
+    StorageAnswer before = StorageProofs.answer(sealed.tree(), indices);
 
     ReplicaStore after = ReplicaStore.open(data, hoster.address());
     ReplicaStore.StoredReplica found = after.replica(assignment.replicaId()).orElseThrow();
     assertEquals(task, found.task());
     assertArrayEquals(sealed.commR(), found.commR());
-    assertArrayEquals(sealed.commR(), found.tree().root());
     assertEquals(sealed.replica().nodeCount(), found.nodeCount());
-    StorageAnswer again = StorageProofs.answer(found.tree(), indices);
+    StorageAnswer again;
+    try (ReplicaFiles files = after.open(found)) {
+      assertArrayEquals(sealed.commR(), files.tree().root());
+      again = StorageProofs.answer(files.tree(), indices);
+    }
     assertEquals(
         StorageAnswerCodec.toProto(assignment.replicaId(), 1, before),
         StorageAnswerCodec.toProto(assignment.replicaId(), 1, again));
@@ -76,6 +78,22 @@ class ReplicaStoreTest {
     }
     assertTrue(after.block(fixture.key(), fixture.blocks.size()).isEmpty());
     assertEquals(fixture.blocks.size(), after.blocks(found).size());
+  }
+
+  @Test
+  void whatAHosterWritesForARangeStaysWithinItsFootprint() {
+    SealTask task = fixture.task(hoster.address(), AgentRole.HOSTER, job, 0);
+    SealAssignment assignment = SealAssignment.of(task);
+    Sealer.SealedReplica sealed = SectorSealer.seal(assignment, fixture.blocks);
+    ReplicaStore store = ReplicaStore.open(data, hoster.address());
+    assertEquals(0, store.bytesOnDisk());
+    store.saveHosted(
+        task, assignment, SectorSealer.commit(hoster, sealed), sealed.tree(), fixture.sector());
+    long rangeBytes = fixture.blocks.stream().mapToLong(block -> block.length).sum();
+    long footprint = SectorFootprint.bytes(assignment, rangeBytes);
+    long written = store.bytesOnDisk();
+    assertTrue(written <= footprint, written + " bytes written, footprint " + footprint);
+    assertTrue(footprint < 5 * written, "a bound, not a guess: " + footprint + " for " + written);
   }
 
   @Test
@@ -108,12 +126,19 @@ class ReplicaStoreTest {
     ReplicaStore.StoredReplica reopened =
         ReplicaStore.open(data, hoster.address()).replica(assignment.replicaId()).orElseThrow();
     assertEquals(Set.of(1, 4), reopened.forgotten());
-    byte[] node = new byte[32];
-    reopened.tree().replica().readNode(4, node, 0);
-    assertArrayEquals(new byte[32], node);
-    assertNotEquals(
-        java.util.HexFormat.of().formatHex(sealed.commR()),
-        java.util.HexFormat.of().formatHex(reopened.tree().root()));
+    try (ReplicaFiles files = ReplicaFiles.open(reopened.directory())) {
+      byte[] node = new byte[32];
+      files.tree().replica().read(4 * 32, node, 0, 32);
+      assertArrayEquals(new byte[32], node);
+      int[] forgotten = {4};
+      assertInstanceOf(
+          StorageVerdict.Invalid.class,
+          StorageProofs.verify(
+              sealed.commR(),
+              (int) reopened.nodeCount(),
+              forgotten,
+              StorageProofs.answer(files.tree(), forgotten)));
+    }
   }
 
   @Test

@@ -36,11 +36,28 @@ final class RunningAgent implements AutoCloseable {
     thread.start();
   }
 
+  /** Long enough that no test's replica is deleted unless the test asks for it. */
+  static final CleanupMargin KEEP_UNLISTED =
+      new CleanupMargin(CleanupMargin.DEFAULT_LISTS, Duration.ofMinutes(1));
+
   /**
    * A hoster of operator {@code operator} (its region named after it) cheating as {@code cheat}.
    */
   static RunningAgent hoster(
       URI node, PrivateKeySigner key, Path data, String operator, CheatMode cheat, Duration poll) {
+    return hoster(node, key, data, operator, 1L << 30, KEEP_UNLISTED, cheat, poll);
+  }
+
+  /** An honest or cheating hoster offering {@code capacityBytes}, keeping unlisted data so long. */
+  static RunningAgent hoster(
+      URI node,
+      PrivateKeySigner key,
+      Path data,
+      String operator,
+      long capacityBytes,
+      CleanupMargin keepUnlisted,
+      CheatMode cheat,
+      Duration poll) {
     return new RunningAgent(
         key,
         data,
@@ -49,17 +66,29 @@ final class RunningAgent implements AutoCloseable {
             key,
             data,
             AgentRole.HOSTER,
-            1L << 30,
+            capacityBytes,
             operator,
             "region-" + operator,
             Optional.of(new InetSocketAddress("127.0.0.1", 0)),
             poll,
+            keepUnlisted,
             cheat));
   }
 
   /** An (honest) encoder of operator {@code operator}. */
   static RunningAgent encoder(
       URI node, PrivateKeySigner key, Path data, String operator, Duration poll) {
+    return encoder(node, key, data, operator, KEEP_UNLISTED, poll);
+  }
+
+  /** An (honest) encoder keeping the commitments of replicas no longer its work so long. */
+  static RunningAgent encoder(
+      URI node,
+      PrivateKeySigner key,
+      Path data,
+      String operator,
+      CleanupMargin keepUnlisted,
+      Duration poll) {
     return new RunningAgent(
         key,
         data,
@@ -73,6 +102,7 @@ final class RunningAgent implements AutoCloseable {
             "region-" + operator,
             Optional.empty(),
             poll,
+            keepUnlisted,
             new CheatMode.Honest()));
   }
 

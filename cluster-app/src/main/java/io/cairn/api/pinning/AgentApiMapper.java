@@ -6,6 +6,7 @@ import io.cairn.pinning.ReplicaAssignment;
 import io.cairn.pinning.ReplicaRounds;
 import io.cairn.protocol.ErrorCode;
 import io.cairn.protocol.Rejection;
+import io.cairn.protocol.api.v1.AgentReplica;
 import io.cairn.protocol.api.v1.AgentTasks;
 import io.cairn.protocol.api.v1.ChallengeTask;
 import io.cairn.protocol.api.v1.ChallengeVerdictView;
@@ -32,6 +33,8 @@ public final class AgentApiMapper {
         view.addSeals(seal(sealing, settings));
       } else if (task instanceof PinnedReplicas.ChallengeTask challenged) {
         view.addChallenges(challenge(challenged.replica()));
+      } else if (task instanceof PinnedReplicas.Kept kept) {
+        view.addReplicas(kept(kept));
       }
     }
     return view.build();
@@ -50,6 +53,17 @@ public final class AgentApiMapper {
         .setTreeHash(assignment.treeHash().toString().substring(2))
         .setReplicaId(Bytes32.of(assignment.replicaId().bytes()).toString())
         .setSettings(settings)
+        .build();
+  }
+
+  private static AgentReplica kept(PinnedReplicas.Kept kept) {
+    ReplicaAssignment assignment = kept.replica().assignment();
+    return AgentReplica.newBuilder()
+        .setJobId(assignment.jobId().toString())
+        .setSlot(assignment.slot())
+        .setReplicaId(Bytes32.of(assignment.replicaId().bytes()).toString())
+        .setRole(kept.role().name())
+        .setState(kept.replica().state().name())
         .build();
   }
 

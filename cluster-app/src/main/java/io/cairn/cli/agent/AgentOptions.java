@@ -5,6 +5,7 @@ import com.typesafe.config.ConfigFactory;
 import io.cairn.agent.AgentRole;
 import io.cairn.agent.AgentSettings;
 import io.cairn.agent.CheatMode;
+import io.cairn.agent.CleanupMargin;
 import io.cairn.cli.stream.NodeUrl;
 import io.cairn.protocol.event.PrivateKeySigner;
 import java.io.IOException;
@@ -71,10 +72,32 @@ final class AgentOptions {
       description = "How often it asks the node for its tasks (default: ${DEFAULT-VALUE}).")
   String poll;
 
+  @Option(
+      names = "--keep-unlisted",
+      paramLabel = "DURATION",
+      defaultValue = "1h",
+      description =
+          "How long it keeps the data of a replica that its node no longer lists as its work (the"
+              + " job ended, the replica was replaced) before deleting it; it must also be missing"
+              + " from "
+              + CleanupMargin.DEFAULT_LISTS
+              + " task lists in a row (default: ${DEFAULT-VALUE}).")
+  String keepUnlisted;
+
   AgentSettings settings(
       AgentRole role, long capacityBytes, Optional<InetSocketAddress> serve, CheatMode cheat) {
     return new AgentSettings(
-        node, signer(), data, role, capacityBytes, operator, region, serve, duration(poll), cheat);
+        node,
+        signer(),
+        data,
+        role,
+        capacityBytes,
+        operator,
+        region,
+        serve,
+        duration("--poll", poll),
+        new CleanupMargin(CleanupMargin.DEFAULT_LISTS, duration("--keep-unlisted", keepUnlisted)),
+        cheat);
   }
 
   /**
@@ -109,12 +132,12 @@ final class AgentOptions {
     }
   }
 
-  private static Duration duration(String text) {
+  private static Duration duration(String option, String text) {
     try {
       return ConfigFactory.parseMap(Map.of("d", text)).getDuration("d");
     } catch (ConfigException malformed) {
       throw new IllegalArgumentException(
-          "--poll '" + text + "' is not a duration; write e.g. 1s or 500ms");
+          option + " '" + text + "' is not a duration; write e.g. 1s, 500ms or 1h");
     }
   }
 }

@@ -8,7 +8,7 @@ import java.util.Arrays;
  * {@code 2^pageShift} nodes; a node never straddles two pages, which keeps the seal's inner loop to
  * one {@code arraycopy} per parent. Not thread-safe.
  */
-public final class NodeBuffer {
+public final class NodeBuffer implements NodeSource {
   /** Bytes in one node: a SHA-256 label, a Merkle leaf. */
   public static final int NODE_BYTES = 32;
 
@@ -58,6 +58,7 @@ public final class NodeBuffer {
     return buffer;
   }
 
+  @Override
   public int nodeCount() {
     return nodeCount;
   }
@@ -80,7 +81,7 @@ public final class NodeBuffer {
         in, offset, pages[node >>> pageShift], (node & pageMask) * NODE_BYTES, NODE_BYTES);
   }
 
-  /** Copies {@code length} bytes starting at byte {@code position} into {@code out[offset]}. */
+  @Override
   public void read(long position, byte[] out, int offset, int length) {
     checkRange(position, length);
     while (length > 0) {

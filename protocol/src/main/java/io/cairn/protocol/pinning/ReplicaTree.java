@@ -13,7 +13,10 @@ import org.bouncycastle.crypto.digests.Blake2bDigest;
  *
  * <p>As PINNING.md §3.2 suggests, the hoster keeps only the levels from {@code min(4, depth)} up
  * (about N/8 nodes, 12.5% of R) and recomputes the lowest four from 16 contiguous leaves (512
- * bytes) when it opens a node. Not thread-safe.
+ * bytes) when it opens a node. The kept levels are one array of nodes, {@link #levels()}, level
+ * {@code min(4, depth)} first and the root last, so that a hoster can write them to disk beside R
+ * and {@link #open} the tree from there: a 4 GiB sector's tree is then read per opening, never held
+ * in the heap. Not thread-safe.
  */
 public final class ReplicaTree {
   /** Levels recomputed from R per opening rather than stored. */
@@ -21,58 +24,96 @@ public final class ReplicaTree {
 
   private static final int NODE = NodeBuffer.NODE_BYTES;
 
-  private final NodeBuffer replica;
+  private final NodeSource replica;
+  private final NodeSource levels;
   private final int depth;
   private final int groupLevel;
-  private final byte[][] storedLevels;
+  // node offset in levels, and node count, of each kept level, from groupLevel up
+  private final int[] levelStart;
+  private final int[] levelSize;
   private final byte[][] zeroSubtrees;
   private final Blake2bDigest digest = new Blake2bDigest(256);
   private final byte[] group;
 
-  private ReplicaTree(NodeBuffer replica) {
+  private ReplicaTree(NodeSource replica, NodeSource levels) {
     this.replica = replica;
+    this.levels = levels;
     this.depth = depthFor(replica.nodeCount());
     this.groupLevel = Math.min(RECOMPUTED_LEVELS, depth);
     this.zeroSubtrees = zeroSubtrees(depth);
     this.group = new byte[(1 << groupLevel) * NODE];
-    this.storedLevels = new byte[depth - groupLevel + 1][];
-    int groups = levelSize(replica.nodeCount(), groupLevel);
-    byte[] bottom = new byte[groups * NODE];
-    for (int j = 0; j < groups; j++) {
-      loadGroup(j);
-      reduceGroup(-1, null);
-      System.arraycopy(group, 0, bottom, j * NODE, NODE);
-    }
-    storedLevels[0] = bottom;
-    for (int level = groupLevel; level < depth; level++) {
-      byte[] below = storedLevels[level - groupLevel];
-      int size = below.length / NODE;
-      byte[] above = new byte[levelSize(size, 1) * NODE];
-      for (int i = 0; i < size; i += 2) {
-        byte[] right = i + 1 < size ? below : zeroSubtrees[level];
-        int rightOffset = i + 1 < size ? (i + 1) * NODE : 0;
-        hashPair(below, i * NODE, right, rightOffset, above, (i / 2) * NODE);
-      }
-      storedLevels[level - groupLevel + 1] = above;
+    this.levelStart = new int[depth - groupLevel + 1];
+    this.levelSize = new int[depth - groupLevel + 1];
+    int start = 0;
+    int size = levelSize(replica.nodeCount(), groupLevel);
+    for (int i = 0; i < levelSize.length; i++) {
+      levelStart[i] = start;
+      levelSize[i] = size;
+      start += size;
+      size = levelSize(size, 1);
     }
   }
 
-  /** Builds the tree over {@code replica}, which it keeps a reference to for later openings. */
-  public static ReplicaTree build(NodeBuffer replica) {
-    return new ReplicaTree(replica);
+  /**
+   * Builds the tree over {@code replica}, which it keeps a reference to for later openings; its
+   * kept levels are computed into the heap.
+   */
+  public static ReplicaTree build(NodeSource replica) {
+    NodeBuffer levels = NodeBuffer.allocate(keptNodeCount(replica.nodeCount()));
+    ReplicaTree tree = new ReplicaTree(replica, levels);
+    tree.computeLevels(levels);
+    return tree;
+  }
+
+  /**
+   * The tree over {@code replica} whose kept levels are {@code levels}, as {@link #levels()} gave
+   * them for the same replica; nothing is read until a node is opened.
+   */
+  public static ReplicaTree open(NodeSource replica, NodeSource levels) {
+    int expected = keptNodeCount(replica.nodeCount());
+    if (levels.nodeCount() != expected) {
+      throw new IllegalArgumentException(
+          "the tree of "
+              + replica.nodeCount()
+              + " leaves keeps "
+              + expected
+              + " nodes, not "
+              + levels.nodeCount());
+    }
+    return new ReplicaTree(replica, levels);
+  }
+
+  /** The number of nodes the tree over {@code nodeCount} leaves keeps in {@link #levels()}. */
+  public static int keptNodeCount(int nodeCount) {
+    int depth = depthFor(nodeCount);
+    int groupLevel = Math.min(RECOMPUTED_LEVELS, depth);
+    long total = 0;
+    for (int size = levelSize(nodeCount, groupLevel), level = groupLevel;
+        level <= depth;
+        level++, size = levelSize(size, 1)) {
+      total += size;
+    }
+    return Math.toIntExact(total);
   }
 
   /** {@code CommR}, 32 bytes. */
   public byte[] root() {
-    return storedLevels[storedLevels.length - 1].clone();
+    byte[] root = new byte[NODE];
+    levels.read((long) (levels.nodeCount() - 1) * NODE, root, 0, NODE);
+    return root;
   }
 
   public int depth() {
     return depth;
   }
 
-  public NodeBuffer replica() {
+  public NodeSource replica() {
     return replica;
+  }
+
+  /** The kept levels, {@link #keptNodeCount} nodes from level {@code min(4, depth)} to the root. */
+  public NodeSource levels() {
+    return levels;
   }
 
   /** The depth of the tree over {@code nodeCount} leaves: {@code ceil(log2 nodeCount)}. */
@@ -93,12 +134,14 @@ public final class ReplicaTree {
     loadGroup(index >>> groupLevel);
     reduceGroup(index & ((1 << groupLevel) - 1), siblings);
     for (int level = groupLevel; level < depth; level++) {
-      byte[] nodes = storedLevels[level - groupLevel];
+      int kept = level - groupLevel;
       int sibling = (index >>> level) ^ 1;
-      siblings[level] =
-          sibling * NODE < nodes.length
-              ? java.util.Arrays.copyOfRange(nodes, sibling * NODE, (sibling + 1) * NODE)
-              : zeroSubtrees[level].clone();
+      if (sibling < levelSize[kept]) {
+        siblings[level] = new byte[NODE];
+        levels.read((long) (levelStart[kept] + sibling) * NODE, siblings[level], 0, NODE);
+      } else {
+        siblings[level] = zeroSubtrees[level].clone();
+      }
     }
     return siblings;
   }
@@ -125,6 +168,28 @@ public final class ReplicaTree {
 
   private static int levelSize(int size, int levels) {
     return (int) (((long) size + (1L << levels) - 1) >>> levels);
+  }
+
+  private void computeLevels(NodeBuffer into) {
+    for (int j = 0; j < levelSize[0]; j++) {
+      loadGroup(j);
+      reduceGroup(-1, null);
+      into.writeNode(j, group, 0);
+    }
+    byte[] pair = new byte[2 * NODE];
+    for (int kept = 0; kept + 1 < levelSize.length; kept++) {
+      int level = groupLevel + kept;
+      for (int i = 0; i < levelSize[kept]; i += 2) {
+        into.readNode(levelStart[kept] + i, pair, 0);
+        if (i + 1 < levelSize[kept]) {
+          into.readNode(levelStart[kept] + i + 1, pair, NODE);
+        } else {
+          System.arraycopy(zeroSubtrees[level], 0, pair, NODE, NODE);
+        }
+        hashPair(pair, 0, pair, NODE, pair, 0);
+        into.writeNode(levelStart[kept + 1] + i / 2, pair, 0);
+      }
+    }
   }
 
   private void loadGroup(int groupIndex) {

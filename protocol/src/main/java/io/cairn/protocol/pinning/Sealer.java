@@ -49,11 +49,8 @@ public final class Sealer {
   }
 
   /** A sealed replica: R, its tree (whose root is CommR) and the number of layers sealed. */
-  public record SealedReplica(ReplicaId replicaId, ReplicaTree tree, int layers) {
-    public NodeBuffer replica() {
-      return tree.replica();
-    }
-
+  public record SealedReplica(
+      ReplicaId replicaId, NodeBuffer replica, ReplicaTree tree, int layers) {
     public byte[] commR() {
       return tree.root();
     }
@@ -65,7 +62,7 @@ public final class Sealer {
     NodeBuffer replica = key(replicaId, layout.nodeCount());
     replica.xorWith(layout);
     return new SealedReplica(
-        replicaId, ReplicaTree.build(replica), parameters.layersFor(layout.nodeCount()));
+        replicaId, replica, ReplicaTree.build(replica), parameters.layersFor(layout.nodeCount()));
   }
 
   /** Recovers {@code D = R XOR K} from a replica (as slow as sealing: K is recomputed). */

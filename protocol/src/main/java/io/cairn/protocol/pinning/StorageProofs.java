@@ -19,12 +19,13 @@ public final class StorageProofs {
 
   /** The hoster's answer: node {@code R_idx} and its path, for each index in order. */
   public static StorageAnswer answer(ReplicaTree tree, int[] indices) {
-    NodeBuffer replica = tree.replica();
+    NodeSource replica = tree.replica();
     List<StorageAnswer.Opening> openings = new ArrayList<>(indices.length);
     for (int index : indices) {
+      byte[][] path = tree.path(index);
       byte[] leaf = new byte[NODE];
-      replica.readNode(index, leaf, 0);
-      openings.add(new StorageAnswer.Opening(index, leaf, Arrays.asList(tree.path(index))));
+      replica.read((long) index * NODE, leaf, 0, NODE);
+      openings.add(new StorageAnswer.Opening(index, leaf, Arrays.asList(path)));
     }
     return new StorageAnswer(openings);
   }
