@@ -329,6 +329,7 @@ class PinningCycleTest {
               selection.epoch(),
               jobId,
               selection.coreKey(),
+              selection.treeLength(),
               selection.treeHash(),
               selection.sectors(),
               selection.replicasPerSector(),

@@ -207,6 +207,7 @@ class PinningTailTest {
               selection.epoch(),
               jobId,
               selection.coreKey(),
+              selection.treeLength(),
               selection.treeHash(),
               selection.sectors(),
               selection.replicasPerSector(),
