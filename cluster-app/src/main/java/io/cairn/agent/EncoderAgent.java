@@ -100,6 +100,7 @@ public final class EncoderAgent implements PinningAgent {
                         assignment.coreKey(),
                         assignment.rangeStart(),
                         assignment.rangeEnd(),
+                        assignment.treeLength(),
                         assignment.treeHash()));
     Sealer.SealedReplica sealed = SectorSealer.seal(assignment, sector.blocks());
     SignedPinningStatement commitment = SectorSealer.commit(connection.signer(), sealed);

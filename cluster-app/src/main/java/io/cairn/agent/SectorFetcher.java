@@ -22,9 +22,11 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * Reads the blocks of a replica's range from a node without trusting it. The signed tree of length
- * {@code rangeEnd} is verified from an upgrade proof against the publisher's key, and its tree hash
- * must be the one the replica id binds; then every block is verified against that tree.
+ * Reads the blocks of a replica's range from a node without trusting it. The signed tree the range
+ * is verified against, of length {@code treeLength} (the range's end or past it: a sector placed
+ * with a longer core ends before the tree its writer signed), is verified from an upgrade proof
+ * against the publisher's key, and its tree hash must be the one the replica id binds; then every
+ * block of the range is verified against that tree.
  *
  * <p>Each block is asked for with the proof from length 0, which the hoster keeps to serve readers
  * (a reader verifies it from nothing but the core's key). When that proof's signed tree is the
@@ -61,7 +63,7 @@ final class SectorFetcher {
    */
   record VerifiedSector(List<byte[]> blocks, List<byte[]> proofs) {}
 
-  VerifiedSector fetch(byte[] key, long start, long end, byte[] expectedTreeHash) {
+  VerifiedSector fetch(byte[] key, long start, long end, long treeLength, byte[] expectedTreeHash) {
     CoreIdentity identity =
         ProofProtos.fromProto(client.coreInfo(key).getRegistration()).identity();
     if (!Arrays.equals(identity.key(), key)) {
@@ -73,18 +75,19 @@ final class SectorFetcher {
               + HexFormat.of().formatHex(key));
     }
     ProofVerifier verifier = new ProofVerifier(identity);
-    TreeHead head = accepted(verifier.verify(client.upgrade(key, 0, end), TreeHead.EMPTY), -1);
-    if (head.length() != end) {
+    TreeHead head =
+        accepted(verifier.verify(client.upgrade(key, 0, treeLength), TreeHead.EMPTY), -1);
+    if (head.length() != treeLength) {
       throw new ProofRejectedException(
           RejectReason.INVALID_LENGTH,
-          "the upgrade to " + end + " proved a tree of length " + head.length());
+          "the upgrade to " + treeLength + " proved a tree of length " + head.length());
     }
     byte[] treeHash = new MerkleHasher().treeHash(head.roots());
     if (!Arrays.equals(treeHash, expectedTreeHash)) {
       throw new ProofRejectedException(
           RejectReason.HASH_MISMATCH,
           "the core's signed tree at length "
-              + end
+              + treeLength
               + " has tree hash "
               + HexFormat.of().formatHex(treeHash)
               + ", not the task's "
@@ -113,7 +116,7 @@ final class SectorFetcher {
               for (int i = next.getAndIncrement();
                   i < count && !failed.get();
                   i = next.getAndIncrement()) {
-                VerifiedBlock block = fetchBlock(own, key, start + i, end, head);
+                VerifiedBlock block = fetchBlock(own, key, start + i, head);
                 blocks[i] = block.value();
                 proofs[i] = block.proof();
               }
@@ -132,13 +135,12 @@ final class SectorFetcher {
   private record VerifiedBlock(byte[] value, byte[] proof) {}
 
   /** Block {@code index} verified from length 0, and against the range's tree {@code head}. */
-  private VerifiedBlock fetchBlock(
-      ProofVerifier verifier, byte[] key, long index, long end, TreeHead head) {
+  private VerifiedBlock fetchBlock(ProofVerifier verifier, byte[] key, long index, TreeHead head) {
     Proof fromZero = client.block(key, index, 0);
     TreeHead proven = accepted(verifier.verify(fromZero, TreeHead.EMPTY), index);
     byte[] value = fromZero.block().value();
     if (!sameTree(proven, head)) {
-      Proof inRange = client.block(key, index, end);
+      Proof inRange = client.block(key, index, head.length());
       accepted(verifier.verify(inRange, head), index);
       if (!Arrays.equals(inRange.block().value(), value)) {
         throw new ProofRejectedException(
