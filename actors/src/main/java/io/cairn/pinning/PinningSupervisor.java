@@ -255,15 +255,20 @@ public final class PinningSupervisor
     Place place = gathered.request();
     Core.Info core = gathered.core();
     List<Placement.Sector> sectors;
+    long treeLength;
     Bytes32 treeHash;
     int replicas;
     if (place.replacing().isPresent()) {
+      // the replacement seals the sector the replaced replica did, against the same signed tree:
+      // the core has grown since, and a tree at its length now would make another replica
       ReplicaAssignment replaced = place.replacing().get();
       sectors = List.of(new Placement.Sector(replaced.rangeStart(), replaced.rangeEnd()));
+      treeLength = replaced.treeLength();
       treeHash = replaced.treeHash();
       replicas = 1;
     } else if (place.tail().isPresent()) {
       sectors = List.of(place.tail().get().sector());
+      treeLength = place.tail().get().sector().end();
       treeHash = place.tail().get().treeHash();
       replicas = place.replicas();
     } else {
@@ -278,7 +283,10 @@ public final class PinningSupervisor
                         "core " + place.coreKey() + " holds no blocks yet")));
         return Effect().none();
       }
+      // every sector is verified against the tree signed at this length: the writer may never
+      // have signed one at an earlier sector's end
       sectors = Placement.sectors(length, settings.sectorBlocks());
+      treeLength = length;
       treeHash = Bytes32.of(core.treeHash());
       replicas = place.replicas();
     }
@@ -289,6 +297,7 @@ public final class PinningSupervisor
             gathered.epoch(),
             place.jobId(),
             place.coreKey(),
+            treeLength,
             treeHash,
             sectors,
             replicas,

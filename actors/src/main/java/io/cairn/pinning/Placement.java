@@ -45,11 +45,14 @@ public final class Placement {
    * Everything a placement was drawn from, and what it drew: kept in the job's journal. {@code
    * excludedHosters} may not host (the supporter, every provider of the job so far), {@code
    * excludedEncoders} may not witness (the supporter, the job's hosters); {@code minCapacity} is
-   * the bytes a hoster must offer.
+   * the bytes a hoster must offer. Every sector is verified against the one signed tree of length
+   * {@code treeLength} with {@code treeHash}: the core as it stood at a first placement, the tail's
+   * own at a tail's, the replaced replica's at a replacement.
    */
   public record Selection(
       long epoch,
       String coreKey,
+      long treeLength,
       Bytes32 treeHash,
       List<Sector> sectors,
       int replicasPerSector,
@@ -75,13 +78,15 @@ public final class Placement {
 
   /**
    * Places {@code replicasPerSector} replicas of each sector, numbering slots from {@code
-   * firstSlot}; fewer assignments than asked when the candidates cannot keep the constraints.
+   * firstSlot}, each to be verified against the signed tree of length {@code treeLength}; fewer
+   * assignments than asked when the candidates cannot keep the constraints.
    */
   public static Selection place(
       byte[] epochSecret,
       long epoch,
       Bytes32 jobId,
       String coreKey,
+      long treeLength,
       Bytes32 treeHash,
       List<Sector> sectors,
       int replicasPerSector,
@@ -130,6 +135,7 @@ public final class Placement {
                 coreKey,
                 sector.start(),
                 sector.end(),
+                treeLength,
                 treeHash,
                 chosen.get(i).address(),
                 witnesses.get(i % witnesses.size()).address()));
@@ -138,6 +144,7 @@ public final class Placement {
     return new Selection(
         epoch,
         coreKey,
+        treeLength,
         treeHash,
         sectors,
         replicasPerSector,

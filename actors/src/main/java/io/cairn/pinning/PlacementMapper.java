@@ -22,6 +22,7 @@ final class PlacementMapper {
         .setCoreKey(assignment.coreKey())
         .setRangeStart(assignment.rangeStart())
         .setRangeEnd(assignment.rangeEnd())
+        .setTreeLength(assignment.treeLength())
         .setTreeHash(assignment.treeHash().toString())
         .setHoster(assignment.hoster().value())
         .setEncoder(assignment.encoder().value())
@@ -35,6 +36,8 @@ final class PlacementMapper {
         assignment.getCoreKey(),
         assignment.getRangeStart(),
         assignment.getRangeEnd(),
+        // recorded before the tree's length was: the tree signed at the range's end
+        assignment.getTreeLength() == 0 ? assignment.getRangeEnd() : assignment.getTreeLength(),
         Bytes32.parse(assignment.getTreeHash(), "tree hash"),
         new EthereumAddress(assignment.getHoster()),
         new EthereumAddress(assignment.getEncoder()));
@@ -58,6 +61,7 @@ final class PlacementMapper {
     return PinSelection.newBuilder()
         .setEpoch(selection.epoch())
         .setCoreKey(selection.coreKey())
+        .setTreeLength(selection.treeLength())
         .setTreeHash(selection.treeHash().toString())
         .addAllSectors(
             selection.sectors().stream()
@@ -91,13 +95,19 @@ final class PlacementMapper {
   }
 
   static Placement.Selection fromProto(PinSelection selection) {
+    List<Placement.Sector> sectors =
+        selection.getSectorsList().stream()
+            .map(sector -> new Placement.Sector(sector.getStart(), sector.getEnd()))
+            .toList();
     return new Placement.Selection(
         selection.getEpoch(),
         selection.getCoreKey(),
+        // recorded before the tree's length was: the tree signed where the last sector ends
+        selection.getTreeLength() == 0
+            ? sectors.stream().mapToLong(Placement.Sector::end).max().orElse(0)
+            : selection.getTreeLength(),
         Bytes32.parse(selection.getTreeHash(), "tree hash"),
-        selection.getSectorsList().stream()
-            .map(sector -> new Placement.Sector(sector.getStart(), sector.getEnd()))
-            .toList(),
+        sectors,
         selection.getReplicasPerSector(),
         selection.getFirstSlot(),
         selection.getMinCapacity(),

@@ -7,8 +7,12 @@ import java.nio.ByteBuffer;
 import java.util.HexFormat;
 
 /**
- * Where a replica of a job is placed: blocks [rangeStart, rangeEnd) of the core as signed at
- * rangeEnd ({@code treeHash}), sealed by {@code hoster} and, independently, by {@code encoder}.
+ * Where a replica of a job is placed: blocks [rangeStart, rangeEnd) of the core, verified against
+ * the tree the core's writer signed at length {@code treeLength} ({@code treeHash}), sealed by
+ * {@code hoster} and, independently, by {@code encoder}. A sector placed with the core as it stood
+ * then ends before that tree does ({@code treeLength > rangeEnd}) unless it is the core's last: its
+ * blocks are verified against a tree the writer did sign, not one at rangeEnd that it may never
+ * have signed.
  */
 public record ReplicaAssignment(
     Bytes32 jobId,
@@ -16,13 +20,24 @@ public record ReplicaAssignment(
     String coreKey,
     long rangeStart,
     long rangeEnd,
+    long treeLength,
     Bytes32 treeHash,
     EthereumAddress hoster,
     EthereumAddress encoder) {
 
+  public ReplicaAssignment {
+    if (treeLength < rangeEnd) {
+      throw new IllegalArgumentException(
+          "blocks [" + rangeStart + ", " + rangeEnd + ") are not in a tree of " + treeLength);
+    }
+  }
+
   /**
    * The replica id binds the hoster, the data and the contract: the job, with the slot as its
-   * amendment (a replacement gets a new slot, so a new replica id, even on the same data).
+   * amendment (a replacement gets a new slot, so a new replica id, even on the same data). It binds
+   * the signed tree by its hash alone: a tree hash commits to its roots' positions in the flat
+   * tree, so to its length, and leaving {@code treeLength} out keeps the ids of replicas sealed
+   * before it was recorded.
    */
   public ReplicaId replicaId() {
     return ReplicaId.of(

@@ -588,6 +588,7 @@ class PinningCycleTest {
               selection.epoch(),
               jobId,
               selection.coreKey(),
+              selection.treeLength(),
               selection.treeHash(),
               selection.sectors(),
               selection.replicasPerSector(),

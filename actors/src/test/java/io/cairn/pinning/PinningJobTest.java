@@ -202,6 +202,7 @@ class PinningJobTest {
         TERMS.coreKey(),
         0,
         10,
+        10,
         Bytes32.ZERO,
         PrivateKeySigner.generate().address(),
         PrivateKeySigner.generate().address());

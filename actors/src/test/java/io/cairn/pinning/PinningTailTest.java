@@ -209,6 +209,7 @@ class PinningTailTest {
               selection.epoch(),
               jobId,
               selection.coreKey(),
+              selection.treeLength(),
               selection.treeHash(),
               selection.sectors(),
               selection.replicasPerSector(),

@@ -19,6 +19,7 @@ import io.cairn.protocol.pinning.v1.StorageChallengeAnswer;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.SplittableRandom;
@@ -40,8 +41,8 @@ public final class HosterAgent extends PinningAgent {
   private final CheatMode cheat;
   private final TaskWorker answering = new TaskWorker("hoster-answer");
   private final Set<String> answered = ConcurrentHashMap.newKeySet();
-  // tasks skipped for want of room, said once each
-  private final Set<ReplicaId> skipped = ConcurrentHashMap.newKeySet();
+  // tasks skipped for want of room, said once each, with the bytes each needs
+  private final Map<ReplicaId, Long> skipped = new ConcurrentHashMap<>();
   private volatile ReplicaStore shared;
 
   HosterAgent(
@@ -69,20 +70,26 @@ public final class HosterAgent extends PinningAgent {
     return Optional.empty();
   }
 
+  @Override
+  boolean worthFetching(SealAssignment assignment) {
+    Long needed = skipped.get(assignment.replicaId());
+    return needed == null || needed <= freeBytes();
+  }
+
   /**
    * Whether what the sector will take on disk fits in the capacity beside everything under the data
    * directory now: a hoster skips a task it cannot hold rather than fill its disk, and the cluster
    * gives the replica to another hoster when its seal deadline passes.
    */
   @Override
-  boolean roomFor(SealAssignment assignment, SectorFetcher.VerifiedRange range) {
-    long needed = SectorFootprint.bytes(assignment, range.byteLength());
-    long free = Math.max(0, capacityBytes - store.bytesOnDisk());
+  boolean roomFor(SealAssignment assignment, long rangeBytes) {
+    long needed = SectorFootprint.bytes(assignment, rangeBytes);
+    long free = freeBytes();
     if (needed <= free) {
       skipped.remove(assignment.replicaId());
       return true;
     }
-    if (skipped.add(assignment.replicaId())) {
+    if (skipped.put(assignment.replicaId(), needed) == null) {
       log.warn(
           "skipping seal task {}/{} (replica {}): it needs {} bytes on disk, {} of the capacity of"
               + " {} are free",
@@ -94,6 +101,10 @@ public final class HosterAgent extends PinningAgent {
           capacityBytes);
     }
     return false;
+  }
+
+  private long freeBytes() {
+    return Math.max(0, capacityBytes - store.bytesOnDisk());
   }
 
   @Override

@@ -62,8 +62,21 @@ public abstract class PinningAgent implements AutoCloseable {
   /** Why this agent does not seal a well-formed assignment (another role's, another key's). */
   abstract Optional<String> refusal(SealAssignment assignment);
 
-  /** Whether the range's sector fits where the agent keeps it; said in the log when not. */
-  boolean roomFor(SealAssignment assignment, SectorFetcher.VerifiedRange range) {
+  /**
+   * Whether a sector is worth fetching: not when it was fetched before and did not fit in the room
+   * there still is.
+   */
+  boolean worthFetching(SealAssignment assignment) {
+    return true;
+  }
+
+  /**
+   * Whether a fetched sector of {@code rangeBytes} fits where the agent keeps it; said in the log
+   * when not. Asked before anything is written: the sector is in memory to be sealed anyway, and
+   * its exact size is known only once its blocks are (the writer signs only the lengths it appended
+   * to, so a sector's own byte length has no signed tree of its own).
+   */
+  boolean roomFor(SealAssignment assignment, long rangeBytes) {
     return true;
   }
 
@@ -116,16 +129,7 @@ public abstract class PinningAgent implements AutoCloseable {
 
   private void seal(SealTask task, SealAssignment assignment) {
     long started = System.nanoTime();
-    SectorFetcher.VerifiedRange range =
-        connection.call(
-            client ->
-                new SectorFetcher(client)
-                    .range(
-                        assignment.coreKey(),
-                        assignment.rangeStart(),
-                        assignment.rangeEnd(),
-                        assignment.treeHash()));
-    if (!roomFor(assignment, range)) {
+    if (!worthFetching(assignment)) {
       return;
     }
     log.info(
@@ -139,7 +143,18 @@ public abstract class PinningAgent implements AutoCloseable {
         assignment.rangeStart(),
         assignment.rangeEnd());
     SectorFetcher.VerifiedSector sector =
-        connection.call(client -> new SectorFetcher(client).fetch(range));
+        connection.call(
+            client ->
+                new SectorFetcher(client)
+                    .fetch(
+                        assignment.coreKey(),
+                        assignment.rangeStart(),
+                        assignment.rangeEnd(),
+                        assignment.treeLength(),
+                        assignment.treeHash()));
+    if (!roomFor(assignment, sector.byteLength())) {
+      return;
+    }
     Sealer.SealedReplica sealed = SectorSealer.seal(assignment, sector.blocks());
     SignedPinningStatement commitment = SectorSealer.commit(connection.signer(), sealed);
     ReplicaStore.StoredReplica stored = keep(task, assignment, sealed, commitment, sector);

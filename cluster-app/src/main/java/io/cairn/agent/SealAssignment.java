@@ -13,7 +13,9 @@ import java.util.HexFormat;
  * replicas"), so an agent never seals under an id it did not compute.
  *
  * <p>The replica id binds {@code ReplicaId.of(hoster's 20 address bytes, core key, rangeStart,
- * rangeEnd, tree hash, the job id's 32 bytes, u32be(slot))}.
+ * rangeEnd, tree hash, the job id's 32 bytes, u32be(slot))}. It need not bind {@code treeLength}:
+ * the tree hash commits to the tree's length, and a task that names another length fails the
+ * upgrade proof's check against the tree hash.
  */
 public record SealAssignment(
     String jobId,
@@ -23,6 +25,7 @@ public record SealAssignment(
     byte[] coreKey,
     long rangeStart,
     long rangeEnd,
+    long treeLength,
     byte[] treeHash,
     ReplicaId replicaId,
     SealParameters parameters) {
@@ -51,6 +54,18 @@ public record SealAssignment(
     if (task.getRangeStart() < 0 || task.getRangeEnd() <= task.getRangeStart()) {
       throw new IllegalArgumentException(
           "range [" + task.getRangeStart() + ", " + task.getRangeEnd() + ") is empty");
+    }
+    // a node that predates tree_length sends 0: its sectors were signed at their own end
+    long treeLength = task.getTreeLength() == 0 ? task.getRangeEnd() : task.getTreeLength();
+    if (treeLength < task.getRangeEnd()) {
+      throw new IllegalArgumentException(
+          "tree_length "
+              + treeLength
+              + " ends before the range ["
+              + task.getRangeStart()
+              + ", "
+              + task.getRangeEnd()
+              + ")");
     }
     SealParameters parameters =
         new SealParameters(
@@ -81,6 +96,7 @@ public record SealAssignment(
         coreKey,
         task.getRangeStart(),
         task.getRangeEnd(),
+        treeLength,
         treeHash,
         derived,
         parameters);

@@ -59,25 +59,32 @@ final class SectorFetcher {
    * The blocks of {@code [start, end)} and, for each, its proof from length 0 without the block
    * ({@code cairn.api.v1.Proof} bytes, as the node sends it in its raw format's header).
    */
-  record VerifiedSector(List<byte[]> blocks, List<byte[]> proofs) {}
-
-  /**
-   * A range whose signed tree was verified: what the blocks will be checked against, and their byte
-   * length, known before any block is read.
-   */
-  record VerifiedRange(
-      byte[] key, long start, long end, CoreIdentity identity, TreeHead head, long byteLength) {}
-
-  VerifiedSector fetch(byte[] key, long start, long end, byte[] expectedTreeHash) {
-    return fetch(range(key, start, end, expectedTreeHash));
+  record VerifiedSector(List<byte[]> blocks, List<byte[]> proofs) {
+    /** The bytes of the blocks themselves. */
+    long byteLength() {
+      return blocks.stream().mapToLong(block -> block.length).sum();
+    }
   }
 
   /**
-   * Verifies the signed tree of length {@code end} against the publisher's key and the tree hash
-   * the replica id binds, and the range's byte length (with the tree of length {@code start} too,
-   * when the range does not start at 0).
+   * A range whose signed tree was verified: the tree of length {@code head.length()} ≥ {@code end}
+   * its blocks are checked against. The writer signs only the lengths it appended to, so a sector
+   * cut inside one append has no signed end of its own: it is checked against the tree the job was
+   * placed with.
    */
-  VerifiedRange range(byte[] key, long start, long end, byte[] expectedTreeHash) {
+  private record VerifiedRange(
+      byte[] key, long start, long end, CoreIdentity identity, TreeHead head) {}
+
+  VerifiedSector fetch(byte[] key, long start, long end, long treeLength, byte[] expectedTreeHash) {
+    return fetch(range(key, start, end, treeLength, expectedTreeHash));
+  }
+
+  /**
+   * Verifies the signed tree of length {@code treeLength} against the publisher's key and the tree
+   * hash the replica id binds.
+   */
+  private VerifiedRange range(
+      byte[] key, long start, long end, long treeLength, byte[] expectedTreeHash) {
     CoreIdentity identity =
         ProofProtos.fromProto(client.coreInfo(key).getRegistration()).identity();
     if (!Arrays.equals(identity.key(), key)) {
@@ -89,34 +96,29 @@ final class SectorFetcher {
               + HexFormat.of().formatHex(key));
     }
     ProofVerifier verifier = new ProofVerifier(identity);
-    TreeHead head = signedTree(verifier, key, end);
+    TreeHead head =
+        accepted(verifier.verify(client.upgrade(key, 0, treeLength), TreeHead.EMPTY), -1);
+    if (head.length() != treeLength) {
+      throw new ProofRejectedException(
+          RejectReason.INVALID_LENGTH,
+          "the upgrade to " + treeLength + " proved a tree of length " + head.length());
+    }
     byte[] treeHash = new MerkleHasher().treeHash(head.roots());
     if (!Arrays.equals(treeHash, expectedTreeHash)) {
       throw new ProofRejectedException(
           RejectReason.HASH_MISMATCH,
           "the core's signed tree at length "
-              + end
+              + treeLength
               + " has tree hash "
               + HexFormat.of().formatHex(treeHash)
               + ", not the task's "
               + HexFormat.of().formatHex(expectedTreeHash));
     }
-    long before = start == 0 ? 0 : signedTree(new ProofVerifier(identity), key, start).byteLength();
-    return new VerifiedRange(key, start, end, identity, head, head.byteLength() - before);
-  }
-
-  private TreeHead signedTree(ProofVerifier verifier, byte[] key, long length) {
-    TreeHead head = accepted(verifier.verify(client.upgrade(key, 0, length), TreeHead.EMPTY), -1);
-    if (head.length() != length) {
-      throw new ProofRejectedException(
-          RejectReason.INVALID_LENGTH,
-          "the upgrade to " + length + " proved a tree of length " + head.length());
-    }
-    return head;
+    return new VerifiedRange(key, start, end, identity, head);
   }
 
   /** The blocks of a verified range, each verified against its tree. */
-  VerifiedSector fetch(VerifiedRange range) {
+  private VerifiedSector fetch(VerifiedRange range) {
     byte[] key = range.key();
     long start = range.start();
     long end = range.end();
@@ -145,7 +147,7 @@ final class SectorFetcher {
               for (int i = next.getAndIncrement();
                   i < count && !failed.get();
                   i = next.getAndIncrement()) {
-                VerifiedBlock block = fetchBlock(own, key, start + i, end, head);
+                VerifiedBlock block = fetchBlock(own, key, start + i, head);
                 blocks[i] = block.value();
                 proofs[i] = block.proof();
               }
@@ -164,13 +166,12 @@ final class SectorFetcher {
   private record VerifiedBlock(byte[] value, byte[] proof) {}
 
   /** Block {@code index} verified from length 0, and against the range's tree {@code head}. */
-  private VerifiedBlock fetchBlock(
-      ProofVerifier verifier, byte[] key, long index, long end, TreeHead head) {
+  private VerifiedBlock fetchBlock(ProofVerifier verifier, byte[] key, long index, TreeHead head) {
     Proof fromZero = client.block(key, index, 0);
     TreeHead proven = accepted(verifier.verify(fromZero, TreeHead.EMPTY), index);
     byte[] value = fromZero.block().value();
     if (!sameTree(proven, head)) {
-      Proof inRange = client.block(key, index, end);
+      Proof inRange = client.block(key, index, head.length());
       accepted(verifier.verify(inRange, head), index);
       if (!Arrays.equals(inRange.block().value(), value)) {
         throw new ProofRejectedException(

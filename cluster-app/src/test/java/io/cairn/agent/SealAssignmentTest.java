@@ -24,6 +24,16 @@ class SealAssignmentTest {
     assertEquals(hoster.address(), assignment.hoster());
     assertEquals(AgentRole.HOSTER, assignment.role());
     assertEquals(3, assignment.slot());
+    assertEquals(20, assignment.treeLength());
+  }
+
+  @Test
+  void aTaskWithoutATreeLengthIsVerifiedAtItsRangesEnd() {
+    SealTask fromAnOlderNode =
+        fixture.task(hoster.address(), AgentRole.HOSTER, job, 0).toBuilder()
+            .clearTreeLength()
+            .build();
+    assertEquals(20, SealAssignment.of(fromAnOlderNode).treeLength());
   }
 
   @Test
@@ -55,5 +65,9 @@ class SealAssignmentTest {
     assertThrows(
         IllegalArgumentException.class,
         () -> SealAssignment.of(honest.toBuilder().setRangeEnd(0).build()));
+    assertThrows(
+        IllegalArgumentException.class,
+        () ->
+            SealAssignment.of(honest.toBuilder().setTreeLength(honest.getRangeEnd() - 1).build()));
   }
 }

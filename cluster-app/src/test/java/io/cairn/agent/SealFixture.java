@@ -87,6 +87,7 @@ final class SealFixture {
         .setCoreKey(HexFormat.of().formatHex(key()))
         .setRangeStart(0)
         .setRangeEnd(end)
+        .setTreeLength(end)
         .setTreeHash(HexFormat.of().formatHex(treeHash))
         .setReplicaId("0x" + id)
         .setSettings(FAST)

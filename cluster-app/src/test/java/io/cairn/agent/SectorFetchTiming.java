@@ -50,13 +50,13 @@ class SectorFetchTiming {
       // warm both paths (JIT, connections) on the first batch first
       for (int inFlight : new int[] {1, SectorFetcher.DEFAULT_IN_FLIGHT}) {
         new SectorFetcher(client, inFlight)
-            .fetch(writer.key(), 0, warm, new MerkleHasher().treeHash(part.roots()));
+            .fetch(writer.key(), 0, warm, warm, new MerkleHasher().treeHash(part.roots()));
       }
       for (int round = 0; round < 2; round++) {
         for (int inFlight : new int[] {1, 4, SectorFetcher.DEFAULT_IN_FLIGHT, 16}) {
           long started = System.nanoTime();
           SectorFetcher.VerifiedSector sector =
-              new SectorFetcher(client, inFlight).fetch(writer.key(), 0, BLOCKS, treeHash);
+              new SectorFetcher(client, inFlight).fetch(writer.key(), 0, BLOCKS, BLOCKS, treeHash);
           long millis = (System.nanoTime() - started) / 1_000_000;
           assertEquals(BLOCKS, sector.blocks().size());
           for (int i = 0; i < BLOCKS; i++) {

@@ -59,7 +59,7 @@ class SectorFetcherTest {
     writer.append(blocks(30, 37));
 
     SectorFetcher.VerifiedSector sector =
-        new SectorFetcher(client).fetch(writer.key(), 10, 30, treeHash);
+        new SectorFetcher(client).fetch(writer.key(), 10, 30, 30, treeHash);
     assertEquals(20, sector.blocks().size());
     ProofVerifier verifier = new ProofVerifier(writer.identity());
     for (int i = 0; i < 20; i++) {
@@ -77,7 +77,31 @@ class SectorFetcherTest {
     ProofRejectedException otherTree =
         assertThrows(
             ProofRejectedException.class,
-            () -> new SectorFetcher(client).fetch(writer.key(), 0, 30, new byte[32]));
+            () -> new SectorFetcher(client).fetch(writer.key(), 0, 30, 30, new byte[32]));
     assertEquals(RejectReason.HASH_MISMATCH, otherTree.reason());
+  }
+
+  @Test
+  void aSectorBeforeTheEndOfItsTreeIsVerifiedAgainstThatTree() {
+    CairnClient client = CairnClient.connect(node.api());
+    CoreWriter writer = CoreWriter.open(client, CoreKeyPair.generate());
+    List<byte[]> written = blocks(0, 40);
+    writer.append(written.subList(0, 30));
+    // signed at 30 and 40 only: a node cannot prove a tree at the sector's end, 16
+    byte[] treeHash = new MerkleHasher().treeHash(writer.append(written.subList(30, 40)).roots());
+
+    SectorFetcher.VerifiedSector first =
+        new SectorFetcher(client).fetch(writer.key(), 0, 16, 40, treeHash);
+    assertEquals(16, first.blocks().size());
+    for (int i = 0; i < 16; i++) {
+      assertArrayEquals(written.get(i), first.blocks().get(i));
+    }
+
+    // the tree hash commits to its length: the hash named with another signed length is refused
+    ProofRejectedException otherLength =
+        assertThrows(
+            ProofRejectedException.class,
+            () -> new SectorFetcher(client).fetch(writer.key(), 0, 16, 30, treeHash));
+    assertEquals(RejectReason.HASH_MISMATCH, otherLength.reason());
   }
 }

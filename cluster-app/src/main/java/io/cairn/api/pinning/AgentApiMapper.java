@@ -50,6 +50,7 @@ public final class AgentApiMapper {
         .setCoreKey(assignment.coreKey())
         .setRangeStart(assignment.rangeStart())
         .setRangeEnd(assignment.rangeEnd())
+        .setTreeLength(assignment.treeLength())
         .setTreeHash(assignment.treeHash().toString().substring(2))
         .setReplicaId(Bytes32.of(assignment.replicaId().bytes()).toString())
         .setSettings(settings)
