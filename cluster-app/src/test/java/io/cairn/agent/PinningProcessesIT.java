@@ -559,7 +559,8 @@ class PinningProcessesIT {
 
   // ---- figures ----
 
-  private static final Pattern SEALED = Pattern.compile("sealed replica (\\S+) in (\\d+) ms");
+  private static final Pattern SEALED =
+      Pattern.compile("sealed replica (\\S+) as hoster in (\\d+) ms");
 
   /**
    * The replacement hoster's fetch-and-seal time from its log, a seal alone with the cluster's
