@@ -193,9 +193,13 @@ final class JobPlacement {
       Instant now) {
     Job job = state.job().get();
     Placement.Selection selection = command.selection();
-    if (job.ended()
-        || !stillNeeded(job, command.replacing())
-        || selection.firstSlot() != nextSlot(job)) {
+    if (job.ended() || !stillNeeded(job, command.replacing())) {
+      return effect.noReply();
+    }
+    if (selection.firstSlot() != nextSlot(job)) {
+      // another placement took these slots while this one was made (two replicas faulted at
+      // once): the replacement is still owed, so it is asked for again at the next free slot
+      ask(job, command.replacing());
       return effect.noReply();
     }
     if (!selection.complete()) {
