@@ -1,6 +1,7 @@
 package io.cairn.persist;
 
 import io.cairn.cluster.NodeRole;
+import io.cairn.cluster.RememberedEntities;
 import io.cairn.protocol.ErrorCode;
 import io.cairn.protocol.Rejection;
 import io.cairn.protocol.encryption.GroupKey;
@@ -24,7 +25,6 @@ import org.apache.pekko.actor.typed.SupervisorStrategy;
 import org.apache.pekko.actor.typed.javadsl.ActorContext;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
 import org.apache.pekko.actor.typed.javadsl.TimerScheduler;
-import org.apache.pekko.cluster.sharding.typed.ClusterShardingSettings;
 import org.apache.pekko.cluster.sharding.typed.javadsl.ClusterSharding;
 import org.apache.pekko.cluster.sharding.typed.javadsl.Entity;
 import org.apache.pekko.cluster.sharding.typed.javadsl.EntityTypeKey;
@@ -259,13 +259,7 @@ public final class Persistor
                     context ->
                         create(context.getEntityId(), settings, services, context.getShard()))
                 .withRole(NodeRole.PERSISTOR.label())
-                .withSettings(
-                    ClusterShardingSettings.create(system)
-                        .withRole(NodeRole.PERSISTOR.label())
-                        .withRememberEntities(true)
-                        .withRememberEntitiesStoreMode(
-                            ClusterShardingSettings.RememberEntitiesStoreModeEventSourced$
-                                .MODULE$)));
+                .withSettings(RememberedEntities.on(system, NodeRole.PERSISTOR)));
   }
 
   /** Reaches the persistors of other nodes from a node without the persistor role. */

@@ -1,6 +1,7 @@
 package io.cairn.pinning;
 
 import io.cairn.cluster.NodeRole;
+import io.cairn.cluster.RememberedEntities;
 import io.cairn.pinning.ReplicaRounds.Challenge;
 import io.cairn.projection.EventSlices;
 import io.cairn.protocol.ErrorCode;
@@ -23,7 +24,6 @@ import org.apache.pekko.actor.typed.Behavior;
 import org.apache.pekko.actor.typed.SupervisorStrategy;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
 import org.apache.pekko.actor.typed.javadsl.TimerScheduler;
-import org.apache.pekko.cluster.sharding.typed.ClusterShardingSettings;
 import org.apache.pekko.cluster.sharding.typed.javadsl.ClusterSharding;
 import org.apache.pekko.cluster.sharding.typed.javadsl.Entity;
 import org.apache.pekko.cluster.sharding.typed.javadsl.EntityTypeKey;
@@ -199,13 +199,7 @@ public final class PinnedReplica
                                     ClusterSharding.get(system))))
                 .withRole(NodeRole.CORE.label())
                 // an active replica is challenged whether or not anyone asks about it
-                .withSettings(
-                    ClusterShardingSettings.create(system)
-                        .withRole(NodeRole.CORE.label())
-                        .withRememberEntities(true)
-                        .withRememberEntitiesStoreMode(
-                            ClusterShardingSettings.RememberEntitiesStoreModeEventSourced$
-                                .MODULE$)));
+                .withSettings(RememberedEntities.on(system, NodeRole.CORE)));
   }
 
   public static String entityId(Bytes32 jobId, int slot) {

@@ -1,6 +1,7 @@
 package io.cairn.pinning;
 
 import io.cairn.cluster.NodeRole;
+import io.cairn.cluster.RememberedEntities;
 import io.cairn.core.Core;
 import io.cairn.projection.EventSlices;
 import io.cairn.protocol.ErrorCode;
@@ -23,7 +24,6 @@ import org.apache.pekko.actor.typed.SupervisorStrategy;
 import org.apache.pekko.actor.typed.javadsl.ActorContext;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
 import org.apache.pekko.actor.typed.javadsl.TimerScheduler;
-import org.apache.pekko.cluster.sharding.typed.ClusterShardingSettings;
 import org.apache.pekko.cluster.sharding.typed.javadsl.ClusterSharding;
 import org.apache.pekko.cluster.sharding.typed.javadsl.Entity;
 import org.apache.pekko.cluster.sharding.typed.javadsl.EntityTypeKey;
@@ -230,13 +230,7 @@ public final class PinningJob
                             Optional.of(entity.getShard())))
                 .withRole(NodeRole.CORE.label())
                 // a running job is restarted wherever its shard goes, so its end timer runs again
-                .withSettings(
-                    ClusterShardingSettings.create(system)
-                        .withRole(NodeRole.CORE.label())
-                        .withRememberEntities(true)
-                        .withRememberEntitiesStoreMode(
-                            ClusterShardingSettings.RememberEntitiesStoreModeEventSourced$
-                                .MODULE$)));
+                .withSettings(RememberedEntities.on(system, NodeRole.CORE)));
   }
 
   /** {@code shard} is empty outside sharding, as tests run a job: nothing to passivate. */

@@ -1,6 +1,7 @@
 package io.cairn.pinning;
 
 import io.cairn.cluster.NodeRole;
+import io.cairn.cluster.RememberedEntities;
 import io.cairn.projection.EventSlices;
 import io.cairn.protocol.ErrorCode;
 import io.cairn.protocol.EthereumAddress;
@@ -22,7 +23,6 @@ import org.apache.pekko.actor.typed.SupervisorStrategy;
 import org.apache.pekko.actor.typed.javadsl.ActorContext;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
 import org.apache.pekko.actor.typed.javadsl.TimerScheduler;
-import org.apache.pekko.cluster.sharding.typed.ClusterShardingSettings;
 import org.apache.pekko.cluster.sharding.typed.javadsl.ClusterSharding;
 import org.apache.pekko.cluster.sharding.typed.javadsl.Entity;
 import org.apache.pekko.cluster.sharding.typed.javadsl.EntityTypeKey;
@@ -205,13 +205,7 @@ public final class Provider
                             Optional.of(entity.getShard())))
                 .withRole(NodeRole.CORE.label())
                 // a silent provider's grace runs out whether or not anyone asks about it
-                .withSettings(
-                    ClusterShardingSettings.create(system)
-                        .withRole(NodeRole.CORE.label())
-                        .withRememberEntities(true)
-                        .withRememberEntitiesStoreMode(
-                            ClusterShardingSettings.RememberEntitiesStoreModeEventSourced$
-                                .MODULE$)));
+                .withSettings(RememberedEntities.on(system, NodeRole.CORE)));
   }
 
   /** For tests: one provider outside sharding, nothing to passivate. */

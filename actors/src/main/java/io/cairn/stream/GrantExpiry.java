@@ -1,6 +1,7 @@
 package io.cairn.stream;
 
 import io.cairn.cluster.NodeRole;
+import io.cairn.cluster.RememberedEntities;
 import io.cairn.projection.Projections;
 import io.cairn.protocol.EthereumAddress;
 import io.cairn.protocol.stream.Permission;
@@ -18,7 +19,6 @@ import org.apache.pekko.actor.typed.SupervisorStrategy;
 import org.apache.pekko.actor.typed.javadsl.ActorContext;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
 import org.apache.pekko.actor.typed.javadsl.TimerScheduler;
-import org.apache.pekko.cluster.sharding.typed.ClusterShardingSettings;
 import org.apache.pekko.cluster.sharding.typed.javadsl.ClusterSharding;
 import org.apache.pekko.cluster.sharding.typed.javadsl.Entity;
 import org.apache.pekko.cluster.sharding.typed.javadsl.EntityTypeKey;
@@ -126,12 +126,7 @@ public final class GrantExpiry
                                     new GrantExpiry(
                                         setup, timers, context.getEntityId(), streams, clock))))
             .withRole(NodeRole.STREAM.label())
-            .withSettings(
-                ClusterShardingSettings.create(system)
-                    .withRole(NodeRole.STREAM.label())
-                    .withRememberEntities(true)
-                    .withRememberEntitiesStoreMode(
-                        ClusterShardingSettings.RememberEntitiesStoreModeEventSourced$.MODULE$)));
+            .withSettings(RememberedEntities.on(system, NodeRole.STREAM)));
     Projections.<Stream.Event>atLeastOnce(
         system,
         PROJECTION,

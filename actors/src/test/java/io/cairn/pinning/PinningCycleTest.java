@@ -581,22 +581,7 @@ class PinningCycleTest {
         continue;
       }
       byte[] secret = committedSecret(commitments, selection.epoch());
-      assertEquals(
-          selection,
-          Placement.place(
-              secret,
-              selection.epoch(),
-              jobId,
-              selection.coreKey(),
-              selection.treeLength(),
-              selection.treeHash(),
-              selection.sectors(),
-              selection.replicasPerSector(),
-              selection.firstSlot(),
-              selection.minCapacity(),
-              selection.candidates(),
-              selection.excludedHosters(),
-              selection.excludedEncoders()));
+      assertEquals(selection, SelectionReplay.drawnAgain(secret, jobId, selection));
       selections++;
     }
     return selections;

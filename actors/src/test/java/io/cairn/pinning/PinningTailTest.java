@@ -204,20 +204,7 @@ class PinningTailTest {
       }
       assertEquals(
           selection,
-          Placement.place(
-              epochs.secret(selection.epoch()),
-              selection.epoch(),
-              jobId,
-              selection.coreKey(),
-              selection.treeLength(),
-              selection.treeHash(),
-              selection.sectors(),
-              selection.replicasPerSector(),
-              selection.firstSlot(),
-              selection.minCapacity(),
-              selection.candidates(),
-              selection.excludedHosters(),
-              selection.excludedEncoders()));
+          SelectionReplay.drawnAgain(epochs.secret(selection.epoch()), jobId, selection));
       selections++;
     }
     assertEquals(2, tails);
