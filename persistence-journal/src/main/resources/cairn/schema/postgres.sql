@@ -96,9 +96,15 @@ CREATE TABLE IF NOT EXISTS pin_provider_directory (
   region VARCHAR(255) NOT NULL,
   active BOOLEAN NOT NULL
 );
--- The provider's status (ACTIVE, OFFLINE or EXITED); "active" says whether it takes new work.
+-- The provider's status (ACTIVE, OFFLINE, EXITED or DISQUALIFIED); "active" says whether it takes new work.
 -- Added after the table, so databases made before get it too.
 ALTER TABLE pin_provider_directory ADD COLUMN IF NOT EXISTS status VARCHAR(16) NOT NULL DEFAULT 'ACTIVE';
+-- The provider's scores (io.cairn.pinning.Reputation.Scores) as its last judgement left them:
+-- what selection weighs it by. A new provider starts at 1 and is not vetted.
+ALTER TABLE pin_provider_directory ADD COLUMN IF NOT EXISTS storage_score DOUBLE PRECISION NOT NULL DEFAULT 1;
+ALTER TABLE pin_provider_directory ADD COLUMN IF NOT EXISTS performance DOUBLE PRECISION NOT NULL DEFAULT 1;
+ALTER TABLE pin_provider_directory ADD COLUMN IF NOT EXISTS attesting_score DOUBLE PRECISION NOT NULL DEFAULT 1;
+ALTER TABLE pin_provider_directory ADD COLUMN IF NOT EXISTS vetted BOOLEAN NOT NULL DEFAULT FALSE;
 -- Read model of io.cairn.pinning.PinningJobDirectory: which jobs each provider has a part in, for
 -- an agent's tasks.
 CREATE TABLE IF NOT EXISTS pin_provider_jobs (

@@ -15,13 +15,14 @@ import org.apache.pekko.projection.eventsourced.EventEnvelope;
 import org.apache.pekko.projection.javadsl.Handler;
 
 /**
- * Replaces every replica an OFFLINE provider hosts (PINNING.md 3.8): on {@link
- * Provider.WentOffline}, a projection over {@link Provider} events reads the provider's jobs from
- * {@link PinningJobDirectory}, and in each job every replica it hosts that is still SEALING or
- * ACTIVE is made FAULTY ({@link PinnedReplica.Fault}), from which its job replaces it as after any
- * fault. Each fault is asked, not told, so the offset moves on only once every one is persisted; an
- * event delivered again faults nothing twice (a FAULTY replica answers as it is). The job decides
- * which replicas are its current ones, so they are read from the job, not the directory.
+ * Replaces every replica an OFFLINE or disqualified provider hosts (PINNING.md 3.6, 3.8): on {@link
+ * Provider.WentOffline} or {@link Provider.Disqualified}, a projection over {@link Provider} events
+ * reads the provider's jobs from {@link PinningJobDirectory}, and in each job every replica it
+ * hosts that is still SEALING or ACTIVE is made FAULTY ({@link PinnedReplica.Fault}), from which
+ * its job replaces it as after any fault. Each fault is asked, not told, so the offset moves on
+ * only once every one is persisted; an event delivered again faults nothing twice (a FAULTY replica
+ * answers as it is). The job decides which replicas are its current ones, so they are read from the
+ * job, not the directory.
  *
  * <p>A job placed on the provider just before it went OFFLINE, and not yet in the directory, is
  * missed here; its replica on the provider never seals, and the seal deadline faults it.
@@ -54,12 +55,16 @@ public final class OfflineReplacement {
 
     @Override
     public CompletionStage<Done> process(EventEnvelope<Provider.Event> envelope) {
-      if (!(envelope.event() instanceof Provider.WentOffline offline)) {
+      String reason;
+      if (envelope.event() instanceof Provider.WentOffline offline) {
+        reason = "hoster offline since " + offline.at();
+      } else if (envelope.event() instanceof Provider.Disqualified disqualified) {
+        reason = "hoster disqualified at " + disqualified.at() + ": its storage score fell too low";
+      } else {
         return CompletableFuture.completedFuture(Done.getInstance());
       }
       EthereumAddress hoster =
           new EthereumAddress(PersistenceId.extractEntityId(envelope.persistenceId()));
-      String reason = "hoster offline since " + offline.at();
       return directory
           .jobsWith(hoster)
           .thenCompose(

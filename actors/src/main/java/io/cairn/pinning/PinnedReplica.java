@@ -342,7 +342,7 @@ public final class PinnedReplica
         .thenRun(
             updated -> {
               afterChange(updated);
-              followUp.noteAnswered(replica, answeredAt);
+              followUp.noteAnswered(replica, answeredAt, judged.verdict().outcome());
             })
         .thenReply(command.replyTo(), updated -> StatusReply.success(judged.verdict()));
   }
@@ -433,7 +433,7 @@ public final class PinnedReplica
         .thenRun(
             updated -> {
               afterChange(updated);
-              followUp.noteMissed(waiting.get(), missed);
+              followUp.noteMissed(waiting.get(), missed, updated.replica().get());
             })
         .thenNoReply();
   }

@@ -25,7 +25,7 @@ public record PinningModule(Providers providers, PinningJobs jobs, PinnedReplica
       Supplier<EpochSecrets> epochs,
       AddressRecovery recovery) {
     Provider.init(system, settings, clock);
-    ProviderDirectory.start(system);
+    ProviderDirectory.start(system, settings.reputation());
     ActorRef<PinningSupervisor.Command> supervisor =
         PinningSupervisor.init(
             system, settings, epochs, new ProviderDirectory(system), cores, clock);

@@ -4,6 +4,7 @@ import io.cairn.cluster.proto.pinning.CancelPin;
 import io.cairn.cluster.proto.pinning.ExitProvider;
 import io.cairn.cluster.proto.pinning.GetPin;
 import io.cairn.cluster.proto.pinning.GetProvider;
+import io.cairn.cluster.proto.pinning.JudgeProvider;
 import io.cairn.cluster.proto.pinning.PinCancelled;
 import io.cairn.cluster.proto.pinning.PinExpired;
 import io.cairn.cluster.proto.pinning.PinJob;
@@ -19,9 +20,11 @@ import io.cairn.cluster.proto.pinning.PinTailSeen;
 import io.cairn.cluster.proto.pinning.PinTerms;
 import io.cairn.cluster.proto.pinning.ProviderAnswerReceived;
 import io.cairn.cluster.proto.pinning.ProviderDeadlineMissed;
+import io.cairn.cluster.proto.pinning.ProviderDisqualified;
 import io.cairn.cluster.proto.pinning.ProviderExited;
 import io.cairn.cluster.proto.pinning.ProviderHeardFrom;
 import io.cairn.cluster.proto.pinning.ProviderInfo;
+import io.cairn.cluster.proto.pinning.ProviderJudged;
 import io.cairn.cluster.proto.pinning.ProviderRegistered;
 import io.cairn.cluster.proto.pinning.ProviderTerms;
 import io.cairn.cluster.proto.pinning.ProviderTermsChanged;
@@ -103,6 +106,38 @@ public final class PinningSerializer extends ProtobufSerializer {
                 Instant.ofEpochMilli(ProviderHeardFrom.parseFrom(bytes).getAtMs())));
 
     bind(
+        "PJ",
+        Provider.Judged.class,
+        e ->
+            ProviderJudged.newBuilder()
+                .setJudgement(ReputationMapper.toProto(e.judgement()))
+                .setAfter(ReputationMapper.toProto(e.after()))
+                .build(),
+        bytes -> {
+          ProviderJudged e = ProviderJudged.parseFrom(bytes);
+          return new Provider.Judged(
+              ReputationMapper.fromProto(e.getJudgement()),
+              ReputationMapper.fromProto(e.getAfter()));
+        });
+    bind(
+        "PD",
+        Provider.Disqualified.class,
+        e -> ProviderDisqualified.newBuilder().setAtMs(e.at().toEpochMilli()).build(),
+        bytes ->
+            new Provider.Disqualified(
+                Instant.ofEpochMilli(ProviderDisqualified.parseFrom(bytes).getAtMs())));
+    bind(
+        "Pj",
+        Provider.Judge.class,
+        c ->
+            JudgeProvider.newBuilder()
+                .setJudgement(ReputationMapper.toProto(c.judgement()))
+                .build(),
+        bytes ->
+            new Provider.Judge(
+                ReputationMapper.fromProto(JudgeProvider.parseFrom(bytes).getJudgement())));
+
+    bind(
         "R",
         Provider.Register.class,
         c ->
@@ -151,6 +186,7 @@ public final class PinningSerializer extends ProtobufSerializer {
                 .setChangedAtMs(info.changedAt().toEpochMilli())
                 .setSilentSinceMs(info.silentSince().map(Instant::toEpochMilli).orElse(0L))
                 .setOfflineSinceMs(info.offlineSince().map(Instant::toEpochMilli).orElse(0L))
+                .setReputation(ReputationMapper.toProto(info.reputation()))
                 .build(),
         bytes -> {
           ProviderInfo info = ProviderInfo.parseFrom(bytes);
@@ -161,7 +197,8 @@ public final class PinningSerializer extends ProtobufSerializer {
               Instant.ofEpochMilli(info.getRegisteredAtMs()),
               Instant.ofEpochMilli(info.getChangedAtMs()),
               instantOrEmpty(info.getSilentSinceMs()),
-              instantOrEmpty(info.getOfflineSinceMs()));
+              instantOrEmpty(info.getOfflineSinceMs()),
+              ReputationMapper.fromProto(info.getReputation()));
         });
     bindJob();
   }

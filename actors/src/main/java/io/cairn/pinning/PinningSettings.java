@@ -26,7 +26,8 @@ public record PinningSettings(
     Duration sealDeadline,
     Duration offlineGrace,
     Challenges challenges,
-    Tail tail) {
+    Tail tail,
+    Reputation.Rules reputation) {
 
   /**
    * How a running job follows its growing core: it reads the core's length every {@code
@@ -87,6 +88,20 @@ public record PinningSettings(
             challenges.getDuration("deadline"),
             challenges.getDurationList("retry-delays")),
         new Tail(
-            pinning.getDuration("tail.check-interval"), pinning.getDuration("tail.seal-after")));
+            pinning.getDuration("tail.check-interval"), pinning.getDuration("tail.seal-after")),
+        reputationRules(pinning.getConfig("reputation")));
+  }
+
+  private static Reputation.Rules reputationRules(Config reputation) {
+    return new Reputation.Rules(
+        reputation.getDouble("forgetting"),
+        reputation.getDouble("no-new-work-below"),
+        reputation.getDouble("migrate-below"),
+        reputation.getDouble("invalid-proof-penalty"),
+        reputation.getDuration("round-window"),
+        reputation.getLong("vetting-rounds"),
+        reputation.getDouble("unvetted-share"),
+        reputation.getDouble("performance-smoothing"),
+        reputation.getDouble("attester-tolerance"));
   }
 }

@@ -236,7 +236,7 @@ public final class PinningSupervisor
   private void gather(Place place, long epoch) {
     context.pipeToSelf(
         directory
-            .activeProviders()
+            .activeProviders(settings.reputation())
             .thenCombine(
                 cores.info(HexFormat.of().parseHex(place.coreKey())),
                 (candidates, core) -> new Gathered(place, epoch, candidates, core)),
@@ -303,6 +303,7 @@ public final class PinningSupervisor
             replicas,
             place.firstSlot(),
             minCapacity,
+            settings.reputation().unvettedShare(),
             gathered.candidates(),
             place.excludedHosters(),
             place.excludedEncoders());

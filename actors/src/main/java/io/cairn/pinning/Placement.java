@@ -20,15 +20,65 @@ import java.util.stream.Collectors;
 public final class Placement {
   private Placement() {}
 
-  /** A registered provider as selection sees it. */
+  /**
+   * A registered provider as selection sees it, with its weight in each role as it stood at the
+   * selection (kept with the selection, so a replay draws with the same weights).
+   */
   public record Candidate(
       EthereumAddress address,
       Set<Provider.Role> roles,
       long capacityBytes,
       String operator,
-      String region) {
+      String region,
+      Weights weights) {
     public Candidate {
       roles = Set.copyOf(roles);
+    }
+  }
+
+  /**
+   * A provider's selection weight per role, and whether it is vetted (PINNING.md 3.5): {@code
+   * score^4 · min(1, stake / stakeTarget)}, where the score is the storage score for a hoster or an
+   * encoder and the attesting score for an attester; a hoster's is also scaled by how attesters
+   * find its service, from half for a hoster readers cannot use to full. A score below {@code
+   * no-new-work-below} weighs 0: never picked.
+   */
+  public record Weights(double hoster, double encoder, double attester, boolean vetted) {
+    /** Every provider alike: what selections drawn before reputation weighed them used. */
+    public static final Weights EQUAL = new Weights(1, 1, 1, true);
+
+    public Weights {
+      for (double weight : new double[] {hoster, encoder, attester}) {
+        if (!(weight >= 0) || Double.isInfinite(weight)) {
+          throw new IllegalArgumentException("a weight is finite and not negative, not " + weight);
+        }
+      }
+    }
+
+    public static Weights of(Reputation.Scores scores, double stakeShare, Reputation.Rules rules) {
+      double stake = Math.max(0, Math.min(1, stakeShare));
+      return new Weights(
+          weighed(scores.storage(), stake, rules) * (0.5 + 0.5 * scores.performance()),
+          weighed(scores.storage(), stake, rules),
+          weighed(scores.attesting(), stake, rules),
+          scores.vetted());
+    }
+
+    private static double weighed(double score, double stake, Reputation.Rules rules) {
+      return Reputation.standingOf(score, rules) == Reputation.Standing.GOOD
+          ? Math.pow(score, 4) * stake
+          : 0;
+    }
+
+    double of(Provider.Role role) {
+      switch (role) {
+        case HOSTER:
+          return hoster;
+        case ENCODER:
+          return encoder;
+        default:
+          return attester;
+      }
     }
   }
 
@@ -58,6 +108,7 @@ public final class Placement {
       int replicasPerSector,
       int firstSlot,
       long minCapacity,
+      double unvettedShare,
       List<Candidate> candidates,
       List<EthereumAddress> excludedHosters,
       List<EthereumAddress> excludedEncoders,
@@ -79,7 +130,8 @@ public final class Placement {
   /**
    * Places {@code replicasPerSector} replicas of each sector, numbering slots from {@code
    * firstSlot}, each to be verified against the signed tree of length {@code treeLength}; fewer
-   * assignments than asked when the candidates cannot keep the constraints.
+   * assignments than asked when the candidates cannot keep the constraints. Unvetted candidates
+   * together weigh {@code unvettedShare} of each draw (when vetted ones are eligible too).
    */
   public static Selection place(
       byte[] epochSecret,
@@ -92,6 +144,7 @@ public final class Placement {
       int replicasPerSector,
       int firstSlot,
       long minCapacity,
+      double unvettedShare,
       List<Candidate> candidates,
       List<EthereumAddress> excludedHosters,
       List<EthereumAddress> excludedEncoders) {
@@ -99,7 +152,7 @@ public final class Placement {
         candidates.stream()
             .collect(Collectors.toMap(candidate -> candidate.address().value(), c -> c));
     List<WeightedSelection.Candidate> hosters =
-        eligible(candidates, excludedHosters, Provider.Role.HOSTER, minCapacity);
+        eligible(candidates, excludedHosters, Provider.Role.HOSTER, minCapacity, unvettedShare);
     List<List<Candidate>> hostersBySector = new ArrayList<>();
     List<EthereumAddress> notEncoders = new ArrayList<>(excludedEncoders);
     for (int sectorNo = 0; sectorNo < sectors.size(); sectorNo++) {
@@ -113,7 +166,7 @@ public final class Placement {
     }
     // never two roles of one job on one provider: no hoster of any sector witnesses
     List<WeightedSelection.Candidate> encoders =
-        eligible(candidates, notEncoders, Provider.Role.ENCODER, 0);
+        eligible(candidates, notEncoders, Provider.Role.ENCODER, 0, unvettedShare);
     List<ReplicaAssignment> assignments = new ArrayList<>();
     int slot = firstSlot;
     for (int sectorNo = 0; sectorNo < sectors.size(); sectorNo++) {
@@ -150,6 +203,7 @@ public final class Placement {
         replicasPerSector,
         firstSlot,
         minCapacity,
+        unvettedShare,
         candidates,
         excludedHosters,
         excludedEncoders,
@@ -184,19 +238,42 @@ public final class Placement {
   }
 
   /**
-   * The candidates with {@code role}, enough capacity and not excluded, each of weight 1: the place
-   * where reputation and stake will weigh them (PINNING.md 3.5).
+   * The candidates with {@code role}, enough capacity and not excluded, at their weight in that
+   * role (PINNING.md 3.5).
    */
-  private static List<WeightedSelection.Candidate> eligible(
+  static List<WeightedSelection.Candidate> eligible(
       List<Candidate> candidates,
       List<EthereumAddress> excluded,
       Provider.Role role,
-      long minCapacity) {
-    return candidates.stream()
-        .filter(candidate -> candidate.roles().contains(role))
-        .filter(candidate -> candidate.capacityBytes() >= minCapacity)
-        .filter(candidate -> !excluded.contains(candidate.address()))
-        .map(candidate -> new WeightedSelection.Candidate(candidate.address().value(), 1.0))
+      long minCapacity,
+      double unvettedShare) {
+    List<Candidate> fit =
+        candidates.stream()
+            .filter(candidate -> candidate.roles().contains(role))
+            .filter(candidate -> candidate.capacityBytes() >= minCapacity)
+            .filter(candidate -> !excluded.contains(candidate.address()))
+            .toList();
+    double vetted = totalWeight(fit, role, true);
+    double unvetted = totalWeight(fit, role, false);
+    // the unvetted, together, get the share of new work set aside for them: no more (a swarm of
+    // fresh keys cannot crowd out providers with a record), no less (newcomers get a record)
+    double unvettedScale =
+        vetted > 0 && unvetted > 0 ? unvettedShare / (1 - unvettedShare) * vetted / unvetted : 1;
+    return fit.stream()
+        .map(
+            candidate ->
+                new WeightedSelection.Candidate(
+                    candidate.address().value(),
+                    candidate.weights().of(role)
+                        * (candidate.weights().vetted() ? 1 : unvettedScale)))
         .toList();
+  }
+
+  private static double totalWeight(
+      List<Candidate> candidates, Provider.Role role, boolean vetted) {
+    return candidates.stream()
+        .filter(candidate -> candidate.weights().vetted() == vetted)
+        .mapToDouble(candidate -> candidate.weights().of(role))
+        .sum();
   }
 }

@@ -5,6 +5,7 @@ import io.cairn.cluster.proto.pinning.PinCandidate;
 import io.cairn.cluster.proto.pinning.PinSector;
 import io.cairn.cluster.proto.pinning.PinSelection;
 import io.cairn.cluster.proto.pinning.PinSignedSector;
+import io.cairn.cluster.proto.pinning.PinWeights;
 import io.cairn.protocol.EthereumAddress;
 import io.cairn.protocol.ledger.Bytes32;
 import java.util.EnumSet;
@@ -75,6 +76,7 @@ final class PlacementMapper {
         .setReplicasPerSector(selection.replicasPerSector())
         .setFirstSlot(selection.firstSlot())
         .setMinCapacity(selection.minCapacity())
+        .setUnvettedShare(selection.unvettedShare())
         .addAllCandidates(
             selection.candidates().stream()
                 .map(
@@ -86,6 +88,7 @@ final class PlacementMapper {
                             .setCapacityBytes(candidate.capacityBytes())
                             .setOperator(candidate.operator())
                             .setRegion(candidate.region())
+                            .setWeights(toProto(candidate.weights()))
                             .build())
                 .toList())
         .addAllExcludedHosters(addresses(selection.excludedHosters()))
@@ -111,6 +114,7 @@ final class PlacementMapper {
         selection.getReplicasPerSector(),
         selection.getFirstSlot(),
         selection.getMinCapacity(),
+        selection.getUnvettedShare(),
         selection.getCandidatesList().stream()
             .map(
                 candidate -> {
@@ -121,12 +125,29 @@ final class PlacementMapper {
                       roles,
                       candidate.getCapacityBytes(),
                       candidate.getOperator(),
-                      candidate.getRegion());
+                      candidate.getRegion(),
+                      candidate.hasWeights()
+                          ? fromProto(candidate.getWeights())
+                          : Placement.Weights.EQUAL);
                 })
             .toList(),
         parse(selection.getExcludedHostersList()),
         parse(selection.getExcludedEncodersList()),
         selection.getAssignmentsList().stream().map(PlacementMapper::fromProto).toList());
+  }
+
+  static PinWeights toProto(Placement.Weights weights) {
+    return PinWeights.newBuilder()
+        .setHoster(weights.hoster())
+        .setEncoder(weights.encoder())
+        .setAttester(weights.attester())
+        .setVetted(weights.vetted())
+        .build();
+  }
+
+  static Placement.Weights fromProto(PinWeights weights) {
+    return new Placement.Weights(
+        weights.getHoster(), weights.getEncoder(), weights.getAttester(), weights.getVetted());
   }
 
   static List<String> addresses(List<EthereumAddress> addresses) {

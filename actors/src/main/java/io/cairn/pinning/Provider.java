@@ -81,11 +81,20 @@ public final class Provider
     ATTESTER
   }
 
-  /** ACTIVE takes work; OFFLINE is silent past the grace and comes back when heard from. */
+  /**
+   * ACTIVE takes work; OFFLINE is silent past the grace and comes back when heard from; EXITED
+   * left, DISQUALIFIED was put out by its storage score (PINNING.md 3.6), both for good.
+   */
   public enum Status {
     ACTIVE,
     OFFLINE,
-    EXITED
+    EXITED,
+    DISQUALIFIED;
+
+    /** Whether the provider is gone for good: nothing brings it back under this key. */
+    public boolean isFinal() {
+      return this == EXITED || this == DISQUALIFIED;
+    }
   }
 
   /**
@@ -124,6 +133,9 @@ public final class Provider
   /** From a replica it hosts: it answered a challenge at {@code at}, well or not: contact. */
   public record AnswerReceived(Instant at) implements Command {}
 
+  /** How one of its replicas' rounds went, or how an attester found it: its reputation changes. */
+  public record Judge(Reputation.Judgement judgement) implements Command {}
+
   /** The grace of a silence may be over: sent by the timer, never across nodes. */
   private record GraceDue() implements Command {}
 
@@ -139,6 +151,12 @@ public final class Provider
   public record TermsChanged(Terms terms, Instant at) implements Event {}
 
   public record Exited(Instant at) implements Event {}
+
+  /** Its reputation after {@code judgement}, computed once and kept, so a replay reads it back. */
+  public record Judged(Reputation.Judgement judgement, Reputation after) implements Event {}
+
+  /** Its storage score fell below {@code migrate-below}: no work, its replicas move, for good. */
+  public record Disqualified(Instant at) implements Event {}
 
   /** The first deadline missed since the provider's last answer: {@code at}, that deadline. */
   public record WentSilent(Instant at) implements Event {}
@@ -162,10 +180,18 @@ public final class Provider
       Instant registeredAt,
       Instant changedAt,
       Optional<Instant> silentSince,
-      Optional<Instant> offlineSince) {
+      Optional<Instant> offlineSince,
+      Reputation reputation) {
     Info with(Terms newTerms, Status newStatus, Instant newChangedAt) {
       return new Info(
-          address, newTerms, newStatus, registeredAt, newChangedAt, silentSince, offlineSince);
+          address,
+          newTerms,
+          newStatus,
+          registeredAt,
+          newChangedAt,
+          silentSince,
+          offlineSince,
+          reputation);
     }
   }
 
@@ -226,33 +252,6 @@ public final class Provider
                   context.setReceiveTimeout(IDLE, new Idle());
                   return new Provider(address, settings, clock, context, timers, shard);
                 }));
-  }
-
-  /**
-   * Why {@code terms} cannot be registered, if they cannot: no role, a hoster offering nothing, a
-   * negative capacity, an operator or region that is blank or too long.
-   */
-  public static Optional<String> problemWith(Terms terms, PinningSettings settings) {
-    if (terms.roles().isEmpty()) {
-      return Optional.of("a provider takes at least one role: hoster, encoder or attester");
-    }
-    if (terms.capacityBytes() < 0) {
-      return Optional.of("capacity is a number of bytes, not " + terms.capacityBytes());
-    }
-    if (terms.roles().contains(Role.HOSTER) && terms.capacityBytes() == 0) {
-      return Optional.of("a hoster offers a capacity above 0 bytes");
-    }
-    for (String[] field :
-        new String[][] {{"operator", terms.operator()}, {"region", terms.region()}}) {
-      if (field[1].isBlank()) {
-        return Optional.of("the " + field[0] + " is declared: selection keeps them apart");
-      }
-      if (field[1].length() > settings.maxLabelLength()) {
-        return Optional.of(
-            "the " + field[0] + " is at most " + settings.maxLabelLength() + " characters");
-      }
-    }
-    return Optional.empty();
   }
 
   private final EthereumAddress address;
@@ -327,13 +326,14 @@ public final class Provider
                 Effect().reply(command.replyTo(), StatusReply.success(state.info().get())))
         .onCommand(DeadlineMissed.class, this::onDeadlineMissed)
         .onCommand(AnswerReceived.class, this::onAnswerReceived)
+        .onCommand(Judge.class, this::onJudge)
         .onCommand(GraceDue.class, (state, due) -> checkGrace(state))
         .onCommand(Idle.class, this::onIdle);
     return builder.build();
   }
 
   private ReplyEffect<Event, State> onFirstRegistration(State state, Register command) {
-    Optional<String> problem = problemWith(command.terms(), settings);
+    Optional<String> problem = ProviderRules.problemWith(command.terms(), settings);
     if (problem.isPresent()) {
       return refuse(command, ErrorCode.INVALID_PROVIDER, problem.get());
     }
@@ -344,13 +344,16 @@ public final class Provider
 
   private ReplyEffect<Event, State> onRegisterAgain(State state, Register command) {
     Info info = state.info().get();
-    if (info.status() == Status.EXITED) {
+    if (info.status().isFinal()) {
       return refuse(
           command,
           ErrorCode.PROVIDER_EXITED,
-          address + " left at " + info.changedAt() + "; a provider that left cannot come back");
+          address
+              + (info.status() == Status.EXITED ? " left at " : " was disqualified at ")
+              + info.changedAt()
+              + "; a provider that is gone cannot come back under the same key");
     }
-    Optional<String> problem = problemWith(command.terms(), settings);
+    Optional<String> problem = ProviderRules.problemWith(command.terms(), settings);
     if (problem.isPresent()) {
       return refuse(command, ErrorCode.INVALID_PROVIDER, problem.get());
     }
@@ -373,7 +376,7 @@ public final class Provider
 
   private ReplyEffect<Event, State> onExit(State state, Exit command) {
     Info info = state.info().get();
-    if (info.status() == Status.EXITED) {
+    if (info.status().isFinal()) {
       return Effect().reply(command.replyTo(), StatusReply.success(info));
     }
     return Effect()
@@ -385,7 +388,7 @@ public final class Provider
   /** Starts a silence unless one runs, or the provider answered after this deadline. */
   private ReplyEffect<Event, State> onDeadlineMissed(State state, DeadlineMissed note) {
     Info info = state.info().get();
-    if (info.status() == Status.EXITED
+    if (info.status().isFinal()
         || info.silentSince().isPresent()
         || state.lastHeard().filter(heard -> !note.deadline().isAfter(heard)).isPresent()) {
       return checkGrace(state);
@@ -399,12 +402,31 @@ public final class Provider
   /** Ends a silence this answer came after; an answer while not silent changes nothing. */
   private ReplyEffect<Event, State> onAnswerReceived(State state, AnswerReceived note) {
     Optional<Instant> silentSince = state.info().get().silentSince();
-    if (state.info().get().status() == Status.EXITED
+    if (state.info().get().status().isFinal()
         || silentSince.isEmpty()
         || note.at().isBefore(silentSince.get())) {
       return Effect().noReply();
     }
     return Effect().persist(new HeardFrom(note.at())).thenRun(this::watchGrace).thenNoReply();
+  }
+
+  /**
+   * Keeps the reputation {@code judge} leads to; one that falls below {@code migrate-below}
+   * disqualifies the provider (whose replicas {@link OfflineReplacement} then replaces). A provider
+   * that is gone for good is judged no more.
+   */
+  private ReplyEffect<Event, State> onJudge(State state, Judge judge) {
+    Info info = state.info().get();
+    if (info.status().isFinal()) {
+      return Effect().noReply();
+    }
+    Reputation.Rules rules = settings.reputation();
+    Reputation after = info.reputation().after(judge.judgement(), rules);
+    List<Event> events = new ArrayList<>(List.of(new Judged(judge.judgement(), after)));
+    if (after.standing(rules) == Reputation.Standing.DISQUALIFIED) {
+      events.add(new Disqualified(now()));
+    }
+    return Effect().persist(events).thenRun(this::watchGrace).thenNoReply();
   }
 
   /** A silence as long as the grace makes the provider OFFLINE; a shorter one waits on. */
@@ -459,7 +481,8 @@ public final class Provider
   public EventHandler<State, Event> eventHandler() {
     return newEventHandlerBuilder()
         .forAnyState()
-        .onAnyEvent((state, event) -> ProviderRules.apply(address, state, event));
+        .onAnyEvent(
+            (state, event) -> ProviderRules.apply(address, state, event, settings.reputation()));
   }
 
   /** Every asked command's reply type is a StatusReply, so a rejection fits any of them. */

@@ -38,19 +38,23 @@ public final class ProviderDirectory {
   }
 
   /** On nodes with the core role, where the supervisor runs: keeps the table. */
-  public static void start(ActorSystem<?> system) {
+  public static void start(ActorSystem<?> system, Reputation.Rules rules) {
     Projections.exactlyOnce(
-        system, PROJECTION, Provider.SLICES, NodeRole.CORE, DirectoryWriter::new);
+        system, PROJECTION, Provider.SLICES, NodeRole.CORE, () -> new DirectoryWriter(rules));
   }
 
-  /** Every provider that takes new work (ACTIVE: neither OFFLINE nor exited), by address. */
-  CompletionStage<List<Placement.Candidate>> activeProviders() {
+  /**
+   * Every provider that takes new work (ACTIVE: neither OFFLINE nor gone), by address, weighed by
+   * its scores under {@code rules}.
+   */
+  CompletionStage<List<Placement.Candidate>> activeProviders(Reputation.Rules rules) {
     return database.read(
         connection -> {
           try (PreparedStatement query =
               connection.prepareStatement(
                   """
-                  SELECT "address", "roles", "capacity_bytes", "operator", "region"
+                  SELECT "address", "roles", "capacity_bytes", "operator", "region",
+                  "storage_score", "performance", "attesting_score", "vetted"
                   FROM "pin_provider_directory" WHERE "active" ORDER BY "address\"""")) {
             List<Placement.Candidate> candidates = new ArrayList<>();
             try (ResultSet rows = query.executeQuery()) {
@@ -61,7 +65,15 @@ public final class ProviderDirectory {
                         roles(rows.getString(2)),
                         rows.getLong(3),
                         rows.getString(4),
-                        rows.getString(5)));
+                        rows.getString(5),
+                        Placement.Weights.of(
+                            new Reputation.Scores(
+                                rows.getDouble(6),
+                                rows.getDouble(7),
+                                rows.getDouble(8),
+                                rows.getBoolean(9)),
+                            1,
+                            rules)));
               }
             }
             return candidates;
@@ -80,6 +92,12 @@ public final class ProviderDirectory {
   /** Keeps one row per provider: its latest terms, and whether it still serves. */
   private static final class DirectoryWriter
       extends JdbcHandler<EventEnvelope<Provider.Event>, JournalSession> {
+    private final Reputation.Rules rules;
+
+    DirectoryWriter(Reputation.Rules rules) {
+      this.rules = rules;
+    }
+
     @Override
     public void process(JournalSession session, EventEnvelope<Provider.Event> envelope)
         throws Exception {
@@ -90,7 +108,11 @@ public final class ProviderDirectory {
             if (event instanceof Provider.Registered registered) {
               write(connection, address, registered.terms());
             } else if (event instanceof Provider.TermsChanged changed) {
-              write(connection, address, changed.terms());
+              changeTerms(connection, address, changed.terms());
+            } else if (event instanceof Provider.Judged judged) {
+              score(connection, address, judged.after().scores(rules));
+            } else if (event instanceof Provider.Disqualified) {
+              setStatus(connection, address, Provider.Status.DISQUALIFIED);
             } else if (event instanceof Provider.Exited) {
               setStatus(connection, address, Provider.Status.EXITED);
             } else if (event instanceof Provider.WentOffline) {
@@ -117,6 +139,45 @@ public final class ProviderDirectory {
       }
     }
 
+    private static void score(Connection connection, String address, Reputation.Scores scores)
+        throws SQLException {
+      try (PreparedStatement update =
+          connection.prepareStatement(
+              """
+              UPDATE "pin_provider_directory"
+              SET "storage_score" = ?, "performance" = ?, "attesting_score" = ?, "vetted" = ?
+              WHERE "address" = ?""")) {
+        update.setDouble(1, scores.storage());
+        update.setDouble(2, scores.performance());
+        update.setDouble(3, scores.attesting());
+        update.setBoolean(4, scores.vetted());
+        update.setString(5, address);
+        update.executeUpdate();
+      }
+    }
+
+    /** New terms keep the provider's status and scores. */
+    private static void changeTerms(Connection connection, String address, Provider.Terms terms)
+        throws SQLException {
+      try (PreparedStatement update =
+          connection.prepareStatement(
+              """
+              UPDATE "pin_provider_directory"
+              SET "roles" = ?, "capacity_bytes" = ?, "operator" = ?, "region" = ?
+              WHERE "address" = ?""")) {
+        update.setString(1, roles(terms));
+        update.setLong(2, terms.capacityBytes());
+        update.setString(3, terms.operator());
+        update.setString(4, terms.region());
+        update.setString(5, address);
+        update.executeUpdate();
+      }
+    }
+
+    private static String roles(Provider.Terms terms) {
+      return terms.roles().stream().map(Enum::name).sorted().collect(Collectors.joining(","));
+    }
+
     private static void write(Connection connection, String address, Provider.Terms terms)
         throws SQLException {
       try (PreparedStatement delete =
@@ -133,8 +194,7 @@ public final class ProviderDirectory {
               ("address", "roles", "capacity_bytes", "operator", "region", "active", "status")
               VALUES (?, ?, ?, ?, ?, TRUE, 'ACTIVE')""")) {
         insert.setString(1, address);
-        insert.setString(
-            2, terms.roles().stream().map(Enum::name).sorted().collect(Collectors.joining(",")));
+        insert.setString(2, roles(terms));
         insert.setLong(3, terms.capacityBytes());
         insert.setString(4, terms.operator());
         insert.setString(5, terms.region());

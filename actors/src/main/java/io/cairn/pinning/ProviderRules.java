@@ -1,8 +1,10 @@
 package io.cairn.pinning;
 
 import io.cairn.pinning.Provider.Info;
+import io.cairn.pinning.Provider.Role;
 import io.cairn.pinning.Provider.State;
 import io.cairn.pinning.Provider.Status;
+import io.cairn.pinning.Provider.Terms;
 import io.cairn.protocol.EthereumAddress;
 import java.util.Optional;
 
@@ -10,7 +12,35 @@ import java.util.Optional;
 final class ProviderRules {
   private ProviderRules() {}
 
-  static State apply(EthereumAddress address, State state, Provider.Event event) {
+  /**
+   * Why {@code terms} cannot be registered, if they cannot: no role, a hoster offering nothing, a
+   * negative capacity, an operator or region that is blank or too long.
+   */
+  static Optional<String> problemWith(Terms terms, PinningSettings settings) {
+    if (terms.roles().isEmpty()) {
+      return Optional.of("a provider takes at least one role: hoster, encoder or attester");
+    }
+    if (terms.capacityBytes() < 0) {
+      return Optional.of("capacity is a number of bytes, not " + terms.capacityBytes());
+    }
+    if (terms.roles().contains(Role.HOSTER) && terms.capacityBytes() == 0) {
+      return Optional.of("a hoster offers a capacity above 0 bytes");
+    }
+    for (String[] field :
+        new String[][] {{"operator", terms.operator()}, {"region", terms.region()}}) {
+      if (field[1].isBlank()) {
+        return Optional.of("the " + field[0] + " is declared: selection keeps them apart");
+      }
+      if (field[1].length() > settings.maxLabelLength()) {
+        return Optional.of(
+            "the " + field[0] + " is at most " + settings.maxLabelLength() + " characters");
+      }
+    }
+    return Optional.empty();
+  }
+
+  static State apply(
+      EthereumAddress address, State state, Provider.Event event, Reputation.Rules rules) {
     if (event instanceof Provider.Registered registered) {
       return new State(
           Optional.of(
@@ -21,7 +51,8 @@ final class ProviderRules {
                   registered.at(),
                   registered.at(),
                   Optional.empty(),
-                  Optional.empty())),
+                  Optional.empty(),
+                  Reputation.fresh(rules))),
           Optional.empty());
     }
     Info info = state.info().orElseThrow();
@@ -38,7 +69,8 @@ final class ProviderRules {
               info.registeredAt(),
               info.changedAt(),
               Optional.of(silent.at()),
-              Optional.empty()));
+              Optional.empty(),
+              info.reputation()));
     } else if (event instanceof Provider.WentOffline offline) {
       return state.with(
           new Info(
@@ -48,7 +80,8 @@ final class ProviderRules {
               info.registeredAt(),
               offline.at(),
               info.silentSince(),
-              Optional.of(offline.at())));
+              Optional.of(offline.at()),
+              info.reputation()));
     } else if (event instanceof Provider.HeardFrom heard) {
       return new State(
           Optional.of(
@@ -59,8 +92,22 @@ final class ProviderRules {
                   info.registeredAt(),
                   info.status() == Status.OFFLINE ? heard.at() : info.changedAt(),
                   Optional.empty(),
-                  Optional.empty())),
+                  Optional.empty(),
+                  info.reputation())),
           Optional.of(heard.at()));
+    } else if (event instanceof Provider.Judged judged) {
+      return state.with(
+          new Info(
+              address,
+              info.terms(),
+              info.status(),
+              info.registeredAt(),
+              info.changedAt(),
+              info.silentSince(),
+              info.offlineSince(),
+              judged.after()));
+    } else if (event instanceof Provider.Disqualified disqualified) {
+      return state.with(info.with(info.terms(), Status.DISQUALIFIED, disqualified.at()));
     }
     throw new IllegalStateException("no rule for " + event);
   }

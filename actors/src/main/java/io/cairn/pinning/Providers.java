@@ -19,6 +19,11 @@ public final class Providers {
   }
 
   /** Registers {@code address} with {@code terms}, or updates them; answers what it holds. */
+  /** What the providers' scores mean: their standing and vetting. */
+  public Reputation.Rules reputationRules() {
+    return settings.reputation();
+  }
+
   public CompletionStage<Provider.Info> register(EthereumAddress address, Provider.Terms terms) {
     return ask(address, replyTo -> new Provider.Register(terms, replyTo));
   }

@@ -89,16 +89,33 @@ final class ReplicaFollowUp {
   }
 
   /**
-   * Tells the hoster's provider that {@code missed}'s deadline passed unanswered. A note lost with
-   * a node only delays the silence to the next miss: the replica's own misses still fault it.
+   * Tells the hoster's provider that {@code missed}'s deadline passed unanswered, and, when that
+   * was the last miss allowed ({@code after} is FAULTY), that the round failed. A note lost with a
+   * node only delays the silence to the next miss: the replica's own misses still fault it.
    */
-  void noteMissed(Replica replica, Challenge missed) {
-    provider(replica.assignment().hoster()).tell(new Provider.DeadlineMissed(missed.deadline()));
+  void noteMissed(Replica replica, Challenge missed, Replica after) {
+    Provider.Command silence = new Provider.DeadlineMissed(missed.deadline());
+    provider(replica.assignment().hoster()).tell(silence);
+    if (after.state() == PinningJob.ReplicaState.FAULTY) {
+      judge(replica, new Reputation.StorageRound(false, clock.instant()));
+    }
   }
 
-  /** Tells the hoster's provider that it answered at {@code at}, well or not: it is there. */
-  void noteAnswered(Replica replica, Instant at) {
+  /**
+   * Tells the hoster's provider that it answered at {@code at}, well or not (it is there), and how
+   * the round went: passed (perhaps after misses) or an invalid proof.
+   */
+  void noteAnswered(Replica replica, Instant at, ReplicaRounds.Outcome outcome) {
     provider(replica.assignment().hoster()).tell(new Provider.AnswerReceived(at));
+    judge(
+        replica,
+        outcome == ReplicaRounds.Outcome.PASSED
+            ? new Reputation.StorageRound(true, at)
+            : new Reputation.InvalidProof(at));
+  }
+
+  private void judge(Replica replica, Reputation.Judgement judgement) {
+    provider(replica.assignment().hoster()).tell(new Provider.Judge(judgement));
   }
 
   private org.apache.pekko.cluster.sharding.typed.javadsl.EntityRef<Provider.Command> provider(

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.google.protobuf.ByteString;
+import com.typesafe.config.ConfigFactory;
 import io.cairn.cluster.ClusterNodes;
 import io.cairn.core.CoreModule;
 import io.cairn.core.CoreSettings;
@@ -108,7 +109,8 @@ class PinningCycleTest {
             16,
             challengeDeadline,
             List.of(Duration.ofMillis(300), Duration.ofMillis(300))),
-        new PinningSettings.Tail(Duration.ofMillis(300), Duration.ofMinutes(1)));
+        new PinningSettings.Tail(Duration.ofMillis(300), Duration.ofMinutes(1)),
+        PinningSettings.fromConfig(ConfigFactory.defaultReference()).reputation());
   }
 
   @BeforeEach
@@ -385,7 +387,7 @@ class PinningCycleTest {
     eventually(
         () -> {
           othersAnswer.run();
-          return await(directory.activeProviders());
+          return await(directory.activeProviders(SETTINGS.reputation()));
         },
         candidates -> candidates.stream().noneMatch(c -> c.address().equals(silent)));
     Bytes32 third =
@@ -418,7 +420,7 @@ class PinningCycleTest {
     eventually(
         () -> {
           othersAnswer.run();
-          return await(directory.activeProviders());
+          return await(directory.activeProviders(SETTINGS.reputation()));
         },
         candidates -> candidates.stream().anyMatch(c -> c.address().equals(silent)));
 

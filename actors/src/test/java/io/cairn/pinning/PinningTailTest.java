@@ -3,6 +3,7 @@ package io.cairn.pinning;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.typesafe.config.ConfigFactory;
 import io.cairn.cluster.ClusterNodes;
 import io.cairn.core.CoreModule;
 import io.cairn.core.CoreSettings;
@@ -78,7 +79,8 @@ class PinningTailTest {
               16,
               Duration.ofSeconds(3),
               List.of(Duration.ofMinutes(1))),
-          new PinningSettings.Tail(Duration.ofMillis(200), SEAL_AFTER));
+          new PinningSettings.Tail(Duration.ofMillis(200), SEAL_AFTER),
+          PinningSettings.fromConfig(ConfigFactory.defaultReference()).reputation());
   private static final Duration PATIENCE = Duration.ofSeconds(30);
 
   @TempDir Path directory;

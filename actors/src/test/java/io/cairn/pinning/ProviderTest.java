@@ -58,6 +58,34 @@ class ProviderTest {
   }
 
   @Test
+  void judgementsAreKeptAndAnInvalidProofDisqualifiesForGood() {
+    success(replyTo -> new Provider.Register(HOSTER, replyTo));
+    Instant now = clock.instant();
+    provider.runCommand(new Provider.Judge(new Reputation.StorageRound(true, now)));
+    provider.runCommand(new Provider.Judge(new Reputation.ServiceGraded(0.5, now)));
+    Provider.Info graded = success(Provider.Get::new);
+    assertEquals(1, graded.reputation().windowPassed());
+    assertEquals(0.5, graded.reputation().performance());
+    assertEquals(Status.ACTIVE, graded.status());
+
+    var result = provider.runCommand(new Provider.Judge(new Reputation.InvalidProof(now)));
+    assertEquals(2, result.events().size());
+    assertTrue(result.events().get(1) instanceof Provider.Disqualified);
+    Provider.Info disqualified = success(Provider.Get::new);
+    assertEquals(Status.DISQUALIFIED, disqualified.status());
+    assertEquals(
+        Reputation.Standing.DISQUALIFIED,
+        disqualified.reputation().standing(SETTINGS.reputation()));
+    assertEquals(disqualified, provider.restart().state().info().get(), "recovered as it was");
+
+    provider.runCommand(new Provider.Judge(new Reputation.StorageRound(true, now)));
+    assertEquals(disqualified, success(Provider.Get::new), "a provider gone is judged no more");
+    assertEquals(
+        ErrorCode.PROVIDER_EXITED,
+        refusal(replyTo -> new Provider.Register(HOSTER, replyTo)).code());
+  }
+
+  @Test
   void anAgentRegistersUpdatesItsTermsAndLeavesForGood() {
     Provider.Info registered = success(replyTo -> new Provider.Register(HOSTER, replyTo));
     assertEquals(agent.address(), registered.address());

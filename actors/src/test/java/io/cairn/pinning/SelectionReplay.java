@@ -23,6 +23,7 @@ final class SelectionReplay {
         selection.replicasPerSector(),
         selection.firstSlot(),
         selection.minCapacity(),
+        selection.unvettedShare(),
         selection.candidates(),
         selection.excludedHosters(),
         selection.excludedEncoders());

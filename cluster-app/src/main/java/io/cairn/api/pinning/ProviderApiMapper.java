@@ -1,6 +1,7 @@
 package io.cairn.api.pinning;
 
 import io.cairn.pinning.Provider;
+import io.cairn.pinning.Reputation;
 import io.cairn.protocol.ErrorCode;
 import io.cairn.protocol.Rejection;
 import io.cairn.protocol.api.v1.ProviderRegistration;
@@ -16,7 +17,7 @@ public final class ProviderApiMapper {
 
   /**
    * The terms a registration declares; an unknown role is refused here, everything else by the
-   * entity's one rule ({@link Provider#problemWith}).
+   * entity's one rule ({@code ProviderRules.problemWith}).
    */
   public static Provider.Terms terms(ProviderRegistration registration) {
     Set<Provider.Role> roles = EnumSet.noneOf(Provider.Role.class);
@@ -42,7 +43,9 @@ public final class ProviderApiMapper {
         registration.getRegion());
   }
 
-  public static ProviderView view(Provider.Info info) {
+  /** The provider as the API shows it, its standing judged by {@code rules}. */
+  public static ProviderView view(Provider.Info info, Reputation.Rules rules) {
+    Reputation reputation = info.reputation();
     return ProviderView.newBuilder()
         .setAddress(info.address().value())
         .addAllRoles(
@@ -58,6 +61,12 @@ public final class ProviderApiMapper {
         .setChangedAtMs(info.changedAt().toEpochMilli())
         .setSilentSinceMs(info.silentSince().map(Instant::toEpochMilli).orElse(0L))
         .setOfflineSinceMs(info.offlineSince().map(Instant::toEpochMilli).orElse(0L))
+        .setStorageScore(reputation.storageScore())
+        .setPerformance(reputation.performance())
+        .setAttestingScore(reputation.attestingScore())
+        .setCleanRounds(reputation.cleanRounds())
+        .setVetted(reputation.vetted(rules))
+        .setStanding(reputation.standing(rules).name().toLowerCase(Locale.ROOT))
         .build();
   }
 }

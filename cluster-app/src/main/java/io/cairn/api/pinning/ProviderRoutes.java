@@ -38,7 +38,7 @@ public final class ProviderRoutes extends ApiRoutes {
                     get(
                         () ->
                             authentication.authenticated(
-                                provider -> reply(providers.get(provider), ProviderRoutes::view))),
+                                provider -> reply(providers.get(provider), this::view))),
                     put(
                         () ->
                             authentication.authenticated(
@@ -50,22 +50,18 @@ public final class ProviderRoutes extends ApiRoutes {
                                                 providers.register(
                                                     provider,
                                                     ProviderApiMapper.terms(registration)),
-                                                ProviderRoutes::view)))),
+                                                this::view)))),
                     delete(
                         () ->
                             authentication.authenticated(
-                                provider ->
-                                    reply(providers.exit(provider), ProviderRoutes::view))))),
+                                provider -> reply(providers.exit(provider), this::view))))),
         path(
             PathMatchers.segment("providers").slash(PathMatchers.segment()),
             address ->
-                get(
-                    () ->
-                        reply(
-                            providers.get(EthereumAddress.parse(address)), ProviderRoutes::view))));
+                get(() -> reply(providers.get(EthereumAddress.parse(address)), this::view))));
   }
 
-  private static HttpResponse view(Provider.Info info) {
-    return ApiJson.ok(ProviderApiMapper.view(info));
+  private HttpResponse view(Provider.Info info) {
+    return ApiJson.ok(ProviderApiMapper.view(info, providers.reputationRules()));
   }
 }

@@ -55,6 +55,9 @@ class ProviderApiTest {
     assertEquals(List.of("hoster"), registered.getRolesList());
     assertEquals(10L << 30, registered.getCapacityBytes());
     assertEquals("active", registered.getStatus());
+    assertEquals(1.0, registered.getStorageScore(), "a new provider starts with a perfect score");
+    assertEquals("good", registered.getStanding());
+    assertEquals(false, registered.getVetted());
     assertEquals(registered, agent.registerProvider(HOSTER), "the same terms change nothing");
     assertEquals(registered, CairnClient.connect(node.api()).provider(agentKey.address()));
     assertEquals(registered, agent.ownProvider());
