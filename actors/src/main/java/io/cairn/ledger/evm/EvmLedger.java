@@ -404,6 +404,7 @@ public final class EvmLedger implements Ledger {
         recipients,
         amounts,
         amount(settle.burn()));
+    // held amounts: ProviderStakes is not deployed on chains yet
   }
 
   private List<LedgerEvent> transaction(
@@ -511,6 +512,7 @@ public final class EvmLedger implements Ledger {
               job.deposited,
               job.paidOut,
               job.burned,
+              BigInteger.ZERO,
               job.refunded,
               job.closed);
         });
@@ -546,6 +548,16 @@ public final class EvmLedger implements Ledger {
                   : Optional.empty(),
               closed);
         });
+  }
+
+  @Override
+  public CompletionStage<io.cairn.ledger.ProviderStake> providerStake(EthereumAddress provider) {
+    throw new UnsupportedOperationException("ProviderStakes is not deployed on chains yet");
+  }
+
+  @Override
+  public CompletionStage<BigInteger> repairFund() {
+    throw new UnsupportedOperationException("ProviderStakes is not deployed on chains yet");
   }
 
   /** The timestamp of the chain's latest block. */
