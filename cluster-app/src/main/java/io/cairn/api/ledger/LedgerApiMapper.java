@@ -64,7 +64,8 @@ public final class LedgerApiMapper {
                 .setToken(contracts.token().value())
                 .setMarketplace(contracts.marketplace().value())
                 .setEscrow(contracts.escrow().value())
-                .setChecksumReports(contracts.checksumReports().value()))
+                .setChecksumReports(contracts.checksumReports().value())
+                .setProviderStakes(contracts.providerStakes().value()))
         .build();
   }
 
