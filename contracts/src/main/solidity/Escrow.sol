@@ -3,13 +3,17 @@ pragma solidity 0.8.37;
 
 import {AccessControl} from "@openzeppelin/contracts/access/AccessControl.sol";
 import {CairnToken, ITokenReceiver} from "./CairnToken.sol";
+import {ProviderStakes} from "./ProviderStakes.sol";
 
 /// Budgets for pinning jobs. A supporter deposits; the settler (the cluster's service address)
-/// pays named recipients and burns a share as proofs pass, and refunds the rest when the job ends.
-/// Tokens leave an escrow only as payouts, burns and refunds; each settlement has an id and is
-/// applied once, so a settler that retries cannot pay twice.
+/// pays named recipients, holds back a share of new hosters' earnings in ProviderStakes and burns
+/// a share as proofs pass, and refunds the rest when the job ends. Tokens leave an escrow only as
+/// payouts, held amounts, burns and refunds, so always deposited = balance + paidOut + burned +
+/// held + refunded; each settlement has an id and is applied once, so a settler that retries
+/// cannot pay twice.
 contract Escrow is AccessControl, ITokenReceiver {
     bytes32 public constant SETTLER_ROLE = keccak256("SETTLER_ROLE");
+    /// Payouts and held amounts of one settlement together.
     uint256 public constant MAX_RECIPIENTS = 64;
 
     struct Job {
@@ -18,16 +22,20 @@ contract Escrow is AccessControl, ITokenReceiver {
         uint256 deposited;
         uint256 paidOut;
         uint256 burned;
+        uint256 held;
         uint256 refunded;
         bool closed;
     }
 
     CairnToken public immutable token;
+    /// Where held-back earnings go; Escrow holds its CREDITOR_ROLE.
+    ProviderStakes public immutable stakes;
     mapping(bytes32 => Job) private jobs;
     mapping(bytes32 => bool) public settlementApplied;
 
     event Deposited(bytes32 indexed jobId, address indexed supporter, uint256 amount, uint256 balance);
     event PaidOut(bytes32 indexed jobId, address indexed recipient, uint256 amount, bytes32 settlementId);
+    event HeldBack(bytes32 indexed jobId, address indexed provider, uint256 amount, bytes32 settlementId);
     event Burned(bytes32 indexed jobId, uint256 amount, bytes32 settlementId);
     event Refunded(bytes32 indexed jobId, address indexed supporter, uint256 amount);
 
@@ -40,8 +48,9 @@ contract Escrow is AccessControl, ITokenReceiver {
     error InvalidSettlement(string reason);
     error OnlyToken(address caller);
 
-    constructor(CairnToken token_, address admin, address settler) {
+    constructor(CairnToken token_, ProviderStakes stakes_, address admin, address settler) {
         token = token_;
+        stakes = stakes_;
         _grantRole(DEFAULT_ADMIN_ROLE, admin);
         _grantRole(SETTLER_ROLE, settler);
     }
@@ -59,31 +68,51 @@ contract Escrow is AccessControl, ITokenReceiver {
         _credit(abi.decode(data, (bytes32)), sender, amount);
     }
 
+    /// Pays `amounts` to `recipients`, moves `heldAmounts` into the held earnings of the providers
+    /// `heldFor` in ProviderStakes, and burns `burnAmount`, all out of the job's balance.
     function settle(
         bytes32 jobId,
         bytes32 settlementId,
         address[] calldata recipients,
         uint256[] calldata amounts,
+        address[] calldata heldFor,
+        uint256[] calldata heldAmounts,
         uint256 burnAmount
     ) external onlyRole(SETTLER_ROLE) {
         Job storage job = _openJob(jobId);
         if (settlementApplied[settlementId]) revert SettlementAlreadyApplied(settlementId);
         if (recipients.length != amounts.length) revert InvalidSettlement("one amount per recipient");
-        if (recipients.length > MAX_RECIPIENTS) revert InvalidSettlement("too many recipients");
+        if (heldFor.length != heldAmounts.length) revert InvalidSettlement("one amount per provider");
+        if (recipients.length + heldFor.length > MAX_RECIPIENTS) revert InvalidSettlement("too many recipients");
         uint256 total = burnAmount;
         for (uint256 i = 0; i < amounts.length; i++) {
             if (recipients[i] == address(0)) revert InvalidSettlement("zero recipient");
             total += amounts[i];
         }
+        uint256 heldTotal = 0;
+        for (uint256 i = 0; i < heldAmounts.length; i++) {
+            if (heldFor[i] == address(0)) revert InvalidSettlement("zero provider");
+            heldTotal += heldAmounts[i];
+        }
+        total += heldTotal;
         if (total > job.balance) revert EscrowInsufficient(jobId, job.balance, total);
         settlementApplied[settlementId] = true;
         job.balance -= total;
         job.burned += burnAmount;
+        job.held += heldTotal;
         for (uint256 i = 0; i < recipients.length; i++) {
             if (amounts[i] == 0) continue;
             job.paidOut += amounts[i];
             token.transfer(recipients[i], amounts[i]);
             emit PaidOut(jobId, recipients[i], amounts[i], settlementId);
+        }
+        if (heldTotal > 0) {
+            token.approve(address(stakes), heldTotal);
+            stakes.creditHeld(heldFor, heldAmounts);
+            for (uint256 i = 0; i < heldFor.length; i++) {
+                if (heldAmounts[i] == 0) continue;
+                emit HeldBack(jobId, heldFor[i], heldAmounts[i], settlementId);
+            }
         }
         if (burnAmount > 0) {
             token.burn(burnAmount);

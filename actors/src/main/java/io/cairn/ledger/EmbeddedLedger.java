@@ -136,7 +136,7 @@ public final class EmbeddedLedger implements Ledger {
   @Override
   public CompletionStage<List<Product>> products() {
     return read(new LedgerBook.Selection(
-            Set.of(), Set.of(), true, Set.of(), Set.of(), Set.of(), Set.of()))
+            Set.of(), Set.of(), true, Set.of(), Set.of(), Set.of(), Set.of(), Set.of()))
         .thenApply(
             view ->
                 view.slice().products().values().stream()
@@ -175,6 +175,18 @@ public final class EmbeddedLedger implements Ledger {
   }
 
   @Override
+  public CompletionStage<ProviderStake> providerStake(EthereumAddress provider) {
+    return read(LedgerBook.Selection.providerStake(provider))
+        .thenApply(view -> view.slice().stakes().of(provider));
+  }
+
+  @Override
+  public CompletionStage<BigInteger> repairFund() {
+    return read(LedgerBook.Selection.totals())
+        .thenApply(view -> view.slice().stakes().repairFund());
+  }
+
+  @Override
   public CompletionStage<Long> now() {
     return CompletableFuture.completedFuture(clock.instant().getEpochSecond());
   }
@@ -185,7 +197,8 @@ public final class EmbeddedLedger implements Ledger {
       Set<Licence.Key> licences,
       Set<Bytes32> jobs,
       Set<Bytes32> rounds) {
-    return new LedgerBook.Selection(accounts, products, false, licences, Set.of(), jobs, rounds);
+    return new LedgerBook.Selection(
+        accounts, products, false, licences, Set.of(), jobs, rounds, Set.of());
   }
 
   private EntityRef<LedgerBook.Command> book() {

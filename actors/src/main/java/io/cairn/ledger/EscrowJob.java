@@ -5,9 +5,12 @@ import io.cairn.protocol.ledger.Bytes32;
 import java.math.BigInteger;
 
 /**
- * A job's budget in escrow. Always {@code deposited = balance + paidOut + burned + refunded}.
+ * A job's budget in escrow. Always {@code deposited = balance + paidOut + burned + held +
+ * refunded}.
  *
  * @param supporter the first depositor, the only one who adds to it and who gets the refund
+ * @param held what settlements moved into providers' held-back earnings ({@link
+ *     ProviderStake#held})
  */
 public record EscrowJob(
     Bytes32 id,
@@ -16,6 +19,7 @@ public record EscrowJob(
     BigInteger deposited,
     BigInteger paidOut,
     BigInteger burned,
+    BigInteger held,
     BigInteger refunded,
     boolean closed) {
 
@@ -24,6 +28,7 @@ public record EscrowJob(
     return new EscrowJob(
         id,
         Ledger.ZERO_ADDRESS,
+        BigInteger.ZERO,
         BigInteger.ZERO,
         BigInteger.ZERO,
         BigInteger.ZERO,

@@ -9,11 +9,11 @@ import java.util.Optional;
 import java.util.concurrent.CompletionStage;
 
 /**
- * The token, the market, the escrow and the checksum reports, with the contracts' rules, on one of
- * two backends: the embedded ledger in the cluster ({@link EmbeddedLedger}) or the contracts on an
- * Ethereum chain. Both answer the same operations with the same events and the same refusals (a
- * {@link io.cairn.protocol.Rejection} with the same {@link io.cairn.protocol.ErrorCode}), which the
- * conformance suite checks scenario by scenario.
+ * The token, the market, the escrow, the checksum reports and the providers' stakes, with the
+ * contracts' rules, on one of two backends: the embedded ledger in the cluster ({@link
+ * EmbeddedLedger}) or the contracts on an Ethereum chain. Both answer the same operations with the
+ * same events and the same refusals (a {@link io.cairn.protocol.Rejection} with the same {@link
+ * io.cairn.protocol.ErrorCode}), which the conformance suite checks scenario by scenario.
  *
  * <p>Operations are signed by the acting account on the caller's side: a signed request on the
  * embedded ledger, a transaction on a chain. Times are the ledger's, in Unix seconds: the embedded
@@ -50,6 +50,12 @@ public interface Ledger {
   CompletionStage<BigInteger> heldForReports();
 
   CompletionStage<RoundOutcome> outcome(RoundKey round);
+
+  /** The provider's stake and held earnings; {@link ProviderStake#none} when it has none. */
+  CompletionStage<ProviderStake> providerStake(EthereumAddress provider);
+
+  /** What slashes put in the repair fund and repairs have not been paid from it. */
+  CompletionStage<BigInteger> repairFund();
 
   /** The ledger's time, Unix seconds. */
   CompletionStage<Long> now();

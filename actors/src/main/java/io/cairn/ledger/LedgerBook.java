@@ -82,7 +82,8 @@ public final class LedgerBook
   public record View(LedgerState slice, java.math.BigInteger heldForReports) {}
 
   /**
-   * Which accounts, products, licences, jobs and rounds a {@link Read} returns; the totals always.
+   * Which accounts, products, licences, jobs, rounds and provider stakes a {@link Read} returns;
+   * the totals (with the repair fund) always.
    *
    * @param licencesOf every licence of these buyers
    */
@@ -93,7 +94,8 @@ public final class LedgerBook
       Set<Licence.Key> licences,
       Set<EthereumAddress> licencesOf,
       Set<Bytes32> jobs,
-      Set<Bytes32> rounds) {
+      Set<Bytes32> rounds,
+      Set<EthereumAddress> providers) {
     public Selection {
       accounts = Set.copyOf(accounts);
       products = Set.copyOf(products);
@@ -101,10 +103,18 @@ public final class LedgerBook
       licencesOf = Set.copyOf(licencesOf);
       jobs = Set.copyOf(jobs);
       rounds = Set.copyOf(rounds);
+      providers = Set.copyOf(providers);
     }
 
     public static Selection totals() {
-      return new Selection(Set.of(), Set.of(), false, Set.of(), Set.of(), Set.of(), Set.of());
+      return new Selection(
+          Set.of(), Set.of(), false, Set.of(), Set.of(), Set.of(), Set.of(), Set.of());
+    }
+
+    /** The totals and the stake of {@code provider}. */
+    public static Selection providerStake(EthereumAddress provider) {
+      return new Selection(
+          Set.of(), Set.of(), false, Set.of(), Set.of(), Set.of(), Set.of(), Set.of(provider));
     }
   }
 

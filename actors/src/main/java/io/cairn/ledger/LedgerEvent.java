@@ -44,6 +44,13 @@ public sealed interface LedgerEvent {
   record Refunded(Bytes32 jobId, EthereumAddress supporter, BigInteger amount)
       implements LedgerEvent {}
 
+  /**
+   * Escrow's {@code HeldBack}: part of a settlement moved from the job's escrow into the provider's
+   * held-back earnings in ProviderStakes.
+   */
+  record HeldBack(Bytes32 jobId, EthereumAddress provider, BigInteger amount, Bytes32 settlementId)
+      implements LedgerEvent {}
+
   /** A settlement applied (the embedded ledger's record that its id is used). */
   record Settled(Bytes32 jobId, Bytes32 settlementId) implements LedgerEvent {}
 
@@ -71,6 +78,34 @@ public sealed interface LedgerEvent {
       implements LedgerEvent {}
 
   record RoundClosed(Bytes32 roundId, boolean finalised) implements LedgerEvent {}
+
+  // ---- ProviderStakes ----
+
+  /** {@code amount} added to the provider's stake, which is now {@code stake}. */
+  record Staked(EthereumAddress provider, BigInteger amount, BigInteger stake)
+      implements LedgerEvent {}
+
+  record ExitBegun(EthereumAddress provider, long withdrawableAt) implements LedgerEvent {}
+
+  /** The exited provider's stake and held earnings paid back to it; its record is gone. */
+  record Withdrawn(EthereumAddress provider, BigInteger stake, BigInteger held)
+      implements LedgerEvent {}
+
+  /**
+   * What a slash took from the provider's held earnings and from its stake into the repair fund.
+   */
+  record Slashed(
+      EthereumAddress provider, BigInteger fromHeld, BigInteger fromStake, Bytes32 slashId)
+      implements LedgerEvent {}
+
+  /** The provider cannot withdraw before {@code frozenUntil} (Unix seconds). */
+  record Frozen(EthereumAddress provider, long frozenUntil) implements LedgerEvent {}
+
+  record HeldReleased(EthereumAddress provider, BigInteger amount, Bytes32 releaseId)
+      implements LedgerEvent {}
+
+  record RepairPaid(EthereumAddress recipient, BigInteger amount, Bytes32 repairId)
+      implements LedgerEvent {}
 
   /** The embedded ledger's record that a signer used a nonce; a chain keeps its own. */
   record NonceUsed(EthereumAddress signer, long nonce) implements LedgerEvent {}

@@ -39,7 +39,8 @@ public record LedgerModule(Ledger ledger, Optional<EmbeddedLedger> embedded) {
       AddressRecovery recovery,
       Clock clock,
       Streams streams) {
-    LedgerRules rules = new LedgerRules(operator, settings.coherenceBps());
+    LedgerRules rules =
+        new LedgerRules(operator, settings.coherenceBps(), settings.unbondingSeconds());
     if (NodeRole.STREAM.isHeldBy(system)) {
       LedgerBook.init(system, settings, rules, clock);
     } else {

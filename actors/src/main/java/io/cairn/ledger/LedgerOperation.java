@@ -29,10 +29,17 @@ public sealed interface LedgerOperation {
 
   record Deposit(Bytes32 jobId, BigInteger amount) implements LedgerOperation {}
 
-  record Settle(Bytes32 jobId, Bytes32 settlementId, List<Payout> payouts, BigInteger burn)
+  /**
+   * Pays {@code payouts} out of the job's escrow, moves {@code held} into the named providers'
+   * held-back earnings ({@link ProviderStake#held}) and burns {@code burn}; once per {@code
+   * settlementId}. At most {@link LedgerRules#MAX_RECIPIENTS} payouts and held amounts together.
+   */
+  record Settle(
+      Bytes32 jobId, Bytes32 settlementId, List<Payout> payouts, List<Payout> held, BigInteger burn)
       implements LedgerOperation {
     public Settle {
       payouts = List.copyOf(payouts);
+      held = List.copyOf(held);
     }
   }
 
@@ -50,4 +57,42 @@ public sealed interface LedgerOperation {
   record Report(RoundKey round, long eventCount, Bytes32 checksum) implements LedgerOperation {}
 
   record CloseRound(RoundKey round) implements LedgerOperation {}
+
+  // ---- provider stakes (ProviderStakes.sol) ----
+
+  /** The signer (a provider) adds {@code amount} to its stake; refused once it began exiting. */
+  record Stake(BigInteger amount) implements LedgerOperation {}
+
+  /**
+   * The signer starts leaving: its stake and held earnings can be withdrawn the ledger's unbonding
+   * time from now (and not before a freeze ends). Refused when it already began, or holds nothing.
+   */
+  record BeginExit() implements LedgerOperation {}
+
+  /** The exiting signer takes its stake and held earnings back, once unbonded and not frozen. */
+  record Withdraw() implements LedgerOperation {}
+
+  /**
+   * The operator takes up to {@code amount} from the provider, its held earnings first, then its
+   * stake, into the repair fund; once per {@code slashId}.
+   */
+  record Slash(EthereumAddress provider, BigInteger amount, Bytes32 slashId)
+      implements LedgerOperation {}
+
+  /**
+   * The operator keeps the provider from withdrawing before {@code until} (Unix seconds); a freeze
+   * is never shortened.
+   */
+  record Freeze(EthereumAddress provider, long until) implements LedgerOperation {}
+
+  /**
+   * The operator pays {@code amount} of the provider's held earnings to the provider's balance;
+   * once per {@code releaseId}.
+   */
+  record ReleaseHeld(EthereumAddress provider, BigInteger amount, Bytes32 releaseId)
+      implements LedgerOperation {}
+
+  /** The operator pays {@code amount} out of the repair fund; once per {@code repairId}. */
+  record PayRepair(EthereumAddress recipient, BigInteger amount, Bytes32 repairId)
+      implements LedgerOperation {}
 }

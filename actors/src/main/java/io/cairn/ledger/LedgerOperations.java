@@ -76,6 +76,29 @@ public final class LedgerOperations {
               request.getReport().getEventCount(),
               Bytes32.parse(request.getReport().getChecksum(), "checksum"));
       case CLOSE_ROUND -> new LedgerOperation.CloseRound(round(request.getCloseRound().getRound()));
+      case STAKE ->
+          new LedgerOperation.Stake(TokenAmount.parse(request.getStake().getAmount(), "amount"));
+      case BEGIN_EXIT -> new LedgerOperation.BeginExit();
+      case WITHDRAW -> new LedgerOperation.Withdraw();
+      case SLASH ->
+          new LedgerOperation.Slash(
+              address(request.getSlash().getProvider(), "provider"),
+              TokenAmount.parse(request.getSlash().getAmount(), "amount"),
+              Bytes32.parse(request.getSlash().getSlashId(), "slash id"));
+      case FREEZE ->
+          new LedgerOperation.Freeze(
+              address(request.getFreeze().getProvider(), "provider"),
+              request.getFreeze().getUntil());
+      case RELEASE_HELD ->
+          new LedgerOperation.ReleaseHeld(
+              address(request.getReleaseHeld().getProvider(), "provider"),
+              TokenAmount.parse(request.getReleaseHeld().getAmount(), "amount"),
+              Bytes32.parse(request.getReleaseHeld().getReleaseId(), "release id"));
+      case PAY_REPAIR ->
+          new LedgerOperation.PayRepair(
+              address(request.getPayRepair().getRecipient(), "recipient"),
+              TokenAmount.parse(request.getPayRepair().getAmount(), "amount"),
+              Bytes32.parse(request.getPayRepair().getRepairId(), "repair id"));
       case OPERATION_NOT_SET ->
           throw new Rejection(ErrorCode.INVALID_LEDGER_REQUEST, "the request names no operation");
     };
@@ -126,15 +149,8 @@ public final class LedgerOperations {
           EscrowSettle.newBuilder()
               .setJobId(settle.jobId().toString())
               .setSettlementId(settle.settlementId().toString())
-              .addAllPayouts(
-                  settle.payouts().stream()
-                      .map(
-                          payout ->
-                              io.cairn.protocol.api.v1.Payout.newBuilder()
-                                  .setRecipient(payout.recipient().value())
-                                  .setAmount(payout.amount().toString())
-                                  .build())
-                      .toList())
+              .addAllPayouts(payoutsToProto(settle.payouts()))
+              .addAllHeld(payoutsToProto(settle.held()))
               .setBurn(settle.burn().toString()));
     } else if (operation instanceof LedgerOperation.Close close) {
       request.setClose(EscrowClose.newBuilder().setJobId(close.jobId().toString()));
@@ -154,8 +170,55 @@ public final class LedgerOperations {
               .setChecksum(report.checksum().toString()));
     } else if (operation instanceof LedgerOperation.CloseRound close) {
       request.setCloseRound(CloseReportRound.newBuilder().setRound(toProto(close.round())));
+    } else {
+      stakeToRequest(operation, request);
     }
     return request;
+  }
+
+  private static void stakeToRequest(LedgerOperation operation, LedgerRequest.Builder request) {
+    if (operation instanceof LedgerOperation.Stake stake) {
+      request.setStake(
+          io.cairn.protocol.api.v1.Stake.newBuilder().setAmount(stake.amount().toString()));
+    } else if (operation instanceof LedgerOperation.BeginExit) {
+      request.setBeginExit(io.cairn.protocol.api.v1.BeginExit.getDefaultInstance());
+    } else if (operation instanceof LedgerOperation.Withdraw) {
+      request.setWithdraw(io.cairn.protocol.api.v1.WithdrawStake.getDefaultInstance());
+    } else if (operation instanceof LedgerOperation.Slash slash) {
+      request.setSlash(
+          io.cairn.protocol.api.v1.Slash.newBuilder()
+              .setProvider(slash.provider().value())
+              .setAmount(slash.amount().toString())
+              .setSlashId(slash.slashId().toString()));
+    } else if (operation instanceof LedgerOperation.Freeze freeze) {
+      request.setFreeze(
+          io.cairn.protocol.api.v1.FreezeStake.newBuilder()
+              .setProvider(freeze.provider().value())
+              .setUntil(freeze.until()));
+    } else if (operation instanceof LedgerOperation.ReleaseHeld release) {
+      request.setReleaseHeld(
+          io.cairn.protocol.api.v1.ReleaseHeld.newBuilder()
+              .setProvider(release.provider().value())
+              .setAmount(release.amount().toString())
+              .setReleaseId(release.releaseId().toString()));
+    } else if (operation instanceof LedgerOperation.PayRepair repair) {
+      request.setPayRepair(
+          io.cairn.protocol.api.v1.PayRepair.newBuilder()
+              .setRecipient(repair.recipient().value())
+              .setAmount(repair.amount().toString())
+              .setRepairId(repair.repairId().toString()));
+    }
+  }
+
+  private static List<io.cairn.protocol.api.v1.Payout> payoutsToProto(List<Payout> payouts) {
+    return payouts.stream()
+        .map(
+            payout ->
+                io.cairn.protocol.api.v1.Payout.newBuilder()
+                    .setRecipient(payout.recipient().value())
+                    .setAmount(payout.amount().toString())
+                    .build())
+        .toList();
   }
 
   public static io.cairn.protocol.api.v1.ProductTerms toProto(ProductTerms terms) {
@@ -217,21 +280,25 @@ public final class LedgerOperations {
   }
 
   private static LedgerOperation.Settle settle(EscrowSettle settle) {
-    List<Payout> payouts =
-        settle.getPayoutsList().stream()
-            .map(
-                payout ->
-                    new Payout(
-                        address(payout.getRecipient(), "recipient"),
-                        TokenAmount.parse(payout.getAmount(), "payout")))
-            .toList();
     BigInteger burn =
         settle.getBurn().isEmpty() ? BigInteger.ZERO : TokenAmount.parse(settle.getBurn(), "burn");
     return new LedgerOperation.Settle(
         Bytes32.parse(settle.getJobId(), "job id"),
         Bytes32.parse(settle.getSettlementId(), "settlement id"),
-        payouts,
+        payouts(settle.getPayoutsList(), "recipient", "payout"),
+        payouts(settle.getHeldList(), "provider", "held amount"),
         burn);
+  }
+
+  private static List<Payout> payouts(
+      List<io.cairn.protocol.api.v1.Payout> payouts, String whom, String what) {
+    return payouts.stream()
+        .map(
+            payout ->
+                new Payout(
+                    address(payout.getRecipient(), whom),
+                    TokenAmount.parse(payout.getAmount(), what)))
+        .toList();
   }
 
   private static LedgerOperation.OpenRound openRound(OpenReportRound open) {

@@ -2,6 +2,10 @@ package io.cairn.ledger;
 
 import io.cairn.ledger.LedgerEvent.Burned;
 import io.cairn.ledger.LedgerEvent.Deposited;
+import io.cairn.ledger.LedgerEvent.ExitBegun;
+import io.cairn.ledger.LedgerEvent.Frozen;
+import io.cairn.ledger.LedgerEvent.HeldBack;
+import io.cairn.ledger.LedgerEvent.HeldReleased;
 import io.cairn.ledger.LedgerEvent.LicenceExtended;
 import io.cairn.ledger.LedgerEvent.LicenceRevoked;
 import io.cairn.ledger.LedgerEvent.PaidOut;
@@ -9,6 +13,7 @@ import io.cairn.ledger.LedgerEvent.PoolFunded;
 import io.cairn.ledger.LedgerEvent.ProductCreated;
 import io.cairn.ledger.LedgerEvent.ProtocolFeeChanged;
 import io.cairn.ledger.LedgerEvent.Refunded;
+import io.cairn.ledger.LedgerEvent.RepairPaid;
 import io.cairn.ledger.LedgerEvent.ReportFinalised;
 import io.cairn.ledger.LedgerEvent.Reported;
 import io.cairn.ledger.LedgerEvent.ReporterRewarded;
@@ -17,22 +22,32 @@ import io.cairn.ledger.LedgerEvent.RoundClosed;
 import io.cairn.ledger.LedgerEvent.RoundOpened;
 import io.cairn.ledger.LedgerEvent.SalePaid;
 import io.cairn.ledger.LedgerEvent.Settled;
+import io.cairn.ledger.LedgerEvent.Slashed;
+import io.cairn.ledger.LedgerEvent.Staked;
 import io.cairn.ledger.LedgerEvent.Transferred;
 import io.cairn.ledger.LedgerEvent.Unrewarded;
+import io.cairn.ledger.LedgerEvent.Withdrawn;
+import io.cairn.ledger.LedgerOperation.BeginExit;
 import io.cairn.ledger.LedgerOperation.Buy;
 import io.cairn.ledger.LedgerOperation.Close;
 import io.cairn.ledger.LedgerOperation.CloseRound;
 import io.cairn.ledger.LedgerOperation.CreateProduct;
 import io.cairn.ledger.LedgerOperation.Deposit;
+import io.cairn.ledger.LedgerOperation.Freeze;
 import io.cairn.ledger.LedgerOperation.FundPool;
 import io.cairn.ledger.LedgerOperation.GrantLicence;
 import io.cairn.ledger.LedgerOperation.Mint;
 import io.cairn.ledger.LedgerOperation.OpenRound;
+import io.cairn.ledger.LedgerOperation.PayRepair;
+import io.cairn.ledger.LedgerOperation.ReleaseHeld;
 import io.cairn.ledger.LedgerOperation.Report;
 import io.cairn.ledger.LedgerOperation.RevokeLicence;
 import io.cairn.ledger.LedgerOperation.SetProtocolFee;
 import io.cairn.ledger.LedgerOperation.Settle;
+import io.cairn.ledger.LedgerOperation.Slash;
+import io.cairn.ledger.LedgerOperation.Stake;
 import io.cairn.ledger.LedgerOperation.Transfer;
+import io.cairn.ledger.LedgerOperation.Withdraw;
 import io.cairn.protocol.ErrorCode;
 import io.cairn.protocol.EthereumAddress;
 import io.cairn.protocol.Rejection;
@@ -42,18 +57,20 @@ import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * The contracts' rules in Java (contracts/src/main/solidity: CairnToken, Marketplace, Escrow,
- * ChecksumReports), checked in the same order, refused with the same codes, and answered with the
- * same events in the same order. Pure: the embedded ledger calls it before it persists, and the
- * conformance suite holds it to the contracts on a chain.
+ * ChecksumReports, ProviderStakes), checked in the same order, refused with the same codes, and
+ * answered with the same events in the same order. Pure: the embedded ledger calls it before it
+ * persists, and the conformance suite holds it to the contracts on a chain.
  *
  * @param operator the address holding every role the contracts give their deployer (minter, market
- *     admin, settler, round opener): the cluster's service address
+ *     admin, settler, round opener, the stakes' settler): the cluster's service address
  * @param coherenceBps the share of a round's reporters that must agree for a final report
+ * @param unbondingSeconds how long after beginning to exit a provider can withdraw
  */
-public record LedgerRules(EthereumAddress operator, int coherenceBps) {
+public record LedgerRules(EthereumAddress operator, int coherenceBps, long unbondingSeconds) {
   public static final int MAX_PROTOCOL_FEE_BPS = 1000;
   public static final int MAX_RECIPIENTS = 64;
   public static final int MAX_REPORTERS = 64;
@@ -131,7 +148,93 @@ public record LedgerRules(EthereumAddress operator, int coherenceBps) {
     } else if (operation instanceof CloseRound close) {
       return closeRound(state, signer, close);
     }
+    return decideStake(state, signer, operation, now);
+  }
+
+  /** The ProviderStakes operations. */
+  private List<LedgerEvent> decideStake(
+      LedgerState state, EthereumAddress signer, LedgerOperation operation, long now) {
+    StakeBook stakes = state.stakes();
+    if (operation instanceof Stake stake) {
+      // a stake is a transferAndCall on a chain: the transfer is checked before the contract
+      requireBalance(state, signer, stake.amount());
+      positive(stake.amount(), "a stake");
+      ProviderStake current = stakes.of(signer);
+      if (current.exiting()) {
+        throw new Rejection(
+            ErrorCode.STAKE_EXITING, signer + " began exiting and cannot add to its stake");
+      }
+      return List.of(new Staked(signer, stake.amount(), current.stake().add(stake.amount())));
+    } else if (operation instanceof BeginExit) {
+      ProviderStake current = stakes.of(signer);
+      if (current.exiting()) {
+        throw new Rejection(ErrorCode.STAKE_EXITING, signer + " already began exiting");
+      }
+      if (current.total().signum() == 0) {
+        throw new Rejection(ErrorCode.STAKE_NOT_FOUND, signer + " has no stake to exit with");
+      }
+      return List.of(new ExitBegun(signer, now + unbondingSeconds));
+    } else if (operation instanceof Withdraw) {
+      ProviderStake current = stakes.of(signer);
+      if (!current.exiting()) {
+        throw new Rejection(
+            ErrorCode.STAKE_NOT_EXITING, signer + " withdraws only after beginning to exit");
+      }
+      if (now < current.withdrawableAt()) {
+        throw new Rejection(
+            ErrorCode.STAKE_UNBONDING,
+            signer + "'s stake unbonds at " + current.withdrawableAt() + "; it is " + now);
+      }
+      if (now < current.frozenUntil()) {
+        throw new Rejection(
+            ErrorCode.STAKE_FROZEN,
+            signer + "'s stake is frozen until " + current.frozenUntil() + "; it is " + now);
+      }
+      return List.of(new Withdrawn(signer, current.stake(), current.held()));
+    } else if (operation instanceof Slash slash) {
+      operatorOnly(signer, "slashes stakes");
+      applyOnce(stakes.slashes(), slash.slashId(), "slash");
+      positive(slash.amount(), "a slash");
+      ProviderStake current = stakes.of(slash.provider());
+      BigInteger fromHeld = slash.amount().min(current.held());
+      BigInteger fromStake = slash.amount().subtract(fromHeld).min(current.stake());
+      return List.of(new Slashed(slash.provider(), fromHeld, fromStake, slash.slashId()));
+    } else if (operation instanceof Freeze freeze) {
+      operatorOnly(signer, "freezes stakes");
+      long until = Math.max(stakes.of(freeze.provider()).frozenUntil(), freeze.until());
+      return List.of(new Frozen(freeze.provider(), until));
+    } else if (operation instanceof ReleaseHeld release) {
+      operatorOnly(signer, "releases held earnings");
+      applyOnce(stakes.releases(), release.releaseId(), "release");
+      positive(release.amount(), "a release");
+      BigInteger held = stakes.of(release.provider()).held();
+      if (held.compareTo(release.amount()) < 0) {
+        throw new Rejection(
+            ErrorCode.HELD_INSUFFICIENT,
+            release.provider() + " has " + held + " held; the release needs " + release.amount());
+      }
+      return List.of(new HeldReleased(release.provider(), release.amount(), release.releaseId()));
+    } else if (operation instanceof PayRepair repair) {
+      operatorOnly(signer, "pays repairs");
+      applyOnce(stakes.repairs(), repair.repairId(), "repair payment");
+      positive(repair.amount(), "a repair payment");
+      if (repair.recipient().equals(Ledger.ZERO_ADDRESS)) {
+        throw new Rejection(ErrorCode.INVALID_ADDRESS, "a repair is not paid to the zero address");
+      }
+      if (stakes.repairFund().compareTo(repair.amount()) < 0) {
+        throw new Rejection(
+            ErrorCode.REPAIR_FUND_INSUFFICIENT,
+            "the repair fund holds " + stakes.repairFund() + "; " + repair.amount() + " needed");
+      }
+      return List.of(new RepairPaid(repair.recipient(), repair.amount(), repair.repairId()));
+    }
     throw new IllegalStateException("unknown " + operation);
+  }
+
+  private static void applyOnce(Set<Bytes32> applied, Bytes32 id, String what) {
+    if (applied.contains(id)) {
+      throw new Rejection(ErrorCode.SETTLEMENT_APPLIED, what + " " + id + " was already applied");
+    }
   }
 
   private List<LedgerEvent> settle(LedgerState state, EthereumAddress signer, Settle settle) {
@@ -142,9 +245,10 @@ public record LedgerRules(EthereumAddress operator, int coherenceBps) {
           ErrorCode.SETTLEMENT_APPLIED,
           "settlement " + settle.settlementId() + " was already applied");
     }
-    if (settle.payouts().size() > MAX_RECIPIENTS) {
+    if (settle.payouts().size() + settle.held().size() > MAX_RECIPIENTS) {
       throw new Rejection(
-          ErrorCode.INVALID_SETTLEMENT, "a settlement pays at most " + MAX_RECIPIENTS);
+          ErrorCode.INVALID_SETTLEMENT,
+          "a settlement pays and holds back at most " + MAX_RECIPIENTS + " amounts");
     }
     BigInteger total = settle.burn();
     for (Payout payout : settle.payouts()) {
@@ -152,6 +256,12 @@ public record LedgerRules(EthereumAddress operator, int coherenceBps) {
         throw new Rejection(ErrorCode.INVALID_SETTLEMENT, "a payout names the zero address");
       }
       total = total.add(payout.amount());
+    }
+    for (Payout held : settle.held()) {
+      if (held.recipient().equals(Ledger.ZERO_ADDRESS)) {
+        throw new Rejection(ErrorCode.INVALID_SETTLEMENT, "a held amount names the zero address");
+      }
+      total = total.add(held.amount());
     }
     if (total.compareTo(job.balance()) > 0) {
       throw new Rejection(
@@ -164,6 +274,12 @@ public record LedgerRules(EthereumAddress operator, int coherenceBps) {
         events.add(
             new PaidOut(
                 settle.jobId(), payout.recipient(), payout.amount(), settle.settlementId()));
+      }
+    }
+    for (Payout held : settle.held()) {
+      if (held.amount().signum() > 0) {
+        events.add(
+            new HeldBack(settle.jobId(), held.recipient(), held.amount(), settle.settlementId()));
       }
     }
     if (settle.burn().signum() > 0) {

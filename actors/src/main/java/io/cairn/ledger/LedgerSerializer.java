@@ -11,6 +11,10 @@ import io.cairn.cluster.proto.ledger.RoundReport;
 import io.cairn.cluster.proto.ledger.SubmitLedgerRequest;
 import io.cairn.ledger.LedgerEvent.Burned;
 import io.cairn.ledger.LedgerEvent.Deposited;
+import io.cairn.ledger.LedgerEvent.ExitBegun;
+import io.cairn.ledger.LedgerEvent.Frozen;
+import io.cairn.ledger.LedgerEvent.HeldBack;
+import io.cairn.ledger.LedgerEvent.HeldReleased;
 import io.cairn.ledger.LedgerEvent.LicenceExtended;
 import io.cairn.ledger.LedgerEvent.LicenceRevoked;
 import io.cairn.ledger.LedgerEvent.NonceUsed;
@@ -19,6 +23,7 @@ import io.cairn.ledger.LedgerEvent.PoolFunded;
 import io.cairn.ledger.LedgerEvent.ProductCreated;
 import io.cairn.ledger.LedgerEvent.ProtocolFeeChanged;
 import io.cairn.ledger.LedgerEvent.Refunded;
+import io.cairn.ledger.LedgerEvent.RepairPaid;
 import io.cairn.ledger.LedgerEvent.ReportFinalised;
 import io.cairn.ledger.LedgerEvent.Reported;
 import io.cairn.ledger.LedgerEvent.ReporterRewarded;
@@ -27,7 +32,10 @@ import io.cairn.ledger.LedgerEvent.RoundClosed;
 import io.cairn.ledger.LedgerEvent.RoundOpened;
 import io.cairn.ledger.LedgerEvent.SalePaid;
 import io.cairn.ledger.LedgerEvent.Settled;
+import io.cairn.ledger.LedgerEvent.Slashed;
+import io.cairn.ledger.LedgerEvent.Staked;
 import io.cairn.ledger.LedgerEvent.Transferred;
+import io.cairn.ledger.LedgerEvent.Withdrawn;
 import io.cairn.protocol.EthereumAddress;
 import io.cairn.protocol.ledger.Bytes32;
 import io.cairn.serialization.ProtobufSerializer;
@@ -155,6 +163,7 @@ public final class LedgerSerializer extends ProtobufSerializer {
         .addAllLicencesOf(selection.licencesOf().stream().map(EthereumAddress::value).toList())
         .addAllJobs(selection.jobs().stream().map(Bytes32::toString).toList())
         .addAllRounds(selection.rounds().stream().map(Bytes32::toString).toList())
+        .addAllProviders(selection.providers().stream().map(EthereumAddress::value).toList())
         .setReplyTo(serialize(read.replyTo()))
         .build();
   }
@@ -176,7 +185,8 @@ public final class LedgerSerializer extends ProtobufSerializer {
                     .toList()),
             addresses(read.getLicencesOfList()),
             bytes32s(read.getJobsList()),
-            bytes32s(read.getRoundsList())),
+            bytes32s(read.getRoundsList()),
+            addresses(read.getProvidersList())),
         resolve(read.getReplyTo()));
   }
 
@@ -295,8 +305,63 @@ public final class LedgerSerializer extends ProtobufSerializer {
           io.cairn.cluster.proto.ledger.NonceUsed.newBuilder()
               .setSigner(e.signer().value())
               .setNonce(e.nonce()));
+    } else if (event instanceof HeldBack e) {
+      proto.setHeldBack(
+          io.cairn.cluster.proto.ledger.HeldBack.newBuilder()
+              .setJobId(e.jobId().toString())
+              .setProvider(e.provider().value())
+              .setAmount(e.amount().toString())
+              .setSettlementId(e.settlementId().toString()));
+    } else {
+      stakeEventToProto(event, proto);
     }
     return proto.build();
+  }
+
+  private static void stakeEventToProto(
+      LedgerEvent event, io.cairn.cluster.proto.ledger.LedgerEvent.Builder proto) {
+    if (event instanceof Staked e) {
+      proto.setStaked(
+          io.cairn.cluster.proto.ledger.Staked.newBuilder()
+              .setProvider(e.provider().value())
+              .setAmount(e.amount().toString())
+              .setStake(e.stake().toString()));
+    } else if (event instanceof ExitBegun e) {
+      proto.setExitBegun(
+          io.cairn.cluster.proto.ledger.ExitBegun.newBuilder()
+              .setProvider(e.provider().value())
+              .setWithdrawableAt(e.withdrawableAt()));
+    } else if (event instanceof Withdrawn e) {
+      proto.setWithdrawn(
+          io.cairn.cluster.proto.ledger.Withdrawn.newBuilder()
+              .setProvider(e.provider().value())
+              .setStake(e.stake().toString())
+              .setHeld(e.held().toString()));
+    } else if (event instanceof Slashed e) {
+      proto.setSlashed(
+          io.cairn.cluster.proto.ledger.Slashed.newBuilder()
+              .setProvider(e.provider().value())
+              .setFromHeld(e.fromHeld().toString())
+              .setFromStake(e.fromStake().toString())
+              .setSlashId(e.slashId().toString()));
+    } else if (event instanceof Frozen e) {
+      proto.setFrozen(
+          io.cairn.cluster.proto.ledger.Frozen.newBuilder()
+              .setProvider(e.provider().value())
+              .setFrozenUntil(e.frozenUntil()));
+    } else if (event instanceof HeldReleased e) {
+      proto.setHeldReleased(
+          io.cairn.cluster.proto.ledger.HeldReleased.newBuilder()
+              .setProvider(e.provider().value())
+              .setAmount(e.amount().toString())
+              .setReleaseId(e.releaseId().toString()));
+    } else if (event instanceof RepairPaid e) {
+      proto.setRepairPaid(
+          io.cairn.cluster.proto.ledger.RepairPaid.newBuilder()
+              .setRecipient(e.recipient().value())
+              .setAmount(e.amount().toString())
+              .setRepairId(e.repairId().toString()));
+    }
   }
 
   static LedgerEvent fromProto(io.cairn.cluster.proto.ledger.LedgerEvent proto) {
@@ -400,6 +465,48 @@ public final class LedgerSerializer extends ProtobufSerializer {
         var e = proto.getNonceUsed();
         yield new NonceUsed(address(e.getSigner()), e.getNonce());
       }
+      case HELD_BACK -> {
+        var e = proto.getHeldBack();
+        yield new HeldBack(
+            bytes32(e.getJobId()),
+            address(e.getProvider()),
+            amount(e.getAmount()),
+            bytes32(e.getSettlementId()));
+      }
+      case STAKED -> {
+        var e = proto.getStaked();
+        yield new Staked(address(e.getProvider()), amount(e.getAmount()), amount(e.getStake()));
+      }
+      case EXIT_BEGUN -> {
+        var e = proto.getExitBegun();
+        yield new ExitBegun(address(e.getProvider()), e.getWithdrawableAt());
+      }
+      case WITHDRAWN -> {
+        var e = proto.getWithdrawn();
+        yield new Withdrawn(address(e.getProvider()), amount(e.getStake()), amount(e.getHeld()));
+      }
+      case SLASHED -> {
+        var e = proto.getSlashed();
+        yield new Slashed(
+            address(e.getProvider()),
+            amount(e.getFromHeld()),
+            amount(e.getFromStake()),
+            bytes32(e.getSlashId()));
+      }
+      case FROZEN -> {
+        var e = proto.getFrozen();
+        yield new Frozen(address(e.getProvider()), e.getFrozenUntil());
+      }
+      case HELD_RELEASED -> {
+        var e = proto.getHeldReleased();
+        yield new HeldReleased(
+            address(e.getProvider()), amount(e.getAmount()), bytes32(e.getReleaseId()));
+      }
+      case REPAIR_PAID -> {
+        var e = proto.getRepairPaid();
+        yield new RepairPaid(
+            address(e.getRecipient()), amount(e.getAmount()), bytes32(e.getRepairId()));
+      }
       case EVENT_NOT_SET -> throw new IllegalArgumentException("a ledger event without a kind");
     };
   }
@@ -447,8 +554,24 @@ public final class LedgerSerializer extends ProtobufSerializer {
               .setPaidOut(job.paidOut().toString())
               .setBurned(job.burned().toString())
               .setRefunded(job.refunded().toString())
-              .setClosed(job.closed()));
+              .setClosed(job.closed())
+              .setHeld(job.held().toString()));
     }
+    StakeBook stakes = state.stakes();
+    for (ProviderStake stake : stakes.providers().values()) {
+      proto.addStakes(
+          io.cairn.cluster.proto.ledger.ProviderStake.newBuilder()
+              .setProvider(stake.provider().value())
+              .setStake(stake.stake().toString())
+              .setHeld(stake.held().toString())
+              .setExiting(stake.exiting())
+              .setWithdrawableAt(stake.withdrawableAt())
+              .setFrozenUntil(stake.frozenUntil()));
+    }
+    proto.setRepairFund(stakes.repairFund().toString());
+    stakes.slashes().forEach(id -> proto.addSlashes(id.toString()));
+    stakes.releases().forEach(id -> proto.addReleases(id.toString()));
+    stakes.repairs().forEach(id -> proto.addRepairs(id.toString()));
     state.settlements().forEach(id -> proto.addSettlements(id.toString()));
     for (ReportRound round : state.rounds().values()) {
       var roundProto =
@@ -512,6 +635,8 @@ public final class LedgerSerializer extends ProtobufSerializer {
               amount(job.getDeposited()),
               amount(job.getPaidOut()),
               amount(job.getBurned()),
+              // a snapshot from before held-back earnings has none
+              job.getHeld().isEmpty() ? BigInteger.ZERO : amount(job.getHeld()),
               amount(job.getRefunded()),
               job.getClosed()));
     }
@@ -551,7 +676,31 @@ public final class LedgerSerializer extends ProtobufSerializer {
         jobs,
         bytes32s(proto.getSettlementsList()),
         amount(proto.getReportPool()),
-        rounds);
+        rounds,
+        stakesFromProto(proto));
+  }
+
+  private static StakeBook stakesFromProto(io.cairn.cluster.proto.ledger.LedgerState proto) {
+    Map<EthereumAddress, ProviderStake> providers = new HashMap<>();
+    for (var stake : proto.getStakesList()) {
+      EthereumAddress provider = address(stake.getProvider());
+      providers.put(
+          provider,
+          new ProviderStake(
+              provider,
+              amount(stake.getStake()),
+              amount(stake.getHeld()),
+              stake.getExiting(),
+              stake.getWithdrawableAt(),
+              stake.getFrozenUntil()));
+    }
+    return new StakeBook(
+        providers,
+        // a snapshot from before the stakes has no repair fund
+        proto.getRepairFund().isEmpty() ? BigInteger.ZERO : amount(proto.getRepairFund()),
+        bytes32s(proto.getSlashesList()),
+        bytes32s(proto.getReleasesList()),
+        bytes32s(proto.getRepairsList()));
   }
 
   private static io.cairn.cluster.proto.ledger.Product toProto(Product product) {

@@ -2,6 +2,10 @@ package io.cairn.ledger;
 
 import io.cairn.ledger.LedgerEvent.Burned;
 import io.cairn.ledger.LedgerEvent.Deposited;
+import io.cairn.ledger.LedgerEvent.ExitBegun;
+import io.cairn.ledger.LedgerEvent.Frozen;
+import io.cairn.ledger.LedgerEvent.HeldBack;
+import io.cairn.ledger.LedgerEvent.HeldReleased;
 import io.cairn.ledger.LedgerEvent.LicenceExtended;
 import io.cairn.ledger.LedgerEvent.LicenceRevoked;
 import io.cairn.ledger.LedgerEvent.NonceUsed;
@@ -10,6 +14,7 @@ import io.cairn.ledger.LedgerEvent.PoolFunded;
 import io.cairn.ledger.LedgerEvent.ProductCreated;
 import io.cairn.ledger.LedgerEvent.ProtocolFeeChanged;
 import io.cairn.ledger.LedgerEvent.Refunded;
+import io.cairn.ledger.LedgerEvent.RepairPaid;
 import io.cairn.ledger.LedgerEvent.ReportFinalised;
 import io.cairn.ledger.LedgerEvent.Reported;
 import io.cairn.ledger.LedgerEvent.ReporterRewarded;
@@ -18,7 +23,10 @@ import io.cairn.ledger.LedgerEvent.RoundClosed;
 import io.cairn.ledger.LedgerEvent.RoundOpened;
 import io.cairn.ledger.LedgerEvent.SalePaid;
 import io.cairn.ledger.LedgerEvent.Settled;
+import io.cairn.ledger.LedgerEvent.Slashed;
+import io.cairn.ledger.LedgerEvent.Staked;
 import io.cairn.ledger.LedgerEvent.Transferred;
+import io.cairn.ledger.LedgerEvent.Withdrawn;
 import io.cairn.protocol.EthereumAddress;
 import io.cairn.protocol.ledger.Bytes32;
 import java.math.BigInteger;
@@ -30,11 +38,13 @@ import java.util.Set;
 
 /**
  * The embedded ledger's state: balances, nonces, products, licences, escrow jobs, applied
- * settlements and report rounds. Immutable; {@link #apply} is the one way it changes, event by
- * event, so a replay of the journal rebuilds it exactly. A sale's price leaves the buyer with
- * {@link LicenceExtended} and reaches its recipients with {@link SalePaid}; tokens enter an escrow
- * with {@link Deposited} and leave it only with {@link PaidOut}, {@link Burned} and {@link
- * Refunded}.
+ * settlements, report rounds and the providers' stakes. Immutable; {@link #apply} is the one way it
+ * changes, event by event, so a replay of the journal rebuilds it exactly. A sale's price leaves
+ * the buyer with {@link LicenceExtended} and reaches its recipients with {@link SalePaid}; tokens
+ * enter an escrow with {@link Deposited} and leave it only with {@link PaidOut}, {@link HeldBack}
+ * (into a provider's held earnings), {@link Burned} and {@link Refunded}; they enter the stakes
+ * with {@link Staked} and {@link HeldBack} and leave them only with {@link Withdrawn}, {@link
+ * HeldReleased} and {@link RepairPaid}.
  *
  * @param reportPool the checksum reports' pool not reserved for an open round
  */
@@ -50,7 +60,8 @@ public record LedgerState(
     Map<Bytes32, EscrowJob> jobs,
     Set<Bytes32> settlements,
     BigInteger reportPool,
-    Map<Bytes32, ReportRound> rounds) {
+    Map<Bytes32, ReportRound> rounds,
+    StakeBook stakes) {
 
   public LedgerState {
     balances = Collections.unmodifiableMap(balances);
@@ -78,7 +89,8 @@ public record LedgerState(
         Map.of(),
         Set.of(),
         BigInteger.ZERO,
-        Map.of());
+        Map.of(),
+        StakeBook.empty());
   }
 
   public BigInteger balanceOf(EthereumAddress account) {
@@ -153,7 +165,8 @@ public record LedgerState(
         someJobs,
         Set.of(),
         reportPool,
-        someRounds);
+        someRounds,
+        stakes.select(selection.providers()));
   }
 
   /** The state after {@code event}; pure. */
@@ -211,7 +224,8 @@ public record LedgerState(
           jobs,
           settlements,
           reportPool,
-          rounds);
+          rounds,
+          stakes);
     } else if (event instanceof Deposited e) {
       return withDeposit(e);
     } else if (event instanceof PaidOut e) {
@@ -222,6 +236,25 @@ public record LedgerState(
           totalSupply,
           JobDelta.PAID_OUT,
           e.amount());
+    } else if (event instanceof HeldBack e) {
+      return withJob(
+              e.jobId(),
+              job -> job.balance().subtract(e.amount()),
+              balances,
+              totalSupply,
+              JobDelta.HELD,
+              e.amount())
+          .withStakes(stakes.apply(e), balances);
+    } else if (event instanceof Staked e) {
+      return withStakes(stakes.apply(e), add(balances, e.provider(), e.amount().negate()));
+    } else if (event instanceof Withdrawn e) {
+      return withStakes(stakes.apply(e), add(balances, e.provider(), e.stake().add(e.held())));
+    } else if (event instanceof HeldReleased e) {
+      return withStakes(stakes.apply(e), add(balances, e.provider(), e.amount()));
+    } else if (event instanceof RepairPaid e) {
+      return withStakes(stakes.apply(e), add(balances, e.recipient(), e.amount()));
+    } else if (event instanceof ExitBegun || event instanceof Slashed || event instanceof Frozen) {
+      return withStakes(stakes.apply(event), balances);
     } else if (event instanceof Burned e) {
       return withJob(
           e.jobId(),
@@ -343,6 +376,7 @@ public record LedgerState(
             job.deposited().add(e.amount()),
             job.paidOut(),
             job.burned(),
+            job.held(),
             job.refunded(),
             false);
     return with(
@@ -368,6 +402,7 @@ public record LedgerState(
             job.deposited(),
             job.paidOut(),
             job.burned(),
+            job.held(),
             job.refunded().add(e.amount()),
             true);
     return with(
@@ -385,7 +420,8 @@ public record LedgerState(
 
   private enum JobDelta {
     PAID_OUT,
-    BURNED
+    BURNED,
+    HELD
   }
 
   private LedgerState withJob(
@@ -404,6 +440,7 @@ public record LedgerState(
             job.deposited(),
             delta == JobDelta.PAID_OUT ? job.paidOut().add(amount) : job.paidOut(),
             delta == JobDelta.BURNED ? job.burned().add(amount) : job.burned(),
+            delta == JobDelta.HELD ? job.held().add(amount) : job.held(),
             job.refunded(),
             job.closed());
     return with(
@@ -449,6 +486,24 @@ public record LedgerState(
         rounds);
   }
 
+  private LedgerState withStakes(
+      StakeBook newStakes, Map<EthereumAddress, BigInteger> newBalances) {
+    return new LedgerState(
+        totalSupply,
+        newBalances,
+        nonces,
+        productCount,
+        products,
+        licenceEnds,
+        protocolFeeRecipient,
+        protocolFeeBps,
+        jobs,
+        settlements,
+        reportPool,
+        rounds,
+        newStakes);
+  }
+
   private LedgerState withRounds(BigInteger pool, Map<Bytes32, ReportRound> newRounds) {
     return with(
         totalSupply,
@@ -486,7 +541,8 @@ public record LedgerState(
         newJobs,
         newSettlements,
         pool,
-        newRounds);
+        newRounds,
+        stakes);
   }
 
   private static <K, V> Map<K, V> put(Map<K, V> map, K key, V value) {

@@ -73,7 +73,8 @@ class ChecksumReportingTest {
       LedgerModule ledger =
           LedgerModule.init(
               system,
-              new LedgerSettings(Duration.ofSeconds(10), 100, 9000),
+              new LedgerSettings(
+                  Duration.ofSeconds(10), 100, 9000, LedgerConformanceSuite.UNBONDING_SECONDS),
               operator.address(),
               AddressRecoveries.preferred(),
               Clock.systemUTC(),

@@ -30,7 +30,7 @@ class EmbeddedLedgerConformanceTest extends LedgerConformanceSuite {
           100,
           Duration.ofSeconds(60));
   private static final LedgerSettings SETTINGS =
-      new LedgerSettings(Duration.ofSeconds(10), 50, 9000);
+      new LedgerSettings(Duration.ofSeconds(10), 50, 9000, UNBONDING_SECONDS);
 
   @TempDir static Path dataDirectory;
   private final PrivateKeySigner operator = PrivateKeySigner.generate();

@@ -44,6 +44,9 @@ import org.junit.jupiter.api.Test;
 public abstract class LedgerConformanceSuite {
   private static final Bytes32 TERMS = Bytes32.of(new byte[32]);
 
+  /** The providers' unbonding time both backends are set up with: short, as time is advanced. */
+  public static final long UNBONDING_SECONDS = 5;
+
   /** The backend under test, fresh for each test. */
   protected abstract Ledger ledger();
 
@@ -253,7 +256,7 @@ public abstract class LedgerConformanceSuite {
     Bytes32 settlement = randomId(random);
     LedgerOperation.Settle settle =
         new LedgerOperation.Settle(
-            job, settlement, List.of(new Payout(hoster.address(), units(20))), units(5));
+            job, settlement, List.of(new Payout(hoster.address(), units(20))), List.of(), units(5));
     refused(ErrorCode.NOT_PERMITTED, supporter, settle);
     assertEquals(
         List.of(
@@ -265,11 +268,16 @@ public abstract class LedgerConformanceSuite {
         ErrorCode.ESCROW_INSUFFICIENT,
         operator(),
         new LedgerOperation.Settle(
-            job, randomId(random), List.of(new Payout(hoster.address(), units(35))), units(1)));
+            job,
+            randomId(random),
+            List.of(new Payout(hoster.address(), units(35))),
+            List.of(),
+            units(1)));
     refused(
         ErrorCode.JOB_NOT_FOUND,
         operator(),
-        new LedgerOperation.Settle(randomId(random), randomId(random), List.of(), units(1)));
+        new LedgerOperation.Settle(
+            randomId(random), randomId(random), List.of(), List.of(), units(1)));
 
     assertEquals(
         List.of(new Refunded(job, supporter.address(), units(35))),
@@ -285,6 +293,7 @@ public abstract class LedgerConformanceSuite {
             units(60),
             units(20),
             units(5),
+            BigInteger.ZERO,
             units(35),
             true),
         await(ledger().escrowJob(job)));
@@ -454,6 +463,7 @@ public abstract class LedgerConformanceSuite {
                   job,
                   randomId(random),
                   List.of(new Payout(target, amount.divide(BigInteger.TWO))),
+                  List.of(),
                   amount.divide(BigInteger.TEN));
         }
         case 5 -> {

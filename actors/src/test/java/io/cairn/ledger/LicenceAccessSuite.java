@@ -54,7 +54,8 @@ abstract class LicenceAccessSuite {
   private static final KeySettings KEYS =
       new KeySettings(Duration.ofSeconds(10), 100, Duration.ofSeconds(60));
   private static final LedgerSettings LEDGER =
-      new LedgerSettings(Duration.ofSeconds(10), 100, 9000);
+      new LedgerSettings(
+          Duration.ofSeconds(10), 100, 9000, LedgerConformanceSuite.UNBONDING_SECONDS);
   private static final Duration GRANTED_WITHIN = Duration.ofSeconds(60);
 
   private final PrivateKeySigner operator = PrivateKeySigner.generate();

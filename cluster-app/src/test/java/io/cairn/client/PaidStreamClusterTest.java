@@ -84,7 +84,7 @@ class PaidStreamClusterTest {
       chain.fund(operatorKey.address());
       EvmLedger.Deployment deployment =
           EvmLedger.deployment(
-              chain.web3j(), chain.newAccount(), operatorKey.address(), 9000, chain.settings());
+              chain.web3j(), chain.newAccount(), operatorKey.address(), 9000, 5, chain.settings());
       ContractAddresses contracts = deployment.addresses();
       Map<String, Object> onChain =
           Map.of(
@@ -93,6 +93,7 @@ class PaidStreamClusterTest {
               "cairn.ledger.chain.contracts.marketplace", contracts.marketplace().value(),
               "cairn.ledger.chain.contracts.escrow", contracts.escrow().value(),
               "cairn.ledger.chain.contracts.checksum-reports", contracts.checksumReports().value(),
+              "cairn.ledger.chain.contracts.provider-stakes", contracts.providerStakes().value(),
               "cairn.ledger.chain.from-block", deployment.firstBlock(),
               // anvil mines a block per transaction and none between them
               "cairn.ledger.chain.confirmations", 0,

@@ -90,7 +90,27 @@ class ContractsOnAnvilTest {
     token = CairnToken.deploy(web3j, deployer, GAS, admin).send();
     marketplace =
         Marketplace.deploy(web3j, deployer, GAS, token.getContractAddress(), admin).send();
-    escrow = Escrow.deploy(web3j, deployer, GAS, token.getContractAddress(), admin, admin).send();
+    ProviderStakes stakes =
+        ProviderStakes.deploy(
+                web3j,
+                deployer,
+                GAS,
+                token.getContractAddress(),
+                admin,
+                admin,
+                admin,
+                BigInteger.ONE)
+            .send();
+    escrow =
+        Escrow.deploy(
+                web3j,
+                deployer,
+                GAS,
+                token.getContractAddress(),
+                stakes.getContractAddress(),
+                admin,
+                admin)
+            .send();
     checksumReports =
         ChecksumReports.deploy(
                 web3j,

@@ -259,7 +259,8 @@ public final class ChainFollower {
                       addresses.token().value(),
                       addresses.marketplace().value(),
                       addresses.escrow().value(),
-                      addresses.checksumReports().value()));
+                      addresses.checksumReports().value(),
+                      addresses.providerStakes().value()));
           EthLog answer = web3j.ethGetLogs(filter).send();
           if (!answer.hasError()) {
             for (EthLog.LogResult<?> result : answer.getLogs()) {

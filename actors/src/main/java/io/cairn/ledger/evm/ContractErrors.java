@@ -80,6 +80,19 @@ final class ContractErrors {
     define("NotAssignedReporter(bytes32 roundId,address caller)", ErrorCode.NOT_PERMITTED);
     define("AlreadyReported(bytes32 roundId,address reporter)", ErrorCode.ALREADY_REPORTED);
     define("PoolInsufficient(uint256 pool,uint256 needed)", ErrorCode.POOL_INSUFFICIENT);
+    // ProviderStakes
+    define("StakeExiting(address provider)", ErrorCode.STAKE_EXITING);
+    define("NoStake(address provider)", ErrorCode.STAKE_NOT_FOUND);
+    define("NotExiting(address provider)", ErrorCode.STAKE_NOT_EXITING);
+    define("StillUnbonding(address provider,uint64 withdrawableAt)", ErrorCode.STAKE_UNBONDING);
+    define("StakeFrozen(address provider,uint64 frozenUntil)", ErrorCode.STAKE_FROZEN);
+    define("AlreadyApplied(bytes32 id)", ErrorCode.SETTLEMENT_APPLIED);
+    define(
+        "HeldInsufficient(address provider,uint256 held,uint256 needed)",
+        ErrorCode.HELD_INSUFFICIENT);
+    define(
+        "RepairFundInsufficient(uint256 fund,uint256 needed)", ErrorCode.REPAIR_FUND_INSUFFICIENT);
+    define("ZeroRecipient()", ErrorCode.INVALID_ADDRESS);
     // The rest of the contracts' errors cannot follow from an operation of the ledger's (the
     // ledger never permits, approves from or sends to the zero address, nor calls
     // onTokenTransfer itself): named, so that the message says which, but not a rule's refusal.
@@ -97,6 +110,8 @@ final class ContractErrors {
             "InvalidShortString()",
             "StringTooLong(string text)",
             "OnlyToken(address caller)",
+            // only Escrow credits held earnings, always with one amount per provider
+            "InvalidCredit(string reason)",
             ERROR_STRING,
             PANIC)) {
       define(unexpected, ErrorCode.CONTRACT_REVERTED);

@@ -4,6 +4,7 @@ import io.cairn.contracts.CairnToken;
 import io.cairn.contracts.ChecksumReports;
 import io.cairn.contracts.Escrow;
 import io.cairn.contracts.Marketplace;
+import io.cairn.contracts.ProviderStakes;
 import io.cairn.ledger.LedgerEvent;
 import io.cairn.ledger.Product;
 import io.cairn.ledger.ProductTerms;
@@ -38,6 +39,7 @@ final class ContractEvents {
     EthereumAddress marketplace = addresses.marketplace();
     EthereumAddress escrow = addresses.escrow();
     EthereumAddress reports = addresses.checksumReports();
+    EthereumAddress stakes = addresses.providerStakes();
     define(token, CairnToken.TRANSFER_EVENT, ContractEvents::transferred);
     define(marketplace, Marketplace.PRODUCTCREATED_EVENT, ContractEvents::productCreated);
     define(marketplace, Marketplace.LICENCEEXTENDED_EVENT, ContractEvents::licenceExtended);
@@ -46,6 +48,7 @@ final class ContractEvents {
     define(marketplace, Marketplace.PROTOCOLFEECHANGED_EVENT, ContractEvents::protocolFeeChanged);
     define(escrow, Escrow.DEPOSITED_EVENT, ContractEvents::deposited);
     define(escrow, Escrow.PAIDOUT_EVENT, ContractEvents::paidOut);
+    define(escrow, Escrow.HELDBACK_EVENT, ContractEvents::heldBack);
     define(escrow, Escrow.BURNED_EVENT, ContractEvents::burned);
     define(escrow, Escrow.REFUNDED_EVENT, ContractEvents::refunded);
     define(reports, ChecksumReports.POOLFUNDED_EVENT, ContractEvents::poolFunded);
@@ -55,6 +58,13 @@ final class ContractEvents {
     define(reports, ChecksumReports.REPORTERREWARDED_EVENT, ContractEvents::reporterRewarded);
     define(reports, ChecksumReports.REPORTERUNREWARDED_EVENT, ContractEvents::reporterUnrewarded);
     define(reports, ChecksumReports.ROUNDCLOSED_EVENT, ContractEvents::roundClosed);
+    define(stakes, ProviderStakes.STAKED_EVENT, ContractEvents::staked);
+    define(stakes, ProviderStakes.EXITBEGUN_EVENT, ContractEvents::exitBegun);
+    define(stakes, ProviderStakes.WITHDRAWN_EVENT, ContractEvents::withdrawn);
+    define(stakes, ProviderStakes.SLASHED_EVENT, ContractEvents::slashed);
+    define(stakes, ProviderStakes.FROZEN_EVENT, ContractEvents::frozen);
+    define(stakes, ProviderStakes.HELDRELEASED_EVENT, ContractEvents::heldReleased);
+    define(stakes, ProviderStakes.REPAIRPAID_EVENT, ContractEvents::repairPaid);
   }
 
   /** The receipt's events; the token's Transfer events only if {@code withTransfers}. */
@@ -149,6 +159,12 @@ final class ContractEvents {
         Bytes32.of(e.jobId), address(e.recipient), e.amount, Bytes32.of(e.settlementId));
   }
 
+  private static LedgerEvent heldBack(Log log) {
+    Escrow.HeldBackEventResponse e = Escrow.getHeldBackEventFromLog(log);
+    return new LedgerEvent.HeldBack(
+        Bytes32.of(e.jobId), address(e.provider), e.amount, Bytes32.of(e.settlementId));
+  }
+
   private static LedgerEvent burned(Log log) {
     Escrow.BurnedEventResponse e = Escrow.getBurnedEventFromLog(log);
     return new LedgerEvent.Burned(Bytes32.of(e.jobId), e.amount, Bytes32.of(e.settlementId));
@@ -207,6 +223,42 @@ final class ContractEvents {
   private static LedgerEvent roundClosed(Log log) {
     ChecksumReports.RoundClosedEventResponse e = ChecksumReports.getRoundClosedEventFromLog(log);
     return new LedgerEvent.RoundClosed(Bytes32.of(e.roundId), e.finalised);
+  }
+
+  private static LedgerEvent staked(Log log) {
+    ProviderStakes.StakedEventResponse e = ProviderStakes.getStakedEventFromLog(log);
+    return new LedgerEvent.Staked(address(e.provider), e.amount, e.stake);
+  }
+
+  private static LedgerEvent exitBegun(Log log) {
+    ProviderStakes.ExitBegunEventResponse e = ProviderStakes.getExitBegunEventFromLog(log);
+    return new LedgerEvent.ExitBegun(address(e.provider), e.withdrawableAt.longValueExact());
+  }
+
+  private static LedgerEvent withdrawn(Log log) {
+    ProviderStakes.WithdrawnEventResponse e = ProviderStakes.getWithdrawnEventFromLog(log);
+    return new LedgerEvent.Withdrawn(address(e.provider), e.stake, e.held);
+  }
+
+  private static LedgerEvent slashed(Log log) {
+    ProviderStakes.SlashedEventResponse e = ProviderStakes.getSlashedEventFromLog(log);
+    return new LedgerEvent.Slashed(
+        address(e.provider), e.fromHeld, e.fromStake, Bytes32.of(e.slashId));
+  }
+
+  private static LedgerEvent frozen(Log log) {
+    ProviderStakes.FrozenEventResponse e = ProviderStakes.getFrozenEventFromLog(log);
+    return new LedgerEvent.Frozen(address(e.provider), e.frozenUntil.longValueExact());
+  }
+
+  private static LedgerEvent heldReleased(Log log) {
+    ProviderStakes.HeldReleasedEventResponse e = ProviderStakes.getHeldReleasedEventFromLog(log);
+    return new LedgerEvent.HeldReleased(address(e.provider), e.amount, Bytes32.of(e.releaseId));
+  }
+
+  private static LedgerEvent repairPaid(Log log) {
+    ProviderStakes.RepairPaidEventResponse e = ProviderStakes.getRepairPaidEventFromLog(log);
+    return new LedgerEvent.RepairPaid(address(e.recipient), e.amount, Bytes32.of(e.repairId));
   }
 
   /**

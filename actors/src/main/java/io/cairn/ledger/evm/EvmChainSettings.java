@@ -127,9 +127,10 @@ public record EvmChainSettings(
     return Math.max(1, receiptPollInterval.toMillis());
   }
 
-  /** All four addresses, or none; a configured address may be written in any case. */
+  /** All five addresses, or none; a configured address may be written in any case. */
   private static Optional<ContractAddresses> contracts(Config contracts) {
-    List<String> keys = List.of("token", "marketplace", "escrow", "checksum-reports");
+    List<String> keys =
+        List.of("token", "marketplace", "escrow", "checksum-reports", "provider-stakes");
     List<String> values = keys.stream().map(contracts::getString).map(String::strip).toList();
     if (values.stream().allMatch(String::isEmpty)) {
       return Optional.empty();
@@ -139,7 +140,7 @@ public record EvmChainSettings(
         throw new IllegalArgumentException(
             "cairn.ledger.chain.contracts."
                 + keys.get(i)
-                + " is empty: set all four contract addresses or none");
+                + " is empty: set all five contract addresses or none");
       }
     }
     List<EthereumAddress> addresses =
@@ -148,6 +149,10 @@ public record EvmChainSettings(
             .toList();
     return Optional.of(
         new ContractAddresses(
-            addresses.get(0), addresses.get(1), addresses.get(2), addresses.get(3)));
+            addresses.get(0),
+            addresses.get(1),
+            addresses.get(2),
+            addresses.get(3),
+            addresses.get(4)));
   }
 }

@@ -4,28 +4,36 @@ import io.cairn.contracts.CairnToken;
 import io.cairn.contracts.ChecksumReports;
 import io.cairn.contracts.Escrow;
 import io.cairn.contracts.Marketplace;
+import io.cairn.contracts.ProviderStakes;
 import io.cairn.ledger.EscrowJob;
 import io.cairn.ledger.Ledger;
 import io.cairn.ledger.LedgerEvent;
 import io.cairn.ledger.LedgerOperation;
+import io.cairn.ledger.LedgerOperation.BeginExit;
 import io.cairn.ledger.LedgerOperation.Buy;
 import io.cairn.ledger.LedgerOperation.Close;
 import io.cairn.ledger.LedgerOperation.CloseRound;
 import io.cairn.ledger.LedgerOperation.CreateProduct;
 import io.cairn.ledger.LedgerOperation.Deposit;
+import io.cairn.ledger.LedgerOperation.Freeze;
 import io.cairn.ledger.LedgerOperation.FundPool;
 import io.cairn.ledger.LedgerOperation.GrantLicence;
 import io.cairn.ledger.LedgerOperation.Mint;
 import io.cairn.ledger.LedgerOperation.OpenRound;
+import io.cairn.ledger.LedgerOperation.PayRepair;
+import io.cairn.ledger.LedgerOperation.ReleaseHeld;
 import io.cairn.ledger.LedgerOperation.Report;
 import io.cairn.ledger.LedgerOperation.RevokeLicence;
 import io.cairn.ledger.LedgerOperation.SetProtocolFee;
 import io.cairn.ledger.LedgerOperation.Settle;
+import io.cairn.ledger.LedgerOperation.Slash;
+import io.cairn.ledger.LedgerOperation.Stake;
 import io.cairn.ledger.LedgerOperation.Transfer;
+import io.cairn.ledger.LedgerOperation.Withdraw;
 import io.cairn.ledger.Licence;
-import io.cairn.ledger.Payout;
 import io.cairn.ledger.Product;
 import io.cairn.ledger.ProductTerms;
+import io.cairn.ledger.ProviderStake;
 import io.cairn.ledger.RoundKey;
 import io.cairn.ledger.RoundOutcome;
 import io.cairn.ledger.evm.ChainTransactions.CallResult;
@@ -48,6 +56,8 @@ import org.web3j.abi.FunctionEncoder;
 import org.web3j.abi.datatypes.Address;
 import org.web3j.abi.datatypes.Type;
 import org.web3j.abi.datatypes.generated.Uint16;
+import org.web3j.abi.datatypes.generated.Uint64;
+import org.web3j.crypto.ContractUtils;
 import org.web3j.crypto.Hash;
 import org.web3j.protocol.Web3j;
 import org.web3j.protocol.core.DefaultBlockParameter;
@@ -60,10 +70,10 @@ import org.web3j.tx.gas.StaticGasProvider;
 import org.web3j.utils.Numeric;
 
 /**
- * The ledger as the four contracts on an Ethereum chain: each operation is a transaction signed by
- * the acting account (a purchase and a deposit one {@code transferAndCall} each, pool funding an
- * approval and the funding), answered with the events of its receipt and refused, without anything
- * sent, with the code the embedded ledger gives (see {@link ContractErrors}).
+ * The ledger as the five contracts on an Ethereum chain: each operation is a transaction signed by
+ * the acting account (a purchase, a deposit and a stake one {@code transferAndCall} each, pool
+ * funding an approval and the funding), answered with the events of its receipt and refused,
+ * without anything sent, with the code the embedded ledger gives (see {@link ContractErrors}).
  *
  * <p>Every web3j request blocks, so all of them run on the executor given (in the node a dedicated
  * dispatcher); the methods return at once. The generated contract wrappers only encode calls and
@@ -83,6 +93,7 @@ public final class EvmLedger implements Ledger {
   private final Marketplace marketplace;
   private final Escrow escrow;
   private final ChecksumReports reports;
+  private final ProviderStakes stakes;
 
   /**
    * @param web3j the node's client (an {@code HttpService}); the caller shuts it down
@@ -102,28 +113,33 @@ public final class EvmLedger implements Ledger {
     this.escrow = Escrow.load(addresses.escrow().value(), web3j, encoderOnly, noGas);
     this.reports =
         ChecksumReports.load(addresses.checksumReports().value(), web3j, encoderOnly, noGas);
+    this.stakes =
+        ProviderStakes.load(addresses.providerStakes().value(), web3j, encoderOnly, noGas);
   }
 
   /**
-   * Deploys the four contracts from {@code deployer}, with {@code operator} holding every role: the
+   * Deploys the five contracts from {@code deployer}, with {@code operator} holding every role: the
    * token's admin and minter, the marketplace's admin (and protocol fee recipient), the escrow's
-   * admin and settler, the checksum reports' admin and round opener. Blocks until the four are
-   * mined.
+   * admin and settler, the checksum reports' admin and round opener, the provider stakes' admin and
+   * settler (the escrow holds their creditor role). Blocks until the five are mined.
    *
    * @param coherenceBps the share of a round's reporters that must agree, 1 to 10000
+   * @param unbondingSeconds how long after beginning to exit a provider can withdraw
    */
   public static ContractAddresses deploy(
       Web3j web3j,
       EvmSigner deployer,
       EthereumAddress operator,
       int coherenceBps,
+      long unbondingSeconds,
       EvmChainSettings settings)
       throws IOException {
-    return deployment(web3j, deployer, operator, coherenceBps, settings).addresses();
+    return deployment(web3j, deployer, operator, coherenceBps, unbondingSeconds, settings)
+        .addresses();
   }
 
   /**
-   * A deployment: where the four contracts are, on which chain, and the block of the first of them,
+   * A deployment: where the five contracts are, on which chain, and the block of the first of them,
    * before which the contracts have no logs (a follower's {@code from-block}).
    */
   public record Deployment(ContractAddresses addresses, long chainId, long firstBlock) {}
@@ -134,10 +150,14 @@ public final class EvmLedger implements Ledger {
       EvmSigner deployer,
       EthereumAddress operator,
       int coherenceBps,
+      long unbondingSeconds,
       EvmChainSettings settings)
       throws IOException {
     if (coherenceBps < 1 || coherenceBps > 10_000) {
       throw new IllegalArgumentException("coherence must be 1 to 10000 bps, not " + coherenceBps);
+    }
+    if (unbondingSeconds < 0) {
+      throw new IllegalArgumentException("unbonding must be 0 or more, not " + unbondingSeconds);
     }
     ChainTransactions chain = new ChainTransactions(web3j, settings, Runnable::run);
     Address admin = new Address(operator.value());
@@ -146,20 +166,66 @@ public final class EvmLedger implements Ledger {
         sender -> {
           TransactionReceipt token = create(sender, settings, CairnToken.BINARY, admin);
           Address tokenAddress = new Address(token.getContractAddress());
+          EthereumAddress marketplace =
+              created(create(sender, settings, Marketplace.BINARY, tokenAddress, admin));
+          // the escrow and the stakes name each other: the escrow is created with the address
+          // the stakes will have, the deployer's next creation, and the stakes with the escrow's
+          BigInteger escrowNonce =
+              web3j
+                  .ethGetTransactionCount(
+                      sender.address().value(), DefaultBlockParameterName.PENDING)
+                  .send()
+                  .getTransactionCount();
+          String stakesAhead =
+              ContractUtils.generateContractAddress(
+                  sender.address().value(), escrowNonce.add(BigInteger.ONE));
+          EthereumAddress escrow =
+              created(
+                  create(
+                      sender,
+                      settings,
+                      Escrow.BINARY,
+                      tokenAddress,
+                      new Address(stakesAhead),
+                      admin,
+                      admin));
+          EthereumAddress stakes =
+              created(
+                  create(
+                      sender,
+                      settings,
+                      ProviderStakes.BINARY,
+                      tokenAddress,
+                      admin,
+                      admin,
+                      new Address(escrow.value()),
+                      new Uint64(unbondingSeconds)));
+          if (!stakes.equals(ContractEvents.address(stakesAhead))) {
+            throw new IllegalStateException(
+                "the provider stakes were created at "
+                    + stakes
+                    + ", not at "
+                    + stakesAhead
+                    + " where the escrow expects them: did the deployer send another transaction"
+                    + " meanwhile?");
+          }
+          EthereumAddress reports =
+              created(
+                  create(
+                      sender,
+                      settings,
+                      ChecksumReports.BINARY,
+                      tokenAddress,
+                      admin,
+                      admin,
+                      new Uint16(coherenceBps)));
           ContractAddresses addresses =
               new ContractAddresses(
                   ContractEvents.address(token.getContractAddress()),
-                  created(create(sender, settings, Marketplace.BINARY, tokenAddress, admin)),
-                  created(create(sender, settings, Escrow.BINARY, tokenAddress, admin, admin)),
-                  created(
-                      create(
-                          sender,
-                          settings,
-                          ChecksumReports.BINARY,
-                          tokenAddress,
-                          admin,
-                          admin,
-                          new Uint16(coherenceBps))));
+                  marketplace,
+                  escrow,
+                  reports,
+                  stakes);
           return new Deployment(
               addresses, chain.chainId(), token.getBlockNumber().longValueExact());
         });
@@ -188,7 +254,8 @@ public final class EvmLedger implements Ledger {
   /**
    * The roles the node acts in that {@code operator} does not hold, one "contract ROLE" each: the
    * token's MINTER_ROLE, the marketplace's DEFAULT_ADMIN_ROLE (the protocol fee), the escrow's
-   * SETTLER_ROLE and the checksum reports' ROUND_OPENER_ROLE. Empty when it holds them all.
+   * SETTLER_ROLE, the checksum reports' ROUND_OPENER_ROLE and the provider stakes' SETTLER_ROLE.
+   * Empty when it holds them all.
    */
   public CompletionStage<List<String>> missingRoles(EthereumAddress operator) {
     String account = operator.value();
@@ -206,6 +273,9 @@ public final class EvmLedger implements Ledger {
           }
           if (!holds(reports, reports.hasRole(role("ROUND_OPENER_ROLE"), account))) {
             missing.add("checksum-reports ROUND_OPENER_ROLE");
+          }
+          if (!holds(stakes, stakes.hasRole(role("SETTLER_ROLE"), account))) {
+            missing.add("provider-stakes SETTLER_ROLE");
           }
           return missing;
         });
@@ -297,6 +367,54 @@ public final class EvmLedger implements Ledger {
     } else if (operation instanceof CloseRound close) {
       return transaction(
           sender, reports, reports.closeRound(close.round().id().toByteArray()), false);
+    }
+    return carryOutStake(sender, operation);
+  }
+
+  /** The ProviderStakes operations; a stake is one {@code transferAndCall} to the contract. */
+  private List<LedgerEvent> carryOutStake(Sender sender, LedgerOperation operation)
+      throws IOException {
+    if (operation instanceof Stake stake) {
+      return transaction(
+          sender,
+          token,
+          token.transferAndCall(
+              addresses.providerStakes().value(), amount(stake.amount()), new byte[0]),
+          false);
+    } else if (operation instanceof BeginExit) {
+      return transaction(sender, stakes, stakes.beginExit(), false);
+    } else if (operation instanceof Withdraw) {
+      return transaction(sender, stakes, stakes.withdraw(), false);
+    } else if (operation instanceof Slash slash) {
+      return transaction(
+          sender,
+          stakes,
+          stakes.slash(
+              slash.provider().value(), amount(slash.amount()), slash.slashId().toByteArray()),
+          false);
+    } else if (operation instanceof Freeze freeze) {
+      // a time before 1970 never lengthens a freeze, as 0 does not on the contract
+      return transaction(
+          sender,
+          stakes,
+          stakes.freeze(freeze.provider().value(), BigInteger.valueOf(Math.max(0, freeze.until()))),
+          false);
+    } else if (operation instanceof ReleaseHeld release) {
+      return transaction(
+          sender,
+          stakes,
+          stakes.releaseHeld(
+              release.provider().value(),
+              amount(release.amount()),
+              release.releaseId().toByteArray()),
+          false);
+    } else if (operation instanceof PayRepair repair) {
+      return transaction(
+          sender,
+          stakes,
+          stakes.payRepair(
+              repair.recipient().value(), amount(repair.amount()), repair.repairId().toByteArray()),
+          false);
     }
     throw new IllegalStateException("unknown " + operation);
   }
@@ -392,17 +510,13 @@ public final class EvmLedger implements Ledger {
   }
 
   private RemoteFunctionCall<TransactionReceipt> settle(Settle settle) {
-    List<String> recipients = new ArrayList<>();
-    List<BigInteger> amounts = new ArrayList<>();
-    for (Payout payout : settle.payouts()) {
-      recipients.add(payout.recipient().value());
-      amounts.add(amount(payout.amount()));
-    }
     return escrow.settle(
         settle.jobId().toByteArray(),
         settle.settlementId().toByteArray(),
-        recipients,
-        amounts,
+        settle.payouts().stream().map(payout -> payout.recipient().value()).toList(),
+        settle.payouts().stream().map(payout -> amount(payout.amount())).toList(),
+        settle.held().stream().map(held -> held.recipient().value()).toList(),
+        settle.held().stream().map(held -> amount(held.amount())).toList(),
         amount(settle.burn()));
   }
 
@@ -511,6 +625,7 @@ public final class EvmLedger implements Ledger {
               job.deposited,
               job.paidOut,
               job.burned,
+              job.held,
               job.refunded,
               job.closed);
         });
@@ -546,6 +661,27 @@ public final class EvmLedger implements Ledger {
                   : Optional.empty(),
               closed);
         });
+  }
+
+  @Override
+  public CompletionStage<ProviderStake> providerStake(EthereumAddress provider) {
+    return chain.read(
+        () -> {
+          RemoteFunctionCall<ProviderStakes.Stake> call = stakes.stakeOf(provider.value());
+          ProviderStakes.Stake s = (ProviderStakes.Stake) answer(stakes, call).get(0);
+          return new ProviderStake(
+              provider,
+              s.stake,
+              s.held,
+              s.exiting,
+              s.withdrawableAt.longValueExact(),
+              s.frozenUntil.longValueExact());
+        });
+  }
+
+  @Override
+  public CompletionStage<BigInteger> repairFund() {
+    return chain.read(() -> uint(stakes, stakes.repairFund()));
   }
 
   /** The timestamp of the chain's latest block. */

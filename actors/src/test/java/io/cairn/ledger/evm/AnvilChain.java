@@ -3,6 +3,7 @@ package io.cairn.ledger.evm;
 import static org.junit.jupiter.api.Assertions.fail;
 
 import com.typesafe.config.ConfigFactory;
+import io.cairn.ledger.LedgerConformanceSuite;
 import io.cairn.protocol.EthereumAddress;
 import io.cairn.protocol.event.PrivateKeySigner;
 import java.io.IOException;
@@ -89,7 +90,13 @@ public final class AnvilChain implements AutoCloseable {
    * never matches a new deployment.
    */
   public ContractAddresses deploy(EthereumAddress operator, int coherenceBps) throws IOException {
-    return EvmLedger.deploy(web3j, newAccount(), operator, coherenceBps, settings());
+    return EvmLedger.deploy(
+        web3j,
+        newAccount(),
+        operator,
+        coherenceBps,
+        LedgerConformanceSuite.UNBONDING_SECONDS,
+        settings());
   }
 
   /** A new key with gas money. */

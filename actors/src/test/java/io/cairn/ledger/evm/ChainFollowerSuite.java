@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.typesafe.config.ConfigFactory;
 import io.cairn.cluster.ClusterNodes;
 import io.cairn.journal.JournalSettings;
+import io.cairn.ledger.LedgerConformanceSuite;
 import io.cairn.ledger.LedgerEvent;
 import io.cairn.ledger.LedgerModule;
 import io.cairn.ledger.LedgerOperation;
@@ -100,7 +101,12 @@ abstract class ChainFollowerSuite {
     // a deployer of its own: see AnvilChain.deploy
     deployment =
         EvmLedger.deployment(
-            chain.web3j(), chain.newAccount(), operator.address(), 9000, chain.settings());
+            chain.web3j(),
+            chain.newAccount(),
+            operator.address(),
+            9000,
+            LedgerConformanceSuite.UNBONDING_SECONDS,
+            chain.settings());
     // the buyers' side: answers on the receipt, as a wallet does
     wallet = new EvmLedger(chain.web3j(), deployment.addresses(), chain.settings(), executor);
   }

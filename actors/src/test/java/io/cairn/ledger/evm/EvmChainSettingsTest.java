@@ -47,7 +47,7 @@ class EvmChainSettingsTest {
   }
 
   @Test
-  void allFourAddressesInAnyCaseOrNone() {
+  void allFiveAddressesInAnyCaseOrNone() {
     Config config =
         ConfigFactory.parseString(
                 """
@@ -58,6 +58,7 @@ class EvmChainSettingsTest {
                     marketplace = "0xe7f1725e7734ce288f8367e1bb143e90bb3f0512"
                     escrow = "0x9fe46736679d2d9a65f0992f2272de9f3c7fa6e0"
                     checksum-reports = "0xcf7ed3acca5a467e9e704c703e8d87f634fb0fc9"
+                    provider-stakes = "0xDc64a140Aa3E981100a9becA4E685f962f0cF6C9"
                   }
                 }
                 """)
@@ -67,6 +68,9 @@ class EvmChainSettingsTest {
     assertEquals(
         new EthereumAddress("0x5fbdb2315678afecb367f032d93f642f64180aa3"),
         settings.contracts().orElseThrow().token());
+    assertEquals(
+        new EthereumAddress("0xdc64a140aa3e981100a9beca4e685f962f0cf6c9"),
+        settings.contracts().orElseThrow().providerStakes());
 
     Config partial =
         ConfigFactory.parseString(

@@ -271,7 +271,8 @@ class EvmLedgerOnAnvilTest {
     List<LedgerEvent> settled =
         await(
             ledger.submit(
-                operator, new LedgerOperation.Settle(job, randomId(), payouts, units(1))));
+                operator,
+                new LedgerOperation.Settle(job, randomId(), payouts, List.of(), units(1))));
     assertEquals(65, settled.size());
     Map<String, Long> gasUsed = new LinkedHashMap<>();
     gasUsed.put("settle to 64", latestBlockGas());

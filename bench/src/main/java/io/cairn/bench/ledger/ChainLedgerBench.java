@@ -117,7 +117,7 @@ public final class ChainLedgerBench {
             ConfigFactory.parseMap(Map.of("cairn.ledger.chain.url", url))
                 .withFallback(ConfigFactory.load()));
     EvmLedger.Deployment deployment =
-        EvmLedger.deployment(web3j, operator, operator.address(), 9000, reference);
+        EvmLedger.deployment(web3j, operator, operator.address(), 9000, 604_800, reference);
     System.out.printf(
         "chain %d at %s (%s), contracts deployed from block %d%n%n",
         deployment.chainId(), url, client, deployment.firstBlock());

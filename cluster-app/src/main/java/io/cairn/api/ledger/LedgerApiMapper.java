@@ -64,7 +64,8 @@ public final class LedgerApiMapper {
                 .setToken(contracts.token().value())
                 .setMarketplace(contracts.marketplace().value())
                 .setEscrow(contracts.escrow().value())
-                .setChecksumReports(contracts.checksumReports().value()))
+                .setChecksumReports(contracts.checksumReports().value())
+                .setProviderStakes(contracts.providerStakes().value()))
         .build();
   }
 
@@ -133,6 +134,7 @@ public final class LedgerApiMapper {
         .setBurned(job.burned().toString())
         .setRefunded(job.refunded().toString())
         .setClosed(job.closed())
+        .setHeld(job.held().toString())
         .build();
   }
 
@@ -221,6 +223,12 @@ public final class LedgerApiMapper {
           .setRecipient(e.recipient().value())
           .setAmount(e.amount().toString())
           .setSettlementId(e.settlementId().toString());
+    } else if (event instanceof LedgerEvent.HeldBack e) {
+      view.setKind("HeldBack")
+          .setJobId(e.jobId().toString())
+          .setProvider(e.provider().value())
+          .setAmount(e.amount().toString())
+          .setSettlementId(e.settlementId().toString());
     } else if (event instanceof LedgerEvent.Burned e) {
       view.setKind("Burned")
           .setJobId(e.jobId().toString())
@@ -265,6 +273,38 @@ public final class LedgerApiMapper {
           .setReason(e.reason().name().toLowerCase(Locale.ROOT));
     } else if (event instanceof LedgerEvent.RoundClosed e) {
       view.setKind("RoundClosed").setRoundId(e.roundId().toString()).setFinalised(e.finalised());
+    } else if (event instanceof LedgerEvent.Staked e) {
+      view.setKind("Staked")
+          .setProvider(e.provider().value())
+          .setAmount(e.amount().toString())
+          .setStake(e.stake().toString());
+    } else if (event instanceof LedgerEvent.ExitBegun e) {
+      view.setKind("ExitBegun")
+          .setProvider(e.provider().value())
+          .setWithdrawableAt(e.withdrawableAt());
+    } else if (event instanceof LedgerEvent.Withdrawn e) {
+      view.setKind("Withdrawn")
+          .setProvider(e.provider().value())
+          .setStake(e.stake().toString())
+          .setHeld(e.held().toString());
+    } else if (event instanceof LedgerEvent.Slashed e) {
+      view.setKind("Slashed")
+          .setProvider(e.provider().value())
+          .setFromHeld(e.fromHeld().toString())
+          .setFromStake(e.fromStake().toString())
+          .setSlashId(e.slashId().toString());
+    } else if (event instanceof LedgerEvent.Frozen e) {
+      view.setKind("Frozen").setProvider(e.provider().value()).setFrozenUntil(e.frozenUntil());
+    } else if (event instanceof LedgerEvent.HeldReleased e) {
+      view.setKind("HeldReleased")
+          .setProvider(e.provider().value())
+          .setAmount(e.amount().toString())
+          .setReleaseId(e.releaseId().toString());
+    } else if (event instanceof LedgerEvent.RepairPaid e) {
+      view.setKind("RepairPaid")
+          .setRecipient(e.recipient().value())
+          .setAmount(e.amount().toString())
+          .setRepairId(e.repairId().toString());
     } else {
       // NonceUsed and Settled are the embedded ledger's own; receipt() leaves them out
       throw new IllegalArgumentException("no public form for " + event);

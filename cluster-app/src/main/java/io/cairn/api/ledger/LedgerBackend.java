@@ -124,7 +124,7 @@ public sealed interface LedgerBackend {
     private static LedgerBook.Selection only(
         Set<EthereumAddress> accounts, Set<EthereumAddress> licencesOf, Set<Bytes32> rounds) {
       return new LedgerBook.Selection(
-          accounts, Set.of(), false, Set.of(), licencesOf, Set.of(), rounds);
+          accounts, Set.of(), false, Set.of(), licencesOf, Set.of(), rounds, Set.of());
     }
   }
 

@@ -28,17 +28,19 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 /**
- * Deploys the token, the marketplace, the escrow and the checksum reports with the operator in
- * every role, and prints the configuration block a node reads to make them its ledger.
+ * Deploys the token, the marketplace, the escrow, the checksum reports and the provider stakes with
+ * the operator in every role, and prints the configuration block a node reads to make them its
+ * ledger.
  */
 @Command(
     name = "deploy",
     mixinStandardHelpOptions = true,
     description = {
-      "Deploys the four contracts (token, marketplace, escrow, checksum reports) from the key of"
-          + " --key, with --operator holding every role, and prints the cairn.ledger.chain block"
-          + " that makes them a node's ledger (with the chain id and the deployment's first block),"
-          + " or the same as JSON.",
+      "Deploys the five contracts (token, marketplace, escrow, checksum reports, provider stakes)"
+          + " from the key of --key, with --operator holding every role, and prints the"
+          + " cairn.ledger.chain block that makes them a node's ledger (with the chain id and the"
+          + " deployment's first block) and the unbonding time they were deployed with, or the"
+          + " same as JSON.",
       "The operator must be the cluster's service address: the node mints, settles and opens"
           + " checksum rounds with the service key.",
       "Exit codes: 0 deployed, 1 refused by the chain (or the chain node did not answer),"
@@ -79,6 +81,14 @@ public final class DeployContractsCommand implements Callable<Integer> {
   Integer coherenceBps;
 
   @Option(
+      names = "--unbonding-seconds",
+      paramLabel = "N",
+      description =
+          "How long after beginning to exit a provider can withdraw its stake, in seconds"
+              + " (default: cairn.ledger.unbonding, 7 days).")
+  Long unbondingSeconds;
+
+  @Option(
       names = "--gas-limit",
       paramLabel = "N",
       description =
@@ -110,6 +120,13 @@ public final class DeployContractsCommand implements Callable<Integer> {
     if (coherence < 1 || coherence > 10_000) {
       throw new IllegalArgumentException("--coherence-bps must be 1 to 10000, not " + coherence);
     }
+    long unbonding =
+        unbondingSeconds != null
+            ? unbondingSeconds
+            : config.getDuration("cairn.ledger.unbonding").toSeconds();
+    if (unbonding < 0) {
+      throw new IllegalArgumentException("--unbonding-seconds must be 0 or more, not " + unbonding);
+    }
     boolean json =
         switch (format.toLowerCase(Locale.ROOT)) {
           case "config" -> false;
@@ -124,7 +141,7 @@ public final class DeployContractsCommand implements Callable<Integer> {
     Web3j web3j = Web3j.build(new HttpService(settings.url()));
     EvmLedger.Deployment deployment;
     try {
-      deployment = EvmLedger.deployment(web3j, deployer, roles, coherence, settings);
+      deployment = EvmLedger.deployment(web3j, deployer, roles, coherence, unbonding, settings);
     } catch (Rejection refused) {
       err.println("cairn: the chain refused the deployment: " + refused.getMessage());
       err.flush();
@@ -147,8 +164,8 @@ public final class DeployContractsCommand implements Callable<Integer> {
     PrintWriter out = spec.commandLine().getOut();
     out.print(
         json
-            ? json(settings.url(), roles, deployment)
-            : config(settings.url(), deployer.address(), roles, deployment));
+            ? json(settings.url(), roles, unbonding, deployment)
+            : config(settings.url(), deployer.address(), roles, unbonding, deployment));
     out.flush();
     return 0;
   }
@@ -190,7 +207,11 @@ public final class DeployContractsCommand implements Callable<Integer> {
 
   /** The block a node's configuration takes as it is, in HOCON. */
   static String config(
-      String url, EthereumAddress deployer, EthereumAddress operator, EvmLedger.Deployment d) {
+      String url,
+      EthereumAddress deployer,
+      EthereumAddress operator,
+      long unbondingSeconds,
+      EvmLedger.Deployment d) {
     ContractAddresses a = d.addresses();
     return String.format(
         Locale.ROOT,
@@ -206,8 +227,11 @@ public final class DeployContractsCommand implements Callable<Integer> {
             marketplace = "%s"
             escrow = "%s"
             checksum-reports = "%s"
+            provider-stakes = "%s"
           }
         }
+        # the provider stakes were deployed with this unbonding time
+        cairn.ledger.unbonding = %ds
         """,
         d.chainId(),
         d.firstBlock(),
@@ -219,20 +243,25 @@ public final class DeployContractsCommand implements Callable<Integer> {
         a.token(),
         a.marketplace(),
         a.escrow(),
-        a.checksumReports());
+        a.checksumReports(),
+        a.providerStakes(),
+        unbondingSeconds);
   }
 
-  static String json(String url, EthereumAddress operator, EvmLedger.Deployment d) {
+  static String json(
+      String url, EthereumAddress operator, long unbondingSeconds, EvmLedger.Deployment d) {
     JsonObject json = new JsonObject();
     json.addProperty("url", url);
     json.addProperty("chainId", d.chainId());
     json.addProperty("fromBlock", d.firstBlock());
     json.addProperty("operator", operator.value());
+    json.addProperty("unbondingSeconds", unbondingSeconds);
     JsonObject contracts = new JsonObject();
     contracts.addProperty("token", d.addresses().token().value());
     contracts.addProperty("marketplace", d.addresses().marketplace().value());
     contracts.addProperty("escrow", d.addresses().escrow().value());
     contracts.addProperty("checksumReports", d.addresses().checksumReports().value());
+    contracts.addProperty("providerStakes", d.addresses().providerStakes().value());
     json.add("contracts", contracts);
     return new GsonBuilder().setPrettyPrinting().create().toJson(json) + "\n";
   }

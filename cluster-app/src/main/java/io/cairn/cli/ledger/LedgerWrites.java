@@ -126,6 +126,7 @@ public final class LedgerWrites {
         EthereumAddress.parse(contracts.getToken()),
         EthereumAddress.parse(contracts.getMarketplace()),
         EthereumAddress.parse(contracts.getEscrow()),
-        EthereumAddress.parse(contracts.getChecksumReports()));
+        EthereumAddress.parse(contracts.getChecksumReports()),
+        EthereumAddress.parse(contracts.getProviderStakes()));
   }
 }

@@ -122,7 +122,8 @@ class DeployContractsCommandTest {
             EthereumAddress.parse(contracts.get("token").getAsString()),
             EthereumAddress.parse(contracts.get("marketplace").getAsString()),
             EthereumAddress.parse(contracts.get("escrow").getAsString()),
-            EthereumAddress.parse(contracts.get("checksumReports").getAsString()));
+            EthereumAddress.parse(contracts.get("checksumReports").getAsString()),
+            EthereumAddress.parse(contracts.get("providerStakes").getAsString()));
     EvmLedger ledger = new EvmLedger(anvil.web3j(), addresses, anvil.settings(), executor);
     assertEquals(
         List.of(),
