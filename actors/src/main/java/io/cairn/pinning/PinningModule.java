@@ -34,6 +34,7 @@ public record PinningModule(Providers providers, PinningJobs jobs, PinnedReplica
     PinningJobDirectory.start(system);
     ReplicaAudit.start(system, settings, epochs, cores);
     OfflineReplacement.start(system, settings);
+    ReplicaEarnings.start(system, settings);
     PinningJobs jobs = new PinningJobs(system, settings, cores);
     return new PinningModule(
         new Providers(system, settings), jobs, new PinnedReplicas(system, settings, jobs));

@@ -27,7 +27,34 @@ public record PinningSettings(
     Duration offlineGrace,
     Challenges challenges,
     Tail tail,
-    Reputation.Rules reputation) {
+    Reputation.Rules reputation,
+    Economy economy) {
+
+  /**
+   * How pinning is paid out of each job's escrow (PINNING.md 3.7). A replica earns per {@code
+   * period} (a day in production) in which at least one round passed, none failed and at most one
+   * missed deadline was retried; a period's price is the job's deposit spread evenly over its
+   * replicas and days. Of each payment {@code burnShare} is burned, and of the rest {@code
+   * heldShare} is held back while the hoster is younger than {@code heldFor}; a witness earns
+   * {@code witnessFeePeriods} periods' price per accepted seal. The sender pays what is due every
+   * {@code sendInterval}.
+   */
+  public record Economy(
+      Duration period,
+      double burnShare,
+      double heldShare,
+      Duration heldFor,
+      int witnessFeePeriods,
+      Duration sendInterval) {
+    public Economy {
+      for (double share : new double[] {burnShare, heldShare}) {
+        if (!(share >= 0 && share <= 1)) {
+          throw new IllegalArgumentException(
+              "cairn.pinning.economy: a share is between 0 and 1, not " + share);
+        }
+      }
+    }
+  }
 
   /**
    * How a running job follows its growing core: it reads the core's length every {@code
@@ -89,7 +116,18 @@ public record PinningSettings(
             challenges.getDurationList("retry-delays")),
         new Tail(
             pinning.getDuration("tail.check-interval"), pinning.getDuration("tail.seal-after")),
-        reputationRules(pinning.getConfig("reputation")));
+        reputationRules(pinning.getConfig("reputation")),
+        economy(pinning.getConfig("economy")));
+  }
+
+  private static Economy economy(Config economy) {
+    return new Economy(
+        economy.getDuration("period"),
+        economy.getDouble("burn-share"),
+        economy.getDouble("held-share"),
+        economy.getDuration("held-for"),
+        economy.getInt("witness-fee-periods"),
+        economy.getDuration("send-interval"));
   }
 
   private static Reputation.Rules reputationRules(Config reputation) {

@@ -110,7 +110,8 @@ class PinningCycleTest {
             challengeDeadline,
             List.of(Duration.ofMillis(300), Duration.ofMillis(300))),
         new PinningSettings.Tail(Duration.ofMillis(300), Duration.ofMinutes(1)),
-        PinningSettings.fromConfig(ConfigFactory.defaultReference()).reputation());
+        PinningSettings.fromConfig(ConfigFactory.defaultReference()).reputation(),
+        PinningSettings.fromConfig(ConfigFactory.defaultReference()).economy());
   }
 
   @BeforeEach

@@ -80,7 +80,8 @@ class PinningTailTest {
               Duration.ofSeconds(3),
               List.of(Duration.ofMinutes(1))),
           new PinningSettings.Tail(Duration.ofMillis(200), SEAL_AFTER),
-          PinningSettings.fromConfig(ConfigFactory.defaultReference()).reputation());
+          PinningSettings.fromConfig(ConfigFactory.defaultReference()).reputation(),
+          PinningSettings.fromConfig(ConfigFactory.defaultReference()).economy());
   private static final Duration PATIENCE = Duration.ofSeconds(30);
 
   @TempDir Path directory;

@@ -42,6 +42,7 @@ import io.cairn.persist.PersistorSettings;
 import io.cairn.pinning.EpochSecrets;
 import io.cairn.pinning.PinningModule;
 import io.cairn.pinning.PinningSettings;
+import io.cairn.pinning.Settlements;
 import io.cairn.protocol.EthereumAddress;
 import io.cairn.protocol.event.AddressRecoveries;
 import io.cairn.protocol.event.AddressRecovery;
@@ -184,10 +185,11 @@ public final class CairnNode {
             stream,
             keys.streamKeys(),
             () -> custody.get().identity().signer());
+    PinningSettings pinningSettings = PinningSettings.fromConfig(config);
     PinningModule pinning =
         PinningModule.init(
             system,
-            PinningSettings.fromConfig(config),
+            pinningSettings,
             dependencies.clock(),
             core.cores(),
             epochSecrets(config, node, dependencies.journal()),
@@ -204,6 +206,15 @@ public final class CairnNode {
                     dependencies.clock(),
                     stream.streams()))
             : Optional.empty();
+    if (node.has(NodeRole.STREAM)) {
+      // pinning is paid where the ledger is, as the cluster's service account (the settler)
+      Settlements.start(
+          system,
+          pinningSettings,
+          ledger.orElseThrow().ledger(),
+          dependencies.service().get().signer(),
+          dependencies.clock());
+    }
     Optional<EthereumAddress> checksumReporter =
         ledger.flatMap(
             module ->

@@ -25,7 +25,9 @@ class JournalSchemaTest {
     "\"partition_index_page\"",
     "\"pin_job_directory\"",
     "\"pin_provider_directory\"",
-    "\"pin_provider_jobs\""
+    "\"pin_provider_jobs\"",
+    "\"pin_replica_earnings\"",
+    "\"pin_settlements\""
   };
 
   @TempDir Path directory;
