@@ -11,11 +11,18 @@ import com.typesafe.config.ConfigFactory;
 import io.cairn.cluster.ClusterNodes;
 import io.cairn.core.CoreModule;
 import io.cairn.core.CoreSettings;
+import io.cairn.journal.JournalDatabase;
 import io.cairn.journal.TestDatabases;
+import io.cairn.ledger.EscrowJob;
+import io.cairn.ledger.Ledger;
+import io.cairn.ledger.LedgerModule;
+import io.cairn.ledger.LedgerOperation;
+import io.cairn.ledger.LedgerSettings;
 import io.cairn.protocol.ErrorCode;
 import io.cairn.protocol.EthereumAddress;
 import io.cairn.protocol.Rejection;
 import io.cairn.protocol.event.AddressRecoveries;
+import io.cairn.protocol.event.EventVerifier;
 import io.cairn.protocol.event.PrivateKeySigner;
 import io.cairn.protocol.hypercore.CoreDescriptor;
 import io.cairn.protocol.hypercore.CoreKeyPair;
@@ -34,6 +41,9 @@ import io.cairn.protocol.pinning.StorageAnswerCodec;
 import io.cairn.protocol.pinning.StorageProofs;
 import io.cairn.protocol.pinning.v1.NodeOpening;
 import io.cairn.protocol.pinning.v1.StorageChallengeAnswer;
+import io.cairn.stream.StreamModule;
+import io.cairn.stream.StreamSettings;
+import java.math.BigInteger;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
@@ -47,7 +57,9 @@ import java.util.Optional;
 import java.util.Random;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
+import java.util.function.Function;
 import java.util.function.Supplier;
+import java.util.stream.Collectors;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.persistence.jdbc.query.javadsl.JdbcReadJournal;
 import org.apache.pekko.persistence.query.EventEnvelope;
@@ -90,6 +102,18 @@ class PinningCycleTest {
 
   private static PinningSettings settings(
       Duration sealDeadline, Duration offlineGrace, Duration challengeDeadline) {
+    return settings(
+        sealDeadline,
+        offlineGrace,
+        challengeDeadline,
+        PinningSettings.fromConfig(ConfigFactory.defaultReference()).economy());
+  }
+
+  private static PinningSettings settings(
+      Duration sealDeadline,
+      Duration offlineGrace,
+      Duration challengeDeadline,
+      PinningSettings.Economy economy) {
     return new PinningSettings(
         Duration.ofSeconds(5),
         64,
@@ -111,7 +135,7 @@ class PinningCycleTest {
             List.of(Duration.ofMillis(300), Duration.ofMillis(300))),
         new PinningSettings.Tail(Duration.ofMillis(300), Duration.ofMinutes(1)),
         PinningSettings.fromConfig(ConfigFactory.defaultReference()).reputation(),
-        PinningSettings.fromConfig(ConfigFactory.defaultReference()).economy());
+        economy);
   }
 
   @BeforeEach
@@ -280,6 +304,156 @@ class PinningCycleTest {
         () -> job(jobId), job -> job.replicas().get(4).state() == PinningJob.ReplicaState.ACTIVE);
 
     replayRecomputesEverything(jobId, repaired);
+  }
+
+  /**
+   * The money of a job through the embedded ledger (PINNING.md 3.7): witnesses are paid per seal,
+   * an honest hoster per period it passed, a cheater nothing for its failed period, and cancelling
+   * closes the escrow with a refund; every token that left the escrow is a payout, a burn, a held
+   * amount or the refund, and each settled line is exactly what the escrow paid.
+   */
+  @Test
+  void theEscrowPaysSealsAndPassedPeriodsNothingForAFaultAndRefundsTheRest() throws Exception {
+    PinningSettings.Economy economy =
+        new PinningSettings.Economy(
+            Duration.ofSeconds(1), 0.02, 0.5, Duration.ofDays(90), 1, Duration.ofMillis(200));
+    PinningSettings settings =
+        settings(Duration.ofMinutes(1), Duration.ofMinutes(1), Duration.ofSeconds(3), economy);
+    startPinning(settings);
+    PrivateKeySigner operator = PrivateKeySigner.generate();
+    StreamModule streams =
+        StreamModule.init(
+            system,
+            StreamSettings.fromConfig(system.settings().config()),
+            EventVerifier.standard());
+    Ledger ledger =
+        LedgerModule.init(
+                system,
+                LedgerSettings.fromConfig(system.settings().config()),
+                operator.address(),
+                AddressRecoveries.preferred(),
+                Clock.systemUTC(),
+                streams.streams())
+            .ledger();
+    Settlements.start(system, settings, ledger, operator, Clock.systemUTC());
+    PrivateKeySigner supporter = PrivateKeySigner.generate();
+    BigInteger budget = BigInteger.TEN.pow(24);
+    await(ledger.submit(operator, new LedgerOperation.Mint(supporter.address(), budget)));
+    Bytes32 jobId =
+        await(
+                pinning
+                    .jobs()
+                    .request(supporter.address(), "paid-1", new PinningJob.Terms(coreKey, 1, 1)))
+            .job()
+            .jobId();
+    await(ledger.submit(supporter, new LedgerOperation.Deposit(jobId, budget)));
+    PinningJob.Job placed = eventually(() -> job(jobId), job -> job.replicas().size() == 2);
+    Map<Integer, ReplicaTree> trees = new HashMap<>();
+    for (PinningJob.Replica replica : placed.replicas()) {
+      trees.put(replica.slot(), sealAndCommit(jobId, replica.assignment()));
+    }
+    ReplicaAssignment honest = placed.replicas().get(0).assignment();
+    ReplicaAssignment cheater = placed.replicas().get(1).assignment();
+    // the hoster of slot 0 answers every round for three periods; slot 1's forges its first answer
+    PinnedReplica.Replica suspect = openChallenge(jobId, 1);
+    ReplicaRounds.Challenge asked = suspect.rounds().open().orElseThrow();
+    StorageChallengeAnswer forged = forgeFirstLeaf(answer(cheater, asked, trees.get(1)));
+    await(
+        pinning
+            .replicas()
+            .answer(
+                jobId,
+                asked.id(),
+                forged,
+                PinningStatements.signAnswer(
+                    keys.get(cheater.hoster()), asked.id().toByteArray(), root(suspect), forged)));
+    Instant until = Instant.now().plusSeconds(3);
+    while (Instant.now().isBefore(until)) {
+      PinnedReplica.Replica challenged = openChallenge(jobId, 0);
+      ReplicaRounds.Challenge open = challenged.rounds().open().orElseThrow();
+      StorageChallengeAnswer answer = answer(honest, open, trees.get(0));
+      await(
+          pinning
+              .replicas()
+              .answer(
+                  jobId,
+                  open.id(),
+                  answer,
+                  PinningStatements.signAnswer(
+                      keys.get(honest.hoster()),
+                      open.id().toByteArray(),
+                      root(challenged),
+                      answer)));
+    }
+    await(pinning.jobs().cancel(jobId, supporter.address()));
+
+    JournalDatabase database = JournalDatabase.get(system);
+    List<SettlementTables.Line> lines =
+        eventually(
+            () -> await(database.read(connection -> SettlementTables.ofJob(connection, jobId))),
+            all ->
+                all.stream().anyMatch(line -> line.due().kind() == ReplicaEarnings.Kind.CLOSE)
+                    && all.stream().noneMatch(line -> line.state() == SettlementTables.State.DUE));
+    EscrowJob escrow = await(ledger.escrowJob(jobId));
+    assertTrue(escrow.closed());
+    assertEquals(
+        escrow.deposited(),
+        escrow.paidOut().add(escrow.burned()).add(escrow.held()).add(escrow.refunded()),
+        "every token that left the escrow is accounted for");
+    BigInteger settledPaid = sum(lines, SettlementTables.Line::paid);
+    assertEquals(escrow.paidOut(), settledPaid);
+    assertEquals(escrow.burned(), sum(lines, SettlementTables.Line::burned));
+    assertEquals(escrow.held(), sum(lines, SettlementTables.Line::held));
+    assertTrue(escrow.refunded().signum() > 0, "the unspent budget went back");
+
+    assertEquals(
+        2,
+        lines.stream()
+            .filter(line -> line.due().kind() == ReplicaEarnings.Kind.SEAL)
+            .filter(line -> line.state() == SettlementTables.State.SETTLED)
+            .filter(line -> line.paid().signum() > 0)
+            .count(),
+        "each witness was paid for its seal: " + lines);
+    List<SettlementTables.Line> honestPeriods = periodsOf(lines, 0);
+    assertTrue(
+        honestPeriods.stream()
+                .filter(line -> line.state() == SettlementTables.State.SETTLED)
+                .filter(line -> line.paid().signum() > 0 && line.held().signum() > 0)
+                .count()
+            >= 2,
+        "the honest hoster was paid passed periods, half of the rest held back: " + honestPeriods);
+    assertTrue(
+        periodsOf(lines, 1).stream()
+            .allMatch(line -> line.state() == SettlementTables.State.UNEARNED),
+        "the cheater earned nothing: " + periodsOf(lines, 1));
+    BigInteger withPayees = escrow.burned();
+    for (EthereumAddress payee :
+        lines.stream()
+            .filter(line -> line.due().kind() != ReplicaEarnings.Kind.CLOSE)
+            .map(line -> line.due().payee())
+            .collect(Collectors.toSet())) {
+      withPayees =
+          withPayees
+              .add(await(ledger.balanceOf(payee)))
+              .add(await(ledger.providerStake(payee)).held());
+    }
+    assertEquals(
+        budget.subtract(escrow.refunded()),
+        withPayees,
+        "what the supporter did not get back is with the hosters and witnesses, or burned");
+  }
+
+  private static List<SettlementTables.Line> periodsOf(
+      List<SettlementTables.Line> lines, int slot) {
+    return lines.stream()
+        .filter(line -> line.due().kind() == ReplicaEarnings.Kind.PERIOD)
+        .filter(line -> line.due().slot() == slot)
+        .toList();
+  }
+
+  private static BigInteger sum(
+      List<SettlementTables.Line> lines, Function<SettlementTables.Line, BigInteger> part) {
+    return lines.stream().map(part).reduce(BigInteger.ZERO, BigInteger::add);
   }
 
   @Test
