@@ -137,6 +137,7 @@ class NodeConfigurationTest {
             marketplace = "0xe7f1725e7734ce288f8367e1bb143e90bb3f0512"
             escrow = "0x9fe46736679d2d9a65f0992f2272de9f3c7fa6e0"
             checksum-reports = "0xcf7ed3acca5a467e9e704c703e8d87f634fb0fc9"
+            provider-stakes = "0xdc64a140aa3e981100a9beca4e685f962f0cf6c9"
           }
         }
         """);

@@ -142,6 +142,7 @@ abstract class ChainFollowerSuite {
                 "contracts.marketplace", deployment.addresses().marketplace().value(),
                 "contracts.escrow", deployment.addresses().escrow().value(),
                 "contracts.checksum-reports", deployment.addresses().checksumReports().value(),
+                "contracts.provider-stakes", deployment.addresses().providerStakes().value(),
                 "confirmations", CONFIRMATIONS,
                 "from-block", deployment.firstBlock(),
                 "follower.poll-interval", POLL.toMillis() + "ms"));

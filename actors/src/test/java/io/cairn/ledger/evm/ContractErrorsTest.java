@@ -24,7 +24,8 @@ class ContractErrorsTest {
   void everyErrorInTheContractsAbiIsKnown() throws IOException {
     List<String> unknown = new ArrayList<>();
     int errors = 0;
-    for (String contract : List.of("CairnToken", "Marketplace", "Escrow", "ChecksumReports")) {
+    for (String contract :
+        List.of("CairnToken", "Marketplace", "Escrow", "ChecksumReports", "ProviderStakes")) {
       for (JsonNode entry : abi(contract)) {
         if (!"error".equals(entry.path("type").asText())) {
           continue;

@@ -125,7 +125,8 @@ class EvmLedgerOnAnvilTest {
             "token MINTER_ROLE",
             "marketplace DEFAULT_ADMIN_ROLE",
             "escrow SETTLER_ROLE",
-            "checksum-reports ROUND_OPENER_ROLE"),
+            "checksum-reports ROUND_OPENER_ROLE",
+            "provider-stakes SETTLER_ROLE"),
         await(ledger.missingRoles(PrivateKeySigner.generate().address())));
   }
 

@@ -311,6 +311,9 @@ public final class ChainLedgerBench {
       settings.put(
           "cairn.ledger.chain.contracts.checksum-reports",
           deployment.addresses().checksumReports().value());
+      settings.put(
+          "cairn.ledger.chain.contracts.provider-stakes",
+          deployment.addresses().providerStakes().value());
       Config config =
           ConfigFactory.load(
               ConfigFactory.parseMap(settings)

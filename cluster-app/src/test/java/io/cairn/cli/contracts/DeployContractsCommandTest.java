@@ -16,6 +16,7 @@ import io.cairn.protocol.EthereumAddress;
 import io.cairn.protocol.event.PrivateKeySigner;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.ExecutorService;
@@ -78,12 +79,16 @@ class DeployContractsCommandTest {
     long chainId = anvil.web3j().ethChainId().send().getChainId().longValueExact();
     assertEquals(chainId, settings.expectedChainId().orElseThrow());
     assertTrue(settings.follow().fromBlock() > 0, "from-block is the deployment's first block");
+    assertEquals(
+        Duration.ofDays(7),
+        ConfigFactory.parseString(result.out()).getDuration("cairn.ledger.unbonding"),
+        "the unbonding time the stakes were deployed with, by default the node's");
     ContractAddresses addresses = settings.contracts().orElseThrow();
     EvmLedger ledger = new EvmLedger(anvil.web3j(), addresses, settings, executor);
     assertEquals(
         List.of(), ledger.missingRoles(operator).toCompletableFuture().get(30, TimeUnit.SECONDS));
     assertEquals(
-        4,
+        5,
         ledger
             .missingRoles(deployer.address())
             .toCompletableFuture()
