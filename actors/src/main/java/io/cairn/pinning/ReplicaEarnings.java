@@ -39,13 +39,21 @@ public final class ReplicaEarnings {
   /** A share of a period in millionths: a whole period is this much. */
   static final int WHOLE = 1_000_000;
 
+  /** What a slash for a repair costs, in periods' price: the new witness's fee and a seal's. */
+  static final int REPAIR_PERIODS = 2;
+
+  /** The extra periods an invalid proof costs: k = 8 indices, as PINNING.md 3.7 puts it. */
+  static final int INVALID_PROOF_PENALTY_PERIODS = 8;
+
   private ReplicaEarnings() {}
 
   /** What is owed: a replica's period, a witness's seal fee, or the close of a job's escrow. */
   enum Kind {
     PERIOD,
     SEAL,
-    CLOSE
+    CLOSE,
+    /** The hoster's held earnings and stake, up to the repair's cost, into the repair fund. */
+    SLASH
   }
 
   /**
@@ -171,6 +179,19 @@ public final class ReplicaEarnings {
     } else if (event instanceof PinnedReplica.Faulted faulted) {
       Row now = advance(row, faulted.at(), period, owed);
       owed.add(due(now, WHOLE, false, faulted.at()));
+      // a failed answer just before the fault marked the period failed: the fault is that proof
+      int periods = REPAIR_PERIODS + (now.failed() ? INVALID_PROOF_PENALTY_PERIODS : 0);
+      owed.add(
+          new Due(
+              id(row.replica(), Kind.SLASH, 0),
+              row.jobId(),
+              row.slot(),
+              Kind.SLASH,
+              0,
+              periods * WHOLE,
+              row.hoster(),
+              true,
+              faulted.at()));
       return new Step(closed(now), owed);
     } else if (event instanceof PinnedReplica.Retired retired) {
       Row now = advance(row, retired.at(), period, owed);

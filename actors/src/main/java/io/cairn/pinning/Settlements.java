@@ -4,6 +4,7 @@ import io.cairn.cluster.NodeRole;
 import io.cairn.journal.JournalDatabase;
 import io.cairn.ledger.EscrowJob;
 import io.cairn.ledger.Ledger;
+import io.cairn.ledger.LedgerEvent;
 import io.cairn.ledger.LedgerOperation;
 import io.cairn.ledger.Payout;
 import io.cairn.pinning.ReplicaEarnings.Kind;
@@ -200,7 +201,10 @@ public final class Settlements {
       Bytes32 jobId = line.due().jobId();
       if (line.due().kind() == Kind.CLOSE) {
         return answered(
-            line, ledger.submit(settler, new LedgerOperation.Close(jobId)), zero(), true);
+            line,
+            ledger.submit(settler, new LedgerOperation.Close(jobId)).thenApply(events -> zero()),
+            zero(),
+            true);
       }
       CompletionStage<PinningJob.Job> job =
           sharding
@@ -211,6 +215,9 @@ public final class Settlements {
               amount -> {
                 if (amount.signum() == 0) {
                   return record(line, State.REFUSED, zero(), "nothing deposited for this job");
+                }
+                if (line.due().kind() == Kind.SLASH) {
+                  return slash(line, amount);
                 }
                 return young(line).thenCompose(young -> settle(line, amount, young));
               });
@@ -226,6 +233,7 @@ public final class Settlements {
       if (line.due().kind() == Kind.SEAL) {
         return period.multiply(BigInteger.valueOf(economy.witnessFeePeriods()));
       }
+      // a period line's fraction is a share of one period; a slash's, a number of periods
       return period
           .multiply(BigInteger.valueOf(line.due().fractionPpm()))
           .divide(BigInteger.valueOf(ReplicaEarnings.WHOLE));
@@ -252,15 +260,42 @@ public final class Settlements {
               : List.of();
       return answered(
           line,
-          ledger.submit(
-              settler,
-              new LedgerOperation.Settle(
-                  line.due().jobId(),
-                  line.due().settlementId(),
-                  List.of(new Payout(line.due().payee(), priced.paid())),
-                  held,
-                  priced.burned())),
+          ledger
+              .submit(
+                  settler,
+                  new LedgerOperation.Settle(
+                      line.due().jobId(),
+                      line.due().settlementId(),
+                      List.of(new Payout(line.due().payee(), priced.paid())),
+                      held,
+                      priced.burned()))
+              .thenApply(events -> priced),
           priced,
+          false);
+    }
+
+    /**
+     * Takes up to {@code amount} from the hoster into the repair fund; the ledger takes what there
+     * is, held earnings first, and the line records what it took (as its {@code paid}).
+     */
+    private CompletionStage<Void> slash(Line line, BigInteger amount) {
+      return answered(
+          line,
+          ledger
+              .submit(
+                  settler,
+                  new LedgerOperation.Slash(line.due().payee(), amount, line.due().settlementId()))
+              .thenApply(
+                  events ->
+                      new Priced(
+                          events.stream()
+                              .filter(LedgerEvent.Slashed.class::isInstance)
+                              .map(LedgerEvent.Slashed.class::cast)
+                              .map(slashed -> slashed.fromHeld().add(slashed.fromStake()))
+                              .reduce(BigInteger.ZERO, BigInteger::add),
+                          BigInteger.ZERO,
+                          BigInteger.ZERO)),
+          zero(),
           false);
     }
 
@@ -269,10 +304,10 @@ public final class Settlements {
      * the job closed before), refused with its reason, or, for anything else, failed for a retry.
      */
     private CompletionStage<Void> answered(
-        Line line, CompletionStage<?> submitted, Priced priced, boolean closing) {
+        Line line, CompletionStage<Priced> submitted, Priced asSent, boolean closing) {
       return submitted
           .handle(
-              (events, failure) -> {
+              (priced, failure) -> {
                 if (failure == null) {
                   return record(line, State.SETTLED, priced, "");
                 }
@@ -286,8 +321,10 @@ public final class Settlements {
                 boolean doneBefore =
                     refused.code() == ErrorCode.SETTLEMENT_APPLIED
                         || (closing && refused.code() == ErrorCode.JOB_CLOSED);
+                // applied before, by a send whose record was lost: with the same amounts, priced
+                // from the same deposit (a slash's taking is in the ledger's events only)
                 return doneBefore
-                    ? record(line, State.SETTLED, priced, "")
+                    ? record(line, State.SETTLED, asSent, "applied before")
                     : record(line, State.REFUSED, zero(), refused.getMessage());
               })
           .thenCompose(recorded -> recorded);

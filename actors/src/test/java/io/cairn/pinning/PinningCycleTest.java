@@ -354,7 +354,10 @@ class PinningCycleTest {
     }
     ReplicaAssignment honest = placed.replicas().get(0).assignment();
     ReplicaAssignment cheater = placed.replicas().get(1).assignment();
-    // the hoster of slot 0 answers every round for three periods; slot 1's forges its first answer
+    // the hoster of slot 1 staked, and forges its first answer; slot 0's answers every round
+    BigInteger stake = BigInteger.TEN.pow(18);
+    await(ledger.submit(operator, new LedgerOperation.Mint(cheater.hoster(), stake)));
+    await(ledger.submit(keys.get(cheater.hoster()), new LedgerOperation.Stake(stake)));
     PinnedReplica.Replica suspect = openChallenge(jobId, 1);
     ReplicaRounds.Challenge asked = suspect.rounds().open().orElseThrow();
     StorageChallengeAnswer forged = forgeFirstLeaf(answer(cheater, asked, trees.get(1)));
@@ -400,10 +403,11 @@ class PinningCycleTest {
         escrow.deposited(),
         escrow.paidOut().add(escrow.burned()).add(escrow.held()).add(escrow.refunded()),
         "every token that left the escrow is accounted for");
-    BigInteger settledPaid = sum(lines, SettlementTables.Line::paid);
-    assertEquals(escrow.paidOut(), settledPaid);
-    assertEquals(escrow.burned(), sum(lines, SettlementTables.Line::burned));
-    assertEquals(escrow.held(), sum(lines, SettlementTables.Line::held));
+    List<SettlementTables.Line> fromEscrow =
+        lines.stream().filter(line -> line.due().kind() != ReplicaEarnings.Kind.SLASH).toList();
+    assertEquals(escrow.paidOut(), sum(fromEscrow, SettlementTables.Line::paid));
+    assertEquals(escrow.burned(), sum(fromEscrow, SettlementTables.Line::burned));
+    assertEquals(escrow.held(), sum(fromEscrow, SettlementTables.Line::held));
     assertTrue(escrow.refunded().signum() > 0, "the unspent budget went back");
 
     assertEquals(
@@ -426,10 +430,34 @@ class PinningCycleTest {
         periodsOf(lines, 1).stream()
             .allMatch(line -> line.state() == SettlementTables.State.UNEARNED),
         "the cheater earned nothing: " + periodsOf(lines, 1));
+    SettlementTables.Line slash =
+        lines.stream()
+            .filter(line -> line.due().kind() == ReplicaEarnings.Kind.SLASH)
+            .filter(line -> line.due().slot() == 1)
+            .findFirst()
+            .orElseThrow();
+    assertEquals(cheater.hoster(), slash.due().payee());
+    assertEquals(
+        (ReplicaEarnings.REPAIR_PERIODS + ReplicaEarnings.INVALID_PROOF_PENALTY_PERIODS)
+            * ReplicaEarnings.WHOLE,
+        slash.due().fractionPpm(),
+        "an invalid proof costs the repair and the penalty");
+    assertEquals(SettlementTables.State.SETTLED, slash.state(), slash.reason());
+    BigInteger penalty =
+        Settlements.periodPrice(budget, 1, 1, economy)
+            .multiply(
+                BigInteger.valueOf(
+                    ReplicaEarnings.REPAIR_PERIODS
+                        + ReplicaEarnings.INVALID_PROOF_PENALTY_PERIODS));
+    assertEquals(penalty.min(stake), slash.paid(), "taken up to what it staked");
+    assertEquals(slash.paid(), await(ledger.repairFund()), "into the repair fund");
+    assertEquals(
+        stake.subtract(slash.paid()), await(ledger.providerStake(cheater.hoster())).stake());
     BigInteger withPayees = escrow.burned();
     for (EthereumAddress payee :
         lines.stream()
             .filter(line -> line.due().kind() != ReplicaEarnings.Kind.CLOSE)
+            .filter(line -> line.due().kind() != ReplicaEarnings.Kind.SLASH)
             .map(line -> line.due().payee())
             .collect(Collectors.toSet())) {
       withPayees =

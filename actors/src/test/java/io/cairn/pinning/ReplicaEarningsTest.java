@@ -113,9 +113,12 @@ class ReplicaEarningsTest {
     passedAt(Duration.ofHours(1));
     on(new PinnedReplica.Faulted("3 missed deadlines", ACCEPTED.plus(Duration.ofHours(5))));
     assertFalse(owed.get(1).earned());
+    assertEquals(Kind.SLASH, owed.get(2).kind(), "the repair's cost is slashed");
+    assertEquals(HOSTER, owed.get(2).payee());
+    assertEquals(ReplicaEarnings.REPAIR_PERIODS * ReplicaEarnings.WHOLE, owed.get(2).fractionPpm());
     assertTrue(row.closed());
     passedAt(Duration.ofHours(30));
-    assertEquals(2, owed.size(), "nothing after the fault");
+    assertEquals(3, owed.size(), "nothing after the fault");
   }
 
   @Test
