@@ -23,12 +23,13 @@ public record PinningModule(Providers providers, PinningJobs jobs, PinnedReplica
       Clock clock,
       Cores cores,
       Supplier<EpochSecrets> epochs,
-      AddressRecovery recovery) {
+      AddressRecovery recovery,
+      StakeLookup stakes) {
     Provider.init(system, settings, clock);
     ProviderDirectory.start(system, settings.reputation());
     ActorRef<PinningSupervisor.Command> supervisor =
         PinningSupervisor.init(
-            system, settings, epochs, new ProviderDirectory(system), cores, clock);
+            system, settings, epochs, new ProviderDirectory(system), stakes, cores, clock);
     PinningJob.init(system, settings, clock, supervisor, cores::info);
     PinnedReplica.init(system, settings, epochs, recovery, clock);
     PinningJobDirectory.start(system);
@@ -37,6 +38,6 @@ public record PinningModule(Providers providers, PinningJobs jobs, PinnedReplica
     ReplicaEarnings.start(system, settings);
     PinningJobs jobs = new PinningJobs(system, settings, cores);
     return new PinningModule(
-        new Providers(system, settings), jobs, new PinnedReplicas(system, settings, jobs));
+        new Providers(system, settings, stakes), jobs, new PinnedReplicas(system, settings, jobs));
   }
 }

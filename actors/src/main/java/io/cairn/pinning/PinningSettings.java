@@ -2,6 +2,8 @@ package io.cairn.pinning;
 
 import com.typesafe.config.Config;
 import io.cairn.protocol.pinning.SealParameters;
+import java.math.BigDecimal;
+import java.math.BigInteger;
 import java.time.Duration;
 import java.util.List;
 
@@ -28,7 +30,29 @@ public record PinningSettings(
     Challenges challenges,
     Tail tail,
     Reputation.Rules reputation,
-    Economy economy) {
+    Economy economy,
+    Stake stake) {
+
+  /**
+   * What providers stake (PINNING.md 3.5): a provider registers only with at least {@code minimum}
+   * staked on the ledger, and selection weighs it by {@code min(1, stake / target)}. Both in token
+   * base units; 0 turns each off (no stake required; stake does not weigh).
+   */
+  public record Stake(BigInteger minimum, BigInteger target) {
+    public Stake {
+      if (minimum.signum() < 0 || target.signum() < 0) {
+        throw new IllegalArgumentException("cairn.pinning.stake: amounts are at least 0");
+      }
+    }
+
+    /** The share of full weight {@code staked} earns: 1 when stake does not weigh. */
+    public double share(BigInteger staked) {
+      if (target.signum() == 0) {
+        return 1;
+      }
+      return staked.min(target).doubleValue() / target.doubleValue();
+    }
+  }
 
   /**
    * How pinning is paid out of each job's escrow (PINNING.md 3.7). A replica earns per {@code
@@ -117,7 +141,14 @@ public record PinningSettings(
         new Tail(
             pinning.getDuration("tail.check-interval"), pinning.getDuration("tail.seal-after")),
         reputationRules(pinning.getConfig("reputation")),
-        economy(pinning.getConfig("economy")));
+        economy(pinning.getConfig("economy")),
+        new Stake(
+            tokens(pinning.getString("stake.minimum")), tokens(pinning.getString("stake.target"))));
+  }
+
+  /** Whole tokens, as configured, in base units (18 decimals). */
+  private static BigInteger tokens(String whole) {
+    return new BigDecimal(whole).movePointRight(18).toBigIntegerExact();
   }
 
   private static Economy economy(Config economy) {

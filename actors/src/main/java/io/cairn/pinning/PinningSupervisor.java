@@ -19,7 +19,6 @@ import java.util.TreeMap;
 import java.util.function.Supplier;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.ActorSystem;
-import org.apache.pekko.actor.typed.Behavior;
 import org.apache.pekko.actor.typed.SupervisorStrategy;
 import org.apache.pekko.actor.typed.javadsl.ActorContext;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
@@ -108,6 +107,7 @@ public final class PinningSupervisor
       PinningSettings settings,
       Supplier<EpochSecrets> epochs,
       ProviderDirectory directory,
+      StakeLookup stakes,
       Cores cores,
       Clock clock) {
     return ClusterSingleton.get(system)
@@ -125,6 +125,7 @@ public final class PinningSupervisor
                                               settings,
                                               epochs.get(),
                                               directory,
+                                              stakes,
                                               cores,
                                               clock);
                                         })))
@@ -147,6 +148,7 @@ public final class PinningSupervisor
   private final PinningSettings settings;
   private final EpochSecrets epochs;
   private final ProviderDirectory directory;
+  private final StakeLookup stakes;
   private final Cores cores;
   private final Clock clock;
 
@@ -155,9 +157,11 @@ public final class PinningSupervisor
       PinningSettings settings,
       EpochSecrets epochs,
       ProviderDirectory directory,
+      StakeLookup stakes,
       Cores cores,
       Clock clock) {
     super(PERSISTENCE_ID);
+    this.stakes = stakes;
     this.context = context;
     this.settings = settings;
     this.epochs = epochs;
@@ -236,7 +240,7 @@ public final class PinningSupervisor
   private void gather(Place place, long epoch) {
     context.pipeToSelf(
         directory
-            .activeProviders(settings.reputation())
+            .activeProviders(settings.reputation(), settings.stake(), stakes)
             .thenCombine(
                 cores.info(HexFormat.of().parseHex(place.coreKey())),
                 (candidates, core) -> new Gathered(place, epoch, candidates, core)),
@@ -343,16 +347,5 @@ public final class PinningSupervisor
     static long current(Instant now, PinningSettings settings) {
       return ChallengeRounds.epochOf(now, settings.epochLength());
     }
-  }
-
-  /** For tests: the supervisor outside a singleton. */
-  static Behavior<Command> create(
-      PinningSettings settings,
-      EpochSecrets epochs,
-      ProviderDirectory directory,
-      Cores cores,
-      Clock clock) {
-    return Behaviors.setup(
-        context -> new PinningSupervisor(context, settings, epochs, directory, cores, clock));
   }
 }

@@ -5,6 +5,7 @@ import io.cairn.journal.JournalDatabase;
 import io.cairn.journal.JournalSession;
 import io.cairn.projection.Projections;
 import io.cairn.protocol.EthereumAddress;
+import java.math.BigInteger;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -14,6 +15,7 @@ import java.util.Arrays;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.stream.Collectors;
 import org.apache.pekko.actor.typed.ActorSystem;
@@ -45,9 +47,47 @@ public final class ProviderDirectory {
 
   /**
    * Every provider that takes new work (ACTIVE: neither OFFLINE nor gone), by address, weighed by
-   * its scores under {@code rules}.
+   * its scores under {@code rules} and, when stake weighs, by what {@code stakes} says it staked.
    */
-  CompletionStage<List<Placement.Candidate>> activeProviders(Reputation.Rules rules) {
+  CompletionStage<List<Placement.Candidate>> activeProviders(
+      Reputation.Rules rules, PinningSettings.Stake stake, StakeLookup stakes) {
+    return providers(rules)
+        .thenCompose(
+            rows -> {
+              List<CompletableFuture<Placement.Candidate>> weighed =
+                  rows.stream()
+                      .map(
+                          row ->
+                              (stake.target().signum() == 0
+                                      ? CompletableFuture.completedFuture(BigInteger.ZERO)
+                                      : stakes.stakeOf(row.address()).toCompletableFuture())
+                                  .thenApply(staked -> row.weighed(rules, stake.share(staked))))
+                      .toList();
+              return CompletableFuture.allOf(weighed.toArray(CompletableFuture[]::new))
+                  .thenApply(all -> weighed.stream().map(CompletableFuture::join).toList());
+            });
+  }
+
+  /** A directory row: the provider and its scores, to be weighed. */
+  private record Row(
+      EthereumAddress address,
+      Set<Provider.Role> roles,
+      long capacityBytes,
+      String operator,
+      String region,
+      Reputation.Scores scores) {
+    Placement.Candidate weighed(Reputation.Rules rules, double stakeShare) {
+      return new Placement.Candidate(
+          address,
+          roles,
+          capacityBytes,
+          operator,
+          region,
+          Placement.Weights.of(scores, stakeShare, rules));
+    }
+  }
+
+  private CompletionStage<List<Row>> providers(Reputation.Rules rules) {
     return database.read(
         connection -> {
           try (PreparedStatement query =
@@ -56,27 +96,24 @@ public final class ProviderDirectory {
                   SELECT "address", "roles", "capacity_bytes", "operator", "region",
                   "storage_score", "performance", "attesting_score", "vetted"
                   FROM "pin_provider_directory" WHERE "active" ORDER BY "address\"""")) {
-            List<Placement.Candidate> candidates = new ArrayList<>();
+            List<Row> providers = new ArrayList<>();
             try (ResultSet rows = query.executeQuery()) {
               while (rows.next()) {
-                candidates.add(
-                    new Placement.Candidate(
+                providers.add(
+                    new Row(
                         new EthereumAddress(rows.getString(1)),
                         roles(rows.getString(2)),
                         rows.getLong(3),
                         rows.getString(4),
                         rows.getString(5),
-                        Placement.Weights.of(
-                            new Reputation.Scores(
-                                rows.getDouble(6),
-                                rows.getDouble(7),
-                                rows.getDouble(8),
-                                rows.getBoolean(9)),
-                            1,
-                            rules)));
+                        new Reputation.Scores(
+                            rows.getDouble(6),
+                            rows.getDouble(7),
+                            rows.getDouble(8),
+                            rows.getBoolean(9))));
               }
             }
-            return candidates;
+            return providers;
           }
         });
   }

@@ -1,6 +1,9 @@
 package io.cairn.pinning;
 
+import io.cairn.protocol.ErrorCode;
 import io.cairn.protocol.EthereumAddress;
+import io.cairn.protocol.Rejection;
+import java.math.BigInteger;
 import java.util.concurrent.CompletionStage;
 import java.util.function.Function;
 import org.apache.pekko.actor.typed.ActorRef;
@@ -12,20 +15,44 @@ import org.apache.pekko.pattern.StatusReply;
 public final class Providers {
   private final ClusterSharding sharding;
   private final PinningSettings settings;
+  private final StakeLookup stakes;
 
-  public Providers(ActorSystem<?> system, PinningSettings settings) {
+  public Providers(ActorSystem<?> system, PinningSettings settings, StakeLookup stakes) {
     this.sharding = ClusterSharding.get(system);
     this.settings = settings;
+    this.stakes = stakes;
   }
 
-  /** Registers {@code address} with {@code terms}, or updates them; answers what it holds. */
   /** What the providers' scores mean: their standing and vetting. */
   public Reputation.Rules reputationRules() {
     return settings.reputation();
   }
 
+  /**
+   * Registers {@code address} with {@code terms}, or updates them; answers what it holds. Refused
+   * ({@code INSUFFICIENT_STAKE}) while it has less than {@code cairn.pinning.stake.minimum} staked.
+   */
   public CompletionStage<Provider.Info> register(EthereumAddress address, Provider.Terms terms) {
-    return ask(address, replyTo -> new Provider.Register(terms, replyTo));
+    BigInteger minimum = settings.stake().minimum();
+    if (minimum.signum() == 0) {
+      return ask(address, replyTo -> new Provider.Register(terms, replyTo));
+    }
+    return stakes
+        .stakeOf(address)
+        .thenCompose(
+            staked -> {
+              if (staked.compareTo(minimum) < 0) {
+                throw new Rejection(
+                    ErrorCode.INSUFFICIENT_STAKE,
+                    address
+                        + " has "
+                        + staked
+                        + " staked; a provider registers with at least "
+                        + minimum
+                        + " (cairn provider stake)");
+              }
+              return ask(address, replyTo -> new Provider.Register(terms, replyTo));
+            });
   }
 
   public CompletionStage<Provider.Info> exit(EthereumAddress address) {

@@ -55,6 +55,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Random;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
 import java.util.function.Function;
@@ -135,7 +136,8 @@ class PinningCycleTest {
             List.of(Duration.ofMillis(300), Duration.ofMillis(300))),
         new PinningSettings.Tail(Duration.ofMillis(300), Duration.ofMinutes(1)),
         PinningSettings.fromConfig(ConfigFactory.defaultReference()).reputation(),
-        economy);
+        economy,
+        PinningSettings.fromConfig(ConfigFactory.defaultReference()).stake());
   }
 
   @BeforeEach
@@ -166,7 +168,8 @@ class PinningCycleTest {
             Clock.systemUTC(),
             core.cores(),
             () -> epochs,
-            AddressRecoveries.preferred());
+            AddressRecoveries.preferred(),
+            provider -> CompletableFuture.completedFuture(BigInteger.ZERO));
     for (int i = 0; i < 6; i++) {
       register(Provider.Role.HOSTER, "operator-" + i, "region-" + (i % 3));
     }
@@ -590,7 +593,11 @@ class PinningCycleTest {
     eventually(
         () -> {
           othersAnswer.run();
-          return await(directory.activeProviders(SETTINGS.reputation()));
+          return await(
+              directory.activeProviders(
+                  SETTINGS.reputation(),
+                  SETTINGS.stake(),
+                  provider -> CompletableFuture.completedFuture(BigInteger.ZERO)));
         },
         candidates -> candidates.stream().noneMatch(c -> c.address().equals(silent)));
     Bytes32 third =
@@ -623,7 +630,11 @@ class PinningCycleTest {
     eventually(
         () -> {
           othersAnswer.run();
-          return await(directory.activeProviders(SETTINGS.reputation()));
+          return await(
+              directory.activeProviders(
+                  SETTINGS.reputation(),
+                  SETTINGS.stake(),
+                  provider -> CompletableFuture.completedFuture(BigInteger.ZERO)));
         },
         candidates -> candidates.stream().anyMatch(c -> c.address().equals(silent)));
 

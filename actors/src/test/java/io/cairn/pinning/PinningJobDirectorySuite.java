@@ -10,8 +10,10 @@ import io.cairn.ledger.AdjustableClock;
 import io.cairn.protocol.EthereumAddress;
 import io.cairn.protocol.event.PrivateKeySigner;
 import io.cairn.protocol.ledger.Bytes32;
+import java.math.BigInteger;
 import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.cluster.sharding.typed.javadsl.ClusterSharding;
 import org.awaitility.Awaitility;
@@ -47,7 +49,8 @@ abstract class PinningJobDirectorySuite {
                 clock,
                 core.cores(),
                 () -> epochs,
-                io.cairn.protocol.event.AddressRecoveries.preferred())
+                io.cairn.protocol.event.AddressRecoveries.preferred(),
+                provider -> CompletableFuture.completedFuture(BigInteger.ZERO))
             .jobs();
   }
 

@@ -22,6 +22,7 @@ import io.cairn.protocol.pinning.PinningStatements;
 import io.cairn.protocol.pinning.SealParameters;
 import io.cairn.protocol.pinning.Sealer;
 import io.cairn.protocol.pinning.SectorLayout;
+import java.math.BigInteger;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
@@ -33,6 +34,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.function.Predicate;
 import java.util.function.Supplier;
@@ -81,7 +83,8 @@ class PinningTailTest {
               List.of(Duration.ofMinutes(1))),
           new PinningSettings.Tail(Duration.ofMillis(200), SEAL_AFTER),
           PinningSettings.fromConfig(ConfigFactory.defaultReference()).reputation(),
-          PinningSettings.fromConfig(ConfigFactory.defaultReference()).economy());
+          PinningSettings.fromConfig(ConfigFactory.defaultReference()).economy(),
+          PinningSettings.fromConfig(ConfigFactory.defaultReference()).stake());
   private static final Duration PATIENCE = Duration.ofSeconds(30);
 
   @TempDir Path directory;
@@ -110,7 +113,8 @@ class PinningTailTest {
             Clock.systemUTC(),
             cores,
             () -> epochs,
-            AddressRecoveries.preferred());
+            AddressRecoveries.preferred(),
+            provider -> CompletableFuture.completedFuture(BigInteger.ZERO));
     writer = CoreWriter.create(CoreKeyPair.generate(), new InMemoryTreeStore());
     coreKey = HexFormat.of().formatHex(writer.identity().key());
     await(cores.register(writer.identity().key(), CoreDescriptor.of(writer.identity())));

@@ -222,6 +222,16 @@ public final class LedgerClient {
     return escrowJob(jobId);
   }
 
+  /**
+   * Adds {@code amount} of the signer's tokens to its stake as a storage provider; answers the
+   * receipt, whose {@code Staked} event holds the stake after it.
+   */
+  public LedgerReceipt stake(BigInteger amount) {
+    return submit(
+        LedgerRequest.newBuilder()
+            .setStake(io.cairn.protocol.api.v1.Stake.newBuilder().setAmount(amount.toString())));
+  }
+
   /** The job's escrow; {@code JOB_NOT_FOUND} when nobody deposited to it. */
   public EscrowJobView escrowJob(Bytes32 jobId) {
     return client.get("/api/v1/escrow/jobs/" + jobId, EscrowJobView.newBuilder());

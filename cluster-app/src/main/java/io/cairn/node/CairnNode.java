@@ -35,6 +35,7 @@ import io.cairn.ledger.ChecksumSettings;
 import io.cairn.ledger.LedgerModule;
 import io.cairn.ledger.LedgerSettings;
 import io.cairn.ledger.PaidCores;
+import io.cairn.ledger.ProviderStake;
 import io.cairn.ledger.evm.EvmChainSettings;
 import io.cairn.ledger.evm.EvmLedgerModule;
 import io.cairn.persist.PersistorModule;
@@ -185,17 +186,8 @@ public final class CairnNode {
             stream,
             keys.streamKeys(),
             () -> custody.get().identity().signer());
-    PinningSettings pinningSettings = PinningSettings.fromConfig(config);
-    PinningModule pinning =
-        PinningModule.init(
-            system,
-            pinningSettings,
-            dependencies.clock(),
-            core.cores(),
-            epochSecrets(config, node, dependencies.journal()),
-            dependencies.recoveries());
     Optional<LedgerModule> ledger =
-        node.has(NodeRole.API) || node.has(NodeRole.STREAM)
+        node.has(NodeRole.API) || node.has(NodeRole.STREAM) || node.has(NodeRole.CORE)
             ? Optional.of(
                 EvmLedgerModule.init(
                     system,
@@ -206,6 +198,22 @@ public final class CairnNode {
                     dependencies.clock(),
                     stream.streams()))
             : Optional.empty();
+    PinningSettings pinningSettings = PinningSettings.fromConfig(config);
+    PinningModule pinning =
+        PinningModule.init(
+            system,
+            pinningSettings,
+            dependencies.clock(),
+            core.cores(),
+            epochSecrets(config, node, dependencies.journal()),
+            dependencies.recoveries(),
+            // selection weighs providers by their stake where the pinning supervisor runs
+            provider ->
+                ledger
+                    .orElseThrow()
+                    .ledger()
+                    .providerStake(provider)
+                    .thenApply(ProviderStake::stake));
     if (node.has(NodeRole.STREAM)) {
       // pinning is paid where the ledger is, as the cluster's service account (the settler)
       Settlements.start(

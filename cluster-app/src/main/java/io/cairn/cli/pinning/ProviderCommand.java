@@ -3,11 +3,14 @@ package io.cairn.cli.pinning;
 import com.google.protobuf.InvalidProtocolBufferException;
 import com.typesafe.config.ConfigException;
 import com.typesafe.config.ConfigFactory;
+import io.cairn.cli.ledger.LedgerArguments;
+import io.cairn.cli.ledger.LedgerWrites;
 import io.cairn.cli.stream.ClientOptions;
 import io.cairn.cli.terminal.AddressArgument;
 import io.cairn.cli.terminal.JsonLines;
 import io.cairn.protocol.EthereumAddress;
 import io.cairn.protocol.api.v1.ProviderRegistration;
+import java.math.BigInteger;
 import java.util.List;
 import java.util.Locale;
 import picocli.CommandLine.Command;
@@ -30,6 +33,26 @@ import picocli.CommandLine.TypeConversionException;
 public final class ProviderCommand {
   @Spec CommandSpec spec;
   @Mixin ClientOptions options;
+
+  @Command(
+      name = "stake",
+      mixinStandardHelpOptions = true,
+      description = {
+        "Adds AMOUNT of --key's tokens to its stake on the ledger; prints the receipt, whose"
+            + " Staked event holds the stake after it. A provider registers only with at least"
+            + " cairn.pinning.stake.minimum staked, and selection weighs it by its stake up to"
+            + " cairn.pinning.stake.target."
+      })
+  int stake(
+      @Parameters(
+              paramLabel = "AMOUNT",
+              converter = LedgerArguments.Amount.class,
+              description = "Whole token units.")
+          BigInteger amount,
+      @Mixin LedgerWrites writes)
+      throws InvalidProtocolBufferException {
+    return JsonLines.print(spec, writes.write(options, ledger -> ledger.stake(amount)));
+  }
 
   @Command(
       name = "register",

@@ -11,12 +11,16 @@ import io.cairn.protocol.ErrorCode;
 import io.cairn.protocol.api.v1.ProviderRegistration;
 import io.cairn.protocol.api.v1.ProviderView;
 import io.cairn.protocol.event.PrivateKeySigner;
+import java.math.BigInteger;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -45,6 +49,35 @@ class ProviderApiTest {
   @AfterAll
   static void stop() throws Exception {
     node.close();
+  }
+
+  /** With a stake minimum, a provider registers only once it staked that much on the ledger. */
+  @Test
+  void withAStakeMinimumAProviderRegistersOnlyOnceItStakedEnough(@TempDir Path strictData)
+      throws Exception {
+    try (TestNode strict = TestNode.start(strictData, Map.of("cairn.pinning.stake.minimum", "5"))) {
+      PrivateKeySigner operator =
+          PrivateKeySigner.fromHex(
+              Files.readString(strictData.resolve("keys/service.key"), StandardCharsets.US_ASCII)
+                  .strip());
+      CairnClient agent = CairnClient.connect(strict.api()).authenticate(agentKey);
+      CairnApiException unstaked =
+          assertThrows(CairnApiException.class, () -> agent.registerProvider(HOSTER));
+      assertEquals(ErrorCode.INSUFFICIENT_STAKE.name(), unstaked.code());
+      assertEquals(402, unstaked.status());
+
+      BigInteger token = BigInteger.TEN.pow(18);
+      CairnClient.connect(strict.api())
+          .ledger(operator)
+          .mint(agentKey.address(), token.multiply(BigInteger.valueOf(5)));
+      agent.ledger(agentKey).stake(token.multiply(BigInteger.valueOf(4)));
+      assertEquals(
+          ErrorCode.INSUFFICIENT_STAKE.name(),
+          assertThrows(CairnApiException.class, () -> agent.registerProvider(HOSTER)).code(),
+          "4 of 5 is not enough");
+      agent.ledger(agentKey).stake(token);
+      assertEquals("active", agent.registerProvider(HOSTER).getStatus());
+    }
   }
 
   @Test
