@@ -15,7 +15,8 @@ import org.apache.pekko.actor.typed.ActorSystem;
  * the epochs' secrets are derived from the cluster's master key ({@link EpochSecrets}), read only
  * where entities and the supervisor run (the core role).
  */
-public record PinningModule(Providers providers, PinningJobs jobs, PinnedReplicas replicas) {
+public record PinningModule(
+    Providers providers, PinningJobs jobs, PinnedReplicas replicas, JobMoney money) {
 
   public static PinningModule init(
       ActorSystem<?> system,
@@ -38,6 +39,9 @@ public record PinningModule(Providers providers, PinningJobs jobs, PinnedReplica
     ReplicaEarnings.start(system, settings);
     PinningJobs jobs = new PinningJobs(system, settings, cores);
     return new PinningModule(
-        new Providers(system, settings, stakes), jobs, new PinnedReplicas(system, settings, jobs));
+        new Providers(system, settings, stakes),
+        jobs,
+        new PinnedReplicas(system, settings, jobs),
+        new JobMoney(system));
   }
 }

@@ -129,9 +129,20 @@ class CheatingAgentsTest {
     for (PinReplicaView replica : job.getReplicasList()) {
       if (!replica.getHoster().equalsIgnoreCase(cheater.address())) {
         assertEquals("ACTIVE", replica.getState(), replica.toString());
+        assertEquals("good", replica.getHosterStanding(), replica.toString());
       }
     }
     return faulty;
+  }
+
+  /** An invalid proof disqualifies its hoster for good, which the job's status shows. */
+  private static void awaitDisqualified(PinnedCore core, String jobId, RunningAgent cheater)
+      throws InterruptedException {
+    core.awaitJob(
+        jobId,
+        "the cheater disqualified",
+        WITHIN,
+        j -> PinnedCore.replicaOf(j, cheater.address()).getHosterStanding().equals("disqualified"));
   }
 
   @Test
@@ -150,6 +161,7 @@ class CheatingAgentsTest {
       assertTrue(faulty.getRoundsPassed() <= 9, faulty.toString());
       assertEquals("FAILED", faulty.getLastChallenge());
       assertTrue(faulty.getFault().contains("WRONG_ROOT"), faulty.getFault());
+      awaitDisqualified(core, jobId, cheater);
 
       PinJobView repaired =
           core.awaitJob(

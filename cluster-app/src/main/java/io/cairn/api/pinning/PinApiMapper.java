@@ -1,12 +1,16 @@
 package io.cairn.api.pinning;
 
+import io.cairn.pinning.JobMoney;
 import io.cairn.pinning.PinRequests;
 import io.cairn.pinning.PinnedReplica;
 import io.cairn.pinning.PinningJob;
+import io.cairn.pinning.Provider;
 import io.cairn.pinning.ReplicaAssignment;
 import io.cairn.pinning.ReplicaRounds;
+import io.cairn.pinning.Reputation;
 import io.cairn.pinning.UnsealedTail;
 import io.cairn.protocol.ErrorCode;
+import io.cairn.protocol.EthereumAddress;
 import io.cairn.protocol.Rejection;
 import io.cairn.protocol.api.v1.PinJobList;
 import io.cairn.protocol.api.v1.PinJobView;
@@ -43,16 +47,30 @@ public final class PinApiMapper {
     }
   }
 
+  /**
+   * What a job's status shows beside the job's own record: its replicas' reports and money by slot,
+   * its hosters as they stand, and the rules their standing is judged by.
+   */
+  public record Details(
+      Map<Integer, PinnedReplica.Replica> reports,
+      Map<Integer, JobMoney.ReplicaMoney> money,
+      Map<EthereumAddress, Provider.Info> hosters,
+      Reputation.Rules rules) {}
+
   /** A job as it stands, without its replicas' challenge records (a list shows it so). */
   public static PinJobView view(PinningJob.Job job) {
-    return view(job, Map.of());
+    return view(job, Optional.empty());
   }
 
   /**
-   * A job with what its replicas report ({@code replicas} by slot; a replica missing there is shown
-   * from the job's record alone).
+   * A job with its replicas' reports, money and hosters (a replica missing from {@code details} is
+   * shown from the job's record alone).
    */
-  public static PinJobView view(PinningJob.Job job, Map<Integer, PinnedReplica.Replica> replicas) {
+  public static PinJobView view(PinningJob.Job job, Details details) {
+    return view(job, Optional.of(details));
+  }
+
+  private static PinJobView view(PinningJob.Job job, Optional<Details> details) {
     PinJobView.Builder view = PinJobView.newBuilder();
     job.unsealedTail().ifPresent(tail -> view.setUnsealedTail(tail(tail)));
     return view.setJobId(job.jobId().toString())
@@ -64,7 +82,12 @@ public final class PinApiMapper {
         .setState(state(job))
         .addAllReplicas(
             job.replicas().stream()
-                .map(replica -> replica(replica, Optional.ofNullable(replicas.get(replica.slot()))))
+                .map(
+                    replica ->
+                        replica(
+                            replica,
+                            details.map(known -> known.reports().get(replica.slot())),
+                            details))
                 .toList())
         .setRequestedAtMs(job.requestedAt().toEpochMilli())
         .setEndsAtMs(job.endsAt().toEpochMilli())
@@ -115,7 +138,9 @@ public final class PinApiMapper {
   }
 
   private static PinReplicaView replica(
-      PinningJob.Replica replica, Optional<PinnedReplica.Replica> reported) {
+      PinningJob.Replica replica,
+      Optional<PinnedReplica.Replica> reported,
+      Optional<Details> details) {
     ReplicaAssignment assignment = replica.assignment();
     PinReplicaView.Builder view =
         PinReplicaView.newBuilder()
@@ -134,6 +159,29 @@ public final class PinApiMapper {
           rounds.lastOutcome().ifPresent(outcome -> view.setLastChallenge(outcome.name()));
           view.setRoundsPassed(rounds.roundsPassed()).setFault(status.fault());
         });
+    if (details.isEmpty()) {
+      return view.build();
+    }
+    JobMoney.ReplicaMoney money =
+        details.get().money().getOrDefault(assignment.slot(), JobMoney.ReplicaMoney.NONE);
+    view.setPaid(money.paid().toString())
+        .setHeld(money.held().toString())
+        .setBurned(money.burned().toString())
+        .setWitnessFee(money.witnessFee().toString())
+        .setSlashed(money.slashed().toString())
+        .setPeriodsEarned(money.periodsEarned())
+        .setPeriodsUnearned(money.periodsUnearned());
+    Optional.ofNullable(details.get().hosters().get(assignment.hoster()))
+        .ifPresent(
+            hoster ->
+                view.setHosterStorageScore(hoster.reputation().storageScore())
+                    .setHosterPerformance(hoster.reputation().performance())
+                    .setHosterStanding(
+                        hoster
+                            .reputation()
+                            .standing(details.get().rules())
+                            .name()
+                            .toLowerCase(Locale.ROOT)));
     return view.build();
   }
 
@@ -144,7 +192,8 @@ public final class PinApiMapper {
             replica.assignment(),
             replica.state(),
             replica.sealing().accepted().map(PinnedReplica.Commitment::root)),
-        Optional.of(replica));
+        Optional.of(replica),
+        Optional.empty());
   }
 
   public static PinJobList list(List<PinningJob.Job> jobs) {

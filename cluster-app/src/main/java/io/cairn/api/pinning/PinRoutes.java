@@ -3,12 +3,23 @@ package io.cairn.api.pinning;
 import io.cairn.api.ApiJson;
 import io.cairn.api.ApiRoutes;
 import io.cairn.api.auth.Authentication;
+import io.cairn.pinning.JobMoney;
 import io.cairn.pinning.PinnedReplicas;
 import io.cairn.pinning.PinningJob;
 import io.cairn.pinning.PinningJobs;
+import io.cairn.pinning.PinningModule;
+import io.cairn.pinning.Provider;
+import io.cairn.pinning.Providers;
+import io.cairn.protocol.EthereumAddress;
 import io.cairn.protocol.api.v1.ChallengeAnswerSubmission;
+import io.cairn.protocol.api.v1.PinJobView;
 import io.cairn.protocol.api.v1.PinRequest;
 import io.cairn.protocol.pinning.v1.SignedPinningStatement;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.stream.Collectors;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.http.javadsl.model.HttpResponse;
 import org.apache.pekko.http.javadsl.model.StatusCodes;
@@ -33,17 +44,47 @@ public final class PinRoutes extends ApiRoutes {
 
   private final PinningJobs jobs;
   private final PinnedReplicas replicas;
+  private final JobMoney money;
+  private final Providers providers;
   private final Authentication authentication;
 
-  public PinRoutes(
-      ActorSystem<?> system,
-      PinningJobs jobs,
-      PinnedReplicas replicas,
-      Authentication authentication) {
+  public PinRoutes(ActorSystem<?> system, PinningModule pinning, Authentication authentication) {
     super(system);
-    this.jobs = jobs;
-    this.replicas = replicas;
+    this.jobs = pinning.jobs();
+    this.replicas = pinning.replicas();
+    this.money = pinning.money();
+    this.providers = pinning.providers();
     this.authentication = authentication;
+  }
+
+  /** The job with its replicas' reports, money and hosters' standing. */
+  private CompletionStage<PinJobView> status(PinningJob.Job job) {
+    List<CompletableFuture<Provider.Info>> hosters =
+        job.replicas().stream()
+            .map(replica -> replica.hoster())
+            .distinct()
+            .map(hoster -> providers.get(hoster).toCompletableFuture())
+            .toList();
+    CompletableFuture<Map<EthereumAddress, Provider.Info>> byAddress =
+        CompletableFuture.allOf(hosters.toArray(CompletableFuture[]::new))
+            .thenApply(
+                all ->
+                    hosters.stream()
+                        .map(CompletableFuture::join)
+                        .collect(Collectors.toMap(Provider.Info::address, info -> info)));
+    return replicas
+        .reports(job)
+        .thenCombine(money.of(job.jobId()), (reports, earned) -> Map.entry(reports, earned))
+        .thenCombine(
+            byAddress,
+            (reportsAndMoney, infos) ->
+                PinApiMapper.view(
+                    job,
+                    new PinApiMapper.Details(
+                        reportsAndMoney.getKey(),
+                        reportsAndMoney.getValue(),
+                        infos,
+                        providers.reputationRules())));
   }
 
   @Override
@@ -85,13 +126,7 @@ public final class PinRoutes extends ApiRoutes {
                     get(
                         () ->
                             reply(
-                                jobs.get(PinApiMapper.jobId(jobId))
-                                    .thenCompose(
-                                        job ->
-                                            replicas
-                                                .reports(job)
-                                                .thenApply(
-                                                    reports -> PinApiMapper.view(job, reports))),
+                                jobs.get(PinApiMapper.jobId(jobId)).thenCompose(this::status),
                                 ApiJson::ok)),
                     delete(
                         () ->
