@@ -310,8 +310,10 @@ public final class CairnNode {
     routes.add(
         new LedgerRoutes(system, LedgerBackend.of(ledger, dependencies.service().get().address())));
     routes.add(new ProviderRoutes(system, pinning.providers(), authentication));
-    routes.add(new PinRoutes(system, pinning.jobs(), pinning.replicas(), authentication));
-    routes.add(new AgentRoutes(system, pinning.replicas(), authentication));
+    routes.add(
+        new PinRoutes(
+            system, pinning.jobs(), pinning.replicas(), pinning.checks(), authentication));
+    routes.add(new AgentRoutes(system, pinning.replicas(), pinning.checks(), authentication));
     return routes;
   }
 

@@ -25,7 +25,8 @@ class JournalSchemaTest {
     "\"partition_index_page\"",
     "\"pin_job_directory\"",
     "\"pin_provider_directory\"",
-    "\"pin_provider_jobs\""
+    "\"pin_provider_jobs\"",
+    "\"pin_service_checks\""
   };
 
   @TempDir Path directory;

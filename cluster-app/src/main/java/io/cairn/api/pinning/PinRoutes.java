@@ -6,8 +6,10 @@ import io.cairn.api.auth.Authentication;
 import io.cairn.pinning.PinnedReplicas;
 import io.cairn.pinning.PinningJob;
 import io.cairn.pinning.PinningJobs;
+import io.cairn.pinning.ServiceChecks;
 import io.cairn.protocol.api.v1.ChallengeAnswerSubmission;
 import io.cairn.protocol.api.v1.PinRequest;
+import io.cairn.protocol.api.v1.ServiceReport;
 import io.cairn.protocol.pinning.v1.SignedPinningStatement;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.http.javadsl.model.HttpResponse;
@@ -22,7 +24,9 @@ import org.apache.pekko.http.javadsl.server.Route;
  * session's address is the supporter: nobody requests or cancels in another's name. Agents submit
  * their commitments ({@code POST /pins/{jobId}/replicas/{slot}/commitment}) and challenge answers
  * ({@code POST /pins/{jobId}/challenges/{challengeId}}) without a session: each is a statement
- * signed by the agent's key, which the replica checks against its hoster or encoder.
+ * signed by the agent's key, which the replica checks against its hoster or encoder. An attester
+ * signed in reports a service check ({@code POST /pins/{jobId}/replicas/{slot}/service-report}):
+ * the session says who reports, and the hoster's signed proofs of contact what it found.
  */
 public final class PinRoutes extends ApiRoutes {
   /**
@@ -33,16 +37,19 @@ public final class PinRoutes extends ApiRoutes {
 
   private final PinningJobs jobs;
   private final PinnedReplicas replicas;
+  private final ServiceChecks checks;
   private final Authentication authentication;
 
   public PinRoutes(
       ActorSystem<?> system,
       PinningJobs jobs,
       PinnedReplicas replicas,
+      ServiceChecks checks,
       Authentication authentication) {
     super(system);
     this.jobs = jobs;
     this.replicas = replicas;
+    this.checks = checks;
     this.authentication = authentication;
   }
 
@@ -118,6 +125,28 @@ public final class PinRoutes extends ApiRoutes {
                                         AgentApiMapper.slot(slot),
                                         signed),
                                     replica -> ApiJson.ok(PinApiMapper.replicaView(replica)))))),
+        path(
+            PathMatchers.segment("pins")
+                .slash(PathMatchers.segment())
+                .slash("replicas")
+                .slash(PathMatchers.segment())
+                .slash("service-report"),
+            (jobId, slot) ->
+                post(
+                    () ->
+                        authentication.authenticated(
+                            attester ->
+                                this.<ServiceReport>body(
+                                    ServiceReport.newBuilder(),
+                                    report ->
+                                        reply(
+                                            checks.report(
+                                                PinApiMapper.jobId(jobId),
+                                                AgentApiMapper.slot(slot),
+                                                attester,
+                                                AgentApiMapper.checkId(report.getCheckId()),
+                                                AgentApiMapper.blocks(report)),
+                                            grade -> ApiJson.ok(AgentApiMapper.grade(grade))))))),
         path(
             PathMatchers.segment("pins")
                 .slash(PathMatchers.segment())
