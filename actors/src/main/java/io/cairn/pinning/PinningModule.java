@@ -45,6 +45,10 @@ public record PinningModule(
             epochs,
             recovery,
             hoster -> drawInputs(system, settings, hoster),
+            (provider, judgement) ->
+                ClusterSharding.get(system)
+                    .entityRefFor(Provider.ENTITY_KEY, provider.value())
+                    .tell(new Provider.Judge(judgement)),
             clock));
     ServiceCheckSchedule.start(system, settings);
     ServiceCheckDirectory.start(system);

@@ -18,6 +18,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletionStage;
+import java.util.function.BiConsumer;
 import java.util.function.Function;
 import java.util.function.Supplier;
 import org.apache.pekko.Done;
@@ -212,7 +213,8 @@ public final class ServiceCheck
 
   /**
    * What every replica's checks need: the settings, the epochs' secrets, signature recovery, the
-   * clock, and a way to read the providers a draw chooses from ({@code inputs}, by hoster).
+   * clock, a way to read the providers a draw chooses from ({@code inputs}, by hoster), and one to
+   * tell a provider how it was judged ({@code judge}: its sharded {@link Provider}).
    */
   public record Needs(
       PinningSettings settings,
@@ -220,6 +222,7 @@ public final class ServiceCheck
       Supplier<EpochSecrets> epochs,
       AddressRecovery recovery,
       Function<EthereumAddress, CompletionStage<DrawInputs>> inputs,
+      BiConsumer<EthereumAddress, Reputation.Judgement> judge,
       Clock clock) {}
 
   public static void init(ActorSystem<?> system, Needs needs) {
@@ -244,6 +247,7 @@ public final class ServiceCheck
   private final EpochSecrets epochs;
   private final AddressRecovery recovery;
   private final Function<EthereumAddress, CompletionStage<DrawInputs>> inputs;
+  private final BiConsumer<EthereumAddress, Reputation.Judgement> judge;
   private final Clock clock;
   private final ActorContext<Command> context;
   private final TimerScheduler<Command> timers;
@@ -259,6 +263,7 @@ public final class ServiceCheck
     this.epochs = needs.epochs().get();
     this.recovery = needs.recovery();
     this.inputs = needs.inputs();
+    this.judge = needs.judge();
     this.clock = needs.clock();
     this.context = context;
     this.timers = timers;
@@ -493,9 +498,7 @@ public final class ServiceCheck
   }
 
   private void judge(EthereumAddress provider, Reputation.Judgement judgement) {
-    ClusterSharding.get(context.getSystem())
-        .entityRefFor(Provider.ENTITY_KEY, provider.value())
-        .tell(new Provider.Judge(judgement));
+    judge.accept(provider, judgement);
   }
 
   private byte[] secretAt(Instant at) {
