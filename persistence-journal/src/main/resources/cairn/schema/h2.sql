@@ -154,3 +154,10 @@ CREATE TABLE IF NOT EXISTS PUBLIC."pin_settlements" (
 );
 CREATE INDEX IF NOT EXISTS "pin_settlements_due" ON PUBLIC."pin_settlements" ("state", "seq");
 CREATE INDEX IF NOT EXISTS "pin_settlements_job" ON PUBLIC."pin_settlements" ("job_id");
+-- Read model of io.cairn.pinning.ServiceCheckDirectory: the service check open on each replica and
+-- its attester, for the attester's tasks.
+CREATE TABLE IF NOT EXISTS PUBLIC."pin_service_checks" (
+  "entity_id" VARCHAR(80) NOT NULL PRIMARY KEY,
+  "attester" VARCHAR(42) NOT NULL
+);
+CREATE INDEX IF NOT EXISTS "pin_service_checks_attester_idx" ON PUBLIC."pin_service_checks" ("attester");

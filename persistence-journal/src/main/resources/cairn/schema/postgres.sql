@@ -149,3 +149,10 @@ CREATE TABLE IF NOT EXISTS pin_settlements (
 );
 CREATE INDEX IF NOT EXISTS pin_settlements_due ON pin_settlements (state, seq);
 CREATE INDEX IF NOT EXISTS pin_settlements_job ON pin_settlements (job_id);
+-- Read model of io.cairn.pinning.ServiceCheckDirectory: the service check open on each replica and
+-- its attester, for the attester's tasks.
+CREATE TABLE IF NOT EXISTS pin_service_checks (
+  entity_id VARCHAR(80) NOT NULL PRIMARY KEY,
+  attester VARCHAR(42) NOT NULL
+);
+CREATE INDEX IF NOT EXISTS pin_service_checks_attester_idx ON pin_service_checks (attester);

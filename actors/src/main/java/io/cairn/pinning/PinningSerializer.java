@@ -472,6 +472,7 @@ public final class PinningSerializer extends ProtobufSerializer {
         .setCapacityBytes(terms.capacityBytes())
         .setOperator(terms.operator())
         .setRegion(terms.region())
+        .setServeUrl(terms.serveUrl().orElse(""))
         .build();
   }
 
@@ -479,6 +480,10 @@ public final class PinningSerializer extends ProtobufSerializer {
     Set<Provider.Role> roles = EnumSet.noneOf(Provider.Role.class);
     terms.getRolesList().forEach(role -> roles.add(Provider.Role.valueOf(role)));
     return new Provider.Terms(
-        roles, terms.getCapacityBytes(), terms.getOperator(), terms.getRegion());
+        roles,
+        terms.getCapacityBytes(),
+        terms.getOperator(),
+        terms.getRegion(),
+        terms.getServeUrl().isEmpty() ? Optional.empty() : Optional.of(terms.getServeUrl()));
   }
 }

@@ -77,20 +77,7 @@ final class PlacementMapper {
         .setFirstSlot(selection.firstSlot())
         .setMinCapacity(selection.minCapacity())
         .setUnvettedShare(selection.unvettedShare())
-        .addAllCandidates(
-            selection.candidates().stream()
-                .map(
-                    candidate ->
-                        PinCandidate.newBuilder()
-                            .setAddress(candidate.address().value())
-                            .addAllRoles(
-                                candidate.roles().stream().map(Enum::name).sorted().toList())
-                            .setCapacityBytes(candidate.capacityBytes())
-                            .setOperator(candidate.operator())
-                            .setRegion(candidate.region())
-                            .setWeights(toProto(candidate.weights()))
-                            .build())
-                .toList())
+        .addAllCandidates(selection.candidates().stream().map(PlacementMapper::toProto).toList())
         .addAllExcludedHosters(addresses(selection.excludedHosters()))
         .addAllExcludedEncoders(addresses(selection.excludedEncoders()))
         .addAllAssignments(selection.assignments().stream().map(PlacementMapper::toProto).toList())
@@ -115,25 +102,33 @@ final class PlacementMapper {
         selection.getFirstSlot(),
         selection.getMinCapacity(),
         selection.getUnvettedShare(),
-        selection.getCandidatesList().stream()
-            .map(
-                candidate -> {
-                  Set<Provider.Role> roles = EnumSet.noneOf(Provider.Role.class);
-                  candidate.getRolesList().forEach(role -> roles.add(Provider.Role.valueOf(role)));
-                  return new Placement.Candidate(
-                      new EthereumAddress(candidate.getAddress()),
-                      roles,
-                      candidate.getCapacityBytes(),
-                      candidate.getOperator(),
-                      candidate.getRegion(),
-                      candidate.hasWeights()
-                          ? fromProto(candidate.getWeights())
-                          : Placement.Weights.EQUAL);
-                })
-            .toList(),
+        selection.getCandidatesList().stream().map(PlacementMapper::fromProto).toList(),
         parse(selection.getExcludedHostersList()),
         parse(selection.getExcludedEncodersList()),
         selection.getAssignmentsList().stream().map(PlacementMapper::fromProto).toList());
+  }
+
+  static PinCandidate toProto(Placement.Candidate candidate) {
+    return PinCandidate.newBuilder()
+        .setAddress(candidate.address().value())
+        .addAllRoles(candidate.roles().stream().map(Enum::name).sorted().toList())
+        .setCapacityBytes(candidate.capacityBytes())
+        .setOperator(candidate.operator())
+        .setRegion(candidate.region())
+        .setWeights(toProto(candidate.weights()))
+        .build();
+  }
+
+  static Placement.Candidate fromProto(PinCandidate candidate) {
+    Set<Provider.Role> roles = EnumSet.noneOf(Provider.Role.class);
+    candidate.getRolesList().forEach(role -> roles.add(Provider.Role.valueOf(role)));
+    return new Placement.Candidate(
+        new EthereumAddress(candidate.getAddress()),
+        roles,
+        candidate.getCapacityBytes(),
+        candidate.getOperator(),
+        candidate.getRegion(),
+        candidate.hasWeights() ? fromProto(candidate.getWeights()) : Placement.Weights.EQUAL);
   }
 
   static PinWeights toProto(Placement.Weights weights) {

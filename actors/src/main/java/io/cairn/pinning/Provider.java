@@ -100,13 +100,25 @@ public final class Provider
   /**
    * What a provider declares. {@code capacityBytes} is what it offers to hold (above 0 for a
    * hoster, 0 allowed otherwise); {@code operator} and {@code region} are free text, compared as
-   * given, which selection keeps apart.
+   * given, which selection keeps apart; {@code serveUrl} is where a hoster serves its blocks to
+   * readers, which attesters check ({@link ServiceCheck}).
    */
-  public record Terms(Set<Role> roles, long capacityBytes, String operator, String region) {
+  public record Terms(
+      Set<Role> roles,
+      long capacityBytes,
+      String operator,
+      String region,
+      Optional<String> serveUrl) {
     public Terms {
       roles = roles.isEmpty() ? Set.of() : Set.copyOf(EnumSet.copyOf(roles));
       Objects.requireNonNull(operator, "operator");
       Objects.requireNonNull(region, "region");
+      Objects.requireNonNull(serveUrl, "serveUrl");
+    }
+
+    /** Terms of a provider that serves no reader. */
+    public Terms(Set<Role> roles, long capacityBytes, String operator, String region) {
+      this(roles, capacityBytes, operator, region, Optional.empty());
     }
   }
 

@@ -6,15 +6,20 @@ import io.cairn.pinning.Provider.State;
 import io.cairn.pinning.Provider.Status;
 import io.cairn.pinning.Provider.Terms;
 import io.cairn.protocol.EthereumAddress;
+import java.net.URI;
+import java.net.URISyntaxException;
 import java.util.Optional;
 
 /** How each of {@link Provider}'s events changes the provider: its event handler's rules. */
 final class ProviderRules {
+  private static final int MAX_SERVE_URL_LENGTH = 256;
+
   private ProviderRules() {}
 
   /**
    * Why {@code terms} cannot be registered, if they cannot: no role, a hoster offering nothing, a
-   * negative capacity, an operator or region that is blank or too long.
+   * negative capacity, an operator or region that is blank or too long, a serve URL readers cannot
+   * use.
    */
   static Optional<String> problemWith(Terms terms, PinningSettings settings) {
     if (terms.roles().isEmpty()) {
@@ -36,7 +41,24 @@ final class ProviderRules {
             "the " + field[0] + " is at most " + settings.maxLabelLength() + " characters");
       }
     }
-    return Optional.empty();
+    return terms.serveUrl().flatMap(ProviderRules::problemWithServeUrl);
+  }
+
+  /** A serve URL is an absolute http or https URL an attester can reach, at most 256 characters. */
+  private static Optional<String> problemWithServeUrl(String url) {
+    if (url.length() > MAX_SERVE_URL_LENGTH) {
+      return Optional.of("a serve URL is at most " + MAX_SERVE_URL_LENGTH + " characters");
+    }
+    try {
+      URI uri = new URI(url);
+      if (("http".equals(uri.getScheme()) || "https".equals(uri.getScheme()))
+          && uri.getHost() != null) {
+        return Optional.empty();
+      }
+    } catch (URISyntaxException malformed) {
+      // refused below, with the same message
+    }
+    return Optional.of("a serve URL is an http or https URL with a host, not '" + url + "'");
   }
 
   static State apply(

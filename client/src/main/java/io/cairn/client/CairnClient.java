@@ -29,6 +29,8 @@ import io.cairn.protocol.api.v1.PublishAck;
 import io.cairn.protocol.api.v1.Request;
 import io.cairn.protocol.api.v1.Resend;
 import io.cairn.protocol.api.v1.ResendOptions;
+import io.cairn.protocol.api.v1.ServiceGradeView;
+import io.cairn.protocol.api.v1.ServiceReport;
 import io.cairn.protocol.api.v1.Session;
 import io.cairn.protocol.api.v1.SessionRequest;
 import io.cairn.protocol.api.v1.StreamDescription;
@@ -309,6 +311,20 @@ public final class CairnClient {
         "/api/v1/pins/" + jobId + "/replicas/" + slot + "/commitment",
         signed,
         PinReplicaView.newBuilder());
+  }
+
+  /**
+   * Reports a service check the signed-in attester made of the replica in {@code slot} of the job;
+   * answers the hoster's grade. {@code INVALID_SERVICE_REPORT} for a report the cluster finds made
+   * up, {@code NOT_CHECK_ATTESTER} from another provider than the check's attester, {@code
+   * CHECK_CLOSED} after its deadline.
+   */
+  public ServiceGradeView submitServiceReport(String jobId, int slot, ServiceReport report) {
+    return send(
+        "POST",
+        "/api/v1/pins/" + jobId + "/replicas/" + slot + "/service-report",
+        report,
+        ServiceGradeView.newBuilder());
   }
 
   /**

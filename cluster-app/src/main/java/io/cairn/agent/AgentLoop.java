@@ -18,7 +18,7 @@ public final class AgentLoop {
 
   private AgentLoop() {}
 
-  public static void run(PinningAgent agent, Duration poll, CountDownLatch stop)
+  public static void run(PolledAgent agent, Duration poll, CountDownLatch stop)
       throws InterruptedException {
     String trouble = null;
     do {

@@ -7,9 +7,11 @@ public enum AgentRole {
   /** Keeps a sealed replica and the plain blocks, answers storage challenges, serves readers. */
   HOSTER,
   /** The witness: seals the same replica as the hoster, commits to its root, keeps nothing. */
-  ENCODER;
+  ENCODER,
+  /** Fetches plain blocks from hosters as a reader would, and reports how they came. */
+  ATTESTER;
 
-  /** The role as a provider registers it: {@code hoster}, {@code encoder}. */
+  /** The role as a provider registers it: {@code hoster}, {@code encoder}, {@code attester}. */
   public String registered() {
     return name().toLowerCase(Locale.ROOT);
   }

@@ -20,14 +20,14 @@ public final class AgentRuntime implements AutoCloseable {
   private final AgentSettings settings;
   private final ReplicaStore store;
   private final ProviderView provider;
-  private final PinningAgent agent;
+  private final PolledAgent agent;
   private final BlockServer server;
 
   private AgentRuntime(
       AgentSettings settings,
       ReplicaStore store,
       ProviderView provider,
-      PinningAgent agent,
+      PolledAgent agent,
       BlockServer server) {
     this.settings = settings;
     this.store = store;
@@ -38,20 +38,42 @@ public final class AgentRuntime implements AutoCloseable {
 
   public static AgentRuntime start(AgentSettings settings) {
     ReplicaStore store = ReplicaStore.open(settings.data(), settings.signer().address());
-    AgentConnection connection =
-        new AgentConnection(settings.node(), settings.signer(), registration(settings));
-    ProviderView provider = connection.signIn();
     BlockServer server =
-        settings.serve().map(address -> BlockServer.start(address, store)).orElse(null);
-    PinningAgent agent =
-        settings.role() == AgentRole.HOSTER
-            ? new HosterAgent(
+        settings
+            .serve()
+            .map(address -> BlockServer.start(address, store, settings.signer()))
+            .orElse(null);
+    AgentConnection connection =
+        new AgentConnection(
+            settings.node(),
+            settings.signer(),
+            registration(settings, Optional.ofNullable(server).map(BlockServer::uri)));
+    ProviderView provider;
+    try {
+      provider = connection.signIn();
+    } catch (RuntimeException refused) {
+      if (server != null) {
+        server.close();
+      }
+      throw refused;
+    }
+    PolledAgent agent;
+    switch (settings.role()) {
+      case HOSTER:
+        agent =
+            new HosterAgent(
                 connection,
                 store,
                 settings.capacityBytes(),
                 settings.keepUnlisted(),
-                settings.cheat())
-            : new EncoderAgent(connection, store, settings.keepUnlisted());
+                settings.cheat());
+        break;
+      case ENCODER:
+        agent = new EncoderAgent(connection, store, settings.keepUnlisted());
+        break;
+      default:
+        agent = new AttesterAgent(connection, settings.cheat());
+    }
     log.info(
         "{} {} registered with {}: {} replicas on disk in {}{}",
         settings.role().registered(),
@@ -63,13 +85,16 @@ public final class AgentRuntime implements AutoCloseable {
     return new AgentRuntime(settings, store, provider, agent, server);
   }
 
-  private static ProviderRegistration registration(AgentSettings settings) {
-    return ProviderRegistration.newBuilder()
-        .addRoles(settings.role().registered())
-        .setCapacityBytes(settings.capacityBytes())
-        .setOperator(settings.operator())
-        .setRegion(settings.region())
-        .build();
+  /** The terms it registers: a hoster's serve URL is where its block server listens. */
+  private static ProviderRegistration registration(AgentSettings settings, Optional<URI> serving) {
+    ProviderRegistration.Builder registration =
+        ProviderRegistration.newBuilder()
+            .addRoles(settings.role().registered())
+            .setCapacityBytes(settings.capacityBytes())
+            .setOperator(settings.operator())
+            .setRegion(settings.region());
+    serving.ifPresent(uri -> registration.setServeUrl(uri.toString()));
+    return registration.build();
   }
 
   /** The provider as the node registered it. */

@@ -7,6 +7,10 @@ import com.sun.net.httpserver.HttpServer;
 import io.cairn.client.CairnClient;
 import io.cairn.protocol.ErrorCode;
 import io.cairn.protocol.api.v1.ApiError;
+import io.cairn.protocol.event.EvmSigner;
+import io.cairn.protocol.hypercore.Blake2b;
+import io.cairn.protocol.pinning.PinningStatements;
+import io.cairn.protocol.pinning.v1.SignedPinningStatement;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
@@ -31,26 +35,44 @@ import org.slf4j.LoggerFactory;
  * ?format=raw} answers a block it keeps in the node's raw format, the bytes as the body and the
  * proof from length 0 in the {@value CairnClient#PROOF_HEADER} header (base64 {@code
  * cairn.api.v1.Proof} without the block), as the node gave it. A reader verifies it against the
- * publisher's key from nothing ({@code TreeHead.EMPTY}), so it need not trust the hoster. Errors
- * are the node's JSON {@code ApiError}.
+ * publisher's key from nothing ({@code TreeHead.EMPTY}), so it need not trust the hoster. An
+ * attester making a service check sends the check's id in the {@value #CHECK_HEADER} header; the
+ * hoster then answers, in the {@value #CONTACT_HEADER} header, its proof of contact (base64 {@code
+ * SignedPinningStatement} over a {@code ServiceContact}): signed with its provider key over the
+ * check id, the block's index and the hash of the bytes it sends. Errors are the node's JSON {@code
+ * ApiError}.
  */
 public final class BlockServer implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(BlockServer.class);
   private static final Pattern BLOCK =
       Pattern.compile("/api/v1/cores/([0-9a-fA-F]{64})/blocks/([0-9]{1,18})");
 
+  /** The header in which an attester sends its check's id: 0x and 64 hex digits. */
+  public static final String CHECK_HEADER = "Cairn-Check";
+
+  /** The header in which the hoster answers its signed proof of contact. */
+  public static final String CONTACT_HEADER = "Cairn-Contact";
+
+  private static final Pattern CHECK_ID = Pattern.compile("0x[0-9a-fA-F]{64}");
+
   private final HttpServer server;
   private final ExecutorService executor;
   private final ReplicaStore store;
+  private final EvmSigner hoster;
 
-  private BlockServer(HttpServer server, ExecutorService executor, ReplicaStore store) {
+  private BlockServer(
+      HttpServer server, ExecutorService executor, ReplicaStore store, EvmSigner hoster) {
     this.server = server;
     this.executor = executor;
     this.store = store;
+    this.hoster = hoster;
   }
 
-  /** Binds {@code address} (port 0: any free one) and serves {@code store}'s blocks. */
-  public static BlockServer start(InetSocketAddress address, ReplicaStore store) {
+  /**
+   * Binds {@code address} (port 0: any free one) and serves {@code store}'s blocks, signing proofs
+   * of contact with {@code hoster}'s key.
+   */
+  public static BlockServer start(InetSocketAddress address, ReplicaStore store, EvmSigner hoster) {
     HttpServer server;
     try {
       server = HttpServer.create(address, 64);
@@ -72,7 +94,7 @@ public final class BlockServer implements AutoCloseable {
               thread.setDaemon(true);
               return thread;
             });
-    BlockServer blocks = new BlockServer(server, executor, store);
+    BlockServer blocks = new BlockServer(server, executor, store, hoster);
     server.createContext("/", blocks::handle);
     server.setExecutor(executor);
     server.start();
@@ -100,6 +122,15 @@ public final class BlockServer implements AutoCloseable {
       if (!"GET".equals(exchange.getRequestMethod())) {
         exchange.getResponseHeaders().set("Allow", "GET");
         error(exchange, 405, "METHOD_NOT_ALLOWED", "only GET");
+        return;
+      }
+      Optional<String> checkId =
+          Optional.ofNullable(exchange.getRequestHeaders().getFirst(CHECK_HEADER));
+      if (checkId.isPresent() && !CHECK_ID.matcher(checkId.get()).matches()) {
+        error(
+            exchange,
+            ErrorCode.MALFORMED_REQUEST,
+            "a " + CHECK_HEADER + " header is 0x and 64 hex digits, not " + checkId.get());
         return;
       }
       Map<String, String> query = query(exchange.getRequestURI().getRawQuery());
@@ -134,6 +165,19 @@ public final class BlockServer implements AutoCloseable {
           .getResponseHeaders()
           .set(CairnClient.PROOF_HEADER, Base64.getEncoder().encodeToString(block.get().proof()));
       byte[] value = block.get().value();
+      if (checkId.isPresent()) {
+        SignedPinningStatement contact =
+            PinningStatements.signContact(
+                hoster,
+                new PinningStatements.Contact(
+                    HexFormat.of().parseHex(checkId.get().substring(2)),
+                    key,
+                    index,
+                    Blake2b.hash(value)));
+        exchange
+            .getResponseHeaders()
+            .set(CONTACT_HEADER, Base64.getEncoder().encodeToString(contact.toByteArray()));
+      }
       exchange.sendResponseHeaders(200, value.length == 0 ? -1 : value.length);
       try (OutputStream body = exchange.getResponseBody()) {
         body.write(value);

@@ -3,8 +3,9 @@ package io.cairn.agent;
 import java.nio.file.Path;
 
 /**
- * Ways a hoster can cheat, for tests that show the cluster catching each one ({@code cairn agent
- * hoster --cheat MODE}, a hidden option). An honest agent runs with {@link Honest}.
+ * Ways a hoster or an attester can cheat, for tests that show the cluster catching each one ({@code
+ * cairn agent hoster|attester --cheat MODE}, a hidden option). An honest agent runs with {@link
+ * Honest}.
  */
 public sealed interface CheatMode {
   /** No cheating. */
@@ -36,8 +37,15 @@ public sealed interface CheatMode {
   record Silent() implements CheatMode {}
 
   /**
+   * An attester that fetches nothing: it reports made-up timings, every block verified, with proofs
+   * of contact it signs itself.
+   */
+  record Lazy() implements CheatMode {}
+
+  /**
    * A mode as {@code --cheat} takes it: {@code delete-fraction=F}, {@code share-replica=DIR},
-   * {@code reseal-on-demand}, {@code stale-path} or {@code silent}.
+   * {@code reseal-on-demand}, {@code stale-path} or {@code silent} for a hoster; {@code lazy} for
+   * an attester.
    */
   static CheatMode parse(String text) {
     String mode = text.strip();
@@ -59,12 +67,14 @@ public sealed interface CheatMode {
         return new StalePath();
       case "silent":
         return new Silent();
+      case "lazy":
+        return new Lazy();
       default:
         throw new IllegalArgumentException(
             "'"
                 + text
                 + "' is no cheat mode: delete-fraction=F, share-replica=DIR, reseal-on-demand,"
-                + " stale-path or silent");
+                + " stale-path, silent or lazy");
     }
   }
 

@@ -20,7 +20,7 @@ import org.slf4j.LoggerFactory;
  * which tasks are its own, whether a sector fits on its disk, what it keeps of a seal, and what
  * else it does on a poll (a hoster answers challenges).
  */
-public abstract class PinningAgent implements AutoCloseable {
+public abstract class PinningAgent implements PolledAgent {
   private static final Logger log = LoggerFactory.getLogger(PinningAgent.class);
 
   final AgentConnection connection;
@@ -46,10 +46,7 @@ public abstract class PinningAgent implements AutoCloseable {
     return role;
   }
 
-  /**
-   * Asks the node for the agent's tasks and starts on them; throws when the node cannot be reached
-   * or refuses ({@link AgentLoop} logs it and polls again).
-   */
+  @Override
   public final void pollOnce() {
     AgentTasks tasks = connection.call(client -> client.agentTasks());
     for (SealTask task : tasks.getSealsList()) {

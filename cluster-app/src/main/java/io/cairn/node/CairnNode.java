@@ -330,7 +330,7 @@ public final class CairnNode {
         new LedgerRoutes(system, LedgerBackend.of(ledger, dependencies.service().get().address())));
     routes.add(new ProviderRoutes(system, pinning.providers(), authentication));
     routes.add(new PinRoutes(system, pinning, authentication));
-    routes.add(new AgentRoutes(system, pinning.replicas(), authentication));
+    routes.add(new AgentRoutes(system, pinning.replicas(), pinning.checks(), authentication));
     return routes;
   }
 

@@ -43,7 +43,9 @@ class BlockServerTest {
     // served by a store opened afresh, as after a restart
     server =
         BlockServer.start(
-            new InetSocketAddress("127.0.0.1", 0), ReplicaStore.open(data, hoster.address()));
+            new InetSocketAddress("127.0.0.1", 0),
+            ReplicaStore.open(data, hoster.address()),
+            hoster);
   }
 
   @AfterEach

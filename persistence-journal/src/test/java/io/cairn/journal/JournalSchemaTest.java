@@ -27,7 +27,8 @@ class JournalSchemaTest {
     "\"pin_provider_directory\"",
     "\"pin_provider_jobs\"",
     "\"pin_replica_earnings\"",
-    "\"pin_settlements\""
+    "\"pin_settlements\"",
+    "\"pin_service_checks\""
   };
 
   @TempDir Path directory;

@@ -4,6 +4,9 @@ import io.cairn.pinning.PinnedReplica;
 import io.cairn.pinning.PinnedReplicas;
 import io.cairn.pinning.ReplicaAssignment;
 import io.cairn.pinning.ReplicaRounds;
+import io.cairn.pinning.ServiceCheck;
+import io.cairn.pinning.ServiceChecks;
+import io.cairn.pinning.ServiceReports;
 import io.cairn.protocol.ErrorCode;
 import io.cairn.protocol.Rejection;
 import io.cairn.protocol.api.v1.AgentReplica;
@@ -12,16 +15,22 @@ import io.cairn.protocol.api.v1.ChallengeTask;
 import io.cairn.protocol.api.v1.ChallengeVerdictView;
 import io.cairn.protocol.api.v1.SealSettings;
 import io.cairn.protocol.api.v1.SealTask;
+import io.cairn.protocol.api.v1.ServiceCheckTask;
+import io.cairn.protocol.api.v1.ServiceGradeView;
+import io.cairn.protocol.api.v1.ServiceReport;
 import io.cairn.protocol.ledger.Bytes32;
 import io.cairn.protocol.pinning.SealParameters;
 import java.util.List;
+import java.util.Optional;
 
 /** The agents' public API messages from the pinning replicas' records. */
 public final class AgentApiMapper {
   private AgentApiMapper() {}
 
-  public static AgentTasks tasks(List<PinnedReplicas.Task> tasks, SealParameters seal) {
+  public static AgentTasks tasks(
+      List<PinnedReplicas.Task> tasks, List<ServiceChecks.CheckTask> checks, SealParameters seal) {
     AgentTasks.Builder view = AgentTasks.newBuilder();
+    checks.forEach(check -> view.addChecks(check(check)));
     SealSettings settings =
         SealSettings.newBuilder()
             .setMinLayers(seal.minLayers())
@@ -81,6 +90,53 @@ public final class AgentApiMapper {
         .setDeadlineMs(open.deadline().toEpochMilli())
         .setRoot(replica.sealing().accepted().orElseThrow().root().toString())
         .build();
+  }
+
+  private static ServiceCheckTask check(ServiceChecks.CheckTask task) {
+    ReplicaAssignment assignment = task.assignment();
+    ServiceCheck.Check check = task.check();
+    return ServiceCheckTask.newBuilder()
+        .setJobId(assignment.jobId().toString())
+        .setSlot(assignment.slot())
+        .setCheckId(check.checkId().toString())
+        .setHoster(assignment.hoster().value())
+        .setServeUrl(check.serveUrl())
+        .setCoreKey(assignment.coreKey())
+        .addAllIndices(check.indices())
+        .setDeadlineMs(check.deadline().toEpochMilli())
+        .build();
+  }
+
+  /** The blocks of an attester's report as the cluster judges them. */
+  public static List<ServiceReports.BlockReport> blocks(ServiceReport report) {
+    return report.getBlocksList().stream()
+        .map(
+            block ->
+                new ServiceReports.BlockReport(
+                    block.getIndex(),
+                    block.getVerified(),
+                    block.getFirstByteMs(),
+                    block.getBytesPerSecond(),
+                    block.hasContact() ? Optional.of(block.getContact()) : Optional.empty(),
+                    block.getFailure()))
+        .toList();
+  }
+
+  public static ServiceGradeView grade(ServiceCheck.Grade grade) {
+    return ServiceGradeView.newBuilder()
+        .setCheckId(grade.checkId().toString())
+        .setGrade(grade.grade())
+        .setVerifiedBlocks(grade.verifiedBlocks())
+        .build();
+  }
+
+  /** A check id in a report: 0x and 64 hex digits. */
+  public static Bytes32 checkId(String text) {
+    try {
+      return Bytes32.parse(text, "check id");
+    } catch (Rejection malformed) {
+      throw new Rejection(ErrorCode.MALFORMED_REQUEST, malformed.getMessage());
+    }
   }
 
   public static ChallengeVerdictView verdict(PinnedReplica.Verdict verdict) {

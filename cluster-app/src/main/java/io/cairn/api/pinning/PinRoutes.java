@@ -10,10 +10,12 @@ import io.cairn.pinning.PinningJobs;
 import io.cairn.pinning.PinningModule;
 import io.cairn.pinning.Provider;
 import io.cairn.pinning.Providers;
+import io.cairn.pinning.ServiceChecks;
 import io.cairn.protocol.EthereumAddress;
 import io.cairn.protocol.api.v1.ChallengeAnswerSubmission;
 import io.cairn.protocol.api.v1.PinJobView;
 import io.cairn.protocol.api.v1.PinRequest;
+import io.cairn.protocol.api.v1.ServiceReport;
 import io.cairn.protocol.pinning.v1.SignedPinningStatement;
 import java.util.List;
 import java.util.Map;
@@ -33,7 +35,9 @@ import org.apache.pekko.http.javadsl.server.Route;
  * session's address is the supporter: nobody requests or cancels in another's name. Agents submit
  * their commitments ({@code POST /pins/{jobId}/replicas/{slot}/commitment}) and challenge answers
  * ({@code POST /pins/{jobId}/challenges/{challengeId}}) without a session: each is a statement
- * signed by the agent's key, which the replica checks against its hoster or encoder.
+ * signed by the agent's key, which the replica checks against its hoster or encoder. An attester
+ * signed in reports a service check ({@code POST /pins/{jobId}/replicas/{slot}/service-report}):
+ * the session says who reports, and the hoster's signed proofs of contact what it found.
  */
 public final class PinRoutes extends ApiRoutes {
   /**
@@ -46,6 +50,7 @@ public final class PinRoutes extends ApiRoutes {
   private final PinnedReplicas replicas;
   private final JobMoney money;
   private final Providers providers;
+  private final ServiceChecks checks;
   private final Authentication authentication;
 
   public PinRoutes(ActorSystem<?> system, PinningModule pinning, Authentication authentication) {
@@ -54,6 +59,7 @@ public final class PinRoutes extends ApiRoutes {
     this.replicas = pinning.replicas();
     this.money = pinning.money();
     this.providers = pinning.providers();
+    this.checks = pinning.checks();
     this.authentication = authentication;
   }
 
@@ -153,6 +159,28 @@ public final class PinRoutes extends ApiRoutes {
                                         AgentApiMapper.slot(slot),
                                         signed),
                                     replica -> ApiJson.ok(PinApiMapper.replicaView(replica)))))),
+        path(
+            PathMatchers.segment("pins")
+                .slash(PathMatchers.segment())
+                .slash("replicas")
+                .slash(PathMatchers.segment())
+                .slash("service-report"),
+            (jobId, slot) ->
+                post(
+                    () ->
+                        authentication.authenticated(
+                            attester ->
+                                this.<ServiceReport>body(
+                                    ServiceReport.newBuilder(),
+                                    report ->
+                                        reply(
+                                            checks.report(
+                                                PinApiMapper.jobId(jobId),
+                                                AgentApiMapper.slot(slot),
+                                                attester,
+                                                AgentApiMapper.checkId(report.getCheckId()),
+                                                AgentApiMapper.blocks(report)),
+                                            grade -> ApiJson.ok(AgentApiMapper.grade(grade))))))),
         path(
             PathMatchers.segment("pins")
                 .slash(PathMatchers.segment())

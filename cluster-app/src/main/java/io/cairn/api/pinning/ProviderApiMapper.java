@@ -9,6 +9,7 @@ import io.cairn.protocol.api.v1.ProviderView;
 import java.time.Instant;
 import java.util.EnumSet;
 import java.util.Locale;
+import java.util.Optional;
 import java.util.Set;
 
 /** The providers' public API messages from their domain records, and back. */
@@ -40,7 +41,10 @@ public final class ProviderApiMapper {
         roles,
         registration.getCapacityBytes(),
         registration.getOperator(),
-        registration.getRegion());
+        registration.getRegion(),
+        registration.getServeUrl().isBlank()
+            ? Optional.empty()
+            : Optional.of(registration.getServeUrl().strip()));
   }
 
   /** The provider as the API shows it, its standing judged by {@code rules}. */
@@ -67,6 +71,7 @@ public final class ProviderApiMapper {
         .setCleanRounds(reputation.cleanRounds())
         .setVetted(reputation.vetted(rules))
         .setStanding(reputation.standing(rules).name().toLowerCase(Locale.ROOT))
+        .setServeUrl(info.terms().serveUrl().orElse(""))
         .build();
   }
 }

@@ -25,7 +25,11 @@ import sun.misc.Signal;
           + " with its own key and data directory, talking to the cluster only through the public"
           + " API. It signs in, registers as a provider, and polls its tasks."
     },
-    subcommands = {AgentCommand.Hoster.class, AgentCommand.Encoder.class})
+    subcommands = {
+      AgentCommand.Hoster.class,
+      AgentCommand.Encoder.class,
+      AgentCommand.Attester.class
+    })
 public final class AgentCommand {
 
   @Command(
@@ -55,7 +59,8 @@ public final class AgentCommand {
         converter = ServeAddress.class,
         description =
             "Serves the blocks it keeps on GET /api/v1/cores/{key}/blocks/{i}?format=raw here, as"
-                + " the node does (port 0: any free port).")
+                + " the node does (port 0: any free port), and registers it as where readers and"
+                + " attesters fetch them; a hoster that serves nowhere grades 0 when checked.")
     InetSocketAddress serve;
 
     @Option(
@@ -92,6 +97,34 @@ public final class AgentCommand {
     public Integer call() throws InterruptedException {
       return run(
           spec, options.settings(AgentRole.ENCODER, 0, Optional.empty(), new CheatMode.Honest()));
+    }
+  }
+
+  @Command(
+      name = "attester",
+      mixinStandardHelpOptions = true,
+      description = {
+        "Makes the service checks the cluster draws for it: fetches the assigned blocks from each"
+            + " hoster's serve URL as a reader would, verifies them against the publisher's"
+            + " signature, times the first byte and the rate, and reports with the hoster's signed"
+            + " proofs of contact. Keeps nothing in --data. Prints one JSON line when it runs, then"
+            + " logs."
+      })
+  static final class Attester implements Callable<Integer> {
+    @Spec CommandSpec spec;
+    @Mixin AgentOptions options;
+
+    @Option(
+        names = "--cheat",
+        hidden = true,
+        paramLabel = "MODE",
+        description = "For tests only: lazy (reports made-up timings without fetching).")
+    String cheat;
+
+    @Override
+    public Integer call() throws InterruptedException {
+      CheatMode mode = cheat == null ? new CheatMode.Honest() : CheatMode.parse(cheat);
+      return run(spec, options.settings(AgentRole.ATTESTER, 0, Optional.empty(), mode));
     }
   }
 

@@ -12,6 +12,7 @@ import io.cairn.protocol.event.EvmSigner;
 import io.cairn.protocol.event.PersonalMessage;
 import io.cairn.protocol.hypercore.Blake2b;
 import io.cairn.protocol.pinning.v1.ReplicaCommitment;
+import io.cairn.protocol.pinning.v1.ServiceContact;
 import io.cairn.protocol.pinning.v1.SignedPinningStatement;
 import io.cairn.protocol.pinning.v1.StorageAnswerStatement;
 import io.cairn.protocol.pinning.v1.StorageChallengeAnswer;
@@ -23,12 +24,14 @@ import java.util.HexFormat;
  * the serialized statement, with the same keys they register as providers under: a {@link
  * Commitment} that a replica id seals to a CommR (the cluster accepts a replica only when the
  * hoster's and the encoder's agree), and a hoster's statement over its answer to one storage
- * challenge, bound to the challenge's id and the CommR so that it cannot be replayed for another.
- * Each statement names its purpose, so no signed statement is ever read as another.
+ * challenge, bound to the challenge's id and the CommR so that it cannot be replayed for another;
+ * and a hoster's proof of contact for one block it served an attester ({@link Contact}). Each
+ * statement names its purpose, so no signed statement is ever read as another.
  */
 public final class PinningStatements {
   static final String COMMITMENT_PURPOSE = "cairn/replica-commitment/v1";
   static final String ANSWER_PURPOSE = "cairn/storage-answer/v1";
+  static final String CONTACT_PURPOSE = "cairn/service-contact/v1";
   private static final int HASH_LENGTH = 32;
 
   private PinningStatements() {}
@@ -146,6 +149,108 @@ public final class PinningStatements {
               + " of this replica and this answer");
     }
     return signerOf(signed, recovery);
+  }
+
+  /**
+   * What a hoster states when it serves block {@code index} of core {@code coreKey} to the attester
+   * making check {@code checkId}: the block it sent hashed to {@code blockHash} (BLAKE2b-256 of the
+   * block's bytes). Every field is 32 bytes but the index.
+   */
+  public record Contact(byte[] checkId, byte[] coreKey, long index, byte[] blockHash) {
+    public Contact {
+      requireHash(checkId, "check id");
+      requireHash(coreKey, "core key");
+      requireHash(blockHash, "block hash");
+      if (index < 0) {
+        throw new IllegalArgumentException("a block index is 0 or more, not " + index);
+      }
+      checkId = checkId.clone();
+      coreKey = coreKey.clone();
+      blockHash = blockHash.clone();
+    }
+
+    @Override
+    public byte[] checkId() {
+      return checkId.clone();
+    }
+
+    @Override
+    public byte[] coreKey() {
+      return coreKey.clone();
+    }
+
+    @Override
+    public byte[] blockHash() {
+      return blockHash.clone();
+    }
+
+    @Override
+    public boolean equals(Object other) {
+      return other instanceof Contact that
+          && index == that.index
+          && Arrays.equals(checkId, that.checkId)
+          && Arrays.equals(coreKey, that.coreKey)
+          && Arrays.equals(blockHash, that.blockHash);
+    }
+
+    @Override
+    public int hashCode() {
+      return (Arrays.hashCode(checkId) * 31 + Arrays.hashCode(blockHash)) * 31
+          + Long.hashCode(index);
+    }
+
+    @Override
+    public String toString() {
+      return "Contact[check " + hex(checkId) + ", block " + index + " → " + hex(blockHash) + "]";
+    }
+  }
+
+  /** A proof of contact whose signature was checked, with the address that signed it. */
+  public record SignedContact(EthereumAddress signer, Contact contact) {}
+
+  /** The hoster's proof of contact: {@code personal_sign} over the serialized ServiceContact. */
+  public static SignedPinningStatement signContact(EvmSigner hoster, Contact contact) {
+    return sign(
+        hoster,
+        ServiceContact.newBuilder()
+            .setPurpose(CONTACT_PURPOSE)
+            .setCheckId(ByteString.copyFrom(contact.checkId()))
+            .setCoreKey(ByteString.copyFrom(contact.coreKey()))
+            .setIndex(contact.index())
+            .setBlockHash(ByteString.copyFrom(contact.blockHash()))
+            .build()
+            .toByteArray());
+  }
+
+  /**
+   * The contact and who signed it; {@code INVALID_SIGNATURE} for a statement that is not a proof of
+   * contact or a signature no key made. Whether the signer is the hoster, and the contact the
+   * check's, is the caller's to compare.
+   */
+  public static SignedContact openContact(SignedPinningStatement signed, AddressRecovery recovery) {
+    ServiceContact statement;
+    try {
+      statement = ServiceContact.parseFrom(signed.getStatement());
+    } catch (InvalidProtocolBufferException malformed) {
+      throw new Rejection(ErrorCode.INVALID_SIGNATURE, "the statement is not a proof of contact");
+    }
+    if (!CONTACT_PURPOSE.equals(statement.getPurpose())) {
+      throw new Rejection(
+          ErrorCode.INVALID_SIGNATURE,
+          "the statement's purpose is '" + statement.getPurpose() + "', not " + CONTACT_PURPOSE);
+    }
+    Contact contact;
+    try {
+      contact =
+          new Contact(
+              statement.getCheckId().toByteArray(),
+              statement.getCoreKey().toByteArray(),
+              statement.getIndex(),
+              statement.getBlockHash().toByteArray());
+    } catch (IllegalArgumentException malformed) {
+      throw new Rejection(ErrorCode.INVALID_SIGNATURE, malformed.getMessage());
+    }
+    return new SignedContact(signerOf(signed, recovery), contact);
   }
 
   private static StorageAnswerStatement answerStatement(
