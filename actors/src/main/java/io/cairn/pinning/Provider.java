@@ -357,13 +357,11 @@ public final class Provider
   private ReplyEffect<Event, State> onRegisterAgain(State state, Register command) {
     Info info = state.info().get();
     if (info.status().isFinal()) {
+      String gone = info.status() == Status.EXITED ? " left at " : " was disqualified at ";
       return refuse(
           command,
           ErrorCode.PROVIDER_EXITED,
-          address
-              + (info.status() == Status.EXITED ? " left at " : " was disqualified at ")
-              + info.changedAt()
-              + "; a provider that is gone cannot come back under the same key");
+          address + gone + info.changedAt() + "; it cannot come back under the same key");
     }
     Optional<String> problem = ProviderRules.problemWith(command.terms(), settings);
     if (problem.isPresent()) {
@@ -422,11 +420,7 @@ public final class Provider
     return Effect().persist(new HeardFrom(note.at())).thenRun(this::watchGrace).thenNoReply();
   }
 
-  /**
-   * Keeps the reputation {@code judge} leads to; one that falls below {@code migrate-below}
-   * disqualifies the provider (whose replicas {@link OfflineReplacement} then replaces). A provider
-   * that is gone for good is judged no more.
-   */
+  /** Keeps the new reputation; below {@code migrate-below}, disqualified; once gone, unjudged. */
   private ReplyEffect<Event, State> onJudge(State state, Judge judge) {
     Info info = state.info().get();
     if (info.status().isFinal()) {

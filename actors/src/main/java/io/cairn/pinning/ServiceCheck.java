@@ -154,9 +154,9 @@ public final class ServiceCheck
     }
   }
 
-  private record CheckDue() implements Command {}
+  record CheckDue() implements Command {}
 
-  private record DeadlineDue() implements Command {}
+  record DeadlineDue() implements Command {}
 
   private record Drawn(DrawInputs inputs) implements Command {}
 
@@ -250,7 +250,7 @@ public final class ServiceCheck
   private final BiConsumer<EthereumAddress, Reputation.Judgement> judge;
   private final Clock clock;
   private final ActorContext<Command> context;
-  private final TimerScheduler<Command> timers;
+  private final ServiceCheckTimers schedule;
 
   private ServiceCheck(
       String entityId, Needs needs, ActorContext<Command> context, TimerScheduler<Command> timers) {
@@ -266,7 +266,7 @@ public final class ServiceCheck
     this.judge = needs.judge();
     this.clock = needs.clock();
     this.context = context;
-    this.timers = timers;
+    this.schedule = new ServiceCheckTimers(timers, clock);
   }
 
   @Override
@@ -282,7 +282,7 @@ public final class ServiceCheck
   @Override
   public SignalHandler<State> signalHandler() {
     return newSignalHandlerBuilder()
-        .onSignal(RecoveryCompleted.instance(), this::followSchedule)
+        .onSignal(RecoveryCompleted.instance(), schedule::follow)
         .build();
   }
 
@@ -311,17 +311,17 @@ public final class ServiceCheck
             secretAt(at), command.assignment(), 0, attestation.interval());
     return Effect()
         .persist(new Watched(command.assignment(), command.excluded(), at, at.plus(first)))
-        .thenRun(this::followSchedule)
+        .thenRun(schedule::follow)
         .thenReply(command.replyTo(), updated -> StatusReply.ack());
   }
 
   private ReplyEffect<Event, State> onUnwatch(State state, Unwatch command) {
-    if (watching(state).isEmpty()) {
+    if (ServiceCheckTimers.watching(state).isEmpty()) {
       return Effect().reply(command.replyTo(), StatusReply.ack());
     }
     return Effect()
         .persist(new Unwatched(command.reason(), now()))
-        .thenRun(this::followSchedule)
+        .thenRun(schedule::follow)
         .thenReply(command.replyTo(), updated -> StatusReply.ack());
   }
 
@@ -355,7 +355,7 @@ public final class ServiceCheck
           .persist(new ReportRefused(check.checkNo(), check.attester(), reason, at))
           .thenRun(
               updated -> {
-                followSchedule(updated);
+                schedule.follow(updated);
                 judge(check.attester(), new Reputation.ReportCompared(false, at));
               })
           .thenReply(
@@ -382,7 +382,7 @@ public final class ServiceCheck
                 at))
         .thenRun(
             updated -> {
-              followSchedule(updated);
+              schedule.follow(updated);
               judge(assignment.hoster(), new Reputation.ServiceGraded(graded.grade(), at));
               agreed.ifPresent(
                   agrees -> judge(check.attester(), new Reputation.ReportCompared(agrees, at)));
@@ -396,20 +396,20 @@ public final class ServiceCheck
 
   /** A check is due: the providers are read first, and the draw persisted once they are. */
   private ReplyEffect<Event, State> onCheckDue(State state, CheckDue due) {
-    Optional<Checking> checking = dueNow(state);
+    Optional<Checking> checking = schedule.dueNow(state);
     if (checking.isPresent()) {
       context.pipeToSelf(
           inputs.apply(checking.get().assignment().hoster()),
           (read, failure) ->
               failure == null ? new Drawn(read) : new DrawFailed(String.valueOf(failure)));
     } else {
-      followSchedule(state);
+      schedule.follow(state);
     }
     return Effect().noReply();
   }
 
   private ReplyEffect<Event, State> onDrawn(State state, Drawn drawn) {
-    Optional<Checking> due = dueNow(state);
+    Optional<Checking> due = schedule.dueNow(state);
     if (due.isEmpty()) {
       return Effect().noReply();
     }
@@ -429,7 +429,7 @@ public final class ServiceCheck
         .persist(event)
         .thenRun(
             updated -> {
-              followSchedule(updated);
+              schedule.follow(updated);
               if (event instanceof CheckSkipped skipped && skipped.reason() == Skip.NO_SERVE_URL) {
                 judge(checking.assignment().hoster(), new Reputation.ServiceGraded(0, at));
               }
@@ -440,15 +440,15 @@ public final class ServiceCheck
   /** The providers could not be read: the check is tried again a tenth of an interval later. */
   private ReplyEffect<Event, State> onDrawFailed(State state, DrawFailed failed) {
     context.getLog().warn("cannot draw a service check of {}: {}", entityId, failed.reason());
-    timers.startSingleTimer(CheckDue.class, new CheckDue(), attestation.interval().dividedBy(10));
+    schedule.retryDrawAfter(attestation.interval().dividedBy(10));
     return Effect().noReply();
   }
 
   /** The deadline passed unreported: the attester's fault, never the hoster's. */
   private ReplyEffect<Event, State> onDeadlineDue(State state, DeadlineDue due) {
-    Optional<Check> open = watching(state).flatMap(Checking::open);
+    Optional<Check> open = ServiceCheckTimers.watching(state).flatMap(Checking::open);
     if (open.isEmpty() || !clock.instant().isAfter(open.get().deadline())) {
-      followSchedule(state);
+      schedule.follow(state);
       return Effect().noReply();
     }
     Instant at = now();
@@ -457,44 +457,10 @@ public final class ServiceCheck
         .persist(new CheckExpired(open.get().checkNo(), attester, at))
         .thenRun(
             updated -> {
-              followSchedule(updated);
+              schedule.follow(updated);
               judge(attester, new Reputation.ReportCompared(false, at));
             })
         .thenNoReply();
-  }
-
-  /** Watched, not stopped, no check open, and the next one's time come. */
-  private Optional<Checking> dueNow(State state) {
-    return watching(state)
-        .filter(checking -> checking.open().isEmpty())
-        .filter(checking -> !checking.nextCheckAt().isAfter(clock.instant()));
-  }
-
-  private static Optional<Checking> watching(State state) {
-    return state.checking().filter(checking -> checking.stopped().isEmpty());
-  }
-
-  /** The one timer the state needs: the open check's deadline, or the next check; none stopped. */
-  private void followSchedule(State state) {
-    Optional<Checking> checking = watching(state);
-    if (checking.isEmpty()) {
-      timers.cancelAll();
-      return;
-    }
-    if (checking.get().open().isPresent()) {
-      timers.cancel(CheckDue.class);
-      timers.startSingleTimer(
-          DeadlineDue.class, new DeadlineDue(), justAfter(checking.get().open().get().deadline()));
-    } else {
-      timers.cancel(DeadlineDue.class);
-      timers.startSingleTimer(
-          CheckDue.class, new CheckDue(), justAfter(checking.get().nextCheckAt()));
-    }
-  }
-
-  private Duration justAfter(Instant at) {
-    Duration left = Duration.between(clock.instant(), at).plusMillis(1);
-    return left.isNegative() ? Duration.ZERO : left;
   }
 
   private void judge(EthereumAddress provider, Reputation.Judgement judgement) {
