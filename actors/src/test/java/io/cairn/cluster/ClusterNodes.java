@@ -7,11 +7,14 @@ import com.typesafe.config.ConfigFactory;
 import io.cairn.journal.JournalSchema;
 import io.cairn.journal.JournalSettings;
 import java.io.IOException;
+import java.net.BindException;
 import java.net.ServerSocket;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.pekko.actor.Address;
 import org.apache.pekko.actor.CoordinatedShutdown;
 import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
@@ -120,15 +123,14 @@ public final class ClusterNodes implements AutoCloseable {
 
   /**
    * Free ports that differ from each other, for one node's several listeners: the sockets stay open
-   * until all are taken, since the kernel may hand a port just closed to the next request (a node
-   * once got the same port for remoting and management).
+   * until all are taken, so that none is offered twice.
    */
   public static int[] distinctFreePorts(int count) throws IOException {
     List<ServerSocket> held = new ArrayList<>();
     try {
       int[] ports = new int[count];
       for (int i = 0; i < count; i++) {
-        ServerSocket socket = new ServerSocket(0);
+        ServerSocket socket = bindNextFreePort();
         held.add(socket);
         ports[i] = socket.getLocalPort();
       }
@@ -138,6 +140,38 @@ public final class ClusterNodes implements AutoCloseable {
         socket.close();
       }
     }
+  }
+
+  /*
+   * The ports this JVM's nodes listen on: a range of its own per test fork (cairn.test.fork), below
+   * the kernel's ephemeral ports (32768 up). A probed port stays free until the node binds it only
+   * if nobody else takes it meanwhile: the kernel may hand a port just probed here to the other
+   * fork's bind(0) or to an outgoing connection, but never one of these, and the forks' ranges do
+   * not meet. Going through the range in turn keeps a port just closed from being offered again
+   * soon (a node once got the same port for remoting and management); the random start keeps two
+   * builds on one machine out of step. Five ranges fit below 32768; forks beyond share them.
+   */
+  private static final int PORT_RANGE_SIZE = 4_000;
+  private static final int PORT_RANGE_START =
+      12_000
+          + Math.floorMod(Integer.parseInt(System.getProperty("cairn.test.fork", "1")) - 1, 5)
+              * PORT_RANGE_SIZE;
+  private static final AtomicInteger nextPortOffset =
+      new AtomicInteger(ThreadLocalRandom.current().nextInt(PORT_RANGE_SIZE));
+
+  /** A socket bound to the next free port of this JVM's range. */
+  private static ServerSocket bindNextFreePort() throws IOException {
+    for (int tries = 0; tries < PORT_RANGE_SIZE; tries++) {
+      int port =
+          PORT_RANGE_START + Math.floorMod(nextPortOffset.getAndIncrement(), PORT_RANGE_SIZE);
+      try {
+        return new ServerSocket(port);
+      } catch (BindException taken) {
+        // another process listens there: the next one
+      }
+    }
+    throw new IOException(
+        "no free port in " + PORT_RANGE_START + "-" + (PORT_RANGE_START + PORT_RANGE_SIZE - 1));
   }
 
   private ActorTestKit startOne(NodeStarter with) throws Exception {

@@ -34,9 +34,6 @@ import java.io.IOException;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.sql.Connection;
-import java.sql.DriverManager;
-import java.sql.Statement;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -117,8 +114,7 @@ class PinningProcessesIT {
   private final List<NodeProcess> nodes = new ArrayList<>();
   private final List<AgentProcess> agents = new ArrayList<>();
   private final List<String> figures = new ArrayList<>();
-  private String database;
-  private JournalSettings server;
+  private JournalSettings database;
 
   /** Every process killed, whatever the test did; then its database dropped. */
   @AfterEach
@@ -146,11 +142,7 @@ class PinningProcessesIT {
       throw first;
     }
     if (database != null) {
-      try (Connection admin =
-              DriverManager.getConnection(server.url(), server.user(), server.password());
-          Statement statement = admin.createStatement()) {
-        statement.execute("DROP DATABASE IF EXISTS " + database + " WITH (FORCE)");
-      }
+      TestDatabases.dropPostgres(database);
     }
   }
 
@@ -402,22 +394,14 @@ class PinningProcessesIT {
 
   /** A database of its own, so that no other test's providers or jobs are in the way. */
   private Map<String, String> sharedDatabase() throws Exception {
-    server = TestDatabases.postgres();
-    String name = "cairn_pinning_" + System.currentTimeMillis();
-    try (Connection admin =
-            DriverManager.getConnection(server.url(), server.user(), server.password());
-        Statement statement = admin.createStatement()) {
-      statement.execute("CREATE DATABASE " + name);
-    }
-    database = name;
-    String url = server.url().substring(0, server.url().lastIndexOf('/') + 1) + name;
+    database = TestDatabases.newPostgres("cairn_pinning");
     Path masterKey = Files.writeString(work.resolve("master.key"), MasterKey.generate().toHex());
     Path serviceKey =
         Files.writeString(work.resolve("service.key"), PrivateKeySigner.generate().toHex());
     return Map.of(
-        "CAIRN_JDBC_URL", url,
-        "CAIRN_JDBC_USER", server.user(),
-        "CAIRN_JDBC_PASSWORD", server.password(),
+        "CAIRN_JDBC_URL", database.url(),
+        "CAIRN_JDBC_USER", database.user(),
+        "CAIRN_JDBC_PASSWORD", database.password(),
         "CAIRN_MASTER_KEY_FILE", masterKey.toString(),
         "CAIRN_SERVICE_KEY_FILE", serviceKey.toString());
   }

@@ -217,21 +217,14 @@ class NodeProcessIT {
    */
   @Test
   void aNodeThatRefusesToStartWritesNothing() throws Exception {
-    JournalSettings shared = TestDatabases.postgres();
-    String database = "cairn_refused_" + System.nanoTime();
-    try (Connection admin =
-            DriverManager.getConnection(shared.url(), shared.user(), shared.password());
-        Statement statement = admin.createStatement()) {
-      statement.execute("CREATE DATABASE " + database);
-    }
-    String url = shared.url().substring(0, shared.url().lastIndexOf('/') + 1) + database;
+    JournalSettings empty = TestDatabases.newPostgres("cairn_refused");
     Path masterKey = Files.writeString(work.resolve("master.key"), MasterKey.generate().toHex());
     Path missing = work.resolve("no-such-service.key");
     Map<String, String> environment =
         Map.of(
-            "CAIRN_JDBC_URL", url,
-            "CAIRN_JDBC_USER", shared.user(),
-            "CAIRN_JDBC_PASSWORD", shared.password(),
+            "CAIRN_JDBC_URL", empty.url(),
+            "CAIRN_JDBC_USER", empty.user(),
+            "CAIRN_JDBC_PASSWORD", empty.password(),
             "CAIRN_MASTER_KEY_FILE", masterKey.toString(),
             "CAIRN_SERVICE_KEY_FILE", missing.toString());
     String config = Path.of("..", "config", "postgres.conf").toString();
@@ -240,7 +233,7 @@ class NodeProcessIT {
       assertTrue(node.log().contains(missing.toString()), node.log());
     }
     try (Connection connection =
-            DriverManager.getConnection(url, shared.user(), shared.password());
+            DriverManager.getConnection(empty.url(), empty.user(), empty.password());
         Statement statement = connection.createStatement();
         ResultSet tables =
             statement.executeQuery(
@@ -251,11 +244,7 @@ class NodeProcessIT {
       }
       assertEquals(List.of(), created, "tables created by a node that refused to start");
     } finally {
-      try (Connection admin =
-              DriverManager.getConnection(shared.url(), shared.user(), shared.password());
-          Statement statement = admin.createStatement()) {
-        statement.execute("DROP DATABASE " + database);
-      }
+      TestDatabases.dropPostgres(empty);
     }
   }
 

@@ -76,14 +76,20 @@ class ContractsOnAnvilTest {
 
   @BeforeAll
   static void deploy() throws Exception {
-    String url = System.getenv("CAIRN_TEST_CHAIN_URL");
-    if (url == null || url.isBlank()) {
+    // one chain per test fork, as actors' AnvilChain takes it: the dev accounts' nonces are the
+    // chain's, so two forks on one chain would race for them
+    String[] chains = System.getenv().getOrDefault("CAIRN_TEST_CHAIN_URL", "").trim().split("\\s+");
+    int fork = Integer.parseInt(System.getProperty("cairn.test.fork", "1"));
+    if (chains[0].isEmpty() || chains.length < fork) {
       if ("true".equals(System.getenv("CAIRN_REQUIRE_CHAIN"))) {
-        fail("CAIRN_REQUIRE_CHAIN=true but CAIRN_TEST_CHAIN_URL is unset: .ci/run starts anvil");
+        fail(
+            "CAIRN_REQUIRE_CHAIN=true but CAIRN_TEST_CHAIN_URL names no chain for test fork "
+                + fork
+                + ": .ci/run starts one per fork");
       }
       return; // each test is then skipped, saying why (requireChain)
     }
-    web3j = Web3j.build(new HttpService(url));
+    web3j = Web3j.build(new HttpService(chains[fork - 1]));
     chainId = web3j.ethChainId().send().getChainId().longValueExact();
     TransactionManager deployer = transactions(DEPLOYER);
     String admin = DEPLOYER.getAddress();

@@ -20,9 +20,11 @@ import org.web3j.protocol.http.HttpService;
 import org.web3j.utils.Numeric;
 
 /**
- * The local anvil at {@code CAIRN_TEST_CHAIN_URL} (.ci/run starts one) and its own JSON-RPC
- * methods. Without that variable the tests using it are skipped, saying why, unless {@code
- * CAIRN_REQUIRE_CHAIN=true}, which fails them.
+ * The local anvil of this test fork and its own JSON-RPC methods. {@code CAIRN_TEST_CHAIN_URL}
+ * names one chain per fork, separated by spaces (.ci/run starts them): tests stop automining, move
+ * the chain's clock and count its pending transactions, which would upset another fork's tests on
+ * the same chain. Without a chain for this fork the tests using it are skipped, saying why, unless
+ * {@code CAIRN_REQUIRE_CHAIN=true}, which fails them.
  */
 public final class AnvilChain implements AutoCloseable {
 
@@ -40,25 +42,30 @@ public final class AnvilChain implements AutoCloseable {
   }
 
   /**
-   * The chain; none without {@code CAIRN_TEST_CHAIN_URL} (the tests then skip, {@link
-   * #assumeConnected}), or a failure if {@code CAIRN_REQUIRE_CHAIN=true}.
+   * This fork's chain; none when {@code CAIRN_TEST_CHAIN_URL} names none for it (the tests then
+   * skip, {@link #assumeConnected}), or a failure if {@code CAIRN_REQUIRE_CHAIN=true}.
    */
   public static Optional<AnvilChain> connect() {
-    String url = System.getenv("CAIRN_TEST_CHAIN_URL");
-    if (url == null || url.isBlank()) {
+    String[] chains = System.getenv().getOrDefault("CAIRN_TEST_CHAIN_URL", "").trim().split("\\s+");
+    int fork = Integer.parseInt(System.getProperty("cairn.test.fork", "1"));
+    if (chains[0].isEmpty() || chains.length < fork) {
       if ("true".equals(System.getenv("CAIRN_REQUIRE_CHAIN"))) {
-        fail("CAIRN_REQUIRE_CHAIN=true but CAIRN_TEST_CHAIN_URL is unset: .ci/run starts anvil");
+        fail(
+            "CAIRN_REQUIRE_CHAIN=true but CAIRN_TEST_CHAIN_URL names no chain for test fork "
+                + fork
+                + ": .ci/run starts one per fork");
       }
       return Optional.empty();
     }
-    return Optional.of(new AnvilChain(url));
+    return Optional.of(new AnvilChain(chains[fork - 1]));
   }
 
   /** Skips the calling test, saying why, when there is no chain. */
   public static void assumeConnected(Optional<AnvilChain> chain) {
     Assumptions.assumeTrue(
         chain.isPresent(),
-        "no chain: set CAIRN_TEST_CHAIN_URL to an anvil (contracts/node_modules/.bin/anvil)");
+        "no chain: set CAIRN_TEST_CHAIN_URL to an anvil (contracts/node_modules/.bin/anvil) per"
+            + " test fork");
   }
 
   public Web3j web3j() {
