@@ -14,7 +14,6 @@ import io.cairn.protocol.hypercore.CoreKeyPair;
 import io.cairn.protocol.hypercore.Proof;
 import io.cairn.protocol.hypercore.ProofVerifier;
 import io.cairn.protocol.hypercore.TreeHead;
-import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -22,8 +21,7 @@ import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
-import java.util.concurrent.CountDownLatch;
+import java.util.function.Predicate;
 import java.util.function.Supplier;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
@@ -47,57 +45,22 @@ class AgentsOnANodeTest {
           "cairn.pinning.challenges.deadline", "10s",
           "cairn.pinning.challenges.retry-delays", List.of("1s", "1s"));
 
-  private record Agent(AgentRuntime runtime, CountDownLatch stop, Thread thread) {}
+  /** How long the steps of this test may take on a loaded two-core machine. */
+  private static final Duration PATIENCE = Duration.ofSeconds(90);
 
-  private static Agent start(
-      TestNode node, AgentRole role, PrivateKeySigner key, Path data, String operator) {
-    AgentRuntime runtime =
-        AgentRuntime.start(
-            new AgentSettings(
-                node.api(),
-                key,
-                data,
-                role,
-                role == AgentRole.HOSTER ? 1L << 30 : 0,
-                operator,
-                "region-" + operator,
-                role == AgentRole.HOSTER
-                    ? Optional.of(new InetSocketAddress("127.0.0.1", 0))
-                    : Optional.empty(),
-                Duration.ofMillis(100),
-                new CleanupMargin(CleanupMargin.DEFAULT_LISTS, Duration.ofMinutes(1)),
-                new CheatMode.Honest()));
-    CountDownLatch stop = new CountDownLatch(1);
-    Thread thread =
-        new Thread(
-            () -> {
-              try {
-                runtime.run(stop);
-              } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-              }
-            });
-    thread.start();
-    return new Agent(runtime, stop, thread);
+  private static <T> T await(String what, Supplier<T> value, Predicate<T> done)
+      throws InterruptedException {
+    return InProcessAgent.await(what, PATIENCE, value, done);
   }
 
-  private static <T> T await(String what, Supplier<T> value, java.util.function.Predicate<T> done)
-      throws InterruptedException {
-    long deadline = System.nanoTime() + Duration.ofSeconds(90).toNanos();
-    T last = value.get();
-    while (!done.test(last)) {
-      if (System.nanoTime() > deadline) {
-        throw new AssertionError("timed out waiting for " + what + ": " + last);
-      }
-      Thread.sleep(200);
-      last = value.get();
-    }
-    return last;
+  private static InProcessAgent start(
+      TestNode node, AgentRole role, PrivateKeySigner key, Path data, String operator) {
+    return InProcessAgent.start(node, role, key, data, operator, new CheatMode.Honest());
   }
 
   @Test
   void aPinBecomesActiveWithDistinctRootsPassesChallengesAndServesReaders() throws Exception {
-    List<Agent> agents = new ArrayList<>();
+    List<InProcessAgent> agents = new ArrayList<>();
     try (TestNode node = TestNode.start(work.resolve("node"), FAST)) {
       CairnClient client = CairnClient.connect(node.api());
       CoreWriter publisher = CoreWriter.open(client, CoreKeyPair.generate());
@@ -147,7 +110,7 @@ class AgentsOnANodeTest {
       String hoster = replicas.get(0).getHoster();
       AgentRuntime serving =
           agents.stream()
-              .map(Agent::runtime)
+              .map(InProcessAgent::runtime)
               .filter(a -> a.provider().getAddress().equals(hoster))
               .findFirst()
               .orElseThrow();
@@ -159,10 +122,8 @@ class AgentsOnANodeTest {
         assertArrayEquals(blocks.get(i), proof.block().value());
       }
     } finally {
-      for (Agent agent : agents) {
-        agent.stop().countDown();
-        agent.thread().join(5_000);
-        agent.runtime().close();
+      for (InProcessAgent agent : agents) {
+        agent.close();
       }
     }
   }

@@ -10,7 +10,6 @@ import io.cairn.protocol.EthereumAddress;
 import io.cairn.protocol.api.v1.ProviderView;
 import io.cairn.protocol.event.PrivateKeySigner;
 import io.cairn.protocol.hypercore.CoreKeyPair;
-import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -18,8 +17,6 @@ import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
-import java.util.concurrent.CountDownLatch;
 import java.util.function.Predicate;
 import java.util.function.Supplier;
 import org.junit.jupiter.api.Test;
@@ -47,57 +44,22 @@ class AttestersOnANodeTest {
           // a block of a few bytes comes at a few hundred kB/s: graded below full marks
           "cairn.pinning.attestation.full-throughput", 1e9);
 
-  private record Agent(AgentRuntime runtime, CountDownLatch stop, Thread thread) {}
-
-  private static Agent start(
-      TestNode node, AgentRole role, Path data, String operator, CheatMode cheat) {
-    AgentRuntime runtime =
-        AgentRuntime.start(
-            new AgentSettings(
-                node.api(),
-                PrivateKeySigner.generate(),
-                data,
-                role,
-                role == AgentRole.HOSTER ? 1L << 30 : 0,
-                operator,
-                "region-" + operator,
-                role == AgentRole.HOSTER
-                    ? Optional.of(new InetSocketAddress("127.0.0.1", 0))
-                    : Optional.empty(),
-                Duration.ofMillis(100),
-                new CleanupMargin(CleanupMargin.DEFAULT_LISTS, Duration.ofMinutes(1)),
-                cheat));
-    CountDownLatch stop = new CountDownLatch(1);
-    Thread thread =
-        new Thread(
-            () -> {
-              try {
-                runtime.run(stop);
-              } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-              }
-            });
-    thread.start();
-    return new Agent(runtime, stop, thread);
-  }
+  /** How long the steps of this test may take on a loaded two-core machine. */
+  private static final Duration PATIENCE = Duration.ofSeconds(60);
 
   private static <T> T await(String what, Supplier<T> value, Predicate<T> done)
       throws InterruptedException {
-    long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
-    T last = value.get();
-    while (!done.test(last)) {
-      if (System.nanoTime() > deadline) {
-        throw new AssertionError("timed out waiting for " + what + ": " + last);
-      }
-      Thread.sleep(200);
-      last = value.get();
-    }
-    return last;
+    return InProcessAgent.await(what, PATIENCE, value, done);
+  }
+
+  private static InProcessAgent start(
+      TestNode node, AgentRole role, Path data, String operator, CheatMode cheat) {
+    return InProcessAgent.start(node, role, PrivateKeySigner.generate(), data, operator, cheat);
   }
 
   @Test
   void gradedReportsMoveTheHostersPerformanceAndALazyAttesterLosesItsScore() throws Exception {
-    List<Agent> agents = new ArrayList<>();
+    List<InProcessAgent> agents = new ArrayList<>();
     try (TestNode node = TestNode.start(work.resolve("node"), FAST)) {
       CairnClient client = CairnClient.connect(node.api());
       CoreWriter publisher = CoreWriter.open(client, CoreKeyPair.generate());
@@ -106,12 +68,12 @@ class AttestersOnANodeTest {
         blocks.add(("block " + i).getBytes(StandardCharsets.UTF_8));
       }
       publisher.append(blocks);
-      Agent hoster =
+      InProcessAgent hoster =
           start(node, AgentRole.HOSTER, work.resolve("hoster"), "op-h", new CheatMode.Honest());
       agents.add(hoster);
       agents.add(
           start(node, AgentRole.ENCODER, work.resolve("encoder"), "op-e", new CheatMode.Honest()));
-      List<Agent> honest = new ArrayList<>();
+      List<InProcessAgent> honest = new ArrayList<>();
       for (int i = 0; i < 2; i++) {
         honest.add(
             start(
@@ -122,7 +84,7 @@ class AttestersOnANodeTest {
                 new CheatMode.Honest()));
       }
       agents.addAll(honest);
-      Agent lazy =
+      InProcessAgent lazy =
           start(node, AgentRole.ATTESTER, work.resolve("lazy"), "op-lazy", new CheatMode.Lazy());
       agents.add(lazy);
 
@@ -144,22 +106,20 @@ class AttestersOnANodeTest {
           "the lazy attester judged",
           () -> client.provider(address(lazy)),
           view -> view.getAttestingScore() < 1);
-      for (Agent attester : honest) {
+      for (InProcessAgent attester : honest) {
         assertEquals(
             1.0,
             client.provider(address(attester)).getAttestingScore(),
             "an honest attester keeps its score");
       }
     } finally {
-      for (Agent agent : agents) {
-        agent.stop().countDown();
-        agent.thread().join(5_000);
-        agent.runtime().close();
+      for (InProcessAgent agent : agents) {
+        agent.close();
       }
     }
   }
 
-  private static EthereumAddress address(Agent agent) {
+  private static EthereumAddress address(InProcessAgent agent) {
     return new EthereumAddress(agent.runtime().provider().getAddress());
   }
 }
