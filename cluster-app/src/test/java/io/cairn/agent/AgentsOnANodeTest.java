@@ -50,17 +50,20 @@ class AgentsOnANodeTest {
 
   private static <T> T await(String what, Supplier<T> value, Predicate<T> done)
       throws InterruptedException {
-    return InProcessAgent.await(what, PATIENCE, value, done);
+    return RunningAgent.await(what, PATIENCE, value, done);
   }
 
-  private static InProcessAgent start(
+  private static RunningAgent start(
       TestNode node, AgentRole role, PrivateKeySigner key, Path data, String operator) {
-    return InProcessAgent.start(node, role, key, data, operator, new CheatMode.Honest());
+    Duration poll = Duration.ofMillis(100);
+    return role == AgentRole.HOSTER
+        ? RunningAgent.hoster(node.api(), key, data, operator, new CheatMode.Honest(), poll)
+        : RunningAgent.encoder(node.api(), key, data, operator, poll);
   }
 
   @Test
   void aPinBecomesActiveWithDistinctRootsPassesChallengesAndServesReaders() throws Exception {
-    List<InProcessAgent> agents = new ArrayList<>();
+    List<RunningAgent> agents = new ArrayList<>();
     try (TestNode node = TestNode.start(work.resolve("node"), FAST)) {
       CairnClient client = CairnClient.connect(node.api());
       CoreWriter publisher = CoreWriter.open(client, CoreKeyPair.generate());
@@ -110,7 +113,7 @@ class AgentsOnANodeTest {
       String hoster = replicas.get(0).getHoster();
       AgentRuntime serving =
           agents.stream()
-              .map(InProcessAgent::runtime)
+              .map(agent -> agent.runtime)
               .filter(a -> a.provider().getAddress().equals(hoster))
               .findFirst()
               .orElseThrow();
@@ -122,7 +125,7 @@ class AgentsOnANodeTest {
         assertArrayEquals(blocks.get(i), proof.block().value());
       }
     } finally {
-      for (InProcessAgent agent : agents) {
+      for (RunningAgent agent : agents) {
         agent.close();
       }
     }

@@ -49,17 +49,26 @@ class AttestersOnANodeTest {
 
   private static <T> T await(String what, Supplier<T> value, Predicate<T> done)
       throws InterruptedException {
-    return InProcessAgent.await(what, PATIENCE, value, done);
+    return RunningAgent.await(what, PATIENCE, value, done);
   }
 
-  private static InProcessAgent start(
+  private static RunningAgent start(
       TestNode node, AgentRole role, Path data, String operator, CheatMode cheat) {
-    return InProcessAgent.start(node, role, PrivateKeySigner.generate(), data, operator, cheat);
+    PrivateKeySigner key = PrivateKeySigner.generate();
+    Duration poll = Duration.ofMillis(100);
+    switch (role) {
+      case HOSTER:
+        return RunningAgent.hoster(node.api(), key, data, operator, cheat, poll);
+      case ENCODER:
+        return RunningAgent.encoder(node.api(), key, data, operator, poll);
+      default:
+        return RunningAgent.attester(node.api(), key, data, operator, cheat, poll);
+    }
   }
 
   @Test
   void gradedReportsMoveTheHostersPerformanceAndALazyAttesterLosesItsScore() throws Exception {
-    List<InProcessAgent> agents = new ArrayList<>();
+    List<RunningAgent> agents = new ArrayList<>();
     try (TestNode node = TestNode.start(work.resolve("node"), FAST)) {
       CairnClient client = CairnClient.connect(node.api());
       CoreWriter publisher = CoreWriter.open(client, CoreKeyPair.generate());
@@ -68,12 +77,12 @@ class AttestersOnANodeTest {
         blocks.add(("block " + i).getBytes(StandardCharsets.UTF_8));
       }
       publisher.append(blocks);
-      InProcessAgent hoster =
+      RunningAgent hoster =
           start(node, AgentRole.HOSTER, work.resolve("hoster"), "op-h", new CheatMode.Honest());
       agents.add(hoster);
       agents.add(
           start(node, AgentRole.ENCODER, work.resolve("encoder"), "op-e", new CheatMode.Honest()));
-      List<InProcessAgent> honest = new ArrayList<>();
+      List<RunningAgent> honest = new ArrayList<>();
       for (int i = 0; i < 2; i++) {
         honest.add(
             start(
@@ -84,7 +93,7 @@ class AttestersOnANodeTest {
                 new CheatMode.Honest()));
       }
       agents.addAll(honest);
-      InProcessAgent lazy =
+      RunningAgent lazy =
           start(node, AgentRole.ATTESTER, work.resolve("lazy"), "op-lazy", new CheatMode.Lazy());
       agents.add(lazy);
 
@@ -106,20 +115,20 @@ class AttestersOnANodeTest {
           "the lazy attester judged",
           () -> client.provider(address(lazy)),
           view -> view.getAttestingScore() < 1);
-      for (InProcessAgent attester : honest) {
+      for (RunningAgent attester : honest) {
         assertEquals(
             1.0,
             client.provider(address(attester)).getAttestingScore(),
             "an honest attester keeps its score");
       }
     } finally {
-      for (InProcessAgent agent : agents) {
+      for (RunningAgent agent : agents) {
         agent.close();
       }
     }
   }
 
-  private static EthereumAddress address(InProcessAgent agent) {
-    return new EthereumAddress(agent.runtime().provider().getAddress());
+  private static EthereumAddress address(RunningAgent agent) {
+    return new EthereumAddress(agent.runtime.provider().getAddress());
   }
 }

@@ -7,10 +7,13 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Optional;
 import java.util.concurrent.CountDownLatch;
+import java.util.function.Predicate;
+import java.util.function.Supplier;
 
 /**
  * An agent runtime running in this JVM, talking to a node only through its public API, as {@code
- * cairn agent hoster|encoder} runs one: its own key, its own data directory, its own block server.
+ * cairn agent hoster|encoder|attester} runs one: its own key, its own data directory, its own block
+ * server.
  */
 final class RunningAgent implements AutoCloseable {
   final PrivateKeySigner key;
@@ -104,6 +107,41 @@ final class RunningAgent implements AutoCloseable {
             poll,
             keepUnlisted,
             new CheatMode.Honest()));
+  }
+
+  /** An attester of operator {@code operator}, honest or lazy as {@code cheat} says. */
+  static RunningAgent attester(
+      URI node, PrivateKeySigner key, Path data, String operator, CheatMode cheat, Duration poll) {
+    return new RunningAgent(
+        key,
+        data,
+        new AgentSettings(
+            node,
+            key,
+            data,
+            AgentRole.ATTESTER,
+            0,
+            operator,
+            "region-" + operator,
+            Optional.empty(),
+            poll,
+            KEEP_UNLISTED,
+            cheat));
+  }
+
+  /** {@code value} once {@code done}, read every 200 ms for at most {@code within}. */
+  static <T> T await(String what, Duration within, Supplier<T> value, Predicate<T> done)
+      throws InterruptedException {
+    long deadline = System.nanoTime() + within.toNanos();
+    T last = value.get();
+    while (!done.test(last)) {
+      if (System.nanoTime() > deadline) {
+        throw new AssertionError("timed out waiting for " + what + ": " + last);
+      }
+      Thread.sleep(200);
+      last = value.get();
+    }
+    return last;
   }
 
   String address() {
